@@ -1,1 +1,4 @@
-export {};
+export * from './config-error.js';
+export * from './parsers.js';
+export * from './load-config.js';
+export * from './common.js';

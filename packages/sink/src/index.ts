@@ -1,1 +1,3 @@
 export * from './sink.js';
+export { FileSink, type FileSinkOptions } from './file/file-sink.js';
+export { StdoutSink, type StdoutSinkOptions } from './stdout-sink.js';

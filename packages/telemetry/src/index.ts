@@ -1,1 +1,5 @@
 export * from './logger.js';
+export * from './health.js';
+export * from './health-server.js';
+export * from './metrics.js';
+export * from './emf.js';

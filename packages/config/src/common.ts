@@ -1,0 +1,53 @@
+import { byteSize, duration, oneOf, text } from './parsers.js';
+import type { Variable } from './load-config.js';
+
+export const sinkKinds = ['file', 'cloudwatch', 'stdout'] as const;
+export type SinkKind = (typeof sinkKinds)[number];
+
+/** Variables every service reads (ARCHITECTURE.md, "Configuration"). */
+export const commonVariables = {
+  NETSIDECAR_SINK: {
+    parse: oneOf(sinkKinds),
+    default: 'file' as SinkKind,
+    description: 'Where events go: file (local default), cloudwatch (production) or stdout (awslogs driver).',
+  },
+  NETSIDECAR_DATA_DIR: {
+    parse: text,
+    default: './var',
+    description: 'File sink output, the CloudWatch spool and local state.',
+  },
+  NETSIDECAR_LOG_GROUP_PREFIX: {
+    parse: (raw: string) => {
+      const value = text(raw);
+      if (!/^\/[\w\-./#]*[^/]$/.test(value)) throw "expected a log group path like '/netsidecar' (leading slash, no trailing slash)";
+      return value;
+    },
+    default: '/netsidecar',
+    description: 'Log groups are <prefix>/syslog, /ntp, /config and /scan.',
+  },
+  NETSIDECAR_SHUTDOWN_DEADLINE: {
+    parse: duration(0, 120_000),
+    default: 25_000, // 25 s: inside ECS's default 30 s stopTimeout; deploy raises both (Fargate allows 120 s)
+    description: 'On SIGTERM, stop accepting and drain for at most this long (e.g. 25s; Fargate allows up to 120s).',
+  },
+  NETSIDECAR_SINK_FLUSH_INTERVAL: {
+    parse: duration(10, 60_000),
+    default: 1_000, // 1 s
+    description: 'How long an event may wait in a batch before it is sent or written.',
+  },
+  NETSIDECAR_SINK_MEMORY_LIMIT: {
+    parse: byteSize(1024 * 1024),
+    default: 64 * 1024 * 1024, // 64 MiB
+    description: 'Events held in memory before the sink spools to disk (cloudwatch) or pushes back (TCP senders).',
+  },
+  NETSIDECAR_SPOOL_LIMIT: {
+    parse: byteSize(1024 * 1024),
+    default: 2 * 1024 ** 3, // 2 GiB: a 30-minute outage at 1,000 events/s of ~1 KiB each, with room to spare
+    description: 'Disk spool size cap under NETSIDECAR_DATA_DIR/spool for events CloudWatch has not acknowledged.',
+  },
+  NETSIDECAR_LOG_LEVEL: {
+    parse: oneOf(['debug', 'info', 'warn', 'error'] as const),
+    default: 'info' as 'debug' | 'info' | 'warn' | 'error',
+    description: "The services' own operational log level (stderr).",
+  },
+} satisfies Record<string, Variable<unknown>>;

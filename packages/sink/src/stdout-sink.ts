@@ -1,0 +1,63 @@
+import type { Writable } from 'node:stream';
+import type { Registry } from 'prom-client';
+import { counter, gauge } from '@netsidecar/telemetry';
+import type { DrainReport, Sink, SinkEvent, WriteOutcome } from './sink.js';
+
+/**
+ * One event per line on stdout, for the ECS awslogs driver (which ships each line to the task's log
+ * group). The log group and stream are the driver's: the event's own are not written.
+ */
+export interface StdoutSinkOptions {
+  registry: Registry;
+  out?: Writable; // process.stdout
+  /** Bytes buffered in the stream above which write() refuses (stdout is a pipe that can stall). */
+  memoryLimitBytes?: number; // 64 MiB
+}
+
+export class StdoutSink implements Sink {
+  readonly kind = 'stdout' as const;
+  private closed = false;
+  private readonly out: Writable;
+  private readonly limit: number;
+  private readonly events;
+
+  constructor(options: StdoutSinkOptions) {
+    this.out = options.out ?? process.stdout;
+    this.limit = options.memoryLimitBytes ?? 64 * 1024 * 1024;
+    this.events = counter(options.registry, 'netsidecar_sink_events_total', 'Events through the sink, by outcome', ['outcome']);
+    const out = this.out;
+    gauge(options.registry, 'netsidecar_sink_queue_events', 'Events accepted and not yet delivered', [], function () {
+      this.set(out.writableLength > 0 ? 1 : 0);
+    });
+  }
+
+  write(event: SinkEvent): WriteOutcome {
+    if (this.closed || this.out.writableLength >= this.limit) {
+      this.events.inc({ outcome: 'refused' });
+      return 'refused';
+    }
+    this.events.inc({ outcome: 'accepted' });
+    return this.out.write(event.message + '\n') ? 'ok' : 'backpressure';
+  }
+
+  whenWritable(): Promise<void> {
+    if (!this.out.writableNeedDrain) return Promise.resolve();
+    return new Promise((resolve) => this.out.once('drain', resolve));
+  }
+
+  queuedEvents(): number {
+    return this.out.writableLength > 0 ? 1 : 0;
+  }
+
+  flush(): Promise<void> {
+    return this.whenWritable();
+  }
+
+  async close(deadline: number): Promise<DrainReport> {
+    this.closed = true;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.flush(), new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))))]);
+    clearTimeout(timer);
+    return { delivered: 0, pending: this.out.writableLength > 0 ? 1 : 0, pendingSpooled: false };
+  }
+}

@@ -1,0 +1,71 @@
+import t from 'tap';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRegistry, silentLogger } from '@netsidecar/telemetry';
+import { FileSink, toLogStreamName } from '@netsidecar/sink';
+
+async function tempDir(t: { teardown(fn: () => unknown): void }): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'netsidecar-file-sink-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+t.test('events land in <dataDir>/logs/<group>/<stream>.jsonl, one per line, in order', async (t) => {
+  const dataDir = await tempDir(t);
+  const sink = new FileSink({ dataDir, registry: createRegistry('test'), logger: silentLogger });
+  for (let i = 0; i < 3; i++) {
+    t.equal(sink.write({ logGroup: '/netsidecar/syslog', logStream: 'rtr-tyo-1', timestamp: i, message: JSON.stringify({ i }) }), 'ok');
+  }
+  sink.write({ logGroup: '/netsidecar/syslog', logStream: toLogStreamName('2001:db8::1'), timestamp: 9, message: '{"v6":true}' });
+  t.equal(sink.queuedEvents(), 4);
+  const report = await sink.close(Date.now() + 5_000);
+  t.same(report, { delivered: 4, pending: 0, pendingSpooled: false });
+  t.equal(await readFile(join(dataDir, 'logs/netsidecar/syslog/rtr-tyo-1.jsonl'), 'utf8'), '{"i":0}\n{"i":1}\n{"i":2}\n');
+  t.equal(await readFile(join(dataDir, 'logs/netsidecar/syslog/2001_db8__1.jsonl'), 'utf8'), '{"v6":true}\n');
+  t.equal(sink.write({ logGroup: '/g', logStream: 's', timestamp: 0, message: 'late' }), 'refused', 'closed sinks refuse');
+});
+
+t.test('appends across restarts instead of truncating', async (t) => {
+  const dataDir = await tempDir(t);
+  for (const n of [1, 2]) {
+    const sink = new FileSink({ dataDir, registry: createRegistry('test'), logger: silentLogger });
+    sink.write({ logGroup: '/netsidecar/ntp', logStream: 'status', timestamp: n, message: `{"run":${n}}` });
+    await sink.close(Date.now() + 5_000);
+  }
+  t.equal(await readFile(join(dataDir, 'logs/netsidecar/ntp/status.jsonl'), 'utf8'), '{"run":1}\n{"run":2}\n');
+});
+
+t.test('signals backpressure above the memory limit and refuses at twice that', async (t) => {
+  const dataDir = await tempDir(t);
+  const sink = new FileSink({ dataDir, registry: createRegistry('test'), logger: silentLogger, memoryLimitBytes: 100, flushBytes: 1e9 });
+  const message = 'x'.repeat(49);
+  t.equal(sink.write({ logGroup: '/g', logStream: 's', timestamp: 0, message }), 'ok');
+  t.equal(sink.write({ logGroup: '/g', logStream: 's', timestamp: 0, message }), 'backpressure');
+  t.equal(sink.write({ logGroup: '/g', logStream: 's', timestamp: 0, message }), 'backpressure');
+  t.equal(sink.write({ logGroup: '/g', logStream: 's', timestamp: 0, message }), 'backpressure');
+  t.equal(sink.write({ logGroup: '/g', logStream: 's', timestamp: 0, message }), 'refused');
+  let writable = false;
+  const waiting = sink.whenWritable().then(() => (writable = true));
+  t.equal(writable, false);
+  await sink.flush();
+  await waiting;
+  t.equal(writable, true, 'whenWritable resolves once the buffer is written');
+  await sink.close(Date.now() + 1_000);
+  t.equal((await readFile(join(dataDir, 'logs/g/s.jsonl'), 'utf8')).split('\n').length - 1, 4);
+});
+
+t.test('a failing disk delays delivery but loses nothing', async (t) => {
+  const dataDir = await tempDir(t);
+  // A file where the group directory should be: mkdir fails with ENOTDIR/EEXIST until it is removed.
+  await writeFile(join(dataDir, 'logs'), 'not a directory');
+  const sink = new FileSink({ dataDir, registry: createRegistry('test'), logger: silentLogger, retryDelayMs: 5 });
+  sink.write({ logGroup: '/g', logStream: 's', timestamp: 0, message: 'kept' });
+  const flushed = sink.flush();
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  t.equal(sink.queuedEvents(), 1, 'still queued while the disk fails');
+  await rm(join(dataDir, 'logs'));
+  await flushed;
+  t.equal(await readFile(join(dataDir, 'logs/g/s.jsonl'), 'utf8'), 'kept\n');
+  await sink.close(Date.now() + 1_000);
+});
