@@ -1,0 +1,34 @@
+import type { Registry } from 'prom-client';
+import type { SinkKind } from '@netsidecar/config';
+import type { Logger } from '@netsidecar/telemetry';
+import { FileSink, StdoutSink, type Sink } from '@netsidecar/sink';
+
+export interface SinkSettings {
+  kind: SinkKind;
+  /** The service's name: the spool folder of the CloudWatch sink. */
+  service: string;
+  dataDir: string;
+  flushIntervalMs: number;
+  memoryLimitBytes: number;
+  spoolLimitBytes: number;
+  registry: Registry;
+  logger: Logger;
+}
+
+/** The one place that turns NETSIDECAR_SINK into a sink. */
+export async function createSink(settings: SinkSettings): Promise<Sink> {
+  switch (settings.kind) {
+    case 'file':
+      return new FileSink({
+        dataDir: settings.dataDir,
+        registry: settings.registry,
+        logger: settings.logger.child({ component: 'file-sink' }),
+        flushIntervalMs: settings.flushIntervalMs,
+        memoryLimitBytes: settings.memoryLimitBytes,
+      });
+    case 'stdout':
+      return new StdoutSink({ registry: settings.registry, memoryLimitBytes: settings.memoryLimitBytes });
+    case 'cloudwatch':
+      throw new Error('the cloudwatch sink is not wired yet');
+  }
+}

@@ -1,0 +1,3 @@
+export * from './create-sink.js';
+export * from './shutdown.js';
+export * from './run-service.js';

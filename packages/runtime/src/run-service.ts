@@ -1,0 +1,91 @@
+import type { Registry } from 'prom-client';
+import { ConfigError, commonVariables, loadConfig, type ConfigOf, type Schema } from '@netsidecar/config';
+import { EmfPublisher, Readiness, createLogger, createRegistry, startHealthServer, type Logger } from '@netsidecar/telemetry';
+import type { Sink } from '@netsidecar/sink';
+import { createSink } from './create-sink.js';
+import { handleShutdown } from './shutdown.js';
+
+export type CommonConfig = ConfigOf<typeof commonVariables>;
+
+/** What every service gets from the runtime. */
+export interface ServiceContext<C> {
+  config: CommonConfig & C;
+  logger: Logger;
+  registry: Registry;
+  readiness: Readiness;
+  sink: Sink;
+  /** `<NETSIDECAR_LOG_GROUP_PREFIX>/<name>`, e.g. `/netsidecar/syslog`. */
+  logGroup: string;
+}
+
+/** A started service: `stop()` stops accepting new input; the runtime then drains the sink. */
+export interface RunningService {
+  stop(): Promise<void>;
+}
+
+export interface ServiceDefinition<S extends Schema> {
+  /** `syslog`, `ntp`, `config`, `scan`: also the log group suffix and the metrics `service` label. */
+  name: string;
+  /** The service's own variables, all under `ownPrefix`. */
+  schema: S;
+  ownPrefix: string;
+  /** Picks the health port out of the service's config. */
+  healthPort: (config: ConfigOf<S>) => number;
+  start: (context: ServiceContext<ConfigOf<S>>) => Promise<RunningService>;
+}
+
+const emfIntervalMs = 60_000; // 60 s, as the issue asks; CloudWatch's standard resolution
+
+/**
+ * The common main(): config (one clear line and exit 2 when invalid), logger, metrics, sink, the
+ * service, the health server, EMF on stdout when the sink is CloudWatch, and draining on SIGTERM.
+ */
+export async function runService<S extends Schema>(definition: ServiceDefinition<S>): Promise<void> {
+  let config: CommonConfig & ConfigOf<S>;
+  try {
+    config = loadConfig({ ...commonVariables, ...definition.schema }, { ownPrefix: definition.ownPrefix }) as CommonConfig & ConfigOf<S>;
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`netsidecar-${definition.name}: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = createLogger({ level: config.NETSIDECAR_LOG_LEVEL, bindings: { service: definition.name } });
+  const registry = createRegistry(definition.name);
+  const readiness = new Readiness();
+  const sink = await createSink({
+    kind: config.NETSIDECAR_SINK,
+    service: definition.name,
+    dataDir: config.NETSIDECAR_DATA_DIR,
+    flushIntervalMs: config.NETSIDECAR_SINK_FLUSH_INTERVAL,
+    memoryLimitBytes: config.NETSIDECAR_SINK_MEMORY_LIMIT,
+    spoolLimitBytes: config.NETSIDECAR_SPOOL_LIMIT,
+    registry,
+    logger,
+  });
+  const logGroup = `${config.NETSIDECAR_LOG_GROUP_PREFIX}/${definition.name}`;
+  const service = await definition.start({ config, logger, registry, readiness, sink, logGroup });
+  const health = await startHealthServer({ port: definition.healthPort(config), registry, readiness });
+
+  let emfTimer: NodeJS.Timeout | undefined;
+  if (config.NETSIDECAR_SINK === 'cloudwatch') {
+    const emf = new EmfPublisher({ registry });
+    emfTimer = setInterval(() => void emf.publish().catch((err: unknown) => logger.warn('EMF publication failed', { err })), emfIntervalMs);
+    emfTimer.unref();
+  }
+  logger.info('started', { sink: config.NETSIDECAR_SINK, logGroup, healthPort: health.port });
+
+  handleShutdown({
+    deadlineMs: config.NETSIDECAR_SHUTDOWN_DEADLINE,
+    logger,
+    drain: async (deadline) => {
+      readiness.markShuttingDown();
+      await service.stop();
+      const report = await sink.close(deadline);
+      clearInterval(emfTimer);
+      logger.info('drained', { ...report });
+      await health.close();
+    },
+  });
+}

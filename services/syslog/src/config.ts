@@ -1,0 +1,38 @@
+import { byteSize, duration, integer, port, text, type Variable } from '@netsidecar/config';
+
+const optionalPath = (raw: string): string | null => text(raw);
+
+/** The syslog service's own variables (README.md lists them). */
+export const syslogVariables = {
+  NETSIDECAR_SYSLOG_BIND_ADDRESS: {
+    parse: text,
+    default: '::', // every IPv6 and IPv4 address; falls back to 0.0.0.0 where IPv6 is off
+    description: 'Address the UDP, TCP and TLS listeners bind to.',
+  },
+  NETSIDECAR_SYSLOG_UDP_PORT: { parse: port, default: 5514, description: 'UDP syslog (RFC 5426); the NLB maps UDP 514 here.' },
+  NETSIDECAR_SYSLOG_TCP_PORT: { parse: port, default: 5601, description: 'TCP syslog, RFC 6587 octet-counting or LF framing; the NLB maps TCP 601 here.' },
+  NETSIDECAR_SYSLOG_TLS_PORT: { parse: port, default: 6514, description: 'TLS syslog (RFC 5425); only opened when a certificate is configured.' },
+  NETSIDECAR_SYSLOG_TLS_CERT_FILE: { parse: optionalPath, default: null as string | null, description: 'PEM certificate chain for the TLS listener.' },
+  NETSIDECAR_SYSLOG_TLS_KEY_FILE: { parse: optionalPath, default: null as string | null, description: 'PEM private key for the TLS listener.' },
+  NETSIDECAR_SYSLOG_HEALTH_PORT: { parse: port, default: 9101, description: 'GET /healthz and GET /metrics.' },
+  NETSIDECAR_SYSLOG_UDP_RECEIVE_BUFFER: {
+    parse: byteSize(64 * 1024, 1024 ** 3),
+    default: 32 * 1024 * 1024, // 32 MiB: about 50,000 typical datagrams absorb a 0.5 s stall; the kernel caps it at net.core.rmem_max
+    description: 'UDP socket receive buffer (SO_RCVBUF); the effective size is logged at start.',
+  },
+  NETSIDECAR_SYSLOG_MAX_MESSAGE_SIZE: {
+    parse: byteSize(480, 16 * 1024 * 1024), // RFC 5424 receivers must accept 480 bytes
+    default: 64 * 1024, // 64 KiB: the largest UDP datagram; RFC 5425 suggests receivers take at least 8 KiB
+    description: 'Largest message accepted; larger ones are counted as message_too_large.',
+  },
+  NETSIDECAR_SYSLOG_MAX_CONNECTIONS: {
+    parse: integer(1, 1_000_000),
+    default: 10_000,
+    description: 'Open TCP and TLS connections at most; more are refused and counted.',
+  },
+  NETSIDECAR_SYSLOG_IDLE_TIMEOUT: {
+    parse: duration(1_000),
+    default: 15 * 60_000, // 15 min: routers keep quiet connections open between bursts
+    description: 'A TCP or TLS connection silent for this long is closed and counted as idle_timeout.',
+  },
+} satisfies Record<string, Variable<unknown>>;

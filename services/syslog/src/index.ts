@@ -1,0 +1,6 @@
+export * from './config.js';
+export * from './service.js';
+export * from './metrics.js';
+export { FrameDecoder } from './frame-decoder.js';
+export { parseSyslog } from './parser/index.js';
+export type { SyslogEvent } from './event.js';

@@ -1,0 +1,47 @@
+import type { Sink, WriteOutcome } from '@netsidecar/sink';
+import { toLogStreamName } from '@netsidecar/sink';
+import { parseSyslog, type ReceiveContext } from './parser/index.js';
+import type { SyslogMetrics } from './metrics.js';
+
+/**
+ * The one path every message takes, whatever the transport: parse, pick the stream (device name,
+ * else the source IP), hand the event to the sink, count what happened. Never throws.
+ */
+export class Ingest {
+  constructor(
+    private readonly sink: Sink,
+    private readonly logGroup: string,
+    private readonly metrics: SyslogMetrics,
+  ) {}
+
+  accept(raw: Uint8Array, context: ReceiveContext): WriteOutcome {
+    this.metrics.received.inc({ transport: context.transport });
+    if (raw.length === 0) {
+      this.metrics.dropped.inc({ reason: 'empty' });
+      return 'ok';
+    }
+    const { event, format } = parseSyslog(raw, context);
+    if (format === 'unparsed') this.metrics.unparsed.inc();
+    else this.metrics.parsed.inc({ format });
+    const outcome = this.sink.write({
+      logGroup: this.logGroup,
+      logStream: toLogStreamName(event.host ?? event.sourceIp),
+      timestamp: context.receivedAt.getTime(),
+      message: JSON.stringify(event),
+    });
+    if (outcome === 'refused') this.metrics.dropped.inc({ reason: this.sinkClosed ? 'sink_closed' : 'sink_full' });
+    return outcome;
+  }
+
+  private sinkClosed = false;
+
+  /** After this, refusals are counted as `sink_closed` rather than `sink_full`. */
+  markClosing(): void {
+    this.sinkClosed = true;
+  }
+}
+
+/** `::ffff:192.0.2.1` (an IPv4 peer on a dual-stack socket) is reported as `192.0.2.1`. */
+export function normaliseAddress(address: string): string {
+  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
+}

@@ -1,0 +1,34 @@
+import type { Registry } from 'prom-client';
+import { counter, gauge } from '@netsidecar/telemetry';
+
+/**
+ * Reason codes for everything the service did not turn into an event. Each is a label value of
+ * `netsidecar_syslog_dropped_total{reason}`; README.md explains them.
+ */
+export const dropReasons = [
+  'message_too_large', // a UDP datagram or TCP frame above NETSIDECAR_SYSLOG_MAX_MESSAGE_SIZE
+  'sink_full', // the sink's memory and spool were full: only UDP can end here; TCP is paused instead
+  'sink_closed', // arrived while shutting down
+  'framing_error', // a TCP octet count that was not a number: the connection is closed
+  'truncated_frame', // the connection ended inside an octet-counted frame
+  'connection_limit', // a TCP or TLS connection above NETSIDECAR_SYSLOG_MAX_CONNECTIONS
+  'idle_timeout', // a connection silent for NETSIDECAR_SYSLOG_IDLE_TIMEOUT (a connection, not a message)
+  'tls_handshake_failed', // a TLS client that did not complete the handshake (a connection, not a message)
+  'empty', // an empty datagram or frame: nothing to keep
+] as const;
+export type DropReason = (typeof dropReasons)[number];
+
+export type SyslogMetrics = ReturnType<typeof createSyslogMetrics>;
+
+export function createSyslogMetrics(registry: Registry) {
+  const dropped = counter(registry, 'netsidecar_syslog_dropped_total', 'Inputs not turned into events, by reason code', ['reason']);
+  for (const reason of dropReasons) dropped.inc({ reason }, 0); // every reason visible at 0 from the start
+  return {
+    received: counter(registry, 'netsidecar_syslog_received_total', 'Syslog messages received, by transport', ['transport']),
+    parsed: counter(registry, 'netsidecar_syslog_parsed_total', 'Messages parsed, by the format recognised', ['format']),
+    unparsed: counter(registry, 'netsidecar_syslog_unparsed_total', 'Messages kept whole as the message because no format matched'),
+    dropped,
+    connections: gauge(registry, 'netsidecar_syslog_connections', 'Open TCP and TLS connections', ['transport']),
+    udpReceiveBuffer: gauge(registry, 'netsidecar_syslog_udp_receive_buffer_bytes', 'Effective UDP receive buffer (SO_RCVBUF)'),
+  };
+}

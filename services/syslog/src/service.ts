@@ -1,0 +1,80 @@
+import { readFileSync } from 'node:fs';
+import type { RunningService, ServiceContext } from '@netsidecar/runtime';
+import type { ConfigOf } from '@netsidecar/config';
+import { gauge } from '@netsidecar/telemetry';
+import type { syslogVariables } from './config.js';
+import { Ingest } from './ingest.js';
+import { kernelUdpDrops } from './kernel-udp-drops.js';
+import { createSyslogMetrics } from './metrics.js';
+import { startStreamListener, type StreamListener } from './stream-listener.js';
+import { startUdpListener } from './udp-listener.js';
+
+export type SyslogConfig = ConfigOf<typeof syslogVariables>;
+
+export interface RunningSyslog extends RunningService {
+  readonly udpPort: number;
+  readonly tcpPort: number;
+  /** null when no certificate is configured. */
+  readonly tlsPort: number | null;
+}
+
+/** Opens the UDP, TCP and (with a certificate) TLS listeners, all feeding one Ingest. */
+export async function startSyslogService(context: ServiceContext<SyslogConfig>): Promise<RunningSyslog> {
+  const { config, sink, registry } = context;
+  const logger = context.logger;
+  const metrics = createSyslogMetrics(registry);
+  const ingest = new Ingest(sink, context.logGroup, metrics);
+  const address = config.NETSIDECAR_SYSLOG_BIND_ADDRESS;
+
+  const udp = await startUdpListener({
+    address,
+    port: config.NETSIDECAR_SYSLOG_UDP_PORT,
+    receiveBufferBytes: config.NETSIDECAR_SYSLOG_UDP_RECEIVE_BUFFER,
+    maxMessageBytes: config.NETSIDECAR_SYSLOG_MAX_MESSAGE_SIZE,
+    ingest,
+    metrics,
+    logger,
+  });
+  gauge(registry, 'netsidecar_syslog_udp_kernel_drops', 'Datagrams the kernel dropped before the service read them (receive buffer full)', [], function () {
+    const drops = kernelUdpDrops(udp.port);
+    if (drops !== null) this.set(drops);
+  });
+
+  const streamOptions = {
+    address,
+    maxMessageBytes: config.NETSIDECAR_SYSLOG_MAX_MESSAGE_SIZE,
+    maxConnections: config.NETSIDECAR_SYSLOG_MAX_CONNECTIONS,
+    idleTimeoutMs: config.NETSIDECAR_SYSLOG_IDLE_TIMEOUT,
+    ingest,
+    sink,
+    metrics,
+    logger,
+  };
+  const tcp = await startStreamListener({ ...streamOptions, transport: 'tcp', port: config.NETSIDECAR_SYSLOG_TCP_PORT });
+
+  let tls: StreamListener | null = null;
+  const certFile = config.NETSIDECAR_SYSLOG_TLS_CERT_FILE;
+  const keyFile = config.NETSIDECAR_SYSLOG_TLS_KEY_FILE;
+  if ((certFile === null) !== (keyFile === null)) {
+    throw new Error('NETSIDECAR_SYSLOG_TLS_CERT_FILE and NETSIDECAR_SYSLOG_TLS_KEY_FILE go together: set both or neither');
+  }
+  if (certFile !== null && keyFile !== null) {
+    tls = await startStreamListener({
+      ...streamOptions,
+      transport: 'tls',
+      port: config.NETSIDECAR_SYSLOG_TLS_PORT,
+      tls: { cert: readFileSync(certFile), key: readFileSync(keyFile) },
+    });
+  }
+  logger.info('listening', { udpPort: udp.port, tcpPort: tcp.port, tlsPort: tls?.port ?? null, address });
+
+  return {
+    udpPort: udp.port,
+    tcpPort: tcp.port,
+    tlsPort: tls?.port ?? null,
+    stop: async () => {
+      ingest.markClosing();
+      await Promise.all([udp.close(), tcp.close(), tls?.close()]);
+    },
+  };
+}
