@@ -41,16 +41,18 @@ const emfIntervalMs = 60_000; // 60 s, as the issue asks; CloudWatch's standard 
  * service, the health server, EMF on stdout when the sink is CloudWatch, and draining on SIGTERM.
  */
 export async function runService<S extends Schema>(definition: ServiceDefinition<S>): Promise<void> {
-  let config: CommonConfig & ConfigOf<S>;
   try {
-    config = loadConfig({ ...commonVariables, ...definition.schema }, { ownPrefix: definition.ownPrefix }) as CommonConfig & ConfigOf<S>;
+    await start(definition);
   } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`netsidecar-${definition.name}: ${err.message}\n`);
-      process.exit(2);
-    }
-    throw err;
+    // Start-up errors are the only ones that exit: one line, naming the variable when it is config.
+    const detail = err instanceof ConfigError ? err.message : `failed to start: ${(err as Error).message}`;
+    process.stderr.write(`netsidecar-${definition.name}: ${detail}\n`);
+    process.exit(err instanceof ConfigError ? 2 : 1);
   }
+}
+
+async function start<S extends Schema>(definition: ServiceDefinition<S>): Promise<void> {
+  const config = loadConfig({ ...commonVariables, ...definition.schema }, { ownPrefix: definition.ownPrefix }) as CommonConfig & ConfigOf<S>;
   const logger = createLogger({ level: config.NETSIDECAR_LOG_LEVEL, bindings: { service: definition.name } });
   const registry = createRegistry(definition.name);
   const readiness = new Readiness();

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { RunningService, ServiceContext } from '@netsidecar/runtime';
-import type { ConfigOf } from '@netsidecar/config';
+import { ConfigError, type ConfigOf } from '@netsidecar/config';
 import { gauge } from '@netsidecar/telemetry';
 import type { syslogVariables } from './config.js';
 import { Ingest } from './ingest.js';
@@ -25,6 +25,8 @@ export async function startSyslogService(context: ServiceContext<SyslogConfig>):
   const metrics = createSyslogMetrics(registry);
   const ingest = new Ingest(sink, context.logGroup, metrics);
   const address = config.NETSIDECAR_SYSLOG_BIND_ADDRESS;
+  // Read before any socket opens, so a bad certificate stops the start cleanly.
+  const tlsFiles = readTlsFiles(config.NETSIDECAR_SYSLOG_TLS_CERT_FILE, config.NETSIDECAR_SYSLOG_TLS_KEY_FILE);
 
   const udp = await startUdpListener({
     address,
@@ -53,18 +55,8 @@ export async function startSyslogService(context: ServiceContext<SyslogConfig>):
   const tcp = await startStreamListener({ ...streamOptions, transport: 'tcp', port: config.NETSIDECAR_SYSLOG_TCP_PORT });
 
   let tls: StreamListener | null = null;
-  const certFile = config.NETSIDECAR_SYSLOG_TLS_CERT_FILE;
-  const keyFile = config.NETSIDECAR_SYSLOG_TLS_KEY_FILE;
-  if ((certFile === null) !== (keyFile === null)) {
-    throw new Error('NETSIDECAR_SYSLOG_TLS_CERT_FILE and NETSIDECAR_SYSLOG_TLS_KEY_FILE go together: set both or neither');
-  }
-  if (certFile !== null && keyFile !== null) {
-    tls = await startStreamListener({
-      ...streamOptions,
-      transport: 'tls',
-      port: config.NETSIDECAR_SYSLOG_TLS_PORT,
-      tls: { cert: readFileSync(certFile), key: readFileSync(keyFile) },
-    });
+  if (tlsFiles) {
+    tls = await startStreamListener({ ...streamOptions, transport: 'tls', port: config.NETSIDECAR_SYSLOG_TLS_PORT, tls: tlsFiles });
   }
   logger.info('listening', { udpPort: udp.port, tcpPort: tcp.port, tlsPort: tls?.port ?? null, address });
 
@@ -77,4 +69,19 @@ export async function startSyslogService(context: ServiceContext<SyslogConfig>):
       await Promise.all([udp.close(), tcp.close(), tls?.close()]);
     },
   };
+}
+
+function readTlsFiles(certFile: string | null, keyFile: string | null): { cert: Buffer; key: Buffer } | null {
+  if ((certFile === null) !== (keyFile === null)) {
+    throw new ConfigError('NETSIDECAR_SYSLOG_TLS_CERT_FILE', 'NETSIDECAR_SYSLOG_TLS_CERT_FILE and NETSIDECAR_SYSLOG_TLS_KEY_FILE go together: set both or neither');
+  }
+  if (certFile === null || keyFile === null) return null;
+  const read = (variable: string, file: string): Buffer => {
+    try {
+      return readFileSync(file);
+    } catch (err) {
+      throw new ConfigError(variable, `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    }
+  };
+  return { cert: read('NETSIDECAR_SYSLOG_TLS_CERT_FILE', certFile), key: read('NETSIDECAR_SYSLOG_TLS_KEY_FILE', keyFile) };
 }

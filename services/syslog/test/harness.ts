@@ -1,0 +1,79 @@
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Registry } from 'prom-client';
+import { commonVariables, loadConfig } from '@netsidecar/config';
+import { FileSink, type Sink } from '@netsidecar/sink';
+import { Readiness, createRegistry, silentLogger } from '@netsidecar/telemetry';
+import { syslogVariables, startSyslogService, type RunningSyslog } from '@netsidecar/syslog';
+import type { SyslogEvent } from '../src/event.js';
+
+export interface TestSyslog {
+  service: RunningSyslog;
+  registry: Registry;
+  sink: Sink;
+  dataDir: string;
+  /** Flushes the sink and returns the events of one stream (device), or of all streams. */
+  events(stream?: string): Promise<SyslogEvent[]>;
+  metric(name: string, labels?: Record<string, string>): Promise<number>;
+  /** Polls (flushing the sink) until `count` events are there; fails after 10 s. */
+  waitForEvents(count: number, stream?: string): Promise<SyslogEvent[]>;
+}
+
+interface Teardown {
+  teardown(fn: () => unknown): void;
+}
+
+/** The real service on 127.0.0.1, ports 0, with a file sink in a temporary directory. */
+export async function startTestSyslog(t: Teardown, env: Record<string, string> = {}, sinkOverride?: Sink): Promise<TestSyslog> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'netsidecar-syslog-'));
+  const config = loadConfig(
+    { ...commonVariables, ...syslogVariables },
+    {
+      ownPrefix: 'NETSIDECAR_SYSLOG_',
+      env: {
+        NETSIDECAR_DATA_DIR: dataDir,
+        NETSIDECAR_SYSLOG_BIND_ADDRESS: '127.0.0.1',
+        NETSIDECAR_SYSLOG_UDP_PORT: '0',
+        NETSIDECAR_SYSLOG_TCP_PORT: '0',
+        NETSIDECAR_SYSLOG_TLS_PORT: '0',
+        NETSIDECAR_SYSLOG_UDP_RECEIVE_BUFFER: '1MiB',
+        ...env,
+      },
+    },
+  );
+  const registry = createRegistry('syslog');
+  const sink = sinkOverride ?? new FileSink({ dataDir, registry, logger: silentLogger });
+  const service = await startSyslogService({ config, logger: silentLogger, registry, readiness: new Readiness(), sink, logGroup: '/netsidecar/syslog' });
+  t.teardown(async () => {
+    await service.stop();
+    await sink.close(Date.now() + 2_000);
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  const events = async (stream?: string): Promise<SyslogEvent[]> => {
+    await sink.flush();
+    const dir = join(dataDir, 'logs/netsidecar/syslog');
+    const files = stream ? [`${stream}.jsonl`] : await readdir(dir).catch(() => []);
+    const all: SyslogEvent[] = [];
+    for (const file of files) {
+      const text = await readFile(join(dir, file), 'utf8').catch(() => '');
+      for (const line of text.split('\n')) if (line) all.push(JSON.parse(line) as SyslogEvent);
+    }
+    return all;
+  };
+  const metric = async (name: string, labels: Record<string, string> = {}): Promise<number> => {
+    const family = (await registry.getMetricsAsJSON()).find((m) => m.name === name);
+    const sample = family?.values.find((v) => Object.entries(labels).every(([k, val]) => String(v.labels[k]) === val));
+    return sample?.value ?? 0;
+  };
+  const waitForEvents = async (count: number, stream?: string): Promise<SyslogEvent[]> => {
+    const giveUp = Date.now() + 10_000;
+    for (;;) {
+      const found = await events(stream);
+      if (found.length >= count || Date.now() > giveUp) return found;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
+  return { service, registry, sink, dataDir, events, metric, waitForEvents };
+}
