@@ -1,0 +1,56 @@
+// The syslog service as a process, the way `npm start` and ECS run it: configuration from the
+// environment, the file sink, and draining on SIGTERM.
+import t from 'tap';
+import { connect } from 'node:net';
+import { once } from 'node:events';
+import { spawnService } from './support/spawn-service.js';
+
+const ports = {
+  NETSIDECAR_SYSLOG_BIND_ADDRESS: '127.0.0.1',
+  NETSIDECAR_SYSLOG_UDP_PORT: '0',
+  NETSIDECAR_SYSLOG_TCP_PORT: '0',
+  NETSIDECAR_SYSLOG_HEALTH_PORT: '0',
+  NETSIDECAR_SYSLOG_UDP_RECEIVE_BUFFER: '1MiB',
+};
+
+t.test('an invalid variable stops the service with one line naming it', async (t) => {
+  const service = await spawnService(t, 'services/syslog/src/main.ts', { ...ports, NETSIDECAR_SYSLOG_UDP_PORT: 'five-five-one-four' });
+  t.equal(await service.exited, 2);
+  t.equal(service.stderr(), "netsidecar-syslog: NETSIDECAR_SYSLOG_UDP_PORT: expected an integer from 0 to 65535, got 'five-five-one-four'\n");
+});
+
+t.test('an unknown NETSIDECAR_SYSLOG_ variable is refused with a suggestion', async (t) => {
+  const service = await spawnService(t, 'services/syslog/src/main.ts', { ...ports, NETSIDECAR_SYSLOG_MAX_CONNECTION: '10' });
+  t.equal(await service.exited, 2);
+  t.match(service.stderr(), /NETSIDECAR_SYSLOG_MAX_CONNECTION: unknown variable \(did you mean NETSIDECAR_SYSLOG_MAX_CONNECTIONS\?\)/);
+});
+
+t.test('SIGTERM: stop accepting, drain every accepted message to the sink, exit 0', async (t) => {
+  const service = await spawnService(t, 'services/syslog/src/main.ts', { ...ports, NETSIDECAR_SINK_FLUSH_INTERVAL: '60s' });
+  const listening = await service.waitForLog('listening');
+  const started = await service.waitForLog('started');
+  const health = await fetch(`http://127.0.0.1:${started.healthPort}/healthz`);
+  t.equal(health.status, 200);
+
+  const socket = connect({ host: '127.0.0.1', port: listening.tcpPort as number });
+  await once(socket, 'connect');
+  const total = 2_000;
+  let wire = '';
+  for (let i = 0; i < total; i++) {
+    const message = `<190>1 2026-11-22T14:00:00.000Z edge-1 app - - - message ${i}`;
+    wire += `${Buffer.byteLength(message)} ${message}`;
+  }
+  socket.end(wire);
+  await once(socket, 'close');
+  // Accepted = parsed: wait until the service has read them all, then stop it before its 60 s flush.
+  for (;;) {
+    const metrics = await (await fetch(`http://127.0.0.1:${started.healthPort}/metrics`)).text();
+    if (new RegExp(`netsidecar_syslog_received_total\\{transport="tcp",service="syslog"\\} ${total}\\b`).test(metrics)) break;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  t.equal(await service.stop('SIGTERM'), 0, 'exits 0 after draining');
+  const events = (await service.fileEvents('netsidecar/syslog')).get('edge-1') ?? [];
+  t.equal(events.length, total, 'nothing accepted is lost at shutdown');
+  t.same(events.slice(-1).map((e) => e.message), [`message ${total - 1}`]);
+  t.match(service.logs.find((l) => l.msg === 'drained'), { pending: 0 });
+});
