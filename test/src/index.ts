@@ -1,1 +1,1 @@
-export {};
+export * from './cloudwatch-logs/index.js';
