@@ -111,7 +111,7 @@ t.test('random datagrams over a real socket: the service stays up and accounts f
 t.test('garbage TCP streams (huge length prefixes, truncated frames, noise) never take the service down', async (t) => {
   const syslog = await startTestSyslog(t, { NETSIDECAR_SYSLOG_MAX_MESSAGE_SIZE: '4KiB' });
   const random = prng(99);
-  const streams = [
+  const streams: Buffer[] = [
     Buffer.from('99999999999999999999999 <13>x'),
     Buffer.from('5 <13>a5 <13>b17 <13>truncated'),
     Buffer.from('-1 <13>negative'),
