@@ -39,7 +39,7 @@ t.test('connections above the limit are refused and counted; the others keep wor
 t.test('a huge octet count closes that connection with a reason; frames before it are kept', async (t) => {
   const syslog = await startTestSyslog(t, { NETSIDECAR_SYSLOG_MAX_MESSAGE_SIZE: '1KiB' });
   const socket = await open(syslog.service.tcpPort);
-  socket.write('12 <13>before\n999999999999 <13>garbage follows');
+  socket.write('11 <13>before\n999999999999 <13>garbage follows');
   await once(socket, 'close');
   t.same((await syslog.waitForEvents(1)).map((e) => e.message), ['before']);
   t.equal(await syslog.metric('netsidecar_syslog_dropped_total', { reason: 'message_too_large' }), 1);

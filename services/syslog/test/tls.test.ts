@@ -43,7 +43,7 @@ t.test('a plain-text client on the TLS port fails the handshake, is counted, and
   t.equal(await syslog.metric('netsidecar_syslog_dropped_total', { reason: 'tls_handshake_failed' }), 1);
   const socket = tlsConnect({ host: '127.0.0.1', port: syslog.service.tlsPort!, rejectUnauthorized: false });
   await once(socket, 'secureConnect');
-  socket.end('11 <13>after!');
+  socket.end('10 <13>after!');
   t.equal((await syslog.waitForEvents(1)).length, 1);
 });
 

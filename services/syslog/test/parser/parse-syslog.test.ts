@@ -1,0 +1,203 @@
+import t from 'tap';
+import { parseSyslog, type ReceiveContext } from '../../src/parser/index.js';
+import { CTX } from './corpus-helpers.js';
+
+const at = (iso: string): ReceiveContext => ({ ...CTX, receivedAt: new Date(iso) });
+const parse = (line: string | Uint8Array, ctx: ReceiveContext = CTX) =>
+  parseSyslog(typeof line === 'string' ? Buffer.from(line, 'utf8') : line, ctx);
+
+t.test('the event has the contract keys in the contract order', async (t) => {
+  const { event } = parse('<189>65: *Nov 22 14:00:00.003 UTC: %LINK-3-UPDOWN: Interface Gi0/1, changed state to down');
+  t.same(Object.keys(event), [
+    'schema', 'receivedAt', 'sourceIp', 'sourcePort', 'transport', 'facility', 'severity', 'facilityName', 'severityName',
+    'timestamp', 'timestampRaw', 'host', 'app', 'procId', 'msgId', 'message', 'structuredData', 'vendor', 'raw',
+  ]);
+  t.equal(event.schema, 'syslog/1');
+  t.equal(event.receivedAt, '2026-11-22T14:00:05.000Z');
+  t.equal(event.sourceIp, '203.0.113.5');
+  t.equal(event.sourcePort, 51514);
+  t.equal(event.transport, 'udp');
+  t.equal(event.facilityName, 'local7');
+  t.equal(event.severityName, 'notice');
+});
+
+t.test('a time without a year takes the year closest to the receive time', async (t) => {
+  const dec31 = '<189>1: Dec 31 23:59:58.500 UTC: %SYS-5-CONFIG_I: Configured from console by console';
+  t.equal(parse(dec31, at('2027-01-01T00:00:02Z')).event.timestamp, '2026-12-31T23:59:58.500Z', 'Dec 31 received Jan 1: previous year');
+  t.equal(parse(dec31, at('2026-12-31T23:59:59Z')).event.timestamp, '2026-12-31T23:59:58.500Z', 'same year');
+  const jan1 = '<189>2: Jan  1 00:00:01 UTC: %SYS-5-CONFIG_I: Configured from console by console';
+  t.equal(parse(jan1, at('2026-12-31T23:59:59Z')).event.timestamp, '2027-01-01T00:00:01.000Z', 'Jan 1 received Dec 31 (device clock ahead): next year');
+  const jst = '<189>3: Jan  1 08:59:59 JST: %SYS-5-CONFIG_I: Configured from console by console';
+  t.equal(parse(jst, at('2027-01-01T00:00:02Z')).event.timestamp, '2026-12-31T23:59:59.000Z', 'the zone is applied before choosing the year');
+  const feb29 = '<189>4: Feb 29 12:00:00 UTC: %SYS-5-CONFIG_I: Configured from console by console';
+  t.equal(parse(feb29, at('2028-03-01T00:00:00Z')).event.timestamp, '2028-02-29T12:00:00.000Z', 'Feb 29 in a leap year');
+  const feb30 = '<189>5: Feb 30 12:00:00 UTC: %SYS-5-CONFIG_I: Configured from console by console';
+  const bad = parse(feb30).event;
+  t.equal(bad.timestamp, null, 'a date that does not exist gives no timestamp');
+  t.equal(bad.timestampRaw, 'Feb 30 12:00:00 UTC', 'but keeps its text');
+});
+
+t.test('ambiguous zone names are never converted', async (t) => {
+  for (const zone of ['IST', 'CST', 'CDT', 'AST', 'BST']) {
+    const { event } = parse(`<189>7: Nov 22 19:30:00.000 ${zone}: %LINK-3-UPDOWN: Interface Gi0/1, changed state to down`);
+    t.equal(event.timestamp, null, `${zone}: timestamp null`);
+    t.equal(event.timestampRaw, `Nov 22 19:30:00.000 ${zone}`, `${zone}: timestampRaw kept`);
+  }
+  const bsd = parse('<13>Nov 22 14:00:00 CST web1 app: text').event;
+  t.equal(bsd.timestamp, null);
+  t.equal(bsd.timestampRaw, 'Nov 22 14:00:00 CST', 'a zone in a BSD header is not taken for the host');
+  t.equal(bsd.host, 'web1');
+  const utc = parse('<13>Nov 22 14:00:00 UTC web1 app: text').event;
+  t.equal(utc.timestamp, '2026-11-22T14:00:00.000Z', 'a known zone in a BSD header is converted');
+  t.equal(utc.host, 'web1');
+});
+
+t.test('numeric offsets are converted; no zone means no timestamp', async (t) => {
+  t.equal(parse('<13>2026-11-22T23:00:00+0900 web1 app: x').event.timestamp, '2026-11-22T14:00:00.000Z', '+0900');
+  t.equal(parse('<13>2026-11-22T23:00:00+09:00 web1 app: x').event.timestamp, '2026-11-22T14:00:00.000Z', '+09:00');
+  t.equal(parse('<13>1 2026-11-22T08:30:00.999999-05:30 web1 app - - - x').event.timestamp, '2026-11-22T14:00:00.999Z', '-05:30, µs cut to ms');
+  t.equal(parse('<13>1 2026-11-22T14:00:00z web1 app - - - x').event.timestamp, '2026-11-22T14:00:00.000Z', 'lower-case z');
+  t.equal(parse('<13>1 2026-11-22T14:00:00+24:00 web1 app - - - x').event.timestamp, null, 'an impossible offset is not converted');
+  t.equal(parse('<13>2026-11-22T23:00:00 web1 app: x').event.timestamp, null, 'RFC 3339 without offset');
+  const bsd = parse('<13>Nov 22 14:00:00 web1 app: x').event;
+  t.equal(bsd.timestamp, null, 'RFC 3164 time without zone: null, never the process zone');
+  t.equal(bsd.timestampRaw, 'Nov 22 14:00:00');
+});
+
+t.test('invalid UTF-8 goes to rawBase64, the fields get replacement characters', async (t) => {
+  const bytes = Buffer.concat([Buffer.from('<13>Nov 22 14:00:00 web1 app: bad '), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from(' end\n')]);
+  const { event, format } = parse(bytes);
+  t.equal(format, 'rfc3164');
+  t.notOk('raw' in event, 'no raw');
+  t.equal(event.rawBase64, bytes.toString('base64'));
+  t.same(Buffer.from(event.rawBase64!, 'base64'), bytes, 'lossless');
+  t.equal(event.message, 'bad \uFFFD(\uFFFD end');
+  t.equal(event.host, 'web1');
+});
+
+t.test('valid non-ASCII UTF-8 stays raw text', async (t) => {
+  const line = '<13>1 2026-11-22T23:00:00+09:00 ルーター1 app - - - インターフェース ダウン\n';
+  const { event } = parse(line);
+  t.equal(event.raw, line, 'raw keeps the trailing newline');
+  t.notOk('rawBase64' in event);
+  t.equal(event.host, 'ルーター1');
+  t.equal(event.message, 'インターフェース ダウン');
+});
+
+t.test('trailing CR, LF and NUL are trimmed from the message only', async (t) => {
+  const line = '<13>Nov 22 14:00:00 web1 app: text\r\n\u0000';
+  const { event } = parse(line);
+  t.equal(event.message, 'text');
+  t.equal(event.raw, line);
+});
+
+t.test('empty input', async (t) => {
+  const { event, format } = parse(new Uint8Array(0));
+  t.equal(format, 'unparsed');
+  t.equal(event.message, '');
+  t.equal(event.raw, '');
+  t.equal(event.facility, null);
+  t.equal(event.severity, null);
+});
+
+t.test('PRI out of range or malformed: unparsed, the whole line kept', async (t) => {
+  for (const line of ['<192>Nov 22 14:00:00 web1 app: x', '<999>x', '<0013>Nov 22 14:00:00 web1 app: x', '<>x', '<1a>x', '<13']) {
+    const { event, format } = parse(line);
+    t.equal(format, 'unparsed', line);
+    t.equal(event.facility, null, `${line}: facility null`);
+    t.equal(event.severity, null, `${line}: severity null`);
+    t.equal(event.message, line, `${line}: message is the whole line`);
+  }
+  t.match(parse('<191>x').event, { facility: 23, severity: 7, facilityName: 'local7', severityName: 'debug' }, '191 is the top');
+  t.match(parse('<0>x').event, { facility: 0, severity: 0, facilityName: 'kern', severityName: 'emerg' }, '0 is valid');
+});
+
+t.test('no PRI and no header: unparsed text; no PRI but a header: user.notice', async (t) => {
+  const plain = parse('just some words: nothing else');
+  t.equal(plain.format, 'unparsed');
+  t.equal(plain.event.message, 'just some words: nothing else');
+  t.equal(plain.event.host, null);
+  const header = parse('Nov 22 14:00:00 web1 app: text');
+  t.equal(header.format, 'rfc3164');
+  t.match(header.event, { facility: 1, severity: 5, host: 'web1', app: 'app', message: 'text' });
+});
+
+t.test('a 64 KiB line is parsed whole', async (t) => {
+  const body = 'x'.repeat(64 * 1024);
+  const { event } = parse(`<13>Nov 22 14:00:00 web1 app[1]: ${body}`);
+  t.equal(event.message, body);
+  t.equal(event.app, 'app');
+  const sd = parse(`<13>1 2026-11-22T14:00:00Z h a - - [x@1 v="${'y'.repeat(64 * 1024)}"] m`).event;
+  t.equal((sd.structuredData?.['x@1']?.['v'] as string).length, 64 * 1024, 'a 64 KiB SD value');
+  const junk = parse(': '.repeat(32 * 1024));
+  t.equal(junk.format, 'unparsed');
+  t.equal(junk.event.message.length, 64 * 1024, 'colons and spaces without PRI: kept whole');
+  const nx = parse('<13>' + ': '.repeat(32 * 1024)).event;
+  t.equal(nx.message.length, 64 * 1024 - 2, 'with PRI: the first ": " is read as the NX-OS empty host field');
+});
+
+t.test('a receive context with an invalid date does not throw', async (t) => {
+  const { event } = parse('<13>Nov 22 14:00:00 web1 app: x', at('not a date'));
+  t.match(event.receivedAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+});
+
+/** mulberry32: a small seeded PRNG, so a failing buffer can be reproduced from the seed. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let x = Math.imul(a ^ (a >>> 15), 1 | a);
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const PIECES = ['<', '>', '<13>', '<189>', '1 ', '65: ', '000065: ', '*', '.', 'Nov 22 ', '2026 ', '14:00:00', '.003', ' UTC', ' IST', ': ',
+  ' ', '-', '[', ']', '="', '"', '\\', '%LINK-3-UPDOWN: ', '%ASA-6-302013:', 'RP/0/RSP0/CPU0:', 'rpd[12]: ', 'BGP_X: ', 'date=2026-11-22 ',
+  'tz="+0900" ', '1,2026/11/22 14:00:00,', 'firewall,info ', 'err ', '01010028:3: ', '2026-11-22T14:00:00', '+09:00', 'Z', '\uFEFF', '\r\n', '\u0000'];
+
+function check(t: Tap, bytes: Buffer, label: string): void {
+  let result: ReturnType<typeof parse> | undefined;
+  try {
+    result = parse(bytes);
+  } catch (err) {
+    t.fail(`${label}: threw ${String(err)}`);
+    return;
+  }
+  const { event } = result;
+  const hasRaw = event.raw !== undefined;
+  const hasBase64 = event.rawBase64 !== undefined;
+  if (hasRaw === hasBase64) t.fail(`${label}: exactly one of raw and rawBase64`);
+  const text = bytes.toString('utf8').replace(/[\r\n\u0000]+$/, '');
+  if (!text.endsWith(event.message)) t.fail(`${label}: message is the tail of the text`);
+  if (text.length > 0 && event.message === '' && event.facility === null) t.fail(`${label}: text lost`);
+  JSON.stringify(event);
+}
+type Tap = Parameters<Parameters<typeof t.test>[1]>[0];
+
+t.test('random bytes never throw and keep their text', async (t) => {
+  const rand = prng(0x5eed);
+  for (let n = 0; n < 3000; n++) {
+    const bytes = Buffer.alloc(Math.floor(rand() * 200));
+    for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(rand() * 256);
+    check(t, bytes, `random #${n} ${bytes.toString('hex')}`);
+    const text = bytes.toString('utf8').replace(/[\r\n\u0000]+$/, '');
+    const { event } = parse(bytes);
+    if (!(event.message !== '' || text === '')) t.fail(`random #${n}: message empty while raw is not`);
+  }
+  t.pass('3000 random buffers');
+});
+
+t.test('syslog-shaped garbage never throws and keeps its tail', async (t) => {
+  const rand = prng(0xc0ffee);
+  for (let n = 0; n < 5000; n++) {
+    const parts: string[] = [];
+    const count = Math.floor(rand() * 12);
+    for (let k = 0; k < count; k++) {
+      parts.push(rand() < 0.8 ? PIECES[Math.floor(rand() * PIECES.length)]! : String.fromCharCode(Math.floor(rand() * 128)));
+    }
+    const bytes = Buffer.from(parts.join(''), 'utf8');
+    check(t, bytes, `shaped #${n} ${JSON.stringify(parts.join(''))}`);
+  }
+  t.pass('5000 shaped buffers');
+});
