@@ -48,6 +48,7 @@ export class FileSink implements Sink {
   private readonly retryDelayMs: number;
   private readonly events;
   private readonly errors;
+  private readonly accepted;
 
   constructor(private readonly options: FileSinkOptions) {
     this.memoryLimit = options.memoryLimitBytes ?? 64 * 1024 * 1024;
@@ -55,6 +56,7 @@ export class FileSink implements Sink {
     this.retryDelayMs = options.retryDelayMs ?? 1_000;
     this.handles = new LruHandles(options.maxOpenFiles ?? 256);
     this.events = counter(options.registry, 'netsidecar_sink_events_total', 'Events through the sink, by outcome', ['outcome']);
+    this.accepted = this.events.labels('accepted');
     this.errors = counter(options.registry, 'netsidecar_sink_errors_total', 'Sink write errors by code', ['code']);
     const sink = this;
     gauge(options.registry, 'netsidecar_sink_queue_events', 'Events accepted and not yet delivered', [], function () {
@@ -79,7 +81,7 @@ export class FileSink implements Sink {
     file.events++;
     this.pendingBytes += line.length;
     this.pendingEvents++;
-    this.events.inc({ outcome: 'accepted' });
+    this.accepted.inc();
     if (this.pendingBytes >= this.flushBytes && !this.flushing) void this.flush().catch(() => {});
     return this.pendingBytes >= this.memoryLimit ? 'backpressure' : 'ok';
   }
