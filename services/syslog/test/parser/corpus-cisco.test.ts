@@ -289,6 +289,14 @@ const asa: CorpusCase[] = [
     vendor: { name: 'cisco-asa', mnemonic: 'ASA-4-106023', facility: 'ASA', severity: 4, messageId: 106023 },
   },
   {
+    name: 'cisco_asa_device_id_without_timestamp',
+    line: '<167>asa1 : %ASA-7-609001: Built local-host inside:10.0.0.5',
+    facility: 20, severity: 7, host: 'asa1', app: null,
+    timestamp: null, timestampRaw: null,
+    message: 'Built local-host inside:10.0.0.5',
+    vendor: { name: 'cisco-asa', mnemonic: 'ASA-7-609001', facility: 'ASA', severity: 7, messageId: 609001 },
+  },
+  {
     name: 'cisco_asa_vpn_session_disconnected',
     line: '<164>Nov 22 2026 14:00:03 asa1 : %ASA-4-113019: Group = vpn, Username = alice, IP = 198.51.100.7, Session disconnected. Session Type: SSL, Duration: 0h:10m:00s, Bytes xmt: 1000, Bytes rcv: 2000, Reason: User Requested',
     facility: 20, severity: 4, host: 'asa1', app: null,

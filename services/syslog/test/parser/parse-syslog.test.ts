@@ -1,4 +1,4 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { parseSyslog, type ReceiveContext } from '../../src/parser/index.js';
 import { CTX } from './corpus-helpers.js';
 
@@ -50,6 +50,17 @@ t.test('ambiguous zone names are never converted', async (t) => {
   const utc = parse('<13>Nov 22 14:00:00 UTC web1 app: text').event;
   t.equal(utc.timestamp, '2026-11-22T14:00:00.000Z', 'a known zone in a BSD header is converted');
   t.equal(utc.host, 'web1');
+});
+
+t.test('an unknown upper-case word after the time is a zone only where Cisco prints one', async (t) => {
+  const tag = parse('<13>Nov 22 14:00:00 CRON: job started').event;
+  t.equal(tag.timestampRaw, 'Nov 22 14:00:00');
+  t.equal(tag.app, 'CRON', 'a tag of a sender without host name');
+  t.equal(tag.message, 'job started');
+  const zone = parse('<189>Nov 22 14:00:00 MYTZ: %SYS-5-CONFIG_I: Configured from console by console').event;
+  t.equal(zone.timestampRaw, 'Nov 22 14:00:00 MYTZ');
+  t.equal(zone.timestamp, null);
+  t.equal(zone.app, null);
 });
 
 t.test('numeric offsets are converted; no zone means no timestamp', async (t) => {
@@ -156,7 +167,7 @@ const PIECES = ['<', '>', '<13>', '<189>', '1 ', '65: ', '000065: ', '*', '.', '
   ' ', '-', '[', ']', '="', '"', '\\', '%LINK-3-UPDOWN: ', '%ASA-6-302013:', 'RP/0/RSP0/CPU0:', 'rpd[12]: ', 'BGP_X: ', 'date=2026-11-22 ',
   'tz="+0900" ', '1,2026/11/22 14:00:00,', 'firewall,info ', 'err ', '01010028:3: ', '2026-11-22T14:00:00', '+09:00', 'Z', '\uFEFF', '\r\n', '\u0000'];
 
-function check(t: Tap, bytes: Buffer, label: string): void {
+function check(t: Test, bytes: Buffer, label: string): void {
   let result: ReturnType<typeof parse> | undefined;
   try {
     result = parse(bytes);
@@ -173,7 +184,6 @@ function check(t: Tap, bytes: Buffer, label: string): void {
   if (text.length > 0 && event.message === '' && event.facility === null) t.fail(`${label}: text lost`);
   JSON.stringify(event);
 }
-type Tap = Parameters<Parameters<typeof t.test>[1]>[0];
 
 t.test('random bytes never throw and keep their text', async (t) => {
   const rand = prng(0x5eed);

@@ -1,0 +1,45 @@
+/**
+ * The `syslog/1` event: one JSON object, one CloudWatch log event (ARCHITECTURE.md, "The event
+ * contract"). Field names and their order are a public interface that saved Logs Insights queries
+ * depend on: a rename needs a new schema version. The parser builds every event with this exact key
+ * order so that V8 gives all events one shape and `JSON.stringify` prints them alike.
+ */
+
+export const SYSLOG_SCHEMA = 'syslog/1';
+
+/** RFC 5424 SD: SD-ID -> PARAM-NAME -> value; a PARAM-NAME that repeats gets an array. */
+export type StructuredData = Record<string, Record<string, string | string[]>>;
+
+export interface SyslogEvent {
+  schema: 'syslog/1';
+  /** When the service read the datagram or frame: ISO 8601 UTC with milliseconds. */
+  receivedAt: string;
+  sourceIp: string;
+  sourcePort: number;
+  transport: 'udp' | 'tcp' | 'tls';
+  /** 0..23 from the PRI; null when the line had no readable PRI. */
+  facility: number | null;
+  /** 0..7 from the PRI; null when the line had no readable PRI. */
+  severity: number | null;
+  /** `kern`, `user`, ... `local7`. */
+  facilityName: string | null;
+  /** `emerg`, `alert`, `crit`, `err`, `warning`, `notice`, `info`, `debug`. */
+  severityName: string | null;
+  /** Device time in UTC (ISO, ms), only when the message fixes it (a zone or offset); else null. */
+  timestamp: string | null;
+  /** The device's timestamp text as sent, also when it could not be converted. */
+  timestampRaw: string | null;
+  host: string | null;
+  app: string | null;
+  procId: string | null;
+  msgId: string | null;
+  /** The body, trailing CR/LF/NUL removed. The whole text when the line could not be parsed. */
+  message: string;
+  structuredData: StructuredData | null;
+  /** Vendor fields when a vendor format was recognised, always with `name` first. */
+  vendor: Record<string, unknown> | null;
+  /** The datagram or frame exactly as received, when it is valid UTF-8. */
+  raw?: string;
+  /** The datagram or frame as base64, when it is not valid UTF-8 (then `raw` is absent). */
+  rawBase64?: string;
+}
