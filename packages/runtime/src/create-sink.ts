@@ -1,7 +1,7 @@
 import type { Registry } from 'prom-client';
 import type { SinkKind } from '@netsidecar/config';
 import type { Logger } from '@netsidecar/telemetry';
-import { FileSink, StdoutSink, type Sink } from '@netsidecar/sink';
+import { FileSink, StdoutSink, createCloudWatchSink, type Sink } from '@netsidecar/sink';
 
 export interface SinkSettings {
   kind: SinkKind;
@@ -29,6 +29,15 @@ export async function createSink(settings: SinkSettings): Promise<Sink> {
     case 'stdout':
       return new StdoutSink({ registry: settings.registry, memoryLimitBytes: settings.memoryLimitBytes });
     case 'cloudwatch':
-      throw new Error('the cloudwatch sink is not wired yet');
+      // Region, endpoint and credentials come from the standard AWS SDK environment.
+      return createCloudWatchSink({
+        dataDir: settings.dataDir,
+        name: settings.service,
+        registry: settings.registry,
+        logger: settings.logger.child({ component: 'cloudwatch-sink' }),
+        flushIntervalMs: settings.flushIntervalMs,
+        memoryLimitBytes: settings.memoryLimitBytes,
+        spoolLimitBytes: settings.spoolLimitBytes,
+      });
   }
 }

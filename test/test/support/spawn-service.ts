@@ -30,7 +30,9 @@ export async function spawnService(
   main: string,
   env: Record<string, string>,
 ): Promise<SpawnedService> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'netsidecar-e2e-'));
+  // A caller that passes NETSIDECAR_DATA_DIR keeps it across restarts and cleans it up itself.
+  const ownDataDir = env.NETSIDECAR_DATA_DIR === undefined;
+  const dataDir = env.NETSIDECAR_DATA_DIR ?? (await mkdtemp(join(tmpdir(), 'netsidecar-e2e-')));
   const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('NETSIDECAR_') && !k.startsWith('AWS_')));
   const child = spawn(process.execPath, [...process.execArgv, join(repoRoot, main)], {
     cwd: repoRoot,
@@ -62,7 +64,7 @@ export async function spawnService(
       child.kill('SIGKILL');
       await exited;
     }
-    await rm(dataDir, { recursive: true, force: true });
+    if (ownDataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
   const waitForLog = async (msg: string): Promise<Record<string, unknown>> => {
