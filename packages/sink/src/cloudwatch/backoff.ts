@@ -1,0 +1,14 @@
+/**
+ * Capped exponential backoff with full jitter (Marc Brooker, "Exponential Backoff And Jitter",
+ * AWS Architecture Blog, 2015): the wait before retry n is uniform in [0, min(cap, base * 2^n)).
+ * Full jitter spreads the retries of many tasks that failed together (an outage ending), which is
+ * what CloudWatch's per-account throttling needs.
+ */
+export const RETRY_BASE_MS = 100; // 100 ms: the ceiling of the first wait
+export const RETRY_CAP_MS = 30_000; // 30 s: no wait is longer, however long the outage
+
+/** Milliseconds to wait before retry number `attempt` (0 for the first retry). */
+export function backoffDelay(attempt: number, random: () => number, baseMs = RETRY_BASE_MS, capMs = RETRY_CAP_MS): number {
+  const ceiling = Math.min(capMs, baseMs * 2 ** Math.min(attempt, 40));
+  return Math.floor(random() * ceiling);
+}

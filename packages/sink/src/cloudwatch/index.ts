@@ -1,0 +1,15 @@
+/** The CloudWatch Logs sink: `createCloudWatchSink()`, and the helpers its users need. */
+export { createCloudWatchSink, type CloudWatchSink, type CloudWatchSinkStats } from './cloudwatch-sink.js';
+export {
+  DEFAULT_FLUSH_INTERVAL_MS,
+  DEFAULT_MAX_CONCURRENT_STREAMS,
+  DEFAULT_MEMORY_LIMIT_BYTES,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  DEFAULT_SPOOL_LIMIT_BYTES,
+  SinkOptionError,
+  type CloudWatchSinkOptions,
+} from './options.js';
+export { PART_SCHEMA, parsePart, reassembleParts, splitMessage, type PartMessage, type ReassembledMessages } from './parts.js';
+export { RETRY_BASE_MS, RETRY_CAP_MS } from './backoff.js';
+export { DEFAULT_MAX_EVENT_BYTES } from './limits.js';
+export type { Timers } from './timers.js';

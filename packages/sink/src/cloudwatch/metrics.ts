@@ -1,0 +1,92 @@
+import { Counter, Gauge, type Registry } from 'prom-client';
+
+/**
+ * The sink's Prometheus metrics. Event counts are in CloudWatch events: a message split into parts
+ * counts once per part, so that accepted = delivered + rejected + queued holds at any time.
+ */
+export interface SinkMetrics {
+  /** outcome: accepted (write took it), delivered (CloudWatch stored it), refused (write said no). */
+  events: Counter<'outcome'>;
+  /** reason: too_old, too_new, expired, invalid_event, or the snake-cased exception of a refused event. */
+  rejected: Counter<'reason'>;
+  /** operation: PutLogEvents, CreateLogGroup, CreateLogStream; outcome: ok or error. */
+  calls: Counter<'operation' | 'outcome'>;
+  /** code: the exception name or network error code of each failed call. */
+  errors: Counter<'code'>;
+  /** Torn or corrupt spool records skipped (at start-up replay, or while reading the backlog). */
+  spoolTorn: Counter;
+}
+
+export interface GaugeSources {
+  queuedEvents(): number;
+  spoolBytes(): number;
+  /** Called before the events counter is read, to add what the sink counted on its own. */
+  beforeCollect(): void;
+}
+
+/**
+ * Registers the metrics in `registry`. A metric of the same name registered by an earlier sink
+ * (a sink re-created in the same process) is replaced, so the gauges follow the live sink.
+ */
+export function createSinkMetrics(registry: Registry, sources: GaugeSources): SinkMetrics {
+  const registers = [registry];
+  const fresh = (name: string) => registry.removeSingleMetric(name);
+  fresh('netsidecar_sink_events_total');
+  const events = new Counter({
+    name: 'netsidecar_sink_events_total',
+    help: 'Events by outcome: accepted by write(), delivered to CloudWatch, refused by write()',
+    labelNames: ['outcome'] as const,
+    registers,
+    collect() {
+      sources.beforeCollect();
+    },
+  });
+  for (const outcome of ['accepted', 'delivered', 'refused']) events.inc({ outcome }, 0);
+  fresh('netsidecar_sink_rejected_events_total');
+  const rejected = new Counter({
+    name: 'netsidecar_sink_rejected_events_total',
+    help: 'Accepted events that CloudWatch did not store, by reason code',
+    labelNames: ['reason'] as const,
+    registers,
+  });
+  for (const reason of ['too_old', 'too_new', 'expired']) rejected.inc({ reason }, 0);
+  fresh('netsidecar_sink_queue_events');
+  new Gauge({
+    name: 'netsidecar_sink_queue_events',
+    help: 'Events accepted and not yet delivered (memory and spool)',
+    registers,
+    collect() {
+      this.set(sources.queuedEvents());
+    },
+  });
+  fresh('netsidecar_sink_spool_bytes');
+  new Gauge({
+    name: 'netsidecar_sink_spool_bytes',
+    help: 'Bytes of the spool segment files on disk',
+    registers,
+    collect() {
+      this.set(sources.spoolBytes());
+    },
+  });
+  fresh('netsidecar_sink_spool_torn_records_total');
+  const spoolTorn = new Counter({
+    name: 'netsidecar_sink_spool_torn_records_total',
+    help: 'Torn or corrupt spool records detected by length and checksum, and skipped',
+    registers,
+  });
+  fresh('netsidecar_cloudwatch_calls_total');
+  const calls = new Counter({
+    name: 'netsidecar_cloudwatch_calls_total',
+    help: 'CloudWatch Logs calls by operation and outcome (ok, error)',
+    labelNames: ['operation', 'outcome'] as const,
+    registers,
+  });
+  fresh('netsidecar_cloudwatch_errors_total');
+  const errors = new Counter({
+    name: 'netsidecar_cloudwatch_errors_total',
+    help: 'Failed CloudWatch Logs calls by exception name or network error code',
+    labelNames: ['code'] as const,
+    registers,
+  });
+  return { events, rejected, calls, errors, spoolTorn };
+}

@@ -1,0 +1,37 @@
+/**
+ * The timers the sink uses, injectable so tests run a 30-minute outage on a fake clock
+ * (`@tapjs/clock`'s `Clock` fits as it is).
+ */
+export interface Timers {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const systemTimers: Timers = {
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+/** Thrown out of waits and calls once the sink stops (close deadline passed). */
+export class SinkStoppedError extends Error {
+  override readonly name = 'SinkStoppedError';
+  constructor() {
+    super('sink stopped');
+  }
+}
+
+/** Resolves after `ms` on `timers`; rejects with SinkStoppedError as soon as `stop` aborts. */
+export function sleep(timers: Timers, ms: number, stop: AbortSignal): Promise<void> {
+  if (stop.aborted) return Promise.reject(new SinkStoppedError());
+  return new Promise((resolve, reject) => {
+    const onStop = () => {
+      timers.clearTimeout(handle);
+      reject(new SinkStoppedError());
+    };
+    const handle = timers.setTimeout(() => {
+      stop.removeEventListener('abort', onStop);
+      resolve();
+    }, ms);
+    stop.addEventListener('abort', onStop, { once: true });
+  });
+}

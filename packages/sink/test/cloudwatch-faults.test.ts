@@ -1,0 +1,217 @@
+// End to end against the wire-level fake: a real SDK client, real HTTP on 127.0.0.1, scripted
+// faults. Time is a fake clock, moved only while no call is in flight, so a per-request timeout
+// can never fire on a call that is merely slow on a busy machine.
+import t, { type Test } from 'tap';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Registry } from 'prom-client';
+import { Clock } from '@tapjs/clock';
+import { createLogger } from '@netsidecar/telemetry';
+import { cloudWatchLogsClientFor, startFakeCloudWatchLogs, type FaultKind } from '@netsidecar/test-support';
+import { createCloudWatchSink, type CloudWatchSinkOptions } from '../src/cloudwatch/index.js';
+
+const START = Date.UTC(2026, 10, 22, 23, 0, 0);
+const GROUP = '/netsidecar/syslog';
+
+/** Calls in flight, overall and per stream, as the sink makes them. */
+interface InFlight {
+  total: number;
+  maxTotal: number;
+  perStream: Map<string, number>;
+  maxPerStream: number;
+}
+
+async function harness(t: Test, options: Partial<CloudWatchSinkOptions> = {}) {
+  const clock = new Clock();
+  clock.travel(START);
+  const fake = await startFakeCloudWatchLogs({ now: () => clock.now() });
+  const client = cloudWatchLogsClientFor(fake);
+  const inFlight: InFlight = { total: 0, maxTotal: 0, perStream: new Map<string, number>(), maxPerStream: 0 };
+  const send = client.send.bind(client);
+  client.send = ((command: { input: { logStreamName?: string } }, opts: unknown) => {
+    const stream = command.input.logStreamName ?? '';
+    inFlight.total++;
+    inFlight.maxTotal = Math.max(inFlight.maxTotal, inFlight.total);
+    const n = (inFlight.perStream.get(stream) ?? 0) + 1;
+    inFlight.perStream.set(stream, n);
+    if (command.constructor.name === 'PutLogEventsCommand') inFlight.maxPerStream = Math.max(inFlight.maxPerStream, n);
+    return (send as (c: unknown, o: unknown) => Promise<unknown>)(command, opts).finally(() => {
+      inFlight.total--;
+      inFlight.perStream.set(stream, inFlight.perStream.get(stream)! - 1);
+    });
+  }) as typeof client.send;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-faults-'));
+  const registry = new Registry();
+  const logs: Record<string, unknown>[] = [];
+  const logger = createLogger({ level: 'debug', write: (line) => logs.push(JSON.parse(line) as Record<string, unknown>) });
+  const sink = await createCloudWatchSink({
+    client, dataDir, name: 'syslog', registry, logger, timers: clock, now: () => clock.now(), random: () => 0.5, ...options,
+  });
+  t.teardown(async () => {
+    await sink.close(clock.now());
+    client.destroy();
+    await fake.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+  /** Waits (real time, bounded) for `done`, moving the fake clock 50 ms whenever nothing is in flight. */
+  const until = async (done: () => boolean, what: string) => {
+    const giveUp = Date.now() + 15_000;
+    while (!done()) {
+      if (Date.now() > giveUp) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((resolve) => setImmediate(resolve));
+      if (inFlight.total === 0) clock.advance(50);
+      else await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+  };
+  const metric = async (name: string, labels: Record<string, string> = {}) => {
+    const found = (await registry.getSingleMetric(name)!.get()).values.find((v) =>
+      Object.entries(labels).every(([k, val]) => v.labels[k] === val),
+    );
+    return found?.value ?? 0;
+  };
+  return { clock, fake, client, sink, inFlight, until, metric, logs, registry };
+}
+type Harness = Awaited<ReturnType<typeof harness>>;
+
+let lastStamp = 0;
+/** Strictly increasing timestamps near the clock: the fake's order (timestamp, then arrival) is the write order. */
+const stamp = (h: Harness) => (lastStamp = Math.max(h.clock.now(), lastStamp + 1));
+
+/** Writes `perStream` events to each stream, interleaved, with increasing timestamps. */
+function writeEvents(h: Harness, streams: string[], perStream: number, tag = ''): Map<string, string[]> {
+  const expected = new Map<string, string[]>(streams.map((s) => [s, []]));
+  for (let i = 0; i < perStream; i++) {
+    for (const stream of streams) {
+      const message = JSON.stringify({ schema: 'syslog/1', stream, i, tag });
+      h.sink.write({ logGroup: GROUP, logStream: stream, timestamp: stamp(h), message });
+      expected.get(stream)!.push(message);
+    }
+  }
+  return expected;
+}
+
+async function flushed(h: Harness): Promise<void> {
+  let done = false;
+  void h.sink.flush().then(() => (done = true));
+  await h.until(() => done, 'flush');
+}
+
+const received = (h: Harness, stream: string) => h.fake.events(GROUP, stream).map((e) => e.message);
+
+function precreate(h: Harness, streams: string[]) {
+  h.fake.createLogGroup(GROUP);
+  for (const s of streams) h.fake.createLogStream(GROUP, s);
+}
+
+const exactlyOnceFaults: FaultKind[] = ['throttle', 'service-unavailable', 'internal-error', 'drop-before'];
+for (const kind of exactlyOnceFaults) {
+  t.test(`${kind}, three times in a row: every event exactly once, in order, per stream`, async (t) => {
+    const h = await harness(t);
+    const streams = ['rtr-a', 'rtr-b', 'rtr-c'];
+    precreate(h, streams);
+    h.fake.fault('PutLogEvents', { kind }, { kind }, { kind });
+    const expected = writeEvents(h, streams, 400);
+    await flushed(h);
+    for (const s of streams) t.same(received(h, s), expected.get(s), s);
+    t.equal(h.fake.calls('PutLogEvents').filter((c) => c.fault === kind).length, 3, 'the faults were met');
+    t.equal(await h.metric('netsidecar_sink_events_total', { outcome: 'delivered' }), 1200);
+    t.ok((await h.metric('netsidecar_cloudwatch_errors_total')) >= 1, 'errors counted by code');
+    t.equal(h.sink.queuedEvents(), 0);
+  });
+}
+
+t.test('a hung connection becomes a retry after the per-request timeout', async (t) => {
+  const h = await harness(t, { requestTimeoutMs: 10_000 });
+  precreate(h, ['rtr-a']);
+  h.fake.fault('PutLogEvents', { kind: 'hang' });
+  const expected = writeEvents(h, ['rtr-a'], 100);
+  let done = false;
+  void h.sink.flush().then(() => (done = true));
+  await h.until(() => h.fake.calls('PutLogEvents').some((c) => c.fault === 'hang'), 'the hung call');
+  h.clock.advance(9_999);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  t.equal(h.fake.calls('PutLogEvents').length, 1, 'nothing else before the timeout');
+  h.clock.advance(1);
+  await h.until(() => done, 'flush');
+  t.same(received(h, 'rtr-a'), expected.get('rtr-a'));
+  t.equal(await h.metric('netsidecar_cloudwatch_errors_total', { code: 'RequestTimeout' }), 1);
+});
+
+t.test('drop-after (stored, then the connection dropped): at least once, first arrivals in order', async (t) => {
+  const h = await harness(t);
+  precreate(h, ['rtr-a', 'rtr-b']);
+  h.fake.fault('PutLogEvents', { kind: 'drop-after' }, { kind: 'drop-after' });
+  const expected = writeEvents(h, ['rtr-a', 'rtr-b'], 300);
+  await flushed(h);
+  let duplicates = 0;
+  for (const s of ['rtr-a', 'rtr-b']) {
+    const got = received(h, s);
+    const firsts = got.filter((m, i) => got.indexOf(m) === i);
+    t.same(firsts, expected.get(s), `${s}: nothing lost, first arrivals in order`);
+    duplicates += got.length - firsts.length;
+  }
+  t.ok(duplicates > 0, `the retried batches arrived twice (${duplicates} duplicates)`);
+});
+
+t.test('one PutLogEvents in flight per stream; several streams at once, at most maxConcurrentStreams', async (t) => {
+  const h = await harness(t, { maxConcurrentStreams: 4, flushIntervalMs: 1_000 });
+  const streams = Array.from({ length: 8 }, (_, i) => `rtr-${i}`);
+  precreate(h, streams);
+  // Slow answers (30 ms of real time each) so calls overlap if the sink lets them.
+  h.fake.fault('PutLogEvents', ...Array.from({ length: 200 }, () => ({ kind: 'hang' as const, ms: 30 })));
+  const expected = new Map<string, string[]>(streams.map((s) => [s, []]));
+  // Keep writing, and let the flush interval tick, while calls are in flight.
+  for (let round = 0; round < 6; round++) {
+    for (const [s, list] of writeEvents(h, streams, round === 0 ? 10_001 : 50, `r${round}`)) expected.get(s)!.push(...list);
+    h.clock.advance(1_000);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  await flushed(h);
+  for (const s of streams) t.same(received(h, s), expected.get(s), s);
+  t.equal(h.inFlight.maxPerStream, 1, 'never two calls of one stream at once');
+  t.equal(h.inFlight.maxTotal, 4, 'four streams at once, not more');
+  t.ok(h.fake.calls('PutLogEvents').every((c) => c.eventCount! <= 10_000 && c.bytes! <= 1_048_576), 'batches within limits');
+});
+
+t.test('events written while their stream has a call in flight wait for it, even with free slots', async (t) => {
+  const h = await harness(t, { maxConcurrentStreams: 4, flushIntervalMs: 1_000 });
+  precreate(h, ['rtr-a']);
+  h.fake.fault('PutLogEvents', ...Array.from({ length: 20 }, () => ({ kind: 'hang' as const, ms: 30 })));
+  const expected: string[] = [];
+  for (let round = 0; round < 5; round++) {
+    expected.push(...writeEvents(h, ['rtr-a'], 20, `r${round}`).get('rtr-a')!);
+    h.clock.advance(1_000); // the interval ticks: the stream is due again while its call is out
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  await flushed(h);
+  t.same(received(h, 'rtr-a'), expected);
+  t.equal(h.inFlight.maxPerStream, 1);
+});
+
+t.test('the flush interval sends a partial batch; nothing is sent before it', async (t) => {
+  const h = await harness(t, { flushIntervalMs: 1_000 });
+  precreate(h, ['rtr-a']);
+  writeEvents(h, ['rtr-a'], 3);
+  h.clock.advance(999);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  t.equal(h.fake.calls('PutLogEvents').length, 0, 'not before the interval');
+  h.clock.advance(1);
+  await h.until(() => h.sink.queuedEvents() === 0, 'delivery');
+  t.equal(received(h, 'rtr-a').length, 3);
+});
+
+t.test('a message over the event limit arrives as parts that reassemble, never truncated', async (t) => {
+  const { reassembleParts } = await import('../src/cloudwatch/index.js');
+  const h = await harness(t, { maxEventBytes: 4096 });
+  precreate(h, ['rtr-a']);
+  const big = JSON.stringify({ schema: 'syslog/1', raw: 'é😀"'.repeat(3000) });
+  h.sink.write({ logGroup: GROUP, logStream: 'rtr-a', timestamp: START, message: 'before' });
+  h.sink.write({ logGroup: GROUP, logStream: 'rtr-a', timestamp: START, message: big });
+  h.sink.write({ logGroup: GROUP, logStream: 'rtr-a', timestamp: START, message: 'after' });
+  await flushed(h);
+  const got = received(h, 'rtr-a');
+  t.ok(got.length > 5, `${got.length} events`);
+  t.ok(got.every((m) => Buffer.byteLength(m) + 26 <= 4096));
+  t.same(reassembleParts(got), { messages: ['before', big, 'after'], incomplete: [] });
+});
