@@ -22,6 +22,7 @@ function cloudWatchEnv(fake: FakeCloudWatchLogs, extra: Record<string, string> =
     NETSIDECAR_SYSLOG_HEALTH_PORT: '0',
     NETSIDECAR_SYSLOG_UDP_RECEIVE_BUFFER: '1MiB',
     NETSIDECAR_SINK_FLUSH_INTERVAL: '100ms',
+    NETSIDECAR_EMF_INTERVAL: '200ms',
     AWS_REGION: 'eu-west-1',
     AWS_ACCESS_KEY_ID: 'AKIDNETSIDECARTEST',
     AWS_SECRET_ACCESS_KEY: 'not-a-real-secret',
@@ -55,6 +56,11 @@ t.test('logger → syslog → CloudWatch Logs: group and stream created, events 
   t.match(first, { schema: 'syslog/1', transport: 'tcp', app: 'rpd', host });
   t.same(fake.retentionPolicies(), {}, 'retention is deploy’s job, never the sink’s');
   t.ok(fake.calls('PutLogEvents').some((c) => c.error === 'ThrottlingException'), 'the throttled call was retried');
+
+  // The same counters as /metrics reach CloudWatch as Embedded Metric Format lines on stdout.
+  await until(() => /"netsidecar_syslog_received_total":3/.test(service.stdout()), 'an EMF line counting the three messages');
+  const emf = service.stdout().split('\n').filter(Boolean).map((line) => JSON.parse(line)).find((doc) => doc.netsidecar_syslog_received_total === 3);
+  t.match(emf, { service: 'syslog', transport: 'tcp', _aws: { CloudWatchMetrics: [{ Namespace: 'netsidecar' }] } });
   t.equal(await service.stop(), 0);
 });
 

@@ -45,6 +45,11 @@ export const commonVariables = {
     default: 2 * 1024 ** 3, // 2 GiB: a 30-minute outage at 1,000 events/s of ~1 KiB each, with room to spare
     description: 'Disk spool size cap under NETSIDECAR_DATA_DIR/spool for events CloudWatch has not acknowledged.',
   },
+  NETSIDECAR_EMF_INTERVAL: {
+    parse: duration(100, 3_600_000),
+    default: 60_000, // 60 s: CloudWatch's standard metric resolution
+    description: 'With the CloudWatch sink, how often the metrics are printed on stdout as Embedded Metric Format.',
+  },
   NETSIDECAR_LOG_LEVEL: {
     parse: oneOf(['debug', 'info', 'warn', 'error'] as const),
     default: 'info' as 'debug' | 'info' | 'warn' | 'error',

@@ -11,6 +11,8 @@ export interface SpawnedService {
   dataDir: string;
   /** The service's operational log lines (stderr JSON), parsed. */
   logs: Record<string, unknown>[];
+  /** Everything the service printed on stdout (EMF metrics, stdout-sink events). */
+  stdout(): string;
   stderr(): string;
   /** Resolves with the first log line whose `msg` is `msg`. */
   waitForLog(msg: string): Promise<Record<string, unknown>>;
@@ -57,7 +59,8 @@ export async function spawnService(
     }
     for (const notify of listeners.splice(0)) notify();
   });
-  child.stdout!.resume();
+  let stdoutText = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdoutText += chunk));
   const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
   t.teardown(async () => {
     if (child.exitCode === null && child.signalCode === null) {
@@ -89,6 +92,7 @@ export async function spawnService(
     dataDir,
     logs,
     stderr: () => stderrText,
+    stdout: () => stdoutText,
     waitForLog,
     exited,
     fileEvents,
