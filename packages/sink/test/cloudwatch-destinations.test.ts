@@ -1,109 +1,8 @@
 // Log groups and streams that do not exist yet, events CloudWatch will not store, and events it
 // refuses: all end delivered or counted with a reason code, never lost silently, never looping.
-import t, { type Test } from 'tap';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { Registry } from 'prom-client';
-import { Clock } from '@tapjs/clock';
+import t from 'tap';
 import { InvalidParameterException, PutLogEventsCommand, PutRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { createLogger } from '@netsidecar/telemetry';
-import { cloudWatchLogsClientFor, startFakeCloudWatchLogs, type FakeCloudWatchLogs } from '@netsidecar/test-support';
-import { createCloudWatchSink, type CloudWatchSinkOptions } from '../src/cloudwatch/index.js';
-
-const START = Date.UTC(2026, 10, 22, 23, 0, 0);
-const GROUP = '/netsidecar/syslog';
-
-/** Calls in flight, overall and per stream, as the sink makes them. */
-interface InFlight {
-  total: number;
-  maxTotal: number;
-  perStream: Map<string, number>;
-  maxPerStream: number;
-}
-
-async function harness(t: Test, options: Partial<CloudWatchSinkOptions> = {}, share?: { clock: Clock; fake: FakeCloudWatchLogs; inFlight: InFlight }) {
-  const clock = share?.clock ?? new Clock();
-  if (share === undefined) clock.travel(START);
-  const fake = share?.fake ?? (await startFakeCloudWatchLogs({ now: () => clock.now() }));
-  const client = cloudWatchLogsClientFor(fake);
-  const inFlight: InFlight = share?.inFlight ?? { total: 0, maxTotal: 0, perStream: new Map<string, number>(), maxPerStream: 0 };
-  const send = client.send.bind(client);
-  client.send = ((command: { input: { logStreamName?: string } }, opts: unknown) => {
-    const stream = command.input.logStreamName ?? '';
-    inFlight.total++;
-    inFlight.maxTotal = Math.max(inFlight.maxTotal, inFlight.total);
-    const n = (inFlight.perStream.get(stream) ?? 0) + 1;
-    inFlight.perStream.set(stream, n);
-    if (command.constructor.name === 'PutLogEventsCommand') inFlight.maxPerStream = Math.max(inFlight.maxPerStream, n);
-    return (send as (c: unknown, o: unknown) => Promise<unknown>)(command, opts).finally(() => {
-      inFlight.total--;
-      inFlight.perStream.set(stream, inFlight.perStream.get(stream)! - 1);
-    });
-  }) as typeof client.send;
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-destinations-'));
-  const registry = new Registry();
-  const logs: Record<string, unknown>[] = [];
-  const logger = createLogger({ level: 'debug', write: (line) => logs.push(JSON.parse(line) as Record<string, unknown>) });
-  const sink = await createCloudWatchSink({
-    client, dataDir, name: 'syslog', registry, logger, timers: clock, now: () => clock.now(), random: () => 0.5, ...options,
-  });
-  t.teardown(async () => {
-    await sink.close(clock.now());
-    client.destroy();
-    if (share === undefined) await fake.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
-  /** Waits (real time, bounded) for `done`, moving the fake clock 50 ms whenever nothing is in flight. */
-  const until = async (done: () => boolean, what: string) => {
-    const giveUp = Date.now() + 15_000;
-    while (!done()) {
-      if (Date.now() > giveUp) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setImmediate(resolve));
-      if (inFlight.total === 0) clock.advance(50);
-      else await new Promise((resolve) => setTimeout(resolve, 1));
-    }
-  };
-  const metric = async (name: string, labels: Record<string, string> = {}) => {
-    const found = (await registry.getSingleMetric(name)!.get()).values.find((v) =>
-      Object.entries(labels).every(([k, val]) => v.labels[k] === val),
-    );
-    return found?.value ?? 0;
-  };
-  return { clock, fake, client, sink, inFlight, until, metric, logs, registry };
-}
-type Harness = Awaited<ReturnType<typeof harness>>;
-
-let lastStamp = 0;
-/** Strictly increasing timestamps near the clock: the fake's order (timestamp, then arrival) is the write order. */
-const stamp = (h: Harness) => (lastStamp = Math.max(h.clock.now(), lastStamp + 1));
-
-/** Writes `perStream` events to each stream, interleaved, with increasing timestamps. */
-function writeEvents(h: Harness, streams: string[], perStream: number, tag = ''): Map<string, string[]> {
-  const expected = new Map<string, string[]>(streams.map((s) => [s, []]));
-  for (let i = 0; i < perStream; i++) {
-    for (const stream of streams) {
-      const message = JSON.stringify({ schema: 'syslog/1', stream, i, tag });
-      h.sink.write({ logGroup: GROUP, logStream: stream, timestamp: stamp(h), message });
-      expected.get(stream)!.push(message);
-    }
-  }
-  return expected;
-}
-
-async function flushed(h: Harness): Promise<void> {
-  let done = false;
-  void h.sink.flush().then(() => (done = true));
-  await h.until(() => done, 'flush');
-}
-
-const received = (h: Harness, stream: string) => h.fake.events(GROUP, stream).map((e) => e.message);
-
-function precreate(h: Harness, streams: string[]) {
-  h.fake.createLogGroup(GROUP);
-  for (const s of streams) h.fake.createLogStream(GROUP, s);
-}
-
+import { GROUP, START, alongside, flushed, harness, precreate, received, writeEvents } from './support/cloudwatch-harness.js';
 
 const DAY = 86_400_000;
 
@@ -153,7 +52,7 @@ t.test('another task created the stream first: ResourceAlreadyExistsException is
 
 t.test('two sinks racing to create the same group and stream: each event once', async (t) => {
   const a = await harness(t);
-  const b = await harness(t, {}, a); // same fake, clock and in-flight count
+  const b = await harness(t, {}, alongside(a)); // same fake, clock and in-flight count; its own spool
   const ea = writeEvents(a, ['shared'], 30, 'a');
   const eb = writeEvents(b, ['shared'], 30, 'b');
   let done = 0;

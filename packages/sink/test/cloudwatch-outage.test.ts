@@ -7,86 +7,8 @@
 // cap and stays there for most of it) and scales the rate down to 20 events/s (36,000 events),
 // with memoryLimitBytes at 64 KiB instead of 64 MiB: the same 1,000:1 ratio of outage volume to
 // memory as the real case, so the same code path (spill to disk, read back in order) carries it.
-import t, { type Test } from 'tap';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { Registry } from 'prom-client';
-import { Clock } from '@tapjs/clock';
-import { createLogger } from '@netsidecar/telemetry';
-import { cloudWatchLogsClientFor, startFakeCloudWatchLogs } from '@netsidecar/test-support';
-import { createCloudWatchSink, type CloudWatchSinkOptions } from '../src/cloudwatch/index.js';
-
-const START = Date.UTC(2026, 10, 22, 23, 0, 0);
-const GROUP = '/netsidecar/syslog';
-
-/** Calls in flight, overall and per stream, as the sink makes them. */
-interface InFlight {
-  total: number;
-  maxTotal: number;
-  perStream: Map<string, number>;
-  maxPerStream: number;
-}
-
-async function harness(t: Test, options: Partial<CloudWatchSinkOptions> = {}) {
-  const clock = new Clock();
-  clock.travel(START);
-  const fake = await startFakeCloudWatchLogs({ now: () => clock.now() });
-  const client = cloudWatchLogsClientFor(fake);
-  const inFlight: InFlight = { total: 0, maxTotal: 0, perStream: new Map<string, number>(), maxPerStream: 0 };
-  const send = client.send.bind(client);
-  client.send = ((command: { input: { logStreamName?: string } }, opts: unknown) => {
-    const stream = command.input.logStreamName ?? '';
-    inFlight.total++;
-    inFlight.maxTotal = Math.max(inFlight.maxTotal, inFlight.total);
-    const n = (inFlight.perStream.get(stream) ?? 0) + 1;
-    inFlight.perStream.set(stream, n);
-    if (command.constructor.name === 'PutLogEventsCommand') inFlight.maxPerStream = Math.max(inFlight.maxPerStream, n);
-    return (send as (c: unknown, o: unknown) => Promise<unknown>)(command, opts).finally(() => {
-      inFlight.total--;
-      inFlight.perStream.set(stream, inFlight.perStream.get(stream)! - 1);
-    });
-  }) as typeof client.send;
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-outage-'));
-  const registry = new Registry();
-  const logs: Record<string, unknown>[] = [];
-  const logger = createLogger({ level: 'debug', write: (line) => logs.push(JSON.parse(line) as Record<string, unknown>) });
-  const sink = await createCloudWatchSink({
-    client, dataDir, name: 'syslog', registry, logger, timers: clock, now: () => clock.now(), random: () => 0.5, ...options,
-  });
-  t.teardown(async () => {
-    await sink.close(clock.now());
-    client.destroy();
-    await fake.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
-  /** Waits (real time, bounded) for `done`, moving the fake clock 50 ms whenever nothing is in flight. */
-  const until = async (done: () => boolean, what: string) => {
-    const giveUp = Date.now() + 15_000;
-    while (!done()) {
-      if (Date.now() > giveUp) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setImmediate(resolve));
-      if (inFlight.total === 0) clock.advance(50);
-      else await new Promise((resolve) => setTimeout(resolve, 1));
-    }
-  };
-  const metric = async (name: string, labels: Record<string, string> = {}) => {
-    const found = (await registry.getSingleMetric(name)!.get()).values.find((v) =>
-      Object.entries(labels).every(([k, val]) => v.labels[k] === val),
-    );
-    return found?.value ?? 0;
-  };
-  return { clock, fake, client, sink, inFlight, until, metric, logs, registry };
-}
-type Harness = Awaited<ReturnType<typeof harness>>;
-
-const received = (h: Harness, stream: string) => h.fake.events(GROUP, stream).map((e) => e.message);
-
-function precreate(h: Harness, streams: string[]) {
-  h.fake.createLogGroup(GROUP);
-  for (const s of streams) h.fake.createLogStream(GROUP, s);
-}
-
+import t from 'tap';
+import { GROUP, harness, precreate, received } from './support/cloudwatch-harness.js';
 
 const RATE = 20; // events per fake second, over all streams
 const OUTAGE_S = 30 * 60;

@@ -1,122 +1,20 @@
 // Restarts: what close(deadline) could not deliver, and what a SIGKILL interrupted, is replayed
 // from the spool at the next start; a torn last record is counted and skipped.
-import t, { type Test } from 'tap';
-
-const isChild = process.env.SINK_TEST_CHILD_DATA_DIR !== undefined;
-/** In the child process, no tests: it only runs `child()`. */
-const test: typeof t.test = ((...args: Parameters<typeof t.test>) => (isChild ? undefined : t.test(...args))) as typeof t.test;
+import t from 'tap';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { Registry } from 'prom-client';
-import { Clock } from '@tapjs/clock';
-import { createLogger, silentLogger } from '@netsidecar/telemetry';
-import { cloudWatchLogsClientFor, startFakeCloudWatchLogs, type FakeCloudWatchLogs } from '@netsidecar/test-support';
-import { createCloudWatchSink, type CloudWatchSinkOptions } from '../src/cloudwatch/index.js';
+import { silentLogger } from '@netsidecar/telemetry';
+import { cloudWatchLogsClientFor, startFakeCloudWatchLogs } from '@netsidecar/test-support';
+import { createCloudWatchSink } from '../src/cloudwatch/index.js';
+import { GROUP, START, alongside, closed, flushed, harness, precreate, received, stamp, writeEvents } from './support/cloudwatch-harness.js';
 
-const START = Date.UTC(2026, 10, 22, 23, 0, 0);
-const GROUP = '/netsidecar/syslog';
-
-/** Calls in flight, overall and per stream, as the sink makes them. */
-interface InFlight {
-  total: number;
-  maxTotal: number;
-  perStream: Map<string, number>;
-  maxPerStream: number;
-}
-
-async function harness(t: Test, options: Partial<CloudWatchSinkOptions> = {}, share?: { clock: Clock; fake: FakeCloudWatchLogs; inFlight: InFlight; dataDir?: string }) {
-  const clock = share?.clock ?? new Clock();
-  if (share === undefined) clock.travel(START);
-  const fake = share?.fake ?? (await startFakeCloudWatchLogs({ now: () => clock.now() }));
-  const client = cloudWatchLogsClientFor(fake);
-  const inFlight: InFlight = share?.inFlight ?? { total: 0, maxTotal: 0, perStream: new Map<string, number>(), maxPerStream: 0 };
-  const send = client.send.bind(client);
-  client.send = ((command: { input: { logStreamName?: string } }, opts: unknown) => {
-    const stream = command.input.logStreamName ?? '';
-    inFlight.total++;
-    inFlight.maxTotal = Math.max(inFlight.maxTotal, inFlight.total);
-    const n = (inFlight.perStream.get(stream) ?? 0) + 1;
-    inFlight.perStream.set(stream, n);
-    if (command.constructor.name === 'PutLogEventsCommand') inFlight.maxPerStream = Math.max(inFlight.maxPerStream, n);
-    return (send as (c: unknown, o: unknown) => Promise<unknown>)(command, opts).finally(() => {
-      inFlight.total--;
-      inFlight.perStream.set(stream, inFlight.perStream.get(stream)! - 1);
-    });
-  }) as typeof client.send;
-  const dataDir = share?.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cw-restart-'));
-  const registry = new Registry();
-  const logs: Record<string, unknown>[] = [];
-  const logger = createLogger({ level: 'debug', write: (line) => logs.push(JSON.parse(line) as Record<string, unknown>) });
-  const sink = await createCloudWatchSink({
-    client, dataDir, name: 'syslog', registry, logger, timers: clock, now: () => clock.now(), random: () => 0.5, ...options,
-  });
-  t.teardown(async () => {
-    await sink.close(clock.now());
-    client.destroy();
-    if (share === undefined) await fake.close();
-    if (share?.dataDir === undefined) fs.rmSync(dataDir, { recursive: true, force: true });
-  });
-  /** Waits (real time, bounded) for `done`, moving the fake clock 50 ms whenever nothing is in flight. */
-  const until = async (done: () => boolean, what: string) => {
-    const giveUp = Date.now() + 15_000;
-    while (!done()) {
-      if (Date.now() > giveUp) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setImmediate(resolve));
-      if (inFlight.total === 0) clock.advance(50);
-      else await new Promise((resolve) => setTimeout(resolve, 1));
-    }
-  };
-  const metric = async (name: string, labels: Record<string, string> = {}) => {
-    const found = (await registry.getSingleMetric(name)!.get()).values.find((v) =>
-      Object.entries(labels).every(([k, val]) => v.labels[k] === val),
-    );
-    return found?.value ?? 0;
-  };
-  return { clock, fake, client, sink, inFlight, until, metric, logs, registry, dataDir };
-}
-type Harness = Awaited<ReturnType<typeof harness>>;
-
-let lastStamp = 0;
-/** Strictly increasing timestamps near the clock: the fake's order (timestamp, then arrival) is the write order. */
-const stamp = (h: Harness) => (lastStamp = Math.max(h.clock.now(), lastStamp + 1));
-
-/** Writes `perStream` events to each stream, interleaved, with increasing timestamps. */
-function writeEvents(h: Harness, streams: string[], perStream: number, tag = ''): Map<string, string[]> {
-  const expected = new Map<string, string[]>(streams.map((s) => [s, []]));
-  for (let i = 0; i < perStream; i++) {
-    for (const stream of streams) {
-      const message = JSON.stringify({ schema: 'syslog/1', stream, i, tag });
-      h.sink.write({ logGroup: GROUP, logStream: stream, timestamp: stamp(h), message });
-      expected.get(stream)!.push(message);
-    }
-  }
-  return expected;
-}
-
-async function flushed(h: Harness): Promise<void> {
-  let done = false;
-  void h.sink.flush().then(() => (done = true));
-  await h.until(() => done, 'flush');
-}
-
-const received = (h: Harness, stream: string) => h.fake.events(GROUP, stream).map((e) => e.message);
-
-function precreate(h: Harness, streams: string[]) {
-  h.fake.createLogGroup(GROUP);
-  for (const s of streams) h.fake.createLogStream(GROUP, s);
-}
-
-
-
-async function closed(h: Harness, deadline: number) {
-  let report: Awaited<ReturnType<Harness['sink']['close']>> | undefined;
-  void h.sink.close(deadline).then((r) => (report = r));
-  await h.until(() => report !== undefined, 'close');
-  return report!;
-}
+const isChild = process.env.SINK_TEST_CHILD_DATA_DIR !== undefined;
+/** In the child process, no tests: it only runs `child()`. */
+const test: typeof t.test = ((...args: Parameters<typeof t.test>) => (isChild ? undefined : t.test(...args))) as typeof t.test;
 
 test('close(deadline) drains what it can; what is left is replayed once at the next start', async (t) => {
   const a = await harness(t);
@@ -139,7 +37,7 @@ test('close(deadline) drains what it can; what is left is replayed once at the n
 
   a.fake.outage('PutLogEvents', null);
   a.fake.outage('CreateLogStream', null);
-  const b = await harness(t, {}, { clock: a.clock, fake: a.fake, inFlight: a.inFlight, dataDir: a.dataDir });
+  const b = await harness(t, {}, { ...alongside(a), dataDir: a.dataDir });
   t.equal(b.sink.queuedEvents(), 70, 'replayed at start');
   await b.until(() => b.sink.queuedEvents() === 0, 'replay delivered');
   t.same(received(b, 'rtr-a'), [...first.get('rtr-a')!, ...second.get('rtr-a')!], 'the delivered 35 not sent again');
@@ -171,7 +69,7 @@ test('a torn last record (crash mid-write) is counted and skipped; the others ar
   fs.truncateSync(last, fs.statSync(last).size - 5);
 
   a.fake.outage('PutLogEvents', null);
-  const b = await harness(t, {}, { clock: a.clock, fake: a.fake, inFlight: a.inFlight, dataDir: a.dataDir });
+  const b = await harness(t, {}, { ...alongside(a), dataDir: a.dataDir });
   await b.until(() => b.sink.queuedEvents() === 0, 'replay delivered');
   t.same(received(b, 'rtr-a'), expected.get('rtr-a')!.slice(0, 9));
   t.equal(await b.metric('netsidecar_sink_spool_torn_records_total'), 1);

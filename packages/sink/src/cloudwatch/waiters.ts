@@ -1,0 +1,65 @@
+import type { Spool } from '../spool/spool.js';
+
+/**
+ * Producers waiting on the sink: whenWritable() for the spool to go below the high-water mark,
+ * flush() for every event accepted before it to be settled, and close() for all of them to be.
+ * `check()` runs whenever that may have changed (an event settled, a call ended, close()).
+ */
+export class SinkWaiters {
+  readonly #spool: Spool;
+  readonly #highWaterMarkBytes: number;
+  readonly #closing: () => boolean;
+  /** Lowest sequence number not settled yet (Infinity when all are). */
+  readonly #minLiveSeq: () => number;
+  #writable: (() => void)[] = [];
+  #flushes: { target: number; resolve: () => void }[] = [];
+  #drained: (() => void) | undefined;
+
+  constructor(spool: Spool, highWaterMarkBytes: number, closing: () => boolean, minLiveSeq: () => number) {
+    this.#spool = spool;
+    this.#highWaterMarkBytes = highWaterMarkBytes;
+    this.#closing = closing;
+    this.#minLiveSeq = minLiveSeq;
+  }
+
+  /** Resolves when the spool is below the high-water mark, or the sink closing (at once if so now). */
+  whenWritable(): Promise<void> {
+    if (this.#closing() || this.#spool.bytes < this.#highWaterMarkBytes) return Promise.resolve();
+    return new Promise((resolve) => this.#writable.push(resolve));
+  }
+
+  /** Resolves once every event up to sequence number `target` is settled. */
+  settled(target: number): Promise<void> {
+    return new Promise((resolve) => this.#flushes.push({ target, resolve }));
+  }
+
+  /** A flush() is waiting: the sink sends without waiting for the tick. */
+  get flushing(): boolean {
+    return this.#flushes.length > 0;
+  }
+
+  /** `drained` is called once the spool holds no live event (undefined: nobody waits for that). */
+  onDrained(drained: (() => void) | undefined): void {
+    this.#drained = drained;
+  }
+
+  /** Releases every flush() still waiting: the sink is closed, nothing more will be settled. */
+  releaseFlushes(): void {
+    for (const waiter of this.#flushes.splice(0)) waiter.resolve();
+  }
+
+  check(): void {
+    if (this.#writable.length > 0 && (this.#closing() || this.#spool.bytes < this.#highWaterMarkBytes)) {
+      for (const resolve of this.#writable.splice(0)) resolve();
+    }
+    if (this.#flushes.length > 0) {
+      const min = this.#minLiveSeq();
+      this.#flushes = this.#flushes.filter((waiter) => {
+        if (min <= waiter.target) return true;
+        waiter.resolve();
+        return false;
+      });
+    }
+    if (this.#drained !== undefined && this.#spool.liveEvents === 0) this.#drained();
+  }
+}
