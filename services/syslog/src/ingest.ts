@@ -3,6 +3,8 @@ import { toLogStreamName } from '@netsidecar/sink';
 import { parseSyslog, type ReceiveContext } from './parser/index.js';
 import type { SyslogMetrics } from './metrics.js';
 
+const maxCachedStreamNames = 10_000; // devices in a large data centre, with room to spare
+
 /**
  * The one path every message takes, whatever the transport: parse, pick the stream (device name,
  * else the source IP), hand the event to the sink, count what happened. Never throws.
@@ -31,7 +33,7 @@ export class Ingest {
     this.parsed[format].inc();
     const outcome = this.sink.write({
       logGroup: this.logGroup,
-      logStream: toLogStreamName(event.host ?? event.sourceIp),
+      logStream: this.streamName(event.host ?? event.sourceIp),
       timestamp: context.receivedAt.getTime(),
       message: JSON.stringify(event),
     });
@@ -40,6 +42,18 @@ export class Ingest {
   }
 
   private sinkClosed = false;
+  private readonly streamNames = new Map<string, string>();
+
+  /** Device names repeat: sanitise each once. Bounded, since hosts come from the network. */
+  private streamName(device: string): string {
+    let name = this.streamNames.get(device);
+    if (name === undefined) {
+      if (this.streamNames.size >= maxCachedStreamNames) this.streamNames.clear();
+      name = toLogStreamName(device);
+      this.streamNames.set(device, name);
+    }
+    return name;
+  }
 
   /** After this, refusals are counted as `sink_closed` rather than `sink_full`. */
   markClosing(): void {

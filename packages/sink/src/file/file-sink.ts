@@ -25,6 +25,8 @@ export interface FileSinkOptions {
   retryDelayMs?: number; // 1 s, after a failed write (disk full, permissions)
 }
 
+const maxCachedPaths = 10_000; // per log group
+
 interface PendingFile {
   lines: string[];
   bytes: number;
@@ -42,6 +44,7 @@ export class FileSink implements Sink {
   private writableWaiters: (() => void)[] = [];
   private readonly handles: LruHandles;
   private readonly knownDirs = new Set<string>();
+  private readonly paths = new Map<string, Map<string, string>>();
   private readonly timer: NodeJS.Timeout;
   private readonly memoryLimit: number;
   private readonly flushBytes: number;
@@ -71,7 +74,7 @@ export class FileSink implements Sink {
       this.events.inc({ outcome: 'refused' });
       return 'refused';
     }
-    const path = join(this.options.dataDir, 'logs', event.logGroup.replace(/^\/+/, ''), `${event.logStream}.jsonl`);
+    const path = this.pathOf(event.logGroup, event.logStream);
     let file = this.pending.get(path);
     if (!file) this.pending.set(path, (file = { lines: [], bytes: 0, events: 0 }));
     const line = event.message + '\n';
@@ -84,6 +87,19 @@ export class FileSink implements Sink {
     this.accepted.inc();
     if (this.pendingBytes >= this.flushBytes && !this.flushing) void this.flush().catch(() => {});
     return this.pendingBytes >= this.memoryLimit ? 'backpressure' : 'ok';
+  }
+
+  /** The file of a group and stream, computed once per pair: path.join per event showed in profiles. */
+  private pathOf(logGroup: string, logStream: string): string {
+    let streams = this.paths.get(logGroup);
+    if (!streams) this.paths.set(logGroup, (streams = new Map()));
+    let path = streams.get(logStream);
+    if (path === undefined) {
+      if (streams.size >= maxCachedPaths) streams.clear();
+      path = join(this.options.dataDir, 'logs', logGroup.replace(/^\/+/, ''), `${logStream}.jsonl`);
+      streams.set(logStream, path);
+    }
+    return path;
   }
 
   whenWritable(): Promise<void> {
