@@ -25,6 +25,11 @@ export const syslogVariables = {
     default: 64 * 1024, // 64 KiB: the largest UDP datagram; RFC 5425 suggests receivers take at least 8 KiB
     description: 'Largest message accepted; larger ones are counted as message_too_large.',
   },
+  NETSIDECAR_SYSLOG_PARSE_WORKERS: {
+    parse: integer(0, 64),
+    default: 1, // one thread beside the one reading the socket; 0 parses on the reading thread
+    description: 'Worker threads that parse UDP datagrams (a device always goes to the same one, so its order holds); 0 = none.',
+  },
   NETSIDECAR_SYSLOG_MAX_CONNECTIONS: {
     parse: integer(1, 1_000_000),
     default: 10_000,

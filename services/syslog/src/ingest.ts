@@ -1,18 +1,19 @@
 import type { Sink, WriteOutcome } from '@netsidecar/sink';
-import { toLogStreamName } from '@netsidecar/sink';
-import { parseSyslog, type ReceiveContext } from './parser/index.js';
+import type { ParseFormat, ReceiveContext } from './parser/index.js';
+import { EventEncoder } from './encode-event.js';
 import type { SyslogMetrics } from './metrics.js';
 
-const maxCachedStreamNames = 10_000; // devices in a large data centre, with room to spare
-
 /**
- * The one path every message takes, whatever the transport: parse, pick the stream (device name,
- * else the source IP), hand the event to the sink, count what happened. Never throws.
+ * The one path every message takes, whatever the transport: count it, encode it (here, or in a
+ * parse worker that hands back the result), hand the event to the sink, count what happened.
+ * Never throws.
  */
 export class Ingest {
   // prom-client hashes a label object on every inc(); bound children skip that on the hot path.
   private readonly received;
   private readonly parsed;
+  private readonly encoder = new EventEncoder();
+  private sinkClosed = false;
 
   constructor(
     private readonly sink: Sink,
@@ -23,36 +24,27 @@ export class Ingest {
     this.parsed = { rfc5424: metrics.parsed.labels('rfc5424'), rfc3164: metrics.parsed.labels('rfc3164'), unparsed: metrics.unparsed };
   }
 
-  accept(raw: Uint8Array, context: ReceiveContext): WriteOutcome {
-    this.received[context.transport].inc();
-    if (raw.length === 0) {
-      this.metrics.dropped.inc({ reason: 'empty' });
-      return 'ok';
-    }
-    const { event, format } = parseSyslog(raw, context);
-    this.parsed[format].inc();
-    const outcome = this.sink.write({
-      logGroup: this.logGroup,
-      logStream: this.streamName(event.host ?? event.sourceIp),
-      timestamp: context.receivedAt.getTime(),
-      message: JSON.stringify(event),
-    });
-    if (outcome === 'refused') this.metrics.dropped.inc({ reason: this.sinkClosed ? 'sink_closed' : 'sink_full' });
-    return outcome;
+  /** Counts a message as received; false when it is empty (then counted as dropped, nothing to keep). */
+  receive(raw: Uint8Array, transport: ReceiveContext['transport']): boolean {
+    this.received[transport].inc();
+    if (raw.length > 0) return true;
+    this.metrics.dropped.inc({ reason: 'empty' });
+    return false;
   }
 
-  private sinkClosed = false;
-  private readonly streamNames = new Map<string, string>();
+  /** Receive, encode and deliver on this thread: TCP and TLS, and UDP without parse workers. */
+  accept(raw: Uint8Array, context: ReceiveContext): WriteOutcome {
+    if (!this.receive(raw, context.transport)) return 'ok';
+    const encoded = this.encoder.encode(raw, context);
+    return this.deliver(encoded.message, encoded.stream, encoded.format, context.receivedAt.getTime());
+  }
 
-  /** Device names repeat: sanitise each once. Bounded, since hosts come from the network. */
-  private streamName(device: string): string {
-    let name = this.streamNames.get(device);
-    if (name === undefined) {
-      if (this.streamNames.size >= maxCachedStreamNames) this.streamNames.clear();
-      name = toLogStreamName(device);
-      this.streamNames.set(device, name);
-    }
-    return name;
+  /** Hands an encoded event to the sink. */
+  deliver(message: string, stream: string, format: ParseFormat, receivedAt: number): WriteOutcome {
+    this.parsed[format].inc();
+    const outcome = this.sink.write({ logGroup: this.logGroup, logStream: stream, timestamp: receivedAt, message });
+    if (outcome === 'refused') this.metrics.dropped.inc({ reason: this.sinkClosed ? 'sink_closed' : 'sink_full' });
+    return outcome;
   }
 
   /** After this, refusals are counted as `sink_closed` rather than `sink_full`. */

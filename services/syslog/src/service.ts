@@ -5,6 +5,7 @@ import { gauge } from '@netsidecar/telemetry';
 import type { syslogVariables } from './config.js';
 import { Ingest } from './ingest.js';
 import { kernelUdpDrops } from './kernel-udp-drops.js';
+import { ParsePool } from './parse-pool.js';
 import { createSyslogMetrics } from './metrics.js';
 import { startStreamListener, type StreamListener } from './stream-listener.js';
 import { startUdpListener } from './udp-listener.js';
@@ -28,7 +29,10 @@ export async function startSyslogService(context: ServiceContext<SyslogConfig>):
   // Read before any socket opens, so a bad certificate stops the start cleanly.
   const tlsFiles = readTlsFiles(config.NETSIDECAR_SYSLOG_TLS_CERT_FILE, config.NETSIDECAR_SYSLOG_TLS_KEY_FILE);
 
+  const workers = config.NETSIDECAR_SYSLOG_PARSE_WORKERS;
+  const pool = workers > 0 ? await ParsePool.start({ workers, ingest, logger }) : null;
   const udp = await startUdpListener({
+    pool,
     address,
     port: config.NETSIDECAR_SYSLOG_UDP_PORT,
     receiveBufferBytes: config.NETSIDECAR_SYSLOG_UDP_RECEIVE_BUFFER,
@@ -67,6 +71,8 @@ export async function startSyslogService(context: ServiceContext<SyslogConfig>):
     stop: async () => {
       ingest.markClosing();
       await Promise.all([udp.close(), tcp.close(), tls?.close()]);
+      // What was read is accepted: the workers finish it before the sink drains.
+      await pool?.close();
     },
   };
 }

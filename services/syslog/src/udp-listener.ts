@@ -1,6 +1,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import type { Logger } from '@netsidecar/telemetry';
 import type { Ingest } from './ingest.js';
+import type { ParsePool } from './parse-pool.js';
 import { normaliseAddress } from './ingest.js';
 import type { SyslogMetrics } from './metrics.js';
 
@@ -10,6 +11,8 @@ export interface UdpListenerOptions {
   receiveBufferBytes: number;
   maxMessageBytes: number;
   ingest: Ingest;
+  /** Parse workers; without them datagrams are parsed on this thread. */
+  pool?: ParsePool | null;
   metrics: SyslogMetrics;
   logger: Logger;
   now?: () => Date;
@@ -36,6 +39,7 @@ export async function startUdpListener(options: UdpListenerOptions): Promise<Udp
     socket = await bind('0.0.0.0', options);
   }
   const { ingest, metrics, maxMessageBytes } = options;
+  const pool = options.pool ?? null;
   socket.on('message', (datagram, remote) => {
     // The receive time is taken first, before any work, so it is the arrival time.
     const receivedAt = now();
@@ -44,7 +48,12 @@ export async function startUdpListener(options: UdpListenerOptions): Promise<Udp
       metrics.dropped.inc({ reason: 'message_too_large' });
       return;
     }
-    ingest.accept(datagram, { receivedAt, sourceIp: normaliseAddress(remote.address), sourcePort: remote.port, transport: 'udp' });
+    const sourceIp = normaliseAddress(remote.address);
+    if (pool) {
+      if (ingest.receive(datagram, 'udp')) pool.submit(datagram, receivedAt.getTime(), sourceIp, remote.port);
+    } else {
+      ingest.accept(datagram, { receivedAt, sourceIp, sourcePort: remote.port, transport: 'udp' });
+    }
   });
   // A socket error on UDP (e.g. ICMP-induced) must not crash the service.
   socket.on('error', (err) => options.logger.error('UDP socket error', { err }));
