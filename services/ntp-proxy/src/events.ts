@@ -1,0 +1,126 @@
+/**
+ * The `ntp/1` events (README.md defines every field). One JSON object per CloudWatch log event in
+ * `<prefix>/ntp`; field names are a public interface for Logs Insights queries: a rename needs
+ * `ntp/2`. Stream `upstream` takes the upstream samples and status changes; each client address has
+ * its own stream (as each device has in syslog) for its summaries and clock warnings.
+ */
+import type { Sink } from '@netsidecar/sink';
+import { toLogStreamName } from '@netsidecar/sink';
+import type { NtpMetrics } from './metrics.js';
+
+export const ntpSchema = 'ntp/1';
+export const upstreamStream = 'upstream';
+
+interface EventBase {
+  schema: typeof ntpSchema;
+  /** UTC, ms, the service's (served) clock; also the CloudWatch event timestamp. */
+  time: string;
+}
+
+export interface UpstreamSampleEvent extends EventBase {
+  type: 'upstream_sample';
+  server: string;
+  /** `ok`, `timeout`, `send_failed` or a reject reason (`unsynchronised`, `kiss`, ...). */
+  result: string;
+  kissCode: string | null;
+  offsetMs: number | null;
+  delayMs: number | null;
+  stratum: number | null;
+  leap: number | null;
+  rootDelayMs: number | null;
+  rootDispersionMs: number | null;
+  refId: string | null;
+  /** After this sample, the service follows this server. */
+  selected: boolean;
+  synchronised: boolean;
+  /** What the service serves after this sample. */
+  servedOffsetMs: number;
+  servedStratum: number;
+  servedRootDelayMs: number;
+  servedRootDispersionMs: number;
+  /** Fargate's ClockErrorBound for this task, when the task metadata endpoint gives it. */
+  hostClockErrorBoundMs: number | null;
+}
+
+export interface StatusEvent extends EventBase {
+  type: 'status';
+  synchronised: boolean;
+  previousSynchronised: boolean;
+  selected: string | null;
+  previousSelected: string | null;
+  leap: number;
+  stratum: number;
+  refId: string;
+  offsetMs: number;
+  rootDelayMs: number;
+  rootDispersionMs: number;
+  lastSampleAgeS: number | null;
+  holdoverS: number;
+  reason: string | null;
+}
+
+export type OffsetMethodField = 'exchange' | 'transmit' | 'hidden' | null;
+
+export interface ClientSummaryEvent extends EventBase {
+  type: 'client_summary';
+  clientIp: string;
+  periodStart: string;
+  periodEnd: string;
+  requests: number;
+  timeReplies: number;
+  kodSent: number;
+  cryptoNakSent: number;
+  dropped: number;
+  versions: number[];
+  /** Every request of the period carried a valid MAC. */
+  authenticated: boolean;
+  authenticatedRequests: number;
+  unauthenticatedRequests: number;
+  authFailures: number;
+  keyId: number | null;
+  clientOffsetMs: number | null;
+  clientOffsetBoundMs: number | null;
+  clientOffsetMethod: OffsetMethodField;
+}
+
+export interface ClientClockWarningEvent extends EventBase {
+  type: 'client_clock_warning';
+  clientIp: string;
+  version: number;
+  clientOffsetMs: number;
+  clientOffsetBoundMs: number | null;
+  clientOffsetMethod: 'exchange' | 'transmit';
+  thresholdMs: number;
+  message: string;
+}
+
+export type NtpEvent = UpstreamSampleEvent | StatusEvent | ClientSummaryEvent | ClientClockWarningEvent;
+
+type WithoutBase<E> = E extends EventBase ? Omit<E, 'schema' | 'time'> : never;
+
+/** Hands events to the sink (the only way out) and counts what it refuses. */
+export class NtpEventWriter {
+  private closing = false;
+
+  constructor(
+    private readonly sink: Sink,
+    private readonly logGroup: string,
+    private readonly metrics: NtpMetrics,
+  ) {}
+
+  write(stream: string, timeMs: number, fields: WithoutBase<NtpEvent>): void {
+    const event = { schema: ntpSchema, time: new Date(timeMs).toISOString(), ...fields };
+    const outcome = this.sink.write({ logGroup: this.logGroup, logStream: toLogStreamName(stream), timestamp: timeMs, message: JSON.stringify(event) });
+    if (outcome === 'refused') this.metrics.eventsDropped.inc({ reason: this.closing ? 'sink_closed' : 'sink_full' });
+  }
+
+  /** After this, refusals are counted as `sink_closed` rather than `sink_full`. */
+  markClosing(): void {
+    this.closing = true;
+  }
+}
+
+/** ns → ms with µs kept, for event fields. */
+export function roundMs(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}

@@ -1,0 +1,15 @@
+export * from './config.js';
+export * from './service.js';
+export * from './metrics.js';
+export * from './events.js';
+export * from './packet/header.js';
+export * from './packet/ntp-time.js';
+export * from './packet/trailer.js';
+export * from './packet/refid.js';
+export { AesCmac } from './auth/aes-cmac.js';
+export { parseKeyFile, KeyFileError, keyTypes, type KeyType, type SymmetricKey } from './auth/key-file.js';
+export { KeyRing, digestLength } from './auth/key-ring.js';
+export type { Clock, TimeSource } from './clock/clock.js';
+export { AnchoredClock } from './clock/anchored-clock.js';
+export { ServedClock } from './clock/served-clock.js';
+export { parseUpstream, amazonTimeSync, type UpstreamServer, type UpstreamSetting } from './upstream/server-list.js';

@@ -1,0 +1,28 @@
+import { readFileSync } from 'node:fs';
+
+/**
+ * Requests the kernel dropped before the service read them (receive buffer full): Linux keeps a
+ * per-socket `drops` column in /proc/net/udp and /proc/net/udp6; the rows bound to our port are
+ * summed. Null off Linux. (The syslog service does the same for its socket.)
+ */
+export function kernelUdpDrops(port: number, procFiles = ['/proc/net/udp', '/proc/net/udp6']): number | null {
+  const portHex = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  let found = false;
+  let drops = 0;
+  for (const file of procFiles) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const columns = line.trim().split(/\s+/);
+      // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode ref pointer drops
+      if (columns.length < 13 || !columns[1]!.endsWith(portHex)) continue;
+      found = true;
+      drops += Number(columns[12]) || 0;
+    }
+  }
+  return found ? drops : null;
+}
