@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 
 const services = [
   { name: 'syslog', main: 'services/syslog/dist/main.js', note: 'syslog UDP 5514, TCP 5601 (TLS 6514 with a certificate), health http://127.0.0.1:9101/healthz' },
-  { name: 'ntp-proxy', main: 'services/ntp-proxy/dist/main.js', note: 'NTP UDP 10123, health :9102' },
+  { name: 'ntp-proxy', main: 'services/ntp-proxy/dist/main.js', note: 'NTP UDP 10123 from this machine\'s clock (refid LOCL), health http://127.0.0.1:9102/healthz' },
   { name: 'config-upload', main: 'services/config-upload/dist/main.js', note: 'HTTP 8080, health :9103' },
   { name: 'scan-scheduler', main: 'services/scan-scheduler/dist/main.js', note: 'health :9104' },
 ].filter((service) => existsSync(service.main));
