@@ -2,6 +2,7 @@ import { SYSLOG_SCHEMA, type SyslogEvent } from '../event.js';
 import { decodeBytes, type DecodedText } from './decode.js';
 import { emptyDraft, type Draft } from './draft.js';
 import { emptyHints } from './hints.js';
+import { isoString } from './iso-string.js';
 import { FACILITY_NAMES, SEVERITY_NAMES, readPri } from './pri.js';
 import { parseRfc5424 } from './rfc5424.js';
 import { parseLegacy } from './rfc3164.js';
@@ -36,7 +37,7 @@ export function parseSyslog(raw: Uint8Array, ctx: ReceiveContext): { event: Sysl
   let receivedMs = ctx.receivedAt instanceof Date ? ctx.receivedAt.getTime() : NaN;
   // The receive path always passes a valid Date; this only keeps the never-throw promise.
   if (!Number.isFinite(receivedMs)) receivedMs = Date.now();
-  const receivedAt = new Date(receivedMs).toISOString();
+  const receivedAt = isoString(receivedMs);
   const text = trimEnd(decoded.text);
   try {
     return parseText(text, decoded, ctx, receivedMs, receivedAt);

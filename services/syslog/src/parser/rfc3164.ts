@@ -24,18 +24,19 @@ export function parseLegacy(s: string, start: number, receivedMs: number, d: Dra
 
   let colon = readCounter(s, i);
   if (colon > 0) {
-    const first = s.slice(i, colon);
+    const first = decimal(s, i, colon);
+    const zeroPadded = colon - i > 1 && s.charCodeAt(i) === 48;
     i = colon + 2;
     colon = readCounter(s, i);
     if (colon > 0) {
-      h.counter = Number(first);
-      h.seq = Number(s.slice(i, colon));
+      h.counter = first;
+      h.seq = decimal(s, i, colon);
       i = colon + 2;
-    } else if (first.length > 1 && first.charCodeAt(0) === 48) {
+    } else if (zeroPadded) {
       // Only the zero-padded `service sequence-numbers` value (`no logging message-counter syslog`).
-      h.seq = Number(first);
+      h.seq = first;
     } else {
-      h.counter = Number(first);
+      h.counter = first;
     }
   } else if (s.charCodeAt(i) === 58 && s.charCodeAt(i + 1) === 32) {
     i += 2; // NX-OS without a host name: `<189>: 2026 Nov 22 ...`
@@ -44,6 +45,7 @@ export function parseLegacy(s: string, start: number, receivedMs: number, d: Dra
   let t = readDeviceTime(s, i, receivedMs);
   if (t === null) {
     const before = i;
+    originTime = null;
     let end = readXrNode(s, i);
     if (end > 0) {
       h.node = s.slice(i, end - 1);
@@ -59,7 +61,8 @@ export function parseLegacy(s: string, start: number, receivedMs: number, d: Dra
         i = readOrigin(s, i, receivedMs, d);
       }
     }
-    if (i !== before) t = readDeviceTime(s, i, receivedMs);
+    // readDeviceTime is pure: the time readOrigin read at the same index is the one it would give.
+    if (i !== before) t = originTime ?? readDeviceTime(s, i, receivedMs);
   }
 
   if (t !== null) {
@@ -106,6 +109,13 @@ function readCounter(s: string, i: number): number {
   return e > i && s.charCodeAt(e) === 58 && s.charCodeAt(e + 1) === 32 ? e : -1;
 }
 
+/** The value of the 1-10 digits in s[start, end) (what Number() gives for them, without a slice). */
+function decimal(s: string, start: number, end: number): number {
+  let v = 0;
+  for (let k = start; k < end; k++) v = v * 10 + (s.charCodeAt(k) - 48);
+  return v;
+}
+
 /** An IOS-XR node `RP/0/RSP0/CPU0:` at i: index after its colon, or -1. */
 function readXrNode(s: string, i: number): number {
   const lim = Math.min(s.length, i + 40);
@@ -126,6 +136,9 @@ function readXrNode(s: string, i: number): number {
   return e + 1;
 }
 
+/** The time readOrigin found after an origin, so that parseLegacy does not read it twice. */
+let originTime: TimeRead | null = null;
+
 /**
  * Cisco `logging origin-id hostname|ip|ipv6|string` and the NX-OS host prefix: `name: ` directly
  * before the time or the `%` mnemonic. Only `: ` ends it, so IPv6 addresses and quoted strings with
@@ -136,7 +149,9 @@ function readOrigin(s: string, i: number, receivedMs: number, d: Draft): number 
   const k = s.indexOf(': ', i);
   if (k <= i || k - i > 64) return i;
   const after = k + 2;
-  if (readDeviceTime(s, after, receivedMs) === null && readMnemonic(s, after) === null) return i;
+  const t = readDeviceTime(s, after, receivedMs);
+  if (t === null && readMnemonic(s, after) === null) return i;
+  originTime = t;
   const name = s.slice(i, k).trim();
   d.host = name === '' ? null : name;
   return after;

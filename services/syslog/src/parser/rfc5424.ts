@@ -18,8 +18,13 @@ export function parseRfc5424(s: string, i: number, receivedMs: number, d: Draft)
     // NILVALUE: no time.
   } else if (s.charCodeAt(i + 4) === 45 && isDigit(s.charCodeAt(i))) {
     const t = readIsoTime(s, i, receivedMs);
-    d.timestampRaw = s.slice(i, e);
-    d.timestamp = t !== null && t.end === e ? t.iso : null;
+    if (t !== null && t.end === e) {
+      d.timestampRaw = t.raw; // s.slice(i, e) already
+      d.timestamp = t.iso;
+    } else {
+      d.timestampRaw = s.slice(i, e);
+      d.timestamp = null;
+    }
   } else {
     return false;
   }
@@ -41,11 +46,8 @@ export function parseRfc5424(s: string, i: number, receivedMs: number, d: Draft)
   if (c === 45 && (i + 1 === n || s.charCodeAt(i + 1) === 32)) {
     i++;
   } else if (c === 91 /* [ */) {
-    const sd = readStructuredData(s, i);
-    if (sd !== null) {
-      d.structuredData = sd.sd;
-      i = sd.end;
-    }
+    const end = readStructuredData(s, i, d);
+    if (end >= 0) i = end;
   }
   if (s.charCodeAt(i) === 32) i++;
   // RFC 5424 §6.4: a UTF-8 MSG starts with a BOM; it is an encoding marker, not text.

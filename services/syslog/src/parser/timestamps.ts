@@ -24,6 +24,12 @@ const MONTHS: ReadonlyMap<number, number> = new Map(
   ),
 );
 
+/**
+ * The parts of the time being read. One object for every call: the scanners run one at a time and
+ * toUtcIso does not keep it, so no line allocates one.
+ */
+const P: ClockParts = { year: -1, month: 0, day: 0, hour: 0, minute: 0, second: 0, ms: 0 };
+
 function digit(s: string, i: number): number {
   const d = s.charCodeAt(i) - 48;
   return d >= 0 && d <= 9 ? d : -1;
@@ -77,7 +83,10 @@ function readClock(s: string, i: number, p: ClockParts): number {
  * an unknown zone, so `iso` is null.
  */
 export function readIsoTime(s: string, i: number, receivedMs: number): TimeRead | null {
-  const p: ClockParts = { year: digits(s, i, 4), month: digits(s, i + 5, 2), day: digits(s, i + 8, 2), hour: 0, minute: 0, second: 0, ms: 0 };
+  const p = P;
+  p.year = digits(s, i, 4);
+  p.month = digits(s, i + 5, 2);
+  p.day = digits(s, i + 8, 2);
   const t = s.charCodeAt(i + 10);
   if (p.year < 0 || p.month < 0 || p.day < 0 || s.charCodeAt(i + 4) !== 45 || s.charCodeAt(i + 7) !== 45 || (t !== 84 && t !== 116)) return null;
   let e = readClock(s, i + 11, p);
@@ -104,7 +113,8 @@ export function readIsoTime(s: string, i: number, receivedMs: number): TimeRead 
  * upper-case name, which stays unconverted unless the tables know it.
  */
 export function readBsdTime(s: string, i: number, receivedMs: number): TimeRead | null {
-  const p: ClockParts = { year: -1, month: 0, day: 0, hour: 0, minute: 0, second: 0, ms: 0 };
+  const p = P;
+  p.year = -1;
   let e = i;
   let yearFirst = false;
   if (s.charCodeAt(e + 4) === 32 && digit(s, e) >= 0) {
