@@ -3,3 +3,4 @@ export * from './health.js';
 export * from './health-server.js';
 export * from './metrics.js';
 export * from './emf.js';
+export * from './kernel-udp-drops.js';

@@ -1,6 +1,6 @@
 import type { RunningService, ServiceContext } from '@netsidecar/runtime';
 import { ConfigError, type ConfigOf } from '@netsidecar/config';
-import { gauge } from '@netsidecar/telemetry';
+import { gauge, kernelUdpDrops } from '@netsidecar/telemetry';
 import { loadKeys } from './auth/load-keys.js';
 import { AnchoredClock } from './clock/anchored-clock.js';
 import type { Clock } from './clock/clock.js';
@@ -13,7 +13,6 @@ import { createNtpMetrics, registerReferenceGauges } from './metrics.js';
 import { nsToMs } from './packet/ntp-time.js';
 import { ClientTable } from './server/client-table.js';
 import type { ClientOffset } from './server/client-offset.js';
-import { kernelUdpDrops } from './server/kernel-udp-drops.js';
 import { startNtpListener } from './server/ntp-listener.js';
 import { RateLimiter } from './server/rate-limiter.js';
 import { Responder } from './server/responder.js';

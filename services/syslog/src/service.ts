@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type { RunningService, ServiceContext } from '@netsidecar/runtime';
 import { ConfigError, type ConfigOf } from '@netsidecar/config';
-import { gauge } from '@netsidecar/telemetry';
+import { gauge, kernelUdpDrops } from '@netsidecar/telemetry';
 import type { syslogVariables } from './config.js';
 import { Ingest } from './ingest.js';
-import { kernelUdpDrops } from './kernel-udp-drops.js';
+
 import { ParsePool } from './parse-pool.js';
 import { createSyslogMetrics } from './metrics.js';
 import { startStreamListener, type StreamListener } from './stream-listener.js';

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { kernelUdpDrops } from '../src/server/kernel-udp-drops.js';
+import { kernelUdpDrops } from '@netsidecar/telemetry';
 
 const header = '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops';
 const row = (localPortHex: string, drops: number) =>
