@@ -9,8 +9,8 @@ import type { Ingest } from './ingest.js';
  * per-message cost; moving it off the main thread leaves the main thread to read datagrams and
  * write events, so the socket is drained faster than the kernel buffer fills.
  *
- * - Datagrams read in one event-loop turn travel together (a batch per worker), flushed at the end of
- *   the turn or at `maxBatchMessages`, whichever comes first.
+ * - Datagrams travel in batches (one per worker), sent 2 ms after the first one or at
+ *   `maxBatchMessages`, whichever comes first.
  * - A source IP always goes to the same worker, so each device's events stay in order.
  * - Accepted means read: each batch keeps its datagrams until its result is delivered. If a worker
  *   dies, its batches are encoded on the main thread and it is not restarted: nothing read is lost.
@@ -27,6 +27,8 @@ interface Lane {
   pending: { datagrams: Buffer[]; receivedAt: number[]; ips: string[]; ports: number[]; bytes: number };
   inFlight: Map<number, RawBatch>;
 }
+
+const batchDelayMs = 2; // 2 ms: ~200 datagrams a batch at 100k/s, invisible next to the 1 s sink flush
 
 const workerUrl = new URL(import.meta.url.endsWith('.ts') ? './parse-worker.ts' : './parse-worker.js', import.meta.url);
 
@@ -74,8 +76,9 @@ export class ParsePool {
     pending.bytes += datagram.length;
     if (pending.datagrams.length >= this.maxBatch) this.flushLane(lane);
     else if (!this.flushScheduled) {
+      // A short wait fills batches: a postMessage per datagram costs more than parsing it.
       this.flushScheduled = true;
-      setImmediate(() => this.flush());
+      setTimeout(() => this.flush(), batchDelayMs);
     }
   }
 
