@@ -1,0 +1,166 @@
+// Figure 2: TCP (RFC 6587 octet-counted) throughput of both receivers, and the memory that 1,000
+// idle TCP connections hold in netsidecar (and in rsyslog, for scale).
+//
+// Throughput: the C sender pushes `total` frames over `connections` connections as fast as the
+// receiver reads them (TCP backpressure, nothing is lost), half-closes, and waits for the
+// receiver's EOF. Two clocks:
+// - "read": until every connection got the receiver's EOF. netsidecar parses each chunk and hands
+//   its frames to the sink before it reads on, so for it this is "parsed and accepted by the sink";
+//   rsyslog only queues what it read.
+// - "on disk": until the output stopped growing with every line written (polled every 100 ms).
+//   netsidecar's file sink writes a partial batch on its 1 s flush timer, so this adds up to ~1 s.
+import { mkdirSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { bytesUnder, countLines } from './lib/files.mjs';
+import { backgroundCores, loadSnapshot, waitForQuietMachine } from './lib/machine-load.mjs';
+import { startNetsidecar } from './lib/netsidecar.mjs';
+import { cpuSecondsOf, memoryOf, sleep } from './lib/processes.mjs';
+import { startRsyslog } from './lib/rsyslog.mjs';
+
+/** Runs the sender and times it, and the output growth, from one start instant. */
+async function timedSend({ sender, port, total, connections, corpus, outDir, pid }) {
+  await waitForQuietMachine();
+  const load0 = loadSnapshot();
+  const cpu0 = cpuSecondsOf(pid);
+  const t0 = performance.now();
+  let lastSize = 0;
+  let lastGrowth = t0;
+  let sending = true;
+  const watch = (async () => {
+    // Poll until the sender is done and the output has been still for 2 s.
+    while (sending || performance.now() - lastGrowth < 2_000) {
+      await sleep(100);
+      const size = bytesUnder(outDir);
+      if (size !== lastSize) {
+        lastSize = size;
+        lastGrowth = performance.now();
+      }
+      if (performance.now() - t0 > 300_000) break;
+    }
+  })();
+  const sent = await sender.tcp({ port, total, connections, corpus });
+  const readSeconds = (performance.now() - t0) / 1000;
+  sending = false;
+  await watch;
+  const cpu = cpuSecondsOf(pid) - cpu0;
+  return { sent, readSeconds, diskSeconds: (lastGrowth - t0) / 1000, cpu, background: backgroundCores(load0, loadSnapshot(), cpu + sent.cpu) };
+}
+
+function summarise(receiver, timing, written, memory) {
+  const { sent } = timing;
+  return {
+    receiver,
+    messages: sent.sent,
+    inputBytes: sent.bytes,
+    written: written.lines,
+    loss: sent.sent - written.lines,
+    readSeconds: timing.readSeconds,
+    diskSeconds: timing.diskSeconds,
+    readRate: sent.sent / timing.readSeconds,
+    diskRate: sent.sent / timing.diskSeconds,
+    readMBps: sent.bytes / 1e6 / timing.readSeconds,
+    diskMBps: sent.bytes / 1e6 / timing.diskSeconds,
+    peakRssMb: memory ? memory.hwmKb / 1024 : null,
+    cpuSeconds: timing.cpu,
+    backgroundCores: timing.background,
+  };
+}
+
+async function netsidecarThroughput({ dir, sender, corpus, total, connections }) {
+  const dataDir = join(dir, 'netsidecar-tcp');
+  mkdirSync(dataDir, { recursive: true });
+  const service = await startNetsidecar({ dataDir });
+  const timing = await timedSend({ sender, port: service.ports.tcp, total, connections, corpus, outDir: join(dataDir, 'logs'), pid: service.pid });
+  const memory = memoryOf(service.pid);
+  const m = await service.metrics();
+  await service.stop();
+  const written = await countLines(join(dataDir, 'logs'));
+  rmSync(dataDir, { recursive: true, force: true });
+  return { ...summarise('netsidecar', timing, written, memory), received: m.value('netsidecar_syslog_received_total', { transport: 'tcp' }) };
+}
+
+async function rsyslogThroughput({ dir, sender, corpus, total, connections, receiveBufferBytes }) {
+  const rsDir = join(dir, 'rsyslog-tcp');
+  mkdirSync(rsDir, { recursive: true });
+  const rs = await startRsyslog({ dir: rsDir, receiveBufferBytes });
+  const timing = await timedSend({ sender, port: rs.ports.tcp, total, connections, corpus, outDir: rs.outDir, pid: rs.pid });
+  const memory = memoryOf(rs.pid);
+  await rs.stop();
+  const written = await countLines(rs.outDir);
+  rmSync(rsDir, { recursive: true, force: true });
+  return summarise('rsyslog', timing, written, memory);
+}
+
+/** Opens `count` connections, each sends one octet-counted frame, then stays open and silent. */
+async function openIdle(port, count, line) {
+  const frame = `${Buffer.byteLength(line)} ${line}`;
+  const sockets = [];
+  // In waves of 100: a SYN flood of 1,000 at once can overflow the listen backlog (default 511).
+  for (let i = 0; i < count; i += 100) {
+    const wave = Array.from(
+      { length: Math.min(100, count - i) },
+      () =>
+        new Promise((resolve, reject) => {
+          const socket = connect(port, '127.0.0.1', () => {
+            socket.write(frame);
+            resolve(socket);
+          });
+          socket.once('error', reject);
+        }),
+    );
+    sockets.push(...(await Promise.all(wave)));
+  }
+  return sockets;
+}
+
+async function idleConnections({ start, count, line, connectionsOpen }) {
+  const receiver = await start();
+  await waitForQuietMachine();
+  await sleep(2_000); // start-up garbage collected, timers settled
+  const before = memoryOf(receiver.pid);
+  const sockets = await openIdle(receiver.ports.tcp, count, line);
+  const until = Date.now() + 10_000;
+  while (connectionsOpen && Date.now() < until && (await connectionsOpen(receiver)) < count) await sleep(100);
+  await sleep(3_000);
+  const after = memoryOf(receiver.pid);
+  const open = connectionsOpen ? await connectionsOpen(receiver) : null;
+  for (const socket of sockets) socket.destroy();
+  await receiver.stop();
+  return {
+    connections: count,
+    openSeenByReceiver: open,
+    rssBeforeMb: before.rssKb / 1024,
+    rssAfterMb: after.rssKb / 1024,
+    deltaMb: (after.rssKb - before.rssKb) / 1024,
+    perConnectionKb: (after.rssKb - before.rssKb) / count,
+  };
+}
+
+export async function runTcpBench({ dir, sender, corpus, corpusLine, total, connections, idle, receiveBufferBytes, log = console.log }) {
+  const say = (r) =>
+    log(
+      `  tcp ${r.receiver.padEnd(10)} ${r.messages} msgs / ${connections} conns: read ${r.readRate.toFixed(0)}/s (${r.readMBps.toFixed(1)} MB/s), on disk ${r.diskRate.toFixed(0)}/s, written ${r.written}, loss ${r.loss}, peak RSS ${r.peakRssMb?.toFixed(0)} MB, others ${r.backgroundCores.toFixed(2)} cores`,
+    );
+  const netsidecar = await netsidecarThroughput({ dir, sender, corpus, total, connections });
+  say(netsidecar);
+  const rsyslog = await rsyslogThroughput({ dir, sender, corpus, total, connections, receiveBufferBytes });
+  say(rsyslog);
+
+  const nsDir = join(dir, 'netsidecar-idle');
+  mkdirSync(nsDir, { recursive: true });
+  const idleNetsidecar = await idleConnections({
+    start: () => startNetsidecar({ dataDir: nsDir }),
+    count: idle,
+    line: corpusLine,
+    connectionsOpen: async (service) => (await service.metrics()).value('netsidecar_syslog_connections', { transport: 'tcp' }),
+  });
+  log(`  idle netsidecar: ${idle} connections hold ${idleNetsidecar.deltaMb.toFixed(1)} MB (${idleNetsidecar.perConnectionKb.toFixed(1)} kB each)`);
+  const rsIdleDir = join(dir, 'rsyslog-idle');
+  mkdirSync(rsIdleDir, { recursive: true });
+  const idleRsyslog = await idleConnections({ start: () => startRsyslog({ dir: rsIdleDir, receiveBufferBytes }), count: idle, line: corpusLine });
+  log(`  idle rsyslog: ${idle} connections hold ${idleRsyslog.deltaMb.toFixed(1)} MB (${idleRsyslog.perConnectionKb.toFixed(1)} kB each)`);
+  rmSync(nsDir, { recursive: true, force: true });
+  rmSync(rsIdleDir, { recursive: true, force: true });
+  return { total, connections, netsidecar, rsyslog, idle: { netsidecar: idleNetsidecar, rsyslog: idleRsyslog } };
+}
