@@ -69,3 +69,14 @@ t.test('a failing disk delays delivery but loses nothing', async (t) => {
   t.equal(await readFile(join(dataDir, 'logs/g/s.jsonl'), 'utf8'), 'kept\n');
   await sink.close(Date.now() + 1_000);
 });
+
+t.test('with the default 64 MiB limit, senders are pushed back from 8 MiB buffered: a file needs no more', async (t) => {
+  const dataDir = await tempDir(t);
+  const sink = new FileSink({ dataDir, registry: createRegistry('test'), logger: silentLogger, flushBytes: 1e9 });
+  const message = 'y'.repeat(1023); // 1 KiB with its newline
+  const outcomes: string[] = [];
+  for (let i = 0; i < 9 * 1024; i++) outcomes.push(sink.write({ logGroup: '/g', logStream: 's', timestamp: 0, message }));
+  t.equal(outcomes.indexOf('backpressure'), 8 * 1024 - 1, 'backpressure from the event that reaches 8 MiB');
+  t.notOk(outcomes.includes('refused'), 'nothing refused: the hard limit stays at twice 64 MiB');
+  await sink.close(Date.now() + 5_000);
+});
