@@ -5,8 +5,9 @@
 //
 //   node bench/ntp.bench.mjs              # build the service, run both, write bench/RESULTS-ntp.md (~4-8 min)
 //   --no-build      skip `npx tsc -b services/ntp-proxy`
+//   --only accuracy|throughput   one of the two figures; prints the markdown, writes nothing
 //   --quick         shorter steps and fewer samples: a smoke test of the harness; prints, writes nothing
-//   --write         write RESULTS-ntp.md even with --quick
+//   --write         write RESULTS-ntp.md even with --quick or --only
 //   --json FILE     also write the raw figures as JSON to FILE
 //   --rates 25000,50000,...   the throughput ladder; --seconds 4   the length of one step
 //
@@ -32,6 +33,7 @@ const { values: args } = parseArgs({
     build: { type: 'boolean', default: true },
     'no-build': { type: 'boolean', default: false },
     quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
     write: { type: 'boolean', default: false },
     json: { type: 'string' },
     rates: { type: 'string' },
@@ -39,6 +41,7 @@ const { values: args } = parseArgs({
   },
 });
 const quick = args.quick;
+const only = new Set((args.only ?? 'accuracy,throughput').split(',').map((s) => s.trim()));
 const settings = {
   conditions: [
     { name: 'idle', rate: 0 },
@@ -103,7 +106,7 @@ const servers = [
 const receiveBufferBytes = { netsidecar: receiveBufferOf(ours.port), chronyd: receiveBufferOf(chrony.port) };
 
 log('accuracy');
-const accuracy = await runAccuracy({
+const accuracy = !only.has('accuracy') ? [] : await runAccuracy({
   servers,
   tool,
   gate,
@@ -122,12 +125,14 @@ const upstream = {
 };
 
 log('throughput');
+const ladder = (server) =>
+  runThroughput({ server, tool, gate, rates: settings.throughputRates, seconds: settings.throughputSeconds, budgetS: settings.throughputBudgetS, log });
 const throughput = [];
-for (const server of servers) {
-  if (cpuPlan) pinProcess(server.pid, cpuPlan.server);
-  throughput.push(
-    await runThroughput({ server, tool, gate, rates: settings.throughputRates, seconds: settings.throughputSeconds, budgetS: settings.throughputBudgetS, log }),
-  );
+if (only.has('throughput')) {
+  for (const server of servers) {
+    if (cpuPlan) pinProcess(server.pid, cpuPlan.server);
+    throughput.push(await ladder(server));
+  }
 }
 const oursAfter = await ours.metrics();
 const counted = {
@@ -136,28 +141,20 @@ const counted = {
 };
 await ours.stop();
 
-// Ours again with chronyd's receive buffer (chronyd has no setting for it and gets
-// net.core.rmem_default): what each server does per core, without our bigger buffer's help.
-// The kernel doubles what is asked, so half of chronyd's buffer is asked for.
-const sameBuffer = await startNtpProxy({
-  dir: join(dir, 'ntp-proxy-same-buffer'),
-  upstreamPort: chrony.port,
-  env: { NETSIDECAR_NTP_UDP_RECEIVE_BUFFER: String(Math.max(64 * 1024, Math.floor((receiveBufferBytes.chronyd ?? machine.rmemDefault) / 2))) },
-});
-receiveBufferBytes.netsidecarSameBuffer = receiveBufferOf(sameBuffer.port);
-if (cpuPlan) pinProcess(sameBuffer.pid, cpuPlan.server);
-throughput.push(
-  await runThroughput({
-    server: { name: 'netsidecar, chronyd\'s buffer', port: sameBuffer.port, pid: sameBuffer.pid },
-    tool,
-    gate,
-    rates: settings.throughputRates,
-    seconds: settings.throughputSeconds,
-    budgetS: settings.throughputBudgetS,
-    log,
-  }),
-);
-await sameBuffer.stop();
+if (only.has('throughput')) {
+  // Ours again with chronyd's receive buffer (chronyd has no setting for it and gets
+  // net.core.rmem_default): what each does per core without our bigger buffer's help. The kernel
+  // doubles what is asked, so half of chronyd's buffer is asked for.
+  const sameBuffer = await startNtpProxy({
+    dir: join(dir, 'ntp-proxy-same-buffer'),
+    upstreamPort: chrony.port,
+    env: { NETSIDECAR_NTP_UDP_RECEIVE_BUFFER: String(Math.max(64 * 1024, Math.floor((receiveBufferBytes.chronyd ?? machine.rmemDefault) / 2))) },
+  });
+  receiveBufferBytes.netsidecarSameBuffer = receiveBufferOf(sameBuffer.port);
+  if (cpuPlan) pinProcess(sameBuffer.pid, cpuPlan.server);
+  throughput.push(await ladder({ name: "netsidecar, chronyd's buffer", port: sameBuffer.port, pid: sameBuffer.pid }));
+  await sameBuffer.stop();
+}
 await chrony.stop();
 
 const results = {
@@ -173,9 +170,9 @@ const results = {
 };
 const markdown = renderNtpResults(results);
 if (args.json) writeFileSync(args.json, JSON.stringify(results, null, 2));
-if (quick && !args.write) {
+if ((quick || args.only) && !args.write) {
   log(markdown);
-  log('(--quick: RESULTS-ntp.md not written)');
+  log('(--quick or --only: RESULTS-ntp.md not written; add --write to write it)');
 } else {
   writeFileSync(join(here, 'RESULTS-ntp.md'), markdown);
   log(`wrote bench/RESULTS-ntp.md in ${results.durationS.toFixed(0)} s`);

@@ -114,16 +114,28 @@ async function openIdle(port, count, line) {
   return sockets;
 }
 
-async function idleConnections({ start, count, line, connectionsOpen }) {
+const settleMs = 8_000; // V8's memory reducer runs a full GC a few seconds after allocation stops
+
+/** Lowest VmRSS over 2 s of samples: the figure least disturbed by garbage not yet collected. */
+async function settledRss(pid) {
+  let lowest = Infinity;
+  for (let i = 0; i < 10; i++) {
+    lowest = Math.min(lowest, memoryOf(pid)?.rssKb ?? Infinity);
+    await sleep(200);
+  }
+  return { rssKb: lowest };
+}
+
+export async function idleConnections({ start, count, line, connectionsOpen }) {
   const receiver = await start();
   await waitForQuietMachine();
-  await sleep(2_000); // start-up garbage collected, timers settled
-  const before = memoryOf(receiver.pid);
+  await sleep(settleMs); // start-up garbage collected, timers settled
+  const before = await settledRss(receiver.pid);
   const sockets = await openIdle(receiver.ports.tcp, count, line);
   const until = Date.now() + 10_000;
   while (connectionsOpen && Date.now() < until && (await connectionsOpen(receiver)) < count) await sleep(100);
-  await sleep(3_000);
-  const after = memoryOf(receiver.pid);
+  await sleep(settleMs);
+  const after = await settledRss(receiver.pid);
   const open = connectionsOpen ? await connectionsOpen(receiver) : null;
   for (const socket of sockets) socket.destroy();
   await receiver.stop();

@@ -119,7 +119,7 @@ async function rsyslogStep({ dir, sender, corpus, rate, seconds, receiveBufferBy
 
 const busyMachine = 0.25; // cores used by others during a step above which its loss is not trusted
 
-const ladderBudgetMs = 150_000; // per receiver: retries and bisections stop after this (whole run < 10 min)
+const ladderBudgetMs = 180_000; // per receiver: retries and bisections stop after this (whole run < 10 min)
 
 /** A step; a lossy one during which others used the CPU is run once more, and the rerun counts. */
 async function stepOnce(step, rate, steps, log, deadline) {

@@ -135,7 +135,7 @@ function tcpSection(tcp) {
     '',
     table(['receiver', 'connections', 'open (its own gauge)', 'RSS before MB', 'RSS after MB', 'held MB', 'kB per connection'], idleRows),
     '',
-    'Each connection sent one frame, then stayed silent; RSS (VmRSS) read 3 s after the last one opened.',
+    'Each connection sent one frame, then stayed silent; VmRSS is the lowest of 10 samples taken 8 s after start-up and 8 s after the last connection opened.',
   ].join('\n');
 }
 
