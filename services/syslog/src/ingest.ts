@@ -21,7 +21,7 @@ export class Ingest {
     private readonly metrics: SyslogMetrics,
   ) {
     this.received = { udp: metrics.received.labels('udp'), tcp: metrics.received.labels('tcp'), tls: metrics.received.labels('tls') };
-    this.parsed = { rfc5424: metrics.parsed.labels('rfc5424'), rfc3164: metrics.parsed.labels('rfc3164'), unparsed: metrics.unparsed };
+    this.parsed = { rfc5424: metrics.parsed.labels('rfc5424'), rfc3164: metrics.parsed.labels('rfc3164'), unparsed: metrics.unparsed.labels() };
   }
 
   /** Counts a message as received; false when it is empty (then counted as dropped, nothing to keep). */

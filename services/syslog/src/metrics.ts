@@ -1,5 +1,5 @@
 import type { Registry } from 'prom-client';
-import { counter, gauge } from '@netsidecar/telemetry';
+import { HotCounter, counter, gauge } from '@netsidecar/telemetry';
 
 /**
  * Reason codes for everything the service did not turn into an event. Each is a label value of
@@ -24,9 +24,10 @@ export function createSyslogMetrics(registry: Registry) {
   const dropped = counter(registry, 'netsidecar_syslog_dropped_total', 'Inputs not turned into events, by reason code', ['reason']);
   for (const reason of dropReasons) dropped.inc({ reason }, 0); // every reason visible at 0 from the start
   return {
-    received: counter(registry, 'netsidecar_syslog_received_total', 'Syslog messages received, by transport', ['transport']),
-    parsed: counter(registry, 'netsidecar_syslog_parsed_total', 'Messages parsed, by the format recognised', ['format']),
-    unparsed: counter(registry, 'netsidecar_syslog_unparsed_total', 'Messages kept whole as the message because no format matched'),
+    // Counted once per message: hot counters (see HotCounter).
+    received: new HotCounter(registry, 'netsidecar_syslog_received_total', 'Syslog messages received, by transport', ['transport']),
+    parsed: new HotCounter(registry, 'netsidecar_syslog_parsed_total', 'Messages parsed, by the format recognised', ['format']),
+    unparsed: new HotCounter(registry, 'netsidecar_syslog_unparsed_total', 'Messages kept whole as the message because no format matched'),
     dropped,
     connections: gauge(registry, 'netsidecar_syslog_connections', 'Open TCP and TLS connections', ['transport']),
     udpReceiveBuffer: gauge(registry, 'netsidecar_syslog_udp_receive_buffer_bytes', 'Effective UDP receive buffer (SO_RCVBUF)'),

@@ -78,8 +78,8 @@ t.test('a million mutated and random datagrams: each one an event or a counted r
   const empty = (await metrics.dropped.get()).values.find((v) => v.labels.reason === 'empty')?.value ?? 0;
   t.equal(sink.written + empty, total, `${sink.written} events + ${empty} empty datagrams`);
   t.ok(sink.written > total * 0.9);
-  const parsed = (await metrics.parsed.get()).values.reduce((sum, v) => sum + v.value, 0);
-  const unparsed = (await metrics.unparsed.get()).values[0]?.value ?? 0;
+  const parsed = (await metrics.parsed.counter.get()).values.reduce((sum, v) => sum + v.value, 0);
+  const unparsed = (await metrics.unparsed.counter.get()).values[0]?.value ?? 0;
   t.equal(parsed + unparsed, sink.written, 'every event is counted as parsed or unparsed');
   t.doesNotThrow(() => JSON.parse(sink.lastMessage), 'events are valid JSON');
 });

@@ -54,6 +54,8 @@ export class FileSink implements Sink {
   private readonly events;
   private readonly errors;
   private readonly accepted;
+  /** Accepted since the last batch was taken: counted in prom-client per batch, not per event. */
+  private acceptedUncounted = 0;
 
   constructor(private readonly options: FileSinkOptions) {
     this.memoryLimit = options.memoryLimitBytes ?? 64 * 1024 * 1024;
@@ -63,13 +65,16 @@ export class FileSink implements Sink {
     this.flushBytes = options.flushBytes ?? 1024 * 1024;
     this.retryDelayMs = options.retryDelayMs ?? 1_000;
     this.handles = new LruHandles(options.maxOpenFiles ?? 256);
-    this.events = counter(options.registry, 'netsidecar_sink_events_total', 'Events through the sink, by outcome', ['outcome']);
-    this.accepted = this.events.labels('accepted');
-    this.errors = counter(options.registry, 'netsidecar_sink_errors_total', 'Sink write errors by code', ['code']);
+    // Registered before the events counter: a registry reads metrics in that order, so the accepted
+    // count moved here is current in the same scrape.
     const sink = this;
     gauge(options.registry, 'netsidecar_sink_queue_events', 'Events accepted and not yet delivered', [], function () {
       this.set(sink.queuedEvents());
+      sink.countAccepted();
     });
+    this.events = counter(options.registry, 'netsidecar_sink_events_total', 'Events through the sink, by outcome', ['outcome']);
+    this.accepted = this.events.labels('accepted');
+    this.errors = counter(options.registry, 'netsidecar_sink_errors_total', 'Sink write errors by code', ['code']);
     this.timer = setInterval(() => void this.flush().catch(() => {}), options.flushIntervalMs ?? 1_000);
     this.timer.unref();
   }
@@ -89,7 +94,7 @@ export class FileSink implements Sink {
     file.events++;
     this.pendingBytes += line.length;
     this.pendingEvents++;
-    this.accepted.inc();
+    this.acceptedUncounted++;
     if (this.pendingBytes >= this.flushBytes && !this.flushing) void this.flush().catch(() => {});
     return this.pendingBytes >= this.highWater ? 'backpressure' : 'ok';
   }
@@ -142,7 +147,15 @@ export class FileSink implements Sink {
     return { delivered: before - pending, pending, pendingSpooled: false };
   }
 
+  /** Moves the per-event count into prom-client (per-event inc() showed in profiles at 100k/s). */
+  private countAccepted(): void {
+    if (this.acceptedUncounted === 0) return;
+    this.accepted.inc(this.acceptedUncounted);
+    this.acceptedUncounted = 0;
+  }
+
   private async writeOut(): Promise<void> {
+    this.countAccepted();
     const batch = this.pending;
     this.pending = new Map();
     this.inFlightEvents += this.pendingEvents;
