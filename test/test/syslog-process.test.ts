@@ -3,6 +3,10 @@
 import t from 'tap';
 import { connect } from 'node:net';
 import { once } from 'node:events';
+import { createSocket } from 'node:dgram';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { spawnService } from './support/spawn-service.js';
 
 const ports = {
@@ -53,4 +57,31 @@ t.test('SIGTERM: stop accepting, drain every accepted message to the sink, exit 
   t.equal(events.length, total, 'nothing accepted is lost at shutdown');
   t.same(events.slice(-1).map((e) => e.message), [`message ${total - 1}`]);
   t.match(service.logs.find((l) => l.msg === 'drained'), { pending: 0 });
+});
+
+t.test('a sink that cannot write turns /healthz not ready with the reason, and ready again after', async (t) => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'netsidecar-e2e-'));
+  t.teardown(() => rm(dataDir, { recursive: true, force: true }));
+  // A file where the logs directory should be: every write fails with ENOTDIR/EEXIST until removed.
+  await writeFile(join(dataDir, 'logs'), 'not a directory');
+  const service = await spawnService(t, 'services/syslog/src/main.ts', { ...ports, NETSIDECAR_DATA_DIR: dataDir, NETSIDECAR_SINK_FLUSH_INTERVAL: '50ms' });
+  const listening = await service.waitForLog('listening');
+  const started = await service.waitForLog('started');
+  const healthz = async () => {
+    const response = await fetch(`http://127.0.0.1:${started.healthPort}/healthz`);
+    return { status: response.status, body: await response.text() };
+  };
+  t.equal((await healthz()).status, 200);
+  const udp = createSocket('udp4');
+  t.teardown(() => udp.close());
+  udp.send('<190>1 2026-11-22T14:00:00.000Z edge-9 app - - - kept while the disk fails', listening.udpPort as number, '127.0.0.1');
+  let health = await healthz();
+  while (health.status === 200) health = await healthz();
+  t.equal(health.status, 503);
+  t.match(health.body, /sink: writes under .* failing \((ENOTDIR|EEXIST)\); retrying/);
+  await rm(join(dataDir, 'logs'));
+  while ((health = await healthz()).status !== 200);
+  t.equal(await service.stop('SIGTERM'), 0);
+  const events = (await service.fileEvents('netsidecar/syslog')).get('edge-9') ?? [];
+  t.same(events.map((e) => e.message), ['kept while the disk fails'], 'the accepted event was written once the disk recovered');
 });

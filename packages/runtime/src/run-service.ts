@@ -64,6 +64,9 @@ async function start<S extends Schema>(definition: ServiceDefinition<S>): Promis
     registry,
     logger,
   });
+  // A sink that can only refuse (spool full, disk failing) makes the task not ready: the NLB then
+  // sends new flows to a task that can keep them.
+  readiness.add('sink', () => sink.refusalReason());
   const logGroup = `${config.NETSIDECAR_LOG_GROUP_PREFIX}/${definition.name}`;
   const service = await definition.start({ config, logger, registry, readiness, sink, logGroup });
   const health = await startHealthServer({ port: definition.healthPort(config), registry, readiness });

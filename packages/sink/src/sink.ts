@@ -49,6 +49,12 @@ export interface Sink {
   close(deadline: number): Promise<DrainReport>;
   /** Events accepted and not yet delivered (memory and spool). */
   queuedEvents(): number;
+  /**
+   * Why new events would be refused or stuck right now (memory and spool full, writes failing), or
+   * null. The runtime turns `/healthz` not-ready with it, so the NLB sends new flows to a healthy
+   * task instead of one that can only count drops. Closing is not a reason: shutdown has its own.
+   */
+  refusalReason(): string | null;
 }
 
 /**

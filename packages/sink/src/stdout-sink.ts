@@ -40,6 +40,10 @@ export class StdoutSink implements Sink {
     return this.out.write(event.message + '\n') ? 'ok' : 'backpressure';
   }
 
+  refusalReason(): string | null {
+    return this.out.writableLength >= this.limit ? `stdout blocked (${this.out.writableLength} bytes buffered)` : null;
+  }
+
   whenWritable(): Promise<void> {
     if (!this.out.writableNeedDrain) return Promise.resolve();
     return new Promise((resolve) => this.out.once('drain', resolve));

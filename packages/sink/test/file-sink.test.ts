@@ -45,12 +45,14 @@ t.test('signals backpressure above the memory limit and refuses at twice that', 
   t.equal(sink.write({ logGroup: '/g', logStream: 's', timestamp: 0, message }), 'backpressure');
   t.equal(sink.write({ logGroup: '/g', logStream: 's', timestamp: 0, message }), 'backpressure');
   t.equal(sink.write({ logGroup: '/g', logStream: 's', timestamp: 0, message }), 'refused');
+  t.match(sink.refusalReason(), /^buffer full/);
   let writable = false;
   const waiting = sink.whenWritable().then(() => (writable = true));
   t.equal(writable, false);
   await sink.flush();
   await waiting;
   t.equal(writable, true, 'whenWritable resolves once the buffer is written');
+  t.equal(sink.refusalReason(), null);
   await sink.close(Date.now() + 1_000);
   t.equal((await readFile(join(dataDir, 'logs/g/s.jsonl'), 'utf8')).split('\n').length - 1, 4);
 });
@@ -61,12 +63,16 @@ t.test('a failing disk delays delivery but loses nothing', async (t) => {
   await writeFile(join(dataDir, 'logs'), 'not a directory');
   const sink = new FileSink({ dataDir, registry: createRegistry('test'), logger: silentLogger, retryDelayMs: 5 });
   sink.write({ logGroup: '/g', logStream: 's', timestamp: 0, message: 'kept' });
+  t.equal(sink.refusalReason(), null, 'healthy before the first write fails');
   const flushed = sink.flush();
-  await new Promise((resolve) => setTimeout(resolve, 30));
+  // Wait for the failure itself (it is certain), not for a guessed time.
+  while (sink.refusalReason() === null) await new Promise((resolve) => setTimeout(resolve, 5));
+  t.match(sink.refusalReason(), /^writes under .* failing \((ENOTDIR|EEXIST)\); retrying$/, 'the reason names the error for /healthz');
   t.equal(sink.queuedEvents(), 1, 'still queued while the disk fails');
   await rm(join(dataDir, 'logs'));
   await flushed;
   t.equal(await readFile(join(dataDir, 'logs/g/s.jsonl'), 'utf8'), 'kept\n');
+  t.equal(sink.refusalReason(), null, 'healthy again once a write succeeds');
   await sink.close(Date.now() + 1_000);
 });
 

@@ -61,6 +61,10 @@ class CountingSink implements Sink {
   close(): Promise<DrainReport> {
     return Promise.resolve({ delivered: this.written, pending: 0, pendingSpooled: false });
   }
+  refusalReason(): string | null {
+    return null;
+  }
+
   queuedEvents(): number {
     return 0;
   }

@@ -23,6 +23,10 @@ class RecordingSink implements Sink {
   close(): Promise<DrainReport> {
     return Promise.resolve({ delivered: this.events.length, pending: 0, pendingSpooled: false });
   }
+  refusalReason(): string | null {
+    return null;
+  }
+
   queuedEvents(): number {
     return 0;
   }

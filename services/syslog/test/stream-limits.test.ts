@@ -68,6 +68,10 @@ class BlockingSink implements Sink {
   close(): Promise<DrainReport> {
     return Promise.resolve({ delivered: this.events.length, pending: 0, pendingSpooled: false });
   }
+  refusalReason(): string | null {
+    return null;
+  }
+
   queuedEvents(): number {
     return 0;
   }

@@ -175,6 +175,10 @@ class CloudWatchLogsSink implements CloudWatchSink {
     return this.#spool.liveEvents;
   }
 
+  refusalReason(): string | null {
+    return this.#closing ? null : this.#writePath.refusing;
+  }
+
   stats(): CloudWatchSinkStats {
     return {
       memoryBytes: this.#scheduler.memoryBytes,

@@ -37,6 +37,8 @@ export class WritePath {
   readonly #accepted;
   readonly #refused;
   #lastAcceptedSeq: number;
+  /** Why the last write was refused while open (spool full or failing); cleared by the next accepted one. */
+  #refusing: string | null = null;
 
   constructor(parts: WritePathParts) {
     this.#p = parts;
@@ -47,6 +49,10 @@ export class WritePath {
   }
 
   /** Sequence number of the last event accepted, replayed ones included: what flush() waits for. */
+  get refusing(): string | null {
+    return this.#refusing;
+  }
+
   get lastAcceptedSeq(): number {
     return this.#lastAcceptedSeq;
   }
@@ -103,14 +109,17 @@ export class WritePath {
       this.#counts.refused += records.length;
       scheduler.schedulePump();
       log.log('error', 'spool write failed; event refused', { dir: spool.dir, err });
+      this.#refusing = `spool writes under ${spool.dir} failing (${(err as NodeJS.ErrnoException).code ?? 'error'})`;
       return 'refused';
     }
     if (first === undefined) {
       this.#counts.refused += records.length;
       scheduler.schedulePump();
       log.log('warn', 'sink full (memory and spool); event refused', { spoolBytes: spool.bytes });
+      this.#refusing = `memory and spool full (${spool.bytes} bytes spooled): CloudWatch is not taking events`;
       return 'refused';
     }
+    this.#refusing = null;
     this.#counts.accepted += records.length;
     this.#lastAcceptedSeq = first + records.length - 1;
     if (toBacklog) {

@@ -41,6 +41,8 @@ export class FileSink implements Sink {
   private pendingEvents = 0;
   private inFlightEvents = 0;
   private closed = false;
+  /** The error code of a write being retried (disk full, permissions), null when writes succeed. */
+  private failingWith: string | null = null;
   private flushing: Promise<void> | null = null;
   private writableWaiters: (() => void)[] = [];
   private readonly handles: LruHandles;
@@ -112,6 +114,12 @@ export class FileSink implements Sink {
     return path;
   }
 
+  refusalReason(): string | null {
+    if (this.failingWith !== null) return `writes under ${this.options.dataDir} failing (${this.failingWith}); retrying`;
+    if (this.pendingBytes >= 2 * this.memoryLimit) return `buffer full (${this.pendingBytes} bytes waiting for the disk)`;
+    return null;
+  }
+
   whenWritable(): Promise<void> {
     if (this.pendingBytes < this.highWater) return Promise.resolve();
     return new Promise((resolve) => this.writableWaiters.push(resolve));
@@ -168,10 +176,12 @@ export class FileSink implements Sink {
         try {
           const handle = await this.handleFor(path);
           await handle.write(file.lines.join(''));
+          this.failingWith = null;
           break;
         } catch (err) {
           const code = (err as NodeJS.ErrnoException).code ?? 'unknown';
           this.errors.inc({ code });
+          this.failingWith = code;
           this.options.logger.error('file sink write failed; retrying', { path, code, err });
           this.handles.forget(path);
           // Accepted events are kept until written: a full disk pauses delivery, it does not lose lines.
