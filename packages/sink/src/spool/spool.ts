@@ -12,6 +12,7 @@ import {
   type SpooledEvent,
 } from './record-format.js';
 import { SegmentReader } from './segment-reader.js';
+import { lockDirectory } from './directory-lock.js';
 
 /**
  * A write-ahead log of events, in segment files under one directory, that keeps every event until
@@ -107,6 +108,7 @@ export class Spool {
   #cursor: Cursor | undefined;
   #tornAtRunTime = 0;
   #closed = false;
+  #unlock: () => void;
 
   private constructor(options: SpoolOptions) {
     this.dir = options.dir;
@@ -114,7 +116,13 @@ export class Spool {
     this.#segmentBytes = options.segmentBytes;
     this.#logger = options.logger;
     fs.mkdirSync(this.dir, { recursive: true });
-    this.replayReport = this.#replay();
+    this.#unlock = lockDirectory(this.dir);
+    try {
+      this.replayReport = this.#replay();
+    } catch (err) {
+      this.#unlock();
+      throw err;
+    }
   }
 
   /** Opens (creating it if needed) the spool in `options.dir` and scans what a previous run left. */
@@ -261,6 +269,7 @@ export class Spool {
       delete head.fd;
     }
     this.#closed = true;
+    this.#unlock();
   }
 
   #head(): Segment | undefined {
