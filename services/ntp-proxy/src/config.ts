@@ -38,6 +38,12 @@ export const ntpVariables = {
     default: null as string | null,
     description: 'Symmetric keys, chrony keyfile format: ID TYPE KEY (MD5, SHA1, AES128; HEX:... or ASCII:...).',
   },
+  NETSIDECAR_NTP_KEYS: {
+    parse: optionalPath,
+    default: null as string | null,
+    description:
+      'The same keys as NETSIDECAR_NTP_KEYS_FILE, as the variable\'s value (lines separated by newlines or ";"): how ECS injects a Secrets Manager secret. Set one of the two.',
+  },
   NETSIDECAR_NTP_REQUIRE_AUTH: {
     parse: boolean,
     default: false,

@@ -63,9 +63,9 @@ export async function startNtpService(context: ServiceContext<NtpConfig>, option
   const { config, logger, registry, readiness, sink, logGroup } = context;
   const metrics = createNtpMetrics(registry);
   const events = new NtpEventWriter(sink, logGroup, metrics);
-  const keys = loadKeys(config.NETSIDECAR_NTP_KEYS_FILE);
+  const keys = loadKeys({ file: config.NETSIDECAR_NTP_KEYS_FILE, text: config.NETSIDECAR_NTP_KEYS });
   if (config.NETSIDECAR_NTP_REQUIRE_AUTH && !keys) {
-    throw new ConfigError('NETSIDECAR_NTP_REQUIRE_AUTH', 'requiring authentication needs keys: set NETSIDECAR_NTP_KEYS_FILE');
+    throw new ConfigError('NETSIDECAR_NTP_REQUIRE_AUTH', 'requiring authentication needs keys: set NETSIDECAR_NTP_KEYS_FILE or NETSIDECAR_NTP_KEYS');
   }
 
   const served = new ServedClock(options.rawClock ?? new AnchoredClock());

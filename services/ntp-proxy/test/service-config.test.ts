@@ -27,6 +27,27 @@ t.test('an unreadable key file', async (t) => {
   t.match(err.message, /NETSIDECAR_NTP_KEYS_FILE: cannot read \/nonexistent\/keys: ENOENT/);
 });
 
+t.test('keys from NETSIDECAR_NTP_KEYS (an ECS secret variable), one per line or separated by ;', async (t) => {
+  const ntp = await startTestNtp(t, { NETSIDECAR_NTP_KEYS: '1 MD5 ASCII:supersecret;2 SHA1 HEX:00112233445566778899aabbccddeeff00112233', NETSIDECAR_NTP_REQUIRE_AUTH: 'true' });
+  t.match(ntp.logs.find((line) => line.msg === 'listening'), { keys: { MD5: 1, SHA1: 1 }, requireAuth: true });
+  t.notMatch(JSON.stringify(ntp.logs), /supersecret|0011223344/);
+});
+
+t.test('a bad NETSIDECAR_NTP_KEYS names the variable and the line, never the key', async (t) => {
+  const err = (await startTestNtp(t, { NETSIDECAR_NTP_KEYS: '1 MD5 ASCII:supersecret\n2 AES128 HEX:0011' }).catch((e: unknown) => e)) as ConfigError;
+  t.type(err, ConfigError);
+  t.equal(err.variable, 'NETSIDECAR_NTP_KEYS');
+  t.match(err.message, /line 2: an AES128 key must be 16 bytes/);
+  t.notMatch(err.message, /supersecret|0011/);
+});
+
+t.test('the keys as a file and as a variable at once are refused', async (t) => {
+  const file = await keyFile(t, '1 MD5 ASCII:supersecret\n');
+  const err = (await startTestNtp(t, { NETSIDECAR_NTP_KEYS_FILE: file, NETSIDECAR_NTP_KEYS: '1 MD5 ASCII:other' }).catch((e: unknown) => e)) as ConfigError;
+  t.equal(err.variable, 'NETSIDECAR_NTP_KEYS');
+  t.match(err.message, /not both/);
+});
+
 t.test('REQUIRE_AUTH without keys is refused', async (t) => {
   const err = (await startTestNtp(t, { NETSIDECAR_NTP_REQUIRE_AUTH: 'true' }).catch((e: unknown) => e)) as ConfigError;
   t.equal(err.variable, 'NETSIDECAR_NTP_REQUIRE_AUTH');
