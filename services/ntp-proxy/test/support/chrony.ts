@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -112,6 +112,56 @@ export async function chronyQuery(t: Teardown, options: ChronyClientOptions): Pr
   const [code] = (await once(child, 'exit')) as [number | null];
   const match = /System clock wrong by (-?[\d.]+) seconds/.exec(output);
   return { code, output, wrongByS: match ? Number(match[1]) : null };
+}
+
+export interface ChronyClient {
+  /** `chronyc ntpdata` for our server: its fields by name ("Stratum" -> "11"), as chronyc prints them. */
+  ntpdata(): Promise<Map<string, string>>;
+}
+
+/**
+ * chronyd as a long-running client of our server (never touching this machine's clock), with its
+ * command socket, so that `chronyc ntpdata` can show what it made of our replies field by field.
+ */
+export async function startChronyClient(t: Teardown, options: ChronyClientOptions): Promise<ChronyClient> {
+  const dir = await tempDir(t);
+  // chronyd wants its socket directory private (it refuses a world-readable one).
+  const socketDir = join(dir, 'run');
+  await mkdir(socketDir, { mode: 0o770 });
+  const socket = join(socketDir, 'chronyd.sock');
+  const conf = join(dir, 'client.conf');
+  const lines = [
+    `server 127.0.0.1 port ${options.port} ${options.serverOptions ?? 'iburst minpoll -4 maxpoll -4'}${options.keyId === undefined ? '' : ` key ${options.keyId}`}`,
+    `pidfile ${join(dir, 'client.pid')}`,
+    'port 0',
+    'cmdport 0',
+    `bindcmdaddress ${socket}`,
+  ];
+  if (options.keys !== undefined) {
+    await writeFile(join(dir, 'keys'), options.keys, { mode: 0o600 });
+    lines.push(`keyfile ${join(dir, 'keys')}`);
+  }
+  await writeFile(conf, lines.join('\n') + '\n');
+  const child = spawn(chronyd, ['-x', '-d', ...userArgs, '-f', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
+  t.teardown(() => stop(child));
+  return {
+    async ntpdata() {
+      if (child.exitCode !== null) throw new Error(`chronyd exited: ${log}`);
+      const chronyc = spawn('chronyc', ['-h', socket, '-n', 'ntpdata', '127.0.0.1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      chronyc.stdout!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+      chronyc.stderr!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+      await once(chronyc, 'exit');
+      const fields = new Map<string, string>();
+      for (const line of out.split('\n')) {
+        const colon = line.indexOf(':');
+        if (colon > 0) fields.set(line.slice(0, colon).trim(), line.slice(colon + 1).trim());
+      }
+      return fields;
+    },
+  };
 }
 
 async function stop(child: ChildProcess): Promise<void> {
