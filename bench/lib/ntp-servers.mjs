@@ -79,13 +79,13 @@ export async function startChronyServer({ dir, cpu = null }) {
  * The built service (`services/ntp-proxy/dist/main.js`) as production runs it, configured by the
  * environment only, on core `cpu`; resolves once it is synchronised to `upstreamPort`.
  */
-export async function startNtpProxy({ dir, upstreamPort, cpu = null, env = {}, timeoutMs = 20_000 }) {
+export async function startNtpProxy({ dir, upstreamPort, cpu = null, env = {}, nodeArgs = [], timeoutMs = 20_000 }) {
   if (!existsSync(ntpMain)) throw new Error(`${ntpMain} is missing: build it (npx tsc -b services/ntp-proxy) or drop --no-build`);
   mkdirSync(dir, { recursive: true });
   const info = {};
   let ready;
   const readyPromise = new Promise((resolve) => (ready = resolve));
-  const [command, args] = pinned(cpu, process.execPath, [ntpMain]);
+  const [command, args] = pinned(cpu, process.execPath, [...nodeArgs, ntpMain]);
   const proc = start(command, args, {
     cwd: dir,
     env: {
