@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '@netsidecar/telemetry';
 import { EventEncoder } from './encode-event.js';
-import { encodeBatch, type EncodedBatch, type RawBatch } from './parse-batch.js';
+import { encodeBatch, parseFormats, type EncodedBatch, type RawBatch } from './parse-batch.js';
 import type { Ingest } from './ingest.js';
 
 /**
@@ -24,7 +24,7 @@ export interface ParsePoolOptions {
 
 interface Lane {
   worker: Worker | null;
-  pending: { datagrams: Buffer[]; receivedAt: number[]; ips: string[]; ports: number[]; bytes: number };
+  pending: { datagrams: Buffer[]; receivedAt: number[]; ipTable: string[]; ipSlots: Map<string, number>; ipIndex: number[]; ports: number[]; bytes: number };
   /** Batches sent and not yet delivered, with their datagrams (the batch's own bytes were transferred). */
   inFlight: Map<number, { batch: RawBatch; datagrams: Buffer[] }>;
 }
@@ -72,7 +72,12 @@ export class ParsePool {
     const pending = lane.pending;
     pending.datagrams.push(datagram);
     pending.receivedAt.push(receivedAt);
-    pending.ips.push(sourceIp);
+    let slot = pending.ipSlots.get(sourceIp);
+    if (slot === undefined) {
+      slot = pending.ipTable.push(sourceIp) - 1;
+      pending.ipSlots.set(sourceIp, slot);
+    }
+    pending.ipIndex.push(slot);
     pending.ports.push(sourcePort);
     pending.bytes += datagram.length;
     if (pending.datagrams.length >= this.maxBatch) this.flushLane(lane);
@@ -116,7 +121,7 @@ export class ParsePool {
   }
 
   private flushLane(lane: Lane): void {
-    const { datagrams, receivedAt, ips, ports, bytes } = lane.pending;
+    const { datagrams, receivedAt, ipTable, ipIndex, ports, bytes } = lane.pending;
     lane.pending = emptyPending();
     // One unpooled buffer per batch, transferred (not copied) to the worker.
     const data = new Uint8Array(new ArrayBuffer(bytes));
@@ -127,7 +132,7 @@ export class ParsePool {
       offset += datagrams[i]!.length;
       ends[i] = offset;
     }
-    const batch: RawBatch = { id: this.nextId++, data, ends, receivedAt: Float64Array.from(receivedAt), sourcePorts: Uint16Array.from(ports), sourceIps: ips };
+    const batch: RawBatch = { id: this.nextId++, data, ends, receivedAt: Float64Array.from(receivedAt), sourcePorts: Uint16Array.from(ports), ipTable, ipIndex: Uint16Array.from(ipIndex) };
     if (!lane.worker) {
       this.deliverBatch(encodeBatch(this.fallback, batch), batch);
       return;
@@ -149,7 +154,7 @@ export class ParsePool {
   private deliverBatch(result: EncodedBatch, batch: RawBatch): void {
     const { ingest } = this.options;
     for (let i = 0; i < result.messages.length; i++) {
-      ingest.deliver(result.messages[i]!, result.streams[i]!, result.formats[i]!, batch.receivedAt[i]!);
+      ingest.deliver(result.messages[i]!, result.streamTable[result.streamIndex[i]!]!, parseFormats[result.formats[i]!]!, batch.receivedAt[i]!);
     }
   }
 
@@ -169,7 +174,7 @@ export class ParsePool {
 }
 
 function emptyPending(): Lane['pending'] {
-  return { datagrams: [], receivedAt: [], ips: [], ports: [], bytes: 0 };
+  return { datagrams: [], receivedAt: [], ipTable: [], ipSlots: new Map(), ipIndex: [], ports: [], bytes: 0 };
 }
 
 /** FNV-1a of the source IP: the same device always lands on the same worker. */
