@@ -1,0 +1,338 @@
+import { serviceNames, type ServiceName } from './services.js';
+
+/**
+ * The deployment's inputs: a JSON file (or the `netsidecar` context object), validated once into a
+ * frozen object. Everything is imported by ID, never looked up, so `cdk synth` needs no credentials.
+ * Unknown keys are refused (a typo must not silently fall back to a default); every error names the
+ * key path. README.md lists every input.
+ */
+export interface SubnetInput {
+  id: string;
+  availabilityZone: string;
+  /** A fixed private IPv4 address for the NLB in this subnet: what routers are configured with. */
+  nlbAddress: string | null;
+}
+
+export interface ServiceSizing {
+  desiredCount: number;
+  maxCount: number;
+  cpu: number;
+  memoryMiB: number;
+}
+
+export interface DeployConfig {
+  account: string;
+  region: string;
+  stackName: string;
+  vpcId: string;
+  subnets: SubnetInput[];
+  /** The Direct Connect side: the only sources admitted. */
+  onPremisesCidrs: string[];
+  /** ACM certificate for the config upload's TLS 443 listener; no TLS listener without it. */
+  certificateArn: string | null;
+  images: { repositoryPrefix: string; tags: Record<ServiceName, string> };
+  secrets: {
+    /** Upload credentials (config-upload), a Secrets Manager secret name. */
+    uploadCredentials: string;
+    /** The HMAC key that redaction uses to keep secrets comparable without keeping them. */
+    redactionKey: string;
+    /** chrony-format NTP keys file content; null = NTP without authentication. */
+    ntpKeys: string | null;
+    /** A secret with JSON keys `certificate` and `privateKey` (PEM): enables syslog TLS on 6514. */
+    syslogTls: string | null;
+    /** Slack incoming webhook URL for new CRITICAL/HIGH findings. */
+    slackWebhook: string;
+  };
+  alarms: {
+    email: string | null;
+    /** An existing SNS topic to notify as well (e.g. the on-call pager). */
+    topicArn: string | null;
+    /** Router host names (syslog `host`) that must never stay silent for `silentDeviceMinutes`. */
+    monitoredDevices: string[];
+    silentDeviceMinutes: number;
+    droppedPer5Min: number;
+    unparsedPer5Min: number;
+    spoolBytes: number;
+  };
+  /** Direct Connect BGP neighbour addresses, for the BGP saved query. */
+  directConnectBgpPeers: string[];
+  logRetentionDays: number;
+  /** NETSIDECAR_SHUTDOWN_DEADLINE; the task's stopTimeout is this plus `stopTimeoutMarginSeconds`. */
+  shutdownDeadlineSeconds: number;
+  ntpRequireAuth: boolean;
+  /** EventBridge Scheduler expression for the scan planning runs. */
+  scanSchedule: string;
+  /** The Trivy server sidecar image of the scan worker. */
+  trivyImage: string;
+  /** ECR repositories the scan worker may pull to scan; empty = every repository of the account. */
+  scanRepositoryArns: string[];
+  services: Record<ServiceName, ServiceSizing>;
+}
+
+export class DeployConfigError extends Error {
+  override readonly name = 'DeployConfigError';
+  constructor(readonly problems: string[]) {
+    super(`invalid netsidecar deploy config:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+/** CloudWatch Logs' allowed retention values from 400 days (13 months, PCI DSS 10.5.1 asks for 12) up. */
+export const allowedRetentionDays = [400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+/** The drain's hard stop is deadline + 2 s (packages/runtime/src/shutdown.ts); ECS SIGKILLs at stopTimeout. */
+export const stopTimeoutMarginSeconds = 5;
+const fargateMaxStopTimeoutSeconds = 120;
+
+/** Trivy's official image on ECR Public (no Docker Hub rate limits); pin by digest in production. */
+export const defaultTrivyImage = 'public.ecr.aws/aquasecurity/trivy:0.57.1';
+
+const defaultSizing: Record<ServiceName, ServiceSizing> = {
+  syslog: { desiredCount: 2, maxCount: 6, cpu: 1024, memoryMiB: 2048 },
+  ntp: { desiredCount: 2, maxCount: 4, cpu: 256, memoryMiB: 512 },
+  config: { desiredCount: 2, maxCount: 4, cpu: 512, memoryMiB: 1024 },
+  scan: { desiredCount: 2, maxCount: 4, cpu: 512, memoryMiB: 2048 }, // worker + Trivy server (scan-scheduler README)
+};
+
+type Raw = Record<string, unknown>;
+
+class Reader {
+  readonly problems: string[] = [];
+
+  object(value: unknown, path: string, allowed: readonly string[]): Raw {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      this.problems.push(`${path}: expected an object`);
+      return {};
+    }
+    for (const key of Object.keys(value)) {
+      if (!allowed.includes(key)) this.problems.push(`${path}.${key}: unknown key (known: ${allowed.join(', ')})`);
+    }
+    return value as Raw;
+  }
+
+  string(obj: Raw, key: string, path: string, pattern: RegExp, hint: string, fallback?: string): string {
+    const value = obj[key] ?? fallback;
+    if (typeof value !== 'string' || !pattern.test(value)) {
+      this.problems.push(`${path}.${key}: expected ${hint}, got ${describe(value)}`);
+      return '';
+    }
+    return value;
+  }
+
+  optionalString(obj: Raw, key: string, path: string, pattern: RegExp, hint: string): string | null {
+    if (obj[key] === undefined || obj[key] === null) return null;
+    return this.string(obj, key, path, pattern, hint);
+  }
+
+  number(obj: Raw, key: string, path: string, min: number, max: number, fallback: number): number {
+    const value = obj[key] ?? fallback;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+      this.problems.push(`${path}.${key}: expected an integer from ${min} to ${max}, got ${describe(value)}`);
+      return fallback;
+    }
+    return value;
+  }
+
+  boolean(obj: Raw, key: string, path: string, fallback: boolean): boolean {
+    const value = obj[key] ?? fallback;
+    if (typeof value !== 'boolean') {
+      this.problems.push(`${path}.${key}: expected true or false, got ${describe(value)}`);
+      return fallback;
+    }
+    return value;
+  }
+
+  array(obj: Raw, key: string, path: string, minLength: number, fallback?: unknown[]): unknown[] {
+    const value = obj[key] ?? fallback;
+    if (!Array.isArray(value) || value.length < minLength) {
+      this.problems.push(`${path}.${key}: expected a list of at least ${minLength}, got ${describe(value)}`);
+      return [];
+    }
+    return value;
+  }
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const text = JSON.stringify(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+const ids = {
+  account: /^\d{12}$/,
+  region: /^[a-z]{2}(-gov)?-[a-z]+-\d$/,
+  stackName: /^[A-Za-z][A-Za-z0-9-]{0,127}$/,
+  vpc: /^vpc-[0-9a-f]{8,17}$/,
+  subnet: /^subnet-[0-9a-f]{8,17}$/,
+  az: /^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/,
+  acm: /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/,
+  sns: /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/,
+  // Secrets Manager names: letters, digits and /_+=.@- (a name, not an ARN: imported without lookup).
+  secretName: /^[A-Za-z0-9/_+=.@-]{1,512}$/,
+  repositoryPrefix: /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/,
+  imageTag: /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/,
+  email: /^[^@\s]+@[^@\s]+\.[^@\s]+$/,
+  hostName: /^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/,
+  image: /^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+(:[A-Za-z0-9_.-]+|@sha256:[0-9a-f]{64})$/,
+  ecrRepository: /^arn:aws[a-z-]*:ecr:[a-z0-9-]+:\d{12}:repository\/[a-z0-9._/*-]+$/,
+  schedule: /^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\([^)]+\))$/,
+};
+
+/** IPv4 or IPv6 CIDR; `0.0.0.0/0` and `::/0` are refused (the NLB would admit everyone). */
+export function isCidr(value: string): boolean {
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
+  if (v4) return v4.slice(1, 5).every((o) => Number(o) <= 255) && Number(v4[5]) >= 1 && Number(v4[5]) <= 32;
+  const v6 = /^([0-9a-fA-F:]+)\/(\d{1,3})$/.exec(value);
+  return v6 !== null && v6[1]!.includes(':') && Number(v6[2]) >= 1 && Number(v6[2]) <= 128;
+}
+
+export function isIpv4(value: string): boolean {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(value);
+  return m !== null && m.slice(1).every((o) => Number(o) <= 255);
+}
+
+export function parseDeployConfig(input: unknown): Readonly<DeployConfig> {
+  const r = new Reader();
+  const top = r.object(input, 'config', [
+    'account', 'region', 'stackName', 'vpcId', 'subnets', 'onPremisesCidrs', 'certificateArn', 'images', 'secrets',
+    'alarms', 'directConnectBgpPeers', 'logRetentionDays', 'shutdownDeadlineSeconds', 'ntpRequireAuth', 'scanSchedule', 'trivyImage', 'scanRepositoryArns', 'services',
+  ]);
+
+  const subnets = r.array(top, 'subnets', 'config', 2).map((raw, i): SubnetInput => {
+    const path = `config.subnets[${i}]`;
+    const s = r.object(raw, path, ['id', 'availabilityZone', 'nlbAddress']);
+    const nlbAddress = r.optionalString(s, 'nlbAddress', path, /^[\d.]+$/, 'an IPv4 address inside the subnet');
+    if (nlbAddress !== null && !isIpv4(nlbAddress)) r.problems.push(`${path}.nlbAddress: not an IPv4 address: ${nlbAddress}`);
+    return {
+      id: r.string(s, 'id', path, ids.subnet, 'a subnet ID (subnet-...)'),
+      availabilityZone: r.string(s, 'availabilityZone', path, ids.az, 'an availability zone name (e.g. ap-northeast-1a)'),
+      nlbAddress,
+    };
+  });
+  const zones = new Set(subnets.map((s) => s.availabilityZone));
+  if (subnets.length >= 2 && zones.size < 2) {
+    r.problems.push('config.subnets: the NLB and the services need subnets in at least two availability zones');
+  } else if (zones.size !== subnets.length) {
+    r.problems.push('config.subnets: one subnet per availability zone (an NLB takes one subnet per zone)');
+  }
+  const withAddress = subnets.filter((s) => s.nlbAddress !== null).length;
+  if (withAddress !== 0 && withAddress !== subnets.length) {
+    r.problems.push('config.subnets: give nlbAddress for every subnet or for none');
+  }
+
+  const onPremisesCidrs = r.array(top, 'onPremisesCidrs', 'config', 1).map((raw, i) => {
+    if (typeof raw !== 'string' || !isCidr(raw)) r.problems.push(`config.onPremisesCidrs[${i}]: expected an IPv4 or IPv6 CIDR other than 0.0.0.0/0, got ${describe(raw)}`);
+    return String(raw);
+  });
+
+  const images = r.object(top.images, 'config.images', ['repositoryPrefix', 'tag', 'tags']);
+  const defaultTag = r.optionalString(images, 'tag', 'config.images', ids.imageTag, 'an image tag');
+  const tagsRaw = images.tags === undefined ? {} : r.object(images.tags, 'config.images.tags', serviceNames);
+  const tags = Object.fromEntries(
+    serviceNames.map((name) => {
+      const tag = (tagsRaw[name] as string | undefined) ?? defaultTag;
+      if (typeof tag !== 'string' || !ids.imageTag.test(tag)) {
+        r.problems.push(`config.images.tags.${name}: expected an image tag (or config.images.tag for all), got ${describe(tag)}`);
+        return [name, ''];
+      }
+      return [name, tag];
+    }),
+  ) as Record<ServiceName, string>;
+
+  const secretsRaw = r.object(top.secrets, 'config.secrets', ['uploadCredentials', 'redactionKey', 'ntpKeys', 'syslogTls', 'slackWebhook']);
+  const secretHint = 'a Secrets Manager secret name';
+  const alarmsRaw = top.alarms === undefined ? {} : r.object(top.alarms, 'config.alarms', [
+    'email', 'topicArn', 'monitoredDevices', 'silentDeviceMinutes', 'droppedPer5Min', 'unparsedPer5Min', 'spoolBytes',
+  ]);
+  const monitoredDevices = r.array(alarmsRaw, 'monitoredDevices', 'config.alarms', 0, []).map((raw, i) => {
+    if (typeof raw !== 'string' || !ids.hostName.test(raw)) r.problems.push(`config.alarms.monitoredDevices[${i}]: expected a syslog host name, got ${describe(raw)}`);
+    return String(raw);
+  });
+  const alarms: DeployConfig['alarms'] = {
+    email: r.optionalString(alarmsRaw, 'email', 'config.alarms', ids.email, 'an e-mail address'),
+    topicArn: r.optionalString(alarmsRaw, 'topicArn', 'config.alarms', ids.sns, 'an SNS topic ARN'),
+    monitoredDevices,
+    silentDeviceMinutes: r.number(alarmsRaw, 'silentDeviceMinutes', 'config.alarms', 5, 1440, 60),
+    droppedPer5Min: r.number(alarmsRaw, 'droppedPer5Min', 'config.alarms', 0, 1e9, 0),
+    unparsedPer5Min: r.number(alarmsRaw, 'unparsedPer5Min', 'config.alarms', 0, 1e9, 100),
+    spoolBytes: r.number(alarmsRaw, 'spoolBytes', 'config.alarms', 1024 * 1024, 2 ** 40, 256 * 1024 * 1024),
+  };
+  if (alarms.email === null && alarms.topicArn === null) {
+    r.problems.push('config.alarms: give email or topicArn (or both): alarms must reach someone');
+  }
+
+  const directConnectBgpPeers = r.array(top, 'directConnectBgpPeers', 'config', 0, []).map((raw, i) => {
+    if (typeof raw !== 'string' || !(isIpv4(raw) || /^[0-9a-fA-F:]+$/.test(raw))) {
+      r.problems.push(`config.directConnectBgpPeers[${i}]: expected an IP address, got ${describe(raw)}`);
+    }
+    return String(raw);
+  });
+
+  const logRetentionDays = r.number(top, 'logRetentionDays', 'config', 400, 3653, 400);
+  if (!(allowedRetentionDays as readonly number[]).includes(logRetentionDays)) {
+    r.problems.push(`config.logRetentionDays: CloudWatch accepts ${allowedRetentionDays.join(', ')} (400 days at least: PCI DSS 10.5.1)`);
+  }
+
+  const servicesRaw = top.services === undefined ? {} : r.object(top.services, 'config.services', serviceNames);
+  const services = Object.fromEntries(
+    serviceNames.map((name) => {
+      const path = `config.services.${name}`;
+      const raw = servicesRaw[name] === undefined ? {} : r.object(servicesRaw[name], path, ['desiredCount', 'maxCount', 'cpu', 'memoryMiB']);
+      const d = defaultSizing[name];
+      const sizing: ServiceSizing = {
+        desiredCount: r.number(raw, 'desiredCount', path, 2, 100, d.desiredCount), // two at least: one per AZ
+        maxCount: r.number(raw, 'maxCount', path, 2, 200, d.maxCount),
+        cpu: r.number(raw, 'cpu', path, 256, 16384, d.cpu),
+        memoryMiB: r.number(raw, 'memoryMiB', path, 512, 122880, d.memoryMiB),
+      };
+      if (sizing.maxCount < sizing.desiredCount) r.problems.push(`${path}.maxCount: must be at least desiredCount (${sizing.desiredCount})`);
+      if (![256, 512, 1024, 2048, 4096, 8192, 16384].includes(sizing.cpu)) r.problems.push(`${path}.cpu: Fargate CPU units are 256, 512, 1024, 2048, 4096, 8192 or 16384`);
+      return [name, sizing];
+    }),
+  ) as Record<ServiceName, ServiceSizing>;
+
+  const config: DeployConfig = {
+    account: r.string(top, 'account', 'config', ids.account, 'a 12-digit AWS account ID'),
+    region: r.string(top, 'region', 'config', ids.region, 'an AWS region (e.g. ap-northeast-1)'),
+    stackName: r.string(top, 'stackName', 'config', ids.stackName, 'a CloudFormation stack name', 'Netsidecar'),
+    vpcId: r.string(top, 'vpcId', 'config', ids.vpc, 'a VPC ID (vpc-...)'),
+    subnets,
+    onPremisesCidrs,
+    certificateArn: r.optionalString(top, 'certificateArn', 'config', ids.acm, 'an ACM certificate ARN'),
+    images: { repositoryPrefix: r.string(images, 'repositoryPrefix', 'config.images', ids.repositoryPrefix, 'an ECR repository prefix', 'netsidecar'), tags },
+    secrets: {
+      uploadCredentials: r.string(secretsRaw, 'uploadCredentials', 'config.secrets', ids.secretName, secretHint),
+      redactionKey: r.string(secretsRaw, 'redactionKey', 'config.secrets', ids.secretName, secretHint),
+      ntpKeys: r.optionalString(secretsRaw, 'ntpKeys', 'config.secrets', ids.secretName, secretHint),
+      syslogTls: r.optionalString(secretsRaw, 'syslogTls', 'config.secrets', ids.secretName, secretHint),
+      slackWebhook: r.string(secretsRaw, 'slackWebhook', 'config.secrets', ids.secretName, secretHint),
+    },
+    alarms,
+    directConnectBgpPeers,
+    logRetentionDays,
+    shutdownDeadlineSeconds: r.number(top, 'shutdownDeadlineSeconds', 'config', 5, fargateMaxStopTimeoutSeconds - stopTimeoutMarginSeconds, 90),
+    ntpRequireAuth: r.boolean(top, 'ntpRequireAuth', 'config', false),
+    scanSchedule: r.string(top, 'scanSchedule', 'config', ids.schedule, 'rate(...) or cron(...)', 'rate(1 hour)'),
+    trivyImage: r.string(top, 'trivyImage', 'config', ids.image, 'an image reference with a tag or digest', defaultTrivyImage),
+    scanRepositoryArns: r.array(top, 'scanRepositoryArns', 'config', 0, []).map((raw, i) => {
+      if (typeof raw !== 'string' || !ids.ecrRepository.test(raw)) r.problems.push(`config.scanRepositoryArns[${i}]: expected an ECR repository ARN, got ${describe(raw)}`);
+      return String(raw);
+    }),
+    services,
+  };
+  if (config.ntpRequireAuth && config.secrets.ntpKeys === null) {
+    r.problems.push('config.ntpRequireAuth: needs config.secrets.ntpKeys (the keys routers authenticate with)');
+  }
+  if (config.certificateArn !== null && config.region && !config.certificateArn.includes(`:${config.region}:`)) {
+    r.problems.push(`config.certificateArn: the certificate must be in the stack's region (${config.region})`);
+  }
+  if (r.problems.length > 0) throw new DeployConfigError(r.problems);
+  return deepFreeze(config);
+}
+
+function deepFreeze<T>(value: T): Readonly<T> {
+  if (typeof value === 'object' && value !== null) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}

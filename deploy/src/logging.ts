@@ -1,0 +1,76 @@
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { serviceNames, type ServiceName } from './services.js';
+
+export const logGroupPrefix = '/netsidecar';
+
+/** `/netsidecar/syslog` ...: the event log groups of ARCHITECTURE.md (what users query, auditors keep). */
+export function eventLogGroupName(service: ServiceName): string {
+  return `${logGroupPrefix}/${service}`;
+}
+
+/** Container stdout/stderr (operational lines and EMF metric documents), kept apart from the evidence. */
+export function opsLogGroupName(service: ServiceName): string {
+  return `${logGroupPrefix}/ops/${service}`;
+}
+
+export interface AuditLoggingProps {
+  retentionDays: number;
+}
+
+/**
+ * One customer-managed KMS key (rotated yearly) for everything netsidecar stores: log groups, the
+ * alarm topic, the scan queue and tables, the config store. CloudWatch Logs may use it only for the
+ * `/netsidecar/*` groups (encryption context condition), CloudWatch alarms only to publish to SNS.
+ * Log groups are retained when the stack is deleted: they are audit evidence.
+ */
+export class AuditLogging extends Construct {
+  readonly key: kms.Key;
+  readonly eventGroups: Record<ServiceName, logs.LogGroup>;
+  readonly opsGroups: Record<ServiceName, logs.LogGroup>;
+
+  constructor(scope: Construct, id: string, props: AuditLoggingProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    this.key = new kms.Key(this, 'Key', {
+      alias: 'alias/netsidecar',
+      description: 'netsidecar: log groups, alarm topic, scan queue and tables, config store',
+      enableKeyRotation: true,
+      rotationPeriod: Duration.days(365),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchLogsNetsidecarGroups',
+        principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'], // in a key policy, `*` is this key
+        conditions: {
+          ArnLike: { 'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: `${logGroupPrefix}/*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+        },
+      }),
+    );
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsPublishToEncryptedTopic',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+    );
+
+    const retention = props.retentionDays as logs.RetentionDays;
+    const group = (idPart: string, name: string) =>
+      new logs.LogGroup(this, idPart, { logGroupName: name, retention, encryptionKey: this.key, removalPolicy: RemovalPolicy.RETAIN });
+    this.eventGroups = Object.fromEntries(serviceNames.map((s) => [s, group(`${cap(s)}Events`, eventLogGroupName(s))])) as Record<ServiceName, logs.LogGroup>;
+    this.opsGroups = Object.fromEntries(serviceNames.map((s) => [s, group(`${cap(s)}Ops`, opsLogGroupName(s))])) as Record<ServiceName, logs.LogGroup>;
+  }
+}
+
+export function cap(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -1,0 +1,107 @@
+// The inputs: validated once with errors that name the key, and a minimal deployment (no
+// certificate, no syslog TLS, no NTP keys, NLB addresses left to AWS) that still synthesizes clean.
+import t from 'tap';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DeployConfigError, parseDeployConfig } from '../src/config.js';
+import { loadDeployConfig } from '../src/load-config.js';
+import { exampleConfig, resourcesOfType, synthesize } from './support.js';
+
+const minimal = {
+  account: '210987654321',
+  region: 'eu-west-1',
+  vpcId: 'vpc-0123456789abcdef0',
+  subnets: [
+    { id: 'subnet-0123456789abcdef1', availabilityZone: 'eu-west-1a' },
+    { id: 'subnet-0123456789abcdef2', availabilityZone: 'eu-west-1b' },
+  ],
+  onPremisesCidrs: ['10.0.0.0/8'],
+  images: { tag: '1.2.3' },
+  secrets: { uploadCredentials: 'ns/upload-users', redactionKey: 'ns/redaction-key', slackWebhook: 'ns/slack' },
+  alarms: { topicArn: 'arn:aws:sns:eu-west-1:210987654321:pager' },
+};
+
+function problems(raw: unknown): string[] {
+  try {
+    parseDeployConfig(raw);
+  } catch (err) {
+    if (err instanceof DeployConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+t.test('the example and the minimal inputs are valid; defaults are filled in and frozen', async (t) => {
+  t.same(problems(exampleConfig()), []);
+  const config = parseDeployConfig(minimal);
+  t.equal(config.stackName, 'Netsidecar');
+  t.equal(config.logRetentionDays, 400);
+  t.equal(config.shutdownDeadlineSeconds, 90);
+  t.equal(config.images.tags.ntp, '1.2.3');
+  t.equal(config.services.syslog.desiredCount, 2);
+  t.ok(Object.isFrozen(config) && Object.isFrozen(config.subnets[0]));
+});
+
+t.test('bad inputs: every problem at once, each naming its key', async (t) => {
+  const bad = {
+    ...minimal,
+    account: '1234',
+    vpcId: 'vpc-nope',
+    subnets: [{ id: 'subnet-0123456789abcdef1', availabilityZone: 'eu-west-1a' }],
+    onPremisesCidrs: ['0.0.0.0/0', '10.0.0.300/8'],
+    logRetentionDays: 365,
+    shutdownDeadlineSeconds: 119,
+    ntpRequireAuth: true,
+    alarms: {},
+    colour: 'blue',
+    services: { syslog: { desiredCount: 1 } },
+  };
+  const found = problems(bad);
+  for (const expected of [
+    /^config\.account: expected a 12-digit AWS account ID, got "1234"$/,
+    /^config\.vpcId: /,
+    /^config\.subnets: expected a list of at least 2/,
+    /^config\.onPremisesCidrs\[0\]: .*other than 0\.0\.0\.0\/0/,
+    /^config\.onPremisesCidrs\[1\]: /,
+    /^config\.logRetentionDays: expected an integer from 400/,
+    /^config\.shutdownDeadlineSeconds: expected an integer from 5 to 115/,
+    /^config\.ntpRequireAuth: needs config\.secrets\.ntpKeys/,
+    /^config\.alarms: give email or topicArn/,
+    /^config\.colour: unknown key/,
+    /^config\.services\.syslog\.desiredCount: expected an integer from 2/,
+  ]) {
+    t.ok(found.some((p) => expected.test(p)), `${expected}`);
+  }
+  t.same(problems({ ...minimal, subnets: [{ ...minimal.subnets[0], nlbAddress: '10.0.0.5' }, minimal.subnets[1]] }), ['config.subnets: give nlbAddress for every subnet or for none']);
+  t.match(problems({ ...minimal, subnets: [minimal.subnets[0], { ...minimal.subnets[1], availabilityZone: 'eu-west-1a' }] }), [/two availability zones/]);
+  t.match(problems({ ...minimal, certificateArn: 'arn:aws:acm:us-east-1:210987654321:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b' }), [/in the stack's region \(eu-west-1\)/]);
+  t.match(problems({ ...minimal, logRetentionDays: 500 }), [/CloudWatch accepts 400, 545/]);
+});
+
+t.test('loading: a file relative to deploy/, or a context object, never both', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'netsidecar-deploy-config-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'prod.json'), JSON.stringify(minimal));
+  writeFileSync(join(dir, 'broken.json'), '{"account":');
+  t.equal(loadDeployConfig({ config: 'prod.json' }, dir).region, 'eu-west-1');
+  t.equal(loadDeployConfig({ netsidecar: JSON.stringify(minimal) }).region, 'eu-west-1');
+  t.throws(() => loadDeployConfig({ config: 'broken.json' }, dir), /broken\.json is not valid JSON/);
+  t.throws(() => loadDeployConfig({ config: 'missing.json' }, dir), /cannot read the config file/);
+  t.throws(() => loadDeployConfig({ config: 'prod.json', netsidecar: minimal }, dir), /not both/);
+  t.throws(() => loadDeployConfig({}), /no inputs/);
+});
+
+t.test('minimal deployment: no TLS listeners without certificates, no file secrets for NTP, nag clean', async (t) => {
+  const { json } = synthesize(minimal, t);
+  const listeners = resourcesOfType(json, 'AWS::ElasticLoadBalancingV2::Listener').map(([, l]) => `${l.Protocol} ${l.Port}`).sort();
+  t.same(listeners, ['TCP 601', 'TCP 80', 'UDP 123', 'UDP 514'], 'the port table minus TLS 443 (no ACM certificate) and 6514 (no syslog certificate)');
+  const [, nlb] = resourcesOfType(json, 'AWS::ElasticLoadBalancingV2::LoadBalancer')[0]!;
+  t.equal(nlb.SubnetMappings, undefined);
+  t.equal((nlb.Subnets as unknown[]).length, 2);
+  const ntp = resourcesOfType(json, 'AWS::ECS::TaskDefinition').find(([, td]) => td.Family === 'netsidecar-ntp')![1];
+  t.same((ntp.ContainerDefinitions as { Name: string }[]).map((c) => c.Name), ['ntp'], 'no init container without secrets');
+  t.equal(resourcesOfType(json, 'AWS::SNS::Subscription').length, 0, 'no e-mail subscription');
+  const alarm = resourcesOfType(json, 'AWS::CloudWatch::Alarm')[0]![1];
+  t.ok((alarm.AlarmActions as unknown[]).includes('arn:aws:sns:eu-west-1:210987654321:pager'), 'alarms also go to the existing topic');
+});

@@ -1,0 +1,108 @@
+// Each saved query and metric filter pattern, run on events the services' own code produced (syslog
+// parser, NTP event writer, the real config-upload service, scan event builders) with the Logs
+// Insights evaluator of @netsidecar/test-support.
+import t from 'tap';
+import { runInsightsQuery, type InsightsEvent } from '@netsidecar/test-support';
+import { filterPatterns } from '../src/metrics.js';
+import { savedQueries, type SavedQuery } from '../src/queries.js';
+import { configEvents, ntpEvents, scanEvents, syslogEvents } from './events.js';
+import { compileJsonFilterPattern } from './json-filter-pattern.js';
+
+const peers = ['169.254.100.1', '169.254.100.5', '169.254.100.9'];
+const queries = new Map(savedQueries({ directConnectBgpPeers: peers }).map((q) => [q.name, q]));
+const events: InsightsEvent[] = [...syslogEvents(), ...ntpEvents(), ...scanEvents()];
+
+function run(name: string, extra: readonly InsightsEvent[] = []) {
+  const query = queries.get(name) as SavedQuery;
+  if (!query) throw new Error(`no saved query ${name}`);
+  return runInsightsQuery(query.query, [...events, ...extra], { logGroups: query.services.map((s) => `/netsidecar/${s}`) });
+}
+
+t.test('every query is tested here', async (t) => {
+  t.same([...queries.keys()].sort(), [
+    'netsidecar/config/changes-with-diff',
+    'netsidecar/config/drifting-from-git',
+    'netsidecar/ntp/router-clocks-off',
+    'netsidecar/ntp/time-source-changes',
+    'netsidecar/scan/new-critical-high-findings',
+    'netsidecar/syslog/bgp-direct-connect-peers',
+    'netsidecar/syslog/devices-by-last-message',
+    'netsidecar/syslog/failed-logins',
+    'netsidecar/syslog/interfaces-down',
+    'netsidecar/syslog/severity-0-3-by-device',
+  ]);
+});
+
+t.test('syslog: failed logins from Cisco, Junos and sshd', async (t) => {
+  const { records } = run('netsidecar/syslog/failed-logins');
+  t.same(records.map((r) => `${r.device} ${r.msgId ?? '-'}`).sort(), ['rtr-osa-2 SSHD_LOGIN_FAILED', 'rtr-tyo-1 SEC_LOGIN-4-LOGIN_FAILED', 'sw-ams-1 -']);
+});
+
+t.test('syslog: BGP changes on the Direct Connect peers only', async (t) => {
+  const { records } = run('netsidecar/syslog/bgp-direct-connect-peers');
+  t.same(records.map((r) => r.device).sort(), ['rtr-osa-2', 'rtr-tyo-1', 'sw-ams-1'], 'Cisco, Junos and Arista');
+  t.notOk(records.some((r) => r.message?.includes('10.77.0.2')), 'a non-Direct-Connect neighbour is left out');
+  // Without configured peers: every BGP change.
+  const all = runInsightsQuery(savedQueries({ directConnectBgpPeers: [] }).find((q) => q.name.endsWith('bgp-direct-connect-peers'))!.query, events);
+  t.equal(all.records.length, 4);
+});
+
+t.test('syslog: interfaces going down, not up', async (t) => {
+  const { records } = run('netsidecar/syslog/interfaces-down');
+  t.same(records.map((r) => `${r.device} ${r.msgId}`).sort(), ['rtr-osa-2 SNMP_TRAP_LINK_DOWN', 'rtr-tyo-1 LINK-3-UPDOWN', 'sw-ams-1 LINEPROTO-5-UPDOWN']);
+});
+
+t.test('syslog: severity 0-3 by device', async (t) => {
+  const { records } = run('netsidecar/syslog/severity-0-3-by-device');
+  t.same(
+    records.map((r) => `${r.device} ${r.severityName} ${r.messages}`).sort(),
+    ['10.4.4.4 err 1', 'rtr-tyo-1 err 1', 'sw-ams-1 crit 1'], // PRI 11, 187 (err) and 186 (crit); the rest are 4 and up
+  );
+});
+
+t.test('syslog: devices by last message, the silent one first', async (t) => {
+  const { records } = run('netsidecar/syslog/devices-by-last-message');
+  t.equal(records[0]?.device, '10.4.4.4', 'silent for three hours: on top');
+  t.same(records.map((r) => r.device), ['10.4.4.4', 'rtr-tyo-1', 'rtr-osa-2', 'sw-ams-1']);
+});
+
+t.test('ntp: routers whose clock is off, worst first; time source changes', async (t) => {
+  const clocks = run('netsidecar/ntp/router-clocks-off').records;
+  t.same(clocks.map((r) => [r.clientIp, r.warnings, r.worstMs]), [
+    ['10.1.1.1', '2', '7200.5'],
+    ['10.2.2.2', '1', '1500'],
+  ]);
+  const status = run('netsidecar/ntp/time-source-changes').records;
+  t.equal(status.length, 1);
+  t.equal(status[0]?.reason, 'no valid upstream sample for 3601 s (holdover 3600 s)');
+});
+
+t.test('scan: new CRITICAL and HIGH findings only', async (t) => {
+  const { records } = run('netsidecar/scan/new-critical-high-findings');
+  t.same(records.map((r) => `${r.severity} ${r.vulnerabilityId} ${r.owner}`).sort(), ['CRITICAL CVE-2024-45491 payments', 'HIGH CVE-2024-0001 payments']);
+});
+
+t.test('config: changes with their diff, drift from Git (events of the real upload service)', async (t) => {
+  const config = await configEvents(t);
+  t.equal(config.length, 3, 'three uploads, three config/1 events');
+  const changes = run('netsidecar/config/changes-with-diff', config).records;
+  t.same(changes.map((r) => `${r.device} v${r.version}`), ['rtr-osa-2 v1', 'rtr-tyo-1 v2', 'rtr-tyo-1 v1']);
+  t.match(changes.find((r) => r.version === '2')?.diff, /\+ shutdown/, 'the diff of v2');
+  const drifting = run('netsidecar/config/drifting-from-git', config).records;
+  t.same(drifting.map((r) => [r.device, r.status, r.version]), [['rtr-tyo-1', 'drifted', '2']]);
+
+  // The metric filter behind the ConfigDrift alarm matches that event, and only it.
+  const drifted = compileJsonFilterPattern(filterPatterns.configDrifted);
+  t.same(config.filter((e) => drifted(e.message)).map((e) => JSON.parse(e.message).version), [2]);
+  t.notMatch(config.map((e) => e.message).join('\n'), /\$9\$abcdefghijklmn/, 'secrets are redacted before they reach an event');
+});
+
+t.test('metric filter patterns match the events they count, and nothing else', async (t) => {
+  const count = (pattern: string) => events.filter((e) => compileJsonFilterPattern(pattern)(e.message));
+  t.equal(count(filterPatterns.syslogAll).length, syslogEvents().length);
+  t.same(count(filterPatterns.scanNewCriticalHigh).map((e) => JSON.parse(e.message).vulnerabilityId).sort(), ['CVE-2024-0001', 'CVE-2024-45491']);
+  t.same(count(filterPatterns.ntpClientClockWarning).map((e) => JSON.parse(e.message).clientIp), ['10.1.1.1', '10.1.1.1', '10.2.2.2']);
+  const host = (e: InsightsEvent) => (JSON.parse(e.message) as { host: string | null }).host;
+  t.same([...new Set(count(filterPatterns.syslogAll).map(host))].sort(), [null, 'rtr-osa-2', 'rtr-tyo-1', 'sw-ams-1'], '$.host: the dimension of the silent-device metric');
+  t.throws(() => compileJsonFilterPattern('{ $.a = * }'), 'the pattern reader refuses what it does not know');
+});

@@ -1,0 +1,362 @@
+// The whole stack from deploy/config/example.json (every option on), synthesized once with the
+// cdk-nag packs, then checked resource by resource against ARCHITECTURE.md and issue 5.
+import t from 'tap';
+import { Match } from 'aws-cdk-lib/assertions';
+import { commonVariables, loadConfig, type Schema } from '@netsidecar/config';
+import { uploadVariables } from '@netsidecar/config-upload';
+import { ntpVariables } from '@netsidecar/ntp-proxy';
+import { scanVariables } from '@netsidecar/scan-scheduler';
+import { syslogVariables } from '@netsidecar/syslog';
+import { parseDeployConfig, stopTimeoutMarginSeconds } from '../src/config.js';
+import { emfMetrics, emfNamespace, filterMetrics, filterNamespace } from '../src/metrics.js';
+import { acknowledgements } from '../src/nag-acknowledgements.js';
+import { savedQueries } from '../src/queries.js';
+import { secretFilePath, secretsMountPath } from '../src/secret-files.js';
+import { serviceNames, serviceSpecs } from '../src/services.js';
+import { exampleConfig, resourcesOfType, synthesize } from './support.js';
+
+const raw = exampleConfig();
+const config = parseDeployConfig(raw);
+const { stack, template, json } = synthesize(raw, t);
+
+// Template JSON is untyped: `any` keeps the assertions readable.
+type Props = Record<string, any>;
+const resources = (type: string) => resourcesOfType(json, type) as [string, Props][];
+const byId = (id: string): Props => json.Resources[id]?.Properties ?? {};
+const refId = (value: unknown): string => {
+  const v = value as { Ref?: string; 'Fn::GetAtt'?: [string, string] };
+  return v.Ref ?? v['Fn::GetAtt']?.[0] ?? '';
+};
+
+t.test('cdk-nag: AwsSolutions and PCI DSS 3.2.1 leave nothing unacknowledged, and every acknowledgement is used', async (t) => {
+  // synthesize() already threw on an unacknowledged finding; here: no stale acknowledgement.
+  for (const ack of acknowledgements()) {
+    t.ok((stack.acknowledged.get(`${ack.id} ${ack.paths.source}`) ?? 0) >= 1, `${ack.id} matches a construct`);
+    t.ok(ack.reason.length > 40, `${ack.id} has a real reason`);
+  }
+});
+
+t.test('NLB: internal, cross-zone, fixed addresses in two AZs, deletion protection', async (t) => {
+  const [[, nlb]] = resources('AWS::ElasticLoadBalancingV2::LoadBalancer') as [[string, Props]];
+  t.equal(nlb.Scheme, 'internal');
+  t.equal(nlb.Type, 'network');
+  t.same(
+    nlb.SubnetMappings.map((m: Props) => m.PrivateIPv4Address),
+    config.subnets.map((s) => s.nlbAddress),
+  );
+  const attributes = Object.fromEntries(nlb.LoadBalancerAttributes.map((a: Props) => [a.Key, a.Value]));
+  t.equal(attributes['load_balancing.cross_zone.enabled'], 'true');
+  t.equal(attributes['deletion_protection.enabled'], 'true');
+});
+
+t.test('every listener → target group → container mapping is exactly the port table', async (t) => {
+  const expected = serviceNames.flatMap((name) => serviceSpecs[name].listeners.map((l) => ({ name, ...l })));
+  t.equal(expected.length, 6, 'the port table: UDP 514, TCP 601, TCP 6514, UDP 123, TCP 80, TLS 443');
+  const listeners = resources('AWS::ElasticLoadBalancingV2::Listener');
+  t.equal(listeners.length, expected.length, 'no other listener');
+  const services = resources('AWS::ECS::Service');
+  for (const want of expected) {
+    const found = listeners.filter(([, l]) => l.Port === want.listenerPort && l.Protocol === want.listenerProtocol);
+    t.equal(found.length, 1, `${want.listenerProtocol} ${want.listenerPort} listener`);
+    const listener = found[0]![1];
+    const targetGroupId = refId(listener.DefaultActions[0].TargetGroupArn);
+    const tg = byId(targetGroupId);
+    t.equal(tg.TargetType, 'ip', `${want.id}: target type ip`);
+    t.equal(tg.Port, want.containerPort, `${want.id}: → container port ${want.containerPort}`);
+    t.equal(tg.Protocol, want.containerProtocol.toUpperCase(), `${want.id}: target protocol`);
+    t.equal(tg.HealthCheckProtocol, 'HTTP', `${want.id}: HTTP health check`);
+    t.equal(tg.HealthCheckPort, String(serviceSpecs[want.name].healthPort), `${want.id}: on the health port`);
+    t.equal(tg.HealthCheckPath, '/healthz');
+    const attributes = Object.fromEntries(tg.TargetGroupAttributes.map((a: Props) => [a.Key, a.Value]));
+    t.equal(attributes['deregistration_delay.timeout_seconds'], '30');
+    if (want.containerProtocol === 'udp') {
+      t.equal(attributes['deregistration_delay.connection_termination.enabled'], 'true', `${want.id}: UDP flows end on deregistration`);
+    } else {
+      t.equal(attributes['preserve_client_ip.enabled'], 'true', `${want.id}: the router's own address reaches the service`);
+    }
+    if (want.listenerProtocol === 'TLS') {
+      t.same(listener.Certificates, [{ CertificateArn: config.certificateArn }]);
+      t.match(listener.SslPolicy, /^ELBSecurityPolicy-TLS13/);
+    }
+    // The ECS service registers its container for that target group.
+    const owners = services.filter(([, s]) =>
+      (s.LoadBalancers ?? []).some((lb: Props) => refId(lb.TargetGroupArn) === targetGroupId && lb.ContainerPort === want.containerPort && lb.ContainerName === want.name),
+    );
+    t.equal(owners.length, 1, `${want.id}: one service's "${want.name}" container behind it`);
+    t.equal(owners[0]?.[1].ServiceName, `netsidecar-${want.name}`);
+  }
+});
+
+t.test('security groups admit only the on-premises CIDRs and the NLB', async (t) => {
+  const ingress = [
+    ...resources('AWS::EC2::SecurityGroupIngress').map(([, r]) => r),
+    ...resources('AWS::EC2::SecurityGroup').flatMap(([, g]) => (g.SecurityGroupIngress ?? []) as Props[]),
+  ];
+  t.ok(ingress.length > 10);
+  const nlbGroup = refId(resources('AWS::ElasticLoadBalancingV2::LoadBalancer')[0]![1].SecurityGroups[0]);
+  t.ok(nlbGroup);
+  for (const rule of ingress) {
+    if (rule.CidrIp !== undefined || rule.CidrIpv6 !== undefined) {
+      t.ok(config.onPremisesCidrs.includes(rule.CidrIp ?? rule.CidrIpv6), `${rule.Description}: ${rule.CidrIp}`);
+    } else {
+      t.equal(refId(rule.SourceSecurityGroupId), nlbGroup, `${rule.Description}: from the NLB's group`);
+    }
+  }
+  for (const cidr of config.onPremisesCidrs) {
+    t.ok(ingress.some((r) => r.CidrIp === cidr && r.FromPort === 514 && r.IpProtocol === 'udp'), `NLB admits ${cidr} on UDP 514`);
+  }
+});
+
+t.test('task definitions: read-only root, non-root, no capabilities, spool volume, drain deadline', async (t) => {
+  const taskDefinitions = resources('AWS::ECS::TaskDefinition');
+  t.equal(taskDefinitions.length, 5, 'syslog, ntp, config, scan worker, scan planner');
+  for (const [id, td] of taskDefinitions) {
+    t.same(td.RequiresCompatibilities, ['FARGATE'], id);
+    t.ok(td.Volumes.some((v: Props) => v.Name === 'data'), `${id}: the writable data volume`);
+    for (const container of td.ContainerDefinitions as Props[]) {
+      const what = `${id}/${container.Name}`;
+      t.equal(container.ReadonlyRootFilesystem, true, `${what}: read-only root filesystem`);
+      t.equal(container.User, '1000:1000', `${what}: non-root`);
+      t.same(container.LinuxParameters?.Capabilities?.Drop, ['ALL'], `${what}: no capabilities`);
+      t.equal(container.Privileged, undefined, `${what}: not privileged`);
+    }
+    const main = (td.ContainerDefinitions as Props[]).find((c) => serviceNames.includes(c.Name))!;
+    const env = Object.fromEntries((main.Environment as Props[]).map((e) => [e.Name, e.Value]));
+    t.equal(env.NETSIDECAR_SINK, 'cloudwatch', `${id}: CloudWatch sink`);
+    t.equal(env.NETSIDECAR_DATA_DIR, '/var/lib/netsidecar');
+    t.equal(env.NETSIDECAR_SHUTDOWN_DEADLINE, `${config.shutdownDeadlineSeconds}s`);
+    t.equal(main.StopTimeout, config.shutdownDeadlineSeconds + stopTimeoutMarginSeconds, `${id}: stopTimeout just above the drain deadline`);
+    t.ok(main.StopTimeout <= 120, 'Fargate allows 120 s at most');
+    t.same(main.MountPoints.find((m: Props) => m.SourceVolume === 'data'), { ContainerPath: '/var/lib/netsidecar', ReadOnly: false, SourceVolume: 'data' });
+    t.equal(main.LogConfiguration.LogDriver, 'awslogs');
+  }
+});
+
+t.test('file secrets: written by the init container, read-only to the service, never in its environment', async (t) => {
+  const [, ntp] = resources('AWS::ECS::TaskDefinition').find(([, td]) => td.Family === 'netsidecar-ntp')!;
+  const init = ntp.ContainerDefinitions.find((c: Props) => c.Name === 'secret-files');
+  const main = ntp.ContainerDefinitions.find((c: Props) => c.Name === 'ntp');
+  t.equal(init.Essential, false);
+  t.same(init.Secrets.map((s: Props) => s.Name), ['SECRET_FILE_NTP_KEYS']);
+  t.same(main.DependsOn, [{ Condition: 'SUCCESS', ContainerName: 'secret-files' }]);
+  t.equal(main.Secrets, undefined, 'the service container gets no secret variables');
+  const env = Object.fromEntries(main.Environment.map((e: Props) => [e.Name, e.Value]));
+  t.equal(env.NETSIDECAR_NTP_KEYS_FILE, secretFilePath('NTP_KEYS'));
+  t.equal(env.NETSIDECAR_NTP_UPSTREAM, '169.254.169.123');
+  t.equal(env.NETSIDECAR_NTP_REQUIRE_AUTH, 'true');
+  t.same(main.MountPoints.find((m: Props) => m.SourceVolume === 'secrets'), { ContainerPath: secretsMountPath, ReadOnly: true, SourceVolume: 'secrets' });
+
+  const [, upload] = resources('AWS::ECS::TaskDefinition').find(([, td]) => td.Family === 'netsidecar-config-upload')!;
+  const uploadInit = upload.ContainerDefinitions.find((c: Props) => c.Name === 'secret-files');
+  t.same(uploadInit.Secrets.map((s: Props) => s.Name).sort(), ['SECRET_FILE_UPLOAD_REDACTION_KEY', 'SECRET_FILE_UPLOAD_USERS']);
+  const uploadEnv = Object.fromEntries(upload.ContainerDefinitions.find((c: Props) => c.Name === 'config').Environment.map((e: Props) => [e.Name, e.Value]));
+  t.equal(uploadEnv.NETSIDECAR_UPLOAD_USERS_FILE, secretFilePath('UPLOAD_USERS'));
+  t.equal(uploadEnv.NETSIDECAR_UPLOAD_REDACTION_KEY_FILE, secretFilePath('UPLOAD_REDACTION_KEY'));
+  t.equal(uploadEnv.NETSIDECAR_UPLOAD_STORE, 's3');
+  t.equal(uploadEnv.NETSIDECAR_UPLOAD_ALLOWED_CIDRS, config.onPremisesCidrs.join(','));
+
+  const [, syslog] = resources('AWS::ECS::TaskDefinition').find(([, td]) => td.Family === 'netsidecar-syslog')!;
+  const syslogInit = syslog.ContainerDefinitions.find((c: Props) => c.Name === 'secret-files');
+  t.match(syslogInit.Secrets.map((s: Props) => JSON.stringify(s.ValueFrom)), [/secret:netsidecar\/syslog-tls:certificate::"/, /secret:netsidecar\/syslog-tls:privateKey::"/], 'JSON keys of the TLS secret');
+
+  const [, worker] = resources('AWS::ECS::TaskDefinition').find(([, td]) => td.Family === 'netsidecar-scan-worker')!;
+  const scan = worker.ContainerDefinitions.find((c: Props) => c.Name === 'scan');
+  t.same(scan.Secrets.map((s: Props) => s.Name), ['NETSIDECAR_SCAN_SLACK_WEBHOOKS'], 'the Slack webhooks as a secret variable');
+});
+
+t.test('services: 2+ tasks, CPU autoscaling, no ECS Exec, circuit breaker', async (t) => {
+  const services = resources('AWS::ECS::Service');
+  t.equal(services.length, 4);
+  for (const [id, service] of services) {
+    t.ok(service.DesiredCount >= 2, `${id}: at least two tasks`);
+    t.not(service.EnableExecuteCommand, true, `${id}: no ECS Exec`);
+    t.equal(service.LaunchType, 'FARGATE');
+    t.equal(service.NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp, 'DISABLED');
+    t.equal(service.NetworkConfiguration.AwsvpcConfiguration.Subnets.length, 2, `${id}: spread over both AZs`);
+    t.equal(service.DeploymentConfiguration.DeploymentCircuitBreaker.Rollback, true);
+  }
+  const targets = resources('AWS::ApplicationAutoScaling::ScalableTarget');
+  t.equal(targets.length, 4);
+  for (const [, target] of targets) t.ok(target.MinCapacity >= 2);
+  template.resourcePropertiesCountIs('AWS::ApplicationAutoScaling::ScalingPolicy', {
+    TargetTrackingScalingPolicyConfiguration: Match.objectLike({ PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' }, TargetValue: 60 }),
+  }, 4);
+  // ECS Exec would need the SSM messages channel on a task role.
+  t.notMatch(JSON.stringify(json), /ssmmessages:/);
+});
+
+t.test('log groups: the four evidence groups and their ops groups, 400+ days, the CMK, retained', async (t) => {
+  const groups = resources('AWS::Logs::LogGroup');
+  const names = groups.map(([, g]) => g.LogGroupName).sort();
+  t.same(names, ['/netsidecar/config', '/netsidecar/ntp', '/netsidecar/ops/config', '/netsidecar/ops/ntp', '/netsidecar/ops/scan', '/netsidecar/ops/syslog', '/netsidecar/scan', '/netsidecar/syslog']);
+  const [[keyId, key]] = resources('AWS::KMS::Key') as [[string, Props]];
+  t.equal(key.EnableKeyRotation, true);
+  for (const [id, group] of groups) {
+    t.ok(group.RetentionInDays >= 400, `${group.LogGroupName}: ${group.RetentionInDays} days`);
+    t.equal(refId(group.KmsKeyId), keyId, `${group.LogGroupName}: encrypted with the CMK`);
+    t.equal(json.Resources[id] && (json.Resources[id] as Props).DeletionPolicy, 'Retain');
+  }
+  const logsStatement = key.KeyPolicy.Statement.find((s: Props) => s.Sid === 'CloudWatchLogsNetsidecarGroups');
+  t.match(JSON.stringify(logsStatement.Condition), /log-group:\/netsidecar\/\*/);
+});
+
+t.test('IAM: no `*` action, `*` resources only where AWS has no resource type, logs only to the own group', async (t) => {
+  const statements: { where: string; s: Props }[] = [];
+  for (const [id, policy] of [...resources('AWS::IAM::Policy'), ...resources('AWS::IAM::ManagedPolicy')]) {
+    for (const s of policy.PolicyDocument.Statement) statements.push({ where: id, s });
+  }
+  for (const [id, role] of resources('AWS::IAM::Role')) {
+    for (const p of role.Policies ?? []) for (const s of p.PolicyDocument.Statement) statements.push({ where: id, s });
+    t.equal(role.ManagedPolicyArns, undefined, `${id}: no AWS managed policy`);
+  }
+  t.ok(statements.length > 20);
+  const allowedOnStar = new Set(['ecr:GetAuthorizationToken', 'ecs:ListTasks']);
+  for (const { where, s } of statements) {
+    const actions = [s.Action].flat() as string[];
+    const resourcesOf = [s.Resource].flat();
+    t.notOk(actions.some((a) => a === '*' || a.endsWith(':*')), `${where} ${s.Sid ?? ''}: no wildcard action (${actions.join(',')})`);
+    if (resourcesOf.includes('*')) {
+      t.ok(actions.every((a) => allowedOnStar.has(a)), `${where}: only ${[...allowedOnStar].join(', ')} on *, got ${actions.join(',')}`);
+      if (actions.includes('ecs:ListTasks')) t.ok(s.Condition?.ArnEquals?.['ecs:cluster'], 'ListTasks pinned to the cluster');
+    }
+  }
+  const logWrites = statements.filter(({ s }) => s.Sid === 'WriteOwnEventLogGroup');
+  t.equal(logWrites.length, 5, 'each task role, one statement');
+  for (const { where, s } of logWrites) {
+    const service = /^(Syslog|Ntp|Config|Scan)/.exec(where)![1]!.toLowerCase();
+    t.same([s.Action].flat().sort(), ['logs:CreateLogStream', 'logs:PutLogEvents']);
+    for (const resource of s.Resource) t.match(JSON.stringify(resource), new RegExp(`log-group:/netsidecar/${service}(:log-stream:\\*)?"`), `${where}: only /netsidecar/${service}`);
+  }
+});
+
+t.test('alarms: on the EMF metrics and metric filters, all to the encrypted SNS topic', async (t) => {
+  const [[topicId, topic]] = resources('AWS::SNS::Topic') as [[string, Props]];
+  t.ok(topic.KmsMasterKeyId, 'topic encrypted');
+  template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: config.alarms.email });
+  const alarms = resources('AWS::CloudWatch::Alarm');
+  const byName = new Map(alarms.map(([, a]) => [a.AlarmName as string, a]));
+  for (const [, alarm] of alarms) t.same(alarm.AlarmActions.map(refId), [topicId], `${alarm.AlarmName}: to the topic`);
+  const metricNames = (a: Props): string[] => (a.MetricName ? [a.MetricName] : (a.Metrics ?? []).filter((m: Props) => m.MetricStat).map((m: Props) => m.MetricStat.Metric.MetricName));
+  const namespaces = (a: Props): string[] => (a.Namespace ? [a.Namespace] : (a.Metrics ?? []).filter((m: Props) => m.MetricStat).map((m: Props) => m.MetricStat.Metric.Namespace));
+  const expectMetric = (name: string, metric: string, namespace: string) => {
+    const alarm = byName.get(`netsidecar-${name}`);
+    t.ok(alarm, `alarm ${name}`);
+    if (!alarm) return;
+    t.ok(metricNames(alarm).every((m) => m === metric) && metricNames(alarm).length > 0, `${name} reads ${metric}`);
+    t.ok(namespaces(alarm).every((n) => n === namespace), `${name} in ${namespace}`);
+  };
+  expectMetric('SyslogDropped', emfMetrics.syslogDropped, emfNamespace);
+  expectMetric('SyslogUnparsed', emfMetrics.syslogUnparsed, emfNamespace);
+  expectMetric('NtpEventsDropped', emfMetrics.ntpEventsDropped, emfNamespace);
+  expectMetric('NtpUnsynchronised', emfMetrics.ntpSynchronised, emfNamespace);
+  expectMetric('NtpClientClockOffset', emfMetrics.ntpClientClockWarnings, emfNamespace);
+  for (const s of ['Syslog', 'Ntp', 'Config', 'Scan']) {
+    expectMetric(`${s}SinkPutErrors`, emfMetrics.cloudwatchCalls, emfNamespace);
+    expectMetric(`${s}SpoolGrowth`, emfMetrics.sinkSpoolBytes, emfNamespace);
+    expectMetric(`${s}SinkRefused`, emfMetrics.sinkEvents, emfNamespace);
+  }
+  expectMetric('ConfigUploadsRefused', emfMetrics.configUploads, emfNamespace);
+  expectMetric('ScansFailing', emfMetrics.scanScans, emfNamespace);
+  expectMetric('ConfigDrift', filterMetrics.configDrifted, filterNamespace);
+  expectMetric('ScanNewCriticalHigh', filterMetrics.scanNewCriticalHigh, filterNamespace);
+  for (const host of config.alarms.monitoredDevices) {
+    const silent = byName.get(`netsidecar-Silent${host.replace(/[^A-Za-z0-9]/g, '')}`)!;
+    t.same(silent.Dimensions, [{ Name: 'host', Value: host }]);
+    t.equal(silent.TreatMissingData, 'breaching', `${host}: silence itself alarms`);
+    t.equal(silent.Period, config.alarms.silentDeviceMinutes * 60);
+  }
+  const unsync = byName.get('netsidecar-NtpUnsynchronised')!;
+  t.same(unsync.Dimensions, [{ Name: 'service', Value: 'ntp' }]);
+  t.equal(unsync.ComparisonOperator, 'LessThanThreshold');
+  for (const listener of ['SyslogUdp', 'SyslogTcp', 'SyslogTls', 'Ntp', 'UploadHttp', 'UploadTls']) {
+    t.equal(byName.get(`netsidecar-${listener}UnhealthyTargets`)?.MetricName, 'UnHealthyHostCount');
+    t.equal(byName.get(`netsidecar-${listener}NoHealthyTargets`)?.MetricName, 'HealthyHostCount');
+  }
+  const dropped = byName.get('netsidecar-SyslogDropped')!;
+  const reasons = dropped.Metrics.filter((m: Props) => m.MetricStat).map((m: Props) => m.MetricStat.Metric.Dimensions.find((d: Props) => d.Name === 'reason').Value);
+  t.notOk(reasons.includes('idle_timeout'), 'a quiet connection closed is no loss');
+  t.ok(reasons.includes('sink_full'));
+  const filters = resources('AWS::Logs::MetricFilter');
+  t.ok(filters.some(([, f]) => f.MetricTransformations[0].Dimensions?.[0]?.Value === '$.host'), 'syslog messages counted per host');
+});
+
+t.test('saved queries: exactly the module strings, on their log groups', async (t) => {
+  const definitions = resources('AWS::Logs::QueryDefinition');
+  const expected = savedQueries({ directConnectBgpPeers: config.directConnectBgpPeers });
+  t.equal(definitions.length, expected.length);
+  for (const query of expected) {
+    const found = definitions.find(([, d]) => d.Name === query.name);
+    t.ok(found, query.name);
+    if (!found) continue;
+    t.equal(found[1].QueryString, query.query, `${query.name}: verbatim`);
+    t.same(found[1].LogGroupNames.map((g: unknown) => byId(refId(g)).LogGroupName), query.services.map((s) => `/netsidecar/${s}`));
+  }
+  const bgp = definitions.find(([, d]) => d.Name === 'netsidecar/syslog/bgp-direct-connect-peers')!;
+  t.match(bgp[1].QueryString, /169\\\.254\\\.100\\\.1/, 'restricted to the Direct Connect peers');
+});
+
+t.test('scan scheduler: tables with PITR and the CMK, queue with DLQ, schedule running the planner', async (t) => {
+  const tables = resources('AWS::DynamoDB::Table');
+  const images = tables.find(([, tb]) => tb.TableName === 'netsidecar-scan-images')![1];
+  const findings = tables.find(([, tb]) => tb.TableName === 'netsidecar-scan-findings')![1];
+  t.same(images.KeySchema, [{ AttributeName: 'digest', KeyType: 'HASH' }]);
+  t.same(findings.KeySchema, [{ AttributeName: 'digest', KeyType: 'HASH' }, { AttributeName: 'fingerprint', KeyType: 'RANGE' }]);
+  for (const table of [images, findings]) {
+    t.equal(table.PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled, true);
+    t.equal(table.SSESpecification.SSEEnabled, true);
+    t.equal(table.SSESpecification.SSEType, 'KMS');
+    t.equal(table.DeletionProtectionEnabled, true);
+  }
+  const queues = resources('AWS::SQS::Queue');
+  const queue = queues.find(([, q]) => q.QueueName === 'netsidecar-scan-requests')![1];
+  t.equal(queue.RedrivePolicy.maxReceiveCount, 5);
+  t.ok(queue.VisibilityTimeout > 11 * 60, 'longer than the Trivy timeout plus a minute');
+  for (const [, q] of queues) t.ok(q.KmsMasterKeyId, `${q.QueueName}: encrypted with the CMK`);
+
+  const [[, schedule]] = resources('AWS::Scheduler::Schedule') as [[string, Props]];
+  t.equal(schedule.ScheduleExpression, config.scanSchedule);
+  const plannerId = refId(schedule.Target.EcsParameters.TaskDefinitionArn);
+  const planner = byId(plannerId);
+  t.equal(planner.Family, 'netsidecar-scan-plan');
+  const plannerContainer = planner.ContainerDefinitions.find((c: Props) => c.Name === 'scan');
+  t.same(plannerContainer.Command, ['plan']);
+  t.equal(plannerContainer.PortMappings, undefined, 'the planner listens on nothing');
+  const plannerEnv = Object.fromEntries(plannerContainer.Environment.map((e: Props) => [e.Name, e.Value]));
+  t.equal(plannerEnv.NETSIDECAR_SCAN_ECS_CLUSTERS, 'netsidecar', 'inventories its own cluster');
+  t.same(refId(plannerEnv.NETSIDECAR_SCAN_QUEUE_URL), queues.find(([, q]) => q.QueueName === 'netsidecar-scan-requests')![0]);
+
+  const [, worker] = resources('AWS::ECS::TaskDefinition').find(([, td]) => td.Family === 'netsidecar-scan-worker')!;
+  const trivy = worker.ContainerDefinitions.find((c: Props) => c.Name === 'trivy-server');
+  const scan = worker.ContainerDefinitions.find((c: Props) => c.Name === 'scan');
+  t.same(scan.Command, ['worker']);
+  t.match(trivy.Command, ['server', '--listen', '127.0.0.1:4954']);
+  const env = Object.fromEntries(scan.Environment.map((e: Props) => [e.Name, e.Value]));
+  t.equal(env.NETSIDECAR_SCAN_TRIVY_SERVER, 'http://127.0.0.1:4954');
+  t.equal(env.NETSIDECAR_SCAN_TRIVY_CACHE_DIR, trivy.Command[trivy.Command.indexOf('--cache-dir') + 1], 'client and server share the DB cache');
+});
+
+t.test("each service's own config loader accepts the environment the stack gives it", async (t) => {
+  const schemas: Record<string, { schema: Schema; ownPrefix: string }> = {
+    syslog: { schema: syslogVariables, ownPrefix: 'NETSIDECAR_SYSLOG_' },
+    ntp: { schema: ntpVariables, ownPrefix: 'NETSIDECAR_NTP_' },
+    config: { schema: uploadVariables, ownPrefix: 'NETSIDECAR_UPLOAD_' },
+    scan: { schema: scanVariables, ownPrefix: 'NETSIDECAR_SCAN_' },
+  };
+  // CloudFormation fills these in at deploy time; stand-ins of the same shape.
+  const standIns: Record<string, string> = {
+    NETSIDECAR_UPLOAD_S3_BUCKET: 'netsidecar-configstore-0123',
+    NETSIDECAR_SCAN_QUEUE_URL: 'https://sqs.ap-northeast-1.amazonaws.com/123456789012/netsidecar-scan-requests',
+    NETSIDECAR_SCAN_IMAGES_TABLE: 'netsidecar-scan-images',
+    NETSIDECAR_SCAN_FINDINGS_TABLE: 'netsidecar-scan-findings',
+    NETSIDECAR_SCAN_SLACK_WEBHOOKS: '{"default":"https://hooks.slack.com/services/T0/B0/x"}',
+  };
+  for (const [id, td] of resources('AWS::ECS::TaskDefinition')) {
+    const main = (td.ContainerDefinitions as Props[]).find((c) => serviceNames.includes(c.Name))!;
+    const env: Record<string, string> = {};
+    for (const e of main.Environment as Props[]) env[e.Name] = typeof e.Value === 'string' ? e.Value : (standIns[e.Name] ?? 'stand-in');
+    for (const s of (main.Secrets ?? []) as Props[]) env[s.Name] = standIns[s.Name] ?? 'stand-in';
+    const { schema, ownPrefix } = schemas[main.Name]!;
+    t.doesNotThrow(() => loadConfig({ ...commonVariables, ...schema }, { ownPrefix, env }), `${id} (${main.Name}): every variable known and valid`);
+    for (const name of Object.keys(env)) if (name.startsWith('NETSIDECAR_')) t.ok(name in commonVariables || name in schema, `${id}: ${name} is a variable of ${main.Name}`);
+  }
+});
