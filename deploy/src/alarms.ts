@@ -70,6 +70,18 @@ export class NetsidecarAlarms extends Construct {
       threshold: config.alarms.unparsedPer5Min,
       description: 'syslog messages no format matched (kept whole, but unsearchable by field): a new device or format?',
     });
+    // UDP loss happens before the service reads a datagram: only the kernel's count shows it. The
+    // gauge is cumulative per task, so the alarm reads its increase (a task restart resets it to 0,
+    // a negative rate that never alarms).
+    this.alarm('SyslogUdpKernelDrops', new cloudwatch.MathExpression({
+      expression: 'RATE(m0) * PERIOD(m0)',
+      usingMetrics: { m0: emf(emfMetrics.syslogUdpKernelDrops, 'syslog', {}, 'Maximum') },
+      label: 'UDP datagrams the kernel dropped (receive buffer full)',
+      period: fiveMinutes,
+    }), {
+      threshold: config.alarms.droppedPer5Min,
+      description: 'UDP syslog datagrams dropped by the kernel before a task read them (receive buffer full: add tasks or raise the buffer)',
+    });
     this.alarm('NtpEventsDropped', sumOf('ntp events dropped', ntpEventLossReasons.map((reason) => emf(emfMetrics.ntpEventsDropped, 'ntp', { reason }))), {
       threshold: 0,
       description: 'ntp/1 events the sink refused',

@@ -11,6 +11,7 @@ export const emfNamespace = 'netsidecar';
 export const emfMetrics = {
   syslogDropped: 'netsidecar_syslog_dropped_total', // {service, reason}
   syslogUnparsed: 'netsidecar_syslog_unparsed_total', // {service}
+  syslogUdpKernelDrops: 'netsidecar_syslog_udp_kernel_drops', // {service} gauge: cumulative per task since its socket opened
   ntpEventsDropped: 'netsidecar_ntp_events_dropped_total', // {service, reason}
   ntpSynchronised: 'netsidecar_ntp_synchronised', // {service} gauge 0/1
   ntpClientClockWarnings: 'netsidecar_ntp_client_clock_warnings_total', // {service}

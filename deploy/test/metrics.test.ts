@@ -11,7 +11,7 @@ import { createUploadMetrics } from '../../services/config-upload/src/metrics.js
 import { createNtpMetrics, dropReasons as ntpDropReasons, registerReferenceGauges } from '@netsidecar/ntp-proxy';
 import { createScanMetrics, scanResults } from '@netsidecar/scan-scheduler';
 import { createCloudWatchSink } from '@netsidecar/sink';
-import { createSyslogMetrics, dropReasons as syslogDropReasons } from '@netsidecar/syslog';
+import { UDP_KERNEL_DROPS_METRIC, createSyslogMetrics, dropReasons as syslogDropReasons } from '@netsidecar/syslog';
 import { EmfPublisher, createLogger, createRegistry } from '@netsidecar/telemetry';
 import { cloudWatchLogsClientFor, startFakeCloudWatchLogs } from '@netsidecar/test-support';
 import { emfMetrics, emfNamespace, ntpEventLossReasons, scanFailureResults, sinkRejectReasons, syslogLossReasons, uploadLossOutcomes } from '../src/metrics.js';
@@ -47,6 +47,7 @@ t.test('syslog: dropped by reason and unparsed, with the dimensions the alarms u
     t.ok(dropped.some((d) => d.labels.reason === reason && d.labels.service === 'syslog'), `${reason} is published`);
   }
   t.same(published(docs, emfMetrics.syslogUnparsed).map((d) => d.labels), [{ service: 'syslog' }]);
+  t.equal(emfMetrics.syslogUdpKernelDrops, UDP_KERNEL_DROPS_METRIC, 'the kernel drop alarm reads the gauge the syslog service registers');
 });
 
 t.test('ntp: synchronised, client clock warnings, events dropped', async (t) => {

@@ -247,6 +247,7 @@ t.test('alarms: on the EMF metrics and metric filters, all to the encrypted SNS 
   };
   expectMetric('SyslogDropped', emfMetrics.syslogDropped, emfNamespace);
   expectMetric('SyslogUnparsed', emfMetrics.syslogUnparsed, emfNamespace);
+  expectMetric('SyslogUdpKernelDrops', emfMetrics.syslogUdpKernelDrops, emfNamespace);
   expectMetric('NtpEventsDropped', emfMetrics.ntpEventsDropped, emfNamespace);
   expectMetric('NtpUnsynchronised', emfMetrics.ntpSynchronised, emfNamespace);
   expectMetric('NtpClientClockOffset', emfMetrics.ntpClientClockWarnings, emfNamespace);

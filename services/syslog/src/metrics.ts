@@ -18,6 +18,9 @@ export const dropReasons = [
 ] as const;
 export type DropReason = (typeof dropReasons)[number];
 
+/** Gauge of the datagrams the kernel dropped for the UDP socket (from /proc/net/udp*): loss before we read. */
+export const UDP_KERNEL_DROPS_METRIC = 'netsidecar_syslog_udp_kernel_drops';
+
 export type SyslogMetrics = ReturnType<typeof createSyslogMetrics>;
 
 export function createSyslogMetrics(registry: Registry) {

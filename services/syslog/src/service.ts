@@ -6,7 +6,7 @@ import type { syslogVariables } from './config.js';
 import { Ingest } from './ingest.js';
 
 import { ParsePool } from './parse-pool.js';
-import { createSyslogMetrics } from './metrics.js';
+import { UDP_KERNEL_DROPS_METRIC, createSyslogMetrics } from './metrics.js';
 import { startStreamListener, type StreamListener } from './stream-listener.js';
 import { startUdpListener } from './udp-listener.js';
 
@@ -41,7 +41,7 @@ export async function startSyslogService(context: ServiceContext<SyslogConfig>):
     metrics,
     logger,
   });
-  gauge(registry, 'netsidecar_syslog_udp_kernel_drops', 'Datagrams the kernel dropped before the service read them (receive buffer full)', [], function () {
+  gauge(registry, UDP_KERNEL_DROPS_METRIC, 'Datagrams the kernel dropped before the service read them (receive buffer full)', [], function () {
     const drops = kernelUdpDrops(udp.port);
     if (drops !== null) this.set(drops);
   });
