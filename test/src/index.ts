@@ -1,1 +1,2 @@
 export * from './cloudwatch-logs/index.js';
+export * from './logs-insights/index.js';

@@ -167,7 +167,7 @@ t.test('the envelope: SigV4 header, target, content type, JSON', async (t) => {
   t.equal(res.status, 400);
   t.equal(res.body['__type'], 'IncompleteSignatureException');
 
-  res = await rawPost(fake.endpoint, { 'content-type': json, 'x-amz-target': 'Logs_20140328.StartQuery', authorization: SIGNED }, '{}');
+  res = await rawPost(fake.endpoint, { 'content-type': json, 'x-amz-target': 'Logs_20140328.PutSubscriptionFilter', authorization: SIGNED }, '{}');
   t.equal(res.status, 400);
   t.equal(res.body['__type'], 'UnknownOperationException');
 
@@ -188,7 +188,7 @@ t.test('the envelope: SigV4 header, target, content type, JSON', async (t) => {
     [
       ['DescribeLogGroups', 403, 'MissingAuthenticationTokenException'],
       ['DescribeLogGroups', 400, 'IncompleteSignatureException'],
-      ['StartQuery', 400, 'UnknownOperationException'],
+      ['PutSubscriptionFilter', 400, 'UnknownOperationException'],
       ['DescribeLogGroups', 400, 'SerializationException'],
       ['DescribeLogGroups', 400, 'SerializationException'],
       ['DescribeLogGroups', 200, undefined],

@@ -4,8 +4,10 @@ import type { FaultPlan } from './faults.js';
 import type { Input } from './input.js';
 import type { Operation } from './operation.js';
 import { operations } from './operations/index.js';
+import type { QueryStore } from './query-store.js';
 import {
   internalFailure,
+  limitExceeded,
   resourceNotFound,
   ServiceError,
   serviceUnavailable,
@@ -24,6 +26,7 @@ import { checkEnvelope, dropConnection, parseJsonObject, readBody, sendError, se
  */
 export interface DispatchDeps {
   readonly store: LogStore;
+  readonly queries: QueryStore;
   readonly faults: FaultPlan;
   readonly calls: CallLog;
   readonly now: () => number;
@@ -43,7 +46,7 @@ function answerError(res: ServerResponse, record: CallRecord, error: unknown): v
 
 function run(op: Operation, input: Input, region: string, deps: DispatchDeps, record: CallRecord): { body?: object; error?: unknown } {
   try {
-    const body = op.apply(input, { store: deps.store, now: deps.now(), region });
+    const body = op.apply(input, { store: deps.store, queries: deps.queries, now: deps.now(), region });
     record.applied = true;
     return { body };
   } catch (error) {
@@ -113,6 +116,9 @@ export async function dispatch(req: IncomingMessage, res: ServerResponse, deps: 
         return answerError(res, record, internalFailure());
       case 'resource-not-found':
         return answerError(res, record, resourceNotFound(op.notFoundMessage));
+      case 'limit-exceeded':
+        // The words of StartQuery's own quota check (operations/start-query.ts).
+        return answerError(res, record, limitExceeded(`Account maximum query concurrency limit of [${deps.queries.maxConcurrent}] reached.`));
       case 'drop-before':
         return dropConnection(res);
       case 'drop-after':

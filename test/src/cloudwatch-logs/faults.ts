@@ -7,7 +7,7 @@ import type { Fault, FaultKind, OutageKind } from './types.js';
  * in the test that wrote them, instead of silently never firing.
  */
 const FAULT_KINDS: ReadonlySet<FaultKind> = new Set<FaultKind>([
-  'throttle', 'service-unavailable', 'internal-error', 'hang', 'drop-before', 'drop-after', 'resource-not-found',
+  'throttle', 'service-unavailable', 'internal-error', 'hang', 'drop-before', 'drop-after', 'resource-not-found', 'limit-exceeded',
 ]);
 const OUTAGE_KINDS: ReadonlySet<OutageKind> = new Set<OutageKind>(['service-unavailable', 'drop-before', 'throttle']);
 

@@ -7,6 +7,9 @@ export type {
   Fault,
   FaultKind,
   OutageKind,
+  QueryPlan,
+  QueryRecord,
+  QueryStatus,
   StoredLogEvent,
 } from './types.js';
 export {

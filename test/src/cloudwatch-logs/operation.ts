@@ -1,9 +1,12 @@
 import type { Input } from './input.js';
+import type { QueryStore } from './query-store.js';
 import type { LogStore } from './store.js';
 
 /** What an operation sees besides its input. */
 export interface OperationContext {
   readonly store: LogStore;
+  /** Logs Insights queries (StartQuery and the rest). */
+  readonly queries: QueryStore;
   /** The server clock, read once per request. */
   readonly now: number;
   /** From the SigV4 credential scope of the request (`us-east-1` when it names none). */

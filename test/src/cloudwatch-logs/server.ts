@@ -5,8 +5,12 @@ import { dispatch, operations, type DispatchDeps } from './dispatch.js';
 import { FaultPlan } from './faults.js';
 import { checkLogGroupName } from './operations/log-groups.js';
 import { checkLogStreamName } from './operations/log-streams.js';
+import { QueryStore } from './query-store.js';
 import { LogStore } from './store.js';
 import type { FakeCloudWatchLogs, FakeCloudWatchLogsOptions, StoredLogEvent } from './types.js';
+
+/** Logs Insights QL queries an account may run at once (CloudWatch Logs quotas). */
+const DEFAULT_MAX_CONCURRENT_QUERIES = 100;
 
 /**
  * A CloudWatch Logs endpoint on 127.0.0.1 for tests: real HTTP/1.1, the real wire protocol, the
@@ -15,9 +19,14 @@ import type { FakeCloudWatchLogs, FakeCloudWatchLogsOptions, StoredLogEvent } fr
 export async function startFakeCloudWatchLogs(options: FakeCloudWatchLogsOptions = {}): Promise<FakeCloudWatchLogs> {
   const now = options.now ?? Date.now;
   const store = new LogStore();
+  const maxConcurrentQueries = options.maxConcurrentQueries ?? DEFAULT_MAX_CONCURRENT_QUERIES;
+  if (!Number.isSafeInteger(maxConcurrentQueries) || maxConcurrentQueries < 1) {
+    throw new TypeError(`fake CloudWatch Logs: maxConcurrentQueries must be a whole number >= 1, got ${maxConcurrentQueries}`);
+  }
+  const queries = new QueryStore(store, maxConcurrentQueries);
   const calls = new CallLog();
   const faults = new FaultPlan(new Set(operations.keys()));
-  const deps: DispatchDeps = { store, faults, calls, now, hangs: new Set() };
+  const deps: DispatchDeps = { store, queries, faults, calls, now, hangs: new Set() };
 
   const sockets = new Set<Socket>();
   const server: Server = createServer((req, res) => void dispatch(req, res, deps));
@@ -72,6 +81,8 @@ export async function startFakeCloudWatchLogs(options: FakeCloudWatchLogsOptions
       checkLogStreamName(stream);
       store.createStream(group, stream, now());
     },
+    scriptQueries: (...plans) => queries.script(plans),
+    queries: () => queries.list().reverse().map((q) => q.record()),
     close() {
       closing ??= new Promise<void>((resolve) => {
         for (const stop of [...deps.hangs]) stop();

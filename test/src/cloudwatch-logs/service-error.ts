@@ -14,6 +14,8 @@ export class ServiceError extends Error {
     readonly type: string,
     readonly status: number,
     message: string,
+    /** Further members of the error body, e.g. MalformedQueryException's `queryCompileError`. */
+    readonly fields?: Readonly<Record<string, unknown>>,
   ) {
     super(message);
     this.name = type;
@@ -41,6 +43,8 @@ export const unknownOperation = (message: string): ServiceError =>
   new ServiceError('UnknownOperationException', 400, message);
 
 export const serialization = (message: string): ServiceError => new ServiceError('SerializationException', 400, message);
+
+export const limitExceeded = (message: string): ServiceError => new ServiceError('LimitExceededException', 400, message);
 
 export const LOG_GROUP_NOT_FOUND = 'The specified log group does not exist.';
 export const LOG_STREAM_NOT_FOUND = 'The specified log stream does not exist.';

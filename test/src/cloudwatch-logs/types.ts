@@ -16,6 +16,8 @@
  * - `drop-after`: the request IS applied (events stored), then the socket is destroyed without an
  *   answer: the client sees a network error for a write that happened (the ambiguous case).
  * - `resource-not-found`: HTTP 400 `ResourceNotFoundException`, nothing applied.
+ * - `limit-exceeded`: HTTP 400 `LimitExceededException` (StartQuery's answer when too many
+ *   queries run at once), nothing applied. The real quota is also enforced: see `maxConcurrentQueries`.
  */
 export type Fault =
   | { kind: 'throttle' }
@@ -24,7 +26,8 @@ export type Fault =
   | { kind: 'hang'; ms?: number }
   | { kind: 'drop-before' }
   | { kind: 'drop-after' }
-  | { kind: 'resource-not-found' };
+  | { kind: 'resource-not-found' }
+  | { kind: 'limit-exceeded' };
 
 export type FaultKind = Fault['kind'];
 
@@ -58,11 +61,50 @@ export interface CallRecord {
   at: number;
 }
 
+/** Logs Insights query statuses, as GetQueryResults and DescribeQueries report them. */
+export type QueryStatus = 'Scheduled' | 'Running' | 'Complete' | 'Failed' | 'Cancelled' | 'Timeout' | 'Unknown';
+
+/**
+ * How the next query started with StartQuery behaves (see `scriptQueries()`). GetQueryResults
+ * calls move it on, nothing else does: a query with `{ runningPolls: 2 }` answers `Running`,
+ * `Running`, then `Complete`. Without a plan a query is complete at once.
+ */
+export interface QueryPlan {
+  /** First answer `Scheduled` to this many GetQueryResults calls. Default 0. */
+  scheduledPolls?: number;
+  /** Then `Running` to this many. Default 0. */
+  runningPolls?: number;
+  /** Then this status for good. `Complete` (default) carries the rows; `Failed` and `Timeout` none. */
+  outcome?: 'Complete' | 'Failed' | 'Timeout';
+  /** While `Running`, answer with the first half of the rows (the service returns partial results). Default: none. */
+  partialResults?: boolean;
+}
+
+/** A query StartQuery accepted, as the fake saw it. */
+export interface QueryRecord {
+  queryId: string;
+  queryString: string;
+  /** Log group names (ARNs given as `logGroupIdentifiers` are reduced to names). */
+  logGroups: string[];
+  /** Epoch seconds, as sent. */
+  startTime: number;
+  endTime: number;
+  /** StartQuery's `limit`, when sent. */
+  limit?: number;
+  status: QueryStatus;
+  /** GetQueryResults calls so far. */
+  polls: number;
+  /** Server clock (ms) at StartQuery. */
+  createTime: number;
+}
+
 export interface FakeCloudWatchLogsOptions {
   /** Clock in ms since the epoch: ingestion times, too old/too new, creation times. Default `Date.now`. */
   now?: () => number;
   /** TCP port on 127.0.0.1; default 0 (a free port). */
   port?: number;
+  /** Logs Insights queries Scheduled or Running at once before StartQuery answers LimitExceededException. Default 100 (the service quota). */
+  maxConcurrentQueries?: number;
 }
 
 export interface FakeCloudWatchLogs {
@@ -91,6 +133,10 @@ export interface FakeCloudWatchLogs {
   /** Pre-seeding, as the operations would do it; throws when the resource already exists. */
   createLogGroup(name: string): void;
   createLogStream(group: string, stream: string): void;
+  /** Queues plans (FIFO) for the next StartQuery calls, one plan per query; unplanned queries complete at once. */
+  scriptQueries(...plans: QueryPlan[]): void;
+  /** Every query StartQuery accepted, oldest first. */
+  queries(): QueryRecord[];
   /** Stops listening and destroys every connection, hung ones included. Idempotent. */
   close(): Promise<void>;
 }

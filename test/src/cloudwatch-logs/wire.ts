@@ -98,7 +98,7 @@ export function sendJson(res: ServerResponse, status: number, body: object): voi
 }
 
 export function sendError(res: ServerResponse, error: ServiceError): void {
-  sendJson(res, error.status, { __type: error.type, message: error.message });
+  sendJson(res, error.status, { ...error.fields, __type: error.type, message: error.message });
 }
 
 /** Ends the connection without an answer: the client sees a network error. */
