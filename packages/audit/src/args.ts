@@ -1,0 +1,76 @@
+import { parseArgs } from 'node:util';
+import { AuditError } from './errors.js';
+
+/** Options of every command; each command reads the ones it documents (`--help`). */
+const options = {
+  source: { type: 'string' },
+  'data-dir': { type: 'string' },
+  service: { type: 'string' },
+  device: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  format: { type: 'string' },
+  out: { type: 'string' },
+  insights: { type: 'boolean' },
+  threshold: { type: 'string' },
+  'ntp-threshold': { type: 'string' },
+  at: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export type ParsedArgs = {
+  command: string | undefined;
+  values: {
+    source?: string;
+    'data-dir'?: string;
+    service?: string;
+    device?: string;
+    from?: string;
+    to?: string;
+    format?: string;
+    out?: string;
+    insights?: boolean;
+    threshold?: string;
+    'ntp-threshold'?: string;
+    at?: string;
+    help?: boolean;
+  };
+};
+
+export function parseCommandLine(argv: readonly string[]): ParsedArgs {
+  try {
+    const { values, positionals } = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+    if (positionals.length > 1) throw new AuditError('AUDIT_USAGE', `unexpected argument '${positionals[1]}'`);
+    return { command: positionals[0], values };
+  } catch (err) {
+    if (err instanceof AuditError) throw err;
+    throw new AuditError('AUDIT_USAGE', (err as Error).message);
+  }
+}
+
+export function oneOfOption<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new AuditError('AUDIT_USAGE', `--${name} '${value}' is not one of ${allowed.join(', ')}`);
+}
+
+export const usage = `netsidecar-audit: audit evidence from CloudWatch Logs or the local file sink
+
+Commands:
+  logs      --service syslog|ntp|config|scan [--device NAME|all] [--from T] [--to T]
+            [--format jsonl|csv] [--out FILE] [--insights]
+            The events of one service, streamed to stdout (or FILE). Default range: the last 24h.
+  evidence  --from T --to T --out DIR
+            An evidence bundle: syslog per device, NTP sync history and offsets, config versions,
+            scan findings, MANIFEST.json + SHA256SUMS, summary.md and summary.html.
+  silence   [--threshold 1h] [--ntp-threshold 30m] [--at now] [--format text|jsonl]
+            Devices silent in syslog, routers that stopped asking for time. Exit 3 when any.
+
+Common options:
+  --source file|cloudwatch   file (default): NETSIDECAR_DATA_DIR/logs; cloudwatch: the SDK's region,
+                             credentials and AWS_ENDPOINT_URL_CLOUDWATCH_LOGS
+  --data-dir DIR             the file sink's data dir (default NETSIDECAR_DATA_DIR, else ./var)
+
+Times: 2026-03-01 (UTC midnight), 2026-03-01T12:00:00Z, now, or an age: 90m, 24h, 30d, 2w.
+--from is included, --to excluded. Exit 0 ok, 1 CloudWatch/disk failure, 2 bad input, 3 silent devices.
+`;

@@ -1,0 +1,150 @@
+import { AuditError } from '../errors.js';
+import { parseEvent } from '../event.js';
+import { field } from '../output/columns.js';
+import { csvLine } from '../output/csv.js';
+import { dayOf } from '../time-range.js';
+import { safeName } from './bundle.js';
+import { str, num, type SectionInput } from './sections.js';
+
+export interface ConfigDevice {
+  device: string;
+  versions: number;
+  changes: number;
+  /** Drift of the last upload in the range: `in_sync`, `drifted`, `no_intended`, or undefined. */
+  driftAtEnd?: string;
+  lastUpload?: number;
+  lastVersion?: number;
+}
+
+export interface ConfigSection {
+  present: boolean;
+  devices: ConfigDevice[];
+  /** day -> changed uploads */
+  changesPerDay: Map<string, number>;
+  uploads: number;
+  incomplete: number;
+}
+
+interface Pending {
+  event: Record<string, unknown> | undefined;
+  timestamp: number;
+  fields: Map<string, string[]>;
+  expected: number;
+  received: number;
+}
+
+/**
+ * Config evidence: every `config/1` version in the range with who/when (and who uploaded it), its
+ * diff, its drift against the intended config, the redacted config text, and each device's drift at
+ * the end. Fields the service detached into `config-part/1` events (over 250 kB) are joined back.
+ */
+export async function configSection({ ctx, bundle, range, warnings }: SectionInput): Promise<ConfigSection> {
+  const section: ConfigSection = { present: false, devices: [], changesPerDay: new Map(), uploads: 0, incomplete: 0 };
+  let streams: string[];
+  try {
+    streams = await ctx.source.streams('config');
+  } catch (err) {
+    if (!(err instanceof AuditError && err.code === 'AUDIT_NO_LOG_GROUP')) throw err;
+    warnings.push(`config: ${err.message}`);
+    return section;
+  }
+  section.present = true;
+  const versions = await bundle.open('config/versions.csv', { derivedFrom: streams.map((s) => `config/${safeName(s)}/events.jsonl`) });
+  await versions.write(
+    csvLine(['device', 'version', 'receivedAt', 'who', 'when', 'principal', 'sourceIp', 'changed', 'diffAdded', 'diffRemoved', 'driftStatus', 'sha256', 'previousSha256', 'redactions', 'diffFile']),
+  );
+
+  for (const stream of streams) {
+    const dir = `config/${safeName(stream)}`;
+    const query = { service: 'config' as const, streams: [stream], from: range.from, to: range.to };
+    const raw = await bundle.open(`${dir}/events.jsonl`, ctx.source.provenance(query));
+    const device: ConfigDevice = { device: stream, versions: 0, changes: 0 };
+    const pending = new Map<string, Pending>();
+
+    const finish = async (p: Pending & { event: Record<string, unknown> }) => {
+      const e = p.event;
+      for (const [name, data] of p.fields) e[name] = data.join('');
+      const version = num(e['version']) ?? device.versions + 1;
+      const base = `${dir}/v${version}`;
+      const derived = { derivedFrom: [`${dir}/events.jsonl`] };
+      let diffFile = '';
+      if (typeof e['diff'] === 'string') {
+        diffFile = `${base}.diff`;
+        await bundle.put(diffFile, e['diff'], derived);
+      }
+      if (typeof e['driftDiff'] === 'string') await bundle.put(`${base}.drift.diff`, e['driftDiff'], derived);
+      if (typeof e['config'] === 'string') await bundle.put(`${base}.conf`, e['config'], derived);
+      const changed = e['changed'] === true;
+      device.versions++;
+      if (changed) {
+        device.changes++;
+        const day = dayOf(p.timestamp);
+        section.changesPerDay.set(day, (section.changesPerDay.get(day) ?? 0) + 1);
+      }
+      device.driftAtEnd = str(e['driftStatus']);
+      device.lastUpload = p.timestamp;
+      device.lastVersion = version;
+      section.uploads++;
+      await versions.row(
+        csvLine([
+          stream, version, new Date(p.timestamp).toISOString(), e['who'], e['when'], field(e, 'source.principal'), field(e, 'source.ip'),
+          e['changed'], e['diffAdded'], e['diffRemoved'], e['driftStatus'], e['sha256'], e['previousSha256'], e['redactions'], diffFile,
+        ]),
+      );
+    };
+
+    // Parts may come before their config/1 event (Logs Insights does not keep the arrival order
+    // of one millisecond): whichever comes first opens the upload, the last piece closes it.
+    const openUpload = (uploadId: string, timestamp: number): Pending => {
+      let p = pending.get(uploadId);
+      if (p === undefined) pending.set(uploadId, (p = { event: undefined, timestamp, fields: new Map(), expected: -1, received: 0 }));
+      return p;
+    };
+    for await (const event of ctx.source.events(query)) {
+      await raw.row(event.message + '\n');
+      const e = parseEvent(event.message);
+      if (e === undefined) continue;
+      const uploadId = str(e['uploadId']) ?? '';
+      let p: Pending;
+      if (e['schema'] === 'config-part/1') {
+        const name = str(e['field']);
+        const part = num(e['part']);
+        if (name === undefined || part === undefined || part < 1 || typeof e['data'] !== 'string') continue;
+        p = openUpload(uploadId, event.timestamp);
+        const list = p.fields.get(name) ?? [];
+        if (list[part - 1] === undefined) p.received++;
+        list[part - 1] = e['data'];
+        p.fields.set(name, list);
+      } else if (e['schema'] === 'config/1') {
+        p = openUpload(uploadId, event.timestamp);
+        p.event = e;
+        p.timestamp = event.timestamp;
+        p.expected = num(e['parts']) ?? 0;
+      } else continue;
+      if (p.event !== undefined && p.received >= p.expected) {
+        pending.delete(uploadId);
+        await finish(p as Pending & { event: Record<string, unknown> });
+      }
+    }
+    for (const [uploadId, p] of pending) {
+      section.incomplete++;
+      if (p.event === undefined) {
+        warnings.push(`config: ${stream} upload ${uploadId} has config-part/1 events but no config/1 event in the range`);
+        continue;
+      }
+      warnings.push(`config: ${stream} version ${String(p.event['version'])} is missing ${p.expected - p.received} config-part/1 event(s): its detached fields are incomplete in the bundle`);
+      p.fields.clear(); // never a diff with holes that reads as complete
+      await finish({ ...p, event: p.event });
+    }
+    await raw.close();
+    section.devices.push(device);
+  }
+  await versions.close();
+  const drift = [csvLine(['device', 'lastVersion', 'lastUpload', 'driftStatus'])];
+  for (const d of section.devices) {
+    drift.push(csvLine([d.device, d.lastVersion, d.lastUpload === undefined ? '' : new Date(d.lastUpload).toISOString(), d.driftAtEnd ?? 'no upload in range']));
+    if (d.driftAtEnd === 'drifted') warnings.push(`config: ${d.device} drifts from its intended config at the end of the range`);
+  }
+  await bundle.put('config/drift-at-end.csv', drift.join(''), { derivedFrom: ['config/versions.csv'] }, section.devices.length);
+  return section;
+}

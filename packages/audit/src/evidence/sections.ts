@@ -1,0 +1,47 @@
+import type { Context } from '../context.js';
+import type { TimeRange } from '../time-range.js';
+import type { Bundle } from './bundle.js';
+
+/** What every section gets. */
+export interface SectionInput {
+  ctx: Context;
+  bundle: Bundle;
+  range: TimeRange;
+  /** Problems worth an auditor's attention; they go to summary.md/html and the MANIFEST. */
+  warnings: string[];
+}
+
+/** A span of time, e.g. an unsynchronised period. */
+export interface Period {
+  start: number;
+  end: number;
+  kind: string;
+  note?: string;
+}
+
+/**
+ * A time series reduced to at most `buckets` points over the range, keeping per bucket the value of
+ * largest magnitude (a clock spike must stay visible on the chart): memory per series is fixed
+ * whatever the length of the range.
+ */
+export class Downsampled {
+  readonly points: (number | undefined)[];
+  constructor(
+    private readonly range: TimeRange,
+    readonly buckets = 400,
+  ) {
+    this.points = new Array<number | undefined>(buckets).fill(undefined);
+  }
+  add(time: number, value: number): void {
+    const i = Math.min(this.buckets - 1, Math.max(0, Math.floor(((time - this.range.from) / (this.range.to - this.range.from)) * this.buckets)));
+    const old = this.points[i];
+    if (old === undefined || Math.abs(value) > Math.abs(old)) this.points[i] = value;
+  }
+  /** Middle time of bucket `i`. */
+  timeOf(i: number): number {
+    return this.range.from + ((i + 0.5) * (this.range.to - this.range.from)) / this.buckets;
+  }
+}
+
+export const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);

@@ -1,0 +1,156 @@
+import { createReadStream } from 'node:fs';
+import { open, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
+import { AuditError } from '../errors.js';
+import { timeOfMessage, type AuditEvent } from '../event.js';
+import { joinParts, type JoinStats } from '../parts-joiner.js';
+import { iso } from '../time-range.js';
+import { logGroupOf, type Service } from '../services.js';
+import { mergeByTime } from './merge.js';
+import type { EventQuery, EventSource, Provenance } from './source.js';
+
+/**
+ * The local file sink: `<dataDir>/logs/<log group without leading slash>/<stream>.jsonl`, one
+ * message per line in arrival order (ARCHITECTURE.md). The file keeps no timestamp, so it is read
+ * from the message (`receivedAt`, `time`). Files are read whole and filtered: the sink does not
+ * index them.
+ */
+export interface FileSourceOptions {
+  dataDir: string;
+  logGroupPrefix: string;
+  joinStats?: JoinStats;
+}
+
+export function createFileSource(options: FileSourceOptions): EventSource {
+  const opened = { files: 0 };
+  const joinStats = options.joinStats ?? { joined: 0, incomplete: 0 };
+  const dirOf = (service: Service) => join(options.dataDir, 'logs', logGroupOf(options.logGroupPrefix, service).replace(/^\/+/, ''));
+  const fileOf = (service: Service, stream: string) => join(dirOf(service), `${stream}.jsonl`);
+
+  async function streams(service: Service): Promise<string[]> {
+    let names: string[];
+    try {
+      names = await readdir(dirOf(service));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+        throw new AuditError(
+          'AUDIT_NO_LOG_GROUP',
+          `no file sink folder ${dirOf(service)} (log group ${logGroupOf(options.logGroupPrefix, service)}): is NETSIDECAR_DATA_DIR right?`,
+        );
+      }
+      throw new AuditError('AUDIT_IO', `cannot list ${dirOf(service)}: ${(err as Error).message}`);
+    }
+    return names
+      .filter((n) => n.endsWith('.jsonl'))
+      .map((n) => n.slice(0, -'.jsonl'.length))
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
+  /**
+   * Lines of one file, read in 64 KiB chunks and cut on newlines by hand: readline's async iterator
+   * buffered lines ahead of a slow consumer, and 1 MiB chunks doubled the peak RSS of the bench
+   * (403 MB against 185 MB over 20 files): lines are slices that keep their chunk alive.
+   */
+  async function* lines(path: string): AsyncGenerator<AuditEvent> {
+    opened.files++;
+    const stream = path.slice(path.lastIndexOf('/') + 1, -'.jsonl'.length);
+    const input = createReadStream(path, { highWaterMark: 64 * 1024 });
+    const decoder = new StringDecoder('utf8');
+    let rest = '';
+    try {
+      for await (const chunk of input) {
+        const text = rest + decoder.write(chunk as Buffer);
+        let start = 0;
+        for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+          const line = text.charCodeAt(nl - 1) === 13 ? text.slice(start, nl - 1) : text.slice(start, nl);
+          start = nl + 1;
+          if (line !== '') yield { stream, timestamp: timeOfMessage(line), message: line };
+        }
+        rest = text.slice(start);
+      }
+      rest += decoder.end();
+      if (rest !== '') yield { stream, timestamp: timeOfMessage(rest), message: rest };
+    } catch (err) {
+      throw new AuditError('AUDIT_IO', `cannot read ${path}: ${(err as Error).message}`);
+    } finally {
+      input.destroy();
+    }
+  }
+
+  /** One stream: parts joined, times taken from the joined message, then the range. */
+  async function* streamEvents(service: Service, stream: string, from: number, to: number): AsyncGenerator<AuditEvent> {
+    let previous = 0;
+    for await (const event of joinParts(lines(fileOf(service, stream)), joinStats)) {
+      let timestamp = Number.isNaN(event.timestamp) ? timeOfMessage(event.message) : event.timestamp;
+      // A line without a readable time (an incomplete part) stays beside its neighbour.
+      if (Number.isNaN(timestamp)) timestamp = previous;
+      previous = timestamp;
+      if (timestamp >= from && timestamp < to) yield timestamp === event.timestamp ? event : { ...event, timestamp };
+    }
+  }
+
+  return {
+    kind: 'file',
+    logGroup: (service) => logGroupOf(options.logGroupPrefix, service),
+    streams,
+    retentionDays: async () => undefined,
+    async lastEventTime(service, stream) {
+      return lastLineTime(fileOf(service, stream));
+    },
+    async *events(query: EventQuery) {
+      const names = query.streams ?? (await streams(query.service));
+      yield* mergeByTime(names.map((name) => streamEvents(query.service, name, query.from, query.to)));
+    },
+    provenance(query: EventQuery): Provenance {
+      return {
+        source: 'file',
+        method: 'read',
+        logGroup: logGroupOf(options.logGroupPrefix, query.service),
+        logStreams: query.streams ?? 'all',
+        from: iso(query.from),
+        to: iso(query.to),
+        query: `${dirOf(query.service)}/${query.streams?.length === 1 ? `${query.streams[0]}.jsonl` : '*.jsonl'}`,
+      };
+    },
+    calls: () => ({ filesOpened: opened.files }),
+    close: async () => {},
+  };
+}
+
+/** The time of the last line with a readable time, reading the file backwards in 64 KiB steps. */
+async function lastLineTime(path: string): Promise<number | undefined> {
+  let size: number;
+  try {
+    size = (await stat(path)).size;
+  } catch {
+    return undefined;
+  }
+  const handle = await open(path, 'r');
+  try {
+    const step = 64 * 1024;
+    let end = size;
+    let leftover = Buffer.alloc(0); // the start of a line whose beginning is further back
+    while (end > 0) {
+      const start = Math.max(0, end - step);
+      const chunk = Buffer.alloc(end - start);
+      await handle.read(chunk, 0, chunk.length, start);
+      let data = Buffer.concat([chunk, leftover]);
+      // Lines are cut on the newline byte, so a multi-byte character is never split.
+      let stop = data.length;
+      for (let i = data.length - 1; i >= -1; i--) {
+        if (i >= 0 && data[i] !== 0x0a) continue;
+        if (i < 0 && start > 0) break; // the first line may be partial: read further back
+        const time = timeOfMessage(data.subarray(i + 1, stop).toString('utf8'));
+        if (!Number.isNaN(time)) return time;
+        stop = i;
+      }
+      leftover = data.subarray(0, Math.max(0, stop));
+      data = Buffer.alloc(0);
+      end = start;
+    }
+    return undefined;
+  } finally {
+    await handle.close();
+  }
+}

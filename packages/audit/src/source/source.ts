@@ -1,0 +1,45 @@
+import type { AuditEvent } from '../event.js';
+import type { Service } from '../services.js';
+
+/** What one read asks for: a service, some streams (all when omitted), `[from, to)`. */
+export interface EventQuery {
+  service: Service;
+  streams?: readonly string[];
+  from: number;
+  to: number;
+}
+
+/** How a file of the evidence was produced, for the MANIFEST. */
+export interface Provenance {
+  source: 'file' | 'cloudwatch';
+  /** `FilterLogEvents`, `StartQuery` (Logs Insights) or `read` (file sink). */
+  method: string;
+  logGroup: string;
+  logStreams: readonly string[] | 'all';
+  from: string;
+  to: string;
+  /** The Logs Insights query text, or the files read. */
+  query?: string;
+}
+
+/**
+ * Where events come from: the local file sink or CloudWatch Logs. Both give the same events in the
+ * same order for the same data (time, then stream name; split events joined), which the tests check.
+ */
+export interface EventSource {
+  readonly kind: 'file' | 'cloudwatch';
+  /** The log group of a service (`/netsidecar/syslog`). */
+  logGroup(service: Service): string;
+  /** Stream names of a service's log group, sorted by code unit; throws AUDIT_NO_LOG_GROUP when absent. */
+  streams(service: Service): Promise<string[]>;
+  /** Retention of the log group in days; `undefined` when events never expire (file sink, no policy). */
+  retentionDays(service: Service): Promise<number | undefined>;
+  /** Time of the newest event of one stream, or `undefined` when it has none. */
+  lastEventTime(service: Service, stream: string): Promise<number | undefined>;
+  /** The events of the query, streamed in order, split events joined. */
+  events(query: EventQuery): AsyncIterable<AuditEvent>;
+  provenance(query: EventQuery): Provenance;
+  /** API calls made so far by operation (CloudWatch) or files opened (file). */
+  calls(): Record<string, number>;
+  close(): Promise<void>;
+}
