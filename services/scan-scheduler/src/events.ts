@@ -1,0 +1,176 @@
+/**
+ * The `scan/1` events (README.md defines every field). One JSON object per CloudWatch log event in
+ * `<prefix>/scan`; field names are a public interface for Logs Insights queries: a rename needs
+ * `scan/2`. Stream `planner` takes planning runs, stream `worker` the scans.
+ */
+import { toLogStreamName, type Sink } from '@netsidecar/sink';
+import type { Platform } from './inventory/types.js';
+import type { Severity } from './config.js';
+import type { FindingRecord, ResolvedReason } from './state/records.js';
+
+export const scanSchema = 'scan/1';
+export type ScanStream = 'planner' | 'worker';
+
+export interface ImageFields {
+  digest: string;
+  repository: string;
+  imageRef: string;
+  owner: string | null;
+}
+
+export interface ScanStartedEvent extends ImageFields {
+  type: 'scan_started';
+  scanId: string;
+  reason: string;
+  attempt: number;
+}
+
+export interface ScanFinishedEvent extends ImageFields {
+  type: 'scan_finished';
+  scanId: string;
+  result: 'ok';
+  durationMs: number;
+  trivyVersion: string | null;
+  dbUpdatedAt: string | null;
+  findingsTotal: number;
+  counts: Record<Severity, number>;
+  newCount: number;
+  resolvedCount: number;
+  ignoredCount: number;
+}
+
+export interface FindingEvent extends ImageFields {
+  type: 'finding_new' | 'finding_resolved' | 'finding_ignored';
+  fingerprint: string;
+  vulnerabilityId: string;
+  severity: Severity;
+  pkgName: string;
+  installedVersion: string;
+  fixedVersion: string | null;
+  vendorStatus: string | null;
+  target: string;
+  title: string | null;
+  scanId: string | null;
+  reopened: boolean;
+  reason?: ResolvedReason;
+  ignoreStatement?: string | null;
+  ignoreExpiresAt?: string | null;
+}
+
+export interface NotificationSentEvent extends ImageFields {
+  type: 'notification_sent';
+  team: string | null;
+  kind: 'new' | 'resolved' | 'new_and_resolved';
+  findings: number;
+  attempts: number;
+}
+
+export interface ImageUnpinnedEvent {
+  type: 'image_unpinned';
+  platform: Platform;
+  cluster: string;
+  workload: string;
+  image: string;
+  owner: string | null;
+}
+
+export interface PlanFinishedEvent {
+  type: 'plan_finished';
+  planId: string;
+  durationMs: number;
+  runningImages: number;
+  unpinnedImages: number;
+  workloads: number;
+  due: number;
+  enqueued: number;
+  alreadyQueued: number;
+  reasons: Record<'new' | 'stale' | 'db_updated', number>;
+  goneImages: number;
+  resolvedFindings: number;
+  neverScanned: number;
+  staleImages: number;
+  inventoryErrors: number;
+}
+
+export type ErrorStage = 'inventory' | 'store' | 'enqueue' | 'scan' | 'report' | 'notify' | 'message';
+export type ErrorCode =
+  | 'ecs_failed'
+  | 'eks_failed'
+  | 'inventory_failed'
+  | 'trivy_failed'
+  | 'trivy_timeout'
+  | 'report_malformed'
+  | 'store_failed'
+  | 'enqueue_failed'
+  | 'slack_failed'
+  | 'message_malformed'
+  | 'ignore_file_invalid';
+
+export interface ErrorEvent extends Partial<ImageFields> {
+  type: 'error';
+  stage: ErrorStage;
+  code: ErrorCode;
+  message: string;
+  cluster: string | null;
+  retried: boolean;
+}
+
+export type ScanEvent = ScanStartedEvent | ScanFinishedEvent | FindingEvent | NotificationSentEvent | ImageUnpinnedEvent | PlanFinishedEvent | ErrorEvent;
+
+/** Writes scan/1 events to the sink; refused ones are counted, never thrown. */
+export class ScanEvents {
+  constructor(
+    private readonly options: { sink: Sink; logGroup: string; now: () => Date; onRefused?: () => void },
+  ) {}
+
+  emit(stream: ScanStream, event: ScanEvent): void {
+    const time = this.options.now();
+    const message = JSON.stringify({ schema: scanSchema, time: time.toISOString(), ...event });
+    const outcome = this.options.sink.write({ logGroup: this.options.logGroup, logStream: toLogStreamName(stream), timestamp: time.getTime(), message });
+    if (outcome === 'refused') this.options.onRefused?.();
+  }
+}
+
+export function imageFields(image: { digest: string; repository: string; owner: string | null }): ImageFields {
+  return { digest: image.digest, repository: image.repository, imageRef: `${image.repository}@${image.digest}`, owner: image.owner };
+}
+
+export function findingEvent(
+  kind: FindingEvent['type'],
+  image: ImageFields,
+  finding: FindingRecord,
+  scanId: string | null,
+  reopened: boolean,
+): FindingEvent {
+  const event: FindingEvent = {
+    type: kind,
+    ...image,
+    fingerprint: finding.fingerprint,
+    vulnerabilityId: finding.vulnerabilityId,
+    severity: finding.severity,
+    pkgName: finding.pkgName,
+    installedVersion: finding.installedVersion,
+    fixedVersion: finding.fixedVersion,
+    vendorStatus: finding.vendorStatus,
+    target: finding.target,
+    title: finding.title,
+    scanId,
+    reopened,
+  };
+  if (kind === 'finding_resolved') event.reason = finding.resolvedReason ?? 'fixed';
+  if (kind === 'finding_ignored') {
+    event.ignoreStatement = finding.ignoreStatement;
+    event.ignoreExpiresAt = finding.ignoreExpiresAt;
+  }
+  return event;
+}
+
+/** Error text safe for an event: no credentials in URLs, one line, bounded. */
+export function safeMessage(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text
+    .replace(/(https?:\/\/)[^\s/@]+@/g, '$1***@')
+    .replace(/https:\/\/hooks\.slack\.com\/\S+/g, 'https://hooks.slack.com/***')
+    .replace(/\s+/g, ' ')
+    .slice(0, 500);
+}

@@ -1,0 +1,95 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { STSClient } from '@aws-sdk/client-sts';
+import type { Registry } from 'prom-client';
+import type { ConfigOf } from '@netsidecar/config';
+import type { Sink } from '@netsidecar/sink';
+import type { scanVariables } from './config.js';
+import { ScanEvents } from './events.js';
+import { EcsInventory } from './inventory/ecs-inventory.js';
+import { EksInventory } from './inventory/eks-inventory.js';
+import { createEksToken } from './inventory/eks-token.js';
+import type { CallCounter, InventorySource } from './inventory/types.js';
+import { createScanMetrics, type ScanMetrics } from './metrics.js';
+import { Notifier } from './notify/notifier.js';
+import { SlackClient } from './notify/slack-client.js';
+import type { StateStore } from './state/records.js';
+import { DynamoStateStore } from './state/dynamo-store.js';
+
+export type ScanConfig = ConfigOf<typeof scanVariables> & { NETSIDECAR_DATA_DIR: string };
+
+/** The inventory sources the configuration names, with real AWS clients from the SDK's environment. */
+export async function inventorySources(config: ScanConfig, counter?: CallCounter): Promise<InventorySource[]> {
+  const sources: InventorySource[] = [];
+  if (config.NETSIDECAR_SCAN_ECS_CLUSTERS.length > 0) {
+    const client = new ECSClient({});
+    for (const cluster of config.NETSIDECAR_SCAN_ECS_CLUSTERS) {
+      sources.push(new EcsInventory({ client, cluster, ownerTag: config.NETSIDECAR_SCAN_OWNER_TAG, ...(counter ? { counter } : {}) }));
+    }
+  }
+  if (config.NETSIDECAR_SCAN_EKS_CLUSTERS.length > 0) {
+    const sts = new STSClient({});
+    for (const cluster of config.NETSIDECAR_SCAN_EKS_CLUSTERS) {
+      const caData = config.NETSIDECAR_SCAN_EKS_CA_DIR ? await readFile(join(config.NETSIDECAR_SCAN_EKS_CA_DIR, `${cluster.name}.pem`), 'utf8') : null;
+      sources.push(
+        new EksInventory({
+          name: cluster.name,
+          endpoint: cluster.endpoint,
+          caData,
+          ownerLabel: config.NETSIDECAR_SCAN_OWNER_LABEL,
+          // The SDK's default credential chain and region, resolved by the STS client's config.
+          token: async () => createEksToken({ clusterName: cluster.name, region: await sts.config.region(), credentials: sts.config.credentials }),
+          ...(counter ? { counter } : {}),
+        }),
+      );
+    }
+  }
+  return sources;
+}
+
+export function dynamoStore(config: ScanConfig): StateStore {
+  return new DynamoStateStore({
+    client: new DynamoDBClient({}),
+    imagesTable: config.NETSIDECAR_SCAN_IMAGES_TABLE,
+    findingsTable: config.NETSIDECAR_SCAN_FINDINGS_TABLE,
+  });
+}
+
+export function coverageDir(config: ScanConfig): string {
+  return config.NETSIDECAR_SCAN_COVERAGE_DIR ?? join(config.NETSIDECAR_DATA_DIR, 'coverage');
+}
+
+export interface Plumbing {
+  events: ScanEvents;
+  metrics: ScanMetrics;
+  notifier: Notifier;
+}
+
+/** Events, metrics and the notifier: the same in the planner, the worker and local mode. */
+export function plumbing(options: {
+  config: ScanConfig;
+  sink: Sink;
+  logGroup: string;
+  registry: Registry;
+  store: StateStore;
+  running: () => number;
+  now?: () => Date;
+  slack?: SlackClient;
+}): Plumbing {
+  const now = options.now ?? (() => new Date());
+  let metrics: ScanMetrics | undefined;
+  const events = new ScanEvents({ sink: options.sink, logGroup: options.logGroup, now, onRefused: () => metrics?.eventsDropped.inc() });
+  metrics = createScanMetrics(options.registry, options.config.NETSIDECAR_SCAN_CONCURRENCY, options.running);
+  const created = metrics;
+  const notifier = new Notifier({
+    webhooks: options.config.NETSIDECAR_SCAN_SLACK_WEBHOOKS,
+    severities: options.config.NETSIDECAR_SCAN_SEVERITIES,
+    client: options.slack ?? new SlackClient({ onRetry: () => created.slackRetries.inc() }),
+    store: options.store,
+    events,
+    now,
+  });
+  return { events, metrics, notifier };
+}
