@@ -1,0 +1,104 @@
+/**
+ * Lines that change without the configuration changing (timestamps, byte counts, clock drift), and
+ * the who/when they carry. They are kept in the stored text and the event's `config`, and removed
+ * from the normalised text that decides `changed` and feeds the diffs.
+ */
+export interface Normalised {
+  text: string;
+  who: string | null;
+  when: string | null;
+  whenRaw: string | null;
+}
+
+interface VolatileRule {
+  re: RegExp;
+  /** Picks who and the raw time out of the match. */
+  pick?: (m: RegExpExecArray) => { who?: string | undefined; whenRaw?: string | undefined };
+}
+
+const volatileRules: VolatileRule[] = [
+  // IOS: "! Last configuration change at 22:58:01 UTC Sun Nov 22 2026 by admin"
+  { re: /^! Last configuration change at (.+?)(?: by (\S+))?\s*$/, pick: (m) => ({ whenRaw: m[1], who: m[2] }) },
+  { re: /^! NVRAM config last updated at (.+?)(?: by (\S+))?\s*$/, pick: (m) => ({ whenRaw: m[1], who: m[2] }) },
+  { re: /^! No configuration change since last restart/ },
+  { re: /^Building configuration\.\.\./ },
+  { re: /^Current configuration ?: ?\d+ bytes/ },
+  { re: /^\s*ntp clock-period \d+/ },
+  // IOS-XR: "!! Last configuration change at Sun Nov 22 22:58:01 2026 by admin", and the show time line
+  { re: /^!! Last configuration change at (.+?)(?: by (\S+))?\s*$/, pick: (m) => ({ whenRaw: m[1], who: m[2] }) },
+  { re: /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) \w{3} +\d+ \d\d:\d\d:\d\d(?:\.\d+)? \S+\s*$/ },
+  // NX-OS
+  { re: /^!Time: / },
+  { re: /^!Running configuration last done at: (.+?)\s*$/, pick: (m) => ({ whenRaw: m[1] }) },
+  // Arista EOS
+  { re: /^! Startup-config last modified at +(.+?)(?: by (\S+))?\s*$/, pick: (m) => ({ whenRaw: m[1], who: m[2] }) },
+  { re: /^! Time: / },
+  // Junos: "## Last commit: 2026-11-22 22:58:01 UTC by admin"
+  { re: /^## Last commit: (.+?)(?: by (\S+))?\s*$/, pick: (m) => ({ whenRaw: m[1], who: m[2] }) },
+  { re: /^## Last changed: (.+?)\s*$/, pick: (m) => ({ whenRaw: m[1] }) },
+  // MikroTik: "# 2026-11-22 22:58:01 by RouterOS 7.15" or "# nov/22/2026 22:58:01 by RouterOS 6.49"
+  { re: /^# (.+?) by RouterOS\b/, pick: (m) => ({ whenRaw: m[1] }) },
+  // FortiOS: "#config-version=FGT60F-7.2.5-FW-build1517-230606:opmode=0:vdom=0:user=admin"
+  { re: /^#config-version=.*?(?::user=(\S+))?\s*$/, pick: (m) => ({ who: m[1] }) },
+  { re: /^#conf_file_ver=/ },
+];
+
+const months: Record<string, string> = { jan: '01', feb: '02', mar: '03', apr: '04', may: '05', jun: '06', jul: '07', aug: '08', sep: '09', oct: '10', nov: '11', dec: '12' };
+
+/**
+ * An ISO time when the raw text fixes it in UTC; local zones (`JST`, `+0900` offsets excepted) are
+ * left to `whenRaw`, because an abbreviation does not name an offset reliably.
+ */
+export function parseWhen(raw: string): string | null {
+  // 2026-11-22 22:58:01 UTC (Junos), 2026-11-22 22:58:01 (MikroTik 7, local time: not UTC)
+  let m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})\s*(UTC|GMT|Z)\b/i.exec(raw);
+  if (m) return `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}.000Z`;
+  // 22:58:01 UTC Sun Nov 22 2026 (IOS)
+  m = /^(\d{1,2}):(\d{2}):(\d{2})(?:\.\d+)? (UTC|GMT) \w{3} (\w{3}) +(\d{1,2}) (\d{4})$/i.exec(raw);
+  if (m && months[m[5]!.toLowerCase()]) return `${m[7]}-${months[m[5]!.toLowerCase()]}-${m[6]!.padStart(2, '0')}T${m[1]!.padStart(2, '0')}:${m[2]}:${m[3]}.000Z`;
+  // Sun Nov 22 22:58:01 2026 UTC
+  m = /^\w{3} (\w{3}) +(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.\d+)? (?:(\d{4}) )?(UTC|GMT)(?: (\d{4}))?$/i.exec(raw);
+  const year = m?.[6] ?? m?.[8];
+  if (m && year && months[m[1]!.toLowerCase()]) return `${year}-${months[m[1]!.toLowerCase()]}-${m[2]!.padStart(2, '0')}T${m[3]}:${m[4]}:${m[5]}.000Z`;
+  return null;
+}
+
+/** Blank, or only `!` / `#` after indentation. */
+function isSeparator(line: string): boolean {
+  let i = 0;
+  while (i < line.length && (line.charCodeAt(i) === 0x20 || line.charCodeAt(i) === 0x09)) i++;
+  if (i === line.length) return true;
+  const c = line.charCodeAt(i);
+  return i === line.length - 1 && (c === 0x21 || c === 0x23);
+}
+
+/** Normalises redacted text: LF endings, no trailing blanks, no blank or bare `!` lines, no volatile lines; extracts who/when. */
+export function normalise(text: string): Normalised {
+  let who: string | null = null;
+  let whenRaw: string | null = null;
+  const kept: string[] = [];
+  for (const rawLine of text.split('\n')) {
+    const last = rawLine.charCodeAt(rawLine.length - 1);
+    const line = last === 0x20 || last === 0x09 || last === 0x0d ? rawLine.replace(/[ \t\r]+$/, '') : rawLine;
+    if (isSeparator(line)) continue;
+    // Cheap first-character screen: every volatile line starts with one of these (or is ntp clock-period).
+    const c = line.charCodeAt(0);
+    const candidate = c === 0x21 /* ! */ || c === 0x23 /* # */ || c === 0x42 /* B */ || c === 0x43 /* C */ || (c >= 0x46 && c <= 0x57) || line.includes('clock-period');
+    let volatile = false;
+    if (candidate) {
+      for (const rule of volatileRules) {
+        const m = rule.re.exec(line);
+        if (!m) continue;
+        volatile = true;
+        const picked = rule.pick?.(m);
+        if (picked?.who && who === null) who = picked.who;
+        if (picked?.whenRaw && whenRaw === null) whenRaw = picked.whenRaw;
+        break;
+      }
+    }
+    // Blank lines and bare `!`/`#` separators carry no configuration (NB: so a banner that only
+    // gains or loses a blank line is not a change).
+    if (!volatile) kept.push(line);
+  }
+  return { text: kept.join('\n') + '\n', who, when: whenRaw === null ? null : parseWhen(whenRaw), whenRaw };
+}

@@ -1,0 +1,63 @@
+import { byteSize, integer, oneOf, port, text, type Variable } from '@netsidecar/config';
+import { parseCidrList, type Cidr } from './auth/cidr.js';
+import { parseS3Url } from './analyse/intended-s3.js';
+
+const optional = (raw: string): string | null => text(raw);
+
+/** The upload service's own variables (README.md lists them). All under NETSIDECAR_UPLOAD_. */
+export const uploadVariables = {
+  NETSIDECAR_UPLOAD_BIND_ADDRESS: { parse: text, default: '::', description: 'Address the HTTP server binds to.' },
+  NETSIDECAR_UPLOAD_PORT: { parse: port, default: 8080, description: 'HTTP; the NLB maps TCP 80 and TLS 443 here.' },
+  NETSIDECAR_UPLOAD_HEALTH_PORT: { parse: port, default: 9103, description: 'GET /healthz and GET /metrics.' },
+  NETSIDECAR_UPLOAD_USERS_FILE: {
+    parse: optional,
+    default: null as string | null,
+    description: 'principal:scrypt:<salt b64>:<hash b64>:<device globs>[:<roles>], one a line.',
+  },
+  NETSIDECAR_UPLOAD_ALLOWED_CIDRS: {
+    parse: (raw: string) => parseCidrList(raw),
+    default: null as Cidr[] | null,
+    description: 'Comma-separated CIDRs allowed to connect; any address when unset.',
+  },
+  NETSIDECAR_UPLOAD_REDACTION_KEY_FILE: {
+    parse: optional,
+    default: null as string | null,
+    description: 'HMAC key for redaction tags; default: generated once under the data dir.',
+  },
+  NETSIDECAR_UPLOAD_MAX_BODY: {
+    parse: byteSize(1024, 1024 ** 3),
+    default: 16 * 1024 * 1024, // 16 MiB, raw and decoded
+    description: 'Largest body, raw and after gzip decoding.',
+  },
+  NETSIDECAR_UPLOAD_RATE_LIMIT: {
+    parse: integer(0, 1_000_000),
+    default: 60, // per minute per source address: a router uploads on commit, a few times an hour at most
+    description: 'Requests per minute per source address (burst of the same size); 0 = off.',
+  },
+  NETSIDECAR_UPLOAD_MAX_CONCURRENT: {
+    parse: integer(1, 1024),
+    default: 8, // each holds up to ~3x the max body (raw, decoded, redacted): 8 x 48 MiB worst case
+    description: 'Uploads processed at once; more get 503 busy.',
+  },
+  NETSIDECAR_UPLOAD_STORE: { parse: oneOf(['file', 's3'] as const), default: 'file' as 'file' | 's3', description: 'file (data dir) or s3.' },
+  NETSIDECAR_UPLOAD_S3_BUCKET: { parse: optional, default: null as string | null, description: 'Bucket for the s3 store (versioning on).' },
+  NETSIDECAR_UPLOAD_S3_PREFIX: {
+    parse: (raw: string) => {
+      const value = text(raw);
+      if (value.startsWith('/')) throw 'expected a key prefix without a leading slash, like configs/';
+      return value.endsWith('/') ? value : `${value}/`;
+    },
+    default: 'configs/',
+    description: 'Key prefix in the bucket.',
+  },
+  NETSIDECAR_UPLOAD_INTENDED_DIR: {
+    parse: optional,
+    default: null as string | null,
+    description: 'Directory of intended configs (a checkout of the Git repository), <device>[.cfg|.conf|.txt|.rsc].',
+  },
+  NETSIDECAR_UPLOAD_INTENDED_S3: {
+    parse: parseS3Url,
+    default: null as { bucket: string; prefix: string } | null,
+    description: 'Or an S3 prefix of intended configs, s3://bucket/prefix/ (not with NETSIDECAR_UPLOAD_INTENDED_DIR).',
+  },
+} satisfies Record<string, Variable<unknown>>;

@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+import { runService } from '@netsidecar/runtime';
+import { uploadVariables } from './config.js';
+import { startConfigUploadService } from './service.js';
+
+await runService({
+  name: 'config',
+  schema: uploadVariables,
+  ownPrefix: 'NETSIDECAR_UPLOAD_',
+  healthPort: (config) => config.NETSIDECAR_UPLOAD_HEALTH_PORT,
+  start: (context) => startConfigUploadService(context),
+});

@@ -1,0 +1,260 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Sink } from '@netsidecar/sink';
+import type { Logger } from '@netsidecar/telemetry';
+import type { IntendedSource } from './analyse/intended.js';
+import { unifiedDiff } from './analyse/unified-diff.js';
+import { normalise } from './analyse/volatile.js';
+import { matchesAny } from './auth/glob.js';
+import type { Principal } from './auth/users-file.js';
+import { UploadError } from './errors.js';
+import { toSinkEvents, type ConfigEvent } from './events/config-event.js';
+import { decodeBody } from './ingest/decode-body.js';
+import { checkDevice, checkFilename, deviceFromFilename } from './ingest/device-name.js';
+import type { UploadMetrics } from './metrics.js';
+import type { Redactor } from './redact/redactor.js';
+import { detectVendor } from './redact/vendor.js';
+import { VersionExistsError, type ConfigStore, type VersionMeta } from './store/store.js';
+
+export interface UploadInput {
+  body: Buffer;
+  contentEncoding: string | undefined;
+  filename: string | null;
+  method: string;
+  path: string;
+  ip: string;
+  userAgent: string | null;
+  principal: Principal;
+}
+
+/** The 201 answer. */
+export interface UploadResult {
+  device: string;
+  version: number;
+  sha256: string;
+  changed: boolean;
+  drift: boolean | null;
+  redactions: number;
+}
+
+export interface PipelineDeps {
+  store: ConfigStore;
+  intended: IntendedSource;
+  redactor: Redactor;
+  sink: Sink;
+  logGroup: string;
+  logger: Logger;
+  metrics: UploadMetrics;
+  maxBodyBytes: number;
+  now?: () => number;
+}
+
+const lastNormalisedLimit = 64 * 1024 * 1024; // 64 Mi characters: a thousand 64 KB configs
+
+const sha256 = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
+
+/**
+ * auth (done by the HTTP layer) -> decode -> redact -> hash -> diff(prev) -> drift(intended) ->
+ * store -> event -> sink. Writes of one device are serialised so versions are numbered in order and
+ * each diff is against the version before it.
+ */
+export class UploadPipeline {
+  private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly intendedCache = new Map<string, { version: string; text: string; sha: string }>();
+  /**
+   * The normalised text of each device's latest version, so the next diff need not read and
+   * normalise it again (about 15 ms for 1 MB). Bounded by size; a miss reads the store.
+   */
+  private readonly lastNormalised = new Map<string, { version: number; text: string }>();
+  private lastNormalisedBytes = 0;
+  private readonly now: () => number;
+
+  constructor(private readonly deps: PipelineDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  async process(input: UploadInput): Promise<UploadResult> {
+    const receivedAt = new Date(this.now()).toISOString();
+    const filename = input.filename === null ? null : checkFilename(input.filename);
+    const fromName = filename === null ? null : deviceFromFilename(filename, { ciscoArchive: /\bcisco/i.test(input.userAgent ?? '') });
+    const device = checkDevice(fromName?.device ?? input.principal.name);
+    if (!matchesAny(input.principal.devices, device)) throw new UploadError('device_not_allowed');
+
+    const decoded = decodeBody(input.body, { contentEncoding: input.contentEncoding, filename, maxBytes: this.deps.maxBodyBytes });
+    const sha256Original = sha256(decoded.raw);
+    const vendor = detectVendor(decoded.text);
+    const redaction = this.deps.redactor.redact(decoded.text, vendor);
+    const normalised = normalise(redaction.text);
+    const sha256Redacted = sha256(redaction.text);
+    const sha256Normalized = sha256(normalised.text);
+    const intended = await this.intendedFor(device, vendor);
+
+    return this.serialised(device, async () => {
+      for (let attempt = 0; ; attempt++) {
+        const previous = await this.deps.store.latest(device);
+        const version = (previous?.version ?? 0) + 1;
+        const changed = previous === null || previous.sha256Normalized !== sha256Normalized;
+        let diff = null;
+        if (previous !== null && changed) {
+          const beforeText = await this.previousNormalised(device, previous.version);
+          diff = unifiedDiff(`${device} v${previous.version}`, `${device} v${version}`, beforeText, normalised.text);
+        }
+        const drift = intended === null ? null : intended.sha !== sha256Normalized;
+        const driftDiff = intended !== null && drift ? unifiedDiff(`${device} intended`, `${device} v${version}`, intended.text, normalised.text) : null;
+        const driftStatus = drift === null ? 'no_intended' : drift ? 'drifted' : 'in_sync';
+        const uploadId = randomUUID();
+        const meta: VersionMeta = {
+          device,
+          version,
+          uploadId,
+          receivedAt,
+          vendor,
+          sha256: sha256Redacted,
+          sha256Original,
+          sha256Normalized,
+          changed,
+          who: normalised.who,
+          when: normalised.when ?? fromName?.when ?? null,
+          principal: input.principal.name,
+          sourceIp: input.ip,
+          drift,
+          driftStatus,
+          redactions: redaction.count,
+        };
+        let key: string;
+        try {
+          ({ key } = await this.deps.store.put(meta, redaction.text));
+        } catch (err) {
+          // Another task took this number (S3 conditional write): number again, a few times.
+          if (err instanceof VersionExistsError && attempt < 3) continue;
+          throw err;
+        }
+        const event: ConfigEvent = {
+          schema: 'config/1',
+          receivedAt,
+          uploadId,
+          device,
+          deviceFrom: fromName ? 'filename' : 'principal',
+          vendor,
+          version,
+          previousVersion: previous?.version ?? null,
+          source: {
+            method: input.method,
+            path: input.path,
+            filename,
+            ip: input.ip,
+            principal: input.principal.name,
+            userAgent: input.userAgent,
+            gzip: decoded.gzip,
+            bytes: decoded.bytes,
+            decodedBytes: decoded.decodedBytes,
+          },
+          who: meta.who,
+          when: meta.when,
+          whenRaw: normalised.whenRaw ?? fromName?.whenRaw ?? null,
+          sha256: sha256Redacted,
+          sha256Original,
+          sha256Normalized,
+          previousSha256: previous?.sha256 ?? null,
+          changed,
+          diff: diff?.text ?? null,
+          diffAdded: diff?.added ?? 0,
+          diffRemoved: diff?.removed ?? 0,
+          drift,
+          driftStatus,
+          driftDiff: driftDiff?.text ?? null,
+          intendedSha256: intended?.sha ?? null,
+          redactions: redaction.count,
+          redactionsByKind: redaction.byKind,
+          freeText: redaction.freeText,
+          config: redaction.text,
+          configBytes: Buffer.byteLength(redaction.text),
+          configLines: countLines(redaction.text),
+          detached: [],
+          parts: 0,
+          storeKey: key,
+        };
+        await this.emit(event, meta);
+        this.remember(device, version, normalised.text);
+        this.deps.metrics.redactions(redaction.count);
+        this.deps.logger.info('config stored', {
+          device,
+          version,
+          vendor,
+          principal: input.principal.name,
+          ip: input.ip,
+          changed,
+          driftStatus,
+          redactions: redaction.count,
+          bytes: decoded.decodedBytes,
+        });
+        return { device, version, sha256: sha256Redacted, changed, drift, redactions: redaction.count };
+      }
+    });
+  }
+
+  /**
+   * Hands the events to the sink and waits until they are durable: the CloudWatch sink writes ahead
+   * to its disk spool inside write(); the file and stdout sinks hold events in memory until flush().
+   * A refusal (sink full or closing) removes the stored version: nothing is stored without its event.
+   */
+  private async emit(event: ConfigEvent, meta: VersionMeta): Promise<void> {
+    const { sink } = this.deps;
+    for (const sinkEvent of toSinkEvents(event, this.deps.logGroup)) {
+      if (sink.write(sinkEvent) === 'refused') {
+        await this.deps.store.remove(meta.device, meta.version).catch((err: unknown) => this.deps.logger.error('could not remove a version after a sink refusal', { device: meta.device, version: meta.version, err }));
+        throw new UploadError('sink_unavailable');
+      }
+    }
+    if (sink.kind !== 'cloudwatch') await sink.flush();
+  }
+
+  private async previousNormalised(device: string, version: number): Promise<string> {
+    const cached = this.lastNormalised.get(device);
+    if (cached && cached.version === version) return cached.text;
+    const before = await this.deps.store.get(device, version);
+    return before ? normalise(before.text).text : '';
+  }
+
+  private remember(device: string, version: number, text: string): void {
+    const old = this.lastNormalised.get(device);
+    if (old) this.lastNormalisedBytes -= old.text.length;
+    if (this.lastNormalisedBytes + text.length > lastNormalisedLimit) {
+      this.lastNormalised.clear();
+      this.lastNormalisedBytes = 0;
+    }
+    this.lastNormalised.set(device, { version, text });
+    this.lastNormalisedBytes += text.length;
+  }
+
+  /** The intended config, redacted with the same key and normalised; cached while its file is unchanged. */
+  private async intendedFor(device: string, vendor: ReturnType<typeof detectVendor>): Promise<{ text: string; sha: string } | null> {
+    const found = await this.deps.intended.read(device);
+    if (found === null) return null;
+    const cached = this.intendedCache.get(device);
+    if (cached && cached.version === found.version) return cached;
+    const raw = await found.text();
+    const intendedVendor = detectVendor(raw);
+    const text = normalise(this.deps.redactor.redact(raw, intendedVendor === 'unknown' ? vendor : intendedVendor).text).text;
+    const entry = { version: found.version, text, sha: sha256(text) };
+    if (this.intendedCache.size >= 10_000) this.intendedCache.clear();
+    this.intendedCache.set(device, entry);
+    return entry;
+  }
+
+  private serialised<T>(device: string, work: () => Promise<T>): Promise<T> {
+    const before = this.locks.get(device) ?? Promise.resolve();
+    const run = before.then(work, work);
+    const tail = run.catch(() => {});
+    this.locks.set(device, tail);
+    void tail.then(() => {
+      if (this.locks.get(device) === tail) this.locks.delete(device);
+    });
+    return run;
+  }
+}
+
+function countLines(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  return text.endsWith('\n') || text === '' ? n : n + 1;
+}

@@ -1,0 +1,119 @@
+import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { VersionExistsError, versionName, type ConfigStore, type VersionMeta } from './store.js';
+
+/**
+ * `<prefix><device>/<00000001>.cfg` and `.json` in a bucket with versioning on (nothing is ever
+ * really overwritten or deleted without a trace). Several tasks may write: the `.json` claims the
+ * number with `If-None-Match: *` (S3 conditional writes), so a second writer of the same version
+ * gets 412 and the pipeline retries with the next number. The latest version is cached per device; a conflict
+ * clears it.
+ */
+export class S3Store implements ConfigStore {
+  readonly kind = 's3' as const;
+  private readonly latestCache = new Map<string, VersionMeta | null>();
+
+  constructor(
+    private readonly client: S3Client,
+    private readonly bucket: string,
+    private readonly prefix: string,
+  ) {}
+
+  async latest(device: string): Promise<VersionMeta | null> {
+    const cached = this.latestCache.get(device);
+    if (cached !== undefined) return cached;
+    const numbers = await this.versionNumbers(device);
+    const last = numbers[numbers.length - 1];
+    const meta = last === undefined ? null : await this.readMeta(device, last);
+    this.latestCache.set(device, meta);
+    return meta;
+  }
+
+  async put(meta: VersionMeta, text: string): Promise<{ key: string }> {
+    const base = `${this.prefix}${meta.device}/${versionName(meta.version)}`;
+    // The metadata claims the number first (conditional create), so a losing writer never touches
+    // the winner's text; a reader that sees the claim before the text gets "not found" for a moment.
+    try {
+      await this.client.send(
+        new PutObjectCommand({ Bucket: this.bucket, Key: `${base}.json`, Body: JSON.stringify(meta), ContentType: 'application/json', IfNoneMatch: '*' }),
+      );
+    } catch (err) {
+      const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (status === 412 || status === 409) {
+        this.latestCache.delete(meta.device);
+        throw new VersionExistsError(meta.device, meta.version);
+      }
+      throw err;
+    }
+    try {
+      await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: `${base}.cfg`, Body: text, ContentType: 'text/plain; charset=utf-8' }));
+    } catch (err) {
+      await this.remove(meta.device, meta.version).catch(() => {});
+      throw err;
+    }
+    this.latestCache.set(meta.device, meta);
+    return { key: base.slice(this.prefix.length) };
+  }
+
+  async remove(device: string, version: number): Promise<void> {
+    const base = `${this.prefix}${device}/${versionName(version)}`;
+    await this.client.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: [{ Key: `${base}.json` }, { Key: `${base}.cfg` }] } }));
+    this.latestCache.delete(device);
+  }
+
+  async get(device: string, version: number): Promise<{ meta: VersionMeta; text: string } | null> {
+    const meta = await this.readMeta(device, version);
+    if (!meta) return null;
+    const text = await this.read(`${this.prefix}${device}/${versionName(version)}.cfg`);
+    return text === null ? null : { meta, text };
+  }
+
+  async versions(device: string): Promise<VersionMeta[]> {
+    const out: VersionMeta[] = [];
+    for (const n of await this.versionNumbers(device)) {
+      const meta = await this.readMeta(device, n);
+      if (meta) out.push(meta);
+    }
+    return out;
+  }
+
+  async devices(): Promise<string[]> {
+    const out: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix, Delimiter: '/', ContinuationToken: token }));
+      for (const p of page.CommonPrefixes ?? []) if (p.Prefix) out.push(p.Prefix.slice(this.prefix.length, -1));
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return out.sort();
+  }
+
+  private async versionNumbers(device: string): Promise<number[]> {
+    const out: number[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: `${this.prefix}${device}/`, ContinuationToken: token }));
+      for (const object of page.Contents ?? []) {
+        const m = /\/(\d{8})\.json$/.exec(object.Key ?? '');
+        if (m) out.push(Number(m[1]));
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return out.sort((a, b) => a - b);
+  }
+
+  private async readMeta(device: string, version: number): Promise<VersionMeta | null> {
+    const text = await this.read(`${this.prefix}${device}/${versionName(version)}.json`);
+    return text === null ? null : (JSON.parse(text) as VersionMeta);
+  }
+
+  private async read(key: string): Promise<string | null> {
+    try {
+      const object = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      return (await object.Body?.transformToString('utf8')) ?? null;
+    } catch (err) {
+      const name = (err as Error).name;
+      if (name === 'NoSuchKey' || name === 'NotFound') return null;
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,56 @@
+// The config upload service as its own process (main.ts, runService): configuration from the
+// environment, an upload with curl, /healthz and /metrics, and SIGTERM answered by a clean drain.
+import t from 'tap';
+import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { hashPassword } from '@netsidecar/config-upload';
+import { spawnService } from './support/spawn-service.js';
+
+const run = (args: string[]) =>
+  new Promise<{ status: number; body: string }>((resolve, reject) =>
+    execFile('curl', ['-sS', '-w', '\n%{http_code}', ...args], (err, stdout) => {
+      if (err) return reject(err);
+      const cut = stdout.lastIndexOf('\n');
+      resolve({ status: Number(stdout.slice(cut + 1)), body: stdout.slice(0, cut) });
+    }),
+  );
+
+t.test('start, upload, health, metrics, SIGTERM', async (t) => {
+  const { salt, hash } = await hashPassword('Pr0cess-Pa55');
+  const dir = (await import('node:os')).tmpdir();
+  const usersFile = join(dir, `netsidecar-upload-users-${process.pid}`);
+  await writeFile(usersFile, `rtr:scrypt:${salt}:${hash}:rtr-*\n`, { mode: 0o600 });
+  t.teardown(() => import('node:fs/promises').then((fs) => fs.rm(usersFile, { force: true })));
+  const service = await spawnService(t, 'services/config-upload/src/main.ts', {
+    NETSIDECAR_UPLOAD_BIND_ADDRESS: '127.0.0.1',
+    NETSIDECAR_UPLOAD_PORT: '0',
+    NETSIDECAR_UPLOAD_HEALTH_PORT: '0',
+    NETSIDECAR_UPLOAD_USERS_FILE: usersFile,
+    NETSIDECAR_SINK_FLUSH_INTERVAL: '50ms',
+  });
+  const listening = await service.waitForLog('config upload listening');
+  const started = await service.waitForLog('started');
+  t.equal(started.logGroup, '/netsidecar/config');
+  t.ok(service.logs.some((l) => l.msg?.toString().startsWith('redaction key from the data dir')), 'warns about the generated key');
+
+  const upload = await run(['--data-binary', 'hostname rtr-proc-1\nsnmp-server community PlantProc RO\nend\n', '-H', 'Content-Type: text/plain', `http://rtr:Pr0cess-Pa55@127.0.0.1:${listening.port as number}/configs/rtr-proc-1`]);
+  t.equal(upload.status, 201);
+  t.match(JSON.parse(upload.body), { device: 'rtr-proc-1', version: 1, changed: true, drift: null, redactions: 1 });
+
+  const health = await run([`http://127.0.0.1:${started.healthPort as number}/healthz`]);
+  t.equal(health.status, 200);
+  const metrics = await run([`http://127.0.0.1:${started.healthPort as number}/metrics`]);
+  t.match(metrics.body, /netsidecar_config_uploads_total\{[^}]*outcome="stored"[^}]*\} 1/);
+
+  t.equal(await service.stop('SIGTERM'), 0, 'clean exit after the drain');
+  const events = await service.fileEvents('netsidecar/config');
+  t.match(events.get('rtr-proc-1'), [{ schema: 'config/1', device: 'rtr-proc-1', version: 1 }]);
+  t.notOk(/PlantProc|Pr0cess-Pa55/.test(JSON.stringify([...events.values()]) + service.stderr()), 'no secret in events or logs');
+});
+
+t.test('a bad variable stops it with one line naming the variable', async (t) => {
+  const service = await spawnService(t, 'services/config-upload/src/main.ts', { NETSIDECAR_UPLOAD_ALLOWED_CIDRS: '10.0.0.0/33', NETSIDECAR_UPLOAD_PORT: '0', NETSIDECAR_UPLOAD_HEALTH_PORT: '0' });
+  t.equal(await service.exited, 2);
+  t.match(service.stderr(), /^netsidecar-config: NETSIDECAR_UPLOAD_ALLOWED_CIDRS: '10\.0\.0\.0\/33' has a bad prefix length/m);
+});
