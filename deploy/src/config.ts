@@ -20,6 +20,25 @@ export interface ServiceSizing {
   memoryMiB: number;
 }
 
+/** Intended configs under an S3 prefix (a copy of the team's Git repository): NETSIDECAR_UPLOAD_INTENDED_S3. */
+export interface IntendedConfigsInput {
+  bucketName: string;
+  /** Key prefix, ending in `/` (added if missing, as the service does), or empty for the whole bucket. */
+  prefix: string;
+  /** The KMS key of the bucket when it is SSE-KMS with a customer-managed key: adds kms:Decrypt on it. */
+  kmsKeyArn: string | null;
+}
+
+/** An EKS cluster the scan planner inventories (NETSIDECAR_SCAN_EKS_CLUSTERS). */
+export interface EksClusterInput {
+  /** The EKS cluster name: the token's `x-k8s-aws-id` and the CA file's name. */
+  name: string;
+  /** The API server endpoint, `https://...` as DescribeCluster gives it. */
+  endpoint: string;
+  /** `certificateAuthority.data` of DescribeCluster: base64 of the PEM. Public, not a secret. */
+  certificateAuthority: string;
+}
+
 export interface DeployConfig {
   account: string;
   region: string;
@@ -66,6 +85,10 @@ export interface DeployConfig {
   trivyImage: string;
   /** ECR repositories the scan worker may pull to scan; empty = every repository of the account. */
   scanRepositoryArns: string[];
+  /** Drift against Git for the config upload; null = no intended configs (drift stays null). */
+  intendedConfigs: IntendedConfigsInput | null;
+  /** EKS clusters the scan planner inventories besides the netsidecar ECS cluster. */
+  eksClusters: EksClusterInput[];
   services: Record<ServiceName, ServiceSizing>;
 }
 
@@ -174,6 +197,14 @@ const ids = {
   hostName: /^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/,
   image: /^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+(:[A-Za-z0-9_.-]+|@sha256:[0-9a-f]{64})$/,
   ecrRepository: /^arn:aws[a-z-]*:ecr:[a-z0-9-]+:\d{12}:repository\/[a-z0-9._/*-]+$/,
+  // S3 bucket names (as the config-upload service's s3:// parser takes them).
+  bucket: /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+  // Key prefixes without IAM wildcards (`*`, `?`) or `$`: the prefix becomes a policy resource.
+  keyPrefix: /^[A-Za-z0-9!_.'()/-]*$/,
+  kmsKey: /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/(?:[0-9a-f-]{36}|mrk-[0-9a-f]{32})$/,
+  // EKS cluster names (and the scan scheduler's NETSIDECAR_SCAN_EKS_CLUSTERS names).
+  eksName: /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/,
+  eksEndpoint: /^https:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?\/?$/,
   schedule: /^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\([^)]+\))$/,
 };
 
@@ -194,7 +225,7 @@ export function parseDeployConfig(input: unknown): Readonly<DeployConfig> {
   const r = new Reader();
   const top = r.object(input, 'config', [
     'account', 'region', 'stackName', 'vpcId', 'subnets', 'onPremisesCidrs', 'certificateArn', 'images', 'secrets',
-    'alarms', 'directConnectBgpPeers', 'logRetentionDays', 'shutdownDeadlineSeconds', 'ntpRequireAuth', 'scanSchedule', 'trivyImage', 'scanRepositoryArns', 'services',
+    'alarms', 'directConnectBgpPeers', 'logRetentionDays', 'shutdownDeadlineSeconds', 'ntpRequireAuth', 'scanSchedule', 'trivyImage', 'scanRepositoryArns', 'intendedConfigs', 'eksClusters', 'services',
   ]);
 
   const subnets = r.array(top, 'subnets', 'config', 2).map((raw, i): SubnetInput => {
@@ -317,6 +348,8 @@ export function parseDeployConfig(input: unknown): Readonly<DeployConfig> {
       if (typeof raw !== 'string' || !ids.ecrRepository.test(raw)) r.problems.push(`config.scanRepositoryArns[${i}]: expected an ECR repository ARN, got ${describe(raw)}`);
       return String(raw);
     }),
+    intendedConfigs: parseIntendedConfigs(r, top.intendedConfigs),
+    eksClusters: parseEksClusters(r, top),
     services,
   };
   if (config.ntpRequireAuth && config.secrets.ntpKeys === null) {
@@ -327,6 +360,49 @@ export function parseDeployConfig(input: unknown): Readonly<DeployConfig> {
   }
   if (r.problems.length > 0) throw new DeployConfigError(r.problems);
   return deepFreeze(config);
+}
+
+function parseIntendedConfigs(r: Reader, value: unknown): IntendedConfigsInput | null {
+  if (value === undefined || value === null) return null;
+  const path = 'config.intendedConfigs';
+  const raw = r.object(value, path, ['bucketName', 'prefix', 'kmsKeyArn']);
+  const prefix = r.string(raw, 'prefix', path, ids.keyPrefix, 'a key prefix (letters, digits, !_.\'()- and /; no * or ?), e.g. "intended/"', '');
+  if (prefix.startsWith('/') || prefix.includes('//')) r.problems.push(`${path}.prefix: no leading "/" and no empty segment ("//"): S3 keys as the service builds them`);
+  return {
+    bucketName: r.string(raw, 'bucketName', path, ids.bucket, 'an S3 bucket name'),
+    // The service adds the trailing slash too (parseS3Url): the policy must grant what it reads.
+    prefix: prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`,
+    kmsKeyArn: r.optionalString(raw, 'kmsKeyArn', path, ids.kmsKey, 'a KMS key ARN'),
+  };
+}
+
+/** At most this many EKS clusters: their CA certificates travel in the task definition (64 KiB). */
+export const maxEksClusters = 20;
+
+function parseEksClusters(r: Reader, top: Raw): EksClusterInput[] {
+  const clusters = r.array(top, 'eksClusters', 'config', 0, []).map((raw, i): EksClusterInput => {
+    const path = `config.eksClusters[${i}]`;
+    const c = r.object(raw, path, ['name', 'endpoint', 'certificateAuthority']);
+    const certificateAuthority = r.string(c, 'certificateAuthority', path, /^[A-Za-z0-9+/\s]+={0,2}$/, 'certificateAuthority.data of DescribeCluster (base64 PEM)');
+    if (certificateAuthority !== '' && !decodeCertificateAuthority(certificateAuthority).startsWith('-----BEGIN CERTIFICATE-----')) {
+      r.problems.push(`${path}.certificateAuthority: does not decode to a PEM certificate (give certificateAuthority.data as DescribeCluster returns it)`);
+    }
+    return {
+      name: r.string(c, 'name', path, ids.eksName, 'an EKS cluster name'),
+      endpoint: r.string(c, 'endpoint', path, ids.eksEndpoint, 'the cluster endpoint, https://...').replace(/\/$/, ''),
+      certificateAuthority,
+    };
+  });
+  if (clusters.length > maxEksClusters) r.problems.push(`config.eksClusters: at most ${maxEksClusters} clusters`);
+  const names = clusters.map((c) => c.name);
+  const duplicate = names.find((name, i) => name !== '' && names.indexOf(name) !== i);
+  if (duplicate !== undefined) r.problems.push(`config.eksClusters: cluster "${duplicate}" is listed twice`);
+  return clusters;
+}
+
+/** DescribeCluster's `certificateAuthority.data` → the PEM text the scan scheduler reads. */
+export function decodeCertificateAuthority(data: string): string {
+  return Buffer.from(data.replace(/\s/g, ''), 'base64').toString('utf8');
 }
 
 function deepFreeze<T>(value: T): Readonly<T> {

@@ -4,6 +4,7 @@ export * from './services.js';
 export * from './metrics.js';
 export * from './queries.js';
 export * from './secret-files.js';
+export * from './public-files.js';
 export * from './logging.js';
 export * from './stack.js';
 export { buildApp } from './app.js';

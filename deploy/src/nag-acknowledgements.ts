@@ -1,4 +1,5 @@
 import { Validations, type Stack } from 'aws-cdk-lib';
+import type { DeployConfig } from './config.js';
 import type { IConstruct } from 'constructs';
 
 /**
@@ -19,17 +20,28 @@ const taskDefinitions = /^(Syslog|Ntp|Config|ScanWorker|ScanPlanner)Task\/TaskDe
 const defaultPolicies = /^((Syslog|Ntp|Config|ScanWorker|ScanPlanner)Task\/TaskDefinition\/(TaskRole|ExecutionRole)|SchedulerRoleForTarget-[0-9a-f]+)\/DefaultPolicy\/Resource$/;
 const listenersWithoutCertificate = /^Routers\/Nlb\/(SyslogUdp|SyslogTcp|SyslogTls|Ntp|UploadHttp)\/Resource$/;
 
-export function acknowledgements(): Acknowledgement[] {
+/** `config` adds the entries that depend on the inputs (the intended configs prefix). */
+export function acknowledgements(config?: Pick<DeployConfig, 'intendedConfigs'>): Acknowledgement[] {
   const logStreams = (service: string): Acknowledgement => ({
     id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<region>:<account>:log-group:/netsidecar/${service}:log-stream:*]`,
     paths: new RegExp(`^(${service === 'scan' ? 'ScanWorker|ScanPlanner' : service.charAt(0).toUpperCase() + service.slice(1)})Task/TaskDefinition/TaskRole/DefaultPolicy/Resource$`),
     reason: `Streams are named after devices and created at run time; the statement is limited to the service's own log group /netsidecar/${service} and to CreateLogStream and PutLogEvents.`,
   });
+  const intended = config?.intendedConfigs;
   return [
+    ...(intended
+      ? [
+          {
+            id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${intended.bucketName}/${intended.prefix}*]`,
+            paths: /^ConfigTask\/TaskDefinition\/TaskRole\/DefaultPolicy\/Resource$/,
+            reason: 'The intended configs are named after devices (<prefix><device>[.cfg|.conf|.txt|.rsc]); the statement is s3:GetObject only, on the configured prefix only.',
+          },
+        ]
+      : []),
     {
       id: 'AwsSolutions-ECS2',
       paths: taskDefinitions,
-      reason: 'The environment holds only non-secret settings (sink, data dir, ports, table and queue names); every secret is injected from Secrets Manager through `secrets`, and file secrets through the secret-files init container.',
+      reason: 'The environment holds only non-secret settings (sink, data dir, ports, table and queue names, the intended configs S3 prefix, EKS endpoints and their public CA certificates); every secret is injected from Secrets Manager through `secrets`, and file secrets through the secret-files init container.',
     },
     {
       id: 'AwsSolutions-ELB2',
@@ -94,9 +106,9 @@ export function acknowledgements(): Acknowledgement[] {
 }
 
 /** Applies the acknowledgements; returns how many constructs each matched (the tests want >= 1). */
-export function acknowledgeFindings(stack: Stack): Map<string, number> {
+export function acknowledgeFindings(stack: Stack, config?: Pick<DeployConfig, 'intendedConfigs'>): Map<string, number> {
   const matched = new Map<string, number>();
-  const list = acknowledgements();
+  const list = acknowledgements(config);
   const prefix = `${stack.node.path}/`;
   for (const construct of stack.node.findAll()) {
     const path = construct.node.path.startsWith(prefix) ? construct.node.path.slice(prefix.length) : null;

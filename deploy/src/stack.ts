@@ -1,4 +1,4 @@
-import { Annotations, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -10,10 +10,11 @@ import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { NetsidecarAlarms } from './alarms.js';
-import type { DeployConfig } from './config.js';
+import { decodeCertificateAuthority, type DeployConfig, type IntendedConfigsInput } from './config.js';
 import { RouterLoadBalancer } from './load-balancer.js';
 import { AuditLogging, cap, eventLogGroupName } from './logging.js';
 import { acknowledgeFindings } from './nag-acknowledgements.js';
+import { publicFilesMountPath } from './public-files.js';
 import { savedQueries } from './queries.js';
 import { ScanResources, trivyTimeoutMinutes } from './scan-resources.js';
 import { serviceSpecs, type ServiceName } from './services.js';
@@ -148,6 +149,9 @@ export class NetsidecarStack extends Stack {
         NETSIDECAR_UPLOAD_S3_PREFIX: configStorePrefix,
         // The TCP target groups preserve client addresses, so the service sees the routers' own.
         NETSIDECAR_UPLOAD_ALLOWED_CIDRS: config.onPremisesCidrs.join(','),
+        ...(config.intendedConfigs
+          ? { NETSIDECAR_UPLOAD_INTENDED_S3: `s3://${config.intendedConfigs.bucketName}/${config.intendedConfigs.prefix}` }
+          : {}),
       },
       fileSecrets: {
         UPLOAD_USERS: ecs.Secret.fromSecretsManager(secret('UploadUsersSecret', config.secrets.uploadCredentials)),
@@ -173,6 +177,13 @@ export class NetsidecarStack extends Stack {
     uploadRole.addToPrincipalPolicy(
       new iam.PolicyStatement({ sid: 'ConfigStoreKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [key.keyArn] }),
     );
+    if (config.intendedConfigs) {
+      this.grantIntendedConfigs(uploadRole, config.intendedConfigs);
+      new CfnOutput(this, 'ConfigUploadRoleArn', {
+        description: 'The config-upload task role: allow it in the intended configs bucket policy or key policy if they restrict principals',
+        value: uploadRole.roleArn,
+      });
+    }
     this.addService('config', upload, cluster, subnets);
 
     // scan scheduler: tables, queue, the worker service with its Trivy server, the planner on a schedule
@@ -229,9 +240,21 @@ export class NetsidecarStack extends Stack {
     );
     this.addService('scan', worker, cluster, subnets);
 
+    // EKS inventory: the token is a presigned sts:GetCallerIdentity of the task role (no IAM action
+    // here); each cluster's access entry must map the role (README, output ScanPlannerRoleArn).
+    const eks = config.eksClusters;
     const planner = taskDefinition('scan', 'ScanPlannerTask', 'netsidecar-scan-plan', {
       command: ['plan'],
-      environment: scanEnvironment,
+      environment: {
+        ...scanEnvironment,
+        ...(eks.length > 0
+          ? {
+              NETSIDECAR_SCAN_EKS_CLUSTERS: eks.map((c) => `${c.name}=${c.endpoint}`).join(','),
+              NETSIDECAR_SCAN_EKS_CA_DIR: publicFilesMountPath,
+            }
+          : {}),
+      },
+      ...(eks.length > 0 ? { publicFiles: Object.fromEntries(eks.map((c) => [`${c.name}.pem`, decodeCertificateAuthority(c.certificateAuthority)])) } : {}),
       secrets: slack,
       withPorts: false,
     });
@@ -259,6 +282,10 @@ export class NetsidecarStack extends Stack {
         ],
       }),
     );
+    new CfnOutput(this, 'ScanPlannerRoleArn', {
+      description: 'The scan planner task role: the principal of the EKS access entry (AmazonEKSViewPolicy) on each cluster in eksClusters',
+      value: plannerRole.roleArn,
+    });
     const plannerSecurityGroup = this.taskSecurityGroup('ScanPlanner', 'scan planner');
     new scheduler.Schedule(this, 'ScanPlanSchedule', {
       description: 'netsidecar scan planning run: inventory, due images to the queue, coverage report',
@@ -290,7 +317,7 @@ export class NetsidecarStack extends Stack {
       });
     }
 
-    this.acknowledged = acknowledgeFindings(this);
+    this.acknowledged = acknowledgeFindings(this, config);
   }
 
   /** A Fargate service of two or more tasks over the AZs, CPU autoscaling, no ECS Exec. */
@@ -333,6 +360,29 @@ export class NetsidecarStack extends Stack {
     const name = id.toLowerCase() as ServiceName;
     if (name in serviceSpecs) this.taskSecurityGroups.set(name, group);
     return group;
+  }
+
+  /**
+   * Read only, that prefix only: the service HEADs then GETs `<prefix><device>[.cfg|...]` (s3:GetObject
+   * covers both), and ListBucket lets S3 answer 404 rather than 403 for a name that is not there,
+   * which the service takes as "try the next suffix / no intended config".
+   */
+  private grantIntendedConfigs(role: iam.IRole, intended: IntendedConfigsInput): void {
+    const bucket = s3.Bucket.fromBucketName(this, 'IntendedConfigsBucket', intended.bucketName);
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ sid: 'IntendedConfigsRead', actions: ['s3:GetObject'], resources: [bucket.arnForObjects(`${intended.prefix}*`)] }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'IntendedConfigsList',
+        actions: ['s3:ListBucket'],
+        resources: [bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${intended.prefix}*`] } },
+      }),
+    );
+    if (intended.kmsKeyArn !== null) {
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'IntendedConfigsKey', actions: ['kms:Decrypt'], resources: [intended.kmsKeyArn] }));
+    }
   }
 
   private grantScanState(role: iam.IRole, scan: ScanResources): void {

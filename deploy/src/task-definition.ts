@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { stopTimeoutMarginSeconds, type DeployConfig, type ServiceSizing } from './config.js';
+import { publicFileWriterScript, publicFilesMountPath, publicFilesVariable } from './public-files.js';
 import { secretFilePath, secretVariablePrefix, secretWriterScript, secretsMountPath } from './secret-files.js';
 import type { ServiceSpec } from './services.js';
 
@@ -26,6 +27,8 @@ export interface TaskDefinitionProps {
   secrets?: Record<string, ecs.Secret>;
   /** Written to files by the init container: key = file variable suffix (see secret-files.ts). */
   fileSecrets?: Record<string, ecs.Secret>;
+  /** Public files (file name → content) written by the public-files init container to `publicFilesMountPath`. */
+  publicFiles?: Record<string, string>;
   /** Container command (arguments to the image's entry point); default: the image's CMD. */
   command?: string[];
   family: string;
@@ -112,6 +115,25 @@ export class NetsidecarTaskDefinition extends Construct {
       });
       init.addMountPoints({ sourceVolume: 'secrets', containerPath: secretsMountPath, readOnly: false });
       this.container.addMountPoints({ sourceVolume: 'secrets', containerPath: secretsMountPath, readOnly: true });
+      this.container.addContainerDependencies({ container: init, condition: ecs.ContainerDependencyCondition.SUCCESS });
+    }
+
+    if (props.publicFiles && Object.keys(props.publicFiles).length > 0) {
+      this.taskDefinition.addVolume({ name: 'files' });
+      const init = this.taskDefinition.addContainer('PublicFiles', {
+        containerName: 'public-files',
+        image: props.image,
+        essential: false,
+        readonlyRootFilesystem: true,
+        user: containerUser,
+        entryPoint: ['node'],
+        command: ['-e', publicFileWriterScript],
+        environment: { [publicFilesVariable]: JSON.stringify(props.publicFiles) },
+        logging,
+        linuxParameters: this.linuxParameters('PublicFilesLinux'),
+      });
+      init.addMountPoints({ sourceVolume: 'files', containerPath: publicFilesMountPath, readOnly: false });
+      this.container.addMountPoints({ sourceVolume: 'files', containerPath: publicFilesMountPath, readOnly: true });
       this.container.addContainerDependencies({ container: init, condition: ecs.ContainerDependencyCondition.SUCCESS });
     }
 

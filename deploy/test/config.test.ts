@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeployConfigError, parseDeployConfig } from '../src/config.js';
 import { loadDeployConfig } from '../src/load-config.js';
+import { container, environmentOf, statementsOf, taskDefinition } from './optional-inputs.js';
 import { exampleConfig, resourcesOfType, synthesize } from './support.js';
 
 const minimal = {
@@ -79,6 +80,45 @@ t.test('bad inputs: every problem at once, each naming its key', async (t) => {
   t.match(problems({ ...minimal, logRetentionDays: 500 }), [/CloudWatch accepts 400, 545/]);
 });
 
+t.test('intendedConfigs and eksClusters: optional, validated, each error naming its key', async (t) => {
+  const ca = Buffer.from('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n').toString('base64');
+  const config = parseDeployConfig({
+    ...minimal,
+    intendedConfigs: { bucketName: 'netops-intended', prefix: 'git/routers' },
+    eksClusters: [{ name: 'Prod_EKS', endpoint: 'https://ABC.gr7.eu-west-1.eks.amazonaws.com/', certificateAuthority: ca }],
+  });
+  t.same(config.intendedConfigs, { bucketName: 'netops-intended', prefix: 'git/routers/', kmsKeyArn: null }, 'trailing slash added, as the service does');
+  t.same(config.eksClusters, [{ name: 'Prod_EKS', endpoint: 'https://ABC.gr7.eu-west-1.eks.amazonaws.com', certificateAuthority: ca }]);
+  const none = parseDeployConfig(minimal);
+  t.equal(none.intendedConfigs, null);
+  t.same(none.eksClusters, []);
+
+  const found = problems({
+    ...minimal,
+    intendedConfigs: { bucketName: 'Bad_Bucket', prefix: 'routers/*', kmsKeyArn: 'alias/intended', colour: 1 },
+    eksClusters: [
+      { name: 'eks prod', endpoint: 'http://eks.example', certificateAuthority: Buffer.from('not a certificate').toString('base64') },
+      { name: 'ok', endpoint: 'https://a.example', certificateAuthority: ca },
+      { name: 'ok', endpoint: 'https://b.example', certificateAuthority: ca },
+    ],
+  });
+  for (const expected of [
+    /^config\.intendedConfigs\.bucketName: expected an S3 bucket name, got "Bad_Bucket"$/,
+    /^config\.intendedConfigs\.prefix: expected a key prefix .*no \* or \?/,
+    /^config\.intendedConfigs\.kmsKeyArn: expected a KMS key ARN/,
+    /^config\.intendedConfigs\.colour: unknown key/,
+    /^config\.eksClusters\[0\]\.name: expected an EKS cluster name/,
+    /^config\.eksClusters\[0\]\.endpoint: expected the cluster endpoint, https:/,
+    /^config\.eksClusters\[0\]\.certificateAuthority: does not decode to a PEM certificate/,
+    /^config\.eksClusters: cluster "ok" is listed twice$/,
+  ]) {
+    t.ok(found.some((p) => expected.test(p)), `${expected}`);
+  }
+  t.equal(found.length, 8, found.join('\n'));
+  t.match(problems({ ...minimal, intendedConfigs: { prefix: '/routers/' } }), [/intendedConfigs\.prefix: no leading "\/"/, /intendedConfigs\.bucketName: expected/]);
+  t.match(problems({ ...minimal, eksClusters: [{ name: 'x', endpoint: 'https://x.example' }] }), [/eksClusters\[0\]\.certificateAuthority: expected certificateAuthority\.data of DescribeCluster/]);
+});
+
 t.test('loading: a file relative to deploy/, or a context object, never both', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'netsidecar-deploy-config-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
@@ -104,4 +144,19 @@ t.test('minimal deployment: no TLS listeners without certificates, no file secre
   t.equal(resourcesOfType(json, 'AWS::SNS::Subscription').length, 0, 'no e-mail subscription');
   const alarm = resourcesOfType(json, 'AWS::CloudWatch::Alarm')[0]![1];
   t.ok((alarm.AlarmActions as unknown[]).includes('arn:aws:sns:eu-west-1:210987654321:pager'), 'alarms also go to the existing topic');
+
+  // Without intendedConfigs: no variable, no statement on any other bucket.
+  t.equal(environmentOf(container(taskDefinition(json, 'netsidecar-config-upload'), 'config')!).NETSIDECAR_UPLOAD_INTENDED_S3, undefined);
+  t.same(statementsOf(json, '').filter((s) => s.Sid?.startsWith('IntendedConfigs')), []);
+  t.equal((json as unknown as { Outputs: Record<string, unknown> }).Outputs.ConfigUploadRoleArn, undefined);
+  const buckets = statementsOf(json, 'ConfigTask').filter((s) => [s.Action].flat().some((a) => a.startsWith('s3:')));
+  t.same(buckets.map((s) => s.Sid), ['ConfigStoreObjects', 'ConfigStoreList'], 'the config store only');
+  // Without eksClusters: no EKS variables, no init container, the planner as before.
+  const planner = taskDefinition(json, 'netsidecar-scan-plan');
+  t.same((planner.ContainerDefinitions as { Name: string }[]).map((c) => c.Name), ['scan']);
+  const plannerEnv = environmentOf(container(planner, 'scan')!);
+  t.equal(plannerEnv.NETSIDECAR_SCAN_EKS_CLUSTERS, undefined);
+  t.equal(plannerEnv.NETSIDECAR_SCAN_EKS_CA_DIR, undefined);
+  t.notOk((planner.Volumes as { Name: string }[]).some((v) => v.Name === 'files'));
+  t.ok((json as unknown as { Outputs: Record<string, unknown> }).Outputs.ScanPlannerRoleArn, 'the role ARN is an output anyway: access entries can be made before clusters are listed');
 });

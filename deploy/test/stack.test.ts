@@ -7,12 +7,14 @@ import { uploadVariables } from '@netsidecar/config-upload';
 import { ntpVariables } from '@netsidecar/ntp-proxy';
 import { scanVariables } from '@netsidecar/scan-scheduler';
 import { syslogVariables } from '@netsidecar/syslog';
-import { parseDeployConfig, stopTimeoutMarginSeconds } from '../src/config.js';
+import { decodeCertificateAuthority, parseDeployConfig, stopTimeoutMarginSeconds } from '../src/config.js';
 import { emfMetrics, emfNamespace, filterMetrics, filterNamespace } from '../src/metrics.js';
 import { acknowledgements } from '../src/nag-acknowledgements.js';
 import { savedQueries } from '../src/queries.js';
+import { publicFileWriterScript, publicFilesMountPath, publicFilesVariable } from '../src/public-files.js';
 import { secretFilePath, secretsMountPath } from '../src/secret-files.js';
 import { serviceNames, serviceSpecs } from '../src/services.js';
+import { container, environmentOf, rendered, statementsOf, taskDefinition } from './optional-inputs.js';
 import { exampleConfig, resourcesOfType, synthesize } from './support.js';
 
 const raw = exampleConfig();
@@ -30,7 +32,7 @@ const refId = (value: unknown): string => {
 
 t.test('cdk-nag: AwsSolutions and PCI DSS 3.2.1 leave nothing unacknowledged, and every acknowledgement is used', async (t) => {
   // synthesize() already threw on an unacknowledged finding; here: no stale acknowledgement.
-  for (const ack of acknowledgements()) {
+  for (const ack of acknowledgements(config)) {
     t.ok((stack.acknowledged.get(`${ack.id} ${ack.paths.source}`) ?? 0) >= 1, `${ack.id} matches a construct`);
     t.ok(ack.reason.length > 40, `${ack.id} has a real reason`);
   }
@@ -334,6 +336,53 @@ t.test('scan scheduler: tables with PITR and the CMK, queue with DLQ, schedule r
   const env = Object.fromEntries(scan.Environment.map((e: Props) => [e.Name, e.Value]));
   t.equal(env.NETSIDECAR_SCAN_TRIVY_SERVER, 'http://127.0.0.1:4954');
   t.equal(env.NETSIDECAR_SCAN_TRIVY_CACHE_DIR, trivy.Command[trivy.Command.indexOf('--cache-dir') + 1], 'client and server share the DB cache');
+});
+
+t.test('intended configs: the upload reads exactly that S3 prefix, read only', async (t) => {
+  const intended = config.intendedConfigs!;
+  t.same(intended, { bucketName: 'netops-intended-configs', prefix: 'routers/', kmsKeyArn: 'arn:aws:kms:ap-northeast-1:123456789012:key/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d' });
+  const upload = taskDefinition(json, 'netsidecar-config-upload');
+  t.equal(environmentOf(container(upload, 'config')!).NETSIDECAR_UPLOAD_INTENDED_S3, 's3://netops-intended-configs/routers/');
+  const statements = statementsOf(json, 'ConfigTask').filter((s) => s.Sid?.startsWith('IntendedConfigs'));
+  t.same(
+    statements.map((s) => ({ Sid: s.Sid, Action: s.Action, Resource: rendered(s.Resource), Condition: s.Condition })),
+    [
+      { Sid: 'IntendedConfigsRead', Action: 's3:GetObject', Resource: 'arn:aws:s3:::netops-intended-configs/routers/*', Condition: undefined },
+      { Sid: 'IntendedConfigsList', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::netops-intended-configs', Condition: { StringLike: { 's3:prefix': ['routers/*'] } } },
+      { Sid: 'IntendedConfigsKey', Action: 'kms:Decrypt', Resource: intended.kmsKeyArn, Condition: undefined },
+    ],
+    'GetObject on the prefix, ListBucket pinned to it, Decrypt on the given key: nothing else, no `*` resource',
+  );
+  t.equal(statementsOf(json, '').filter((s) => s.Sid?.startsWith('IntendedConfigs')).length, 3, 'no other role may read them');
+  const outputs = (json as unknown as { Outputs: Record<string, Props> }).Outputs;
+  t.same(outputs.ConfigUploadRoleArn!.Value, { 'Fn::GetAtt': [upload.TaskRoleArn['Fn::GetAtt'][0], 'Arn'] }, 'for bucket and key policies');
+});
+
+t.test('EKS inventory: the planner gets the clusters and their CA files; its role is an output', async (t) => {
+  const planner = taskDefinition(json, 'netsidecar-scan-plan');
+  const main = container(planner, 'scan')!;
+  const env = environmentOf(main);
+  const [eks] = config.eksClusters;
+  t.equal(env.NETSIDECAR_SCAN_EKS_CLUSTERS, `eks-prod=${eks!.endpoint}`);
+  t.equal(env.NETSIDECAR_SCAN_EKS_CA_DIR, publicFilesMountPath);
+  t.equal(environmentOf(container(taskDefinition(json, 'netsidecar-scan-worker'), 'scan')!).NETSIDECAR_SCAN_EKS_CLUSTERS, undefined, 'the worker does not inventory');
+
+  const init = container(planner, 'public-files')!;
+  t.equal(init.Essential, false);
+  t.same(init.Command, ['-e', publicFileWriterScript]);
+  t.equal(init.Secrets, undefined, 'public content: no secret');
+  const files = JSON.parse(environmentOf(init)[publicFilesVariable] as string) as Record<string, string>;
+  t.same(Object.keys(files), ['eks-prod.pem'], '<name>.pem, as the scan scheduler reads it');
+  t.equal(files['eks-prod.pem'], decodeCertificateAuthority(eks!.certificateAuthority));
+  t.match(files['eks-prod.pem'], /^-----BEGIN CERTIFICATE-----\n[\s\S]+-----END CERTIFICATE-----\n$/, 'decoded PEM, not base64');
+  t.same(main.DependsOn, [{ Condition: 'SUCCESS', ContainerName: 'public-files' }]);
+  t.same(main.MountPoints.find((m: Props) => m.SourceVolume === 'files'), { ContainerPath: publicFilesMountPath, ReadOnly: true, SourceVolume: 'files' });
+  t.same(init.MountPoints, [{ ContainerPath: publicFilesMountPath, ReadOnly: false, SourceVolume: 'files' }]);
+
+  const outputs = (json as unknown as { Outputs: Record<string, Props> }).Outputs;
+  t.same(outputs.ScanPlannerRoleArn!.Value, { 'Fn::GetAtt': [planner.TaskRoleArn['Fn::GetAtt'][0], 'Arn'] }, 'the planner task role, for the access entries');
+  const plannerStatements = statementsOf(json, 'ScanPlannerTask');
+  t.notOk(plannerStatements.some((s) => [s.Action].flat().some((a) => a.startsWith('eks:') || a.startsWith('sts:'))), 'no IAM action: the token is a presigned GetCallerIdentity');
 });
 
 t.test("each service's own config loader accepts the environment the stack gives it", async (t) => {
