@@ -197,7 +197,7 @@ const lines = [
   '',
   `Command: \`npx tsc -b services/scan-scheduler && node bench/scan.bench.mjs${args.dynalite ? ' --dynalite' : ''}${args['latency-ms'] !== '20' ? ` --latency-ms ${args['latency-ms']}` : ''}\``,
   '',
-  `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${mib(totalmem())} MiB, Node ${process.version}. **The machine is shared and busy** (other engineers' builds and tests):`,
+  `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${mib(totalmem())} MiB, Node ${process.version}. ${Number(loadBefore.split(' ')[0]) > 1.5 ? '**The machine was busy** (other work running): ' : 'The machine was quiet: '}`,
   `/proc/loadavg before \`${loadBefore}\`, after \`${loadAfter}\`. Figures are one run; treat them as upper bounds.`,
   '',
   `Estate: ${TASKS.toLocaleString('en-US')} ECS tasks (2 containers each, 1 % of sidecars without a digest yet) and ${PODS.toLocaleString('en-US')} EKS pods (a quarter with an init container), ${DIGESTS.toLocaleString('en-US')} unique digests.`,
