@@ -15,6 +15,7 @@ const options = {
   threshold: { type: 'string' },
   'ntp-threshold': { type: 'string' },
   at: { type: 'string' },
+  lookback: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -33,6 +34,7 @@ export type ParsedArgs = {
     threshold?: string;
     'ntp-threshold'?: string;
     at?: string;
+    lookback?: string;
     help?: boolean;
   };
 };
@@ -60,9 +62,10 @@ Commands:
   logs      --service syslog|ntp|config|scan [--device NAME|all] [--from T] [--to T]
             [--format jsonl|csv] [--out FILE] [--insights]
             The events of one service, streamed to stdout (or FILE). Default range: the last 24h.
-  evidence  --from T --to T --out DIR
+  evidence  --from T --to T --out DIR [--lookback 400d]
             An evidence bundle: syslog per device, NTP sync history and offsets, config versions,
-            scan findings, MANIFEST.json + SHA256SUMS, summary.md and summary.html.
+            scan findings, MANIFEST.json + SHA256SUMS, summary.md and summary.html. The state at
+            --to (drift, open findings) also reads up to --lookback before --from.
   silence   [--threshold 1h] [--ntp-threshold 30m] [--at now] [--format text|jsonl]
             Devices silent in syslog, routers that stopped asking for time. Exit 3 when any.
 

@@ -4,7 +4,8 @@ import { join, relative } from 'node:path';
 import t from 'tap';
 import { cloudWatchLogsClientFor, startFakeCloudWatchLogs } from '@netsidecar/test-support';
 import { verifyBundle } from '../src/commands/evidence.js';
-import { dataset, NOW, putToCloudWatch, writeFileSink } from './support/fixtures.js';
+import { createCloudWatchSource, createFileSource } from '../src/index.js';
+import { configEvent, dataset, NOW, putToCloudWatch, syslogEvent, writeFileSink } from './support/fixtures.js';
 import { runAudit } from './support/run.js';
 
 const seeds = dataset();
@@ -107,6 +108,86 @@ t.test('what the bundle says', async (t) => {
   await rm(keep, { recursive: true, force: true });
   await mkdir(keep, { recursive: true });
   await cp(fileOut, keep, { recursive: true });
+});
+
+t.test('the state at --to includes what came before --from (look-back), from both sources', async (t) => {
+  for (const [name, out] of [['file', fileOut], ['cloudwatch', cloudOut]] as const) {
+    const files = await tree(out);
+    // rtr-kix-3 uploaded on 02-26 and 02-27 (v8 with its diff detached), nothing in the range.
+    t.notMatch(files.get('config/versions.csv')!, 'rtr-kix-3', `${name}: no version of rtr-kix-3 in the range`);
+    t.match(files.get('config/drift-at-end.csv')!, 'rtr-kix-3,8,2026-02-27T16:00:00.000Z,drifted,before range\r\n', `${name}: drift from the upload before the range`);
+    t.match(files.get('config/drift-at-end.csv')!, 'rtr-tyo-1,3,2026-03-03T02:00:00.000Z,drifted,range\r\n');
+    t.equal(files.get('config/before-range.jsonl')!.split('\n').length - 1, 1, `${name}: the upload found, as stored`);
+    t.match(JSON.parse(files.get('config/before-range.jsonl')!), { schema: 'config/1', device: 'rtr-kix-3', version: 8 });
+    const open = files.get('scan/open-at-end.csv')!;
+    t.match(open, /\|f4,CRITICAL,2026-02-26T10:00:00\.001Z,true,CVE-2026-f4,/, `${name}: a finding opened before the range, untouched in it`);
+    t.match(open, /\|f2,HIGH,2026-03-01T03:00:00\.001Z,false,/);
+    t.notMatch(open, '|f5,', 'opened and resolved before the range');
+    t.notMatch(open, '|f6,', 'opened before the range, resolved in it');
+    t.notMatch(open, '|f1,');
+    const md = files.get('summary.md')!;
+    t.match(md, '| rtr-kix-3 | 0 | 0 | 8 | drifted (upload of 2026-02-27T16:00:00.000Z, before the range) |');
+    t.match(md, 'config: rtr-kix-3 drifts from its intended config at the end of the range (its last upload, 2026-02-27T16:00:00.000Z, is before the range)');
+    t.match(md, 'scan: 1 CRITICAL and 1 HIGH finding(s) are still open at the end of the range (1 of them opened before it)');
+    t.match(md, '| CRITICAL | 1 (1) | 1 | 0 |');
+    t.match(md, '| HIGH | 1 (0) | 1 | 0 |');
+    t.match(md, '0 scan(s) finished', 'the scan before the range is not counted in it');
+    t.notMatch(files.get('scan/events.jsonl')!, '2026-02-', 'the look-back is not exported');
+  }
+  const manifest = JSON.parse((await tree(cloudOut)).get('MANIFEST.json')!);
+  // Newest first, one stream: the device without an upload in the range costs one GetLogEvents.
+  t.equal(manifest.apiCalls.GetLogEvents, 1, 'one GetLogEvents for the one quiet device');
+  const drift = manifest.files.find((f: { path: string }) => f.path === 'config/drift-at-end.csv');
+  t.match(drift.producedBy.lookBack, { method: /GetLogEvents/, logGroup: '/netsidecar/config', to: '2026-03-01T00:00:00.000Z' });
+  const open = manifest.files.find((f: { path: string }) => f.path === 'scan/open-at-end.csv');
+  // Only finding events are fetched for the look-back (a term pattern; the fake refuses others),
+  // from 400 days before --from but not before the retention (365 days before now, 03-10).
+  t.match(open.producedBy.lookBack, { method: 'FilterLogEvents', logGroup: '/netsidecar/scan', from: '2025-03-10T00:00:00.000Z', to: '2026-03-01T00:00:00.000Z', query: 'filterPattern: ?"finding_new" ?"finding_resolved" ?"finding_ignored"' });
+});
+
+t.test('--lookback bounds the look-back', async (t) => {
+  const out = join(dir, 'bundle-short-lookback');
+  const r = await runAudit(['evidence', ...range, '--lookback', '2d', '--out', out, '--source', 'file', '--data-dir', join(dir, 'data')]);
+  t.equal(r.code, 0, r.stderr);
+  const files = await tree(out);
+  // 2 days before 03-01 reach 02-27T00:00: v8 (02-27T16:00) is seen, the openings of 02-26 are not.
+  t.match(files.get('config/drift-at-end.csv')!, 'rtr-kix-3,8,');
+  t.notMatch(files.get('scan/open-at-end.csv')!, '|f4,');
+  const tiny = join(dir, 'bundle-tiny-lookback');
+  t.equal((await runAudit(['evidence', ...range, '--lookback', '1h', '--out', tiny, '--source', 'file', '--data-dir', join(dir, 'data')])).code, 0);
+  t.match((await tree(tiny)).get('config/drift-at-end.csv')!, 'rtr-kix-3,,,no upload in range or look-back,\r\n');
+  const bad = await runAudit(['evidence', ...range, '--lookback', 'forever', '--out', join(dir, 'x'), '--source', 'file', '--data-dir', join(dir, 'data')]);
+  t.equal(bad.code, 2);
+  t.match(bad.stderr, /AUDIT_USAGE: --lookback 'forever' is not a duration/);
+});
+
+t.test('newest matching event before --from: across GetLogEvents pages, the same from both sources', async (t) => {
+  // One upload, then over a page (10,000 events) of other events, all before --from; an event at
+  // --from itself must not be taken (the range excludes it from the look-back).
+  const t0 = Date.parse('2026-03-05T00:00:00.000Z');
+  const from = t0 + 20_000_000;
+  const seeds = [...configEvent('rtr-deep-1', t0, 5, 'in_sync')];
+  for (let i = 1; i <= 10_500; i++) seeds.push(syslogEvent('x', t0 + i * 1000, `n${i}`));
+  seeds.push(...configEvent('rtr-deep-1', from, 6, 'drifted'));
+  const noise = seeds.slice(1, -1).map((s) => ({ ...s, group: '/paging/config', stream: 'rtr-deep-1' }));
+  const all = [{ ...seeds[0]!, group: '/paging/config' }, ...noise, { ...seeds.at(-1)!, group: '/paging/config' }];
+  const data = join(dir, 'paging');
+  await writeFileSink(data, all);
+  const c = client();
+  t.teardown(() => c.destroy());
+  await putToCloudWatch(c, all);
+  const isUpload = (m: string) => m.includes('"schema":"config/1"');
+  const file = createFileSource({ dataDir: data, logGroupPrefix: '/paging' });
+  const cloud = createCloudWatchSource({ client: c, logGroupPrefix: '/paging' });
+  const a = await file.newestMatching('config', 'rtr-deep-1', t0 - 86_400_000, from, isUpload);
+  const b = await cloud.newestMatching('config', 'rtr-deep-1', t0 - 86_400_000, from, isUpload);
+  t.equal(a?.timestamp, t0);
+  t.match(JSON.parse(a!.message), { version: 5 });
+  t.same(b, a, 'the same event from CloudWatch');
+  t.ok(cloud.calls()['GetLogEvents']! > 1, 'more than one page read backwards (1 MB or 10,000 events a page)');
+  t.equal(await file.newestMatching('config', 'rtr-deep-1', t0 + 1, from, isUpload), undefined, 'nothing in the look-back window');
+  t.equal(await cloud.newestMatching('config', 'rtr-deep-1', t0 + 1, from, isUpload), undefined);
+  t.equal(await cloud.newestMatching('config', 'no-such-stream', t0, from, isUpload), undefined);
 });
 
 t.test('the bundle is never partial: an existing --out, and a failure midway', async (t) => {

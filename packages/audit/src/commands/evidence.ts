@@ -5,13 +5,14 @@ import type { Context } from '../context.js';
 import { AuditError } from '../errors.js';
 import { Bundle } from '../evidence/bundle.js';
 import { configSection } from '../evidence/config-section.js';
+import { DEFAULT_LOOKBACK } from '../evidence/look-back.js';
 import { ntpSection } from '../evidence/ntp-section.js';
 import { scanSection } from '../evidence/scan-section.js';
 import type { SectionInput } from '../evidence/sections.js';
 import { summaryHtml, summaryMarkdown } from '../evidence/summary.js';
 import { syslogSection } from '../evidence/syslog-section.js';
 import { services } from '../services.js';
-import { iso } from '../time-range.js';
+import { iso, parseDuration } from '../time-range.js';
 import { resolveRange } from './resolve.js';
 
 export const TOOL_VERSION = '0.1.0';
@@ -28,6 +29,7 @@ export async function evidenceCommand(ctx: Context): Promise<number> {
   if (await stat(out).then(() => true, () => false)) {
     throw new AuditError('AUDIT_OUT_EXISTS', `${out} already exists: give a new directory (evidence is never merged into or overwritten)`);
   }
+  const lookBackMs = parseDuration('--lookback', ctx.args.values.lookback ?? DEFAULT_LOOKBACK);
   const range = await resolveRange(ctx, services);
   const tmp = await mkdtemp(`${dirname(out)}/.${basename(out)}.partial-`).catch((err: Error) => {
     throw new AuditError('AUDIT_IO', `cannot create a directory beside ${out}: ${err.message}`);
@@ -35,7 +37,7 @@ export async function evidenceCommand(ctx: Context): Promise<number> {
   try {
     const bundle = new Bundle(tmp);
     const warnings: string[] = [];
-    const input: SectionInput = { ctx, bundle, range, warnings };
+    const input: SectionInput = { ctx, bundle, range, warnings, lookBackMs };
     const syslog = await syslogSection(input);
     const ntp = await ntpSection(input);
     const config = await configSection(input);

@@ -12,7 +12,7 @@ export interface BundleFile {
   /** Events (or rows) it holds, when it holds events. */
   events?: number;
   /** The query and time range that produced it; derived files name the files they come from. */
-  producedBy: Provenance | { derivedFrom: string[] };
+  producedBy: Provenance | { derivedFrom: string[]; lookBack?: Provenance };
 }
 
 /**

@@ -3,18 +3,38 @@ import { parseEvent } from '../event.js';
 import { field } from '../output/columns.js';
 import { csvLine } from '../output/csv.js';
 import { dayOf } from '../time-range.js';
+import type { Provenance } from '../source/source.js';
 import { safeName } from './bundle.js';
+import { lookBackProvenance, lookBackStart } from './look-back.js';
 import { str, num, type SectionInput } from './sections.js';
 
 export interface ConfigDevice {
   device: string;
   versions: number;
   changes: number;
-  /** Drift of the last upload in the range: `in_sync`, `drifted`, `no_intended`, or undefined. */
+  /**
+   * Drift of the last upload before the end of the range: `in_sync`, `drifted`, `no_intended`, or
+   * undefined when no upload was found (none in the range nor in the look-back before it).
+   */
   driftAtEnd?: string;
   lastUpload?: number;
   lastVersion?: number;
+  /** The last upload is from before the range (found by the look-back): no upload in the range. */
+  beforeRange?: boolean;
 }
+
+/** How the drift table names a device's state at the end, for the CSV and the summaries. */
+export const driftLabel = (d: ConfigDevice): string =>
+  d.driftAtEnd === undefined
+    ? d.lastUpload === undefined
+      ? 'no upload in range or look-back'
+      : 'unknown'
+    : d.beforeRange && d.lastUpload !== undefined
+      ? `${d.driftAtEnd} (upload of ${new Date(d.lastUpload).toISOString()}, before the range)`
+      : d.driftAtEnd;
+
+/** A `config/1` event (not a `config-part/1`): the look-back wants the upload itself. */
+const isUpload = (message: string): boolean => message.includes('"config/1"') && parseEvent(message)?.['schema'] === 'config/1';
 
 export interface ConfigSection {
   present: boolean;
@@ -38,7 +58,8 @@ interface Pending {
  * diff, its drift against the intended config, the redacted config text, and each device's drift at
  * the end. Fields the service detached into `config-part/1` events (over 250 kB) are joined back.
  */
-export async function configSection({ ctx, bundle, range, warnings }: SectionInput): Promise<ConfigSection> {
+export async function configSection(input: SectionInput): Promise<ConfigSection> {
+  const { ctx, bundle, range, warnings } = input;
   const section: ConfigSection = { present: false, devices: [], changesPerDay: new Map(), uploads: 0, incomplete: 0 };
   let streams: string[];
   try {
@@ -54,6 +75,8 @@ export async function configSection({ ctx, bundle, range, warnings }: SectionInp
     csvLine(['device', 'version', 'receivedAt', 'who', 'when', 'principal', 'sourceIp', 'changed', 'diffAdded', 'diffRemoved', 'driftStatus', 'sha256', 'previousSha256', 'redactions', 'diffFile']),
   );
 
+  let lookBackFrom: number | undefined; // asked once, when a device needs it
+  const before: string[] = [];
   for (const stream of streams) {
     const dir = `config/${safeName(stream)}`;
     const query = { service: 'config' as const, streams: [stream], from: range.from, to: range.to };
@@ -137,14 +160,41 @@ export async function configSection({ ctx, bundle, range, warnings }: SectionInp
       await finish({ ...p, event: p.event });
     }
     await raw.close();
+    if (device.lastUpload === undefined) {
+      // No upload in the range: its state at the end is that of its last upload before it.
+      lookBackFrom ??= await lookBackStart(input, 'config');
+      const last = await ctx.source.newestMatching('config', stream, lookBackFrom, range.from, isUpload);
+      const e = last === undefined ? undefined : parseEvent(last.message);
+      if (last !== undefined && e !== undefined) {
+        before.push(last.message + '\n');
+        device.driftAtEnd = str(e['driftStatus']);
+        device.lastUpload = last.timestamp;
+        device.lastVersion = num(e['version']);
+        device.beforeRange = true;
+      }
+    }
     section.devices.push(device);
   }
   await versions.close();
-  const drift = [csvLine(['device', 'lastVersion', 'lastUpload', 'driftStatus'])];
-  for (const d of section.devices) {
-    drift.push(csvLine([d.device, d.lastVersion, d.lastUpload === undefined ? '' : new Date(d.lastUpload).toISOString(), d.driftAtEnd ?? 'no upload in range']));
-    if (d.driftAtEnd === 'drifted') warnings.push(`config: ${d.device} drifts from its intended config at the end of the range`);
+  const derivedFrom = ['config/versions.csv'];
+  let lookBack: { lookBack: Provenance } | undefined;
+  if (lookBackFrom !== undefined) {
+    lookBack = { lookBack: lookBackProvenance(input, 'config', lookBackFrom) };
+    // The uploads the look-back found, as stored: the drift of a quiet device can be checked too.
+    await bundle.put('config/before-range.jsonl', before.join(''), lookBack.lookBack, before.length);
+    derivedFrom.push('config/before-range.jsonl');
   }
-  await bundle.put('config/drift-at-end.csv', drift.join(''), { derivedFrom: ['config/versions.csv'] }, section.devices.length);
+  const drift = [csvLine(['device', 'lastVersion', 'lastUpload', 'driftStatus', 'uploadIn'])];
+  for (const d of section.devices) {
+    const uploadIn = d.lastUpload === undefined ? '' : d.beforeRange ? 'before range' : 'range';
+    drift.push(csvLine([d.device, d.lastVersion, d.lastUpload === undefined ? '' : new Date(d.lastUpload).toISOString(), d.driftAtEnd ?? (d.lastUpload === undefined ? 'no upload in range or look-back' : ''), uploadIn]));
+    if (d.driftAtEnd === 'drifted') {
+      warnings.push(
+        `config: ${d.device} drifts from its intended config at the end of the range` +
+          (d.beforeRange && d.lastUpload !== undefined ? ` (its last upload, ${new Date(d.lastUpload).toISOString()}, is before the range)` : ''),
+      );
+    }
+  }
+  await bundle.put('config/drift-at-end.csv', drift.join(''), { derivedFrom, ...lookBack }, section.devices.length);
   return section;
 }

@@ -9,6 +9,8 @@ export interface SectionInput {
   range: TimeRange;
   /** Problems worth an auditor's attention; they go to summary.md/html and the MANIFEST. */
   warnings: string[];
+  /** How far before `range.from` the state at the end is looked for (`--lookback`). */
+  lookBackMs: number;
 }
 
 /** A span of time, e.g. an unsynchronised period. */

@@ -1,5 +1,5 @@
 import { dayOf, iso, type TimeRange } from '../time-range.js';
-import type { ConfigSection } from './config-section.js';
+import { driftLabel, type ConfigSection } from './config-section.js';
 import type { NtpSection } from './ntp-section.js';
 import { SEVERITIES, type ScanSection } from './scan-section.js';
 import { barChart, esc, heatmap, lineChart, stackedBar } from './svg.js';
@@ -33,13 +33,15 @@ function worstRouters(ntp: NtpSection): string[] {
     .map((c) => c.client);
 }
 
+const openCell = (scan: ScanSection, sev: string): string => `${scan.open[sev] ?? 0} (${scan.openBefore[sev] ?? 0})`;
+
 const driftParts = (config: ConfigSection) => {
   const by = (s: string | undefined) => config.devices.filter((d) => d.driftAtEnd === s).length;
   return [
     { name: 'in sync', value: by('in_sync'), colour: '#2ca02c' },
     { name: 'drifted', value: by('drifted'), colour: '#d62728' },
     { name: 'no intended config', value: by('no_intended'), colour: '#7f7f7f' },
-    { name: 'no upload in range', value: by(undefined), colour: '#c7c7c7' },
+    { name: 'no upload found', value: by(undefined), colour: '#c7c7c7' },
   ];
 };
 
@@ -77,13 +79,13 @@ export function summaryMarkdown(s: SummaryInput): string {
   else {
     lines.push(`${s.config.uploads} upload(s) in the range. Every version with who/when: config/versions.csv; diffs beside them.`, '');
     lines.push('| device | versions | changes | last version | drift at end |', '|---|---:|---:|---:|---|');
-    for (const d of s.config.devices) lines.push(`| ${d.device} | ${d.versions} | ${d.changes} | ${d.lastVersion ?? '-'} | ${d.driftAtEnd ?? 'no upload in range'} |`);
+    for (const d of s.config.devices) lines.push(`| ${d.device} | ${d.versions} | ${d.changes} | ${d.lastVersion ?? '-'} | ${driftLabel(d)} |`);
   }
   lines.push('', '## Vulnerability scans (PCI DSS 6.3, 11.3)', '');
   if (!s.scan.present) lines.push('No scan log group.');
   else {
-    lines.push(`${s.scan.scans} scan(s) finished, ${s.scan.errors} error event(s).`, '', '| severity | opened in range, still open | resolved | ignored |', '|---|---:|---:|---:|');
-    for (const sev of SEVERITIES) lines.push(`| ${sev} | ${s.scan.open[sev] ?? 0} | ${s.scan.resolved[sev] ?? 0} | ${s.scan.ignored[sev] ?? 0} |`);
+    lines.push(`${s.scan.scans} scan(s) finished, ${s.scan.errors} error event(s).`, '', '| severity | open at the end (opened before the range) | resolved in range | ignored in range |', '|---|---:|---:|---:|');
+    for (const sev of SEVERITIES) lines.push(`| ${sev} | ${openCell(s.scan, sev)} | ${s.scan.resolved[sev] ?? 0} | ${s.scan.ignored[sev] ?? 0} |`);
   }
   return lines.join('\n') + '\n';
 }
@@ -107,8 +109,8 @@ export function summaryHtml(s: SummaryInput): string {
   const row = (cells: (string | number)[]) => `<tr>${cells.map((c) => `<td>${esc(String(c))}</td>`).join('')}</tr>`;
   const ntpTable = s.ntp.clients.map((c) => row([c.client, c.summaries, c.warnings, c.maxAbsOffsetMs?.toFixed(3) ?? '-', c.lastSeen ? iso(c.lastSeen) : '-'])).join('');
   const syslogTable = s.syslog.devices.map((d) => row([d.device, d.events, d.first ? iso(d.first) : '-', d.last ? iso(d.last) : '-'])).join('');
-  const configTable = s.config.devices.map((d) => row([d.device, d.versions, d.changes, d.driftAtEnd ?? 'no upload in range'])).join('');
-  const scanTable = SEVERITIES.map((sev) => row([sev, s.scan.open[sev] ?? 0, s.scan.resolved[sev] ?? 0, s.scan.ignored[sev] ?? 0])).join('');
+  const configTable = s.config.devices.map((d) => row([d.device, d.versions, d.changes, driftLabel(d)])).join('');
+  const scanTable = SEVERITIES.map((sev) => row([sev, openCell(s.scan, sev), s.scan.resolved[sev] ?? 0, s.scan.ignored[sev] ?? 0])).join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
@@ -132,7 +134,7 @@ ${offsets}
 <h2>Drift at the end of the range</h2>${drift}
 <table><tr><th>device</th><th>versions</th><th>changes</th><th>drift at end</th></tr>${configTable}</table>
 <h2>Vulnerability findings</h2>
-<table><tr><th>severity</th><th>opened in range, still open</th><th>resolved</th><th>ignored</th></tr>${scanTable}</table>
+<table><tr><th>severity</th><th>open at the end (opened before the range)</th><th>resolved in range</th><th>ignored in range</th></tr>${scanTable}</table>
 </body></html>
 `;
 }

@@ -78,7 +78,7 @@ export function createCloudWatchSource(options: CloudWatchSourceOptions): EventS
     return names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   }
 
-  async function* filter(service: Service, names: readonly string[] | undefined, from: number, to: number): AsyncGenerator<AuditEvent> {
+  async function* filter(service: Service, names: readonly string[] | undefined, from: number, to: number, filterPattern?: string): AsyncGenerator<AuditEvent> {
     let nextToken: string | undefined;
     do {
       const page = await withGroup(
@@ -90,6 +90,7 @@ export function createCloudWatchSource(options: CloudWatchSourceOptions): EventS
               ...(names === undefined ? {} : { logStreamNames: [...names] }),
               startTime: from,
               endTime: to - 1, // FilterLogEvents' endTime is inclusive; our ranges exclude `to`
+              ...(filterPattern === undefined ? {} : { filterPattern }),
               nextToken,
             }),
           ),
@@ -117,10 +118,10 @@ export function createCloudWatchSource(options: CloudWatchSourceOptions): EventS
       });
     }
     const names = query.streams;
-    if (names === undefined || names.length <= MAX_STREAM_NAMES) return filter(query.service, names, query.from, query.to);
+    if (names === undefined || names.length <= MAX_STREAM_NAMES) return filter(query.service, names, query.from, query.to, query.hint);
     const chunks: string[][] = [];
     for (let i = 0; i < names.length; i += MAX_STREAM_NAMES) chunks.push(names.slice(i, i + MAX_STREAM_NAMES));
-    return mergeByTime(chunks.map((chunk) => filter(query.service, chunk, query.from, query.to)));
+    return mergeByTime(chunks.map((chunk) => filter(query.service, chunk, query.from, query.to, query.hint)));
   }
 
   return {
@@ -152,6 +153,32 @@ export function createCloudWatchSource(options: CloudWatchSourceOptions): EventS
         throw err;
       }
     },
+    async newestMatching(service, stream, from, to, accept) {
+      // GetLogEvents without a token and startFromHead false gives the newest page of [from, to)
+      // (endTime excluded, as our ranges); nextBackwardToken goes further back, and the token
+      // passed in comes back at the start of the stream.
+      let nextToken: string | undefined;
+      for (;;) {
+        let page;
+        try {
+          const token = nextToken;
+          page = await call('GetLogEvents', () =>
+            client.send(new GetLogEventsCommand({ logGroupName: group(service), logStreamName: stream, startTime: from, endTime: to, startFromHead: false, nextToken: token })),
+          );
+        } catch (err) {
+          if (err instanceof AuditError && err.message.includes('ResourceNotFoundException')) return undefined;
+          throw err;
+        }
+        const events = page.events ?? [];
+        for (let i = events.length - 1; i >= 0; i--) {
+          const e = events[i]!;
+          if (e.message === undefined || e.timestamp === undefined || e.timestamp < from || e.timestamp >= to) continue;
+          if (accept(e.message)) return { stream, timestamp: e.timestamp, message: e.message };
+        }
+        if (events.length === 0 || page.nextBackwardToken === undefined || page.nextBackwardToken === nextToken) return undefined;
+        nextToken = page.nextBackwardToken;
+      }
+    },
     events: (query) => joinParts(raw(query), joinStats),
     provenance(query): Provenance {
       return {
@@ -161,7 +188,7 @@ export function createCloudWatchSource(options: CloudWatchSourceOptions): EventS
         logStreams: query.streams ?? 'all',
         from: iso(query.from),
         to: iso(query.to),
-        ...(options.insights ? { query: insightsQueryText(query.streams) } : {}),
+        ...(options.insights ? { query: insightsQueryText(query.streams) } : query.hint === undefined ? {} : { query: `filterPattern: ${query.hint}` }),
       };
     },
     calls: () => ({ ...counts }),

@@ -96,7 +96,22 @@ export function createFileSource(options: FileSourceOptions): EventSource {
     streams,
     retentionDays: async () => undefined,
     async lastEventTime(service, stream) {
-      return lastLineTime(fileOf(service, stream));
+      for await (const line of linesBackward(fileOf(service, stream))) {
+        const time = timeOfMessage(line);
+        if (!Number.isNaN(time)) return time;
+      }
+      return undefined;
+    },
+    async newestMatching(service, stream, from, to, accept) {
+      // The file is in time order (one writer appends it): read from its end until the range's
+      // start, so a device's last upload costs the tail of its file, not the whole file.
+      for await (const line of linesBackward(fileOf(service, stream))) {
+        const timestamp = timeOfMessage(line);
+        if (Number.isNaN(timestamp) || timestamp >= to) continue;
+        if (timestamp < from) return undefined;
+        if (accept(line)) return { stream, timestamp, message: line };
+      }
+      return undefined;
     },
     async *events(query: EventQuery) {
       const names = query.streams ?? (await streams(query.service));
@@ -118,13 +133,13 @@ export function createFileSource(options: FileSourceOptions): EventSource {
   };
 }
 
-/** The time of the last line with a readable time, reading the file backwards in 64 KiB steps. */
-async function lastLineTime(path: string): Promise<number | undefined> {
+/** Lines of a file, newest first, read backwards in 64 KiB steps; nothing when the file is absent. */
+async function* linesBackward(path: string): AsyncGenerator<string> {
   let size: number;
   try {
     size = (await stat(path)).size;
   } catch {
-    return undefined;
+    return;
   }
   const handle = await open(path, 'r');
   try {
@@ -135,21 +150,21 @@ async function lastLineTime(path: string): Promise<number | undefined> {
       const start = Math.max(0, end - step);
       const chunk = Buffer.alloc(end - start);
       await handle.read(chunk, 0, chunk.length, start);
-      let data = Buffer.concat([chunk, leftover]);
+      const data = Buffer.concat([chunk, leftover]);
       // Lines are cut on the newline byte, so a multi-byte character is never split.
       let stop = data.length;
       for (let i = data.length - 1; i >= -1; i--) {
         if (i >= 0 && data[i] !== 0x0a) continue;
         if (i < 0 && start > 0) break; // the first line may be partial: read further back
-        const time = timeOfMessage(data.subarray(i + 1, stop).toString('utf8'));
-        if (!Number.isNaN(time)) return time;
+        const line = data.subarray(i + 1, stop).toString('utf8').replace(/\r$/, '');
+        if (line !== '') yield line;
         stop = i;
       }
       leftover = data.subarray(0, Math.max(0, stop));
-      data = Buffer.alloc(0);
       end = start;
     }
-    return undefined;
+  } catch (err) {
+    throw new AuditError('AUDIT_IO', `cannot read ${path}: ${(err as Error).message}`);
   } finally {
     await handle.close();
   }

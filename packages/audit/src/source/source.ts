@@ -7,6 +7,12 @@ export interface EventQuery {
   streams?: readonly string[];
   from: number;
   to: number;
+  /**
+   * A CloudWatch term filter pattern that FilterLogEvents applies on the server, to fetch less. Only
+   * a hint: other reads (files, Logs Insights) return every event, so the caller must filter the
+   * events itself and the pattern must keep every event it wants.
+   */
+  hint?: string;
 }
 
 /** How a file of the evidence was produced, for the MANIFEST. */
@@ -36,6 +42,12 @@ export interface EventSource {
   retentionDays(service: Service): Promise<number | undefined>;
   /** Time of the newest event of one stream, or `undefined` when it has none. */
   lastEventTime(service: Service, stream: string): Promise<number | undefined>;
+  /**
+   * The newest event of one stream in `[from, to)` whose message `accept`s, read newest first and
+   * stopping at the first match (the look-back of `evidence`: a device's last upload before the
+   * range). A split message (`part/1`) is never accepted: the events looked for are small.
+   */
+  newestMatching(service: Service, stream: string, from: number, to: number, accept: (message: string) => boolean): Promise<AuditEvent | undefined>;
   /** The events of the query, streamed in order, split events joined. */
   events(query: EventQuery): AsyncIterable<AuditEvent>;
   provenance(query: EventQuery): Provenance;

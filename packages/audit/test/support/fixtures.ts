@@ -147,6 +147,18 @@ export function dataset(): Seed[] {
   seeds.push(scanEvent(start + 3 * H + 1, 'finding_new', 'HIGH', 'f2'));
   seeds.push(scanEvent(start + 3 * H + 2, 'finding_new', 'LOW', 'f3'));
   seeds.push(scanEvent(start + 40 * H, 'finding_resolved', 'CRITICAL', 'f1', { reason: 'fixed' }));
+  // Before the range only (the look-back of `evidence`): a device whose last upload is before
+  // --from, a finding opened before it and untouched in it, one opened and closed before it, and
+  // one opened before it and resolved in it.
+  const before = Date.parse('2026-02-26T10:00:00.000Z');
+  seeds.push(...configEvent('rtr-kix-3', before, 7, 'in_sync'));
+  seeds.push(...configEvent('rtr-kix-3', before + 30 * H, 8, 'drifted', true));
+  seeds.push(scanEvent(before, 'finding_new', 'MEDIUM', 'f5'));
+  seeds.push(scanEvent(before + 1, 'finding_new', 'CRITICAL', 'f4'));
+  seeds.push(scanEvent(before + 2, 'finding_new', 'HIGH', 'f6'));
+  seeds.push(scanEvent(before + H, 'finding_resolved', 'MEDIUM', 'f5', { reason: 'fixed' }));
+  seeds.push(scanEvent(before + H + 1, 'scan_finished', 'UNKNOWN', '-'));
+  seeds.push(scanEvent(start + 20 * H, 'finding_resolved', 'HIGH', 'f6', { reason: 'fixed' }));
   // Stable: events of one stream keep their order when times are equal (the config parts).
   return seeds.sort((a, b) => a.timestamp - b.timestamp);
 }
