@@ -67,11 +67,56 @@ export interface NotificationSentEvent extends ImageFields {
 
 export interface ImageUnpinnedEvent {
   type: 'image_unpinned';
+  /** The planning run that saw it (absent in events written before coverage events existed). */
+  planId?: string;
+  plannedAt?: string;
   platform: Platform;
   cluster: string;
   workload: string;
   image: string;
   owner: string | null;
+}
+
+/** One per running image per planning run: the coverage report row that outlives the planner task. */
+export interface ImageCoverageEvent extends ImageFields {
+  type: 'image_coverage';
+  planId: string;
+  plannedAt: string;
+  /** The tags/references it runs under (at most `coverageListLimit`; `referencesTotal` counts all). */
+  references: string[];
+  referencesTotal: number;
+  platforms: Platform[];
+  /** `platform/cluster`, bounded like `workloads`. */
+  clusters: string[];
+  clustersTotal: number;
+  /** `platform/cluster/workload` (ECS `service:x`/`task:family`, EKS `namespace/pod`), bounded. */
+  workloads: string[];
+  workloadsTotal: number;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  lastScannedAt: string | null;
+  dbUpdatedAt: string | null;
+  trivyVersion: string | null;
+  openFindings: Record<Severity, number>;
+  flag: 'never_scanned' | 'stale' | null;
+}
+
+/** One per planning run, after its `image_coverage` events: the report's totals. */
+export interface CoverageSummaryEvent {
+  type: 'coverage_summary';
+  planId: string;
+  plannedAt: string;
+  maxAgeHours: number;
+  runningImages: number;
+  fresh: number;
+  neverScanned: number;
+  stale: number;
+  unpinned: number;
+  openFindings: Record<Severity, number>;
+  /** Images with at least one open CRITICAL or HIGH finding. */
+  imagesWithCriticalOrHigh: number;
+  /** Inventory sources that failed in this run: the coverage may miss their workloads. */
+  inventoryErrors: number;
 }
 
 export interface PlanFinishedEvent {
@@ -115,7 +160,16 @@ export interface ErrorEvent extends Partial<ImageFields> {
   retried: boolean;
 }
 
-export type ScanEvent = ScanStartedEvent | ScanFinishedEvent | FindingEvent | NotificationSentEvent | ImageUnpinnedEvent | PlanFinishedEvent | ErrorEvent;
+export type ScanEvent =
+  | ScanStartedEvent
+  | ScanFinishedEvent
+  | FindingEvent
+  | NotificationSentEvent
+  | ImageUnpinnedEvent
+  | ImageCoverageEvent
+  | CoverageSummaryEvent
+  | PlanFinishedEvent
+  | ErrorEvent;
 
 /** Writes scan/1 events to the sink; refused ones are counted, never thrown. */
 export class ScanEvents {

@@ -25,6 +25,7 @@ export * from './notify/slack-client.js';
 export * from './notify/slack-message.js';
 export * from './notify/notifier.js';
 export * from './report/coverage-report.js';
+export * from './report/coverage-events.js';
 export * from './wiring.js';
 export * from './service.js';
 export { runLocal, type LocalIo } from './local-mode.js';

@@ -36,6 +36,10 @@ t.test('plan: one run, then exit 0', async (t) => {
   t.match(stderr, /"msg":"planning run finished"/);
   t.match(stderr, /"msg":"drained"/);
   const planner = (await readFile(join(dir, 'logs', 'netsidecar', 'scan', 'planner.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-  t.match(planner, [{ schema: 'scan/1', type: 'plan_finished', runningImages: 0, enqueued: 0 }]);
+  t.match(planner, [
+    { schema: 'scan/1', type: 'coverage_summary', runningImages: 0, neverScanned: 0, stale: 0 },
+    { schema: 'scan/1', type: 'plan_finished', runningImages: 0, enqueued: 0 },
+  ]);
+  t.equal(planner.length, 2, 'nothing runs: the summary is the whole coverage');
   t.match(await readFile(join(dir, 'coverage', 'coverage.md'), 'utf8'), /running images: 0/);
 });

@@ -8,6 +8,7 @@ import { scanRequestSchema, type ScanRequest } from '../queue/scan-request.js';
 import type { ImageRecord, StateStore } from '../state/records.js';
 import { claimHeld, planDue, type DuePolicy } from './due.js';
 import { buildCoverage, type Coverage } from '../report/coverage-report.js';
+import { emitCoverage } from '../report/coverage-events.js';
 
 export interface PlannerOptions extends DuePolicy {
   sources: readonly InventorySource[];
@@ -62,7 +63,7 @@ export async function runPlan(options: PlannerOptions): Promise<PlanResult> {
   }
   const { images: running, unpinned } = aggregateInventory(rows);
   const tInventory = mark();
-  for (const u of unpinned) options.events.emit('planner', { type: 'image_unpinned', ...u });
+  for (const u of unpinned) options.events.emit('planner', { type: 'image_unpinned', planId, plannedAt: at, ...u });
 
   const before = new Map((await options.store.listImages()).map((image) => [image.digest, image]));
   await inParallel(running, options.storeConcurrency ?? 16, (image) =>
@@ -134,6 +135,8 @@ export async function runPlan(options: PlannerOptions): Promise<PlanResult> {
 
   const finalImages: ImageRecord[] = await options.store.listImages();
   const coverage = buildCoverage(finalImages, unpinned as UnpinnedImage[], started, options.maxAgeMs);
+  // The report as events: what survives a planner task whose coverage files go with it.
+  emitCoverage(options.events, finalImages, coverage, { planId, plannedAt: at, now: started, maxAgeMs: options.maxAgeMs, inventoryErrors });
   const reasons = { new: 0, stale: 0, db_updated: 0 };
   for (const d of due) reasons[d.reason]++;
   const finished = mark();

@@ -25,6 +25,12 @@ export interface Coverage {
   unpinned: UnpinnedImage[];
 }
 
+/** The one rule for NEVER SCANNED / STALE, shared by the files and the `image_coverage` events. */
+export function coverageFlag(image: Pick<ImageRecord, 'lastScannedAt'>, now: Date, maxAgeMs: number): CoverageFlag {
+  if (image.lastScannedAt === null) return 'never_scanned';
+  return now.getTime() - Date.parse(image.lastScannedAt) >= maxAgeMs ? 'stale' : 'ok';
+}
+
 /** Every running image with its owner, last scan and open findings; what auditors and teams read. */
 export function buildCoverage(images: readonly ImageRecord[], unpinned: readonly UnpinnedImage[], now: Date, maxAgeMs: number): Coverage {
   const rows: CoverageImage[] = images
@@ -37,7 +43,7 @@ export function buildCoverage(images: readonly ImageRecord[], unpinned: readonly
       lastScannedAt: image.lastScannedAt,
       dbUpdatedAt: image.dbUpdatedAt,
       openFindings: { ...image.openCounts },
-      flag: image.lastScannedAt === null ? 'never_scanned' : now.getTime() - Date.parse(image.lastScannedAt) >= maxAgeMs ? 'stale' : 'ok',
+      flag: coverageFlag(image, now, maxAgeMs),
     }));
   rows.sort((a, b) => (a.owner ?? '~').localeCompare(b.owner ?? '~') || a.repository.localeCompare(b.repository) || a.digest.localeCompare(b.digest));
   const open = emptyCounts();
