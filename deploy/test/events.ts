@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { commonVariables, loadConfig } from '@netsidecar/config';
 import { hashPassword, startConfigUploadService, uploadVariables } from '@netsidecar/config-upload';
 import { createNtpMetrics, NtpEventWriter } from '@netsidecar/ntp-proxy';
-import { ScanEvents, findingEvent, imageFields, type FindingRecord } from '@netsidecar/scan-scheduler';
+import { ScanEvents, findingEvent, imageCoverageEvent, imageFields, type FindingRecord, type ImageRecord } from '@netsidecar/scan-scheduler';
 import { FileSink, toLogStreamName, type Sink, type SinkEvent } from '@netsidecar/sink';
 import { parseSyslog } from '@netsidecar/syslog';
 import { Readiness, createLogger, createRegistry } from '@netsidecar/telemetry';
@@ -128,6 +128,33 @@ export function scanEvents(): InsightsEvent[] {
   scan.emit('worker', findingEvent('finding_new', image, finding('CVE-2024-0001', 'HIGH'), 'scan-1', false));
   scan.emit('worker', findingEvent('finding_new', image, finding('CVE-2024-0002', 'MEDIUM'), 'scan-1', false));
   scan.emit('worker', { ...findingEvent('finding_resolved', image, finding('CVE-2023-9999', 'CRITICAL'), null, false), reason: 'fixed' } as never);
+
+  // Two planning runs of the planner's own coverage builder: payments-api is stale in the first and
+  // scanned (fresh) by the second; web-frontend was never scanned.
+  const day = 24 * 3_600_000;
+  const record = (digest: string, repository: string, owner: string, lastScannedAt: string | null): ImageRecord => ({
+    digest,
+    repository,
+    references: [`${repository}:1.0`],
+    locations: [{ platform: 'ecs', cluster: 'prod', workload: `service:${owner}`, namespace: null }],
+    owner,
+    running: true,
+    firstSeenAt: new Date(base - 30 * day).toISOString(),
+    lastSeenAt: new Date(base).toISOString(),
+    lastScannedAt,
+    lastQueuedAt: null,
+    lastScanId: null,
+    dbUpdatedAt: null,
+    trivyVersion: null,
+    lastScanError: null,
+    openCounts: { CRITICAL: 1, HIGH: 1, MEDIUM: 1, LOW: 0, UNKNOWN: 0 },
+  });
+  const web = record(`sha256:${'ab'.repeat(32)}`, '123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/web-frontend', 'web', null);
+  for (const [planId, paymentsScannedAt] of [['plan-1', new Date(base - 3 * day).toISOString()], ['plan-2', new Date(base).toISOString()]] as const) {
+    const run = { planId, plannedAt: new Date(now).toISOString(), now: new Date(now), maxAgeMs: day };
+    scan.emit('planner', imageCoverageEvent(record(image.digest, image.repository, 'payments', paymentsScannedAt), run));
+    scan.emit('planner', imageCoverageEvent(web, run));
+  }
   return events;
 }
 

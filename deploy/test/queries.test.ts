@@ -24,6 +24,7 @@ t.test('every query is tested here', async (t) => {
     'netsidecar/config/drifting-from-git',
     'netsidecar/ntp/router-clocks-off',
     'netsidecar/ntp/time-source-changes',
+    'netsidecar/scan/image-coverage',
     'netsidecar/scan/new-critical-high-findings',
     'netsidecar/syslog/bgp-direct-connect-peers',
     'netsidecar/syslog/devices-by-last-message',
@@ -80,6 +81,19 @@ t.test('ntp: routers whose clock is off, worst first; time source changes', asyn
 t.test('scan: new CRITICAL and HIGH findings only', async (t) => {
   const { records } = run('netsidecar/scan/new-critical-high-findings');
   t.same(records.map((r) => `${r.severity} ${r.vulnerabilityId} ${r.owner}`).sort(), ['CRITICAL CVE-2024-45491 payments', 'HIGH CVE-2024-0001 payments']);
+});
+
+t.test('scan: the coverage of every image, as of its newest planning run', async (t) => {
+  const { records } = run('netsidecar/scan/image-coverage');
+  t.same(
+    records.map((r) => [r.owner, r.planId, r.flag ?? 'fresh']).sort(),
+    [
+      ['payments', 'plan-2', 'fresh'],
+      ['web', 'plan-2', 'never_scanned'],
+    ],
+    'one row per image; payments-api was stale in plan-1 and is fresh in plan-2',
+  );
+  t.equal(records.find((r) => r.owner === 'web')?.['openFindings.CRITICAL'], '1');
 });
 
 t.test('config: changes with their diff, drift from Git (events of the real upload service)', async (t) => {
