@@ -97,6 +97,22 @@ export class NetsidecarAlarms extends Construct {
       description: 'image scans failing (Trivy error or timeout, malformed report, state store) for 15 minutes',
     });
 
+    // The scan cap (NETSIDECAR_SCAN_CONCURRENCY per worker task): warn at 70 % for 15 minutes (the
+    // queue is building up), and page when a task has been at the cap that long (scans wait).
+    const scanLoad = emf(emfMetrics.scanRunningRatio, 'scan', {}, 'Maximum');
+    this.alarm('ScanConcurrency70', scanLoad, {
+      threshold: 0.7,
+      evaluationPeriods: 3,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      description: 'scans running at 70 % or more of the cap for 15 minutes: add worker tasks or raise NETSIDECAR_SCAN_CONCURRENCY',
+    });
+    this.alarm('ScanConcurrencyFull', scanLoad, {
+      threshold: 1,
+      evaluationPeriods: 3,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      description: 'scans at the cap for 15 minutes: images wait in the queue to be scanned',
+    });
+
     // Sink errors and spool growth, per service.
     for (const service of serviceNames) {
       const name = cap(service);

@@ -21,6 +21,7 @@ export const emfMetrics = {
   cloudwatchCalls: 'netsidecar_cloudwatch_calls_total', // {service, operation, outcome}
   configUploads: 'netsidecar_config_uploads_total', // {service, outcome}: `stored` or the error code
   scanScans: 'netsidecar_scan_scans_total', // {service, result}
+  scanRunningRatio: 'netsidecar_scan_running_ratio', // {service} gauge: running scans / cap, per worker task
 } as const;
 
 /** Upload outcomes that mean a router's config was not recorded through no fault of the router. */

@@ -107,4 +107,5 @@ t.test('config upload: refused uploads by outcome; scan: failed scans by result'
     t.ok((scanResults as readonly string[]).includes(result), `${result} is a scan result`);
     t.ok(scans.some((d) => d.labels.result === result && d.labels.service === 'scan' && d.dimensions.join() === 'result,service'), `${result} published`);
   }
+  t.same(published(await documents(scanRegistry), emfMetrics.scanRunningRatio).map((d) => d.labels), [{ service: 'scan' }], 'the cap ratio the concurrency alarms read');
 });

@@ -260,6 +260,10 @@ t.test('alarms: on the EMF metrics and metric filters, all to the encrypted SNS 
   }
   expectMetric('ConfigUploadsRefused', emfMetrics.configUploads, emfNamespace);
   expectMetric('ScansFailing', emfMetrics.scanScans, emfNamespace);
+  expectMetric('ScanConcurrency70', emfMetrics.scanRunningRatio, emfNamespace);
+  expectMetric('ScanConcurrencyFull', emfMetrics.scanRunningRatio, emfNamespace);
+  t.match(byName.get('netsidecar-ScanConcurrency70'), { Threshold: 0.7, ComparisonOperator: 'GreaterThanOrEqualToThreshold', Statistic: 'Maximum' }, 'warns at 70 % of the cap');
+  t.match(byName.get('netsidecar-ScanConcurrencyFull'), { Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', Statistic: 'Maximum' }, 'pages at the cap');
   expectMetric('ConfigDrift', filterMetrics.configDrifted, filterNamespace);
   expectMetric('ScanNewCriticalHigh', filterMetrics.scanNewCriticalHigh, filterNamespace);
   for (const host of config.alarms.monitoredDevices) {
