@@ -73,6 +73,7 @@ t.test('an outage across a SIGTERM and a restart loses nothing: the spool replay
 
   const first = await spawnService(t, 'services/syslog/src/main.ts', cloudWatchEnv(fake, { NETSIDECAR_DATA_DIR: dataDir, NETSIDECAR_SHUTDOWN_DEADLINE: '1s' }));
   const listening = await first.waitForLog('listening');
+  await first.waitForLog('started'); // its SIGTERM handler is installed from here on
   const total = 50;
   const lines = Array.from({ length: total }, (_, i) => `during outage ${i}`).join('\n');
   await run('sh', ['-c', `printf '%s\\n' "${lines.split('\n').join('" "')}" | logger --tcp --octet-count --server 127.0.0.1 --port ${listening.tcpPort} --rfc5424 -t rpd`]);
@@ -83,6 +84,9 @@ t.test('an outage across a SIGTERM and a restart loses nothing: the spool replay
 
   fake.outage('*', null);
   const second = await spawnService(t, 'services/syslog/src/main.ts', cloudWatchEnv(fake, { NETSIDECAR_DATA_DIR: dataDir }));
+  // The replay starts as soon as the sink opens, before main() has installed its SIGTERM handler:
+  // wait for `started`, or the SIGTERM below could meet Node's default action and kill it unfinished.
+  await second.waitForLog('started');
   await until(() => fake.events('/netsidecar/syslog', host).length >= total, 'the spooled events after the restart');
   const delivered = fake.events('/netsidecar/syslog', host).map((e) => JSON.parse(e.message).message);
   t.same(delivered, Array.from({ length: total }, (_, i) => `during outage ${i}`), 'exactly once, in order');
