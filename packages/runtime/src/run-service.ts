@@ -4,6 +4,7 @@ import { EmfPublisher, Readiness, createLogger, createRegistry, startHealthServe
 import type { Sink } from '@netsidecar/sink';
 import { createSink } from './create-sink.js';
 import { handleShutdown } from './shutdown.js';
+import { catchEarlySignals } from './early-signals.js';
 
 export type CommonConfig = ConfigOf<typeof commonVariables>;
 
@@ -50,6 +51,7 @@ export async function runService<S extends Schema>(definition: ServiceDefinition
 }
 
 async function start<S extends Schema>(definition: ServiceDefinition<S>): Promise<void> {
+  const earlySignals = catchEarlySignals();
   const config = loadConfig({ ...commonVariables, ...definition.schema }, { ownPrefix: definition.ownPrefix }) as CommonConfig & ConfigOf<S>;
   const logger = createLogger({ level: config.NETSIDECAR_LOG_LEVEL, bindings: { service: definition.name } });
   const registry = createRegistry(definition.name);
@@ -79,7 +81,7 @@ async function start<S extends Schema>(definition: ServiceDefinition<S>): Promis
   }
   logger.info('started', { sink: config.NETSIDECAR_SINK, logGroup, healthPort: health.port });
 
-  handleShutdown({
+  const shutdown = handleShutdown({
     deadlineMs: config.NETSIDECAR_SHUTDOWN_DEADLINE,
     logger,
     drain: async (deadline) => {
@@ -91,4 +93,6 @@ async function start<S extends Schema>(definition: ServiceDefinition<S>): Promis
       await health.close();
     },
   });
+  // A SIGTERM that came while starting is honoured now, with the drain it would have skipped.
+  earlySignals.release((signal) => void shutdown.trigger(signal));
 }
