@@ -1,4 +1,5 @@
-import { byteSize, duration, integer, port, text, type Variable } from '@netsidecar/config';
+import { byteSize, duration, integer, oneOf, port, text, type Variable } from '@netsidecar/config';
+import { udpIoModes, type UdpIoMode } from '@netsidecar/udp-batch';
 
 const optionalPath = (raw: string): string | null => text(raw);
 
@@ -19,6 +20,11 @@ export const syslogVariables = {
     parse: byteSize(64 * 1024, 1024 ** 3),
     default: 32 * 1024 * 1024, // 32 MiB: about 50,000 typical datagrams absorb a 0.5 s stall; the kernel caps it at net.core.rmem_max
     description: 'UDP socket receive buffer (SO_RCVBUF); the effective size is logged at start.',
+  },
+  NETSIDECAR_SYSLOG_UDP_IO: {
+    parse: oneOf(udpIoModes),
+    default: 'auto' as UdpIoMode, // recvmmsg where the addon is built (Linux), else node:dgram with a warning
+    description: 'How UDP is read: recvmmsg (the udp-batch addon, many datagrams per system call), dgram (node:dgram), or auto.',
   },
   NETSIDECAR_SYSLOG_MAX_MESSAGE_SIZE: {
     parse: byteSize(480, 16 * 1024 * 1024), // RFC 5424 receivers must accept 480 bytes

@@ -24,17 +24,17 @@ export class Ingest {
     this.parsed = { rfc5424: metrics.parsed.labels('rfc5424'), rfc3164: metrics.parsed.labels('rfc3164'), unparsed: metrics.unparsed.labels() };
   }
 
-  /** Counts a message as received; false when it is empty (then counted as dropped, nothing to keep). */
-  receive(raw: Uint8Array, transport: ReceiveContext['transport']): boolean {
+  /** Counts a message of `length` bytes as received; false when it is empty (then counted as dropped, nothing to keep). */
+  receive(length: number, transport: ReceiveContext['transport']): boolean {
     this.received[transport].inc();
-    if (raw.length > 0) return true;
+    if (length > 0) return true;
     this.metrics.dropped.inc({ reason: 'empty' });
     return false;
   }
 
   /** Receive, encode and deliver on this thread: TCP and TLS, and UDP without parse workers. */
   accept(raw: Uint8Array, context: ReceiveContext): WriteOutcome {
-    if (!this.receive(raw, context.transport)) return 'ok';
+    if (!this.receive(raw.length, context.transport)) return 'ok';
     const encoded = this.encoder.encode(raw, context);
     return this.deliver(encoded.message, encoded.stream, encoded.format, context.receivedAt.getTime());
   }

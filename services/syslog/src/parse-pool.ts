@@ -10,7 +10,8 @@ import type { Ingest } from './ingest.js';
  * write events, so the socket is drained faster than the kernel buffer fills.
  *
  * - Datagrams travel in batches (one per worker), sent 2 ms after the first one or at
- *   `maxBatchMessages`, whichever comes first.
+ *   `maxBatchMessages`, whichever comes first. A batch's bytes lie in a SharedArrayBuffer: posting
+ *   it copies nothing, and the main thread can still read them if the worker dies.
  * - A source IP always goes to the same worker, so each device's events stay in order.
  * - Accepted means read: each batch keeps its datagrams until its result is delivered. If a worker
  *   dies, its batches are encoded on the main thread and it is not restarted: nothing read is lost.
@@ -22,11 +23,23 @@ export interface ParsePoolOptions {
   maxBatchMessages?: number; // 512
 }
 
+interface Pending {
+  /** The datagrams back to back, in memory shared with the worker: sent without a copy, and still here if it dies. */
+  data: Uint8Array;
+  used: number;
+  ends: number[];
+  receivedAt: number[];
+  ipTable: string[];
+  ipSlots: Map<string, number>;
+  ipIndex: number[];
+  ports: number[];
+}
+
 interface Lane {
   worker: Worker | null;
-  pending: { datagrams: Buffer[]; receivedAt: number[]; ipTable: string[]; ipSlots: Map<string, number>; ipIndex: number[]; ports: number[]; bytes: number };
-  /** Batches sent and not yet delivered, with their datagrams (the batch's own bytes were transferred). */
-  inFlight: Map<number, { batch: RawBatch; datagrams: Buffer[] }>;
+  pending: Pending;
+  /** Batches sent and not yet delivered. */
+  inFlight: Map<number, RawBatch>;
 }
 
 const batchDelayMs = 2; // 2 ms: ~200 datagrams a batch at 100k/s, invisible next to the 1 s sink flush
@@ -53,7 +66,7 @@ export class ParsePool {
 
   private async addLane(index: number): Promise<void> {
     const worker = new Worker(workerUrl);
-    const lane: Lane = { worker, pending: emptyPending(), inFlight: new Map() };
+    const lane: Lane = { worker, pending: emptyPending(minBatchBytes), inFlight: new Map() };
     this.lanes.push(lane);
     worker.on('message', (result: EncodedBatch) => this.delivered(lane, result));
     worker.on('error', (err) => this.lost(lane, index, err));
@@ -66,11 +79,18 @@ export class ParsePool {
     });
   }
 
-  /** Takes a datagram already counted as received and not empty. */
-  submit(datagram: Buffer, receivedAt: number, sourceIp: string, sourcePort: number): void {
+  /**
+   * Takes a datagram already counted as received and not empty: `source[start, end)`, copied here,
+   * so the caller may reuse `source` at once.
+   */
+  submit(source: Buffer, start: number, end: number, receivedAt: number, sourceIp: string, sourcePort: number): void {
     const lane = this.lanes[this.lanes.length === 1 ? 0 : laneOf(sourceIp, this.lanes.length)]!;
     const pending = lane.pending;
-    pending.datagrams.push(datagram);
+    const length = end - start;
+    if (pending.used + length > pending.data.length) grow(pending, pending.used + length);
+    source.copy(pending.data, pending.used, start, end);
+    pending.used += length;
+    pending.ends.push(pending.used);
     pending.receivedAt.push(receivedAt);
     let slot = pending.ipSlots.get(sourceIp);
     if (slot === undefined) {
@@ -79,8 +99,7 @@ export class ParsePool {
     }
     pending.ipIndex.push(slot);
     pending.ports.push(sourcePort);
-    pending.bytes += datagram.length;
-    if (pending.datagrams.length >= this.maxBatch) this.flushLane(lane);
+    if (pending.ends.length >= this.maxBatch) this.flushLane(lane);
     else if (!this.flushScheduled) {
       // A short wait fills batches: a postMessage per datagram costs more than parsing it.
       this.flushScheduled = true;
@@ -117,37 +136,35 @@ export class ParsePool {
 
   private flush(): void {
     this.flushScheduled = false;
-    for (const lane of this.lanes) if (lane.pending.datagrams.length > 0) this.flushLane(lane);
+    for (const lane of this.lanes) if (lane.pending.ends.length > 0) this.flushLane(lane);
   }
 
   private flushLane(lane: Lane): void {
-    const { datagrams, receivedAt, ipTable, ipIndex, ports, bytes } = lane.pending;
-    lane.pending = emptyPending();
-    // One unpooled buffer per batch, transferred (not copied) to the worker.
-    const data = new Uint8Array(new ArrayBuffer(bytes));
-    const ends = new Uint32Array(datagrams.length);
-    let offset = 0;
-    for (let i = 0; i < datagrams.length; i++) {
-      data.set(datagrams[i]!, offset);
-      offset += datagrams[i]!.length;
-      ends[i] = offset;
-    }
-    const batch: RawBatch = { id: this.nextId++, data, ends, receivedAt: Float64Array.from(receivedAt), sourcePorts: Uint16Array.from(ports), ipTable, ipIndex: Uint16Array.from(ipIndex) };
+    const { data, used, ends, receivedAt, ipTable, ipIndex, ports } = lane.pending;
+    // The next batch starts with room for a little more than this one held, so it rarely grows.
+    lane.pending = emptyPending(Math.max(minBatchBytes, used + (used >> 2)));
+    const batch: RawBatch = {
+      id: this.nextId++,
+      data: data.subarray(0, used),
+      ends: Uint32Array.from(ends),
+      receivedAt: Float64Array.from(receivedAt),
+      sourcePorts: Uint16Array.from(ports),
+      ipTable,
+      ipIndex: Uint16Array.from(ipIndex),
+    };
     if (!lane.worker) {
       this.deliverBatch(encodeBatch(this.fallback, batch), batch);
       return;
     }
-    // Kept for a fallback: the datagrams themselves, since `data` is transferred (copied only if
-    // the worker dies: a copy per batch showed in profiles).
-    lane.inFlight.set(batch.id, { batch, datagrams });
-    lane.worker.postMessage(batch, [data.buffer]);
+    lane.inFlight.set(batch.id, batch);
+    lane.worker.postMessage(batch);
   }
 
   private delivered(lane: Lane, result: EncodedBatch): void {
     const sent = lane.inFlight.get(result.id);
     if (!sent) return;
     lane.inFlight.delete(result.id);
-    this.deliverBatch(result, sent.batch);
+    this.deliverBatch(result, sent);
     if (lane.inFlight.size === 0) for (const wake of this.idleWaiters.splice(0)) wake();
   }
 
@@ -163,18 +180,28 @@ export class ParsePool {
     if (!lane.worker) return;
     lane.worker = null;
     this.options.logger.error('parse worker failed: parsing its datagrams on the main thread', { worker: index, err });
-    const sent = [...lane.inFlight.values()].sort((a, b) => a.batch.id - b.batch.id);
+    const sent = [...lane.inFlight.values()].sort((a, b) => a.id - b.id);
     lane.inFlight.clear();
-    for (const { batch, datagrams } of sent) {
-      const whole = { ...batch, data: Buffer.concat(datagrams) };
-      this.deliverBatch(encodeBatch(this.fallback, whole), whole);
-    }
+    for (const batch of sent) this.deliverBatch(encodeBatch(this.fallback, batch), batch);
     for (const wake of this.idleWaiters.splice(0)) wake();
   }
 }
 
-function emptyPending(): Lane['pending'] {
-  return { datagrams: [], receivedAt: [], ipTable: [], ipSlots: new Map(), ipIndex: [], ports: [], bytes: 0 };
+const minBatchBytes = 64 * 1024;
+
+function emptyPending(capacity: number): Pending {
+  const data = new Uint8Array(new SharedArrayBuffer(roundUp(capacity)));
+  return { data, used: 0, ends: [], receivedAt: [], ipTable: [], ipSlots: new Map(), ipIndex: [], ports: [] };
+}
+
+function grow(pending: Pending, needed: number): void {
+  const data = new Uint8Array(new SharedArrayBuffer(roundUp(Math.max(needed, pending.data.length * 2))));
+  data.set(pending.data.subarray(0, pending.used));
+  pending.data = data;
+}
+
+function roundUp(bytes: number): number {
+  return Math.ceil(bytes / 4096) * 4096;
 }
 
 /** FNV-1a of the source IP: the same device always lands on the same worker. */

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { RunningService, ServiceContext } from '@netsidecar/runtime';
 import { ConfigError, type ConfigOf } from '@netsidecar/config';
 import { gauge, kernelUdpDrops } from '@netsidecar/telemetry';
+import { chooseUdpIo } from '@netsidecar/udp-batch';
 import type { syslogVariables } from './config.js';
 import { Ingest } from './ingest.js';
 
@@ -29,9 +30,11 @@ export async function startSyslogService(context: ServiceContext<SyslogConfig>):
   // Read before any socket opens, so a bad certificate stops the start cleanly.
   const tlsFiles = readTlsFiles(config.NETSIDECAR_SYSLOG_TLS_CERT_FILE, config.NETSIDECAR_SYSLOG_TLS_KEY_FILE);
 
+  const io = chooseUdpIo(config.NETSIDECAR_SYSLOG_UDP_IO);
   const workers = config.NETSIDECAR_SYSLOG_PARSE_WORKERS;
   const pool = workers > 0 ? await ParsePool.start({ workers, ingest, logger }) : null;
   const udp = await startUdpListener({
+    io,
     pool,
     address,
     port: config.NETSIDECAR_SYSLOG_UDP_PORT,
@@ -62,7 +65,7 @@ export async function startSyslogService(context: ServiceContext<SyslogConfig>):
   if (tlsFiles) {
     tls = await startStreamListener({ ...streamOptions, transport: 'tls', port: config.NETSIDECAR_SYSLOG_TLS_PORT, tls: tlsFiles });
   }
-  logger.info('listening', { udpPort: udp.port, tcpPort: tcp.port, tlsPort: tls?.port ?? null, address });
+  logger.info('listening', { udpPort: udp.port, tcpPort: tcp.port, tlsPort: tls?.port ?? null, address, udpIo: io.kind });
 
   return {
     udpPort: udp.port,

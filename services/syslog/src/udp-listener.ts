@@ -1,21 +1,24 @@
-import { createSocket, type Socket } from 'node:dgram';
 import type { Logger } from '@netsidecar/telemetry';
+import type { UdpIo } from '@netsidecar/udp-batch';
 import type { Ingest } from './ingest.js';
 import type { ParsePool } from './parse-pool.js';
-import { normaliseAddress } from './ingest.js';
 import type { SyslogMetrics } from './metrics.js';
+import { openDgramSocket } from './udp-dgram.js';
+import { openRecvmmsgSocket } from './udp-recvmmsg.js';
 
 export interface UdpListenerOptions {
   address: string;
   port: number;
   receiveBufferBytes: number;
   maxMessageBytes: number;
+  /** How datagrams are read: the recvmmsg addon (many per system call) or node:dgram. */
+  io: UdpIo;
   ingest: Ingest;
   /** Parse workers; without them datagrams are parsed on this thread. */
   pool?: ParsePool | null;
   metrics: SyslogMetrics;
   logger: Logger;
-  now?: () => Date;
+  now?: () => number;
 }
 
 export interface UdpListener {
@@ -25,46 +28,39 @@ export interface UdpListener {
 }
 
 /**
+ * Takes one datagram, `source[start, start + length)`, read at `receivedAt` (ms): counts it, and
+ * hands it to the parse workers or parses it here. `tooLarge` datagrams were not copied.
+ */
+export type DatagramHandler = (source: Buffer, start: number, length: number, tooLarge: boolean, receivedAt: number, sourceIp: string, sourcePort: number) => void;
+
+/** A socket bound to an address that reads datagrams into a DatagramHandler. */
+export interface OpenUdpSocket {
+  readonly port: number;
+  readonly address: string;
+  /** The effective SO_RCVBUF as the kernel reports it. */
+  readonly receiveBufferBytes: number;
+  close(): Promise<void>;
+}
+
+export type UdpSocketOpener = (address: string, options: UdpListenerOptions, handle: DatagramHandler) => Promise<OpenUdpSocket>;
+
+/**
  * RFC 5426 syslog over UDP: one message per datagram. A dual-stack `::` socket takes IPv4 and IPv6;
  * where the kernel has no IPv6 it falls back to 0.0.0.0.
  */
 export async function startUdpListener(options: UdpListenerOptions): Promise<UdpListener> {
-  const now = options.now ?? (() => new Date());
-  let socket: Socket;
+  const open: UdpSocketOpener = options.io.kind === 'recvmmsg' ? openRecvmmsgSocket(options.io.binding) : openDgramSocket;
+  const handle = datagramHandler(options);
+  let socket: OpenUdpSocket;
   try {
-    socket = await bind(options.address, options);
+    socket = await open(options.address, options, handle);
   } catch (err) {
     if (options.address !== '::' || !isNoIpv6(err)) throw err;
     options.logger.warn('IPv6 is not available: UDP listens on IPv4 only', { code: (err as NodeJS.ErrnoException).code });
-    socket = await bind('0.0.0.0', options);
+    socket = await open('0.0.0.0', options, handle);
   }
-  const { ingest, metrics, maxMessageBytes } = options;
-  const pool = options.pool ?? null;
-  socket.on('message', (datagram, remote) => {
-    // The receive time is taken first, before any work, so it is the arrival time.
-    const receivedAt = now();
-    if (datagram.length > maxMessageBytes) {
-      metrics.received.inc({ transport: 'udp' });
-      metrics.dropped.inc({ reason: 'message_too_large' });
-      return;
-    }
-    const sourceIp = normaliseAddress(remote.address);
-    if (pool) {
-      if (ingest.receive(datagram, 'udp')) pool.submit(datagram, receivedAt.getTime(), sourceIp, remote.port);
-    } else {
-      ingest.accept(datagram, { receivedAt, sourceIp, sourcePort: remote.port, transport: 'udp' });
-    }
-  });
-  // A socket error on UDP (e.g. ICMP-induced) must not crash the service.
-  socket.on('error', (err) => options.logger.error('UDP socket error', { err }));
-
-  try {
-    socket.setRecvBufferSize(options.receiveBufferBytes);
-  } catch (err) {
-    options.logger.warn('could not set the UDP receive buffer', { err, requested: options.receiveBufferBytes });
-  }
-  const effective = socket.getRecvBufferSize();
-  metrics.udpReceiveBuffer.set(effective);
+  const effective = socket.receiveBufferBytes;
+  options.metrics.udpReceiveBuffer.set(effective);
   // Linux reports twice the usable size and caps the request at net.core.rmem_max.
   if (effective < options.receiveBufferBytes) {
     options.logger.warn('UDP receive buffer is smaller than requested: raise net.core.rmem_max', {
@@ -72,23 +68,29 @@ export async function startUdpListener(options: UdpListenerOptions): Promise<Udp
       effective,
     });
   }
-  const bound = socket.address();
-  return {
-    port: bound.port,
-    address: bound.address,
-    close: () => new Promise<void>((resolve) => socket.close(() => resolve())),
-  };
+  if (options.io.kind === 'dgram' && options.io.reason !== 'configured') {
+    options.logger.warn('UDP is read with node:dgram, one datagram per system call: expect about half the recvmmsg rate', { reason: options.io.reason });
+  }
+  return socket;
 }
 
-function bind(address: string, options: UdpListenerOptions): Promise<Socket> {
-  const socket = createSocket({ type: address.includes(':') ? 'udp6' : 'udp4', reuseAddr: false });
-  return new Promise((resolve, reject) => {
-    socket.once('error', reject);
-    socket.bind({ address, port: options.port, exclusive: true }, () => {
-      socket.off('error', reject);
-      resolve(socket);
-    });
-  });
+function datagramHandler(options: UdpListenerOptions): DatagramHandler {
+  const { ingest, metrics, maxMessageBytes } = options;
+  const pool = options.pool ?? null;
+  const tooLargeDrops = metrics.dropped.labels('message_too_large');
+  const received = metrics.received.labels('udp');
+  return (source, start, length, tooLarge, receivedAt, sourceIp, sourcePort) => {
+    if (tooLarge || length > maxMessageBytes) {
+      received.inc();
+      tooLargeDrops.inc();
+      return;
+    }
+    if (pool) {
+      if (ingest.receive(length, 'udp')) pool.submit(source, start, start + length, receivedAt, sourceIp, sourcePort);
+    } else {
+      ingest.accept(source.subarray(start, start + length), { receivedAt: new Date(receivedAt), sourceIp, sourcePort, transport: 'udp' });
+    }
+  };
 }
 
 function isNoIpv6(err: unknown): boolean {

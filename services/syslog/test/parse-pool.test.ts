@@ -46,7 +46,7 @@ function submitAll(pool: ParsePool, ingest: Ingest, perDevice: number): void {
   for (let n = 0; n < perDevice; n++) {
     devices.forEach((device, d) => {
       const datagram = line(device, n);
-      if (ingest.receive(datagram, 'udp')) pool.submit(datagram, Date.UTC(2026, 10, 22, 14) + n, `192.0.2.${d + 1}`, 514);
+      if (ingest.receive(datagram.length, 'udp')) pool.submit(datagram, 0, datagram.length, Date.UTC(2026, 10, 22, 14) + n, `192.0.2.${d + 1}`, 514);
     });
   }
 }

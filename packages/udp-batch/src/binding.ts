@@ -1,0 +1,60 @@
+import { createRequire } from 'node:module';
+import { META_STRIDE } from './meta.js';
+
+export interface BatchSocketInfo {
+  port: number;
+  family: 4 | 6;
+  /** As the kernel reports it: twice the usable size, capped by net.core.rmem_max. */
+  receiveBufferBytes: number;
+}
+
+/** A bound, non-blocking UDP socket of the addon (see native/udp_batch.c for the layout of `meta`). */
+export interface BatchSocket {
+  /** Copies up to `max` datagrams back to back into `target`; 0 when the kernel has none left. */
+  read(target: Uint8Array, meta: Int32Array, max: number): number;
+  /** Sends `count` datagrams described by `meta`; returns how many the kernel took. */
+  send(data: Uint8Array, meta: Int32Array, count: number): number;
+  /** Calls `onReadable` (on this thread's event loop) whenever datagrams are waiting. */
+  start(onReadable: () => void): void;
+  close(): void;
+  info(): BatchSocketInfo;
+}
+
+export interface BatchBinding {
+  open(address: string, port: number, receiveBufferBytes: number, maxMessageBytes: number): BatchSocket;
+  META_STRIDE: number;
+  BATCH: number;
+}
+
+/** `auto`: the addon where it loads, else node:dgram. `recvmmsg`: the addon or a failed start. */
+export const udpIoModes = ['auto', 'recvmmsg', 'dgram'] as const;
+export type UdpIoMode = (typeof udpIoModes)[number];
+
+/** What a service will use for UDP, and why (for its start-up log). */
+export type UdpIo = { kind: 'recvmmsg'; binding: BatchBinding } | { kind: 'dgram'; reason: string };
+
+let loaded: { binding: BatchBinding } | { reason: string } | undefined;
+
+/** Loads the addon once; where it is missing or broken, says why instead of throwing. */
+export function loadUdpBatch(): { binding: BatchBinding } | { reason: string } {
+  if (loaded) return loaded;
+  if (process.platform !== 'linux') return (loaded = { reason: `recvmmsg is Linux-only (platform ${process.platform})` });
+  try {
+    // The same relative path from src/ (tests) and dist/ (build).
+    const binding = createRequire(import.meta.url)('../build/Release/udp_batch.node') as BatchBinding;
+    if (binding.META_STRIDE !== META_STRIDE) return (loaded = { reason: `addon layout ${binding.META_STRIDE} does not match ${META_STRIDE}: rebuild it` });
+    loaded = { binding };
+  } catch (err) {
+    loaded = { reason: `the udp-batch addon is not built (${(err as Error).message.split('\n')[0]}); run npm install with python3, make and g++` };
+  }
+  return loaded;
+}
+
+/** Resolves a configured mode; throws for `recvmmsg` when the addon is unavailable. */
+export function chooseUdpIo(mode: UdpIoMode): UdpIo {
+  if (mode === 'dgram') return { kind: 'dgram', reason: 'configured' };
+  const result = loadUdpBatch();
+  if ('binding' in result) return { kind: 'recvmmsg', binding: result.binding };
+  if (mode === 'recvmmsg') throw new Error(`UDP I/O recvmmsg was asked for, but ${result.reason}`);
+  return { kind: 'dgram', reason: result.reason };
+}

@@ -1,0 +1,2 @@
+export { loadUdpBatch, udpIoModes, chooseUdpIo, type UdpIo, type UdpIoMode, type BatchBinding, type BatchSocket, type BatchSocketInfo } from './binding.js';
+export { META, META_STRIDE, FLAG_TRUNCATED, SourceNames, formatIpv6 } from './meta.js';

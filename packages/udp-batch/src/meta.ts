@@ -1,0 +1,71 @@
+/**
+ * The addon describes each datagram with META_STRIDE 32-bit words: where it lies in the data buffer,
+ * its length, flags, and its peer (port, family, address). The address words hold the raw network
+ * order bytes; an IPv4 peer of a dual-stack socket is reported as family 4.
+ */
+export const META_STRIDE = 9;
+export const META = { offset: 0, length: 1, flags: 2, port: 3, family: 4, address: 5 } as const;
+/** The datagram was larger than the maximum message size: its bytes were not copied. */
+export const FLAG_TRUNCATED = 1;
+
+/**
+ * Turns address words into the strings node:dgram would give (`192.0.2.1`, `2001:db8::1`), cached:
+ * a router sends many datagrams from one address, and a string per datagram is what this replaces.
+ */
+export class SourceNames {
+  private readonly v4 = new Map<number, string>();
+  private readonly v6 = new Map<string, string>();
+  private readonly bytes = new Uint8Array(16);
+  private readonly words = new Int32Array(this.bytes.buffer);
+
+  constructor(private readonly maxEntries = 65_536) {}
+
+  of(meta: Int32Array, index: number): string {
+    const base = index * META_STRIDE + META.address;
+    if (meta[index * META_STRIDE + META.family] === 4) {
+      const word = meta[base]!;
+      let name = this.v4.get(word);
+      if (name === undefined) {
+        this.words[0] = word;
+        const b = this.bytes;
+        name = `${b[0]}.${b[1]}.${b[2]}.${b[3]}`;
+        if (this.v4.size >= this.maxEntries) this.v4.clear();
+        this.v4.set(word, name);
+      }
+      return name;
+    }
+    const key = `${meta[base]},${meta[base + 1]},${meta[base + 2]},${meta[base + 3]}`;
+    let name = this.v6.get(key);
+    if (name === undefined) {
+      for (let w = 0; w < 4; w++) this.words[w] = meta[base + w]!;
+      name = formatIpv6(this.bytes);
+      if (this.v6.size >= this.maxEntries) this.v6.clear();
+      this.v6.set(key, name);
+    }
+    return name;
+  }
+}
+
+/** RFC 5952 text: lower-case hex, the longest run of two or more zero groups as `::`. */
+export function formatIpv6(bytes: Uint8Array): string {
+  const groups: number[] = [];
+  for (let i = 0; i < 16; i += 2) groups.push((bytes[i]! << 8) | bytes[i + 1]!);
+  let bestStart = -1;
+  let bestLength = 1;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLength) {
+      bestStart = i;
+      bestLength = j - i;
+    }
+    i = j;
+  }
+  const hex = (from: number, to: number): string => groups.slice(from, to).map((g) => g.toString(16)).join(':');
+  if (bestStart < 0) return hex(0, 8);
+  return `${hex(0, bestStart)}::${hex(bestStart + bestLength, 8)}`;
+}
