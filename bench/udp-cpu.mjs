@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // CPU cost per datagram of the syslog service at one fixed UDP rate: a figure that stays comparable
 // on a busy machine (unlike the zero-loss rate), used to compare changes of the receive path.
-//   node bench/udp-cpu.mjs [rate=40000] [seconds=10]
+//   node bench/udp-cpu.mjs [rate=40000] [seconds=10]      (NODE_ARGS='...' adds node flags to the service)
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +21,8 @@ try {
   const dataDir = join(dir, 'data');
   mkdirSync(dataDir);
   const nodeArgs = process.env.CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.CPU_PROF_DIR}`] : [];
+  // Extra node flags for the service, to compare settings: NODE_ARGS='--max-semi-space-size=4'
+  if (process.env.NODE_ARGS) nodeArgs.push(...process.env.NODE_ARGS.split(' ').filter(Boolean));
   const service = await startNetsidecar({ dataDir, nodeArgs });
   const cpu0 = cpuSecondsOf(service.pid);
   const sched0 = threadsSchedOf(service.pid);

@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,6 +128,7 @@ static napi_value send_batch(napi_env env, napi_callback_info info);
 static napi_value start(napi_env env, napi_callback_info info);
 static napi_value close_socket(napi_env env, napi_callback_info info);
 static napi_value socket_info(napi_env env, napi_callback_info info);
+static napi_value held(napi_env env, napi_callback_info info);
 
 static napi_value open_socket(napi_env env, napi_callback_info info) {
   size_t argc = 4;
@@ -196,6 +198,7 @@ static napi_value open_socket(napi_env env, napi_callback_info info) {
       {"start", NULL, start, NULL, NULL, NULL, napi_default, NULL},
       {"close", NULL, close_socket, NULL, NULL, NULL, napi_default, NULL},
       {"info", NULL, socket_info, NULL, NULL, NULL, napi_default, NULL},
+      {"held", NULL, held, NULL, NULL, NULL, napi_default, NULL},
   };
   CHECK(napi_define_properties(env, object, sizeof methods / sizeof methods[0], methods));
   return object;
@@ -224,7 +227,8 @@ static void write_source(int32_t *meta, const struct sockaddr_in6 *from) {
 /*
  * read(target: Uint8Array, meta: Int32Array, max: number) -> number of datagrams copied.
  * Datagrams already taken from the kernel that do not fit in `target` stay here for the next call,
- * so nothing read is ever lost. 0 means the kernel has nothing more for now.
+ * so nothing read is ever lost. Fewer than `max` means the socket was drained (or `target` is full);
+ * 0 means the kernel has nothing more for now.
  */
 static napi_value read_batch(napi_env env, napi_callback_info info) {
   size_t argc = 3;
@@ -253,8 +257,12 @@ static napi_value read_batch(napi_env env, napi_callback_info info) {
   if ((size_t)max > meta_room) max = (int32_t)meta_room;
   size_t used = 0;
   int32_t count = 0;
+  int drained = 0;
   while (count < max) {
     if (s->pending_next == s->pending_end) {
+      /* A short read emptied the socket a moment ago: another call would most likely only say
+         EAGAIN. Return; the event loop calls again if more arrived (the poll is level-triggered). */
+      if (drained) break;
       for (int i = 0; i < BATCH; i++) {
         s->iov[i].iov_base = s->scratch + (size_t)i * s->slot_bytes;
         s->iov[i].iov_len = s->slot_bytes;
@@ -273,6 +281,7 @@ static napi_value read_batch(napi_env env, napi_callback_info info) {
       if (n == 0) break;
       s->pending_next = 0;
       s->pending_end = n;
+      drained = n < BATCH;
     }
     int i = s->pending_next;
     size_t length = s->msgs[i].msg_len;
@@ -373,8 +382,10 @@ static napi_value send_batch(napi_env env, napi_callback_info info) {
       sent++;
       continue;
     }
+    if (done == 0) break;
+    /* Fewer than n: either the send buffer is full or datagram `sent + done` failed. Go on from
+     * there: the next call says which (EAGAIN stops, an unreachable destination is skipped). */
     sent += done;
-    if (done < n) break;
   }
   napi_value result;
   CHECK(napi_create_int32(env, sent, &result));
@@ -392,6 +403,13 @@ static void on_poll(uv_poll_t *handle, int status, int events) {
       napi_get_reference_value(env, s->self, &receiver) == napi_ok) {
     /* make_callback, not call_function: promises queued by the callback run when it returns. */
     napi_make_callback(env, s->async_context, receiver, callback, 0, NULL, &result);
+    /* A throw in onReadable must reach process 'uncaughtException' now; left pending, Node-API
+     * would rethrow it from whichever addon call comes next. */
+    bool pending = false;
+    napi_value error;
+    if (napi_is_exception_pending(env, &pending) == napi_ok && pending &&
+        napi_get_and_clear_last_exception(env, &error) == napi_ok)
+      napi_fatal_exception(env, error);
   }
   napi_close_handle_scope(env, scope);
 }
@@ -437,6 +455,19 @@ static napi_value close_socket(napi_env env, napi_callback_info info) {
     s->self = NULL;
   }
   return NULL;
+}
+
+/*
+ * held() -> datagrams already taken from the kernel and not yet returned by read(). The poll only
+ * wakes for the kernel's queue, so a caller that stops reading while this is not 0 must come back.
+ */
+static napi_value held(napi_env env, napi_callback_info info) {
+  size_t argc = 0;
+  batch_socket *s = unwrap(env, info, &argc, NULL);
+  if (!s) return NULL;
+  napi_value result;
+  CHECK(napi_create_int32(env, s->pending_end - s->pending_next, &result));
+  return result;
 }
 
 /* info() -> { port, family, receiveBufferBytes } as the kernel reports them. */

@@ -10,11 +10,19 @@ export interface BatchSocketInfo {
 
 /** A bound, non-blocking UDP socket of the addon (see native/udp_batch.c for the layout of `meta`). */
 export interface BatchSocket {
-  /** Copies up to `max` datagrams back to back into `target`; 0 when the kernel has none left. */
+  /**
+   * Copies up to `max` datagrams back to back into `target`. Fewer than `max` with `held() === 0`
+   * means the socket was drained; 0 when the kernel has none left.
+   */
   read(target: Uint8Array, meta: Int32Array, max: number): number;
   /** Sends `count` datagrams described by `meta`; returns how many the kernel took. */
   send(data: Uint8Array, meta: Int32Array, count: number): number;
-  /** Calls `onReadable` (on this thread's event loop) whenever datagrams are waiting. */
+  /**
+   * Datagrams taken from the kernel that `read` has not returned yet (they did not fit). The poll
+   * does not wake for them: a caller that stops reading while this is not 0 must come back.
+   */
+  held(): number;
+  /** Calls `onReadable` (on this thread's event loop) whenever the kernel has datagrams waiting. */
   start(onReadable: () => void): void;
   close(): void;
   info(): BatchSocketInfo;

@@ -1,4 +1,5 @@
-import { boolean, byteSize, duration, integer, port, text, type Variable } from '@netsidecar/config';
+import { boolean, byteSize, duration, integer, oneOf, port, text, type Variable } from '@netsidecar/config';
+import { udpIoModes, type UdpIoMode } from '@netsidecar/udp-batch';
 import { parseUpstream, type UpstreamSetting } from './upstream/server-list.js';
 
 const optionalPath = (raw: string): string | null => text(raw);
@@ -75,6 +76,11 @@ export const ntpVariables = {
     parse: duration(1, 24 * 3_600_000),
     default: 1_000, // 1 s
     description: 'A client clock off by more than this gets a client_clock_warning event.',
+  },
+  NETSIDECAR_NTP_UDP_IO: {
+    parse: oneOf(udpIoModes),
+    default: 'auto' as UdpIoMode, // recvmmsg/sendmmsg where the addon is built (Linux), else node:dgram with a warning
+    description: 'How requests are read and answered: recvmmsg (the udp-batch addon, many per system call), dgram (node:dgram), or auto.',
   },
   NETSIDECAR_NTP_UDP_RECEIVE_BUFFER: {
     parse: byteSize(64 * 1024, 1024 ** 3),

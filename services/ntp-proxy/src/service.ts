@@ -1,6 +1,7 @@
 import type { RunningService, ServiceContext } from '@netsidecar/runtime';
 import { ConfigError, type ConfigOf } from '@netsidecar/config';
 import { gauge, kernelUdpDrops } from '@netsidecar/telemetry';
+import { chooseUdpIo } from '@netsidecar/udp-batch';
 import { loadKeys } from './auth/load-keys.js';
 import { AnchoredClock } from './clock/anchored-clock.js';
 import type { Clock } from './clock/clock.js';
@@ -167,7 +168,9 @@ export async function startNtpService(context: ServiceContext<NtpConfig>, option
     for (const summary of clients.takeSummaries(now)) events.write(summary.clientIp, now, clientSummaryFields(summary));
   };
 
+  const io = chooseUdpIo(config.NETSIDECAR_NTP_UDP_IO);
   const listener = await startNtpListener({
+    io,
     address: config.NETSIDECAR_NTP_BIND_ADDRESS,
     port: config.NETSIDECAR_NTP_PORT,
     receiveBufferBytes: config.NETSIDECAR_NTP_UDP_RECEIVE_BUFFER,
@@ -219,6 +222,7 @@ export async function startNtpService(context: ServiceContext<NtpConfig>, option
   logger.info('listening', {
     ntpPort: listener.port,
     address: listener.address,
+    udpIo: io.kind,
     upstream: upstream.kind === 'local' ? 'local' : upstream.servers.map((server) => server.label),
     pollIntervalMs,
     holdoverMs,

@@ -1,5 +1,5 @@
 import type { Logger } from '@netsidecar/telemetry';
-import type { UdpIo } from '@netsidecar/udp-batch';
+import { openWithIpv4Fallback, type UdpIo } from '@netsidecar/udp-batch';
 import type { Ingest } from './ingest.js';
 import type { ParsePool } from './parse-pool.js';
 import type { SyslogMetrics } from './metrics.js';
@@ -51,14 +51,11 @@ export type UdpSocketOpener = (address: string, options: UdpListenerOptions, han
 export async function startUdpListener(options: UdpListenerOptions): Promise<UdpListener> {
   const open: UdpSocketOpener = options.io.kind === 'recvmmsg' ? openRecvmmsgSocket(options.io.binding) : openDgramSocket;
   const handle = datagramHandler(options);
-  let socket: OpenUdpSocket;
-  try {
-    socket = await open(options.address, options, handle);
-  } catch (err) {
-    if (options.address !== '::' || !isNoIpv6(err)) throw err;
-    options.logger.warn('IPv6 is not available: UDP listens on IPv4 only', { code: (err as NodeJS.ErrnoException).code });
-    socket = await open('0.0.0.0', options, handle);
-  }
+  const socket = await openWithIpv4Fallback(
+    options.address,
+    (address) => open(address, options, handle),
+    (code) => options.logger.warn('IPv6 is not available: UDP listens on IPv4 only', { code }),
+  );
   const effective = socket.receiveBufferBytes;
   options.metrics.udpReceiveBuffer.set(effective);
   // Linux reports twice the usable size and caps the request at net.core.rmem_max.
@@ -91,9 +88,4 @@ function datagramHandler(options: UdpListenerOptions): DatagramHandler {
       ingest.accept(source.subarray(start, start + length), { receivedAt: new Date(receivedAt), sourceIp, sourcePort, transport: 'udp' });
     }
   };
-}
-
-function isNoIpv6(err: unknown): boolean {
-  const code = (err as NodeJS.ErrnoException).code;
-  return code === 'EAFNOSUPPORT' || code === 'EADDRNOTAVAIL' || code === 'EPROTONOSUPPORT';
 }

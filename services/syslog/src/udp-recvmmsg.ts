@@ -1,4 +1,4 @@
-import { FLAG_TRUNCATED, META, META_STRIDE, SourceNames, type BatchBinding } from '@netsidecar/udp-batch';
+import { FLAG_TRUNCATED, META, META_STRIDE, SourceNames, startBatchReader, type BatchBinding } from '@netsidecar/udp-batch';
 import type { UdpSocketOpener } from './udp-listener.js';
 
 /** Datagrams taken per read call, and read calls per readable event before other work gets a turn. */
@@ -17,28 +17,27 @@ export function openRecvmmsgSocket(binding: BatchBinding): UdpSocketOpener {
     const data = Buffer.allocUnsafeSlow(Math.max(1024 * 1024, options.maxMessageBytes));
     const meta = new Int32Array(readBatch * META_STRIDE);
     const names = new SourceNames();
-    socket.start(() => {
-      try {
-        for (let round = 0; round < readsPerWakeup; round++) {
-          const count = socket.read(data, meta, readBatch);
-          if (count === 0) return;
-          // One receive time per read: these datagrams were all waiting when the call began.
-          const receivedAt = now();
-          for (let i = 0, m = 0; i < count; i++, m += META_STRIDE) {
-            handle(data, meta[m + META.offset]!, meta[m + META.length]!, (meta[m + META.flags]! & FLAG_TRUNCATED) !== 0, receivedAt, names.of(meta, i), meta[m + META.port]!);
-          }
+    const reader = startBatchReader(socket, {
+      target: data,
+      meta,
+      maxPerRead: readBatch,
+      readsPerWakeup,
+      onDatagrams: (count) => {
+        // One receive time per read: these datagrams were all waiting when the call began.
+        const receivedAt = now();
+        for (let i = 0, m = 0; i < count; i++, m += META_STRIDE) {
+          handle(data, meta[m + META.offset]!, meta[m + META.length]!, (meta[m + META.flags]! & FLAG_TRUNCATED) !== 0, receivedAt, names.of(meta, i), meta[m + META.port]!);
         }
-      } catch (err) {
-        // A read error on UDP (e.g. ICMP-induced) must not crash the service; the next wake-up retries.
-        options.logger.error('UDP socket error', { err });
-      }
+      },
+      // A read error on UDP (e.g. ICMP-induced) must not crash the service; reading goes on.
+      onError: (err) => options.logger.error('UDP socket error', { err }),
     });
     const info = socket.info();
     return {
       port: info.port,
       address,
       receiveBufferBytes: info.receiveBufferBytes,
-      close: async () => socket.close(),
+      close: async () => reader.close(),
     };
   };
 }

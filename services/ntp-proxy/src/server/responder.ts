@@ -60,6 +60,12 @@ export class Responder {
     this.dropped.send_failed.inc();
   }
 
+  /** Counts a datagram too large to be a request (not read whole, so never answered). */
+  oversized(): void {
+    this.requests.inc();
+    this.drop('malformed');
+  }
+
   /** `t2Ns`: served-clock Unix ns, read as the first thing on arrival. */
   handle(request: Buffer, clientIp: string, t2Ns: bigint): PendingReply | null {
     this.requests.inc();

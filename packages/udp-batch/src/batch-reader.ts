@@ -1,0 +1,46 @@
+import type { BatchSocket } from './binding.js';
+
+export interface BatchReaderOptions {
+  /** Where read() copies datagrams; reused for every read. */
+  target: Uint8Array;
+  /** META_STRIDE words per datagram; reused for every read. */
+  meta: Int32Array;
+  /** Datagrams per read call. */
+  maxPerRead: number;
+  /** Read calls per wake-up before timers, TCP and the sink get a turn. */
+  readsPerWakeup: number;
+  /** Takes `count` datagrams from `target`/`meta`; they are overwritten by the next read. */
+  onDatagrams(count: number): void;
+  /** A read failed (e.g. an ICMP error queued on the socket): reported, and reading goes on. */
+  onError(err: unknown): void;
+}
+
+/**
+ * Reads a socket whenever it is readable, in bounded rounds. Stops as soon as a read comes back
+ * short (the socket is drained) so a quiet socket costs one system call per wake-up; comes back
+ * by itself for datagrams the addon still holds, which the poll would not wake for.
+ */
+export function startBatchReader(socket: BatchSocket, options: BatchReaderOptions): { close(): void } {
+  const { target, meta, maxPerRead, readsPerWakeup, onDatagrams, onError } = options;
+  let closed = false;
+  const drain = (): void => {
+    if (closed) return;
+    try {
+      for (let round = 0; round < readsPerWakeup; round++) {
+        const count = socket.read(target, meta, maxPerRead);
+        if (count > 0) onDatagrams(count);
+        if (count < maxPerRead && socket.held() === 0) return;
+      }
+      if (socket.held() > 0) setImmediate(drain);
+    } catch (err) {
+      onError(err);
+    }
+  };
+  socket.start(drain);
+  return {
+    close: () => {
+      closed = true;
+      socket.close();
+    },
+  };
+}
