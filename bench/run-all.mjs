@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runCloudWatchBench } from './cloudwatch.bench.mjs';
 import { writeCorpus } from './lib/corpus.mjs';
+import { containerNodeOptions } from './lib/container-node-options.mjs';
 import { repoRoot } from './lib/netsidecar.mjs';
 import { renderResults } from './lib/report.mjs';
 import { rsyslogVersion } from './lib/rsyslog.mjs';
@@ -83,6 +84,7 @@ const machine = {
   node: process.version,
   rsyslog: await rsyslogVersion(),
   rmemMax: settings.receiveBufferBytes,
+  nodeOptions: containerNodeOptions('syslog'),
   commit: `${git('rev-parse', '--short', 'HEAD')}${['', 'unknown'].includes(git('status', '--porcelain', '--', 'services', 'packages')) ? '' : ' + uncommitted changes in services/ or packages/'}`,
   corpus: { lines: corpus.lines.length, devices: corpus.hosts.length, minBytes: corpus.minBytes, maxBytes: corpus.maxBytes, meanBytes: corpus.meanBytes },
 };

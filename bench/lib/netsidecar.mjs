@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { containerNodeOptions } from './container-node-options.mjs';
 import { scrape } from './metrics.mjs';
 import { start } from './processes.mjs';
 
@@ -24,6 +25,8 @@ export async function startNetsidecar({ dataDir, env = {}, nodeArgs = [], timeou
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
+      // The image's V8 settings (its heap limit), so memory and speed are the container's.
+      NODE_OPTIONS: containerNodeOptions('syslog'),
       NETSIDECAR_SINK: 'file',
       NETSIDECAR_DATA_DIR: dataDir,
       NETSIDECAR_SYSLOG_BIND_ADDRESS: '127.0.0.1',

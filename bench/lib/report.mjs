@@ -18,6 +18,7 @@ function machineSection(machine) {
         ['kernel', machine.kernel],
         ['Node.js', machine.node],
         ['rsyslog', machine.rsyslog],
+        ['service NODE_OPTIONS', `${machine.nodeOptions || '(none)'}, as services/syslog/Dockerfile sets it for the container`],
         ['net.core.rmem_max', `${int(machine.rmemMax)} bytes (caps SO_RCVBUF for both receivers)`],
         ['source tree', machine.commit],
         ['load', `C sender (sendmmsg / octet-counted TCP), corpus of ${int(machine.corpus.lines)} Cisco IOS / Junos lines from ${machine.corpus.devices} devices, ${int(machine.corpus.minBytes)}–${int(machine.corpus.maxBytes)} bytes (mean ${fixed(machine.corpus.meanBytes, 0)})`],

@@ -42,6 +42,7 @@ interface Lane {
   inFlight: Map<number, RawBatch>;
 }
 
+const workerHeapMb = 64;
 const batchDelayMs = 2; // 2 ms: ~200 datagrams a batch at 100k/s, invisible next to the 1 s sink flush
 
 const workerUrl = new URL(import.meta.url.endsWith('.ts') ? './parse-worker.ts' : './parse-worker.js', import.meta.url);
@@ -65,7 +66,9 @@ export class ParsePool {
   }
 
   private async addLane(index: number): Promise<void> {
-    const worker = new Worker(workerUrl);
+    // A worker holds only the batches in flight: a small heap keeps its garbage (and RSS) small.
+    // Should it run out, it dies like any failed worker and its lane is parsed here.
+    const worker = new Worker(workerUrl, { resourceLimits: { maxOldGenerationSizeMb: workerHeapMb } });
     const lane: Lane = { worker, pending: emptyPending(minBatchBytes), inFlight: new Map() };
     this.lanes.push(lane);
     worker.on('message', (result: EncodedBatch) => this.delivered(lane, result));
