@@ -40,6 +40,8 @@ interface Lane {
   pending: Pending;
   /** Batches sent and not yet delivered. */
   inFlight: Map<number, RawBatch>;
+  /** Buffers of delivered batches, reused: a new SharedArrayBuffer per batch is zero-filled memory. */
+  spare: Uint8Array[];
 }
 
 const workerHeapMb = 64;
@@ -69,7 +71,7 @@ export class ParsePool {
     // A worker holds only the batches in flight: a small heap keeps its garbage (and RSS) small.
     // Should it run out, it dies like any failed worker and its lane is parsed here.
     const worker = new Worker(workerUrl, { resourceLimits: { maxOldGenerationSizeMb: workerHeapMb } });
-    const lane: Lane = { worker, pending: emptyPending(minBatchBytes), inFlight: new Map() };
+    const lane: Lane = { worker, pending: emptyPending(sharedBytes(minBatchBytes)), inFlight: new Map(), spare: [] };
     this.lanes.push(lane);
     worker.on('message', (result: EncodedBatch) => this.delivered(lane, result));
     worker.on('error', (err) => this.lost(lane, index, err));
@@ -145,7 +147,7 @@ export class ParsePool {
   private flushLane(lane: Lane): void {
     const { data, used, ends, receivedAt, ipTable, ipIndex, ports } = lane.pending;
     // The next batch starts with room for a little more than this one held, so it rarely grows.
-    lane.pending = emptyPending(Math.max(minBatchBytes, used + (used >> 2)));
+    lane.pending = emptyPending(takeBuffer(lane, Math.max(minBatchBytes, used + (used >> 2))));
     const batch: RawBatch = {
       id: this.nextId++,
       data: data.subarray(0, used),
@@ -168,6 +170,8 @@ export class ParsePool {
     if (!sent) return;
     lane.inFlight.delete(result.id);
     this.deliverBatch(result, sent);
+    // The worker is done with it (it answers only after reading the whole batch).
+    if (lane.spare.length < maxSpareBuffers) lane.spare.push(new Uint8Array(sent.data.buffer));
     if (lane.inFlight.size === 0) for (const wake of this.idleWaiters.splice(0)) wake();
   }
 
@@ -192,13 +196,23 @@ export class ParsePool {
 
 const minBatchBytes = 64 * 1024;
 
-function emptyPending(capacity: number): Pending {
-  const data = new Uint8Array(new SharedArrayBuffer(roundUp(capacity)));
+const maxSpareBuffers = 4;
+
+function takeBuffer(lane: Lane, capacity: number): Uint8Array {
+  const spare = lane.spare.pop();
+  return spare && spare.length >= capacity ? spare : sharedBytes(capacity);
+}
+
+function sharedBytes(capacity: number): Uint8Array {
+  return new Uint8Array(new SharedArrayBuffer(roundUp(capacity)));
+}
+
+function emptyPending(data: Uint8Array): Pending {
   return { data, used: 0, ends: [], receivedAt: [], ipTable: [], ipSlots: new Map(), ipIndex: [], ports: [] };
 }
 
 function grow(pending: Pending, needed: number): void {
-  const data = new Uint8Array(new SharedArrayBuffer(roundUp(Math.max(needed, pending.data.length * 2))));
+  const data = sharedBytes(Math.max(needed, pending.data.length * 2));
   data.set(pending.data.subarray(0, pending.used));
   pending.data = data;
 }
