@@ -4,7 +4,7 @@ import t from 'tap';
 import { decodeHeader } from '../src/packet/header.js';
 import { chronyQuery, startChronyServer } from './support/chrony.js';
 import { startFakeUpstream } from './support/fake-upstream.js';
-import { startTestNtp, type TestNtp } from './support/harness.js';
+import { startTestNtp, startTestNtpWithIo, udpIoModes, type TestNtp } from './support/harness.js';
 
 async function pollUntilSynchronised(ntp: TestNtp): Promise<void> {
   await ntp.until(async () => {
@@ -13,17 +13,20 @@ async function pollUntilSynchronised(ntp: TestNtp): Promise<void> {
   }, 'synchronised to the upstream chronyd');
 }
 
-t.test('upstream chronyd (local stratum 10) → us (stratum 11) → chronyd -Q accepts, offset ~0', async (t) => {
-  const upstream = await startChronyServer(t, { local: true });
-  const ntp = await startTestNtp(t, { NETSIDECAR_NTP_UPSTREAM: upstream.address }, { burstCount: 1, upstreamTimeoutMs: 200 });
-  await pollUntilSynchronised(ntp);
-  t.match(decodeHeader((await ntp.query()).reply), { leap: 0, stratum: 11, refId: 0x7f000001 });
+// A real client's verdict under each way of reading and answering UDP (NETSIDECAR_NTP_UDP_IO).
+for (const io of udpIoModes) {
+  t.test(`${io}: upstream chronyd (local stratum 10) → us (stratum 11) → chronyd -Q accepts, offset ~0`, async (t) => {
+    const upstream = await startChronyServer(t, { local: true });
+    const ntp = await startTestNtpWithIo(t, io, { NETSIDECAR_NTP_UPSTREAM: upstream.address }, { burstCount: 1, upstreamTimeoutMs: 200 });
+    await pollUntilSynchronised(ntp);
+    t.match(decodeHeader((await ntp.query()).reply), { leap: 0, stratum: 11, refId: 0x7f000001 });
 
-  const verdict = await chronyQuery(t, { port: ntp.service.port });
-  t.equal(verdict.code, 0, verdict.output);
-  t.ok(verdict.wrongByS !== null && Math.abs(verdict.wrongByS) < 0.005, `chronyd: system clock wrong by ${verdict.wrongByS} s`);
-  t.equal(await ntp.metric('netsidecar_ntp_replies_total', { kind: 'kod_rate' }), 0, 'within the default rate limit');
-});
+    const verdict = await chronyQuery(t, { port: ntp.service.port });
+    t.equal(verdict.code, 0, verdict.output);
+    t.ok(verdict.wrongByS !== null && Math.abs(verdict.wrongByS) < 0.005, `chronyd: system clock wrong by ${verdict.wrongByS} s`);
+    t.equal(await ntp.metric('netsidecar_ntp_replies_total', { kind: 'kod_rate' }), 0, 'within the default rate limit');
+  });
+}
 
 t.test('our served clock 1.5 s ahead: chronyd sees exactly that', async (t) => {
   const upstream = await startFakeUpstream(t, { offsetMs: 1_500 });

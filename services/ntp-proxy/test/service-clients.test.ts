@@ -1,20 +1,49 @@
 // What the service says about its clients: summaries, clock warnings, and what it refuses.
 import t from 'tap';
 import { unixNsToNtp } from '../src/packet/ntp-time.js';
-import { startTestNtp } from './support/harness.js';
+import { startTestNtp, startTestNtpWithIo, udpIoModes } from './support/harness.js';
 import { clientRequest } from './support/packets.js';
 
-t.test('mode 6 and 7 get no reply at all; short packets neither; all counted', async (t) => {
-  const ntp = await startTestNtp(t);
-  await ntp.until(() => ntp.service.reference.state().synchronised, 'synchronised');
-  t.same(await ntp.repliesBefore(clientRequest({ mode: 6 })), [], 'ntpq (mode 6)');
-  t.same(await ntp.repliesBefore(Buffer.concat([Buffer.from('17000304', 'hex'), Buffer.alloc(44)])), [], 'monlist (mode 7)');
-  t.same(await ntp.repliesBefore(Buffer.from('1b', 'hex')), [], 'a 1-byte datagram');
-  t.same(await ntp.repliesBefore(clientRequest({ mode: 1 })), [], 'symmetric active');
-  t.equal(await ntp.metric('netsidecar_ntp_dropped_total', { reason: 'control_query' }), 2);
-  t.equal(await ntp.metric('netsidecar_ntp_dropped_total', { reason: 'too_short' }), 1);
-  t.equal(await ntp.metric('netsidecar_ntp_dropped_total', { reason: 'not_client_mode' }), 1);
-});
+// The refusals, under each way of reading UDP (NETSIDECAR_NTP_UDP_IO).
+for (const io of udpIoModes) {
+  t.test(`${io}: mode 6 and 7 get no reply at all; short packets neither; all counted`, async (t) => {
+    const ntp = await startTestNtpWithIo(t, io);
+    await ntp.until(() => ntp.service.reference.state().synchronised, 'synchronised');
+    t.same(await ntp.repliesBefore(clientRequest({ mode: 6 })), [], 'ntpq (mode 6)');
+    t.same(await ntp.repliesBefore(Buffer.concat([Buffer.from('17000304', 'hex'), Buffer.alloc(44)])), [], 'monlist (mode 7)');
+    t.same(await ntp.repliesBefore(Buffer.from('1b', 'hex')), [], 'a 1-byte datagram');
+    t.same(await ntp.repliesBefore(Buffer.alloc(0)), [], 'an empty datagram');
+    t.same(await ntp.repliesBefore(clientRequest({ mode: 1 })), [], 'symmetric active');
+    t.equal(await ntp.metric('netsidecar_ntp_dropped_total', { reason: 'control_query' }), 2);
+    t.equal(await ntp.metric('netsidecar_ntp_dropped_total', { reason: 'too_short' }), 2);
+    t.equal(await ntp.metric('netsidecar_ntp_dropped_total', { reason: 'not_client_mode' }), 1);
+  });
+
+  t.test(`${io}: a mode 3 request over 1024 bytes gets no reply and is counted as malformed; 1024 bytes is served`, async (t) => {
+    const ntp = await startTestNtpWithIo(t, io);
+    await ntp.until(() => ntp.service.reference.state().synchronised, 'synchronised');
+    // A well-formed request but for its size: the header and one RFC 7822 extension field.
+    const withExtension = (length: number) => {
+      const field = Buffer.alloc(length, 0x22);
+      field.writeUInt16BE(0x0104, 0);
+      field.writeUInt16BE(length, 2);
+      return Buffer.concat([clientRequest({ transmit: 0x0badc0ffee000000n + BigInt(length) }), field]);
+    };
+    const largest = withExtension(1024 - 48);
+    t.equal(largest.length, 1024);
+    const [reply] = await ntp.repliesBefore(largest);
+    t.ok(reply, 'a 1024-byte request is answered');
+    t.equal(reply!.length, 48);
+    t.equal(reply![0]! & 7, 4, 'mode 4 (server)');
+    t.equal(reply!.readBigUInt64BE(24), 0x0badc0ffee000000n + 976n, 'origin: its transmit timestamp');
+    t.equal(await ntp.metric('netsidecar_ntp_dropped_total', { reason: 'malformed' }), 0);
+    t.same(await ntp.repliesBefore(withExtension(1028 - 48)), [], '1028 bytes: no reply');
+    t.same(await ntp.repliesBefore(withExtension(4096 - 48)), [], '4096 bytes: no reply');
+    t.equal(await ntp.metric('netsidecar_ntp_dropped_total', { reason: 'malformed' }), 2, 'both counted as malformed');
+    // The datagrams above and the three sentinels repliesBefore sent.
+    t.equal(await ntp.metric('netsidecar_ntp_requests_total'), 6, 'and as requests');
+  });
+}
 
 t.test('a flood from one client gets KoD RATE after the burst, never more bytes than it sent', async (t) => {
   const ntp = await startTestNtp(t, { NETSIDECAR_NTP_RATE_LIMIT_LEAK: '0' });

@@ -30,6 +30,9 @@ export interface EncodedBatch {
   formats: Uint8Array;
 }
 
+/** A worker's first message: its modules are loaded and it takes batches. */
+export const workerReady = 'ready';
+
 export const parseFormats: readonly ParseFormat[] = ['rfc5424', 'rfc3164', 'unparsed'];
 const formatCode: Record<ParseFormat, number> = { rfc5424: 0, rfc3164: 1, unparsed: 2 };
 

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '@netsidecar/telemetry';
 import { EventEncoder } from './encode-event.js';
-import { encodeBatch, parseFormats, type EncodedBatch, type RawBatch } from './parse-batch.js';
+import { encodeBatch, parseFormats, workerReady, type EncodedBatch, type RawBatch } from './parse-batch.js';
 import type { Ingest } from './ingest.js';
 
 /**
@@ -73,13 +73,17 @@ export class ParsePool {
     const worker = new Worker(workerUrl, { resourceLimits: { maxOldGenerationSizeMb: workerHeapMb } });
     const lane: Lane = { worker, pending: emptyPending(sharedBytes(minBatchBytes)), inFlight: new Map(), spare: [] };
     this.lanes.push(lane);
-    worker.on('message', (result: EncodedBatch) => this.delivered(lane, result));
+    let ready!: () => void;
+    const isReady = new Promise<void>((resolve) => (ready = resolve));
+    worker.on('message', (message: EncodedBatch | typeof workerReady) => (message === workerReady ? ready() : this.delivered(lane, message)));
     worker.on('error', (err) => this.lost(lane, index, err));
     worker.on('exit', (code) => {
       if (lane.worker) this.lost(lane, index, new Error(`parse worker exited with code ${code}`));
     });
+    // Not 'online', which comes before the worker has loaded its modules (seconds, under a
+    // TypeScript loader): the service says 'started' only once a worker can parse.
     await new Promise<void>((resolve, reject) => {
-      worker.once('online', () => resolve());
+      void isReady.then(resolve);
       worker.once('error', reject);
     });
   }

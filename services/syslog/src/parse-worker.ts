@@ -5,10 +5,11 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { EventEncoder } from './encode-event.js';
-import { encodeBatch, type RawBatch } from './parse-batch.js';
+import { encodeBatch, workerReady, type RawBatch } from './parse-batch.js';
 
 const encoder = new EventEncoder();
 parentPort!.on('message', (batch: RawBatch) => {
   const encoded = encodeBatch(encoder, batch);
   parentPort!.postMessage(encoded);
 });
+parentPort!.postMessage(workerReady);

@@ -1,13 +1,13 @@
 // Bad input never crashes the service, and every input becomes an event or a counted reason.
 import t from 'tap';
-import { createSocket } from 'node:dgram';
+import { createSocket, type Socket } from 'node:dgram';
 import { connect } from 'node:net';
 import { once } from 'node:events';
 import type { DrainReport, Sink, SinkEvent, WriteOutcome } from '@netsidecar/sink';
 import { createRegistry } from '@netsidecar/telemetry';
 import { Ingest } from '../src/ingest.js';
 import { createSyslogMetrics } from '../src/metrics.js';
-import { startTestSyslog } from './harness.js';
+import { startTestSyslog, startTestSyslogWithIo, udpIoModes, type TestSyslog } from './harness.js';
 
 /** mulberry32: a tiny seeded PRNG, so a failure can be replayed. */
 function prng(seed: number): () => number {
@@ -88,33 +88,80 @@ t.test('a million mutated and random datagrams: each one an event or a counted r
   t.doesNotThrow(() => JSON.parse(sink.lastMessage), 'events are valid JSON');
 });
 
-t.test('random datagrams over a real socket: the service stays up and accounts for each one', async (t) => {
-  const syslog = await startTestSyslog(t, { NETSIDECAR_SYSLOG_MAX_MESSAGE_SIZE: '1KiB' });
-  const random = prng(7);
-  const client = createSocket('udp4');
-  t.teardown(() => client.close());
-  const total = 5_000;
-  for (let i = 0; i < total; i++) {
-    const datagram = mutate(random);
-    await new Promise<void>((resolve) => client.send(datagram, syslog.service.udpPort, '127.0.0.1', () => resolve()));
-    if (i % 200 === 0) await new Promise((resolve) => setTimeout(resolve, 1)); // pace: stay inside the receive buffer
-  }
+/**
+ * Polls the UDP counters until `total` datagrams are accounted for (read, or dropped by the kernel)
+ * and returns them; after 10 s returns what is there, for the caller's assertion to fail.
+ */
+async function waitForUdp(syslog: TestSyslog, total: number, pollMs = 20): Promise<{ received: number; kernelDrops: number }> {
   const giveUp = Date.now() + 10_000;
-  let received = 0;
-  let kernelDrops = 0;
-  while (Date.now() < giveUp) {
-    received = await syslog.metric('netsidecar_syslog_received_total', { transport: 'udp' });
-    kernelDrops = await syslog.metric('netsidecar_syslog_udp_kernel_drops');
-    if (received + kernelDrops >= total) break;
-    await new Promise((resolve) => setTimeout(resolve, 20));
+  for (;;) {
+    const received = await syslog.metric('netsidecar_syslog_received_total', { transport: 'udp' });
+    const kernelDrops = await syslog.metric('netsidecar_syslog_udp_kernel_drops');
+    if (received + kernelDrops >= total || Date.now() > giveUp) return { received, kernelDrops };
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
-  t.equal(received + kernelDrops, total, `received ${received}, kernel drops ${kernelDrops}`);
-  const tooLarge = await syslog.metric('netsidecar_syslog_dropped_total', { reason: 'message_too_large' });
-  const empty = await syslog.metric('netsidecar_syslog_dropped_total', { reason: 'empty' });
-  // Parsing happens on a worker thread: wait for its results to reach the sink.
-  const events = await syslog.waitForEvents(received - tooLarge - empty);
-  t.equal(events.length + tooLarge + empty, received, `${events.length} events, ${tooLarge} too large, ${empty} empty`);
-});
+}
+
+function send(client: Socket, datagram: Buffer, port: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => client.send(datagram, port, '127.0.0.1', (err) => (err ? reject(err) : resolve())));
+}
+
+// Over a real socket, under each way of reading UDP (NETSIDECAR_SYSLOG_UDP_IO): recvmmsg marks a
+// datagram over the maximum as truncated without copying it, node:dgram hands it over whole.
+for (const io of udpIoModes) {
+  t.test(`${io}: random and oversized datagrams over a real socket: the service stays up and accounts for each one`, async (t) => {
+    const syslog = await startTestSyslogWithIo(t, io, { NETSIDECAR_SYSLOG_MAX_MESSAGE_SIZE: '1KiB' });
+    const random = prng(7);
+    const client = createSocket('udp4');
+    t.teardown(() => client.close());
+    const total = 10_000;
+    let oversized = 0;
+    for (let i = 0; i < total; i++) {
+      // One in 50 is over the 1 KiB maximum: 1025 bytes up to 16 KiB.
+      const datagram = i % 50 === 25 ? Buffer.alloc(1025 + Math.floor(random() * 15 * 1024), 0x3c) : mutate(random);
+      if (datagram.length > 1024) oversized++;
+      await send(client, datagram, syslog.service.udpPort);
+      // Pace on the service, not on a timer: every 50 datagrams, wait until it has read what was
+      // sent, so the receive buffer never holds more than 50 (sender and reader share this thread).
+      if (i % 50 === 49) await waitForUdp(syslog, i + 1, 1);
+    }
+    const { received, kernelDrops } = await waitForUdp(syslog, total);
+    t.equal(received + kernelDrops, total, `received ${received}, kernel drops ${kernelDrops}`);
+    const tooLarge = await syslog.metric('netsidecar_syslog_dropped_total', { reason: 'message_too_large' });
+    const empty = await syslog.metric('netsidecar_syslog_dropped_total', { reason: 'empty' });
+    if (kernelDrops === 0) t.equal(tooLarge, oversized, `each of the ${oversized} oversized datagrams is counted as message_too_large`);
+    else t.ok(tooLarge > 0 && tooLarge <= oversized, `${tooLarge} of ${oversized} oversized datagrams read (the kernel dropped some datagrams)`);
+    // Parsing happens on a worker thread: wait for its results to reach the sink.
+    const events = await syslog.waitForEvents(received - tooLarge - empty);
+    t.equal(events.length + tooLarge + empty, received, `${events.length} events, ${tooLarge} too large, ${empty} empty`);
+    const bytes = (event: (typeof events)[number]) => (event.raw !== undefined ? Buffer.byteLength(event.raw) : Buffer.from(event.rawBase64 ?? '', 'base64').length);
+    t.ok(events.every((event) => event.transport === 'udp' && event.sourceIp === '127.0.0.1' && bytes(event) <= 1024), 'no event is an oversized datagram');
+  });
+
+  t.test(`${io}: size boundaries: empty is dropped, exactly the maximum is kept, one byte over is not`, async (t) => {
+    // Parsed on the reading thread (no workers): the other way from the reader to Ingest than above.
+    const syslog = await startTestSyslogWithIo(t, io, { NETSIDECAR_SYSLOG_MAX_MESSAGE_SIZE: '1KiB', NETSIDECAR_SYSLOG_PARSE_WORKERS: '0' });
+    const client = createSocket('udp4');
+    t.teardown(() => client.close());
+    const atMaximum = Buffer.concat([Buffer.from('<13>Nov 22 14:00:00 edge app: '), Buffer.alloc(1024, 'm')]).subarray(0, 1024);
+    const datagrams = [
+      Buffer.alloc(0),
+      atMaximum,
+      Buffer.concat([atMaximum, Buffer.from('m')]), // 1025 bytes
+      Buffer.alloc(60_000, 'x'), // near the largest IPv4 UDP payload
+      Buffer.from('<13>Nov 22 14:00:01 edge app: after the oversized ones'),
+    ];
+    for (const datagram of datagrams) await send(client, datagram, syslog.service.udpPort);
+    const { received, kernelDrops } = await waitForUdp(syslog, datagrams.length);
+    t.same({ received, kernelDrops }, { received: datagrams.length, kernelDrops: 0 });
+    t.equal(await syslog.metric('netsidecar_syslog_dropped_total', { reason: 'empty' }), 1);
+    t.equal(await syslog.metric('netsidecar_syslog_dropped_total', { reason: 'message_too_large' }), 2);
+    const events = await syslog.waitForEvents(2, 'edge');
+    t.equal(events.length, 2);
+    t.equal(events[0]?.raw, atMaximum.toString('latin1'), 'the 1024-byte datagram is kept whole');
+    t.equal(events[1]?.message, 'after the oversized ones', 'reading goes on after them');
+  });
+}
 
 t.test('garbage TCP streams (huge length prefixes, truncated frames, noise) never take the service down', async (t) => {
   const syslog = await startTestSyslog(t, { NETSIDECAR_SYSLOG_MAX_MESSAGE_SIZE: '4KiB' });

@@ -2,9 +2,10 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Registry } from 'prom-client';
+import type { Test } from 'tap';
 import { commonVariables, loadConfig } from '@netsidecar/config';
 import { FileSink, type Sink } from '@netsidecar/sink';
-import { Readiness, createRegistry, silentLogger } from '@netsidecar/telemetry';
+import { Readiness, createLogger, createRegistry, silentLogger } from '@netsidecar/telemetry';
 import { syslogVariables, startSyslogService, type RunningSyslog } from '@netsidecar/syslog';
 import type { SyslogEvent } from '../src/event.js';
 
@@ -13,12 +14,23 @@ export interface TestSyslog {
   registry: Registry;
   sink: Sink;
   dataDir: string;
+  /** The service's operational log lines (info and above), parsed. */
+  logs: Record<string, unknown>[];
+  /** How the service reads UDP, as its 'listening' log says: 'recvmmsg' or 'dgram'. */
+  udpIo: unknown;
   /** Flushes the sink and returns the events of one stream (device), or of all streams. */
   events(stream?: string): Promise<SyslogEvent[]>;
   metric(name: string, labels?: Record<string, string>): Promise<number>;
   /** Polls (flushing the sink) until `count` events are there; fails after 10 s. */
   waitForEvents(count: number, stream?: string): Promise<SyslogEvent[]>;
 }
+
+/**
+ * The two ways the service reads UDP (NETSIDECAR_SYSLOG_UDP_IO): tests of UDP behaviour run under
+ * each, since the default (auto) only ever exercises recvmmsg where the addon is built.
+ */
+export const udpIoModes = ['recvmmsg', 'dgram'] as const;
+export type TestUdpIo = (typeof udpIoModes)[number];
 
 interface Teardown {
   teardown(fn: () => unknown): void;
@@ -43,8 +55,10 @@ export async function startTestSyslog(t: Teardown, env: Record<string, string> =
     },
   );
   const registry = createRegistry('syslog');
+  const logs: Record<string, unknown>[] = [];
+  const logger = createLogger({ level: 'info', write: (line) => logs.push(JSON.parse(line) as Record<string, unknown>) });
   const sink = sinkOverride ?? new FileSink({ dataDir, registry, logger: silentLogger });
-  const service = await startSyslogService({ config, logger: silentLogger, registry, readiness: new Readiness(), sink, logGroup: '/netsidecar/syslog' });
+  const service = await startSyslogService({ config, logger, registry, readiness: new Readiness(), sink, logGroup: '/netsidecar/syslog' });
   t.teardown(async () => {
     await service.stop();
     await sink.close(Date.now() + 2_000);
@@ -75,5 +89,16 @@ export async function startTestSyslog(t: Teardown, env: Record<string, string> =
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   };
-  return { service, registry, sink, dataDir, events, metric, waitForEvents };
+  const udpIo = logs.find((line) => line.msg === 'listening')?.udpIo;
+  return { service, registry, sink, dataDir, logs, udpIo, events, metric, waitForEvents };
+}
+
+/**
+ * The service reading UDP with `io` (NETSIDECAR_SYSLOG_UDP_IO), and asserting that it says so in
+ * its 'listening' log: a silent fallback to the other reader fails the test.
+ */
+export async function startTestSyslogWithIo(t: Test, io: TestUdpIo, env: Record<string, string> = {}): Promise<TestSyslog> {
+  const syslog = await startTestSyslog(t, { ...env, NETSIDECAR_SYSLOG_UDP_IO: io });
+  t.equal(syslog.udpIo, io, `the service reads UDP with ${io}`);
+  return syslog;
 }

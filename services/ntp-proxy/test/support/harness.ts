@@ -6,6 +6,7 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Registry } from 'prom-client';
+import type { Test } from 'tap';
 import { commonVariables, loadConfig } from '@netsidecar/config';
 import { FileSink, type Sink } from '@netsidecar/sink';
 import { Readiness, createLogger, createRegistry } from '@netsidecar/telemetry';
@@ -18,6 +19,8 @@ export interface TestNtp {
   readiness: Readiness;
   sink: Sink;
   logs: Record<string, unknown>[];
+  /** How the service reads and answers UDP, as its 'listening' log says: 'recvmmsg' or 'dgram'. */
+  udpIo: unknown;
   /** Events of one stream (`upstream`, a client IP), or of all streams, after flushing the sink. */
   events(stream?: string): Promise<Record<string, unknown>[]>;
   metric(name: string, labels?: Record<string, string>): Promise<number>;
@@ -32,6 +35,13 @@ export interface TestNtp {
   /** Resolves once `condition` holds, polling every 5 ms; fails after 10 s. */
   until(condition: () => boolean | Promise<boolean>, what: string): Promise<void>;
 }
+
+/**
+ * The two ways the service reads and answers UDP (NETSIDECAR_NTP_UDP_IO): tests of the UDP path run
+ * under each, since the default (auto) only ever exercises recvmmsg where the addon is built.
+ */
+export const udpIoModes = ['recvmmsg', 'dgram'] as const;
+export type TestUdpIo = (typeof udpIoModes)[number];
 
 interface Teardown {
   teardown(fn: () => unknown): void;
@@ -144,5 +154,16 @@ export async function startTestNtp(t: Teardown, env: Record<string, string> = {}
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
   };
-  return { service, registry, readiness, sink, logs, events, metric, query, repliesBefore, until };
+  const udpIo = logs.find((line) => line.msg === 'listening')?.udpIo;
+  return { service, registry, readiness, sink, logs, udpIo, events, metric, query, repliesBefore, until };
+}
+
+/**
+ * The service serving UDP with `io` (NETSIDECAR_NTP_UDP_IO), and asserting that it says so in its
+ * 'listening' log: a silent fallback to the other way fails the test.
+ */
+export async function startTestNtpWithIo(t: Test, io: TestUdpIo, env: Record<string, string> = {}, options: NtpServiceOptions = {}): Promise<TestNtp> {
+  const ntp = await startTestNtp(t, { ...env, NETSIDECAR_NTP_UDP_IO: io }, options);
+  t.equal(ntp.udpIo, io, `the service serves UDP with ${io}`);
+  return ntp;
 }
