@@ -5,6 +5,7 @@ import type { Sink } from '@netsidecar/sink';
 import { createSink } from './create-sink.js';
 import { handleShutdown } from './shutdown.js';
 import { catchEarlySignals } from './early-signals.js';
+import { checkHeapLimit } from './heap-check.js';
 
 export type CommonConfig = ConfigOf<typeof commonVariables>;
 
@@ -55,6 +56,7 @@ async function start<S extends Schema>(definition: ServiceDefinition<S>): Promis
   const config = loadConfig({ ...commonVariables, ...definition.schema }, { ownPrefix: definition.ownPrefix }) as CommonConfig & ConfigOf<S>;
   const logger = createLogger({ level: config.NETSIDECAR_LOG_LEVEL, bindings: { service: definition.name } });
   const registry = createRegistry(definition.name);
+  checkHeapLimit(config.NETSIDECAR_SINK_MEMORY_LIMIT, logger);
   const readiness = new Readiness();
   const sink = await createSink({
     kind: config.NETSIDECAR_SINK,
