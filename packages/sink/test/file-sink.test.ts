@@ -36,9 +36,9 @@ t.test('appends across restarts instead of truncating', async (t) => {
   t.equal(await readFile(join(dataDir, 'logs/netsidecar/ntp/status.jsonl'), 'utf8'), '{"run":1}\n{"run":2}\n');
 });
 
-t.test('signals backpressure above the memory limit and refuses at twice that', async (t) => {
+t.test('signals backpressure at half the memory limit and refuses at the limit', async (t) => {
   const dataDir = await tempDir(t);
-  const sink = new FileSink({ dataDir, registry: createRegistry('test'), logger: silentLogger, memoryLimitBytes: 100, flushBytes: 1e9 });
+  const sink = new FileSink({ dataDir, registry: createRegistry('test'), logger: silentLogger, memoryLimitBytes: 200, flushBytes: 1e9 });
   const message = 'x'.repeat(49);
   t.equal(sink.write({ logGroup: '/g', logStream: 's', timestamp: 0, message }), 'ok');
   t.equal(sink.write({ logGroup: '/g', logStream: 's', timestamp: 0, message }), 'backpressure');

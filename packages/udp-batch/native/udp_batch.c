@@ -129,6 +129,7 @@ static napi_value start(napi_env env, napi_callback_info info);
 static napi_value close_socket(napi_env env, napi_callback_info info);
 static napi_value socket_info(napi_env env, napi_callback_info info);
 static napi_value held(napi_env env, napi_callback_info info);
+static napi_value set_reading(napi_env env, napi_callback_info info);
 
 static napi_value open_socket(napi_env env, napi_callback_info info) {
   size_t argc = 4;
@@ -199,6 +200,7 @@ static napi_value open_socket(napi_env env, napi_callback_info info) {
       {"close", NULL, close_socket, NULL, NULL, NULL, napi_default, NULL},
       {"info", NULL, socket_info, NULL, NULL, NULL, napi_default, NULL},
       {"held", NULL, held, NULL, NULL, NULL, napi_default, NULL},
+      {"setReading", NULL, set_reading, NULL, NULL, NULL, napi_default, NULL},
   };
   CHECK(napi_define_properties(env, object, sizeof methods / sizeof methods[0], methods));
   return object;
@@ -454,6 +456,30 @@ static napi_value close_socket(napi_env env, napi_callback_info info) {
     napi_delete_reference(env, s->self);
     s->self = NULL;
   }
+  return NULL;
+}
+
+/*
+ * setReading(on: boolean): stops or restarts watching the socket. While stopped, datagrams wait in
+ * the kernel's buffer and, once it is full, the kernel drops them (and counts them): the way a
+ * receiver that cannot keep up sheds load without holding what it cannot process.
+ */
+static napi_value set_reading(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  batch_socket *s = unwrap(env, info, &argc, argv);
+  if (!s) return NULL;
+  bool on;
+  if (argc < 1 || napi_get_value_bool(env, argv[0], &on) != napi_ok) {
+    napi_throw_type_error(env, "EINVAL", "udp-batch: setReading(boolean)");
+    return NULL;
+  }
+  if (s->fd < 0 || !s->poll_started || s->poll_closing) {
+    napi_throw_error(env, "ERR_SOCKET_STATE", "udp-batch: socket is closed or not started");
+    return NULL;
+  }
+  int rc = on ? uv_poll_start(&s->poll, UV_READABLE, on_poll) : uv_poll_stop(&s->poll);
+  if (rc != 0) return throw_errno(env, -rc, on ? "uv_poll_start" : "uv_poll_stop");
   return NULL;
 }
 

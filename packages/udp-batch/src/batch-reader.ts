@@ -13,6 +13,18 @@ export interface BatchReaderOptions {
   onDatagrams(count: number): void;
   /** A read failed (e.g. an ICMP error queued on the socket): reported, and reading goes on. */
   onError(err: unknown): void;
+  /**
+   * False while what was read cannot be taken (a parse backlog): the reader stops watching the
+   * socket, so the kernel buffers and then drops (and counts) instead of this process holding an
+   * unbounded backlog. Call `resume()` when it is true again.
+   */
+  canRead?: () => boolean;
+}
+
+export interface BatchReader {
+  /** Reads again after `canRead` turned false; harmless when reading. */
+  resume(): void;
+  close(): void;
 }
 
 /**
@@ -20,13 +32,20 @@ export interface BatchReaderOptions {
  * short (the socket is drained) so a quiet socket costs one system call per wake-up; comes back
  * by itself for datagrams the addon still holds, which the poll would not wake for.
  */
-export function startBatchReader(socket: BatchSocket, options: BatchReaderOptions): { close(): void } {
+export function startBatchReader(socket: BatchSocket, options: BatchReaderOptions): BatchReader {
   const { target, meta, maxPerRead, readsPerWakeup, onDatagrams, onError } = options;
+  const canRead = options.canRead ?? (() => true);
   let closed = false;
+  let paused = false;
   const drain = (): void => {
-    if (closed) return;
+    if (closed || paused) return;
     try {
       for (let round = 0; round < readsPerWakeup; round++) {
+        if (!canRead()) {
+          paused = true;
+          socket.setReading(false);
+          return;
+        }
         const count = socket.read(target, meta, maxPerRead);
         if (count > 0) onDatagrams(count);
         if (count < maxPerRead && socket.held() === 0) return;
@@ -38,6 +57,13 @@ export function startBatchReader(socket: BatchSocket, options: BatchReaderOption
   };
   socket.start(drain);
   return {
+    resume: () => {
+      if (!paused || closed) return;
+      paused = false;
+      socket.setReading(true);
+      // What the addon already holds does not wake the poll: read it now.
+      setImmediate(drain);
+    },
     close: () => {
       closed = true;
       socket.close();

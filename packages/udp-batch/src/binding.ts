@@ -24,6 +24,8 @@ export interface BatchSocket {
   held(): number;
   /** Calls `onReadable` (on this thread's event loop) whenever the kernel has datagrams waiting. */
   start(onReadable: () => void): void;
+  /** Stops (false) or restarts (true) watching the socket; while stopped the kernel buffers, then drops. */
+  setReading(on: boolean): void;
   close(): void;
   info(): BatchSocketInfo;
 }

@@ -8,6 +8,7 @@ import { HotCounter, counter, gauge } from '@netsidecar/telemetry';
 export const dropReasons = [
   'message_too_large', // a UDP datagram or TCP frame above NETSIDECAR_SYSLOG_MAX_MESSAGE_SIZE
   'sink_full', // the sink's memory and spool were full: only UDP can end here; TCP is paused instead
+  'parse_backlog', // UDP read by node:dgram while the parse workers were behind (recvmmsg stops reading instead)
   'sink_closed', // arrived while shutting down
   'framing_error', // a TCP octet count that was not a number: the connection is closed
   'truncated_frame', // the connection ended inside an octet-counted frame

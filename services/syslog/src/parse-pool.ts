@@ -45,6 +45,8 @@ interface Lane {
 }
 
 const workerHeapMb = 64;
+/** Unanswered batches per worker before the UDP reader pauses: up to 32k datagrams, about 0.3 s at 100k/s. */
+const maxInFlightBatches = 64;
 const batchDelayMs = 2; // 2 ms: ~200 datagrams a batch at 100k/s, invisible next to the 1 s sink flush
 
 const workerUrl = new URL(import.meta.url.endsWith('.ts') ? './parse-worker.ts' : './parse-worker.js', import.meta.url);
@@ -56,6 +58,8 @@ export class ParsePool {
   private nextId = 1;
   private flushScheduled = false;
   private idleWaiters: (() => void)[] = [];
+  private backlogged = false;
+  private relievedListeners: (() => void)[] = [];
 
   private constructor(private readonly options: ParsePoolOptions) {
     this.maxBatch = options.maxBatchMessages ?? 512;
@@ -114,6 +118,27 @@ export class ParsePool {
       this.flushScheduled = true;
       setTimeout(() => this.flush(), batchDelayMs);
     }
+  }
+
+  /**
+   * True once a worker has `maxInFlightBatches` batches it has not answered (it, or the sink
+   * behind this thread, cannot keep up), until it is down to half that. The UDP reader stops
+   * reading meanwhile, so the backlog stays bounded and the kernel drops (and counts) the excess.
+   */
+  isBacklogged(): boolean {
+    if (!this.backlogged && this.lanes.some((lane) => lane.inFlight.size >= maxInFlightBatches)) this.backlogged = true;
+    return this.backlogged;
+  }
+
+  /** Calls `listener` each time a backlog clears. */
+  onRelieved(listener: () => void): void {
+    this.relievedListeners.push(listener);
+  }
+
+  private checkRelieved(): void {
+    if (!this.backlogged || this.lanes.some((lane) => lane.inFlight.size > maxInFlightBatches / 2)) return;
+    this.backlogged = false;
+    for (const listener of this.relievedListeners) listener();
   }
 
   /** Sends what was read and waits until every batch is delivered. */
@@ -177,6 +202,7 @@ export class ParsePool {
     // The worker is done with it (it answers only after reading the whole batch).
     if (lane.spare.length < maxSpareBuffers) lane.spare.push(new Uint8Array(sent.data.buffer));
     if (lane.inFlight.size === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+    this.checkRelieved();
   }
 
   private deliverBatch(result: EncodedBatch, batch: RawBatch): void {
@@ -195,6 +221,7 @@ export class ParsePool {
     lane.inFlight.clear();
     for (const batch of sent) this.deliverBatch(encodeBatch(this.fallback, batch), batch);
     for (const wake of this.idleWaiters.splice(0)) wake();
+    this.checkRelieved();
   }
 }
 

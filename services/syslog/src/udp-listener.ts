@@ -76,6 +76,7 @@ function datagramHandler(options: UdpListenerOptions): DatagramHandler {
   const pool = options.pool ?? null;
   const tooLargeDrops = metrics.dropped.labels('message_too_large');
   const received = metrics.received.labels('udp');
+  const backlogDrops = metrics.dropped.labels('parse_backlog');
   return (source, start, length, tooLarge, receivedAt, sourceIp, sourcePort) => {
     if (tooLarge || length > maxMessageBytes) {
       received.inc();
@@ -83,7 +84,10 @@ function datagramHandler(options: UdpListenerOptions): DatagramHandler {
       return;
     }
     if (pool) {
-      if (ingest.receive(length, 'udp')) pool.submit(source, start, start + length, receivedAt, sourceIp, sourcePort);
+      if (!ingest.receive(length, 'udp')) return;
+      // node:dgram cannot stop reading (recvmmsg stops, and leaves the excess to the kernel): drop, counted.
+      if (pool.isBacklogged()) backlogDrops.inc();
+      else pool.submit(source, start, start + length, receivedAt, sourceIp, sourcePort);
     } else {
       ingest.accept(source.subarray(start, start + length), { receivedAt: new Date(receivedAt), sourceIp, sourcePort, transport: 'udp' });
     }

@@ -12,6 +12,7 @@ const readsPerWakeup = 16;
 export function openRecvmmsgSocket(binding: BatchBinding): UdpSocketOpener {
   return async (address, options, handle) => {
     const now = options.now ?? Date.now;
+    const pool = options.pool ?? null;
     const socket = binding.open(address, options.port, options.receiveBufferBytes, options.maxMessageBytes);
     // Room for a full read of typical datagrams, and never less than one of the largest.
     const data = Buffer.allocUnsafeSlow(Math.max(1024 * 1024, options.maxMessageBytes));
@@ -31,7 +32,10 @@ export function openRecvmmsgSocket(binding: BatchBinding): UdpSocketOpener {
       },
       // A read error on UDP (e.g. ICMP-induced) must not crash the service; reading goes on.
       onError: (err) => options.logger.error('UDP socket error', { err }),
+      // Behind a parse backlog, leave datagrams to the kernel (its drops are counted) rather than hold them.
+      canRead: pool ? () => !pool.isBacklogged() : undefined,
     });
+    pool?.onRelieved(() => reader.resume());
     const info = socket.info();
     return {
       port: info.port,

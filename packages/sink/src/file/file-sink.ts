@@ -61,7 +61,7 @@ export class FileSink implements Sink {
     this.memoryLimit = options.memoryLimitBytes ?? 64 * 1024 * 1024;
     // A local file takes a buffer in milliseconds: holding more than a few MiB only adds memory
     // (the TCP bench peaked at 513 MB pushing back at 64 MiB), so senders are paused early.
-    this.highWater = Math.min(this.memoryLimit, fileHighWaterBytes);
+    this.highWater = Math.min(this.memoryLimit / 2, fileHighWaterBytes);
     this.flushBytes = options.flushBytes ?? 1024 * 1024;
     this.retryDelayMs = options.retryDelayMs ?? 1_000;
     this.handles = new LruHandles(options.maxOpenFiles ?? 256);
@@ -78,7 +78,8 @@ export class FileSink implements Sink {
   }
 
   write(event: SinkEvent): WriteOutcome {
-    if (this.closed || this.pendingBytes >= 2 * this.memoryLimit) {
+    // At the limit, not beyond: what the sink holds is what a service's heap limit must allow for.
+    if (this.closed || this.pendingBytes >= this.memoryLimit) {
       this.events.inc({ outcome: 'refused' });
       return 'refused';
     }
@@ -112,7 +113,7 @@ export class FileSink implements Sink {
 
   refusalReason(): string | null {
     if (this.failingWith !== null) return `writes under ${this.options.dataDir} failing (${this.failingWith}); retrying`;
-    if (this.pendingBytes >= 2 * this.memoryLimit) return `buffer full (${this.pendingBytes} bytes waiting for the disk)`;
+    if (this.pendingBytes >= this.memoryLimit) return `buffer full (${this.pendingBytes} bytes waiting for the disk)`;
     return null;
   }
 
