@@ -21,6 +21,8 @@ export interface ParsePoolOptions {
   ingest: Ingest;
   logger: Logger;
   maxBatchMessages?: number; // 512
+  /** Unanswered batches per worker before `isBacklogged()` (tests lower it). */
+  maxInFlightBatches?: number;
 }
 
 interface Pending {
@@ -46,7 +48,7 @@ interface Lane {
 
 const workerHeapMb = 64;
 /** Unanswered batches per worker before the UDP reader pauses: up to 32k datagrams, about 0.3 s at 100k/s. */
-const maxInFlightBatches = 64;
+const defaultMaxInFlightBatches = 64;
 const batchDelayMs = 2; // 2 ms: ~200 datagrams a batch at 100k/s, invisible next to the 1 s sink flush
 
 const workerUrl = new URL(import.meta.url.endsWith('.ts') ? './parse-worker.ts' : './parse-worker.js', import.meta.url);
@@ -55,6 +57,7 @@ export class ParsePool {
   private readonly lanes: Lane[] = [];
   private readonly fallback = new EventEncoder();
   private readonly maxBatch: number;
+  private readonly maxInFlight: number;
   private nextId = 1;
   private flushScheduled = false;
   private idleWaiters: (() => void)[] = [];
@@ -63,6 +66,7 @@ export class ParsePool {
 
   private constructor(private readonly options: ParsePoolOptions) {
     this.maxBatch = options.maxBatchMessages ?? 512;
+    this.maxInFlight = options.maxInFlightBatches ?? defaultMaxInFlightBatches;
   }
 
   static async start(options: ParsePoolOptions): Promise<ParsePool> {
@@ -121,12 +125,12 @@ export class ParsePool {
   }
 
   /**
-   * True once a worker has `maxInFlightBatches` batches it has not answered (it, or the sink
+   * True once a worker has `maxInFlightBatches` (64) batches it has not answered (it, or the sink
    * behind this thread, cannot keep up), until it is down to half that. The UDP reader stops
    * reading meanwhile, so the backlog stays bounded and the kernel drops (and counts) the excess.
    */
   isBacklogged(): boolean {
-    if (!this.backlogged && this.lanes.some((lane) => lane.inFlight.size >= maxInFlightBatches)) this.backlogged = true;
+    if (!this.backlogged && this.lanes.some((lane) => lane.inFlight.size >= this.maxInFlight)) this.backlogged = true;
     return this.backlogged;
   }
 
@@ -136,7 +140,7 @@ export class ParsePool {
   }
 
   private checkRelieved(): void {
-    if (!this.backlogged || this.lanes.some((lane) => lane.inFlight.size > maxInFlightBatches / 2)) return;
+    if (!this.backlogged || this.lanes.some((lane) => lane.inFlight.size > this.maxInFlight / 2)) return;
     this.backlogged = false;
     for (const listener of this.relievedListeners) listener();
   }

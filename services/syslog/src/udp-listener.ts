@@ -50,7 +50,8 @@ export type UdpSocketOpener = (address: string, options: UdpListenerOptions, han
  */
 export async function startUdpListener(options: UdpListenerOptions): Promise<UdpListener> {
   const open: UdpSocketOpener = options.io.kind === 'recvmmsg' ? openRecvmmsgSocket(options.io.binding) : openDgramSocket;
-  const handle = datagramHandler(options);
+  // recvmmsg stops reading behind a parse backlog; node:dgram cannot, so it sheds (counted) instead.
+  const handle = datagramHandler(options, options.io.kind === 'dgram');
   const socket = await openWithIpv4Fallback(
     options.address,
     (address) => open(address, options, handle),
@@ -71,7 +72,7 @@ export async function startUdpListener(options: UdpListenerOptions): Promise<Udp
   return socket;
 }
 
-function datagramHandler(options: UdpListenerOptions): DatagramHandler {
+function datagramHandler(options: UdpListenerOptions, shedOnBacklog: boolean): DatagramHandler {
   const { ingest, metrics, maxMessageBytes } = options;
   const pool = options.pool ?? null;
   const tooLargeDrops = metrics.dropped.labels('message_too_large');
@@ -85,8 +86,7 @@ function datagramHandler(options: UdpListenerOptions): DatagramHandler {
     }
     if (pool) {
       if (!ingest.receive(length, 'udp')) return;
-      // node:dgram cannot stop reading (recvmmsg stops, and leaves the excess to the kernel): drop, counted.
-      if (pool.isBacklogged()) backlogDrops.inc();
+      if (shedOnBacklog && pool.isBacklogged()) backlogDrops.inc();
       else pool.submit(source, start, start + length, receivedAt, sourceIp, sourcePort);
     } else {
       ingest.accept(source.subarray(start, start + length), { receivedAt: new Date(receivedAt), sourceIp, sourcePort, transport: 'udp' });

@@ -85,3 +85,25 @@ t.test('a worker that dies mid-flight loses nothing: its batches are parsed on t
     t.same(counters, [...Array.from({ length: 1_000 }, (_, n) => n), ...Array.from({ length: 1_000 }, (_, n) => n)], `${ip} in order`);
   }
 });
+
+t.test('a worker that has not answered maxInFlightBatches batches is a backlog until it is down to half', async (t) => {
+  const { sink, ingest } = setup(1);
+  const pool = await ParsePool.start({ workers: 1, ingest, logger: silentLogger, maxBatchMessages: 1, maxInFlightBatches: 4 });
+  t.teardown(() => pool.close());
+  let relieved = 0;
+  pool.onRelieved(() => relieved++);
+  t.equal(pool.isBacklogged(), false, 'no backlog before any batch');
+  // One datagram a batch, sent synchronously: the worker cannot answer before this code yields.
+  for (let n = 0; n < 3; n++) {
+    const datagram = line('rtr-a', n);
+    pool.submit(datagram, 0, datagram.length, Date.UTC(2026, 10, 22, 14), '192.0.2.1', 514);
+  }
+  t.equal(pool.isBacklogged(), false, 'three unanswered batches: under the limit of four');
+  const fourth = line('rtr-a', 3);
+  pool.submit(fourth, 0, fourth.length, Date.UTC(2026, 10, 22, 14), '192.0.2.1', 514);
+  t.equal(pool.isBacklogged(), true, 'four unanswered batches: a backlog');
+  await pool.drain();
+  t.equal(pool.isBacklogged(), false, 'answered: no backlog');
+  t.equal(relieved, 1, 'the relief is announced once');
+  t.equal(sink.events.length, 4, 'every datagram of the backlog was delivered');
+});
