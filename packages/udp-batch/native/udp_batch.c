@@ -23,11 +23,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #define BATCH 64
-/* Per datagram in meta: offset, length, flags, port, family (4 or 6), address as 4 words. */
-#define META_STRIDE 9
+/* Per datagram in meta: offset, length, flags, port, family (4 or 6), address as 4 words, and the
+   kernel's receive time (CLOCK_REALTIME seconds as unsigned 32 bits, nanoseconds; 0, 0 if none). */
+#define META_STRIDE 11
+#define CONTROL_BYTES CMSG_SPACE(sizeof(struct timespec))
 #define FLAG_TRUNCATED 1
 
 typedef struct {
@@ -38,6 +41,8 @@ typedef struct {
   struct mmsghdr msgs[BATCH];
   struct iovec iov[BATCH];
   struct sockaddr_in6 addrs[BATCH];
+  char control[BATCH][CONTROL_BYTES];
+  int timestamps;       /* SO_TIMESTAMPNS asked for: the kernel stamps each datagram on arrival */
   int pending_next;     /* datagrams read from the kernel but not yet copied out */
   int pending_end;
   uv_poll_t poll;
@@ -132,8 +137,8 @@ static napi_value held(napi_env env, napi_callback_info info);
 static napi_value set_reading(napi_env env, napi_callback_info info);
 
 static napi_value open_socket(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4], self;
+  size_t argc = 5;
+  napi_value argv[5], self;
   CHECK(napi_get_cb_info(env, info, &argc, argv, &self, NULL));
   char address[64];
   size_t address_len;
@@ -141,7 +146,12 @@ static napi_value open_socket(napi_env env, napi_callback_info info) {
   if (argc < 4 || napi_get_value_string_utf8(env, argv[0], address, sizeof address, &address_len) != napi_ok ||
       !get_int(env, argv[1], &port) || !get_int(env, argv[2], &rcvbuf) || !get_int(env, argv[3], &max_message) ||
       port < 0 || port > 65535 || max_message < 1) {
-    napi_throw_type_error(env, "EINVAL", "udp-batch: open(address, port, receiveBufferBytes, maxMessageBytes)");
+    napi_throw_type_error(env, "EINVAL", "udp-batch: open(address, port, receiveBufferBytes, maxMessageBytes[, timestamps])");
+    return NULL;
+  }
+  bool timestamps = false;
+  if (argc >= 5 && napi_get_value_bool(env, argv[4], &timestamps) != napi_ok) {
+    napi_throw_type_error(env, "EINVAL", "udp-batch: open(): timestamps must be a boolean");
     return NULL;
   }
   struct sockaddr_in6 bind6;
@@ -168,6 +178,14 @@ static napi_value open_socket(napi_env env, napi_callback_info info) {
     setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
   }
   if (rcvbuf > 0) setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+  if (timestamps) {
+    int on = 1;
+    if (setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) < 0) {
+      int err = errno;
+      close(fd);
+      return throw_errno(env, err, "setsockopt(SO_TIMESTAMPNS)");
+    }
+  }
   int bound = family == AF_INET ? bind(fd, (struct sockaddr *)&bind4, sizeof bind4)
                                 : bind(fd, (struct sockaddr *)&bind6, sizeof bind6);
   if (bound < 0) {
@@ -182,6 +200,7 @@ static napi_value open_socket(napi_env env, napi_callback_info info) {
   }
   s->fd = fd;
   s->family = family;
+  s->timestamps = timestamps;
   s->slot_bytes = (size_t)max_message + 1;
   s->scratch = malloc(s->slot_bytes * BATCH);
   if (!s->scratch) {
@@ -223,6 +242,20 @@ static void write_source(int32_t *meta, const struct sockaddr_in6 *from) {
   } else {
     meta[4] = 6;
     memcpy(&meta[5], &from->sin6_addr, 16);
+  }
+}
+
+static void write_timestamp(int32_t *meta, struct msghdr *hdr) {
+  meta[9] = meta[10] = 0;
+  if (hdr->msg_control == NULL) return;
+  for (struct cmsghdr *c = CMSG_FIRSTHDR(hdr); c != NULL; c = CMSG_NXTHDR(hdr, c)) {
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+      struct timespec at;
+      memcpy(&at, CMSG_DATA(c), sizeof at);
+      meta[9] = (int32_t)(uint32_t)at.tv_sec;
+      meta[10] = (int32_t)at.tv_nsec;
+      return;
+    }
   }
 }
 
@@ -273,6 +306,10 @@ static napi_value read_batch(napi_env env, napi_callback_info info) {
         s->msgs[i].msg_hdr.msg_iovlen = 1;
         s->msgs[i].msg_hdr.msg_name = &s->addrs[i];
         s->msgs[i].msg_hdr.msg_namelen = sizeof s->addrs[i];
+        if (s->timestamps) {
+          s->msgs[i].msg_hdr.msg_control = s->control[i];
+          s->msgs[i].msg_hdr.msg_controllen = CONTROL_BYTES;
+        }
       }
       int n = recvmmsg(s->fd, s->msgs, BATCH, MSG_DONTWAIT, NULL);
       if (n < 0) {
@@ -302,6 +339,7 @@ static napi_value read_batch(napi_env env, napi_callback_info info) {
     m[1] = (int32_t)length;
     m[2] = truncated ? FLAG_TRUNCATED : 0;
     write_source(m, &s->addrs[i]);
+    write_timestamp(m, &s->msgs[i].msg_hdr);
     used += copy;
     count++;
     s->pending_next++;
@@ -523,9 +561,22 @@ static napi_value socket_info(napi_env env, napi_callback_info info) {
   return result;
 }
 
+/*
+ * realtimeNs() -> CLOCK_REALTIME now, in ns (BigInt): the clock of the kernel's receive times, so a
+ * datagram's age is measured on one clock, whatever the caller's own clock is.
+ */
+static napi_value realtime_ns(napi_env env, napi_callback_info info) {
+  struct timespec now;
+  clock_gettime(CLOCK_REALTIME, &now);
+  napi_value result;
+  CHECK(napi_create_bigint_int64(env, (int64_t)now.tv_sec * 1000000000LL + now.tv_nsec, &result));
+  return result;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"open", NULL, open_socket, NULL, NULL, NULL, napi_default, NULL},
+      {"realtimeNs", NULL, realtime_ns, NULL, NULL, NULL, napi_default, NULL},
   };
   CHECK(napi_define_properties(env, exports, sizeof props / sizeof props[0], props));
   napi_value stride, batch;

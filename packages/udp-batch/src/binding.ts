@@ -31,7 +31,10 @@ export interface BatchSocket {
 }
 
 export interface BatchBinding {
-  open(address: string, port: number, receiveBufferBytes: number, maxMessageBytes: number): BatchSocket;
+  /** `timestamps`: the kernel stamps each datagram on arrival (SO_TIMESTAMPNS), read into the meta words. */
+  open(address: string, port: number, receiveBufferBytes: number, maxMessageBytes: number, timestamps?: boolean): BatchSocket;
+  /** CLOCK_REALTIME now, in ns: the clock of the kernel's receive times. */
+  realtimeNs(): bigint;
   META_STRIDE: number;
   BATCH: number;
 }

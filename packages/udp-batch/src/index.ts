@@ -1,4 +1,4 @@
 export { loadUdpBatch, udpIoModes, chooseUdpIo, type UdpIo, type UdpIoMode, type BatchBinding, type BatchSocket, type BatchSocketInfo } from './binding.js';
-export { META, META_STRIDE, FLAG_TRUNCATED, SourceNames, formatIpv6 } from './meta.js';
+export { META, META_STRIDE, FLAG_TRUNCATED, SourceNames, formatIpv6, kernelAgeNs } from './meta.js';
 export { openWithIpv4Fallback } from './ipv4-fallback.js';
 export { startBatchReader, type BatchReader, type BatchReaderOptions } from './batch-reader.js';

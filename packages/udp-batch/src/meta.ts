@@ -1,10 +1,28 @@
 /**
  * The addon describes each datagram with META_STRIDE 32-bit words: where it lies in the data buffer,
- * its length, flags, and its peer (port, family, address). The address words hold the raw network
- * order bytes; an IPv4 peer of a dual-stack socket is reported as family 4.
+ * its length, flags, its peer (port, family, address), and when the kernel received it. The address
+ * words hold the raw network order bytes; an IPv4 peer of a dual-stack socket is reported as family
+ * 4. The receive time (sockets opened with timestamps) is CLOCK_REALTIME: seconds as an unsigned
+ * 32-bit number, and nanoseconds; both 0 when the kernel gave none.
  */
-export const META_STRIDE = 9;
-export const META = { offset: 0, length: 1, flags: 2, port: 3, family: 4, address: 5 } as const;
+export const META_STRIDE = 11;
+export const META = { offset: 0, length: 1, flags: 2, port: 3, family: 4, address: 5, receivedSeconds: 9, receivedNanos: 10 } as const;
+
+/**
+ * How long ago (ns, against `realtimeNowNs` from the addon's realtimeNs()) the kernel received
+ * datagram `index`; null without a kernel timestamp, or when the answer is not believable (the
+ * realtime clock stepped between the two readings).
+ */
+export function kernelAgeNs(meta: Int32Array, index: number, realtimeNowNs: bigint): bigint | null {
+  const base = index * META_STRIDE;
+  const seconds = meta[base + META.receivedSeconds]! >>> 0;
+  if (seconds === 0) return null;
+  const age = realtimeNowNs - (BigInt(seconds) * 1_000_000_000n + BigInt(meta[base + META.receivedNanos]!));
+  return age >= 0n && age < maxBelievableAgeNs ? age : null;
+}
+
+/** A datagram older than this has waited through more than any socket buffer holds at our rates. */
+const maxBelievableAgeNs = 10_000_000_000n;
 /** The datagram was larger than the maximum message size: its bytes were not copied. */
 export const FLAG_TRUNCATED = 1;
 

@@ -1,4 +1,4 @@
-import { FLAG_TRUNCATED, META, META_STRIDE, SourceNames, startBatchReader, type BatchBinding } from '@netsidecar/udp-batch';
+import { FLAG_TRUNCATED, META, META_STRIDE, SourceNames, kernelAgeNs, startBatchReader, type BatchBinding } from '@netsidecar/udp-batch';
 import type { PendingReply } from './responder.js';
 import { maxRequestBytes, type NtpListenerOptions, type OpenNtpSocket } from './ntp-listener.js';
 
@@ -12,12 +12,16 @@ const readsPerWakeup = 8;
 const sendBatch = 16;
 
 /**
- * recvmmsg/sendmmsg through the udp-batch addon. Every request of a read shares one T2 (taken as
- * soon as the read returns: they were all waiting when it began), every reply of a send batch one T3.
+ * recvmmsg/sendmmsg through the udp-batch addon.
+ * - T2 is when the kernel received the request (SO_TIMESTAMPNS), as chronyd and ntpd take it: the
+ *   served clock read once per read, less the request's age on the kernel's clock. Without that, a
+ *   request that waited in the socket buffer would carry the wait as path delay, half of it as
+ *   offset error. A request without a kernel timestamp gets the time the read returned.
+ * - Every reply of a send batch shares one T3, read just before the batch is written and sent.
  */
 export function openRecvmmsgNtpSocket(binding: BatchBinding, address: string, options: NtpListenerOptions): OpenNtpSocket {
   const { clock, responder } = options;
-  const socket = binding.open(address, options.port, options.receiveBufferBytes, maxRequestBytes);
+  const socket = binding.open(address, options.port, options.receiveBufferBytes, maxRequestBytes, true);
   const requests = Buffer.allocUnsafeSlow(readBatch * maxRequestBytes);
   const requestMeta = new Int32Array(readBatch * META_STRIDE);
   const replies = Buffer.allocUnsafeSlow(sendBatch * maxRequestBytes);
@@ -52,7 +56,8 @@ export function openRecvmmsgNtpSocket(binding: BatchBinding, address: string, op
     maxPerRead: readBatch,
     readsPerWakeup,
     onDatagrams: (count) => {
-      const t2Ns = clock.nowNs(); // T2: first, before any work
+      const readNs = clock.nowNs(); // first, before any work
+      const realtimeNs = binding.realtimeNs();
       for (let i = 0, m = 0; i < count; i++, m += META_STRIDE) {
         if ((requestMeta[m + META.flags]! & FLAG_TRUNCATED) !== 0) {
           responder.oversized();
@@ -60,6 +65,8 @@ export function openRecvmmsgNtpSocket(binding: BatchBinding, address: string, op
         }
         const start = requestMeta[m + META.offset]!;
         const request = requests.subarray(start, start + requestMeta[m + META.length]!);
+        const age = kernelAgeNs(requestMeta, i, realtimeNs);
+        const t2Ns = age === null ? readNs : readNs - age; // T2: the kernel's arrival time
         const reply = responder.handle(request, names.of(requestMeta, i), t2Ns);
         if (reply === null) continue;
         // Where the request came from, as meta words (read again when its reply is sent).

@@ -1,0 +1,70 @@
+// SO_TIMESTAMPNS: the kernel's receive time of each datagram, so a datagram that waited in the
+// socket buffer can be dated to its arrival (NTP's T2), not to when it was read.
+import dgram from 'node:dgram';
+import t, { type Test } from 'tap';
+import { kernelAgeNs, loadUdpBatch, META, META_STRIDE, type BatchBinding } from '../src/index.js';
+
+function binding(t: Test): BatchBinding {
+  const loaded = loadUdpBatch();
+  if (!('binding' in loaded)) throw new Error(`the udp-batch addon did not load (${loaded.reason}); build it with npm install (python3, make, g++)`);
+  t.ok(loaded.binding);
+  return loaded.binding;
+}
+
+async function sendOne(t: Test, port: number, text: string): Promise<void> {
+  const client = dgram.createSocket('udp4');
+  t.teardown(() => new Promise<void>((resolve) => client.close(() => resolve())));
+  // Loopback delivers within the send call: once it returns, the kernel has stamped the datagram.
+  await new Promise<void>((resolve, reject) => client.send(text, port, '127.0.0.1', (err) => (err ? reject(err) : resolve())));
+}
+
+/** Reads what is waiting, retrying on an empty read until `deadline` (the datagram is already queued). */
+function readOne(socket: ReturnType<BatchBinding['open']>, meta: Int32Array): number {
+  const deadline = Date.now() + 10_000;
+  let count = 0;
+  while ((count = socket.read(new Uint8Array(2048), meta, 4)) === 0 && Date.now() < deadline);
+  return count;
+}
+
+t.test('with timestamps, each datagram carries its arrival time: its age covers the time it waited unread', async (t) => {
+  const addon = binding(t);
+  const socket = addon.open('127.0.0.1', 0, 64 * 1024, 2048, true);
+  t.teardown(() => socket.close());
+  const before = addon.realtimeNs();
+  await sendOne(t, socket.info().port, 'stamped');
+  const sent = addon.realtimeNs();
+  // Left unread for at least 30 ms: the age must include that wait (a lower bound, whatever the load).
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  const meta = new Int32Array(4 * META_STRIDE);
+  t.equal(readOne(socket, meta), 1);
+  const now = addon.realtimeNs();
+  const age = kernelAgeNs(meta, 0, now);
+  t.not(age, null, 'a kernel timestamp came with the datagram');
+  t.ok(age! >= now - sent, `age ${age} ns is at least the time since the send returned (${now - sent} ns)`);
+  t.ok(age! <= now - before, `and at most the time since just before the send (${now - before} ns)`);
+  const stamped = BigInt(meta[META.receivedSeconds]! >>> 0) * 1_000_000_000n + BigInt(meta[META.receivedNanos]!);
+  t.ok(stamped >= before && stamped <= sent, 'the stamp lies between the clock readings around the send');
+});
+
+t.test('without timestamps the words are 0 and the age is unknown', async (t) => {
+  const addon = binding(t);
+  const socket = addon.open('127.0.0.1', 0, 64 * 1024, 2048);
+  t.teardown(() => socket.close());
+  await sendOne(t, socket.info().port, 'plain');
+  const meta = new Int32Array(4 * META_STRIDE).fill(-1);
+  t.equal(readOne(socket, meta), 1);
+  t.equal(meta[META.receivedSeconds], 0);
+  t.equal(meta[META.receivedNanos], 0);
+  t.equal(kernelAgeNs(meta, 0, addon.realtimeNs()), null);
+});
+
+t.test('kernelAgeNs refuses an age the clocks cannot support (a realtime step between the readings)', async (t) => {
+  const meta = new Int32Array(META_STRIDE);
+  meta[META.receivedSeconds] = 1_800_000_000;
+  meta[META.receivedNanos] = 500;
+  const stamp = 1_800_000_000n * 1_000_000_000n + 500n;
+  t.equal(kernelAgeNs(meta, 0, stamp + 1_000n), 1_000n);
+  t.equal(kernelAgeNs(meta, 0, stamp - 1n), null, 'from the future');
+  t.equal(kernelAgeNs(meta, 0, stamp + 11_000_000_000n), null, 'older than any buffer holds');
+  t.throws(() => binding(t).open('127.0.0.1', 0, 64 * 1024, 2048, 'yes' as unknown as boolean), TypeError);
+});
