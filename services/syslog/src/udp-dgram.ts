@@ -1,11 +1,13 @@
-import { createSocket, type Socket } from 'node:dgram';
+import { bindDgramSocket } from '@netsidecar/udp-batch';
 import { normaliseAddress } from './ingest.js';
 import type { UdpSocketOpener } from './udp-listener.js';
 
 /** node:dgram: one system call, one Buffer and one JS call per datagram. The portable fallback. */
 export const openDgramSocket: UdpSocketOpener = async (address, options, handle) => {
   const now = options.now ?? Date.now;
-  const socket = await bind(address, options.port);
+  const { socket, bound } = await bindDgramSocket(address, options.port, options.receiveBufferBytes, (err) =>
+    options.logger.warn('could not set the UDP receive buffer', { err, requested: options.receiveBufferBytes }),
+  );
   socket.on('message', (datagram, remote) => {
     // The receive time is taken first, before any work, so it is the arrival time.
     const receivedAt = now();
@@ -13,27 +15,5 @@ export const openDgramSocket: UdpSocketOpener = async (address, options, handle)
   });
   // A socket error on UDP (e.g. ICMP-induced) must not crash the service.
   socket.on('error', (err) => options.logger.error('UDP socket error', { err }));
-  try {
-    socket.setRecvBufferSize(options.receiveBufferBytes);
-  } catch (err) {
-    options.logger.warn('could not set the UDP receive buffer', { err, requested: options.receiveBufferBytes });
-  }
-  const bound = socket.address();
-  return {
-    port: bound.port,
-    address: bound.address,
-    receiveBufferBytes: socket.getRecvBufferSize(),
-    close: () => new Promise<void>((resolve) => socket.close(() => resolve())),
-  };
+  return bound;
 };
-
-function bind(address: string, port: number): Promise<Socket> {
-  const socket = createSocket({ type: address.includes(':') ? 'udp6' : 'udp4', reuseAddr: false });
-  return new Promise((resolve, reject) => {
-    socket.once('error', reject);
-    socket.bind({ address, port, exclusive: true }, () => {
-      socket.off('error', reject);
-      resolve(socket);
-    });
-  });
-}

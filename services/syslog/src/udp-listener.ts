@@ -1,5 +1,5 @@
 import type { Logger } from '@netsidecar/telemetry';
-import { openWithIpv4Fallback, type UdpIo } from '@netsidecar/udp-batch';
+import { openWithIpv4Fallback, type BoundUdpSocket, type UdpIo } from '@netsidecar/udp-batch';
 import type { Ingest } from './ingest.js';
 import type { ParsePool } from './parse-pool.js';
 import type { SyslogMetrics } from './metrics.js';
@@ -33,16 +33,8 @@ export interface UdpListener {
  */
 export type DatagramHandler = (source: Buffer, start: number, length: number, tooLarge: boolean, receivedAt: number, sourceIp: string, sourcePort: number) => void;
 
-/** A socket bound to an address that reads datagrams into a DatagramHandler. */
-export interface OpenUdpSocket {
-  readonly port: number;
-  readonly address: string;
-  /** The effective SO_RCVBUF as the kernel reports it. */
-  readonly receiveBufferBytes: number;
-  close(): Promise<void>;
-}
-
-export type UdpSocketOpener = (address: string, options: UdpListenerOptions, handle: DatagramHandler) => Promise<OpenUdpSocket>;
+/** Binds a socket to `address` that reads datagrams into `handle`. */
+export type UdpSocketOpener = (address: string, options: UdpListenerOptions, handle: DatagramHandler) => Promise<BoundUdpSocket>;
 
 /**
  * RFC 5426 syslog over UDP: one message per datagram. A dual-stack `::` socket takes IPv4 and IPv6;

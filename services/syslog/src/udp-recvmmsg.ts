@@ -1,4 +1,4 @@
-import { FLAG_TRUNCATED, META, META_STRIDE, SourceNames, startBatchReader, type BatchBinding } from '@netsidecar/udp-batch';
+import { FLAG_TRUNCATED, META, META_STRIDE, SourceNames, boundBatchSocket, startBatchReader, type BatchBinding } from '@netsidecar/udp-batch';
 import type { UdpSocketOpener } from './udp-listener.js';
 
 /** Datagrams taken per read call, and read calls per readable event before other work gets a turn. */
@@ -36,12 +36,6 @@ export function openRecvmmsgSocket(binding: BatchBinding): UdpSocketOpener {
       canRead: pool ? () => !pool.isBacklogged() : undefined,
     });
     pool?.onRelieved(() => reader.resume());
-    const info = socket.info();
-    return {
-      port: info.port,
-      address,
-      receiveBufferBytes: info.receiveBufferBytes,
-      close: async () => reader.close(),
-    };
+    return boundBatchSocket(socket, address, reader);
   };
 }

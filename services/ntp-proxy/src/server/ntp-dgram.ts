@@ -1,9 +1,11 @@
-import { createSocket, type Socket } from 'node:dgram';
-import { maxRequestBytes, normaliseAddress, type NtpListenerOptions, type OpenNtpSocket } from './ntp-listener.js';
+import { bindDgramSocket, type BoundUdpSocket } from '@netsidecar/udp-batch';
+import { maxRequestBytes, normaliseAddress, type NtpListenerOptions } from './ntp-listener.js';
 
 /** node:dgram: a system call and a JS call per request and per reply. The portable fallback. */
-export async function openDgramNtpSocket(address: string, options: NtpListenerOptions): Promise<OpenNtpSocket> {
-  const socket = await bind(address, options.port);
+export async function openDgramNtpSocket(address: string, options: NtpListenerOptions): Promise<BoundUdpSocket> {
+  const { socket, bound } = await bindDgramSocket(address, options.port, options.receiveBufferBytes, (err) =>
+    options.logger.warn('could not set the UDP receive buffer', { err, requested: options.receiveBufferBytes }),
+  );
   const { clock, responder } = options;
   socket.on('message', (request, remote) => {
     const t2Ns = clock.nowNs(); // T2: first, before any work
@@ -20,27 +22,5 @@ export async function openDgramNtpSocket(address: string, options: NtpListenerOp
   });
   // A socket error on UDP (e.g. ICMP-induced) must not crash the service.
   socket.on('error', (err) => options.logger.error('NTP socket error', { err }));
-  try {
-    socket.setRecvBufferSize(options.receiveBufferBytes);
-  } catch (err) {
-    options.logger.warn('could not set the UDP receive buffer', { err, requested: options.receiveBufferBytes });
-  }
-  const bound = socket.address();
-  return {
-    port: bound.port,
-    address: bound.address,
-    receiveBufferBytes: socket.getRecvBufferSize(),
-    close: () => new Promise<void>((resolve) => socket.close(() => resolve())),
-  };
-}
-
-function bind(address: string, port: number): Promise<Socket> {
-  const socket = createSocket({ type: address.includes(':') ? 'udp6' : 'udp4', reuseAddr: false });
-  return new Promise((resolve, reject) => {
-    socket.once('error', reject);
-    socket.bind({ address, port, exclusive: true }, () => {
-      socket.off('error', reject);
-      resolve(socket);
-    });
-  });
+  return bound;
 }

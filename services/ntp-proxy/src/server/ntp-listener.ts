@@ -30,11 +30,6 @@ export interface NtpListener {
   close(): Promise<void>;
 }
 
-/** A bound NTP socket answering through the responder, and its effective receive buffer. */
-export interface OpenNtpSocket extends NtpListener {
-  readonly receiveBufferBytes: number;
-}
-
 /**
  * Largest request read: a 48-byte header, extension fields and a MAC fit easily. A larger datagram
  * is not NTP a router sends; it is counted as malformed.

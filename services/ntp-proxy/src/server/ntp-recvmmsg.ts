@@ -1,6 +1,6 @@
-import { FLAG_TRUNCATED, META, META_STRIDE, SourceNames, kernelAgeNs, startBatchReader, type BatchBinding } from '@netsidecar/udp-batch';
+import { FLAG_TRUNCATED, META, META_STRIDE, SourceNames, boundBatchSocket, kernelAgeNs, startBatchReader, type BatchBinding, type BoundUdpSocket } from '@netsidecar/udp-batch';
 import type { PendingReply } from './responder.js';
-import { maxRequestBytes, type NtpListenerOptions, type OpenNtpSocket } from './ntp-listener.js';
+import { maxRequestBytes, type NtpListenerOptions } from './ntp-listener.js';
 
 /** Requests taken per read call, and read calls per wake-up before other work gets a turn. */
 const readBatch = 256;
@@ -19,7 +19,7 @@ const sendBatch = 16;
  *   offset error. A request without a kernel timestamp gets the time the read returned.
  * - Every reply of a send batch shares one T3, read just before the batch is written and sent.
  */
-export function openRecvmmsgNtpSocket(binding: BatchBinding, address: string, options: NtpListenerOptions): OpenNtpSocket {
+export function openRecvmmsgNtpSocket(binding: BatchBinding, address: string, options: NtpListenerOptions): BoundUdpSocket {
   const { clock, responder } = options;
   const socket = binding.open(address, options.port, options.receiveBufferBytes, maxRequestBytes, true);
   const requests = Buffer.allocUnsafeSlow(readBatch * maxRequestBytes);
@@ -83,11 +83,5 @@ export function openRecvmmsgNtpSocket(binding: BatchBinding, address: string, op
       options.logger.error('NTP socket error', { err });
     },
   });
-  const info = socket.info();
-  return {
-    port: info.port,
-    address,
-    receiveBufferBytes: info.receiveBufferBytes,
-    close: async () => reader.close(),
-  };
+  return boundBatchSocket(socket, address, reader);
 }
