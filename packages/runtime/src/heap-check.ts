@@ -5,9 +5,10 @@ import type { Logger } from '@netsidecar/telemetry';
 const workingSetBytes = 48 * 1024 * 1024;
 
 /**
- * The sink holds up to twice its memory limit before it refuses (or spools), as JS strings. A heap
- * limit below that (NODE_OPTIONS=--max-old-space-size, set by the images) would turn a CloudWatch
- * outage into an out-of-memory crash, so it is said at start, where it can be fixed.
+ * The sink holds up to its memory limit before it refuses (or spools), as JS strings: counted in
+ * UTF-16 units by the file sink, so up to twice the limit in bytes. A heap limit below that
+ * (NODE_OPTIONS=--max-old-space-size, set by the images) would turn a CloudWatch outage or a flood
+ * into an out-of-memory crash, so it is said at start, where it can be fixed.
  */
 export function checkHeapLimit(sinkMemoryLimitBytes: number, logger: Logger, heapLimitBytes = getHeapStatistics().heap_size_limit): boolean {
   const needed = 2 * sinkMemoryLimitBytes + workingSetBytes;
