@@ -64,9 +64,9 @@ export function loadUdpBatch(): { binding: BatchBinding } | { reason: string } {
 }
 
 /** Resolves a configured mode; throws for `recvmmsg` when the addon is unavailable. */
-export function chooseUdpIo(mode: UdpIoMode): UdpIo {
+export function chooseUdpIo(mode: UdpIoMode, load: typeof loadUdpBatch = loadUdpBatch): UdpIo {
   if (mode === 'dgram') return { kind: 'dgram', reason: 'configured' };
-  const result = loadUdpBatch();
+  const result = load();
   if ('binding' in result) return { kind: 'recvmmsg', binding: result.binding };
   if (mode === 'recvmmsg') throw new Error(`UDP I/O recvmmsg was asked for, but ${result.reason}`);
   return { kind: 'dgram', reason: result.reason };
