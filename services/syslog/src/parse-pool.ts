@@ -81,8 +81,7 @@ export class ParsePool {
     const worker = new Worker(workerUrl, { resourceLimits: { maxOldGenerationSizeMb: workerHeapMb } });
     const lane: Lane = { worker, pending: emptyPending(sharedBytes(minBatchBytes)), inFlight: new Map(), spare: [] };
     this.lanes.push(lane);
-    let ready!: () => void;
-    const isReady = new Promise<void>((resolve) => (ready = resolve));
+    let ready = (): void => {};
     worker.on('message', (message: EncodedBatch | typeof workerReady) => (message === workerReady ? ready() : this.delivered(lane, message)));
     worker.on('error', (err) => this.lost(lane, index, err));
     worker.on('exit', (code) => {
@@ -91,7 +90,7 @@ export class ParsePool {
     // Not 'online', which comes before the worker has loaded its modules (seconds, under a
     // TypeScript loader): the service says 'started' only once a worker can parse.
     await new Promise<void>((resolve, reject) => {
-      void isReady.then(resolve);
+      ready = resolve;
       worker.once('error', reject);
     });
   }
@@ -130,7 +129,6 @@ export class ParsePool {
    * reading meanwhile, so the backlog stays bounded and the kernel drops (and counts) the excess.
    */
   isBacklogged(): boolean {
-    if (!this.backlogged && this.lanes.some((lane) => lane.inFlight.size >= this.maxInFlight)) this.backlogged = true;
     return this.backlogged;
   }
 
@@ -195,6 +193,7 @@ export class ParsePool {
       return;
     }
     lane.inFlight.set(batch.id, batch);
+    if (lane.inFlight.size >= this.maxInFlight) this.backlogged = true;
     lane.worker.postMessage(batch);
   }
 
