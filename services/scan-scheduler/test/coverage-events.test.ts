@@ -3,25 +3,10 @@
 // lists, and image_unpinned tied to the run. Asserted on what the sink received.
 import t from 'tap';
 import { emptyCounts, imageCoverageEvent, MemoryScanQueue, MemoryStateStore, runPlan, type InventorySource, type WorkloadImage } from '../src/index.js';
+import { FakeSource } from './support/fake-source.js';
 import { deps, digestOf, TestClock } from './support/harness.js';
 
 const hour = 3_600_000;
-
-class FakeSource implements InventorySource {
-  readonly name: string;
-  fail: Error | null = null;
-  constructor(
-    readonly platform: 'ecs' | 'eks',
-    readonly cluster: string,
-    public rows: WorkloadImage[],
-  ) {
-    this.name = `${platform}:${cluster}`;
-  }
-  async collect(): Promise<WorkloadImage[]> {
-    if (this.fail) throw this.fail;
-    return this.rows;
-  }
-}
 
 const row = (name: string, workload = `service:${name}`, team: string | null = 'payments', digest: string | null = digestOf(name)): WorkloadImage => ({
   platform: 'ecs',

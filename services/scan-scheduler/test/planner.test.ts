@@ -17,26 +17,11 @@ import {
   type ScanRequest,
   type SlackWebhooks,
 } from '../src/index.js';
+import { FakeSource } from './support/fake-source.js';
 import { deps, digestOf, TestClock } from './support/harness.js';
 import { SlackReceiver } from './support/slack-receiver.js';
 
 const hour = 3_600_000;
-
-class FakeSource implements InventorySource {
-  readonly name: string;
-  fail: Error | null = null;
-  constructor(
-    readonly platform: 'ecs' | 'eks',
-    readonly cluster: string,
-    public rows: WorkloadImage[],
-  ) {
-    this.name = `${platform}:${cluster}`;
-  }
-  async collect(): Promise<WorkloadImage[]> {
-    if (this.fail) throw this.fail;
-    return this.rows;
-  }
-}
 
 const row = (name: string, cluster = 'prod', team: string | null = 'payments', digest: string | null = digestOf(name)): WorkloadImage => ({
   platform: 'ecs',
