@@ -52,8 +52,3 @@ export class Ingest {
     this.sinkClosed = true;
   }
 }
-
-/** `::ffff:192.0.2.1` (an IPv4 peer on a dual-stack socket) is reported as `192.0.2.1`. */
-export function normaliseAddress(address: string): string {
-  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
-}

@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from '@netsidecar/telemetry';
 import type { Sink } from '@netsidecar/sink';
 import { FrameDecoder } from './frame-decoder.js';
-import { normaliseAddress, type Ingest } from './ingest.js';
+import { normaliseAddress } from '@netsidecar/udp-batch';
+import type { Ingest } from './ingest.js';
 import type { SyslogMetrics } from './metrics.js';
 
 export interface StreamListenerOptions {

@@ -1,5 +1,4 @@
-import { bindDgramSocket } from '@netsidecar/udp-batch';
-import { normaliseAddress } from './ingest.js';
+import { bindDgramSocket, normaliseAddress } from '@netsidecar/udp-batch';
 import type { UdpSocketOpener } from './udp-listener.js';
 
 /** node:dgram: one system call, one Buffer and one JS call per datagram. The portable fallback. */

@@ -1,5 +1,5 @@
-import { bindDgramSocket, type BoundUdpSocket } from '@netsidecar/udp-batch';
-import { maxRequestBytes, normaliseAddress, type NtpListenerOptions } from './ntp-listener.js';
+import { bindDgramSocket, normaliseAddress, type BoundUdpSocket } from '@netsidecar/udp-batch';
+import { maxRequestBytes, type NtpListenerOptions } from './ntp-listener.js';
 
 /** node:dgram: a system call and a JS call per request and per reply. The portable fallback. */
 export async function openDgramNtpSocket(address: string, options: NtpListenerOptions): Promise<BoundUdpSocket> {

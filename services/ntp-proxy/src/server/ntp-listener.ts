@@ -53,8 +53,3 @@ export async function startNtpListener(options: NtpListenerOptions): Promise<Ntp
   }
   return socket;
 }
-
-/** `::ffff:192.0.2.1` (an IPv4 client on a dual-stack socket) is the client 192.0.2.1. */
-export function normaliseAddress(address: string): string {
-  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
-}
