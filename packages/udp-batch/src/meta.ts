@@ -8,21 +8,32 @@
 export const META_STRIDE = 11;
 export const META = { offset: 0, length: 1, flags: 2, port: 3, family: 4, address: 5, receivedSeconds: 9, receivedNanos: 10 } as const;
 
+/** A CLOCK_REALTIME reading split as the kernel's stamps are, so ages are plain numbers. */
+export interface RealtimeReading {
+  seconds: number;
+  nanos: number;
+}
+
+/** Splits the addon's realtimeNs() once per read: the per-datagram age then needs no BigInt. */
+export function realtimeReading(ns: bigint): RealtimeReading {
+  return { seconds: Number(ns / 1_000_000_000n), nanos: Number(ns % 1_000_000_000n) };
+}
+
 /**
- * How long ago (ns, against `realtimeNowNs` from the addon's realtimeNs()) the kernel received
- * datagram `index`; null without a kernel timestamp, or when the answer is not believable (the
- * realtime clock stepped between the two readings).
+ * How long ago (ns) before `now` the kernel received datagram `index`; null without a kernel
+ * timestamp, or when the answer is not believable (the realtime clock stepped between the two
+ * readings). Exact as a number: ages are far below 2^53 ns.
  */
-export function kernelAgeNs(meta: Int32Array, index: number, realtimeNowNs: bigint): bigint | null {
+export function kernelAgeNs(meta: Int32Array, index: number, now: RealtimeReading): number | null {
   const base = index * META_STRIDE;
   const seconds = meta[base + META.receivedSeconds]! >>> 0;
   if (seconds === 0) return null;
-  const age = realtimeNowNs - (BigInt(seconds) * 1_000_000_000n + BigInt(meta[base + META.receivedNanos]!));
-  return age >= 0n && age < maxBelievableAgeNs ? age : null;
+  const age = (now.seconds - seconds) * 1e9 + (now.nanos - meta[base + META.receivedNanos]!);
+  return age >= 0 && age < maxBelievableAgeNs ? age : null;
 }
 
 /** A datagram older than this has waited through more than any socket buffer holds at our rates. */
-const maxBelievableAgeNs = 10_000_000_000n;
+const maxBelievableAgeNs = 10e9;
 /** The datagram was larger than the maximum message size: its bytes were not copied. */
 export const FLAG_TRUNCATED = 1;
 

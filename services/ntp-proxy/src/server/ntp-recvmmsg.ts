@@ -1,4 +1,4 @@
-import { FLAG_TRUNCATED, META, META_STRIDE, SourceNames, boundBatchSocket, kernelAgeNs, startBatchReader, type BatchBinding, type BoundUdpSocket } from '@netsidecar/udp-batch';
+import { FLAG_TRUNCATED, META, META_STRIDE, SourceNames, boundBatchSocket, kernelAgeNs, realtimeReading, startBatchReader, type BatchBinding, type BoundUdpSocket } from '@netsidecar/udp-batch';
 import type { PendingReply } from './responder.js';
 import { maxRequestBytes, type NtpListenerOptions } from './ntp-listener.js';
 
@@ -57,7 +57,7 @@ export function openRecvmmsgNtpSocket(binding: BatchBinding, address: string, op
     readsPerWakeup,
     onDatagrams: (count) => {
       const readNs = clock.nowNs(); // first, before any work
-      const realtimeNs = binding.realtimeNs();
+      const realtime = realtimeReading(binding.realtimeNs());
       for (let i = 0, m = 0; i < count; i++, m += META_STRIDE) {
         if ((requestMeta[m + META.flags]! & FLAG_TRUNCATED) !== 0) {
           responder.oversized();
@@ -65,8 +65,8 @@ export function openRecvmmsgNtpSocket(binding: BatchBinding, address: string, op
         }
         const start = requestMeta[m + META.offset]!;
         const request = requests.subarray(start, start + requestMeta[m + META.length]!);
-        const age = kernelAgeNs(requestMeta, i, realtimeNs);
-        const t2Ns = age === null ? readNs : readNs - age; // T2: the kernel's arrival time
+        const age = kernelAgeNs(requestMeta, i, realtime);
+        const t2Ns = age === null ? readNs : readNs - BigInt(age); // T2: the kernel's arrival time
         const reply = responder.handle(request, names.of(requestMeta, i), t2Ns);
         if (reply === null) continue;
         // Where the request came from, as meta words (read again when its reply is sent).
