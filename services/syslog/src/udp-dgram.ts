@@ -10,7 +10,7 @@ export const openDgramSocket: UdpSocketOpener = async (address, options, handle)
   socket.on('message', (datagram, remote) => {
     // The receive time is taken first, before any work, so it is the arrival time.
     const receivedAt = now();
-    handle(datagram, 0, datagram.length, false, receivedAt, normaliseAddress(remote.address), remote.port);
+    handle(datagram, 0, datagram.length, datagram.length > options.maxMessageBytes, receivedAt, normaliseAddress(remote.address), remote.port);
   });
   // A socket error on UDP (e.g. ICMP-induced) must not crash the service.
   socket.on('error', (err) => options.logger.error('UDP socket error', { err }));

@@ -29,7 +29,8 @@ export interface UdpListener {
 
 /**
  * Takes one datagram, `source[start, start + length)`, read at `receivedAt` (ms): counts it, and
- * hands it to the parse workers or parses it here. `tooLarge` datagrams were not copied.
+ * hands it to the parse workers or parses it here. `tooLarge`: above NETSIDECAR_SYSLOG_MAX_MESSAGE_SIZE
+ * (its bytes may not have been copied).
  */
 export type DatagramHandler = (source: Buffer, start: number, length: number, tooLarge: boolean, receivedAt: number, sourceIp: string, sourcePort: number) => void;
 
@@ -65,13 +66,13 @@ export async function startUdpListener(options: UdpListenerOptions): Promise<Udp
 }
 
 function datagramHandler(options: UdpListenerOptions, shedOnBacklog: boolean): DatagramHandler {
-  const { ingest, metrics, maxMessageBytes } = options;
+  const { ingest, metrics } = options;
   const pool = options.pool ?? null;
   const tooLargeDrops = metrics.dropped.labels('message_too_large');
   const received = metrics.received.labels('udp');
   const backlogDrops = metrics.dropped.labels('parse_backlog');
   return (source, start, length, tooLarge, receivedAt, sourceIp, sourcePort) => {
-    if (tooLarge || length > maxMessageBytes) {
+    if (tooLarge) {
       received.inc();
       tooLargeDrops.inc();
       return;
