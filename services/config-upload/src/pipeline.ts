@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Sink } from '@netsidecar/sink';
 import type { Logger } from '@netsidecar/telemetry';
-import { driftOf, intendedText, maskSecrets, type IntendedText } from './analyse/drift.js';
+import { driftOf, maskedIntended, type IntendedText } from './analyse/drift.js';
 import type { IntendedSource } from './analyse/intended.js';
 import { unifiedDiff } from './analyse/unified-diff.js';
 import { normalise } from './analyse/volatile.js';
@@ -241,7 +241,7 @@ export class UploadPipeline {
     if (cached && cached.version === found.version) return cached.intended;
     const raw = await found.text();
     const intendedVendor = detectVendor(raw);
-    const intended = intendedText(maskSecrets(normalise(this.deps.redactor.redact(raw, intendedVendor === 'unknown' ? vendor : intendedVendor).text).text));
+    const intended = maskedIntended(normalise(this.deps.redactor.redact(raw, intendedVendor === 'unknown' ? vendor : intendedVendor).text).text);
     if (this.intendedCache.size >= 10_000) this.intendedCache.clear();
     this.intendedCache.set(device, { version: found.version, intended });
     return intended;

@@ -77,6 +77,7 @@ function junosZone(text: string): DeclaredZone | null {
 // MikroTik RouterOS: `/system clock` `set time-zone-name=Asia/Tokyo`; `manual` takes the offset of
 // `/system clock manual` `set time-zone=+09:00` (its own summer time, `dst-delta`, is not read).
 function routerOsZone(text: string): DeclaredZone | null {
+  if (!text.includes('time-zone-name=')) return null;
   const m = /time-zone-name=("[^"]*"|\S+)/.exec(text);
   if (!m) return null;
   const name = unquote(m[1]!);

@@ -26,8 +26,10 @@ export interface IntendedText {
   sha256: string;
 }
 
-export function intendedText(masked: string): IntendedText {
-  return { text: masked, sha256: createHash('sha256').update(masked).digest('hex') };
+/** `normalised`: the intended config redacted with the upload's engine and key, and normalised. */
+export function maskedIntended(normalised: string): IntendedText {
+  const text = maskSecrets(normalised);
+  return { text, sha256: createHash('sha256').update(text).digest('hex') };
 }
 
 export type DriftStatus = 'in_sync' | 'drifted' | 'no_intended';

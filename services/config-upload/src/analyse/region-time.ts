@@ -53,7 +53,7 @@ export function regionWallToUtc(wall: number, region: string): number | null {
   // instant, valid when the zone has that offset there.
   const before = offsetAt(format, wall - day);
   const after = offsetAt(format, wall + day);
-  const valid = [before, after].map((offset) => wall - offset * 60_000).filter((utc, i) => offsetAt(format, utc) === [before, after][i]);
+  const valid = [before, after].filter((offset) => offsetAt(format, wall - offset * 60_000) === offset).map((offset) => wall - offset * 60_000);
   return valid.length > 0 ? Math.min(...valid) : wall - before * 60_000;
 }
 
