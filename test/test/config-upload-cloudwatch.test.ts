@@ -74,7 +74,8 @@ t.test('uploads reach CloudWatch Logs and the README queries answer the audit qu
   };
 
   t.match(JSON.parse((await put('rtr-cw-1', ios('rtr-cw-1', 'PlantCwOne'))).body), { version: 1, changed: true, drift: false });
-  t.match(JSON.parse((await put('rtr-cw-1', ios('rtr-cw-1', 'PlantCwTwo'))).body), { version: 2, changed: true, drift: true });
+  // A rotated secret alone is a change but not drift (drift masks secret values); the logging host is drift.
+  t.match(JSON.parse((await put('rtr-cw-1', ios('rtr-cw-1', 'PlantCwTwo', ['logging host 10.0.0.9']))).body), { version: 2, changed: true, drift: true });
   t.match(JSON.parse((await put('rtr-cw-2', ios('rtr-cw-2', 'PlantCwThree'))).body), { version: 1, drift: null });
   const interfaces = Array.from({ length: 12000 }, (_, i) => `interface Gi1/0/${i}\n description port ${i} of the big one\n standby 1 authentication text PlantCwHsrp${i}\n!`);
   const big = ios('rtr-cw-3', 'PlantCwBig', interfaces);

@@ -2,7 +2,7 @@
 // environment, an upload with curl, /healthz and /metrics, and SIGTERM answered by a clean drain.
 import t from 'tap';
 import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hashPassword } from '@netsidecar/config-upload';
 import { spawnService } from './support/spawn-service.js';
@@ -15,6 +15,23 @@ const run = (args: string[]) =>
       resolve({ status: Number(stdout.slice(cut + 1)), body: stdout.slice(0, cut) });
     }),
   );
+
+/** The local addresses the kernel lists as listening on a TCP port (/proc/net/tcp and tcp6; Linux). */
+async function listeningOn(port: number): Promise<string[]> {
+  const out: string[] = [];
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    const text = await readFile(file, 'utf8').catch(() => '');
+    for (const line of text.split('\n').slice(1)) {
+      const [, local = '', , state] = line.trim().split(/\s+/);
+      const [hex = '', portHex = ''] = local.split(':');
+      if (state !== '0A' || parseInt(portHex, 16) !== port) continue;
+      // IPv4: one little-endian word; IPv6: four (only the all-zero and loopback forms are named).
+      if (hex.length === 8) out.push([3, 2, 1, 0].map((i) => parseInt(hex.slice(i * 2, i * 2 + 2), 16)).join('.'));
+      else out.push(/^0{32}$/.test(hex) ? '::' : hex === '00000000000000000000000001000000' ? '::1' : hex);
+    }
+  }
+  return out;
+}
 
 t.test('start, upload, health, metrics, SIGTERM', async (t) => {
   const { salt, hash } = await hashPassword('Pr0cess-Pa55');
@@ -40,6 +57,10 @@ t.test('start, upload, health, metrics, SIGTERM', async (t) => {
 
   const health = await run([`http://127.0.0.1:${started.healthPort as number}/healthz`]);
   t.equal(health.status, 200);
+  // NETSIDECAR_UPLOAD_BIND_ADDRESS binds the health port too, not only the upload port.
+  t.equal(started.healthAddress, '127.0.0.1');
+  t.same(await listeningOn(started.healthPort as number), ['127.0.0.1'], 'the kernel lists the health port on 127.0.0.1 only');
+  t.same(await listeningOn(listening.port as number), ['127.0.0.1']);
   const metrics = await run([`http://127.0.0.1:${started.healthPort as number}/metrics`]);
   t.match(metrics.body, /netsidecar_config_uploads_total\{[^}]*outcome="stored"[^}]*\} 1/);
 

@@ -33,6 +33,8 @@ export interface ServiceDefinition<S extends Schema> {
   ownPrefix: string;
   /** Picks the health port out of the service's config. */
   healthPort: (config: ConfigOf<S>) => number;
+  /** The address the health server binds to; every IPv4 address (`0.0.0.0`) when not given. */
+  healthAddress?: (config: ConfigOf<S>) => string;
   start: (context: ServiceContext<ConfigOf<S>>) => Promise<RunningService>;
 }
 
@@ -73,7 +75,7 @@ async function start<S extends Schema>(definition: ServiceDefinition<S>): Promis
   readiness.add('sink', () => sink.refusalReason());
   const logGroup = `${config.NETSIDECAR_LOG_GROUP_PREFIX}/${definition.name}`;
   const service = await definition.start({ config, logger, registry, readiness, sink, logGroup });
-  const health = await startHealthServer({ port: definition.healthPort(config), registry, readiness });
+  const health = await startHealthServer({ port: definition.healthPort(config), host: definition.healthAddress?.(config), registry, readiness });
 
   let emfTimer: NodeJS.Timeout | undefined;
   if (config.NETSIDECAR_SINK === 'cloudwatch') {
@@ -81,7 +83,7 @@ async function start<S extends Schema>(definition: ServiceDefinition<S>): Promis
     emfTimer = setInterval(() => void emf.publish().catch((err: unknown) => logger.warn('EMF publication failed', { err })), config.NETSIDECAR_EMF_INTERVAL);
     emfTimer.unref();
   }
-  logger.info('started', { sink: config.NETSIDECAR_SINK, logGroup, healthPort: health.port });
+  logger.info('started', { sink: config.NETSIDECAR_SINK, logGroup, healthAddress: health.address, healthPort: health.port });
 
   const shutdown = handleShutdown({
     deadlineMs: config.NETSIDECAR_SHUTDOWN_DEADLINE,

@@ -10,6 +10,8 @@ import type { Readiness } from './health.js';
  */
 export interface HealthServer {
   readonly port: number;
+  /** The address bound, as the socket reports it (`127.0.0.1`, `::`, `0.0.0.0`). */
+  readonly address: string;
   close(): Promise<void>;
 }
 
@@ -36,12 +38,26 @@ export async function startHealthServer(options: { port: number; host?: string; 
     res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found","routes":["/healthz","/metrics"]}\n');
   });
   server.keepAliveTimeout = 5_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host ?? '0.0.0.0', () => resolve());
-  });
+  const listen = (host: string) =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  const host = options.host ?? '0.0.0.0';
+  try {
+    await listen(host);
+  } catch (err) {
+    // `::` fails where IPv6 is off; every IPv4 address is then what was meant.
+    if (host !== '::' || !['EAFNOSUPPORT', 'EADDRNOTAVAIL'].includes((err as NodeJS.ErrnoException).code ?? '')) throw err;
+    await listen('0.0.0.0');
+  }
+  const bound = server.address() as AddressInfo;
   return {
-    port: (server.address() as AddressInfo).port,
+    port: bound.port,
+    address: bound.address,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -35,3 +35,14 @@ t.test('/healthz follows the readiness checks and /metrics serves Prometheus tex
   res = await fetch(`${base}/healthz`, { method: 'POST' });
   t.equal(res.status, 405);
 });
+
+t.test('it binds the address it is given, and says which', async (t) => {
+  const registry = createRegistry('config');
+  const loopback = await startHealthServer({ port: 0, host: '127.0.0.1', registry, readiness: new Readiness() });
+  t.teardown(() => loopback.close());
+  t.equal(loopback.address, '127.0.0.1');
+  t.equal((await fetch(`http://127.0.0.1:${loopback.port}/healthz`)).status, 200);
+  const every = await startHealthServer({ port: 0, registry, readiness: new Readiness() });
+  t.teardown(() => every.close());
+  t.equal(every.address, '0.0.0.0', 'every IPv4 address when no host is given, as before');
+});

@@ -8,5 +8,7 @@ await runService({
   schema: uploadVariables,
   ownPrefix: 'NETSIDECAR_UPLOAD_',
   healthPort: (config) => config.NETSIDECAR_UPLOAD_HEALTH_PORT,
+  // The health port listens where the upload port does (a host with one management address, a test on loopback).
+  healthAddress: (config) => config.NETSIDECAR_UPLOAD_BIND_ADDRESS,
   start: (context) => startConfigUploadService(context),
 });

@@ -1,15 +1,17 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Sink } from '@netsidecar/sink';
 import type { Logger } from '@netsidecar/telemetry';
+import { driftOf, maskedIntended, type IntendedText } from './analyse/drift.js';
 import type { IntendedSource } from './analyse/intended.js';
 import { unifiedDiff } from './analyse/unified-diff.js';
 import { normalise } from './analyse/volatile.js';
-import { matchesAny } from './auth/glob.js';
+import { bestWhen, whenOfName } from './analyse/when.js';
 import type { Principal } from './auth/users-file.js';
 import { UploadError } from './errors.js';
 import { toSinkEvents, type ConfigEvent } from './events/config-event.js';
 import { decodeBody } from './ingest/decode-body.js';
-import { checkDevice, checkFilename, deviceFromFilename } from './ingest/device-name.js';
+import { checkFilename } from './ingest/device-name.js';
+import { uploadDevice } from './ingest/upload-device.js';
 import type { UploadMetrics } from './metrics.js';
 import type { Redactor } from './redact/redactor.js';
 import { detectVendor } from './redact/vendor.js';
@@ -59,7 +61,7 @@ const sha256 = (data: string | Buffer): string => createHash('sha256').update(da
  */
 export class UploadPipeline {
   private readonly locks = new Map<string, Promise<unknown>>();
-  private readonly intendedCache = new Map<string, { version: string; text: string; sha: string }>();
+  private readonly intendedCache = new Map<string, { version: string; intended: IntendedText }>();
   /**
    * The normalised text of each device's latest version, so the next diff need not read and
    * normalise it again (about 15 ms for 1 MB). Bounded by size; a miss reads the store.
@@ -75,9 +77,7 @@ export class UploadPipeline {
   async process(input: UploadInput): Promise<UploadResult> {
     const receivedAt = new Date(this.now()).toISOString();
     const filename = input.filename === null ? null : checkFilename(input.filename);
-    const fromName = filename === null ? null : deviceFromFilename(filename, { ciscoArchive: /\bcisco/i.test(input.userAgent ?? '') });
-    const device = checkDevice(fromName?.device ?? input.principal.name);
-    if (!matchesAny(input.principal.devices, device)) throw new UploadError('device_not_allowed');
+    const { device, deviceFrom, fromName } = uploadDevice(filename, input.principal, { ciscoArchive: /\bcisco/i.test(input.userAgent ?? '') });
 
     const decoded = decodeBody(input.body, { contentEncoding: input.contentEncoding, filename, maxBytes: this.deps.maxBodyBytes });
     const sha256Original = sha256(decoded.raw);
@@ -87,6 +87,8 @@ export class UploadPipeline {
     const sha256Redacted = sha256(redaction.text);
     const sha256Normalized = sha256(normalised.text);
     const intended = await this.intendedFor(device, vendor);
+    // The text's own stamp first, the file name's when it fixes the time and the text's does not.
+    const stamp = bestWhen([{ when: normalised.when, whenZone: normalised.whenZone, whenRaw: normalised.whenRaw }, whenOfName(fromName, redaction.text)]);
 
     return this.serialised(device, async () => {
       for (let attempt = 0; ; attempt++) {
@@ -98,9 +100,7 @@ export class UploadPipeline {
           const beforeText = await this.previousNormalised(device, previous.version);
           diff = unifiedDiff(`${device} v${previous.version}`, `${device} v${version}`, beforeText, normalised.text);
         }
-        const drift = intended === null ? null : intended.sha !== sha256Normalized;
-        const driftDiff = intended !== null && drift ? unifiedDiff(`${device} intended`, `${device} v${version}`, intended.text, normalised.text) : null;
-        const driftStatus = drift === null ? 'no_intended' : drift ? 'drifted' : 'in_sync';
+        const { drift, driftStatus, driftDiff, intendedSha256 } = driftOf(device, version, normalised.text, intended);
         const uploadId = randomUUID();
         const meta: VersionMeta = {
           device,
@@ -113,16 +113,19 @@ export class UploadPipeline {
           sha256Normalized,
           changed,
           who: normalised.who,
-          when: normalised.when ?? fromName?.when ?? null,
+          when: stamp.when,
+          whenRaw: stamp.whenRaw,
+          whenZone: stamp.whenZone,
           principal: input.principal.name,
           sourceIp: input.ip,
           drift,
           driftStatus,
+          intendedSha256,
           redactions: redaction.count,
         };
         let key: string;
         try {
-          ({ key } = await this.deps.store.put(meta, redaction.text));
+          ({ key } = await this.deps.store.put(meta, redaction.text, driftDiff));
         } catch (err) {
           // Another task took this number (S3 conditional write): number again, a few times.
           if (err instanceof VersionExistsError && attempt < 3) continue;
@@ -133,7 +136,7 @@ export class UploadPipeline {
           receivedAt,
           uploadId,
           device,
-          deviceFrom: fromName ? 'filename' : 'principal',
+          deviceFrom,
           vendor,
           version,
           previousVersion: previous?.version ?? null,
@@ -150,7 +153,8 @@ export class UploadPipeline {
           },
           who: meta.who,
           when: meta.when,
-          whenRaw: normalised.whenRaw ?? fromName?.whenRaw ?? null,
+          whenRaw: meta.whenRaw,
+          whenZone: meta.whenZone,
           sha256: sha256Redacted,
           sha256Original,
           sha256Normalized,
@@ -161,8 +165,8 @@ export class UploadPipeline {
           diffRemoved: diff?.removed ?? 0,
           drift,
           driftStatus,
-          driftDiff: driftDiff?.text ?? null,
-          intendedSha256: intended?.sha ?? null,
+          driftDiff,
+          intendedSha256,
           redactions: redaction.count,
           redactionsByKind: redaction.byKind,
           freeText: redaction.freeText,
@@ -226,19 +230,21 @@ export class UploadPipeline {
     this.lastNormalisedBytes += text.length;
   }
 
-  /** The intended config, redacted with the same key and normalised; cached while its file is unchanged. */
-  private async intendedFor(device: string, vendor: ReturnType<typeof detectVendor>): Promise<{ text: string; sha: string } | null> {
+  /**
+   * The intended config, redacted with the same engine and key, normalised, and its secrets masked
+   * (analyse/drift.ts); cached while its file is unchanged.
+   */
+  private async intendedFor(device: string, vendor: ReturnType<typeof detectVendor>): Promise<IntendedText | null> {
     const found = await this.deps.intended.read(device);
     if (found === null) return null;
     const cached = this.intendedCache.get(device);
-    if (cached && cached.version === found.version) return cached;
+    if (cached && cached.version === found.version) return cached.intended;
     const raw = await found.text();
     const intendedVendor = detectVendor(raw);
-    const text = normalise(this.deps.redactor.redact(raw, intendedVendor === 'unknown' ? vendor : intendedVendor).text).text;
-    const entry = { version: found.version, text, sha: sha256(text) };
+    const intended = maskedIntended(normalise(this.deps.redactor.redact(raw, intendedVendor === 'unknown' ? vendor : intendedVendor).text).text);
     if (this.intendedCache.size >= 10_000) this.intendedCache.clear();
-    this.intendedCache.set(device, entry);
-    return entry;
+    this.intendedCache.set(device, { version: found.version, intended });
+    return intended;
   }
 
   private serialised<T>(device: string, work: () => Promise<T>): Promise<T> {

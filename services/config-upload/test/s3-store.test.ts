@@ -2,7 +2,7 @@
 // curl land as versioned objects, the read API reads them back, and a version number taken by
 // another task is not overwritten.
 import t from 'tap';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -82,6 +82,33 @@ t.test('uploads stored in S3 and read back', async (t) => {
   t.notOk(/Plant/.test(api.body + JSON.stringify(events) + (v1?.text ?? '')));
 });
 
+t.test('whenRaw, whenZone and drift diffs round-trip through S3; metas stored before them still load', async (t) => {
+  const client = await startS3(t);
+  const intendedDir = await mkdtemp(join(tmpdir(), 'netsidecar-intended-'));
+  t.teardown(() => rm(intendedDir, { recursive: true, force: true }));
+  await writeFile(join(intendedDir, 'rtr-s3d-1.cfg'), 'hostname rtr-s3d-1\nclock timezone JST 9 0\nenable secret 0 PlantS3Git\nend\n');
+  const up = await startTestUpload(t, { NETSIDECAR_UPLOAD_INTENDED_DIR: intendedDir }, { store: new S3Store(client, bucket, 'configs/') });
+  const body = '! Last configuration change at 07:58:01 JST Mon Nov 23 2026 by alice\nhostname rtr-s3d-1\nclock timezone JST 9 0\nenable secret 0 PlantS3Live\nlogging host 10.0.0.9\nend\n';
+  const r = await curl(['--data-binary', body, '-H', 'Content-Type: text/plain', `http://${users.router.name}:${users.router.password}@127.0.0.1:${up.service.port}/configs/rtr-s3d-1`]);
+  t.match(r.json, { device: 'rtr-s3d-1', version: 1, drift: true });
+  const [event] = (await up.events('rtr-s3d-1')) as Record<string, any>[];
+
+  const other = new S3Store(client, bucket, 'configs/');
+  t.match(await other.latest('rtr-s3d-1'), { whenRaw: '07:58:01 JST Mon Nov 23 2026', whenZone: 'declared', when: '2026-11-22T22:58:01.000Z', intendedSha256: event!.intendedSha256, driftStatus: 'drifted' });
+  t.equal(await other.driftDiff('rtr-s3d-1', 1), event!.driftDiff, 'the drift diff is stored beside the version');
+  t.match(event!.driftDiff, /^\+logging host 10\.0\.0\.9$/m);
+
+  // A version written before whenRaw, whenZone, intendedSha256 and drift diffs were kept.
+  const old = { device: 'rtr-s3-old-1', version: 1, uploadId: 'u', receivedAt: '2026-01-01T00:00:00.000Z', vendor: 'cisco-ios', sha256: 'a', sha256Original: 'b', sha256Normalized: 'c', changed: true, who: null, when: '2025-12-31T00:00:00.000Z', principal: 'p', sourceIp: '10.0.0.5', drift: true, driftStatus: 'drifted', redactions: 0 };
+  await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'configs/rtr-s3-old-1/00000001.json', Body: JSON.stringify(old) }));
+  await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'configs/rtr-s3-old-1/00000001.cfg', Body: 'hostname rtr-s3-old-1\n' }));
+  t.same(await other.latest('rtr-s3-old-1'), { ...old, whenRaw: null, whenZone: 'explicit', intendedSha256: null });
+  t.equal(await other.driftDiff('rtr-s3-old-1', 1), null);
+  const api = await curl([`http://${users.auditor.name}:${users.auditor.password}@127.0.0.1:${up.service.port}/api/devices/rtr-s3-old-1/drift`]);
+  t.match(api.json, { version: 1, driftStatus: 'drifted', driftDiff: null });
+  t.notOk(/Plant/.test(await up.everythingWritten() + JSON.stringify(event)));
+});
+
 t.test('a version number another task took is not overwritten', async (t) => {
   const client = await startS3(t);
   const conditional = withConditionalWrites(client);
@@ -89,7 +116,7 @@ t.test('a version number another task took is not overwritten', async (t) => {
   const b = new S3Store(client, bucket, 'p/');
   const meta = (version: number, uploadId: string): VersionMeta => ({
     device: 'rtr-race-1', version, uploadId, receivedAt: '2026-11-22T23:00:00.000Z', vendor: 'cisco-ios', sha256: 'a', sha256Original: 'b', sha256Normalized: 'c',
-    changed: true, who: null, when: null, principal: 'p', sourceIp: '127.0.0.1', drift: null, driftStatus: 'no_intended', redactions: 0,
+    changed: true, who: null, when: null, whenRaw: null, whenZone: null, principal: 'p', sourceIp: '127.0.0.1', drift: null, driftStatus: 'no_intended', intendedSha256: null, redactions: 0,
   });
   t.equal(await a.latest('rtr-race-1'), null);
   t.equal(await b.latest('rtr-race-1'), null);
@@ -120,6 +147,8 @@ t.test('intended configs from an S3 prefix', async (t) => {
   t.match((await put('hostname rtr-s3i-1\nenable secret 0 PlantS3Intended\nend\n')).json, { drift: false });
   await putIntended('hostname rtr-s3i-1\nenable secret 0 PlantS3Rotated\nend\n');
   t.not((await intended.read('rtr-s3i-1'))?.version, found?.version, 'a new ETag');
+  t.match((await put('hostname rtr-s3i-1\nenable secret 0 PlantS3Intended\nend\n')).json, { drift: false }, 'another secret value in Git is not drift');
+  await putIntended('hostname rtr-s3i-1\nenable secret 0 PlantS3Rotated\nlogging host 10.0.0.9\nend\n');
   t.match((await put('hostname rtr-s3i-1\nenable secret 0 PlantS3Intended\nend\n')).json, { drift: true }, 'the changed object is read again');
   t.notOk(/Plant/.test(await up.everythingWritten()));
 });

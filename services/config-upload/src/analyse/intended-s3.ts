@@ -1,11 +1,9 @@
 import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { IntendedSource } from './intended.js';
-
-const suffixes = ['', '.cfg', '.conf', '.txt', '.rsc'];
+import { intendedSuffixes, type IntendedSource } from './intended.js';
 
 /**
  * Intended configs under an S3 prefix (`s3://bucket/intended/`), for a team whose pipeline copies
- * its Git repository there: `<prefix><device>[.cfg|.conf|.txt|.rsc]`. The ETag is the version, so
+ * its Git repository there: `<prefix><device>[.cfg|.conf|.txt|.rsc|.set|.config]`. The ETag is the version, so
  * an unchanged object is redacted once, then only HEAD is asked per upload.
  */
 export class IntendedS3 implements IntendedSource {
@@ -16,7 +14,7 @@ export class IntendedS3 implements IntendedSource {
   ) {}
 
   async read(device: string): Promise<{ name: string; version: string; text: () => Promise<string> } | null> {
-    for (const suffix of suffixes) {
+    for (const suffix of intendedSuffixes) {
       const key = `${this.prefix}${device}${suffix}`;
       try {
         const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));

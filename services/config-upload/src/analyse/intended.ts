@@ -11,14 +11,15 @@ export interface IntendedSource {
   read(device: string): Promise<{ name: string; version: string; text: () => Promise<string> } | null>;
 }
 
-const suffixes = ['', '.cfg', '.conf', '.txt', '.rsc'];
+/** The names an intended config may have, in the order they are looked for (the same config extensions as uploads). */
+export const intendedSuffixes = ['', '.cfg', '.conf', '.txt', '.rsc', '.set', '.config'];
 
-/** `<dir>/<device>[.cfg|.conf|.txt|.rsc]`; the device name is validated, so it stays inside `dir`. */
+/** `<dir>/<device>[.cfg|.conf|.txt|.rsc|.set|.config]`; the device name is validated, so it stays inside `dir`. */
 export class IntendedDir implements IntendedSource {
   constructor(private readonly dir: string) {}
 
   async read(device: string): Promise<{ name: string; version: string; text: () => Promise<string> } | null> {
-    for (const suffix of suffixes) {
+    for (const suffix of intendedSuffixes) {
       const name = `${device}${suffix}`;
       const path = join(this.dir, name);
       try {

@@ -1,12 +1,14 @@
+import { declaredZone } from './declared-zone.js';
+import { resolveWhen, type When } from './when.js';
+
 /**
  * Lines that change without the configuration changing (timestamps, byte counts, clock drift), and
  * the who/when they carry. They are kept in the stored text and the event's `config`, and removed
  * from the normalised text that decides `changed` and feeds the diffs.
  */
-export interface Normalised {
+export interface Normalised extends When {
   text: string;
   who: string | null;
-  when: string | null;
   whenRaw: string | null;
 }
 
@@ -43,26 +45,6 @@ const volatileRules: VolatileRule[] = [
   { re: /^#conf_file_ver=/ },
 ];
 
-const months: Record<string, string> = { jan: '01', feb: '02', mar: '03', apr: '04', may: '05', jun: '06', jul: '07', aug: '08', sep: '09', oct: '10', nov: '11', dec: '12' };
-
-/**
- * An ISO time when the raw text fixes it in UTC; local zones (`JST`, `+0900` offsets excepted) are
- * left to `whenRaw`, because an abbreviation does not name an offset reliably.
- */
-export function parseWhen(raw: string): string | null {
-  // 2026-11-22 22:58:01 UTC (Junos), 2026-11-22 22:58:01 (MikroTik 7, local time: not UTC)
-  let m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})\s*(UTC|GMT|Z)\b/i.exec(raw);
-  if (m) return `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}.000Z`;
-  // 22:58:01 UTC Sun Nov 22 2026 (IOS)
-  m = /^(\d{1,2}):(\d{2}):(\d{2})(?:\.\d+)? (UTC|GMT) \w{3} (\w{3}) +(\d{1,2}) (\d{4})$/i.exec(raw);
-  if (m && months[m[5]!.toLowerCase()]) return `${m[7]}-${months[m[5]!.toLowerCase()]}-${m[6]!.padStart(2, '0')}T${m[1]!.padStart(2, '0')}:${m[2]}:${m[3]}.000Z`;
-  // Sun Nov 22 22:58:01 2026 UTC
-  m = /^\w{3} (\w{3}) +(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.\d+)? (?:(\d{4}) )?(UTC|GMT)(?: (\d{4}))?$/i.exec(raw);
-  const year = m?.[6] ?? m?.[8];
-  if (m && year && months[m[1]!.toLowerCase()]) return `${year}-${months[m[1]!.toLowerCase()]}-${m[2]!.padStart(2, '0')}T${m[3]}:${m[4]}:${m[5]}.000Z`;
-  return null;
-}
-
 /** Blank, or only `!` / `#` after indentation. */
 function isSeparator(line: string): boolean {
   let i = 0;
@@ -72,7 +54,7 @@ function isSeparator(line: string): boolean {
   return i === line.length - 1 && (c === 0x21 || c === 0x23);
 }
 
-/** Normalises redacted text: LF endings, no trailing blanks, no blank or bare `!` lines, no volatile lines; extracts who/when. */
+/** Normalises redacted text: LF endings, no trailing blanks, no blank or bare `!` lines, no volatile lines; extracts who/when (when: converted with the zone the text declares, see when.ts). */
 export function normalise(text: string): Normalised {
   let who: string | null = null;
   let whenRaw: string | null = null;
@@ -100,5 +82,7 @@ export function normalise(text: string): Normalised {
     // gains or loses a blank line is not a change).
     if (!volatile) kept.push(line);
   }
-  return { text: kept.join('\n') + '\n', who, when: whenRaw === null ? null : parseWhen(whenRaw), whenRaw };
+  // The zone is looked up only when there is a stamp to read: a few indexOf scans of the text.
+  const when = whenRaw === null ? { when: null, whenZone: null } : resolveWhen(whenRaw, declaredZone(text));
+  return { text: kept.join('\n') + '\n', who, ...when, whenRaw };
 }

@@ -1,4 +1,6 @@
 import { toLogStreamName, type SinkEvent } from '@netsidecar/sink';
+import type { DriftStatus } from '../analyse/drift.js';
+import type { WhenZone } from '../analyse/when.js';
 import type { Vendor } from '../redact/vendor.js';
 
 /** The `config/1` event (README "The event"): field names are a public interface. */
@@ -25,6 +27,7 @@ export interface ConfigEvent {
   who: string | null;
   when: string | null;
   whenRaw: string | null;
+  whenZone: WhenZone | null;
   sha256: string;
   sha256Original: string;
   sha256Normalized: string;
@@ -34,7 +37,7 @@ export interface ConfigEvent {
   diffAdded: number;
   diffRemoved: number;
   drift: boolean | null;
-  driftStatus: 'in_sync' | 'drifted' | 'no_intended';
+  driftStatus: DriftStatus;
   driftDiff: string | null;
   intendedSha256: string | null;
   redactions: number;

@@ -55,9 +55,28 @@ export function registerReadRoutes(app: FastifyInstance, deps: { store: ConfigSt
       changed: m.changed,
       who: m.who,
       when: m.when,
+      whenRaw: m.whenRaw,
+      whenZone: m.whenZone,
       principal: m.principal,
       drift: m.drift,
     }));
+  });
+
+  // The latest version against the intended config, as recorded at its upload (the drift diff is
+  // masked: it never shows a secret value, nor a difference only in one).
+  app.get('/api/devices/:device/drift', async (request) => {
+    const device = allowedDevice(request);
+    const meta = await deps.store.latest(device);
+    if (!meta) throw new UploadError('not_found');
+    return {
+      device,
+      version: meta.version,
+      receivedAt: meta.receivedAt,
+      drift: meta.drift,
+      driftStatus: meta.driftStatus,
+      intendedSha256: meta.intendedSha256,
+      driftDiff: meta.driftStatus === 'drifted' ? await deps.store.driftDiff(device, meta.version) : null,
+    };
   });
 
   app.get('/api/devices/:device/versions/:version', async (request, reply) => {

@@ -30,7 +30,15 @@ const months = 'Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec';
 // IOS `archive path ...$h-$t` gives R4-Feb-20-2018-21-57-46.530-UTC-5 (older releases omit the year).
 const ciscoArchiveRe = new RegExp(`^(.+?)-((?:${months})-[ -]?\\d{1,2}-(?:\\d{4}-)?\\d{1,2}-\\d{2}-\\d{2}(?:\\.\\d+)?(?:-[A-Za-z]+)?)-\\d+$`);
 const ciscoVersionRe = /^(.+?)-\d{1,5}$/;
-const extensionRe = /(?:\.gz)$|(?:\.(?:cfg|conf|config|txt|rsc|log))$|(?:[-_](?:confg|running-config|startup-config|config))$/i;
+// Config file extensions (Junos `set` files too), `.gz` on top of any, and the IOS/NX-OS file names.
+const extensionRe = /(?:\.gz)$|(?:\.(?:cfg|conf|config|set|txt|rsc|log))$|(?:[-_](?:confg|running-config|startup-config|config))$/i;
+
+/** The name without its config extensions: `rtr-1.conf.gz` → `rtr-1`, `sw-1_running-config.txt` → `sw-1`. */
+export function withoutExtensions(name: string): string {
+  let stem = name;
+  for (let i = 0; i < 4 && extensionRe.test(stem); i++) stem = stem.replace(extensionRe, '');
+  return stem;
+}
 
 /**
  * The device a filename names, by the senders' conventions (README "Receiving"); null when the
@@ -44,8 +52,7 @@ export function deviceFromFilename(filename: string, options: { ciscoArchive?: b
   }
   const archive = ciscoArchiveRe.exec(filename);
   if (archive) return { device: archive[1]!, when: null, whenRaw: archive[2]! };
-  let stem = filename;
-  for (let i = 0; i < 3 && extensionRe.test(stem); i++) stem = stem.replace(extensionRe, '');
+  const stem = withoutExtensions(filename);
   if (stem === filename && options.ciscoArchive) {
     // `path .../$h` alone: IOS appends -N. Only for IOS's own client (User-Agent cisco-IOS): from
     // anyone else `rtr-1` is a device whose name ends in digits.

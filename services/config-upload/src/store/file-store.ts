@@ -1,9 +1,10 @@
 import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { VersionExistsError, versionName, type ConfigStore, type VersionMeta } from './store.js';
+import { VersionExistsError, storedMeta, versionName, type ConfigStore, type VersionMeta } from './store.js';
 
 /**
- * `<root>/<device>/<00000001>.cfg` (redacted text) and `<00000001>.json` (metadata). The JSON is
+ * `<root>/<device>/<00000001>.cfg` (redacted text), `<00000001>.drift` (the masked drift diff, when
+ * the version drifted) and `<00000001>.json` (metadata). The JSON is
  * written last, with an exclusive create, and is the commit: a version without it does not exist.
  * The device name is validated before it gets here (ingest/device-name.ts): one safe path component.
  */
@@ -23,13 +24,17 @@ export class FileStore implements ConfigStore {
     return meta;
   }
 
-  async put(meta: VersionMeta, text: string): Promise<{ key: string }> {
+  async put(meta: VersionMeta, text: string, driftDiff: string | null = null): Promise<{ key: string }> {
     const dir = join(this.root, meta.device);
     await mkdir(dir, { recursive: true });
     const name = versionName(meta.version);
-    const temp = join(dir, `.${name}.cfg.tmp`);
-    await writeFile(temp, text);
-    await rename(temp, join(dir, `${name}.cfg`));
+    const files: [string, string | null][] = [['cfg', text], ['drift', driftDiff]];
+    for (const [extension, content] of files) {
+      if (content === null) continue;
+      const temp = join(dir, `.${name}.${extension}.tmp`);
+      await writeFile(temp, content);
+      await rename(temp, join(dir, `${name}.${extension}`));
+    }
     let handle;
     try {
       handle = await open(join(dir, `${name}.json`), 'wx');
@@ -50,6 +55,7 @@ export class FileStore implements ConfigStore {
     const name = versionName(version);
     await rm(join(this.root, device, `${name}.json`), { force: true });
     await rm(join(this.root, device, `${name}.cfg`), { force: true });
+    await rm(join(this.root, device, `${name}.drift`), { force: true });
     this.latestCache.delete(device);
   }
 
@@ -58,6 +64,15 @@ export class FileStore implements ConfigStore {
     if (!meta) return null;
     const text = await readFile(join(this.root, device, `${versionName(version)}.cfg`), 'utf8');
     return { meta, text };
+  }
+
+  async driftDiff(device: string, version: number): Promise<string | null> {
+    try {
+      return await readFile(join(this.root, device, `${versionName(version)}.drift`), 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
   }
 
   async versions(device: string): Promise<VersionMeta[]> {
@@ -85,7 +100,7 @@ export class FileStore implements ConfigStore {
 
   private async readMeta(device: string, version: number): Promise<VersionMeta | null> {
     try {
-      return JSON.parse(await readFile(join(this.root, device, `${versionName(version)}.json`), 'utf8')) as VersionMeta;
+      return storedMeta(await readFile(join(this.root, device, `${versionName(version)}.json`), 'utf8'));
     } catch {
       return null;
     }

@@ -1,8 +1,8 @@
 import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { VersionExistsError, versionName, type ConfigStore, type VersionMeta } from './store.js';
+import { VersionExistsError, storedMeta, versionName, type ConfigStore, type VersionMeta } from './store.js';
 
 /**
- * `<prefix><device>/<00000001>.cfg` and `.json` in a bucket with versioning on (nothing is ever
+ * `<prefix><device>/<00000001>.cfg`, `.drift` (when the version drifted) and `.json` in a bucket with versioning on (nothing is ever
  * really overwritten or deleted without a trace). Several tasks may write: the `.json` claims the
  * number with `If-None-Match: *` (S3 conditional writes), so a second writer of the same version
  * gets 412 and the pipeline retries with the next number. The latest version is cached per device; a conflict
@@ -28,7 +28,7 @@ export class S3Store implements ConfigStore {
     return meta;
   }
 
-  async put(meta: VersionMeta, text: string): Promise<{ key: string }> {
+  async put(meta: VersionMeta, text: string, driftDiff: string | null = null): Promise<{ key: string }> {
     const base = `${this.prefix}${meta.device}/${versionName(meta.version)}`;
     // The metadata claims the number first (conditional create), so a losing writer never touches
     // the winner's text; a reader that sees the claim before the text gets "not found" for a moment.
@@ -46,6 +46,9 @@ export class S3Store implements ConfigStore {
     }
     try {
       await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: `${base}.cfg`, Body: text, ContentType: 'text/plain; charset=utf-8' }));
+      if (driftDiff !== null) {
+        await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: `${base}.drift`, Body: driftDiff, ContentType: 'text/plain; charset=utf-8' }));
+      }
     } catch (err) {
       await this.remove(meta.device, meta.version).catch(() => {});
       throw err;
@@ -56,7 +59,7 @@ export class S3Store implements ConfigStore {
 
   async remove(device: string, version: number): Promise<void> {
     const base = `${this.prefix}${device}/${versionName(version)}`;
-    await this.client.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: [{ Key: `${base}.json` }, { Key: `${base}.cfg` }] } }));
+    await this.client.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: [{ Key: `${base}.json` }, { Key: `${base}.cfg` }, { Key: `${base}.drift` }] } }));
     this.latestCache.delete(device);
   }
 
@@ -65,6 +68,10 @@ export class S3Store implements ConfigStore {
     if (!meta) return null;
     const text = await this.read(`${this.prefix}${device}/${versionName(version)}.cfg`);
     return text === null ? null : { meta, text };
+  }
+
+  async driftDiff(device: string, version: number): Promise<string | null> {
+    return this.read(`${this.prefix}${device}/${versionName(version)}.drift`);
   }
 
   async versions(device: string): Promise<VersionMeta[]> {
@@ -103,7 +110,7 @@ export class S3Store implements ConfigStore {
 
   private async readMeta(device: string, version: number): Promise<VersionMeta | null> {
     const text = await this.read(`${this.prefix}${device}/${versionName(version)}.json`);
-    return text === null ? null : (JSON.parse(text) as VersionMeta);
+    return text === null ? null : storedMeta(text);
   }
 
   private async read(key: string): Promise<string | null> {

@@ -1,3 +1,5 @@
+import type { DriftStatus } from '../analyse/drift.js';
+import type { WhenZone } from '../analyse/when.js';
 import type { Vendor } from '../redact/vendor.js';
 
 /** What the store keeps beside each version's redacted text: enough for the read API. */
@@ -13,11 +15,30 @@ export interface VersionMeta {
   changed: boolean;
   who: string | null;
   when: string | null;
+  whenRaw: string | null;
+  whenZone: WhenZone | null;
   principal: string;
   sourceIp: string;
   drift: boolean | null;
-  driftStatus: 'in_sync' | 'drifted' | 'no_intended';
+  driftStatus: DriftStatus;
+  /** SHA-256 of the masked intended text the version was compared with. */
+  intendedSha256: string | null;
   redactions: number;
+}
+
+/**
+ * A stored meta as read back. Versions stored before `whenRaw`, `whenZone` and `intendedSha256`
+ * existed lack them: they read as null, except `whenZone`, which is `explicit` whenever `when` is
+ * set, because that code only gave a `when` for a stamp in UTC or a Junos file name (UTC).
+ */
+export function storedMeta(json: string): VersionMeta {
+  const meta = JSON.parse(json) as Partial<VersionMeta> & Omit<VersionMeta, 'whenRaw' | 'whenZone' | 'intendedSha256'>;
+  return {
+    ...meta,
+    whenRaw: meta.whenRaw ?? null,
+    whenZone: meta.whenZone !== undefined ? meta.whenZone : meta.when !== null ? 'explicit' : null,
+    intendedSha256: meta.intendedSha256 ?? null,
+  };
 }
 
 /**
@@ -29,10 +50,13 @@ export interface ConfigStore {
   readonly kind: 'file' | 's3';
   /** The newest version's metadata, or null for a device never seen. */
   latest(device: string): Promise<VersionMeta | null>;
-  put(meta: VersionMeta, text: string): Promise<{ key: string }>;
+  /** Stores a version: its redacted text, and its (masked) drift diff when it drifted. */
+  put(meta: VersionMeta, text: string, driftDiff?: string | null): Promise<{ key: string }>;
   /** Removes a version that could not be recorded (the sink refused its event). */
   remove(device: string, version: number): Promise<void>;
   get(device: string, version: number): Promise<{ meta: VersionMeta; text: string } | null>;
+  /** The drift diff stored with a version; null when it had none (or was stored before they were kept). */
+  driftDiff(device: string, version: number): Promise<string | null>;
   versions(device: string): Promise<VersionMeta[]>;
   devices(): Promise<string[]>;
 }

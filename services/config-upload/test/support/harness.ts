@@ -1,5 +1,5 @@
 // The real upload service on 127.0.0.1, port 0, with a file sink and a file store in a temporary
-// directory, a users file with three principals, and an in-memory operational log.
+// directory, a users file with five principals, and an in-memory operational log.
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,6 +13,10 @@ export const users = {
   router: { name: 'rtr-upload', password: 'R0uter-Upl0ad-Pa55' },
   auditor: { name: 'auditor', password: 'Aud1t-0nly-Pa55' },
   lab: { name: 'lab-bot', password: 'Lab-B0t-Pa55' },
+  /** Bound to one device, `rtr-solo-1`: every upload it makes is that router's. */
+  solo: { name: 'solo-bot', password: 'S0lo-B0t-Pa55' },
+  /** Reads the lab devices only. */
+  labReader: { name: 'lab-reader', password: 'Lab-R3ader-Pa55' },
 } as const;
 
 /** The redaction key of every test: a test can compute the tag of a planted secret. */
@@ -30,6 +34,8 @@ function usersFile(): Promise<string> {
       await line(users.router, 'rtr-*,fw-*,mt-*,sw-*,edge*,xr-*,nx-*,rtr_*,rtr-upload', 'upload'),
       await line(users.auditor, '*', 'read'),
       await line(users.lab, 'lab-*', 'upload'),
+      await line(users.solo, 'rtr-solo-1', 'upload'),
+      await line(users.labReader, 'lab-*', 'read'),
       '',
     ].join('\n');
   })();
