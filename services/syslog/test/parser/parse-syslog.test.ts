@@ -102,35 +102,32 @@ t.test('trailing CR, LF and NUL are trimmed from the message only', async (t) =>
   t.equal(event.raw, line);
 });
 
-t.test('empty input', async (t) => {
+t.test('empty input: PRI 13, flagged, an empty message', async (t) => {
   const { event, format } = parse(new Uint8Array(0));
   t.equal(format, 'unparsed');
   t.equal(event.message, '');
   t.equal(event.raw, '');
-  t.equal(event.facility, null);
-  t.equal(event.severity, null);
+  t.equal(event.facility, 1);
+  t.equal(event.severity, 5);
+  t.equal(event.priDefaulted, true);
 });
 
-t.test('PRI out of range or malformed: unparsed, the whole line kept', async (t) => {
-  for (const line of ['<192>Nov 22 14:00:00 web1 app: x', '<999>x', '<0013>Nov 22 14:00:00 web1 app: x', '<>x', '<1a>x', '<13']) {
+t.test('no or invalid PRI: PRI 13 as RFC 3164 §4.3.3 says, flagged, the whole line kept', async (t) => {
+  for (const line of ['<192>Nov 22 14:00:00 web1 app: x', '<999>x', '<0013>Nov 22 14:00:00 web1 app: x', '<>x', '<1a>x', '<13', 'Nov 22 14:00:00 web1 app: text']) {
     const { event, format } = parse(line);
     t.equal(format, 'unparsed', line);
-    t.equal(event.facility, null, `${line}: facility null`);
-    t.equal(event.severity, null, `${line}: severity null`);
+    t.match(event, { facility: 1, severity: 5, facilityName: 'user', severityName: 'notice', priDefaulted: true }, `${line}: user.notice, flagged`);
     t.equal(event.message, line, `${line}: message is the whole line`);
+    t.match(event, { timestamp: null, timestampRaw: null, host: null, app: null, procId: null, msgId: null, structuredData: null, vendor: null },
+      `${line}: nothing else is read`);
   }
   t.match(parse('<191>x').event, { facility: 23, severity: 7, facilityName: 'local7', severityName: 'debug' }, '191 is the top');
   t.match(parse('<0>x').event, { facility: 0, severity: 0, facilityName: 'kern', severityName: 'emerg' }, '0 is valid');
-});
-
-t.test('no PRI and no header: unparsed text; no PRI but a header: user.notice', async (t) => {
-  const plain = parse('just some words: nothing else');
-  t.equal(plain.format, 'unparsed');
-  t.equal(plain.event.message, 'just some words: nothing else');
-  t.equal(plain.event.host, null);
-  const header = parse('Nov 22 14:00:00 web1 app: text');
-  t.equal(header.format, 'rfc3164');
-  t.match(header.event, { facility: 1, severity: 5, host: 'web1', app: 'app', message: 'text' });
+  t.notOk('priDefaulted' in parse('<13>x').event, 'a line with its own PRI has no priDefaulted key');
+  t.same(Object.keys(parse('x').event), [
+    'schema', 'receivedAt', 'sourceIp', 'sourcePort', 'transport', 'facility', 'severity', 'facilityName', 'severityName', 'priDefaulted',
+    'timestamp', 'timestampRaw', 'host', 'app', 'procId', 'msgId', 'message', 'structuredData', 'vendor', 'raw',
+  ], 'priDefaulted sits beside the PRI fields it qualifies');
 });
 
 t.test('a 64 KiB line is parsed whole', async (t) => {
