@@ -14,6 +14,8 @@ import { readMnemonic } from './vendor/cisco.js';
  *   NX-OS             `: 2026 Nov 22 14:00:00 UTC: %ETHPORT-...` or `sw1: 2026 Nov 22 ...`
  *   ASA               `Nov 22 2026 14:00:00: %ASA-...` or `Nov 22 2026 14:00:00 asa1 : %ASA-...`
  *   F5 BIG-IP         `Nov 22 14:00:00 bigip1 err mcpd[5678]: 01070151:3: ...` (level word)
+ *   relayed Cisco     `Nov 22 14:00:00 rtr1 65: *Nov 22 14:00:00.003 UTC: %LINK-...` (an RFC 3164
+ *                     relay header in front of the counter)
  *   rsyslog, Junos, EOS, PAN-OS, MikroTik: RFC 3164 or RFC 3339 time, then host and tag.
  *
  * As RFC 3164 §4.3.3 says, a line with no recognisable time has no HOSTNAME; a TAG may still lead.
@@ -207,8 +209,38 @@ function readHostAndTag(s: string, i: number, receivedMs: number, d: Draft, h: L
     }
     return i;
   }
+  const c = s.charCodeAt(i);
+  if (c >= 48 && c <= 57) {
+    const body = readRelayedCisco(s, i, receivedMs, d, h);
+    if (body > 0) return body;
+  }
   const te = readTag(s, i, d);
   return te > 0 ? te : i;
+}
+
+/**
+ * A Cisco line behind an RFC 3164 relay header, as rsyslog forwards what it received:
+ * `<189>Nov 22 14:00:00 rtr1 65: *Nov 22 14:00:00.003 UTC: %LINK-3-UPDOWN: ...`. The relay took the
+ * message counter for a TAG; it is the device's counter (and sequence number), followed by the
+ * device's own time and `:`, or directly by the `%` code. The device's time replaces the relay's
+ * when it fixes the instant or the relay's does not. Returns the index of the body, or -1 when the
+ * text after the host is not that (then nothing is set).
+ */
+function readRelayedCisco(s: string, i: number, receivedMs: number, d: Draft, h: LegacyHints): number {
+  // h holds no numbers yet: a BSD host is read only when the line did not start with them.
+  const e = readCiscoNumbers(s, i, h);
+  if (e === i) return -1;
+  const t = readDeviceTime(s, e, receivedMs);
+  if (t !== null && s.charCodeAt(t.end) === 58) {
+    if (t.iso !== null || d.timestamp === null) takeTime(t, d, h);
+    h.marker = t.marker;
+    h.ciscoStyle = true;
+    return skipOneSpace(s, t.end + 1);
+  }
+  if (readMnemonic(s, e) !== null) return e;
+  h.counter = -1;
+  h.seq = -1;
+  return -1;
 }
 
 /**
