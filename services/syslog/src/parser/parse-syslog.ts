@@ -44,9 +44,7 @@ export function parseSyslog(raw: Uint8Array, ctx: ReceiveContext): { event: Sysl
     // A parser bug must not lose the line: keep it whole, with its PRI when it has one.
     const pri = readPri(text);
     if (pri === null) return { event: priDefaultedEvent(ctx, receivedAt, text, decoded), format: 'unparsed' };
-    const d = emptyDraft();
-    d.message = text;
-    return { event: buildEvent(ctx, receivedAt, pri.value, d, decoded), format: 'unparsed' };
+    return { event: buildEvent(ctx, receivedAt, pri.value, wholeTextDraft(text), decoded), format: 'unparsed' };
   }
 }
 
@@ -67,6 +65,13 @@ function parseText(text: string, decoded: DecodedText, ctx: ReceiveContext, rece
     recognizeVendor(d, h, receivedMs);
   }
   return { event: buildEvent(ctx, receivedAt, pri.value, d, decoded), format };
+}
+
+/** A line kept whole: the text is the message, every other field null. */
+function wholeTextDraft(text: string): Draft {
+  const d = emptyDraft();
+  d.message = text;
+  return d;
 }
 
 /** Builds the event in the contract's key order (see event.ts). */
@@ -93,45 +98,19 @@ function buildEvent(ctx: ReceiveContext, receivedAt: string, pri: number, d: Dra
     structuredData: d.structuredData,
     vendor: d.vendor,
   };
-  return withRaw(event, decoded);
+  if (decoded.valid) event.raw = decoded.text;
+  else event.rawBase64 = decoded.bytes.toString('base64');
+  return event;
 }
 
 /**
  * A line without a valid PRI: PRI 13, flagged, the whole text as `message` and no other field.
- * Its own literal so that `priDefaulted` sits beside the PRI fields it qualifies; every other
- * event keeps the one shape of buildEvent.
+ * `priDefaulted` goes right after the PRI fields it qualifies; the rest keeps the contract order.
  */
 function priDefaultedEvent(ctx: ReceiveContext, receivedAt: string, text: string, decoded: DecodedText): SyslogEvent {
-  const facility = DEFAULT_PRI >> 3;
-  const severity = DEFAULT_PRI & 7;
-  const event: SyslogEvent = {
-    schema: SYSLOG_SCHEMA,
-    receivedAt,
-    sourceIp: ctx.sourceIp,
-    sourcePort: ctx.sourcePort,
-    transport: ctx.transport,
-    facility,
-    severity,
-    facilityName: FACILITY_NAMES[facility] ?? null,
-    severityName: SEVERITY_NAMES[severity] ?? null,
-    priDefaulted: true,
-    timestamp: null,
-    timestampRaw: null,
-    host: null,
-    app: null,
-    procId: null,
-    msgId: null,
-    message: text,
-    structuredData: null,
-    vendor: null,
-  };
-  return withRaw(event, decoded);
-}
-
-function withRaw(event: SyslogEvent, decoded: DecodedText): SyslogEvent {
-  if (decoded.valid) event.raw = decoded.text;
-  else event.rawBase64 = decoded.bytes.toString('base64');
-  return event;
+  const { schema, receivedAt: at, sourceIp, sourcePort, transport, facility, severity, facilityName, severityName, ...rest } =
+    buildEvent(ctx, receivedAt, DEFAULT_PRI, wholeTextDraft(text), decoded);
+  return { schema, receivedAt: at, sourceIp, sourcePort, transport, facility, severity, facilityName, severityName, priDefaulted: true, ...rest };
 }
 
 function safeDecode(raw: Uint8Array): DecodedText {
