@@ -17,14 +17,19 @@ export interface SyslogEvent {
   sourceIp: string;
   sourcePort: number;
   transport: 'udp' | 'tcp' | 'tls';
-  /** 0..23 from the PRI; null when the line had no readable PRI. */
+  /** 0..23 from the PRI; 1 (user) when the line had no readable PRI (then `priDefaulted`). */
   facility: number | null;
-  /** 0..7 from the PRI; null when the line had no readable PRI. */
+  /** 0..7 from the PRI; 5 (notice) when the line had no readable PRI (then `priDefaulted`). */
   severity: number | null;
   /** `kern`, `user`, ... `local7`. */
   facilityName: string | null;
   /** `emerg`, `alert`, `crit`, `err`, `warning`, `notice`, `info`, `debug`. */
   severityName: string | null;
+  /**
+   * Present, and true, only when the line had no PRI or an invalid one: facility and severity are
+   * then PRI 13 (user.notice), as RFC 3164 §4.3.3 tells a relay to assume, not the sender's.
+   */
+  priDefaulted?: true;
   /** Device time in UTC (ISO, ms), only when the message fixes it (a zone or offset); else null. */
   timestamp: string | null;
   /** The device's timestamp text as sent, also when it could not be converted. */

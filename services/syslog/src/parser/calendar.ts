@@ -1,4 +1,4 @@
-import { daysFromCivil, isoString, utcYear } from './iso-string.js';
+import { daysFromCivil, isoString, utcMonthIndex } from './iso-string.js';
 
 /** Wall-clock parts as printed by a device; `ms` already cut to milliseconds. */
 export interface ClockParts {
@@ -12,8 +12,6 @@ export interface ClockParts {
   ms: number;
 }
 
-const YEAR_MS = 366 * 24 * 3600 * 1000;
-const DAY_MS = 24 * 3600 * 1000;
 /** ECMAScript TimeClip: a time value beyond ±8.64e15 ms is not a time (Date.UTC gives NaN). */
 const MAX_TIME_MS = 8.64e15;
 
@@ -37,31 +35,35 @@ function epochMs(p: ClockParts, year: number, offsetMinutes: number): number {
 }
 
 /**
- * UTC ISO string for clock parts at a known offset. A time without a year takes the year that puts
- * it closest to `receivedMs` (a Dec 31 line received on Jan 1 belongs to the previous year). Null
- * when the date does not exist (Feb 30) or when no year fits within a year of the receive time.
+ * UTC ISO string for clock parts at a known offset. Null when the date does not exist (Feb 30; a
+ * yearless Feb 29 in neither the chosen year nor the one before) or is beyond the range of a Date.
  */
 export function toUtcIso(p: ClockParts, offsetMinutes: number, receivedMs: number): string | null {
   let ms: number;
   if (p.year >= 0) {
     ms = epochMs(p, p.year, offsetMinutes);
   } else {
-    const y = utcYear(receivedMs);
-    ms = epochMs(p, y, offsetMinutes);
-    // Nearly always the receive year: then the same date a year before or after is 365 or 366
-    // days from it, so within 182 days of the receive time nothing can be closer.
-    if (Math.abs(ms - receivedMs) <= 182 * DAY_MS) return Math.abs(ms) <= MAX_TIME_MS ? isoString(ms) : null;
-    ms = NaN;
-    let best = Infinity;
-    for (let year = y - 1; year <= y + 1; year++) {
-      const candidate = epochMs(p, year, offsetMinutes);
-      const distance = Math.abs(candidate - receivedMs);
-      if (distance < best) {
-        best = distance;
-        ms = candidate;
-      }
-    }
-    if (best > YEAR_MS) ms = NaN;
+    const year = yearOfYearlessTime(p.month, receivedMs + offsetMinutes * 60_000);
+    ms = epochMs(p, year, offsetMinutes);
+    // A Feb 29 replayed after its leap year can only be from an earlier year: the one before.
+    if (Number.isNaN(ms)) ms = epochMs(p, year - 1, offsetMinutes);
   }
   return Number.isFinite(ms) && Math.abs(ms) <= MAX_TIME_MS ? isoString(ms) : null;
+}
+
+/**
+ * The year of a time printed without one (RFC 3164 `Nov 22 14:00:00`), decided as rsyslog decides
+ * it (`estimateYear` of its `parse_time()`): a device replays old lines, it does not send next
+ * month's, so a month more than one month after the current one is last year's; only a January
+ * line received in December is next year's (a device clock a little ahead at the turn of the
+ * year); anything else is this year's. "Now" is the receive time read on the device's own wall
+ * clock (shifted by the line's zone), so the clock is the one the caller passes, never the
+ * process's: tests and replays give their own.
+ */
+function yearOfYearlessTime(month: number, deviceNowMs: number): number {
+  const monthIndex = utcMonthIndex(deviceNowMs);
+  const year = Math.floor(monthIndex / 12);
+  const nowMonth = monthIndex - year * 12 + 1;
+  if (nowMonth === 12 && month === 1) return year + 1;
+  return month - nowMonth > 1 ? year - 1 : year;
 }

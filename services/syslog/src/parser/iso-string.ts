@@ -33,15 +33,21 @@ export function daysFromCivil(year: number, month: number, day: number): number 
   return era * 146_097 + doe - 719_468;
 }
 
-/** UTC year of an epoch time in ms (as `new Date(ms).getUTCFullYear()` for a valid time). */
-export function utcYear(ms: number): number {
+/**
+ * Months since year 0 of an epoch time in ms, UTC: `year * 12 + month - 1` (as
+ * `d.getUTCFullYear() * 12 + d.getUTCMonth()` for a valid time), one number so that nothing is
+ * allocated.
+ */
+export function utcMonthIndex(ms: number): number {
   const z = Math.floor(ms / MS_PER_DAY) + 719_468;
   const era = Math.floor(z / 146_097);
   const doe = z - era * 146_097;
   const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
   const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
   const mp = Math.floor((5 * doy + 2) / 153);
-  return yoe + era * 400 + (mp >= 10 ? 1 : 0);
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  return year * 12 + month - 1;
 }
 
 /** The same string as `new Date(ms).toISOString()` for a valid time value (|ms| <= 8.64e15). */

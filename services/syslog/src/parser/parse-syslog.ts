@@ -18,13 +18,12 @@ export interface ReceiveContext {
 
 /**
  * Which grammar the line followed: `rfc5424`; `rfc3164` for every legacy/BSD-style line, vendor
- * variants included; `unparsed` when no PRI could be read and no header time either.
+ * variants included; `unparsed` when the line had no valid PRI, so it was kept whole.
  */
 export type ParseFormat = 'rfc5424' | 'rfc3164' | 'unparsed';
 
-/** RFC 3164 §4.3.3: what a relay assumes for a line without PRI, user.notice (PRI 13). */
-const NO_PRI_FACILITY = 1;
-const NO_PRI_SEVERITY = 5;
+/** RFC 3164 §4.3.3: what a relay assumes for a line without a valid PRI, user.notice (PRI 13). */
+const DEFAULT_PRI = 13;
 
 /**
  * One received datagram or frame (framing already removed) to one `syslog/1` event.
@@ -42,54 +41,43 @@ export function parseSyslog(raw: Uint8Array, ctx: ReceiveContext): { event: Sysl
   try {
     return parseText(text, decoded, ctx, receivedMs, receivedAt);
   } catch {
-    // A parser bug must not lose the line: keep it whole, as for any line it cannot read.
-    const d = emptyDraft();
-    d.message = text;
-    return { event: buildEvent(ctx, receivedAt, -1, d, decoded), format: 'unparsed' };
+    // A parser bug must not lose the line: keep it whole, with its PRI when it has one.
+    const pri = readPri(text);
+    if (pri === null) return { event: priDefaultedEvent(ctx, receivedAt, text, decoded), format: 'unparsed' };
+    return { event: buildEvent(ctx, receivedAt, pri.value, wholeTextDraft(text), decoded), format: 'unparsed' };
   }
 }
 
 function parseText(text: string, decoded: DecodedText, ctx: ReceiveContext, receivedMs: number, receivedAt: string): { event: SyslogEvent; format: ParseFormat } {
-  const d = emptyDraft();
   const pri = readPri(text);
+  // RFC 3164 §4.3.3: without a valid PRI the whole line is the content; nothing else is read.
+  if (pri === null) return { event: priDefaultedEvent(ctx, receivedAt, text, decoded), format: 'unparsed' };
+  const d = emptyDraft();
+  const i = pri.end;
   let format: ParseFormat;
-  let priValue: number;
-  if (pri !== null) {
-    priValue = pri.value;
-    const i = pri.end;
-    if (text.charCodeAt(i) === 49 /* 1 */ && text.charCodeAt(i + 1) === 32 && parseRfc5424(text, i + 2, receivedMs, d)) {
-      format = 'rfc5424';
-      recognizeVendor(d, null, receivedMs);
-    } else {
-      const h = emptyHints();
-      parseLegacy(text, i, receivedMs, d, h);
-      format = 'rfc3164';
-      recognizeVendor(d, h, receivedMs);
-    }
+  if (text.charCodeAt(i) === 49 /* 1 */ && text.charCodeAt(i + 1) === 32 && parseRfc5424(text, i + 2, receivedMs, d)) {
+    format = 'rfc5424';
+    recognizeVendor(d, null, receivedMs);
   } else {
     const h = emptyHints();
-    parseLegacy(text, 0, receivedMs, d, h);
-    if (h.hasTime) {
-      format = 'rfc3164';
-      priValue = NO_PRI_FACILITY * 8 + NO_PRI_SEVERITY;
-      recognizeVendor(d, h, receivedMs);
-    } else {
-      return { event: buildEvent(ctx, receivedAt, -1, unparsedDraft(text), decoded), format: 'unparsed' };
-    }
+    parseLegacy(text, i, receivedMs, d, h);
+    format = 'rfc3164';
+    recognizeVendor(d, h, receivedMs);
   }
-  return { event: buildEvent(ctx, receivedAt, priValue, d, decoded), format };
+  return { event: buildEvent(ctx, receivedAt, pri.value, d, decoded), format };
 }
 
-function unparsedDraft(text: string): Draft {
+/** A line kept whole: the text is the message, every other field null. */
+function wholeTextDraft(text: string): Draft {
   const d = emptyDraft();
   d.message = text;
   return d;
 }
 
-/** Builds the event in the contract's key order (see event.ts). `pri` -1 means no PRI. */
+/** Builds the event in the contract's key order (see event.ts). */
 function buildEvent(ctx: ReceiveContext, receivedAt: string, pri: number, d: Draft, decoded: DecodedText): SyslogEvent {
-  const facility = pri < 0 ? null : pri >> 3;
-  const severity = pri < 0 ? null : pri & 7;
+  const facility = pri >> 3;
+  const severity = pri & 7;
   const event: SyslogEvent = {
     schema: SYSLOG_SCHEMA,
     receivedAt,
@@ -98,8 +86,8 @@ function buildEvent(ctx: ReceiveContext, receivedAt: string, pri: number, d: Dra
     transport: ctx.transport,
     facility,
     severity,
-    facilityName: facility === null ? null : (FACILITY_NAMES[facility] ?? null),
-    severityName: severity === null ? null : (SEVERITY_NAMES[severity] ?? null),
+    facilityName: FACILITY_NAMES[facility] ?? null,
+    severityName: SEVERITY_NAMES[severity] ?? null,
     timestamp: d.timestamp,
     timestampRaw: d.timestampRaw,
     host: d.host,
@@ -113,6 +101,16 @@ function buildEvent(ctx: ReceiveContext, receivedAt: string, pri: number, d: Dra
   if (decoded.valid) event.raw = decoded.text;
   else event.rawBase64 = decoded.bytes.toString('base64');
   return event;
+}
+
+/**
+ * A line without a valid PRI: PRI 13, flagged, the whole text as `message` and no other field.
+ * `priDefaulted` goes right after the PRI fields it qualifies; the rest keeps the contract order.
+ */
+function priDefaultedEvent(ctx: ReceiveContext, receivedAt: string, text: string, decoded: DecodedText): SyslogEvent {
+  const { schema, receivedAt: at, sourceIp, sourcePort, transport, facility, severity, facilityName, severityName, ...rest } =
+    buildEvent(ctx, receivedAt, DEFAULT_PRI, wholeTextDraft(text), decoded);
+  return { schema, receivedAt: at, sourceIp, sourcePort, transport, facility, severity, facilityName, severityName, priDefaulted: true, ...rest };
 }
 
 function safeDecode(raw: Uint8Array): DecodedText {

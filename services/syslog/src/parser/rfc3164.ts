@@ -14,31 +14,16 @@ import { readMnemonic } from './vendor/cisco.js';
  *   NX-OS             `: 2026 Nov 22 14:00:00 UTC: %ETHPORT-...` or `sw1: 2026 Nov 22 ...`
  *   ASA               `Nov 22 2026 14:00:00: %ASA-...` or `Nov 22 2026 14:00:00 asa1 : %ASA-...`
  *   F5 BIG-IP         `Nov 22 14:00:00 bigip1 err mcpd[5678]: 01070151:3: ...` (level word)
+ *   relayed Cisco     `Nov 22 14:00:00 rtr1 65: *Nov 22 14:00:00.003 UTC: %LINK-...` (an RFC 3164
+ *                     relay header in front of the counter)
  *   rsyslog, Junos, EOS, PAN-OS, MikroTik: RFC 3164 or RFC 3339 time, then host and tag.
  *
  * As RFC 3164 §4.3.3 says, a line with no recognisable time has no HOSTNAME; a TAG may still lead.
  * Everything left after the header is `message`; vendor recognisers work on it afterwards.
  */
 export function parseLegacy(s: string, start: number, receivedMs: number, d: Draft, h: LegacyHints): void {
-  let i = start;
-
-  let colon = readCounter(s, i);
-  if (colon > 0) {
-    const first = decimal(s, i, colon);
-    const zeroPadded = colon - i > 1 && s.charCodeAt(i) === 48;
-    i = colon + 2;
-    colon = readCounter(s, i);
-    if (colon > 0) {
-      h.counter = first;
-      h.seq = decimal(s, i, colon);
-      i = colon + 2;
-    } else if (zeroPadded) {
-      // Only the zero-padded `service sequence-numbers` value (`no logging message-counter syslog`).
-      h.seq = first;
-    } else {
-      h.counter = first;
-    }
-  } else if (s.charCodeAt(i) === 58 && s.charCodeAt(i + 1) === 32) {
+  let i = readCiscoNumbers(s, start, h);
+  if (i === start && s.charCodeAt(i) === 58 && s.charCodeAt(i + 1) === 32) {
     i += 2; // NX-OS without a host name: `<189>: 2026 Nov 22 ...`
   }
 
@@ -58,7 +43,7 @@ export function parseLegacy(s: string, start: number, receivedMs: number, d: Dra
         h.node = s.slice(sp + 1, end - 1);
         i = end;
       } else {
-        i = readOrigin(s, i, receivedMs, d);
+        i = readOrigin(s, i, receivedMs, d, h);
       }
     }
     // readDeviceTime is pure: the time readOrigin read at the same index is the one it would give.
@@ -96,6 +81,28 @@ function takeTime(t: TimeRead, d: Draft, h: LegacyHints): void {
   h.hasTime = true;
   h.marker = t.marker;
   h.yearFirst = t.yearFirst;
+}
+
+/**
+ * The Cisco numbers before the time: the message counter (`65: `) and the `service
+ * sequence-numbers` value (`000065: `), into h. Returns the index after them, i when there are none.
+ */
+function readCiscoNumbers(s: string, i: number, h: LegacyHints): number {
+  let colon = readCounter(s, i);
+  if (colon < 0) return i;
+  const first = decimal(s, i, colon);
+  const zeroPadded = colon - i > 1 && s.charCodeAt(i) === 48;
+  i = colon + 2;
+  colon = readCounter(s, i);
+  if (colon > 0) {
+    h.counter = first;
+    h.seq = decimal(s, i, colon);
+    return colon + 2;
+  }
+  // Only the zero-padded `service sequence-numbers` value (`no logging message-counter syslog`).
+  if (zeroPadded) h.seq = first;
+  else h.counter = first;
+  return i;
 }
 
 /** Digits followed by `: ` (Cisco counter or sequence number): index of the colon, or -1. */
@@ -141,16 +148,21 @@ let originTime: TimeRead | null = null;
 
 /**
  * Cisco `logging origin-id hostname|ip|ipv6|string` and the NX-OS host prefix: `name: ` directly
- * before the time or the `%` mnemonic. Only `: ` ends it, so IPv6 addresses and quoted strings with
- * spaces fit. Returns the index after it, or i unchanged.
+ * before the time or the `%` mnemonic, or before the `service sequence-numbers` value that IOS
+ * prints after the origin (`65: rtr1: 000065: Nov 22 2026 ...`). Only `: ` ends the name, so IPv6
+ * addresses and quoted strings with spaces fit. Returns the index after it, or i unchanged.
  */
-function readOrigin(s: string, i: number, receivedMs: number, d: Draft): number {
+function readOrigin(s: string, i: number, receivedMs: number, d: Draft, h: LegacyHints): number {
   if (s.charCodeAt(i) === 37 /* % */) return i;
   const k = s.indexOf(': ', i);
   if (k <= i || k - i > 64) return i;
-  const after = k + 2;
+  let after = k + 2;
+  const seqStart = after;
+  const seqColon = h.seq < 0 ? readCounter(s, seqStart) : -1;
+  if (seqColon > 0) after = seqColon + 2;
   const t = readDeviceTime(s, after, receivedMs);
   if (t === null && readMnemonic(s, after) === null) return i;
+  if (seqColon > 0) h.seq = decimal(s, seqStart, seqColon);
   originTime = t;
   const name = s.slice(i, k).trim();
   d.host = name === '' ? null : name;
@@ -197,8 +209,38 @@ function readHostAndTag(s: string, i: number, receivedMs: number, d: Draft, h: L
     }
     return i;
   }
+  const c = s.charCodeAt(i);
+  if (c >= 48 && c <= 57) {
+    const body = readRelayedCisco(s, i, receivedMs, d, h);
+    if (body > 0) return body;
+  }
   const te = readTag(s, i, d);
   return te > 0 ? te : i;
+}
+
+/**
+ * A Cisco line behind an RFC 3164 relay header, as rsyslog forwards what it received:
+ * `<189>Nov 22 14:00:00 rtr1 65: *Nov 22 14:00:00.003 UTC: %LINK-3-UPDOWN: ...`. The relay took the
+ * message counter for a TAG; it is the device's counter (and sequence number), followed by the
+ * device's own time and `:`, or directly by the `%` code. The device's time replaces the relay's
+ * when it fixes the instant or the relay's does not. Returns the index of the body, or -1 when the
+ * text after the host is not that (then nothing is set).
+ */
+function readRelayedCisco(s: string, i: number, receivedMs: number, d: Draft, h: LegacyHints): number {
+  // h holds no numbers yet: a BSD host is read only when the line did not start with them.
+  const e = readCiscoNumbers(s, i, h);
+  if (e === i) return -1;
+  const t = readDeviceTime(s, e, receivedMs);
+  if (t !== null && s.charCodeAt(t.end) === 58) {
+    if (t.iso !== null || d.timestamp === null) takeTime(t, d, h);
+    h.marker = t.marker;
+    h.ciscoStyle = true;
+    return skipOneSpace(s, t.end + 1);
+  }
+  if (readMnemonic(s, e) !== null) return e;
+  h.counter = -1;
+  h.seq = -1;
+  return -1;
 }
 
 /**

@@ -167,6 +167,84 @@ const ios: CorpusCase[] = [
     message: 'list 101 denied tcp 198.51.100.7(51514) -> 10.0.0.5(22), 1 packet',
     vendor: { name: 'cisco', counter: 25, mnemonic: 'SEC-6-IPACCESSLOGP', facility: 'SEC', severity: 6 },
   },
+  {
+    name: 'cisco_ios_origin_id_year_msec',
+    line: '<189>65: rtr-tyo-1: 000065: Nov 22 2026 14:00:00.003 UTC: %LINK-3-UPDOWN: Interface GigabitEthernet0/1, changed state to down',
+    facility: 23, severity: 5, host: 'rtr-tyo-1', app: null, procId: null, msgId: 'LINK-3-UPDOWN',
+    timestamp: '2026-11-22T14:00:00.003Z', timestampRaw: 'Nov 22 2026 14:00:00.003 UTC',
+    message: 'Interface GigabitEthernet0/1, changed state to down',
+    vendor: { name: 'cisco', counter: 65, seq: 65, mnemonic: 'LINK-3-UPDOWN', facility: 'LINK', severity: 3 },
+  },
+  {
+    name: 'cisco_ios_origin_id_year_msec_localtime_unsynced',
+    line: '<187>66: rtr-tyo-1: 000066: *Nov 22 2026 23:00:01.120 JST: %LINEPROTO-5-UPDOWN: Line protocol on Interface GigabitEthernet0/1, changed state to down',
+    facility: 23, severity: 3, host: 'rtr-tyo-1', app: null, procId: null, msgId: 'LINEPROTO-5-UPDOWN',
+    timestamp: '2026-11-22T14:00:01.120Z', timestampRaw: 'Nov 22 2026 23:00:01.120 JST',
+    message: 'Line protocol on Interface GigabitEthernet0/1, changed state to down',
+    vendor: { name: 'cisco', counter: 66, seq: 66, clockSynchronized: false, clockMarker: '*', mnemonic: 'LINEPROTO-5-UPDOWN', facility: 'LINEPROTO', severity: 5 },
+  },
+  {
+    name: 'cisco_ios_origin_id_ip_year_no_message_counter',
+    line: '<189>192.0.2.1: 000067: Nov 22 2026 14:00:02.500 UTC: %SYS-5-CONFIG_I: Configured from console by admin on vty0 (10.0.0.9)',
+    facility: 23, severity: 5, host: '192.0.2.1', app: null, procId: null, msgId: 'SYS-5-CONFIG_I',
+    timestamp: '2026-11-22T14:00:02.500Z', timestampRaw: 'Nov 22 2026 14:00:02.500 UTC',
+    message: 'Configured from console by admin on vty0 (10.0.0.9)',
+    vendor: { name: 'cisco', seq: 67, mnemonic: 'SYS-5-CONFIG_I', facility: 'SYS', severity: 5 },
+  },
+  {
+    name: 'cisco_ios_origin_id_string_year_msec',
+    line: '<189>68: DC1 core: 000068: Nov 22 2026 14:00:03.456 UTC: %BGP-5-ADJCHANGE: neighbor 192.0.2.2 Up',
+    facility: 23, severity: 5, host: 'DC1 core', app: null, procId: null, msgId: 'BGP-5-ADJCHANGE',
+    timestamp: '2026-11-22T14:00:03.456Z', timestampRaw: 'Nov 22 2026 14:00:03.456 UTC',
+    message: 'neighbor 192.0.2.2 Up',
+    vendor: { name: 'cisco', counter: 68, seq: 68, mnemonic: 'BGP-5-ADJCHANGE', facility: 'BGP', severity: 5 },
+  },
+  {
+    name: 'cisco_ios_origin_id_seq_no_service_timestamps',
+    line: '<189>69: rtr-tyo-1: 000069: %SYS-5-CONFIG_I: Configured from console by vty0 (10.0.0.9)',
+    facility: 23, severity: 5, host: 'rtr-tyo-1', app: null, procId: null, msgId: 'SYS-5-CONFIG_I',
+    timestamp: null, timestampRaw: null,
+    message: 'Configured from console by vty0 (10.0.0.9)',
+    vendor: { name: 'cisco', counter: 69, seq: 69, mnemonic: 'SYS-5-CONFIG_I', facility: 'SYS', severity: 5 },
+  },
+];
+
+// A Cisco line forwarded by an RFC 3164 relay (rsyslog's RSYSLOG_TraditionalForwardFormat or
+// RSYSLOG_ForwardFormat): the relay's time and the device's host in front, the counter where a
+// TAG would be.
+const relayed: CorpusCase[] = [
+  {
+    name: 'rsyslog_relay_cisco_ios_counter_msec_utc',
+    line: '<189>Nov 22 14:00:00 rtr-tyo-1 65: *Nov 22 14:00:00.003 UTC: %LINK-3-UPDOWN: Interface GigabitEthernet0/1, changed state to down',
+    facility: 23, severity: 5, host: 'rtr-tyo-1', app: null, procId: null, msgId: 'LINK-3-UPDOWN',
+    timestamp: '2026-11-22T14:00:00.003Z', timestampRaw: 'Nov 22 14:00:00.003 UTC',
+    message: 'Interface GigabitEthernet0/1, changed state to down',
+    vendor: { name: 'cisco', counter: 65, clockSynchronized: false, clockMarker: '*', mnemonic: 'LINK-3-UPDOWN', facility: 'LINK', severity: 3 },
+  },
+  {
+    name: 'rsyslog_relay_rfc3339_cisco_ios_counter_seq_localtime',
+    line: '<189>2026-11-22T14:00:01.120+00:00 10.0.0.1 66: 000066: Nov 22 23:00:01.120: %LINEPROTO-5-UPDOWN: Line protocol on Interface GigabitEthernet0/1, changed state to down',
+    facility: 23, severity: 5, host: '10.0.0.1', app: null, procId: null, msgId: 'LINEPROTO-5-UPDOWN',
+    timestamp: '2026-11-22T14:00:01.120Z', timestampRaw: '2026-11-22T14:00:01.120+00:00',
+    message: 'Line protocol on Interface GigabitEthernet0/1, changed state to down',
+    vendor: { name: 'cisco', counter: 66, seq: 66, mnemonic: 'LINEPROTO-5-UPDOWN', facility: 'LINEPROTO', severity: 5 },
+  },
+  {
+    name: 'rsyslog_relay_cisco_ios_no_service_timestamps',
+    line: '<189>Nov 22 14:00:02 rtr-tyo-1 81: %SYS-5-CONFIG_I: Configured from console by vty0 (10.0.0.9)',
+    facility: 23, severity: 5, host: 'rtr-tyo-1', app: null, procId: null, msgId: 'SYS-5-CONFIG_I',
+    timestamp: null, timestampRaw: 'Nov 22 14:00:02',
+    message: 'Configured from console by vty0 (10.0.0.9)',
+    vendor: { name: 'cisco', counter: 81, mnemonic: 'SYS-5-CONFIG_I', facility: 'SYS', severity: 5 },
+  },
+  {
+    name: 'rsyslog_relay_cisco_ios_uptime',
+    line: '<187>Nov 22 14:00:03 sw1 12: 00:00:46: %LINK-3-UPDOWN: Interface Port-channel1, changed state to up',
+    facility: 23, severity: 3, host: 'sw1', app: null, procId: null, msgId: 'LINK-3-UPDOWN',
+    timestamp: null, timestampRaw: '00:00:46',
+    message: 'Interface Port-channel1, changed state to up',
+    vendor: { name: 'cisco', counter: 12, mnemonic: 'LINK-3-UPDOWN', facility: 'LINK', severity: 3 },
+  },
 ];
 
 const iosxr: CorpusCase[] = [
@@ -315,6 +393,7 @@ const asa: CorpusCase[] = [
 ];
 
 t.test('Cisco IOS / IOS-XE', async (t) => runCorpus(t, ios));
+t.test('Cisco IOS behind an RFC 3164 relay', async (t) => runCorpus(t, relayed));
 t.test('Cisco IOS-XR', async (t) => runCorpus(t, iosxr));
 t.test('Cisco NX-OS', async (t) => runCorpus(t, nxos));
 t.test('Cisco ASA / FTD', async (t) => runCorpus(t, asa));

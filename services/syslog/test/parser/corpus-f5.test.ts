@@ -2,7 +2,8 @@ import t from 'tap';
 import { runCorpus, type CorpusCase } from './corpus-helpers.js';
 
 // F5 BIG-IP (K16197 "Reviewing BIG-IP log files"): host, level word, process, then a message code
-// of 8 hex digits and a severity digit. Local traffic logs to local0. Received 2026-11-22T14:00:05Z.
+// of 8 hex digits and a severity digit, which is part of the message text and stays there (it is
+// also msgId and vendor.messageCode). Local traffic logs to local0. Received 2026-11-22T14:00:05Z.
 
 const f5: CorpusCase[] = [
   {
@@ -10,7 +11,7 @@ const f5: CorpusCase[] = [
     line: '<131>Nov 22 14:00:00 bigip1 err tmm[1234]: 01010028:3: No members available for pool /Common/pool_web',
     facility: 16, severity: 3, host: 'bigip1', app: 'tmm', procId: '1234', msgId: '01010028',
     timestamp: null, timestampRaw: 'Nov 22 14:00:00',
-    message: 'No members available for pool /Common/pool_web',
+    message: '01010028:3: No members available for pool /Common/pool_web',
     vendor: { name: 'f5', level: 'err', messageCode: '01010028', severity: 3 },
   },
   {
@@ -18,7 +19,7 @@ const f5: CorpusCase[] = [
     line: '<133>Nov 22 14:00:01 bigip1 notice mcpd[5678]: 01070727:5: Pool /Common/pool_web member /Common/10.0.0.11:80 monitor status up. [ /Common/http: up ]  [ was down for 0hr:1min:2sec ]',
     facility: 16, severity: 5, host: 'bigip1', app: 'mcpd', procId: '5678', msgId: '01070727',
     timestamp: null,
-    message: 'Pool /Common/pool_web member /Common/10.0.0.11:80 monitor status up. [ /Common/http: up ]  [ was down for 0hr:1min:2sec ]',
+    message: '01070727:5: Pool /Common/pool_web member /Common/10.0.0.11:80 monitor status up. [ /Common/http: up ]  [ was down for 0hr:1min:2sec ]',
     vendor: { name: 'f5', level: 'notice', messageCode: '01070727', severity: 5 },
   },
   {
@@ -26,7 +27,7 @@ const f5: CorpusCase[] = [
     line: '<131>Nov 22 14:00:02 bigip1 err mcpd[5678]: 01070734:3: Configuration error: Invalid mcpd context, folder not found (/Common/missing)',
     facility: 16, severity: 3, host: 'bigip1', app: 'mcpd', procId: '5678', msgId: '01070734',
     timestamp: null,
-    message: 'Configuration error: Invalid mcpd context, folder not found (/Common/missing)',
+    message: '01070734:3: Configuration error: Invalid mcpd context, folder not found (/Common/missing)',
     vendor: { name: 'f5', level: 'err', messageCode: '01070734', severity: 3 },
   },
   {
@@ -42,8 +43,16 @@ const f5: CorpusCase[] = [
     line: '<132>Nov 22 14:00:04 bigip2 warning sod[4321]: 010c0052:4: Standby for traffic group /Common/traffic-group-1.',
     facility: 16, severity: 4, host: 'bigip2', app: 'sod', procId: '4321', msgId: '010c0052',
     timestamp: null,
-    message: 'Standby for traffic group /Common/traffic-group-1.',
+    message: '010c0052:4: Standby for traffic group /Common/traffic-group-1.',
     vendor: { name: 'f5', level: 'warning', messageCode: '010c0052', severity: 4 },
+  },
+  {
+    name: 'f5_mcpd_audit_01070417',
+    line: '<133>Nov 22 14:00:05 bigip1.example.net notice mcpd[6789]: 01070417:5: AUDIT - client tmsh, tmsh-pid=12345, user admin - transaction #4567-2 - object 0 - modify { ltm pool /Common/pool_web { members replace-all-with { /Common/10.0.0.11:80 } } } [Status=Command OK]',
+    facility: 16, severity: 5, host: 'bigip1.example.net', app: 'mcpd', procId: '6789', msgId: '01070417',
+    timestamp: null, timestampRaw: 'Nov 22 14:00:05',
+    message: '01070417:5: AUDIT - client tmsh, tmsh-pid=12345, user admin - transaction #4567-2 - object 0 - modify { ltm pool /Common/pool_web { members replace-all-with { /Common/10.0.0.11:80 } } } [Status=Command OK]',
+    vendor: { name: 'f5', level: 'notice', messageCode: '01070417', severity: 5 },
   },
 ];
 

@@ -2,7 +2,8 @@ import t from 'tap';
 import { runCorpus, type CorpusCase } from './corpus-helpers.js';
 
 // FortiOS key=value logs (FortiOS Log Message Reference): no syslog header after the PRI, the time
-// as date= time= tz=, eventtime in ns since FortiOS 6.2. Received at 2026-11-22T14:00:05Z.
+// as date= time= tz= (to the second), eventtime in ns since FortiOS 6.2 (the same instant, with its
+// fraction). Received at 2026-11-22T14:00:05Z.
 
 const traffic =
   'date=2026-11-22 time=23:00:00 devname="FGT60F" devid="FGT60FTK20000000" eventtime=1795356000123456789 tz="+0900" logid="0000000013" type="traffic" subtype="forward" level="notice" vd="root" srcip=10.0.0.5 srcport=51514 srcintf="internal" dstip=198.51.100.7 dstport=443 dstintf="wan1" sessionid=123456 proto=6 action="close" policyid=1 service="HTTPS" duration=10 sentbyte=5120 rcvdbyte=20480';
@@ -17,12 +18,19 @@ const csv =
 const webfilter =
   'date=2026-11-22 time=23:00:04 devname="FGT60F" devid="FGT60FTK20000000" eventtime=1795356004000000000 tz="+0900" logid="0316013056" type="utm" subtype="webfilter" eventtype="ftgd_blk" level="warning" vd="root" policyid=1 sessionid=123457 srcip=10.0.0.5 dstip=198.51.100.80 hostname="www.example.com" url="/bad?q=\\"x\\"" action="blocked" cat=26 catdesc="Malicious Websites" msg="URL belongs to a denied category in policy"';
 
+const sdwan =
+  'date=2026-11-22 time=06:00:04 devname="FGT-PDX" devid="FGT60FTK20000002" eventtime=1795356004987654321 tz="-0800" logid="0113022923" type="event" subtype="sdwan" level="notice" vd="root" logdesc="Virtual WAN Link status" eventtype="Health Check" healthcheck="ping1" msg="Number of pass member changed."';
+const micro =
+  'date=2026-11-22 time=14:00:04 devname="FGT-LON" devid="FGT60FTK20000003" eventtime=1795356004250000 tz="+0000" logid="0100032002" type="event" subtype="system" level="information" vd="root" logdesc="Admin logout successful" user="admin" action="logout" msg="Administrator admin logged out from ssh(10.0.0.9)"';
+const skewed =
+  'date=2026-11-22 time=23:00:04 devname="FGT60F" devid="FGT60FTK20000000" eventtime=1795323604000000000 tz="+0900" logid="0000000013" type="traffic" subtype="forward" level="notice" vd="root" action="close"';
+
 const fortios: CorpusCase[] = [
   {
     name: 'fortios_traffic_forward_tz_plus0900',
     line: `<189>${traffic}`,
     facility: 23, severity: 5, host: 'FGT60F', app: null, msgId: '0000000013',
-    timestamp: '2026-11-22T14:00:00.000Z', timestampRaw: '2026-11-22 23:00:00 +0900',
+    timestamp: '2026-11-22T14:00:00.123Z', timestampRaw: '2026-11-22 23:00:00 +0900',
     message: traffic,
     vendor: {
       name: 'fortios',
@@ -105,6 +113,50 @@ const fortios: CorpusCase[] = [
         logid: '0316013056', type: 'utm', subtype: 'webfilter', eventtype: 'ftgd_blk', level: 'warning', vd: 'root', policyid: '1',
         sessionid: '123457', srcip: '10.0.0.5', dstip: '198.51.100.80', hostname: 'www.example.com', url: '/bad?q="x"', action: 'blocked',
         cat: '26', catdesc: 'Malicious Websites', msg: 'URL belongs to a denied category in policy',
+      },
+    },
+  },
+  {
+    name: 'fortios_sdwan_eventtime_ns_subsecond',
+    line: `<189>${sdwan}`,
+    facility: 23, severity: 5, host: 'FGT-PDX', app: null, procId: null, msgId: '0113022923',
+    timestamp: '2026-11-22T14:00:04.987Z', timestampRaw: '2026-11-22 06:00:04 -0800',
+    message: sdwan,
+    vendor: {
+      name: 'fortios',
+      fields: {
+        date: '2026-11-22', time: '06:00:04', devname: 'FGT-PDX', devid: 'FGT60FTK20000002', eventtime: '1795356004987654321', tz: '-0800',
+        logid: '0113022923', type: 'event', subtype: 'sdwan', level: 'notice', vd: 'root', logdesc: 'Virtual WAN Link status',
+        eventtype: 'Health Check', healthcheck: 'ping1', msg: 'Number of pass member changed.',
+      },
+    },
+  },
+  {
+    name: 'fortios_eventtime_us_subsecond',
+    line: `<190>${micro}`,
+    facility: 23, severity: 6, host: 'FGT-LON', app: null, procId: null, msgId: '0100032002',
+    timestamp: '2026-11-22T14:00:04.250Z', timestampRaw: '2026-11-22 14:00:04 +0000',
+    message: micro,
+    vendor: {
+      name: 'fortios',
+      fields: {
+        date: '2026-11-22', time: '14:00:04', devname: 'FGT-LON', devid: 'FGT60FTK20000003', eventtime: '1795356004250000', tz: '+0000',
+        logid: '0100032002', type: 'event', subtype: 'system', level: 'information', vd: 'root', logdesc: 'Admin logout successful',
+        user: 'admin', action: 'logout', msg: 'Administrator admin logged out from ssh(10.0.0.9)',
+      },
+    },
+  },
+  {
+    name: 'fortios_eventtime_disagrees_date_time_wins',
+    line: `<189>${skewed}`,
+    facility: 23, severity: 5, host: 'FGT60F', app: null, procId: null, msgId: '0000000013',
+    timestamp: '2026-11-22T14:00:04.000Z', timestampRaw: '2026-11-22 23:00:04 +0900',
+    message: skewed,
+    vendor: {
+      name: 'fortios',
+      fields: {
+        date: '2026-11-22', time: '23:00:04', devname: 'FGT60F', devid: 'FGT60FTK20000000', eventtime: '1795323604000000000', tz: '+0900',
+        logid: '0000000013', type: 'traffic', subtype: 'forward', level: 'notice', vd: 'root', action: 'close',
       },
     },
   },

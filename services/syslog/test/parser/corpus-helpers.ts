@@ -11,10 +11,14 @@ export interface CorpusCase {
   /** Named after the sender and its configuration, as vector names its syslog fixtures. */
   name: string;
   line: string;
+  /** When the line is received (ISO); defaults to RECEIVED_AT. The clock of year inference. */
+  receivedAt?: string;
   /** Defaults to `rfc3164`, or `rfc5424` when the line starts `<PRI>1 `. */
   format?: ParseFormat;
   facility: number | null;
   severity: number | null;
+  /** Only for a line without a valid PRI; the event must then carry `priDefaulted: true`. */
+  priDefaulted?: true;
   host: string | null;
   app: string | null;
   procId?: string | null;
@@ -34,11 +38,14 @@ export function runCorpus(t: Test, cases: readonly CorpusCase[]): void {
     t.notOk(names.has(c.name), `corpus name ${c.name} is unique`);
     names.add(c.name);
     t.test(c.name, async (t) => {
-      const { event, format } = parseSyslog(Buffer.from(c.line, 'utf8'), CTX);
+      const ctx = c.receivedAt === undefined ? CTX : { ...CTX, receivedAt: new Date(c.receivedAt) };
+      const { event, format } = parseSyslog(Buffer.from(c.line, 'utf8'), ctx);
       const expectedFormat = c.format ?? (/^<\d{1,3}>1 /.test(c.line) ? 'rfc5424' : 'rfc3164');
       t.equal(format, expectedFormat, 'format');
       t.equal(event.facility, c.facility, 'facility');
       t.equal(event.severity, c.severity, 'severity');
+      t.equal(event.priDefaulted, c.priDefaulted, 'priDefaulted');
+      t.equal('priDefaulted' in event, c.priDefaulted === true, 'priDefaulted present only when it applies');
       t.equal(event.host, c.host, 'host');
       t.equal(event.app, c.app, 'app');
       if (c.procId !== undefined) t.equal(event.procId, c.procId, 'procId');

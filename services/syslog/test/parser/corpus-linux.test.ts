@@ -72,6 +72,14 @@ const linux: CorpusCase[] = [
     message: 'connect from unknown[198.51.100.7]',
     vendor: null,
   },
+  {
+    name: 'rsyslog_numeric_tag_is_not_a_cisco_counter',
+    line: '<13>Nov 22 14:00:00 web1 4711: job 12 finished: 3 files',
+    facility: 1, severity: 5, host: 'web1', app: '4711', procId: null, msgId: null,
+    timestamp: null, timestampRaw: 'Nov 22 14:00:00',
+    message: 'job 12 finished: 3 files',
+    vendor: null,
+  },
 ];
 
 t.test('Linux rsyslog and logger', async (t) => runCorpus(t, linux));

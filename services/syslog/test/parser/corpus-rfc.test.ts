@@ -100,14 +100,6 @@ const rfc3164: CorpusCase[] = [
     vendor: null,
   },
   {
-    name: 'rfc3164_no_pri_defaults_to_user_notice',
-    line: 'Nov 22 14:00:00 web1 cron[99]: (root) CMD (run-parts /etc/cron.hourly)',
-    facility: 1, severity: 5, host: 'web1', app: 'cron', procId: '99',
-    timestamp: null,
-    message: '(root) CMD (run-parts /etc/cron.hourly)',
-    vendor: null,
-  },
-  {
     name: 'rfc3164_pri_only_content_without_header',
     line: '<13>plain text without any header',
     facility: 1, severity: 5, host: null, app: null,
@@ -117,5 +109,71 @@ const rfc3164: CorpusCase[] = [
   },
 ];
 
+// RFC 3164 §4.3.3: a line without a PRI, or with one that cannot be read, gets PRI 13 (user.notice)
+// and is kept whole as the content; `priDefaulted` says the PRI is not the sender's.
+const priDefaulted: CorpusCase[] = [
+  {
+    name: 'rfc3164_no_pri_bsd_header',
+    line: 'Nov 22 14:00:00 web1 cron[99]: (root) CMD (run-parts /etc/cron.hourly)',
+    format: 'unparsed',
+    facility: 1, severity: 5, priDefaulted: true, host: null, app: null, procId: null, msgId: null,
+    timestamp: null, timestampRaw: null,
+    message: 'Nov 22 14:00:00 web1 cron[99]: (root) CMD (run-parts /etc/cron.hourly)',
+    structuredData: null,
+    vendor: null,
+  },
+  {
+    name: 'netcat_no_pri_plain_text',
+    line: 'just some words: nothing else',
+    format: 'unparsed',
+    facility: 1, severity: 5, priDefaulted: true, host: null, app: null, procId: null, msgId: null,
+    timestamp: null, timestampRaw: null,
+    message: 'just some words: nothing else',
+    structuredData: null,
+    vendor: null,
+  },
+  {
+    name: 'cisco_ios_console_server_no_pri',
+    line: '65: *Nov 22 14:00:00.003 UTC: %LINK-3-UPDOWN: Interface GigabitEthernet0/1, changed state to down',
+    format: 'unparsed',
+    facility: 1, severity: 5, priDefaulted: true, host: null, app: null, procId: null, msgId: null,
+    timestamp: null, timestampRaw: null,
+    message: '65: *Nov 22 14:00:00.003 UTC: %LINK-3-UPDOWN: Interface GigabitEthernet0/1, changed state to down',
+    structuredData: null,
+    vendor: null,
+  },
+  {
+    name: 'invalid_pri_above_191',
+    line: '<192>Nov 22 14:00:00 web1 app: text',
+    format: 'unparsed',
+    facility: 1, severity: 5, priDefaulted: true, host: null, app: null, procId: null, msgId: null,
+    timestamp: null, timestampRaw: null,
+    message: '<192>Nov 22 14:00:00 web1 app: text',
+    structuredData: null,
+    vendor: null,
+  },
+  {
+    name: 'invalid_pri_four_digits_rfc5424',
+    line: '<0013>1 2026-11-22T14:00:00Z web1 app - - - text',
+    format: 'unparsed',
+    facility: 1, severity: 5, priDefaulted: true, host: null, app: null, procId: null, msgId: null,
+    timestamp: null, timestampRaw: null,
+    message: '<0013>1 2026-11-22T14:00:00Z web1 app - - - text',
+    structuredData: null,
+    vendor: null,
+  },
+  {
+    name: 'invalid_pri_not_a_number',
+    line: '<1a>Nov 22 14:00:00 web1 app: text',
+    format: 'unparsed',
+    facility: 1, severity: 5, priDefaulted: true, host: null, app: null, procId: null, msgId: null,
+    timestamp: null, timestampRaw: null,
+    message: '<1a>Nov 22 14:00:00 web1 app: text',
+    structuredData: null,
+    vendor: null,
+  },
+];
+
 t.test('RFC 5424', async (t) => runCorpus(t, rfc5424));
 t.test('RFC 3164', async (t) => runCorpus(t, rfc3164));
+t.test('no or invalid PRI: PRI 13, flagged, kept whole', async (t) => runCorpus(t, priDefaulted));

@@ -21,16 +21,23 @@ t.test('the event has the contract keys in the contract order', async (t) => {
   t.equal(event.severityName, 'notice');
 });
 
-t.test('a time without a year takes the year closest to the receive time', async (t) => {
-  const dec31 = '<189>1: Dec 31 23:59:58.500 UTC: %SYS-5-CONFIG_I: Configured from console by console';
-  t.equal(parse(dec31, at('2027-01-01T00:00:02Z')).event.timestamp, '2026-12-31T23:59:58.500Z', 'Dec 31 received Jan 1: previous year');
-  t.equal(parse(dec31, at('2026-12-31T23:59:59Z')).event.timestamp, '2026-12-31T23:59:58.500Z', 'same year');
-  const jan1 = '<189>2: Jan  1 00:00:01 UTC: %SYS-5-CONFIG_I: Configured from console by console';
-  t.equal(parse(jan1, at('2026-12-31T23:59:59Z')).event.timestamp, '2027-01-01T00:00:01.000Z', 'Jan 1 received Dec 31 (device clock ahead): next year');
-  const jst = '<189>3: Jan  1 08:59:59 JST: %SYS-5-CONFIG_I: Configured from console by console';
-  t.equal(parse(jst, at('2027-01-01T00:00:02Z')).event.timestamp, '2026-12-31T23:59:59.000Z', 'the zone is applied before choosing the year');
-  const feb29 = '<189>4: Feb 29 12:00:00 UTC: %SYS-5-CONFIG_I: Configured from console by console';
-  t.equal(parse(feb29, at('2028-03-01T00:00:00Z')).event.timestamp, '2028-02-29T12:00:00.000Z', 'Feb 29 in a leap year');
+t.test('a time without a year is never put months ahead of the receive time (rsyslog\'s rule)', async (t) => {
+  const line = (month: string) => `<189>1: ${month} 15 12:00:00 UTC: %SYS-5-CONFIG_I: Configured from console by console`;
+  const receivedAt = at('2026-06-20T00:00:00Z');
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const years = months.map((m) => parse(line(m), receivedAt).event.timestamp?.slice(0, 4));
+  t.same(years, ['2026', '2026', '2026', '2026', '2026', '2026', '2026', '2025', '2025', '2025', '2025', '2025'],
+    'received in June: January to July are this year, August to December last year');
+  const ahead = (receivedIso: string, month: string) => {
+    const ts = parse(line(month), at(receivedIso)).event.timestamp;
+    return ts === null ? NaN : Date.parse(ts) - Date.parse(receivedIso);
+  };
+  const DAY = 86_400_000;
+  for (const receivedIso of ['2026-01-01T00:00:00Z', '2026-03-31T23:59:59Z', '2026-06-15T12:00:00Z', '2026-12-31T23:59:59Z']) {
+    for (const month of months) {
+      t.ok(ahead(receivedIso, month) < 62 * DAY, `${month} 15 received ${receivedIso}: less than two months ahead`);
+    }
+  }
   const feb30 = '<189>5: Feb 30 12:00:00 UTC: %SYS-5-CONFIG_I: Configured from console by console';
   const bad = parse(feb30).event;
   t.equal(bad.timestamp, null, 'a date that does not exist gives no timestamp');
@@ -102,35 +109,32 @@ t.test('trailing CR, LF and NUL are trimmed from the message only', async (t) =>
   t.equal(event.raw, line);
 });
 
-t.test('empty input', async (t) => {
+t.test('empty input: PRI 13, flagged, an empty message', async (t) => {
   const { event, format } = parse(new Uint8Array(0));
   t.equal(format, 'unparsed');
   t.equal(event.message, '');
   t.equal(event.raw, '');
-  t.equal(event.facility, null);
-  t.equal(event.severity, null);
+  t.equal(event.facility, 1);
+  t.equal(event.severity, 5);
+  t.equal(event.priDefaulted, true);
 });
 
-t.test('PRI out of range or malformed: unparsed, the whole line kept', async (t) => {
-  for (const line of ['<192>Nov 22 14:00:00 web1 app: x', '<999>x', '<0013>Nov 22 14:00:00 web1 app: x', '<>x', '<1a>x', '<13']) {
+t.test('no or invalid PRI: PRI 13 as RFC 3164 §4.3.3 says, flagged, the whole line kept', async (t) => {
+  for (const line of ['<192>Nov 22 14:00:00 web1 app: x', '<999>x', '<0013>Nov 22 14:00:00 web1 app: x', '<>x', '<1a>x', '<13', 'Nov 22 14:00:00 web1 app: text']) {
     const { event, format } = parse(line);
     t.equal(format, 'unparsed', line);
-    t.equal(event.facility, null, `${line}: facility null`);
-    t.equal(event.severity, null, `${line}: severity null`);
+    t.match(event, { facility: 1, severity: 5, facilityName: 'user', severityName: 'notice', priDefaulted: true }, `${line}: user.notice, flagged`);
     t.equal(event.message, line, `${line}: message is the whole line`);
+    t.match(event, { timestamp: null, timestampRaw: null, host: null, app: null, procId: null, msgId: null, structuredData: null, vendor: null },
+      `${line}: nothing else is read`);
   }
   t.match(parse('<191>x').event, { facility: 23, severity: 7, facilityName: 'local7', severityName: 'debug' }, '191 is the top');
   t.match(parse('<0>x').event, { facility: 0, severity: 0, facilityName: 'kern', severityName: 'emerg' }, '0 is valid');
-});
-
-t.test('no PRI and no header: unparsed text; no PRI but a header: user.notice', async (t) => {
-  const plain = parse('just some words: nothing else');
-  t.equal(plain.format, 'unparsed');
-  t.equal(plain.event.message, 'just some words: nothing else');
-  t.equal(plain.event.host, null);
-  const header = parse('Nov 22 14:00:00 web1 app: text');
-  t.equal(header.format, 'rfc3164');
-  t.match(header.event, { facility: 1, severity: 5, host: 'web1', app: 'app', message: 'text' });
+  t.notOk('priDefaulted' in parse('<13>x').event, 'a line with its own PRI has no priDefaulted key');
+  t.same(Object.keys(parse('x').event), [
+    'schema', 'receivedAt', 'sourceIp', 'sourcePort', 'transport', 'facility', 'severity', 'facilityName', 'severityName', 'priDefaulted',
+    'timestamp', 'timestampRaw', 'host', 'app', 'procId', 'msgId', 'message', 'structuredData', 'vendor', 'raw',
+  ], 'priDefaulted sits beside the PRI fields it qualifies');
 });
 
 t.test('a 64 KiB line is parsed whole', async (t) => {

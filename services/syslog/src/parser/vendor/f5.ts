@@ -4,7 +4,8 @@ import type { LegacyHints } from '../hints.js';
 /**
  * F5 BIG-IP: `bigip1 err mcpd[5678]: 01070151:3: text`. The level word (read by the header parser)
  * and the message code: 8 hex digits (product, subset, message number) and a severity digit.
- * The code goes to `msgId` and leaves the message.
+ * The code goes to `msgId` and `vendor`, and stays in the message: F5 (K16197) shows it as part
+ * of the message text, and that is the text operators search for.
  */
 export function recognizeF5(d: Draft, h: LegacyHints | null): boolean {
   const s = d.message;
@@ -21,7 +22,6 @@ export function recognizeF5(d: Draft, h: LegacyHints | null): boolean {
     v['messageCode'] = code;
     v['severity'] = sev;
     d.msgId ??= code;
-    d.message = s.slice(s.charCodeAt(11) === 32 ? 12 : 11);
   }
   d.vendor = v;
   return true;

@@ -1,4 +1,5 @@
 import type { Draft } from '../draft.js';
+import { isoString } from '../iso-string.js';
 import { readIsoTime } from '../timestamps.js';
 import { numericOffset } from '../zones.js';
 
@@ -58,30 +59,47 @@ export function recognizeFortiOs(d: Draft, receivedMs: number): boolean {
   return true;
 }
 
-const EPOCH = /^\d{10,19}$/;
-
 /**
- * date + time + tz is the device's own statement of the time; `eventtime` (epoch in s, ms, us or
- * ns depending on the release) fixes it when tz is missing.
+ * date + time + tz is the device's own statement of the time, to the second; `eventtime` is the
+ * same instant as an epoch number (s, ms, µs or ns by release: ns since FortiOS 6.2), so it gives
+ * the fraction. It is used where it falls in the second that date/time/tz state (a value that
+ * disagrees is not trusted over the device's statement), and alone when tz is missing.
  */
 function fortiTime(d: Draft, f: Record<string, string>, receivedMs: number): void {
   const date = f['date'];
   const time = f['time'];
   const tz = f['tz'];
+  const et = f['eventtime'];
+  const eventMs = et === undefined ? NaN : epochMillis(et);
   if (date !== undefined && time !== undefined) {
     d.timestampRaw = tz === undefined ? `${date} ${time}` : `${date} ${time} ${tz}`;
     if (tz !== undefined && numericOffset(tz, 0, tz.length) !== undefined) {
       const t = readIsoTime(`${date}T${time}${tz}`, 0, receivedMs);
       if (t !== null && t.iso !== null) {
-        d.timestamp = t.iso;
+        const precise = Number.isFinite(eventMs) ? isoString(eventMs) : '';
+        // Both are toISOString text: the same first 19 characters are the same second.
+        d.timestamp = precise.slice(0, 19) === t.iso.slice(0, 19) ? precise : t.iso;
         return;
       }
     }
   }
-  const et = f['eventtime'];
-  if (et !== undefined && EPOCH.test(et)) {
-    const ms = et.length >= 13 ? Number(et.slice(0, 13)) : Number(et) * 1000;
-    d.timestamp = new Date(ms).toISOString();
-    d.timestampRaw ??= et;
+  if (Number.isFinite(eventMs)) {
+    d.timestamp = isoString(eventMs);
+    d.timestampRaw ??= et ?? null;
   }
+}
+
+/**
+ * An epoch of 10, 13, 16 or 19 digits (s, ms, µs, ns) in ms, cut (not rounded) as RFC 3339
+ * fractions are elsewhere; NaN for anything else. Digits are taken as text, since a 19-digit
+ * number is beyond a double's exact integers.
+ */
+function epochMillis(s: string): number {
+  const n = s.length;
+  if (n !== 10 && n !== 13 && n !== 16 && n !== 19) return NaN;
+  for (let k = 0; k < n; k++) {
+    const c = s.charCodeAt(k);
+    if (c < 48 || c > 57) return NaN;
+  }
+  return n === 10 ? Number(s) * 1000 : Number(s.slice(0, 13));
 }
