@@ -3,6 +3,7 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isHashedFileBase, parseStreamNameFile, streamFileExtension, streamNameFileExtension, streamOfFileBase } from '@netsidecar/sink';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -19,7 +20,7 @@ export interface SpawnedService {
   /** SIGTERM and wait: the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
   exited: Promise<number | null>;
-  /** Events of a log group (`netsidecar/syslog`) in the file sink, by stream. */
+  /** Events of a log group (`netsidecar/syslog`) in the file sink, by stream (as named by the sink's file names). */
   fileEvents(group: string): Promise<Map<string, Record<string, unknown>[]>>;
 }
 
@@ -82,8 +83,11 @@ export async function spawnService(
     const dir = join(dataDir, 'logs', group);
     const byStream = new Map<string, Record<string, unknown>[]>();
     for (const file of await readdir(dir).catch(() => [] as string[])) {
+      if (!file.endsWith(streamFileExtension)) continue; // a hashed file's `.name`
       const lines = (await readFile(join(dir, file), 'utf8')).split('\n').filter(Boolean);
-      byStream.set(file.replace(/\.jsonl$/, ''), lines.map((line) => JSON.parse(line) as Record<string, unknown>));
+      const base = file.slice(0, -streamFileExtension.length);
+      const stream = isHashedFileBase(base) ? (parseStreamNameFile(await readFile(join(dir, base + streamNameFileExtension), 'utf8')) ?? base) : streamOfFileBase(base);
+      byStream.set(stream, lines.map((line) => JSON.parse(line) as Record<string, unknown>));
     }
     return byStream;
   };
