@@ -38,7 +38,8 @@ export interface ServiceDefinition<S extends Schema> {
 
 /**
  * The common main(): config (one clear line and exit 2 when invalid), logger, metrics, sink, the
- * service, the health server, EMF on stdout when the sink is CloudWatch, and draining on SIGTERM.
+ * service, the health server, EMF on stdout when the sink is CloudWatch, and draining on SIGTERM or
+ * Ctrl-C (one drain per request to stop: see shutdown.ts).
  */
 export async function runService<S extends Schema>(definition: ServiceDefinition<S>): Promise<void> {
   try {
@@ -86,6 +87,9 @@ async function start<S extends Schema>(definition: ServiceDefinition<S>): Promis
   const shutdown = handleShutdown({
     deadlineMs: config.NETSIDECAR_SHUTDOWN_DEADLINE,
     logger,
+    // Said when the drain is cut short: accepted events not delivered yet (the CloudWatch sink's
+    // spooled ones are replayed at the next start on the same data directory).
+    undelivered: () => ({ undeliveredEvents: sink.queuedEvents(), sink: sink.kind }),
     drain: async (deadline) => {
       readiness.markShuttingDown();
       await service.stop();
