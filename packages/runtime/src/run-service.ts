@@ -20,9 +20,13 @@ export interface ServiceContext<C> {
   logGroup: string;
 }
 
-/** A started service: `stop()` stops accepting new input; the runtime then drains the sink. */
+/**
+ * A started service: `stop()` stops accepting new input and hands over what it already took in (the
+ * runtime then drains the sink). `deadline` (epoch ms) is when the whole drain must be over: a
+ * service that reads what senders still have in flight must leave the sink time before it.
+ */
 export interface RunningService {
-  stop(): Promise<void>;
+  stop(deadline?: number): Promise<void>;
 }
 
 export interface ServiceDefinition<S extends Schema> {
@@ -92,7 +96,7 @@ async function start<S extends Schema>(definition: ServiceDefinition<S>): Promis
     undelivered: () => ({ undeliveredEvents: sink.queuedEvents(), sink: sink.kind }),
     drain: async (deadline) => {
       readiness.markShuttingDown();
-      await service.stop();
+      await service.stop(deadline);
       const report = await sink.close(deadline);
       clearInterval(emfTimer);
       logger.info('drained', { ...report });

@@ -32,7 +32,7 @@ export interface FileSinkOptions {
   /** Buffered bytes at twice which write() refuses; it says 'backpressure' from min(this, 8 MiB). */
   memoryLimitBytes?: number; // 64 MiB
   /** Flush early when this many bytes are buffered, so big bursts go out in large writes. */
-  flushBytes?: number; // 1 MiB
+  flushBytes?: number; // 1 MiB, or the high-water mark when lower
   maxOpenFiles?: number; // 256
   retryDelayMs?: number; // 1 s: first retry of a file whose write failed (disk full, permissions)
   maxRetryDelayMs?: number; // 60 s: the retry delay doubles up to this
@@ -78,7 +78,9 @@ export class FileSink implements Sink {
     // A local file takes a buffer in milliseconds: holding more than a few MiB only adds memory
     // (the TCP bench peaked at 513 MB pushing back at 64 MiB), so senders are paused early.
     this.highWater = Math.min(this.memoryLimit / 2, fileHighWaterBytes);
-    this.flushBytes = options.flushBytes ?? 1024 * 1024;
+    // Never above the high-water mark: paused senders write nothing, so a buffer held between the
+    // two would wait for the timer (with a 1 MiB memory limit, a TCP sender stalled for a full interval).
+    this.flushBytes = options.flushBytes ?? Math.min(1024 * 1024, this.highWater);
     this.failing = new FailingFiles(options.retryDelayMs ?? 1_000, options.maxRetryDelayMs ?? 60_000);
     this.handles = new LruHandles(options.maxOpenFiles ?? 256);
     const sink = this;
