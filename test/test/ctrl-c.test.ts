@@ -3,88 +3,21 @@
 // be one drain, so every buffered event reaches the file sink. Only a deliberate second Ctrl-C (more
 // than a second later) cuts the drain short, and then the service says what it leaves undelivered.
 import t, { type Test } from 'tap';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
 import { once } from 'node:events';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileNameOf } from '@netsidecar/sink';
-import { repoRoot } from './support/spawn-service.js';
+import { spawnService, type SpawnedService } from './support/spawn-service.js';
 import { describe, tally } from './support/tally.js';
+import { numbersInFileSink, syslogOnLoopback } from './support/syslog-env.js';
 
-// Three TypeScript services compiled at start on a busy 2-core machine: allow for it.
+// Two processes started (the launcher, and syslog compiled from TypeScript), twice, on a shared machine.
 t.setTimeout(300_000);
 
-interface Launched {
-  launcher: ChildProcess;
-  dataDir: string;
-  logs: Record<string, unknown>[];
-  /** The first log line of the syslog service with this `msg`; fails after `ms`. */
-  syslogLog(msg: string, ms?: number): Promise<Record<string, unknown>>;
-  exited: Promise<number | null>;
-}
-
 /** `node scripts/start-local.mjs --from-source syslog` in a process group of its own, as a terminal runs it. */
-async function launch(t: Test, env: Record<string, string>): Promise<Launched> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'netsidecar-ctrl-c-'));
-  const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('NETSIDECAR_') && !k.startsWith('AWS_')));
-  const launcher = spawn(process.execPath, [...process.execArgv, join(repoRoot, 'scripts/start-local.mjs'), '--from-source', 'syslog'], {
-    cwd: repoRoot,
-    detached: true, // its own process group: the test plays the terminal
-    env: {
-      ...cleanEnv,
-      NETSIDECAR_DATA_DIR: dataDir,
-      NETSIDECAR_SYSLOG_BIND_ADDRESS: '127.0.0.1',
-      NETSIDECAR_SYSLOG_UDP_PORT: '0',
-      NETSIDECAR_SYSLOG_TCP_PORT: '0',
-      NETSIDECAR_SYSLOG_HEALTH_PORT: '0',
-      NETSIDECAR_SYSLOG_UDP_RECEIVE_BUFFER: '1MiB',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<number | null>((done) => launcher.on('exit', (code) => done(code)));
-  t.teardown(async () => {
-    try {
-      process.kill(-launcher.pid!, 'SIGKILL');
-    } catch {
-      /* the group is gone */
-    }
-    await rm(dataDir, { recursive: true, force: true });
-  });
-  const logs: Record<string, unknown>[] = [];
-  const waiting: (() => void)[] = [];
-  let partial = '';
-  launcher.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
-    const lines = (partial + chunk).split('\n');
-    partial = lines.pop()!;
-    for (const line of lines) {
-      try {
-        logs.push(JSON.parse(line) as Record<string, unknown>);
-      } catch {
-        /* not a log line */
-      }
-    }
-    for (const wake of waiting.splice(0)) wake();
-  });
-  launcher.stdout!.resume();
-  const syslogLog = async (msg: string, ms = 240_000) => {
-    const giveUp = Date.now() + ms;
-    for (;;) {
-      const found = logs.find((l) => l.service === 'syslog' && l.msg === msg);
-      if (found) return found;
-      if (Date.now() > giveUp) throw new Error(`no '${msg}' from syslog within ${ms} ms`);
-      await new Promise<void>((wake) => {
-        const timer = setTimeout(wake, giveUp - Date.now());
-        waiting.push(() => {
-          clearTimeout(timer);
-          wake();
-        });
-      });
-    }
-  };
-  return { launcher, dataDir, logs, syslogLog, exited };
+function launch(t: Test, env: Record<string, string>): Promise<SpawnedService> {
+  return spawnService(t, 'scripts/start-local.mjs', { ...syslogOnLoopback, ...env }, { args: ['--from-source', 'syslog'], detached: true });
 }
 
 async function sendNumbered(port: number, host: string, total: number): Promise<void> {
@@ -106,14 +39,6 @@ async function waitReceived(healthPort: number, total: number): Promise<void> {
   }
 }
 
-async function numbersIn(dataDir: string, stream: string): Promise<number[]> {
-  const text = await readFile(join(dataDir, 'logs/netsidecar/syslog', fileNameOf(stream)), 'utf8').catch(() => '');
-  return text
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => Number(/n=(\d+)/.exec((JSON.parse(line) as { message: string }).message)?.[1] ?? -1));
-}
-
 async function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const expiry = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms)));
@@ -127,14 +52,14 @@ async function withDeadline<T>(promise: Promise<T>, ms: number, what: string): P
 t.test('Ctrl-C (SIGINT to the process group) drains every buffered line to the file sink, exit 0', async (t) => {
   // 60 s flush interval: at Ctrl-C every line is still in the sink's memory, only the drain writes it.
   const run = await launch(t, { NETSIDECAR_SINK_FLUSH_INTERVAL: '60s' });
-  const listening = await run.syslogLog('listening');
-  const started = await run.syslogLog('started');
+  const listening = await run.waitForLog('listening');
+  const started = await run.waitForLog('started');
   const total = 1_000;
   await sendNumbered(listening.tcpPort as number, 'edge-1', total);
   await waitReceived(started.healthPort as number, total);
-  process.kill(-run.launcher.pid!, 'SIGINT');
+  process.kill(-run.child.pid!, 'SIGINT');
   const code = await withDeadline(run.exited, 60_000, 'the launcher exits after Ctrl-C');
-  const result = tally(total, await numbersIn(run.dataDir, 'edge-1'));
+  const result = tally(total, await numbersInFileSink(run.dataDir, 'edge-1'));
   t.comment(describe('point 1, Ctrl-C', result));
   t.same(result, { sent: total, delivered: total, duplicated: 0, lost: 0, holes: [] }, 'every line once');
   t.equal(code, 0, 'the launcher exits 0: every service drained and exited 0');
@@ -147,18 +72,18 @@ t.test('a second Ctrl-C more than a second later cuts the drain short and says w
   // A directory where edge-stuck's file belongs: its lines can never be written, so the drain would
   // retry them until its deadline.
   await mkdir(join(run.dataDir, 'logs/netsidecar/syslog', fileNameOf('edge-stuck')), { recursive: true });
-  const listening = await run.syslogLog('listening');
-  const started = await run.syslogLog('started');
+  const listening = await run.waitForLog('listening');
+  const started = await run.waitForLog('started');
   await sendNumbered(listening.tcpPort as number, 'edge-ok', 300);
   await sendNumbered(listening.tcpPort as number, 'edge-stuck', 200);
   await waitReceived(started.healthPort as number, 500);
-  process.kill(-run.launcher.pid!, 'SIGINT');
-  const first = await run.syslogLog('shutting down: no longer accepting, draining', 30_000);
+  process.kill(-run.child.pid!, 'SIGINT');
+  const first = await run.waitForLog('shutting down: no longer accepting, draining');
   // The drain is under way (edge-ok written, edge-stuck failing); the rule is about wall time, so
   // the second press waits out the second the first one is given.
-  await run.syslogLog('file sink write failed; retrying this file with backoff, the others go on', 30_000);
+  await run.waitForLog('file sink write failed; retrying this file with backoff, the others go on');
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, Date.parse(first.time as string) + 1_100 - Date.now())));
-  process.kill(-run.launcher.pid!, 'SIGINT');
+  process.kill(-run.child.pid!, 'SIGINT');
   const code = await withDeadline(run.exited, 30_000, 'the second Ctrl-C stops it well before the 100 s deadline');
   t.equal(code, 1, 'a drain cut short is a failure');
   t.match(run.logs.find((l) => l.service === 'syslog' && l.msg === 'second request to stop: exiting before the drain finished'), {
@@ -167,5 +92,5 @@ t.test('a second Ctrl-C more than a second later cuts the drain short and says w
     undeliveredEvents: 200,
     sink: 'file',
   }, 'it says how many accepted events it leaves: exactly the stuck device\'s');
-  t.same(tally(300, await numbersIn(run.dataDir, 'edge-ok')), { sent: 300, delivered: 300, duplicated: 0, lost: 0, holes: [] }, 'the other device was written');
+  t.same(tally(300, await numbersInFileSink(run.dataDir, 'edge-ok')), { sent: 300, delivered: 300, duplicated: 0, lost: 0, holes: [] }, 'the other device was written');
 });

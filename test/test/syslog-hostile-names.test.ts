@@ -5,14 +5,9 @@ import t from 'tap';
 import { connect } from 'node:net';
 import { once } from 'node:events';
 import { spawnService } from './support/spawn-service.js';
+import { syslogOnLoopback } from './support/syslog-env.js';
 
-const ports = {
-  NETSIDECAR_SYSLOG_BIND_ADDRESS: '127.0.0.1',
-  NETSIDECAR_SYSLOG_UDP_PORT: '0',
-  NETSIDECAR_SYSLOG_TCP_PORT: '0',
-  NETSIDECAR_SYSLOG_HEALTH_PORT: '0',
-  NETSIDECAR_SYSLOG_UDP_RECEIVE_BUFFER: '1MiB',
-};
+const ports = syslogOnLoopback;
 
 t.test('a 600-character hostname: its lines and every other device\'s are written, /healthz stays ready', async (t) => {
   const service = await spawnService(t, 'services/syslog/src/main.ts', { ...ports, NETSIDECAR_SINK_FLUSH_INTERVAL: '50ms' });

@@ -5,21 +5,15 @@
 import t from 'tap';
 import { connect } from 'node:net';
 import { once } from 'node:events';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { fileNameOf } from '@netsidecar/sink';
 import { spawnService } from './support/spawn-service.js';
+import { numbersInFileSink, syslogOnLoopback } from './support/syslog-env.js';
 import { describe, tally } from './support/tally.js';
 
 t.setTimeout(240_000);
 
 t.test('SIGTERM with frames in the socket buffers: every frame reaches the sink, exit 0', async (t) => {
   const service = await spawnService(t, 'services/syslog/src/main.ts', {
-    NETSIDECAR_SYSLOG_BIND_ADDRESS: '127.0.0.1',
-    NETSIDECAR_SYSLOG_UDP_PORT: '0',
-    NETSIDECAR_SYSLOG_TCP_PORT: '0',
-    NETSIDECAR_SYSLOG_HEALTH_PORT: '0',
-    NETSIDECAR_SYSLOG_UDP_RECEIVE_BUFFER: '1MiB',
+    ...syslogOnLoopback,
     // A small sink: it pushes back on the sender from 512 KiB until it has written them, so most of
     // the 2.5 MB wait in the kernel's buffers and the sender's while the service works through them.
     NETSIDECAR_SINK_MEMORY_LIMIT: '1MiB',
@@ -49,12 +43,7 @@ t.test('SIGTERM with frames in the socket buffers: every frame reaches the sink,
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   const code = await Promise.race([service.stop('SIGTERM'), new Promise<string>((resolve) => setTimeout(() => resolve('no exit within 60 s'), 60_000))]);
-  const text = await readFile(join(service.dataDir, 'logs/netsidecar/syslog', fileNameOf('edge-7')), 'utf8').catch(() => '');
-  const numbers = text
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => Number(/n=(\d+)/.exec((JSON.parse(line) as { message: string }).message)?.[1] ?? -1));
-  const result = tally(total, numbers);
+  const result = tally(total, await numbersInFileSink(service.dataDir, 'edge-7'));
   t.comment(describe('point 7, SIGTERM with frames in the socket buffers', result));
   const drained = service.logs.find((l) => l.msg === 'connections drained');
   t.match(drained, { transport: 'tcp', connections: 1, senderClosed: 1, cutAtDeadline: 0 }, 'the sender closed after the FIN: nothing cut');

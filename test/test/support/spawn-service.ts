@@ -32,15 +32,18 @@ export async function spawnService(
   t: { teardown(fn: () => unknown): void },
   main: string,
   env: Record<string, string>,
+  /** `args` after the script; `detached`: a process group of its own, as a terminal runs a command (signal it with `process.kill(-pid)`). */
+  options: { args?: string[]; detached?: boolean } = {},
 ): Promise<SpawnedService> {
   // A caller that passes NETSIDECAR_DATA_DIR keeps it across restarts and cleans it up itself.
   const ownDataDir = env.NETSIDECAR_DATA_DIR === undefined;
   const dataDir = env.NETSIDECAR_DATA_DIR ?? (await mkdtemp(join(tmpdir(), 'netsidecar-e2e-')));
   const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('NETSIDECAR_') && !k.startsWith('AWS_')));
-  const child = spawn(process.execPath, [...process.execArgv, join(repoRoot, main)], {
+  const child = spawn(process.execPath, [...process.execArgv, join(repoRoot, main), ...(options.args ?? [])], {
     cwd: repoRoot,
     env: { ...cleanEnv, NETSIDECAR_DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached ?? false,
   });
   const logs: Record<string, unknown>[] = [];
   const listeners: (() => void)[] = [];
@@ -64,6 +67,13 @@ export async function spawnService(
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdoutText += chunk));
   const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
   t.teardown(async () => {
+    if (options.detached) {
+      try {
+        process.kill(-child.pid!, 'SIGKILL'); // the whole group: a launcher's services too
+      } catch {
+        /* the group is gone */
+      }
+    }
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGKILL');
       await exited;
