@@ -3,15 +3,27 @@
 // Each runs as its own process, as on Fargate; Ctrl-C stops them all (each drains first).
 // The scan scheduler is not among them: it needs SQS and DynamoDB; locally it is a one-shot command
 // (`npm run scan:local -w services/scan-scheduler -- --inventory examples/inventory.json`).
+//
+// Ctrl-C: the terminal sends SIGINT to the whole process group, this launcher and every service
+// alike, so the launcher does not signal them again; each drains once and exits. A second Ctrl-C
+// more than a second later (or Ctrl-\, SIGQUIT) reaches them too and cuts their drains short. A
+// SIGTERM sent to the launcher alone is passed on to the services as SIGTERM.
+//
+// Names on the command line start only those services (`npm start -- syslog`). `--from-source` runs
+// each service's src/main.ts with this process's Node flags instead of the build (the tests start
+// it that way, under tap's TypeScript loader).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
+const fromSource = process.argv.includes('--from-source');
+const only = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
+const mainOf = (service) => (fromSource ? `services/${service}/src/main.ts` : `services/${service}/dist/main.js`);
 const services = [
-  { name: 'syslog', main: 'services/syslog/dist/main.js', note: 'syslog UDP 5514, TCP 5601 (TLS 6514 with a certificate), health http://127.0.0.1:9101/healthz' },
-  { name: 'ntp-proxy', main: 'services/ntp-proxy/dist/main.js', note: 'NTP UDP 10123 from this machine\'s clock (refid LOCL), health http://127.0.0.1:9102/healthz' },
-  { name: 'config-upload', main: 'services/config-upload/dist/main.js', note: 'HTTP 8080, health :9103' },
-].filter((service) => existsSync(service.main));
+  { name: 'syslog', main: mainOf('syslog'), note: 'syslog UDP 5514, TCP 5601 (TLS 6514 with a certificate), health http://127.0.0.1:9101/healthz' },
+  { name: 'ntp-proxy', main: mainOf('ntp-proxy'), note: 'NTP UDP 10123 from this machine\'s clock (refid LOCL), health http://127.0.0.1:9102/healthz' },
+  { name: 'config-upload', main: mainOf('config-upload'), note: 'HTTP 8080, health :9103' },
+].filter((service) => existsSync(service.main) && (only.length === 0 || only.includes(service.name)));
 
 const env = { ...process.env, NETSIDECAR_SINK: process.env.NETSIDECAR_SINK ?? 'file', NETSIDECAR_DATA_DIR: process.env.NETSIDECAR_DATA_DIR ?? './var' };
 console.log(`netsidecar: starting ${services.length} service(s) with the ${env.NETSIDECAR_SINK} sink; events under ${resolve(env.NETSIDECAR_DATA_DIR, 'logs')}`);
@@ -19,7 +31,7 @@ for (const service of services) console.log(`  ${service.name}: ${service.note}`
 console.log('  try: logger --udp --server 127.0.0.1 --port 5514 "hello netsidecar"');
 
 const children = services.map((service) => {
-  const child = spawn(process.execPath, [service.main], { env, stdio: 'inherit' });
+  const child = spawn(process.execPath, [...(fromSource ? process.execArgv : []), service.main], { env, stdio: 'inherit' });
   child.on('exit', (code, signal) => {
     console.log(`netsidecar: ${service.name} exited (${signal ?? code})`);
     if (code !== 0 && !stopping) stopAll('SIGTERM');
@@ -30,9 +42,12 @@ const children = services.map((service) => {
 let stopping = false;
 function stopAll(signal) {
   stopping = true;
-  for (const child of children) if (child.exitCode === null) child.kill(signal);
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill(signal);
 }
-process.on('SIGINT', () => stopAll('SIGTERM'));
+// The services got this SIGINT from the terminal as well: signalling them again would only repeat
+// the request (they would ignore it), so the launcher just waits for them.
+process.on('SIGINT', () => (stopping = true));
+process.on('SIGQUIT', () => (stopping = true));
 process.on('SIGTERM', () => stopAll('SIGTERM'));
 await Promise.all(children.map((child) => new Promise((done) => child.on('close', done))));
 process.exitCode = children.some((child) => child.exitCode !== 0 && child.signalCode === null) ? 1 : 0;

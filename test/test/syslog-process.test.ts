@@ -8,14 +8,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnService } from './support/spawn-service.js';
+import { syslogOnLoopback } from './support/syslog-env.js';
 
-const ports = {
-  NETSIDECAR_SYSLOG_BIND_ADDRESS: '127.0.0.1',
-  NETSIDECAR_SYSLOG_UDP_PORT: '0',
-  NETSIDECAR_SYSLOG_TCP_PORT: '0',
-  NETSIDECAR_SYSLOG_HEALTH_PORT: '0',
-  NETSIDECAR_SYSLOG_UDP_RECEIVE_BUFFER: '1MiB',
-};
+const ports = syslogOnLoopback;
 
 t.test('an invalid variable stops the service with one line naming it', async (t) => {
   const service = await spawnService(t, 'services/syslog/src/main.ts', { ...ports, NETSIDECAR_SYSLOG_UDP_PORT: 'five-five-one-four' });

@@ -7,6 +7,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { spawnService } from './support/spawn-service.js';
+import { syslogOnLoopback } from './support/syslog-env.js';
 
 const run = promisify(execFile);
 
@@ -46,13 +47,7 @@ async function startRsyslog(t: { teardown(fn: () => unknown): void }, actions: s
 }
 
 t.test('rsyslog omfwd over UDP (RFC 5424) and TCP octet-counted (traditional) arrive as events', async (t) => {
-  const service = await spawnService(t, 'services/syslog/src/main.ts', {
-    NETSIDECAR_SYSLOG_BIND_ADDRESS: '127.0.0.1',
-    NETSIDECAR_SYSLOG_UDP_PORT: '0',
-    NETSIDECAR_SYSLOG_TCP_PORT: '0',
-    NETSIDECAR_SYSLOG_HEALTH_PORT: '0',
-    NETSIDECAR_SYSLOG_UDP_RECEIVE_BUFFER: '1MiB',
-  });
+  const service = await spawnService(t, 'services/syslog/src/main.ts', syslogOnLoopback);
   const listening = await service.waitForLog('listening');
   const socket = await startRsyslog(
     t,

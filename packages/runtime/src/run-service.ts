@@ -20,9 +20,13 @@ export interface ServiceContext<C> {
   logGroup: string;
 }
 
-/** A started service: `stop()` stops accepting new input; the runtime then drains the sink. */
+/**
+ * A started service: `stop()` stops accepting new input and hands over what it already took in (the
+ * runtime then drains the sink). `deadline` (epoch ms) is when the whole drain must be over: a
+ * service that reads what senders still have in flight must leave the sink time before it.
+ */
 export interface RunningService {
-  stop(): Promise<void>;
+  stop(deadline?: number): Promise<void>;
 }
 
 export interface ServiceDefinition<S extends Schema> {
@@ -40,7 +44,8 @@ export interface ServiceDefinition<S extends Schema> {
 
 /**
  * The common main(): config (one clear line and exit 2 when invalid), logger, metrics, sink, the
- * service, the health server, EMF on stdout when the sink is CloudWatch, and draining on SIGTERM.
+ * service, the health server, EMF on stdout when the sink is CloudWatch, and draining on SIGTERM or
+ * Ctrl-C (one drain per request to stop: see shutdown.ts).
  */
 export async function runService<S extends Schema>(definition: ServiceDefinition<S>): Promise<void> {
   try {
@@ -88,9 +93,12 @@ async function start<S extends Schema>(definition: ServiceDefinition<S>): Promis
   const shutdown = handleShutdown({
     deadlineMs: config.NETSIDECAR_SHUTDOWN_DEADLINE,
     logger,
+    // Said when the drain is cut short: accepted events not delivered yet (the CloudWatch sink's
+    // spooled ones are replayed at the next start on the same data directory).
+    undelivered: () => ({ undeliveredEvents: sink.queuedEvents(), sink: sink.kind }),
     drain: async (deadline) => {
       readiness.markShuttingDown();
-      await service.stop();
+      await service.stop(deadline);
       const report = await sink.close(deadline);
       clearInterval(emfTimer);
       logger.info('drained', { ...report });

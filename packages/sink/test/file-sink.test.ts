@@ -1,14 +1,30 @@
 import t from 'tap';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRegistry, silentLogger } from '@netsidecar/telemetry';
-import { FileSink, toLogStreamName } from '@netsidecar/sink';
+import type { Registry } from 'prom-client';
+import { FileSink, fileNameOf, isHashedFileBase, parseStreamNameFile, streamOfFileBase, toLogStreamName } from '@netsidecar/sink';
 
 async function tempDir(t: { teardown(fn: () => unknown): void }): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'netsidecar-file-sink-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   return dir;
+}
+
+async function metricValue(registry: Registry, name: string, labels: Record<string, string> = {}): Promise<number> {
+  const family = (await registry.getMetricsAsJSON()).find((m) => m.name === name);
+  const samples = family?.values.filter((v) => Object.entries(labels).every(([k, value]) => String(v.labels[k]) === value)) ?? [];
+  return samples.reduce((sum, v) => sum + v.value, 0);
+}
+
+/** Polls `condition` every 5 ms; fails the test after 5 s instead of hanging. */
+async function waitFor(condition: () => Promise<boolean>): Promise<void> {
+  const giveUp = Date.now() + 5_000;
+  while (!(await condition().catch(() => false))) {
+    if (Date.now() > giveUp) throw new Error('condition not met within 5 s');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }
 
 t.test('events land in <dataDir>/logs/<group>/<stream>.jsonl, one per line, in order', async (t) => {
@@ -85,4 +101,99 @@ t.test('with the default 64 MiB limit, senders are pushed back from 8 MiB buffer
   t.equal(outcomes.indexOf('backpressure'), 8 * 1024 - 1, 'backpressure from the event that reaches 8 MiB');
   t.notOk(outcomes.includes('refused'), 'nothing refused: the hard limit stays at twice 64 MiB');
   await sink.close(Date.now() + 5_000);
+});
+
+t.test('file names: ordinary stream names are the file name; %, / and control characters are escaped, reversibly', async (t) => {
+  t.equal(fileNameOf('rtr-tyo-1'), 'rtr-tyo-1.jsonl');
+  t.equal(fileNameOf('2001_db8__1'), '2001_db8__1.jsonl');
+  t.equal(fileNameOf('a/b%c\u0000d\u007f'), 'a%2Fb%25c%00d%7F.jsonl');
+  t.equal(streamOfFileBase('a%2Fb%25c%00d%7F'), 'a/b%c\u0000d\u007f');
+  t.equal(streamOfFileBase('50%off'), '50%off', 'a % that is not one of the escapes (a file written before) is kept');
+  t.equal(fileNameOf('..'), '...jsonl', 'never a special path: the extension is always there');
+});
+
+t.test('file names: any stream name maps to one safe path component of at most 255 bytes, distinct names to distinct files', async (t) => {
+  // A seeded generator of hostile names: long, multi-byte, separators, lone surrogates.
+  let seed = 13;
+  const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+  const alphabet = ['a', 'Z', '9', '-', '.', '%', '/', ':', '*', '~', ' ', '\u0000', '\n', 'é', '日本', '😀', '\ud800', '\udc00', '%~', '%25'];
+  const seen = new Map<string, string>();
+  const problems: string[] = [];
+  for (let i = 0; i < 3_000; i++) {
+    let name = '';
+    const length = random(4) === 0 ? random(600) : random(40);
+    while (name.length < length) name += alphabet[random(alphabet.length)];
+    const file = fileNameOf(name);
+    if (Buffer.byteLength(file) > 255 || file.includes('/') || file.includes('\u0000') || !file.endsWith('.jsonl')) problems.push(`unsafe: ${JSON.stringify(file)}`);
+    const base = file.slice(0, -'.jsonl'.length);
+    if (!isHashedFileBase(base) && streamOfFileBase(base) !== name) problems.push(`does not read back: ${JSON.stringify(name)}`);
+    const other = seen.get(file);
+    if (other !== undefined && other !== name) problems.push(`${JSON.stringify(name)} and ${JSON.stringify(other)} share ${file}`);
+    seen.set(file, name);
+  }
+  t.same(problems, [], `${seen.size} distinct names, each safe, distinct, and read back when escaped`);
+  t.ok([...seen.keys()].some((file) => isHashedFileBase(file.slice(0, -6))), 'the generator reached the hashed form');
+  t.equal(fileNameOf('x'.repeat(249)), 'x'.repeat(249) + '.jsonl', '255 bytes exactly still fits');
+  t.match(fileNameOf('x'.repeat(250)), /^x{215}%~[0-9a-f]{32}\.jsonl$/, 'one byte more is hashed, with the start of the name kept');
+  t.match(fileNameOf('日'.repeat(100)), /^(日){71}%~[0-9a-f]{32}\.jsonl$/, 'bytes are counted, not characters');
+});
+
+t.test('a 512-character stream name is written (hashed file, full name beside it) with the others, nothing held', async (t) => {
+  const dataDir = await tempDir(t);
+  const registry = createRegistry('test');
+  const sink = new FileSink({ dataDir, registry, logger: silentLogger });
+  const long = toLogStreamName('h'.repeat(600));
+  t.equal(long.length, 512);
+  sink.write({ logGroup: '/netsidecar/syslog', logStream: long, timestamp: 1, message: '{"n":1}' });
+  sink.write({ logGroup: '/netsidecar/syslog', logStream: 'rtr-1', timestamp: 2, message: '{"n":2}' });
+  const report = await sink.close(Date.now() + 5_000);
+  t.same(report, { delivered: 2, pending: 0, pendingSpooled: false });
+  const dir = join(dataDir, 'logs/netsidecar/syslog');
+  const base = fileNameOf(long).slice(0, -'.jsonl'.length);
+  t.equal(await readFile(join(dir, `${base}.jsonl`), 'utf8'), '{"n":1}\n');
+  t.equal(parseStreamNameFile(await readFile(join(dir, `${base}.name`), 'utf8')), long, 'the full stream name is kept beside the file');
+  t.equal(await readFile(join(dir, 'rtr-1.jsonl'), 'utf8'), '{"n":2}\n');
+  t.equal(await metricValue(registry, 'netsidecar_sink_errors_total'), 0, 'no write error');
+});
+
+t.test('a file that cannot be written holds only its own lines: the others are written, the error is counted, its lines follow once it can be', async (t) => {
+  const dataDir = await tempDir(t);
+  const registry = createRegistry('test');
+  const sink = new FileSink({ dataDir, registry, logger: silentLogger, retryDelayMs: 20, maxRetryDelayMs: 40 });
+  const dir = join(dataDir, 'logs/g');
+  // A directory where the file of stream `bad` should be: every open fails with EISDIR.
+  await mkdir(join(dir, 'bad.jsonl'), { recursive: true });
+  sink.write({ logGroup: '/g', logStream: 'bad', timestamp: 0, message: 'bad 1' });
+  sink.write({ logGroup: '/g', logStream: 'good', timestamp: 0, message: 'good 1' });
+  const flushed = sink.flush(); // resolves only once `bad` is written too
+  await waitFor(async () => (await metricValue(registry, 'netsidecar_sink_errors_total', { code: 'EISDIR' })) >= 1);
+  t.equal(await readFile(join(dir, 'good.jsonl'), 'utf8'), 'good 1\n', 'the good file is written while the bad one fails');
+  sink.write({ logGroup: '/g', logStream: 'bad', timestamp: 0, message: 'bad 2' });
+  sink.write({ logGroup: '/g', logStream: 'good', timestamp: 0, message: 'good 2' });
+  await waitFor(async () => (await readFile(join(dir, 'good.jsonl'), 'utf8')) === 'good 1\ngood 2\n');
+  await waitFor(async () => (await metricValue(registry, 'netsidecar_sink_errors_total', { code: 'EISDIR' })) >= 2);
+  t.equal(sink.refusalReason(), null, 'one bad file among good ones does not make the task unready');
+  t.equal(await metricValue(registry, 'netsidecar_sink_failing_files'), 1);
+  t.equal(sink.queuedEvents(), 2, 'both lines of the bad file are still queued');
+  await rm(join(dir, 'bad.jsonl'), { recursive: true });
+  await flushed;
+  t.equal(await readFile(join(dir, 'bad.jsonl'), 'utf8'), 'bad 1\nbad 2\n', 'written once it can be, in order');
+  t.equal(await metricValue(registry, 'netsidecar_sink_failing_files'), 0);
+  t.same(await sink.close(Date.now() + 1_000), { delivered: 0, pending: 0, pendingSpooled: false });
+});
+
+t.test('failing files hold at most half the memory limit: then only their events are refused', async (t) => {
+  const dataDir = await tempDir(t);
+  const registry = createRegistry('test');
+  const sink = new FileSink({ dataDir, registry, logger: silentLogger, memoryLimitBytes: 1_000, flushBytes: 1e9, retryDelayMs: 60_000 });
+  await mkdir(join(dataDir, 'logs/g/bad.jsonl'), { recursive: true });
+  const message = 'x'.repeat(99); // 100 with its newline
+  for (let i = 0; i < 5; i++) t.not(sink.write({ logGroup: '/g', logStream: 'bad', timestamp: 0, message }), 'refused');
+  const flushed = sink.flush(); // resolves only when the drain gives up on `bad`
+  await waitFor(async () => (await metricValue(registry, 'netsidecar_sink_errors_total', { code: 'EISDIR' })) === 1);
+  t.equal(sink.write({ logGroup: '/g', logStream: 'bad', timestamp: 0, message }), 'refused', 'the failing file is at its share: its events are refused');
+  t.not(sink.write({ logGroup: '/g', logStream: 'good', timestamp: 0, message }), 'refused', 'other files still take events');
+  const report = await sink.close(Date.now() + 100);
+  t.same(report, { delivered: 1, pending: 5, pendingSpooled: false }, 'the undelivered lines are reported at shutdown');
+  await flushed;
 });

@@ -41,6 +41,16 @@ export const syslogVariables = {
     default: 10_000,
     description: 'Open TCP and TLS connections at most; more are refused and counted.',
   },
+  NETSIDECAR_SYSLOG_FRAME_BUDGET: {
+    parse: byteSize(64 * 1024, 4 * 1024 ** 3),
+    default: 32 * 1024 * 1024, // 32 MiB: 511 unfinished 64 KiB frames at once; routers rarely leave one pending
+    description: 'Memory for unfinished TCP/TLS frames across all connections; when used up, connections not holding one stop being read (TCP backpressure).',
+  },
+  NETSIDECAR_SYSLOG_FRAME_TIMEOUT: {
+    parse: duration(1_000),
+    default: 10_000, // 10 s: a router sends a frame in milliseconds; only a stalled or hostile sender takes longer
+    description: 'While the frame budget is used up, a connection whose unfinished frame is older than this is closed (held_frame_timeout).',
+  },
   NETSIDECAR_SYSLOG_IDLE_TIMEOUT: {
     parse: duration(1_000),
     default: 15 * 60_000, // 15 min: routers keep quiet connections open between bursts

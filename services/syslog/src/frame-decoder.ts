@@ -40,6 +40,16 @@ export class FrameDecoder {
     return this.mode;
   }
 
+  /** True while a frame has begun and not ended: its bytes are held here until the rest arrives. */
+  get holdsFrame(): boolean {
+    return this.pending.length > 0 || this.expected >= 0;
+  }
+
+  /** Bytes held for the unfinished frame (at most the largest message plus its length digits). */
+  get heldBytes(): number {
+    return this.pending.length;
+  }
+
   /** Feeds bytes; returns false when the stream cannot be trusted any more and the connection must close. */
   push(chunk: Buffer): boolean {
     if (this.broken) return false;

@@ -16,6 +16,8 @@ export const dropReasons = [
   'idle_timeout', // a connection silent for NETSIDECAR_SYSLOG_IDLE_TIMEOUT (a connection, not a message)
   'tls_handshake_failed', // a TLS client that did not complete the handshake (a connection, not a message)
   'empty', // an empty datagram or frame: nothing to keep
+  'held_frame_timeout', // a connection whose unfinished frame held the frame budget too long while others waited (a connection)
+  'shutdown_deadline', // a connection still sending when the shutdown's reading time ended (a connection)
 ] as const;
 export type DropReason = (typeof dropReasons)[number];
 

@@ -9,6 +9,7 @@ import { Ingest } from './ingest.js';
 import { ParsePool } from './parse-pool.js';
 import { UDP_KERNEL_DROPS_METRIC, createSyslogMetrics } from './metrics.js';
 import { startStreamListener, type StreamListener } from './stream-listener.js';
+import { FrameBudget } from './frame-budget.js';
 import { startUdpListener } from './udp-listener.js';
 
 export type SyslogConfig = ConfigOf<typeof syslogVariables>;
@@ -49,8 +50,11 @@ export async function startSyslogService(context: ServiceContext<SyslogConfig>):
     if (drops !== null) this.set(drops);
   });
 
+  // One budget for TCP and TLS together: it bounds the memory of the whole process.
+  const budget = new FrameBudget(config.NETSIDECAR_SYSLOG_FRAME_BUDGET, config.NETSIDECAR_SYSLOG_MAX_MESSAGE_SIZE, config.NETSIDECAR_SYSLOG_FRAME_TIMEOUT);
   const streamOptions = {
     address,
+    budget,
     maxMessageBytes: config.NETSIDECAR_SYSLOG_MAX_MESSAGE_SIZE,
     maxConnections: config.NETSIDECAR_SYSLOG_MAX_CONNECTIONS,
     idleTimeoutMs: config.NETSIDECAR_SYSLOG_IDLE_TIMEOUT,
@@ -65,15 +69,23 @@ export async function startSyslogService(context: ServiceContext<SyslogConfig>):
   if (tlsFiles) {
     tls = await startStreamListener({ ...streamOptions, transport: 'tls', port: config.NETSIDECAR_SYSLOG_TLS_PORT, tls: tlsFiles });
   }
+  gauge(registry, 'netsidecar_syslog_tcp_held_frame_bytes', 'Bytes held for unfinished TCP/TLS frames, all connections', [], function () {
+    this.set(tcp.heldBytes() + (tls?.heldBytes() ?? 0));
+  });
+  gauge(registry, 'netsidecar_syslog_tcp_budget_waiting', 'TCP/TLS connections not read because the frame budget is used up', [], function () {
+    this.set(budget.waiting);
+  });
   logger.info('listening', { udpPort: udp.port, tcpPort: tcp.port, tlsPort: tls?.port ?? null, address, udpIo: io.kind });
 
   return {
     udpPort: udp.port,
     tcpPort: tcp.port,
     tlsPort: tls?.port ?? null,
-    stop: async () => {
+    stop: async (deadline?: number) => {
       ingest.markClosing();
-      await Promise.all([udp.close(), tcp.close(), tls?.close()]);
+      // TCP and TLS senders get half the time left to have what they sent read; the sink gets the rest.
+      const readUntil = deadline === undefined ? undefined : Date.now() + Math.max(0, deadline - Date.now()) / 2;
+      await Promise.all([udp.close(), tcp.close(readUntil), tls?.close(readUntil)]);
       // What was read is accepted: the workers finish it before the sink drains.
       await pool?.close();
     },

@@ -3,10 +3,10 @@ import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '@netsidecar/telemetry';
 import type { Sink } from '@netsidecar/sink';
-import { FrameDecoder } from './frame-decoder.js';
-import { normaliseAddress } from '@netsidecar/udp-batch';
+import type { FrameBudget } from './frame-budget.js';
 import type { Ingest } from './ingest.js';
 import type { SyslogMetrics } from './metrics.js';
+import { StreamConnection, type DrainEnd } from './stream-connection.js';
 
 export interface StreamListenerOptions {
   transport: 'tcp' | 'tls';
@@ -17,6 +17,8 @@ export interface StreamListenerOptions {
   maxMessageBytes: number;
   maxConnections: number;
   idleTimeoutMs: number;
+  /** Shared by the TCP and TLS listeners: the bound on unfinished frames held across connections. */
+  budget: FrameBudget;
   ingest: Ingest;
   sink: Sink;
   metrics: SyslogMetrics;
@@ -26,68 +28,37 @@ export interface StreamListenerOptions {
 
 export interface StreamListener {
   readonly port: number;
-  /** Stops accepting connections and closes the open ones (senders reconnect to another task). */
-  close(): Promise<void>;
+  /**
+   * Stops accepting, then drains each open connection (connection.drain: FIN, read what is held and
+   * in flight) until `readUntil` (epoch ms) at the latest, then closes them.
+   */
+  close(readUntil?: number): Promise<void>;
   connectionCount(): number;
+  /** Bytes held for unfinished frames by this listener's connections. */
+  heldBytes(): number;
 }
 
 /**
  * Syslog over TCP (RFC 6587) or TLS (RFC 5425): the same framing and the same backpressure. When
- * the sink is above its high-water mark the socket is paused, so the kernel's TCP window pushes
- * back on the router instead of this process buffering without bound.
+ * the sink is above its high-water mark, or the frame budget is used up, a socket stops being read,
+ * so the kernel's TCP window pushes back on the router instead of this process buffering without
+ * bound.
  */
 export async function startStreamListener(options: StreamListenerOptions): Promise<StreamListener> {
-  const { transport, metrics, logger } = options;
+  const { transport, metrics, logger, budget } = options;
   const now = options.now ?? (() => new Date());
-  const sockets = new Set<Socket>();
+  const connections = new Set<StreamConnection>();
 
   const onConnection = (socket: Socket): void => {
-    sockets.add(socket);
+    const connection = new StreamConnection(socket, { ...options, now });
+    connections.add(connection);
+    budget.add(connection);
     metrics.connections.inc({ transport });
-    const context = {
-      receivedAt: now(),
-      sourceIp: normaliseAddress(socket.remoteAddress ?? 'unknown'),
-      sourcePort: socket.remotePort ?? 0,
-      transport,
-    };
-    let paused = false;
-    const decoder = new FrameDecoder(options.maxMessageBytes, {
-      frame: (frame) => {
-        context.receivedAt = now();
-        const outcome = options.ingest.accept(frame, context);
-        if (outcome === 'backpressure' && !paused) {
-          paused = true;
-          socket.pause();
-          void options.sink.whenWritable().then(() => {
-            paused = false;
-            if (!socket.destroyed) socket.resume();
-          });
-        }
-      },
-      problem: (reason) => {
-        metrics.received.inc({ transport });
-        metrics.dropped.inc({ reason });
-      },
-    });
-
-    socket.setTimeout(options.idleTimeoutMs, () => {
-      metrics.dropped.inc({ reason: 'idle_timeout' });
-      socket.destroy();
-    });
-    socket.on('data', (chunk: Buffer) => {
-      if (!decoder.push(chunk)) {
-        logger.warn('closing a connection whose framing cannot be trusted', { transport, sourceIp: context.sourceIp, framing: decoder.framing });
-        socket.destroy();
-      }
-    });
-    socket.on('end', () => {
-      decoder.end();
-      socket.end();
-    });
     // ECONNRESET and friends are the peer's business; they must never reach the process.
     socket.on('error', (err) => logger.debug('connection error', { transport, code: (err as NodeJS.ErrnoException).code }));
     socket.on('close', () => {
-      sockets.delete(socket);
+      connections.delete(connection);
+      budget.remove(connection);
       metrics.connections.dec({ transport });
     });
   };
@@ -108,17 +79,27 @@ export async function startStreamListener(options: StreamListenerOptions): Promi
   server.on('error', (err) => logger.error('listener error', { transport, err }));
 
   await listen(server, options.address, options.port, logger);
+  // Slow senders holding the frame budget while others wait are looked for every second.
+  const evictTimer = setInterval(() => budget.evictSlow(), 1_000);
+  evictTimer.unref();
   return {
     port: (server.address() as AddressInfo).port,
-    connectionCount: () => sockets.size,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) {
-          // Whatever the socket already delivered has been parsed; the rest the sender retransmits.
-          socket.destroy();
-        }
-      }),
+    connectionCount: () => connections.size,
+    heldBytes: () => {
+      let bytes = 0;
+      for (const connection of connections) bytes += connection.heldBytes;
+      return bytes;
+    },
+    close: async (readUntil = Date.now() + 1_000) => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const ends = await Promise.all([...connections].map((connection) => connection.drain(readUntil)));
+      clearInterval(evictTimer);
+      if (ends.length > 0) {
+        const count = (end: DrainEnd) => ends.filter((e) => e === end).length;
+        logger.info('connections drained', { transport, connections: ends.length, senderClosed: count('sender_closed'), quiet: count('quiet'), cutAtDeadline: count('deadline') });
+      }
+      await closed;
+    },
   };
 }
 

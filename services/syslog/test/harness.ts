@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Registry } from 'prom-client';
 import type { Test } from 'tap';
 import { commonVariables, loadConfig } from '@netsidecar/config';
-import { FileSink, type Sink } from '@netsidecar/sink';
+import { FileSink, fileNameOf, type Sink } from '@netsidecar/sink';
 import { Readiness, createLogger, createRegistry, silentLogger } from '@netsidecar/telemetry';
 import { syslogVariables, startSyslogService, type RunningSyslog } from '@netsidecar/syslog';
 import type { SyslogEvent } from '../src/event.js';
@@ -68,7 +68,7 @@ export async function startTestSyslog(t: Teardown, env: Record<string, string> =
   const events = async (stream?: string): Promise<SyslogEvent[]> => {
     await sink.flush();
     const dir = join(dataDir, 'logs/netsidecar/syslog');
-    const files = stream ? [`${stream}.jsonl`] : await readdir(dir).catch(() => []);
+    const files = stream ? [fileNameOf(stream)] : (await readdir(dir).catch(() => [] as string[])).filter((name) => name.endsWith('.jsonl'));
     const all: SyslogEvent[] = [];
     for (const file of files) {
       const text = await readFile(join(dir, file), 'utf8').catch(() => '');

@@ -3,6 +3,7 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isHashedFileBase, parseStreamNameFile, streamFileExtension, streamNameFileExtension, streamOfFileBase } from '@netsidecar/sink';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -19,7 +20,7 @@ export interface SpawnedService {
   /** SIGTERM and wait: the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
   exited: Promise<number | null>;
-  /** Events of a log group (`netsidecar/syslog`) in the file sink, by stream. */
+  /** Events of a log group (`netsidecar/syslog`) in the file sink, by stream (as named by the sink's file names). */
   fileEvents(group: string): Promise<Map<string, Record<string, unknown>[]>>;
 }
 
@@ -31,15 +32,18 @@ export async function spawnService(
   t: { teardown(fn: () => unknown): void },
   main: string,
   env: Record<string, string>,
+  /** `args` after the script; `detached`: a process group of its own, as a terminal runs a command (signal it with `process.kill(-pid)`). */
+  options: { args?: string[]; detached?: boolean } = {},
 ): Promise<SpawnedService> {
   // A caller that passes NETSIDECAR_DATA_DIR keeps it across restarts and cleans it up itself.
   const ownDataDir = env.NETSIDECAR_DATA_DIR === undefined;
   const dataDir = env.NETSIDECAR_DATA_DIR ?? (await mkdtemp(join(tmpdir(), 'netsidecar-e2e-')));
   const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('NETSIDECAR_') && !k.startsWith('AWS_')));
-  const child = spawn(process.execPath, [...process.execArgv, join(repoRoot, main)], {
+  const child = spawn(process.execPath, [...process.execArgv, join(repoRoot, main), ...(options.args ?? [])], {
     cwd: repoRoot,
     env: { ...cleanEnv, NETSIDECAR_DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached ?? false,
   });
   const logs: Record<string, unknown>[] = [];
   const listeners: (() => void)[] = [];
@@ -63,6 +67,13 @@ export async function spawnService(
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdoutText += chunk));
   const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
   t.teardown(async () => {
+    if (options.detached) {
+      try {
+        process.kill(-child.pid!, 'SIGKILL'); // the whole group: a launcher's services too
+      } catch {
+        /* the group is gone */
+      }
+    }
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGKILL');
       await exited;
@@ -82,8 +93,11 @@ export async function spawnService(
     const dir = join(dataDir, 'logs', group);
     const byStream = new Map<string, Record<string, unknown>[]>();
     for (const file of await readdir(dir).catch(() => [] as string[])) {
+      if (!file.endsWith(streamFileExtension)) continue; // a hashed file's `.name`
       const lines = (await readFile(join(dir, file), 'utf8')).split('\n').filter(Boolean);
-      byStream.set(file.replace(/\.jsonl$/, ''), lines.map((line) => JSON.parse(line) as Record<string, unknown>));
+      const base = file.slice(0, -streamFileExtension.length);
+      const stream = isHashedFileBase(base) ? (parseStreamNameFile(await readFile(join(dir, base + streamNameFileExtension), 'utf8')) ?? base) : streamOfFileBase(base);
+      byStream.set(stream, lines.map((line) => JSON.parse(line) as Record<string, unknown>));
     }
     return byStream;
   };

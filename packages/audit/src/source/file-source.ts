@@ -1,7 +1,8 @@
 import { createReadStream } from 'node:fs';
-import { open, readdir, stat } from 'node:fs/promises';
+import { open, readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
+import { fileNameOf, isHashedFileBase, parseStreamNameFile, streamFileExtension, streamNameFileExtension, streamOfFileBase } from '@netsidecar/sink';
 import { AuditError } from '../errors.js';
 import { timeOfMessage, type AuditEvent } from '../event.js';
 import { joinParts, type JoinStats } from '../parts-joiner.js';
@@ -14,7 +15,10 @@ import type { EventQuery, EventSource, Provenance } from './source.js';
  * The local file sink: `<dataDir>/logs/<log group without leading slash>/<stream>.jsonl`, one
  * message per line in arrival order (ARCHITECTURE.md). The file keeps no timestamp, so it is read
  * from the message (`receivedAt`, `time`). Files are read whole and filtered: the sink does not
- * index them.
+ * index them. File names are the sink's mapping of stream names (`fileNameOf` in packages/sink:
+ * `%XX` escapes, and a hashed name with the full stream name in `<base>.name` beside it when the
+ * name is too long for the file system), read back here so devices are listed and found by their
+ * stream names.
  */
 export interface FileSourceOptions {
   dataDir: string;
@@ -26,7 +30,9 @@ export function createFileSource(options: FileSourceOptions): EventSource {
   const opened = { files: 0 };
   const joinStats = options.joinStats ?? { joined: 0, incomplete: 0 };
   const dirOf = (service: Service) => join(options.dataDir, 'logs', logGroupOf(options.logGroupPrefix, service).replace(/^\/+/, ''));
-  const fileOf = (service: Service, stream: string) => join(dirOf(service), `${stream}.jsonl`);
+  /** Stream name -> file name, as listed (a hashed file whose `.name` is missing is listed by its file name). */
+  const listed = new Map<Service, Map<string, string>>();
+  const fileOf = (service: Service, stream: string) => join(dirOf(service), listed.get(service)?.get(stream) ?? fileNameOf(stream));
 
   async function streams(service: Service): Promise<string[]> {
     let names: string[];
@@ -41,10 +47,19 @@ export function createFileSource(options: FileSourceOptions): EventSource {
       }
       throw new AuditError('AUDIT_IO', `cannot list ${dirOf(service)}: ${(err as Error).message}`);
     }
-    return names
-      .filter((n) => n.endsWith('.jsonl'))
-      .map((n) => n.slice(0, -'.jsonl'.length))
-      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const files = new Map<string, string>();
+    for (const name of names) {
+      if (!name.endsWith(streamFileExtension)) continue;
+      files.set(await streamOfFile(service, name.slice(0, -streamFileExtension.length)), name);
+    }
+    listed.set(service, files);
+    return [...files.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
+  async function streamOfFile(service: Service, base: string): Promise<string> {
+    if (!isHashedFileBase(base)) return streamOfFileBase(base);
+    const text = await readFile(join(dirOf(service), base + streamNameFileExtension), 'utf8').catch(() => null);
+    return (text === null ? null : parseStreamNameFile(text)) ?? base;
   }
 
   /**
@@ -52,9 +67,8 @@ export function createFileSource(options: FileSourceOptions): EventSource {
    * buffered lines ahead of a slow consumer, and 1 MiB chunks doubled the peak RSS of the bench
    * (403 MB against 185 MB over 20 files): lines are slices that keep their chunk alive.
    */
-  async function* lines(path: string): AsyncGenerator<AuditEvent> {
+  async function* lines(path: string, stream: string): AsyncGenerator<AuditEvent> {
     opened.files++;
-    const stream = path.slice(path.lastIndexOf('/') + 1, -'.jsonl'.length);
     const input = createReadStream(path, { highWaterMark: 64 * 1024 });
     const decoder = new StringDecoder('utf8');
     let rest = '';
@@ -81,7 +95,7 @@ export function createFileSource(options: FileSourceOptions): EventSource {
   /** One stream: parts joined, times taken from the joined message, then the range. */
   async function* streamEvents(service: Service, stream: string, from: number, to: number): AsyncGenerator<AuditEvent> {
     let previous = 0;
-    for await (const event of joinParts(lines(fileOf(service, stream)), joinStats)) {
+    for await (const event of joinParts(lines(fileOf(service, stream), stream), joinStats)) {
       let timestamp = Number.isNaN(event.timestamp) ? timeOfMessage(event.message) : event.timestamp;
       // A line without a readable time (an incomplete part) stays beside its neighbour.
       if (Number.isNaN(timestamp)) timestamp = previous;
@@ -125,7 +139,7 @@ export function createFileSource(options: FileSourceOptions): EventSource {
         logStreams: query.streams ?? 'all',
         from: iso(query.from),
         to: iso(query.to),
-        query: `${dirOf(query.service)}/${query.streams?.length === 1 ? `${query.streams[0]}.jsonl` : '*.jsonl'}`,
+        query: query.streams?.length === 1 ? fileOf(query.service, query.streams[0]!) : `${dirOf(query.service)}/*${streamFileExtension}`,
       };
     },
     calls: () => ({ filesOpened: opened.files }),

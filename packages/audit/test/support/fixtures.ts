@@ -7,7 +7,7 @@ import {
   PutRetentionPolicyCommand,
   type CloudWatchLogsClient,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { splitMessage } from '@netsidecar/sink';
+import { fileNameOf, splitMessage } from '@netsidecar/sink';
 import { MAX_EVENT_MESSAGE_BYTES } from '@netsidecar/test-support';
 
 /** One stored event as a service would write it: to a file sink line or a CloudWatch event. */
@@ -167,7 +167,7 @@ export function dataset(): Seed[] {
 export async function writeFileSink(dataDir: string, seeds: readonly Seed[]): Promise<void> {
   const byFile = new Map<string, string[]>();
   for (const s of seeds) {
-    const path = join(dataDir, 'logs', s.group.replace(/^\/+/, ''), `${s.stream}.jsonl`);
+    const path = join(dataDir, 'logs', s.group.replace(/^\/+/, ''), fileNameOf(s.stream));
     (byFile.get(path) ?? byFile.set(path, []).get(path)!).push(s.message + '\n');
   }
   for (const [path, lines] of byFile) {

@@ -1,16 +1,28 @@
-import { mkdir, open, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Registry } from 'prom-client';
 import { HotCounter, counter, gauge, type Logger } from '@netsidecar/telemetry';
 import type { DrainReport, Sink, SinkEvent, WriteOutcome } from '../sink.js';
 import { LruHandles } from './lru-handles.js';
+import { FailingFiles, type Lines } from './failing-files.js';
+import { fileNameOf, isHashedFileBase, streamFileExtension, streamNameFileContent, streamNameFileExtension } from './file-name.js';
 
 /**
  * The local default sink: `$DATA_DIR/logs/<log group without the leading slash>/<stream>.jsonl`, one
- * event per line, exactly the message CloudWatch would get (ARCHITECTURE.md).
+ * event per line, exactly the message CloudWatch would get (ARCHITECTURE.md). The file name is the
+ * stream name made safe for any stream (`fileNameOf`: `%XX` for `%`, `/` and control characters, and
+ * a hash with the name in a `.name` file beside it when it would pass 255 bytes).
  *
  * Lines are buffered per file and written in one `write` per file per flush: at 100k events/s a
  * syscall per event would cost more than parsing them.
+ *
+ * A file whose write fails keeps its lines and is retried on its own, after 1 s, then doubling up to
+ * 60 s (and at once when the sink closes); every other file goes on being written. The failure is
+ * counted (`netsidecar_sink_errors_total{code}`) and `netsidecar_sink_failing_files` says how many
+ * files wait. Failing files hold at most half the memory limit: beyond it, new events for them are
+ * refused (the service counts them) while other files still take events. `/healthz` turns not ready
+ * only when a write fails for a file that was being written fine and nothing has been written since
+ * (a full disk, a read-only or missing data directory), not for one bad file among good ones.
  */
 export interface FileSinkOptions {
   dataDir: string;
@@ -20,39 +32,43 @@ export interface FileSinkOptions {
   /** Buffered bytes at twice which write() refuses; it says 'backpressure' from min(this, 8 MiB). */
   memoryLimitBytes?: number; // 64 MiB
   /** Flush early when this many bytes are buffered, so big bursts go out in large writes. */
-  flushBytes?: number; // 1 MiB
+  flushBytes?: number; // 1 MiB, or the high-water mark when lower
   maxOpenFiles?: number; // 256
-  retryDelayMs?: number; // 1 s, after a failed write (disk full, permissions)
+  retryDelayMs?: number; // 1 s: first retry of a file whose write failed (disk full, permissions)
+  maxRetryDelayMs?: number; // 60 s: the retry delay doubles up to this
 }
 
 const maxCachedPaths = 10_000; // per log group
 const fileHighWaterBytes = 8 * 1024 * 1024; // 8 MiB
-
-interface PendingFile {
-  lines: string[];
-  bytes: number;
-  events: number;
-}
+/** The share of the memory limit that files failing to be written may hold. */
+const failingShare = 0.5;
 
 export class FileSink implements Sink {
   readonly kind = 'file' as const;
-  private pending = new Map<string, PendingFile>();
+  private pending = new Map<string, Lines>();
   private pendingBytes = 0;
   private pendingEvents = 0;
   private inFlightEvents = 0;
   private closed = false;
-  /** The error code of a write being retried (disk full, permissions), null when writes succeed. */
+  private readonly failing: FailingFiles;
+  /**
+   * The error code of a write that failed for a file that was being written fine (disk full, data
+   * directory gone), until any write succeeds again: then the whole sink is failing, not one file.
+   */
   private failingWith: string | null = null;
-  private flushing: Promise<void> | null = null;
+  private writing: Promise<void> | null = null;
+  /** Set when the drain's deadline passed: waits for a failing file's next attempt end. */
+  private gaveUp = false;
+  private readonly retryWaits = new Set<() => void>();
   private writableWaiters: (() => void)[] = [];
   private readonly handles: LruHandles;
   private readonly knownDirs = new Set<string>();
+  private readonly nameFilesWritten = new Set<string>();
   private readonly paths = new Map<string, Map<string, string>>();
   private readonly timer: NodeJS.Timeout;
   private readonly memoryLimit: number;
   private readonly highWater: number;
   private readonly flushBytes: number;
-  private readonly retryDelayMs: number;
   private readonly events;
   private readonly errors;
   private readonly accepted;
@@ -62,30 +78,34 @@ export class FileSink implements Sink {
     // A local file takes a buffer in milliseconds: holding more than a few MiB only adds memory
     // (the TCP bench peaked at 513 MB pushing back at 64 MiB), so senders are paused early.
     this.highWater = Math.min(this.memoryLimit / 2, fileHighWaterBytes);
-    this.flushBytes = options.flushBytes ?? 1024 * 1024;
-    this.retryDelayMs = options.retryDelayMs ?? 1_000;
+    // Never above the high-water mark: paused senders write nothing, so a buffer held between the
+    // two would wait for the timer (with a 1 MiB memory limit, a TCP sender stalled for a full interval).
+    this.flushBytes = options.flushBytes ?? Math.min(1024 * 1024, this.highWater);
+    this.failing = new FailingFiles(options.retryDelayMs ?? 1_000, options.maxRetryDelayMs ?? 60_000);
     this.handles = new LruHandles(options.maxOpenFiles ?? 256);
     const sink = this;
     gauge(options.registry, 'netsidecar_sink_queue_events', 'Events accepted and not yet delivered', [], function () {
       this.set(sink.queuedEvents());
     });
+    gauge(options.registry, 'netsidecar_sink_failing_files', 'Files of the file sink whose last write failed, retried with backoff', [], function () {
+      this.set(sink.failing.size);
+    });
     // Counted once per event: a hot counter (plain numbers, moved into prom-client when read).
     this.events = new HotCounter(options.registry, 'netsidecar_sink_events_total', 'Events through the sink, by outcome', ['outcome']);
     this.accepted = this.events.labels('accepted');
     this.errors = counter(options.registry, 'netsidecar_sink_errors_total', 'Sink write errors by code', ['code']);
-    this.timer = setInterval(() => void this.flush().catch(() => {}), options.flushIntervalMs ?? 1_000);
+    this.timer = setInterval(() => void this.writeOnce(false).catch(() => {}), options.flushIntervalMs ?? 1_000);
     this.timer.unref();
   }
 
   write(event: SinkEvent): WriteOutcome {
     // At the limit, not beyond: what the sink holds is what a service's heap limit must allow for.
-    if (this.closed || this.pendingBytes >= this.memoryLimit) {
-      this.events.inc({ outcome: 'refused' });
-      return 'refused';
-    }
+    if (this.closed || this.pendingBytes + this.failing.bytes >= this.memoryLimit) return this.refuse();
     const path = this.pathOf(event.logGroup, event.logStream);
+    // A file that cannot be written may hold half the memory; beyond, only its own events are refused.
+    if (this.failing.size > 0 && this.failing.bytes >= this.memoryLimit * failingShare && this.failing.has(path)) return this.refuse();
     let file = this.pending.get(path);
-    if (!file) this.pending.set(path, (file = { lines: [], bytes: 0, events: 0 }));
+    if (!file) this.pending.set(path, (file = { stream: event.logStream, lines: [], bytes: 0, events: 0 }));
     const line = event.message + '\n';
     file.lines.push(line);
     // Length in UTF-16 units is a cheap, close enough measure of memory for a bound.
@@ -94,8 +114,13 @@ export class FileSink implements Sink {
     this.pendingBytes += line.length;
     this.pendingEvents++;
     this.accepted.inc();
-    if (this.pendingBytes >= this.flushBytes && !this.flushing) void this.flush().catch(() => {});
+    if (this.pendingBytes >= this.flushBytes && !this.writing) void this.writeOnce(false).catch(() => {});
     return this.pendingBytes >= this.highWater ? 'backpressure' : 'ok';
+  }
+
+  private refuse(): WriteOutcome {
+    this.events.inc({ outcome: 'refused' });
+    return 'refused';
   }
 
   /** The file of a group and stream, computed once per pair: path.join per event showed in profiles. */
@@ -105,7 +130,7 @@ export class FileSink implements Sink {
     let path = streams.get(logStream);
     if (path === undefined) {
       if (streams.size >= maxCachedPaths) streams.clear();
-      path = join(this.options.dataDir, 'logs', logGroup.replace(/^\/+/, ''), `${logStream}.jsonl`);
+      path = join(this.options.dataDir, 'logs', logGroup.replace(/^\/+/, ''), fileNameOf(logStream));
       streams.set(logStream, path);
     }
     return path;
@@ -113,7 +138,8 @@ export class FileSink implements Sink {
 
   refusalReason(): string | null {
     if (this.failingWith !== null) return `writes under ${this.options.dataDir} failing (${this.failingWith}); retrying`;
-    if (this.pendingBytes >= this.memoryLimit) return `buffer full (${this.pendingBytes} bytes waiting for the disk)`;
+    const held = this.pendingBytes + this.failing.bytes;
+    if (held >= this.memoryLimit) return `buffer full (${held} bytes waiting for the disk)`;
     return null;
   }
 
@@ -123,36 +149,73 @@ export class FileSink implements Sink {
   }
 
   queuedEvents(): number {
-    return this.pendingEvents + this.inFlightEvents;
+    return this.pendingEvents + this.inFlightEvents + this.failing.events;
   }
 
-  /** Writes everything buffered so far; retries failed files until they succeed. */
+  /**
+   * Writes everything accepted so far; a failing file is retried, with its backoff, until it is
+   * written (or the sink's drain gives up on it at its deadline).
+   */
   async flush(): Promise<void> {
-    while (this.flushing) await this.flushing;
-    if (this.pending.size === 0) return;
-    this.flushing = this.writeOut().finally(() => {
-      this.flushing = null;
-      // Paused senders write nothing, so they cannot trigger the next flush: start it here, or a
-      // full buffer waits for the 1 s timer (the TCP bench fell from ~80k/s to 13k/s that way).
-      if (this.pendingBytes >= this.flushBytes) void this.flush().catch(() => {});
-    });
-    await this.flushing;
+    await this.writeOnce(false);
+    await this.retryFailing();
   }
 
   async close(deadline: number): Promise<DrainReport> {
     this.closed = true;
     clearInterval(this.timer);
     const before = this.queuedEvents();
-    const remaining = Math.max(0, deadline - Date.now());
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.flush(), new Promise<void>((resolve) => (timer = setTimeout(resolve, remaining)))]);
+    const expiry = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+    });
+    // A drain does not sit out a backoff: every failing file is tried again at once, then with
+    // backoff until the deadline.
+    await Promise.race([this.writeOnce(true).then(() => this.retryFailing()), expiry]);
+    this.gaveUp = true;
     clearTimeout(timer);
+    for (const cancel of this.retryWaits) cancel();
     const pending = this.queuedEvents();
     if (pending === 0) await this.handles.closeAll();
+    // Said file by file: what the deadline leaves unwritten is lost with the process.
+    for (const [path, file] of this.failing.entries()) {
+      this.options.logger.error('file sink: events not written at shutdown', { path, stream: file.held.stream, code: file.code, events: file.held.events });
+    }
     return { delivered: before - pending, pending, pendingSpooled: false };
   }
 
-  private async writeOut(): Promise<void> {
+  /** Attempts the failing files as their backoff allows, until none fails or the drain gives up. */
+  private async retryFailing(): Promise<void> {
+    while (this.failing.size > 0 && !this.gaveUp) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, Math.max(0, (this.failing.nextRetryAt() ?? 0) - Date.now()));
+        const waits = this.retryWaits;
+        function done(): void {
+          clearTimeout(timer);
+          waits.delete(done);
+          resolve();
+        }
+        waits.add(done);
+      });
+      if (!this.gaveUp) await this.writeOnce(false);
+    }
+  }
+
+  /** One pass: everything pending, and the failing files whose retry is due (all of them when `all`). */
+  private async writeOnce(all: boolean): Promise<void> {
+    while (this.writing) await this.writing;
+    const due = all ? this.failing.size > 0 : (this.failing.nextRetryAt() ?? Infinity) <= Date.now();
+    if (this.pending.size === 0 && !due) return;
+    this.writing = this.writeOut(all).finally(() => {
+      this.writing = null;
+      // Paused senders write nothing, so they cannot trigger the next flush: start it here, or a
+      // full buffer waits for the 1 s timer (the TCP bench fell from ~80k/s to 13k/s that way).
+      if (this.pendingBytes >= this.flushBytes) void this.writeOnce(false).catch(() => {});
+    });
+    await this.writing;
+  }
+
+  private async writeOut(all: boolean): Promise<void> {
     const batch = this.pending;
     this.pending = new Map();
     this.inFlightEvents += this.pendingEvents;
@@ -160,36 +223,67 @@ export class FileSink implements Sink {
     this.pendingEvents = 0;
     // The batch is taken: senders may fill the next one while this one is written.
     this.wakeWriters();
+
+    const retries = new Map(this.failing.takeDue(Date.now(), all));
+    const work: [path: string, lines: Lines, attempts: number][] = [];
     for (const [path, file] of batch) {
-      for (;;) {
-        try {
-          const handle = await this.handleFor(path);
-          await handle.write(file.lines.join(''));
-          this.failingWith = null;
-          break;
-        } catch (err) {
-          const code = (err as NodeJS.ErrnoException).code ?? 'unknown';
-          this.errors.inc({ code });
+      const retry = retries.get(path);
+      if (retry) {
+        // Behind what the file already held: order within a file is kept.
+        for (const line of file.lines) retry.held.lines.push(line);
+        retry.held.bytes += file.bytes;
+        retry.held.events += file.events;
+        this.inFlightEvents -= file.events;
+      } else if (this.failing.append(path, file)) {
+        this.inFlightEvents -= file.events; // waits for the file's next attempt
+      } else {
+        work.push([path, file, 0]);
+      }
+    }
+    for (const [path, retry] of retries) {
+      work.push([path, retry.held, retry.attempts]);
+      this.inFlightEvents += retry.held.events;
+    }
+
+    for (const [path, lines, attempts] of work) {
+      try {
+        const handle = await this.handleFor(path, lines.stream);
+        await handle.write(lines.lines.join(''));
+        this.failingWith = null;
+        this.events.inc({ outcome: 'delivered' }, lines.events);
+        if (attempts > 0) this.options.logger.info('file sink: a failing file is written again', { path, attempts, events: lines.events });
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code ?? 'unknown';
+        this.errors.inc({ code });
+        this.handles.forget(path);
+        // Accepted events are kept until written: a failing file delays its own lines, nobody else's.
+        this.failing.hold(path, lines, code, attempts + 1, Date.now());
+        if (attempts === 0) {
           this.failingWith = code;
-          this.options.logger.error('file sink write failed; retrying', { path, code, err });
-          this.handles.forget(path);
-          // Accepted events are kept until written: a full disk pauses delivery, it does not lose lines.
-          await new Promise((resolve) => setTimeout(resolve, this.retryDelayMs));
+          this.options.logger.error('file sink write failed; retrying this file with backoff, the others go on', { path, stream: lines.stream, code, err });
+        } else {
+          this.options.logger.warn('file sink write failed again', { path, code, attempts: attempts + 1, events: lines.events });
         }
       }
-      this.inFlightEvents -= file.events;
-      this.events.inc({ outcome: 'delivered' }, file.events);
+      this.inFlightEvents -= lines.events;
     }
     this.wakeWriters();
   }
 
-  private async handleFor(path: string): Promise<FileHandle> {
+  private async handleFor(path: string, stream: string): Promise<FileHandle> {
     const cached = this.handles.get(path);
     if (cached) return cached;
     const dir = path.slice(0, path.lastIndexOf('/'));
     if (!this.knownDirs.has(dir)) {
       await mkdir(dir, { recursive: true });
       this.knownDirs.add(dir);
+    }
+    const base = path.slice(dir.length + 1, -streamFileExtension.length);
+    if (isHashedFileBase(base) && !this.nameFilesWritten.has(path)) {
+      // The full name of a hashed file, beside it, before its first line: the audit lists it by it.
+      await writeFile(join(dir, base + streamNameFileExtension), streamNameFileContent(stream));
+      if (this.nameFilesWritten.size >= maxCachedPaths) this.nameFilesWritten.clear();
+      this.nameFilesWritten.add(path);
     }
     const handle = await open(path, 'a');
     await this.handles.set(path, handle);
