@@ -8,11 +8,11 @@ import {
   DataAlreadyAcceptedException,
   AccessDeniedException,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { backoffDelay, RETRY_BASE_MS, RETRY_CAP_MS } from '../src/cloudwatch/backoff.js';
-import { classifyError, errorCode, reasonFor } from '../src/cloudwatch/classify-error.js';
-import { RETRYABLE_NETWORK_CODES } from '../src/cloudwatch/retryable-errors.js';
-import { rejectedReasons } from '../src/cloudwatch/rejected-events.js';
-import { RequestTimeoutError } from '../src/cloudwatch/call.js';
+import { backoffDelay, RETRY_BASE_MS, RETRY_CAP_MS } from '../src/cloudwatch/retry/backoff.js';
+import { classifyError, errorCode, reasonFor } from '../src/cloudwatch/retry/classify-error.js';
+import { RETRYABLE_NETWORK_CODES } from '../src/cloudwatch/retry/retryable-errors.js';
+import { rejectedReasons } from '../src/cloudwatch/request/rejected-events.js';
+import { RequestTimeoutError } from '../src/cloudwatch/request/call.js';
 
 const meta = (httpStatusCode: number) => ({ $metadata: { httpStatusCode } });
 

@@ -6,11 +6,11 @@ import { Spool } from '../spool/spool.js';
 import { BacklogRefill } from './backlog-refill.js';
 import { drain } from './drain.js';
 import { createSinkMetrics, type SinkMetrics } from './metrics.js';
-import { resolveOptions, type CloudWatchSinkOptions, type ResolvedOptions } from './options.js';
+import { resolveOptions, type CloudWatchSinkOptions, type ResolvedOptions } from './config.js';
 import { RateLimitedLog } from './rate-limited-log.js';
-import { StreamScheduler } from './scheduler.js';
+import { StreamScheduler } from './scheduler/scheduler.js';
 import { SinkWaiters } from './waiters.js';
-import { WritePath } from './write-path.js';
+import { WritePath } from './write/write-path.js';
 
 /**
  * The CloudWatch Logs sink.
@@ -40,9 +40,9 @@ import { WritePath } from './write-path.js';
  * Sending. Per stream, one PutLogEvents in flight at a time (so a stream's events arrive in
  * order); up to maxConcurrentStreams streams at once. A stream is sent when it has a full batch,
  * when the flush interval ticks, or at once under pressure (flush, close, memory half full,
- * backlog). See deliver.ts for retries, creation of missing groups and streams, and rejections.
+ * backlog). See request/deliver.ts for retries, creation of missing groups and streams, and rejections.
  *
- * Where it lives: write-path.ts (admission, parts, write-ahead, memory or backlog), scheduler.ts
+ * Where it lives: write/ (admission, parts, write-ahead, memory or backlog), scheduler/
  * (per-stream queues, calls in flight), backlog-refill.ts (disk back into memory), waiters.ts
  * (whenWritable, flush, close), drain.ts (close), this file (wiring, settling of outcomes).
  */

@@ -1,8 +1,8 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { DrainReport } from '../sink.js';
 import type { Spool } from '../spool/spool.js';
-import type { ResolvedOptions } from './options.js';
-import type { StreamScheduler } from './scheduler.js';
+import type { ResolvedOptions } from './config.js';
+import type { StreamScheduler } from './scheduler/scheduler.js';
 import type { SinkWaiters } from './waiters.js';
 
 /** What close() drains and releases. */

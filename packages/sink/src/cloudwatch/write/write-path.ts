@@ -1,14 +1,14 @@
-import type { SinkEvent, WriteOutcome } from '../sink.js';
-import type { SpoolEventInput } from '../spool/record-format.js';
-import type { Spool } from '../spool/spool.js';
-import type { BacklogRefill } from './backlog-refill.js';
+import type { SinkEvent, WriteOutcome } from '../../sink.js';
+import type { SpoolEventInput } from '../../spool/record-format.js';
+import type { Spool } from '../../spool/spool.js';
+import type { BacklogRefill } from '../backlog-refill.js';
 import { invalidField } from './invalid-event.js';
-import { EVENT_OVERHEAD_BYTES } from './limits.js';
-import type { SinkMetrics } from './metrics.js';
-import type { ResolvedOptions } from './options.js';
+import { EVENT_OVERHEAD_BYTES } from '../limits.js';
+import type { SinkMetrics } from '../metrics.js';
+import type { ResolvedOptions } from '../config.js';
 import { splitMessage } from './parts.js';
-import type { RateLimitedLog } from './rate-limited-log.js';
-import type { StreamScheduler } from './scheduler.js';
+import type { RateLimitedLog } from '../rate-limited-log.js';
+import type { StreamScheduler } from '../scheduler/scheduler.js';
 
 /** What the write path works with. */
 export interface WritePathParts {

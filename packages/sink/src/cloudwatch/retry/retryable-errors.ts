@@ -77,7 +77,7 @@ export const RETRYABLE_NETWORK_CODES: ReadonlySet<string> = new Set([
 export const RETRYABLE_ERROR_NAMES: ReadonlySet<string> = new Set([
   'AbortError', // our per-request timeout aborted it
   'TimeoutError', // the SDK's requestHandler timeouts
-  'RequestTimeoutError', // ours, see call.ts
+  'RequestTimeoutError', // ours, see request/call.ts
 ]);
 
 /** Messages of network errors that carry no code (older Node versions, some SDK paths). */

@@ -5,11 +5,11 @@ import {
   type CloudWatchLogsClient,
 } from '@aws-sdk/client-cloudwatch-logs';
 import type { Logger } from '@netsidecar/telemetry';
-import { backoffDelay } from './backoff.js';
+import { backoffDelay } from '../retry/backoff.js';
 import { call, type CallContext, type Operation } from './call.js';
-import { classifyError, type ErrorClass } from './classify-error.js';
+import { classifyError, type ErrorClass } from '../retry/classify-error.js';
 import { rejectedReasons } from './rejected-events.js';
-import { SinkStoppedError, sleep } from './timers.js';
+import { SinkStoppedError, sleep } from '../timers.js';
 
 /**
  * Sends one batch of one stream until every event in it has an outcome: delivered, or rejected

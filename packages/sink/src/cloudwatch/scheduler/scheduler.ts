@@ -1,15 +1,15 @@
 import { setMaxListeners } from 'node:events';
-import type { SpooledEvent } from '../spool/record-format.js';
+import type { SpooledEvent } from '../../spool/record-format.js';
 import { sortByTimestamp, takeBatch, type BatchLimits } from './batcher.js';
-import { deliverBatch, type DeliveryContext, type Settle } from './deliver.js';
-import { MAX_BATCH_BYTES, MAX_BATCH_EVENTS, MAX_BATCH_SPAN_MS } from './limits.js';
-import { Deque } from './stream-queue.js';
-import { SinkStoppedError, type Timers } from './timers.js';
+import { deliverBatch, type DeliveryContext, type Settle } from '../request/deliver.js';
+import { MAX_BATCH_BYTES, MAX_BATCH_EVENTS, MAX_BATCH_SPAN_MS } from '../limits.js';
+import { Deque } from './deque.js';
+import { SinkStoppedError, type Timers } from '../timers.js';
 
 /**
  * The delivery scheduler: the events held in memory, queued per stream, and the PutLogEvents calls
  * that send them, one per stream at a time and up to maxConcurrentStreams streams at once (see
- * "Sending" in cloudwatch-sink.ts for when a stream is sent, deliver.ts for what one call does).
+ * "Sending" in cloudwatch-sink.ts for when a stream is sent, request/deliver.ts for what one call does).
  */
 
 interface StreamState {
