@@ -3,12 +3,14 @@ import * as path from 'node:path';
 import type { DrainReport, Sink, SinkEvent, WriteOutcome } from '../sink.js';
 import type { SpooledEvent } from '../spool/record-format.js';
 import { Spool } from '../spool/spool.js';
+import { setMaxListeners } from 'node:events';
 import { BacklogRefill } from './backlog-refill.js';
-import { drain } from './drain.js';
 import { createSinkMetrics, type SinkMetrics } from './metrics.js';
 import { resolveOptions, type CloudWatchSinkOptions, type ResolvedOptions } from './config.js';
 import { RateLimitedLog } from './rate-limited-log.js';
-import { StreamScheduler } from './scheduler/scheduler.js';
+import { deliverBatch, type DeliveryContext } from './request/deliver.js';
+import { StreamScheduler, type Batch } from './scheduler/scheduler.js';
+import { SinkStoppedError } from './timers.js';
 import { SinkWaiters } from './waiters.js';
 import { WritePath } from './write/write-path.js';
 
@@ -43,8 +45,9 @@ import { WritePath } from './write/write-path.js';
  * backlog). See request/deliver.ts for retries, creation of missing groups and streams, and rejections.
  *
  * Where it lives: write/ (admission, parts, write-ahead, memory or backlog), scheduler/
- * (per-stream queues, calls in flight), backlog-refill.ts (disk back into memory), waiters.ts
- * (whenWritable, flush, close), drain.ts (close), this file (wiring, settling of outcomes).
+ * (per-stream queues: a passive queue), backlog-refill.ts (disk back into memory), waiters.ts
+ * (whenWritable, flush, close), this file (wiring, the pump that starts the calls, the tick,
+ * settling of outcomes, close).
  */
 export async function createCloudWatchSink(options: CloudWatchSinkOptions): Promise<CloudWatchSink> {
   const resolved = resolveOptions(options);
@@ -79,10 +82,18 @@ class CloudWatchLogsSink implements CloudWatchSink {
   readonly #metrics: SinkMetrics;
   readonly #delivered;
   readonly #ownClient: CloudWatchLogsClient | undefined;
+  /** Aborted when the sink stops: calls in flight and retry waits end at once. */
+  readonly #stop = new AbortController();
+  readonly #delivery: DeliveryContext;
   readonly #scheduler: StreamScheduler;
   readonly #backlog: BacklogRefill;
   readonly #writePath: WritePath;
   readonly #waiters: SinkWaiters;
+  /** The deliveries in flight, one per active stream. */
+  readonly #calls = new Set<Promise<void>>();
+  #pumpScheduled = false;
+  #tick: unknown;
+  #stopped = false;
   #deliveredCount = 0;
   #closing = false;
   #closed: Promise<DrainReport> | undefined;
@@ -98,7 +109,9 @@ class CloudWatchLogsSink implements CloudWatchSink {
     });
     this.#delivered = this.#metrics.events.labels({ outcome: 'delivered' });
     this.#ownClient = options.client === undefined ? new CloudWatchLogsClient({ maxAttempts: 1 }) : undefined;
-    const delivery = {
+    // Every call and backoff wait listens to the stop signal: up to two per concurrent stream.
+    setMaxListeners(2 * options.maxConcurrentStreams + 16, this.#stop.signal);
+    this.#delivery = {
       client: options.client ?? this.#ownClient!,
       logger: options.logger,
       timers: options.timers,
@@ -107,24 +120,11 @@ class CloudWatchLogsSink implements CloudWatchSink {
       retryBaseMs: options.retryBaseMs,
       retryCapMs: options.retryCapMs,
       metrics: this.#metrics,
+      stop: this.#stop.signal,
     };
-    this.#scheduler = new StreamScheduler(options, delivery, {
-      beforePump: () => this.#writePath.publishCounts(),
-      refill: () => this.#backlog.refill(),
-      urgent: () => this.#closing || this.#waiters.flushing || this.#spool.backlogEvents > 0,
-      settle: (events, outcome) => this.#settle(events, outcome),
-      callEnded: () => this.#waiters.check(),
-    });
+    this.#scheduler = new StreamScheduler(options.memoryLimitBytes);
     this.#backlog = new BacklogRefill(spool, this.#scheduler, options.memoryLimitBytes, this.#metrics, log);
-    this.#writePath = new WritePath({
-      options,
-      spool,
-      scheduler: this.#scheduler,
-      backlog: this.#backlog,
-      metrics: this.#metrics,
-      log,
-      closing: () => this.#closing,
-    });
+    this.#writePath = new WritePath({ options, spool, scheduler: this.#scheduler, backlog: this.#backlog, metrics: this.#metrics, log });
     this.#waiters = new SinkWaiters(spool, options.highWaterMarkBytes, () => this.#closing, () => this.#minLiveSeq());
 
     const replay = spool.replayReport;
@@ -132,11 +132,13 @@ class CloudWatchLogsSink implements CloudWatchSink {
     if (replay.pendingEvents > 0 || replay.tornRecords > 0 || replay.unreadableFiles > 0 || replay.unreadableRecords > 0) {
       options.logger.info('spool replayed', { dir: spool.dir, ...replay });
     }
-    this.#scheduler.schedulePump();
+    this.#schedulePump();
   }
 
   write(event: SinkEvent): WriteOutcome {
-    return this.#writePath.write(event);
+    const outcome = this.#closing ? this.#writePath.refuseClosed() : this.#writePath.write(event, this.#sendAtOnce());
+    this.#schedulePump();
+    return outcome;
   }
 
   whenWritable(): Promise<void> {
@@ -148,24 +150,14 @@ class CloudWatchLogsSink implements CloudWatchSink {
     const target = this.#writePath.lastAcceptedSeq;
     if (this.#minLiveSeq() > target) return Promise.resolve();
     this.#scheduler.markAllDue();
-    this.#scheduler.schedulePump();
+    this.#schedulePump();
     return this.#waiters.settled(target);
   }
 
   close(deadline: number): Promise<DrainReport> {
     if (this.#closed === undefined) {
       this.#closing = true;
-      this.#closed = drain(
-        {
-          options: this.#o,
-          spool: this.#spool,
-          scheduler: this.#scheduler,
-          waiters: this.#waiters,
-          ownClient: this.#ownClient,
-          deliveredCount: () => this.#deliveredCount,
-        },
-        deadline,
-      );
+      this.#closed = this.#drain(deadline);
       this.#waiters.check();
     }
     return this.#closed;
@@ -188,17 +180,60 @@ class CloudWatchLogsSink implements CloudWatchSink {
     };
   }
 
-  /** Each event ends here once, delivered or rejected: acknowledged in the spool, out of memory, counted. */
+  /** Pressure from outside (closing, a flush waiting, a backlog): new events are sent at once. */
+  #sendAtOnce(): boolean {
+    return this.#closing || this.#waiters.flushing || this.#spool.backlogEvents > 0;
+  }
+
+  #schedulePump(): void {
+    if (this.#pumpScheduled) return;
+    this.#pumpScheduled = true;
+    queueMicrotask(() => {
+      this.#pumpScheduled = false;
+      this.#pump();
+    });
+  }
+
+  #pump(): void {
+    this.#writePath.publishCounts();
+    if (this.#stopped) return;
+    this.#backlog.refill();
+    while (this.#scheduler.activeStreams < this.#o.maxConcurrentStreams) {
+      const batch = this.#scheduler.takeReady();
+      if (batch === undefined) break;
+      this.#send(batch);
+    }
+    if (this.#scheduler.queuedBytes > 0) this.#armTick();
+  }
+
+  #send(batch: Batch): void {
+    const call = deliverBatch(this.#delivery, batch.logGroup, batch.logStream, batch.events, (events, outcome) => this.#settle(events, outcome))
+      .catch((err: unknown) => {
+        if (!(err instanceof SinkStoppedError)) this.#o.logger.error('cloudwatch delivery failed unexpectedly', { err });
+      })
+      .finally(() => {
+        this.#calls.delete(call);
+        this.#scheduler.release(batch);
+        this.#schedulePump();
+        this.#waiters.check();
+      });
+    this.#calls.add(call);
+  }
+
+  /** The flush interval: events that are not due yet are sent at the latest when it ticks. */
+  #armTick(): void {
+    if (this.#tick !== undefined || this.#stopped) return;
+    this.#tick = this.#o.timers.setTimeout(() => {
+      this.#tick = undefined;
+      this.#scheduler.markAllDue();
+      this.#pump();
+    }, this.#o.flushIntervalMs);
+  }
+
+  /** Each event ends here once, delivered or rejected: acknowledged in the spool, counted. */
   #settle(events: readonly SpooledEvent[], outcome: string): void {
     if (events.length === 0) return;
-    const seqs: number[] = [];
-    let bytes = 0;
-    for (const event of events) {
-      seqs.push(event.seq);
-      bytes += event.bytes;
-    }
-    this.#spool.ack(seqs);
-    this.#scheduler.release(bytes);
+    this.#spool.ack(events.map((event) => event.seq));
     if (outcome === 'delivered') {
       this.#delivered.inc(events.length);
       this.#deliveredCount += events.length;
@@ -206,7 +241,38 @@ class CloudWatchLogsSink implements CloudWatchSink {
       this.#metrics.rejected.inc({ reason: outcome }, events.length);
     }
     this.#waiters.check();
-    this.#scheduler.schedulePump();
+    this.#schedulePump();
+  }
+
+  /**
+   * The body of close(deadline): sends everything at once, waits until all is settled or the
+   * deadline passes, then stops delivery and releases the spool and the client.
+   */
+  async #drain(deadline: number): Promise<DrainReport> {
+    const deliveredBefore = this.#deliveredCount;
+    this.#scheduler.markAllDue();
+    this.#schedulePump();
+    await this.#waiters.drained(deadline, this.#o);
+    // Deadline passed (or all delivered): abort what is in flight; its events stay in the spool.
+    // CloudWatch may have stored an aborted call already: those events come again at the next
+    // start (at least once, never lost).
+    await this.#stopDelivery();
+    const pending = this.#spool.liveEvents;
+    this.#spool.close();
+    this.#ownClient?.destroy();
+    this.#waiters.releaseFlushes();
+    const delivered = this.#deliveredCount - deliveredBefore;
+    this.#o.logger.info('sink closed', { delivered, pending, spool: this.#spool.dir });
+    return { delivered, pending, pendingSpooled: true };
+  }
+
+  /** Starts nothing more, aborts what is in flight and waits for it to end. */
+  async #stopDelivery(): Promise<void> {
+    this.#stopped = true;
+    this.#stop.abort();
+    await Promise.allSettled([...this.#calls]);
+    if (this.#tick !== undefined) this.#o.timers.clearTimeout(this.#tick);
+    this.#tick = undefined;
   }
 
   /** Lowest sequence number not settled yet (Infinity when all are). */

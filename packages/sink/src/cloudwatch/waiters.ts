@@ -1,4 +1,5 @@
 import type { Spool } from '../spool/spool.js';
+import type { Timers } from './timers.js';
 
 /**
  * Producers waiting on the sink: whenWritable() for the spool to go below the high-water mark,
@@ -38,9 +39,18 @@ export class SinkWaiters {
     return this.#flushes.length > 0;
   }
 
-  /** `drained` is called once the spool holds no live event (undefined: nobody waits for that). */
-  onDrained(drained: (() => void) | undefined): void {
-    this.#drained = drained;
+  /** Resolves once the spool holds no live event, or when `deadline` (ms since the epoch) passes. */
+  async drained(deadline: number, clock: { now(): number; timers: Timers }): Promise<void> {
+    if (this.#spool.liveEvents === 0) return;
+    let timer: unknown;
+    await new Promise<void>((resolve) => {
+      this.#drained = resolve;
+      const ms = deadline - clock.now();
+      if (ms <= 0) resolve();
+      else timer = clock.timers.setTimeout(resolve, ms);
+    });
+    this.#drained = undefined;
+    if (timer !== undefined) clock.timers.clearTimeout(timer);
   }
 
   /** Releases every flush() still waiting: the sink is closed, nothing more will be settled. */

@@ -1,77 +1,66 @@
-import { setMaxListeners } from 'node:events';
 import type { SpooledEvent } from '../../spool/record-format.js';
-import { sortByTimestamp, takeBatch, type BatchLimits } from './batcher.js';
-import { deliverBatch, type DeliveryContext, type Settle } from '../request/deliver.js';
 import { MAX_BATCH_BYTES, MAX_BATCH_EVENTS, MAX_BATCH_SPAN_MS } from '../limits.js';
+import { sortByTimestamp, takeBatch, type BatchLimits } from './batcher.js';
 import { Deque } from './deque.js';
-import { SinkStoppedError, type Timers } from '../timers.js';
 
 /**
- * The delivery scheduler: the events held in memory, queued per stream, and the PutLogEvents calls
- * that send them, one per stream at a time and up to maxConcurrentStreams streams at once (see
- * "Sending" in cloudwatch-sink.ts for when a stream is sent, request/deliver.ts for what one call does).
+ * The events held in memory, queued per stream. A passive queue: it calls nothing, starts nothing
+ * and owns no timer; the sink's pump (cloudwatch-sink.ts) asks it for work.
+ *
+ * - `enqueue` puts an event on its stream's queue. The stream becomes *due* (to be sent without
+ *   waiting for the flush tick) when the caller says so, when it holds a full batch, or when
+ *   memory is half full.
+ * - `markAllDue` makes every stream with events due (the tick fired, a flush or close waits).
+ * - `takeReady` hands out the next due stream's batch and marks the stream in flight. A stream has
+ *   one batch out at a time, so its events arrive in the order they were written.
+ * - `release` is called once that batch's call has ended: the stream is free again and the
+ *   batch's events leave memory (settled, or left in the spool by a stop).
+ *
+ * Fairness: due streams wait in one first-in first-out line; a stream whose call ended and that
+ * still has due events joins the back of it, so busy streams take turns with the others.
  */
 
-interface StreamState {
-  key: string;
-  logGroup: string;
-  logStream: string;
-  queue: Deque<SpooledEvent>;
+/** One batch of one stream, handed out by `takeReady()` and given back to `release()`. */
+export interface Batch {
+  readonly logGroup: string;
+  readonly logStream: string;
+  /** In timestamp order (stable), as PutLogEvents wants them. */
+  readonly events: readonly SpooledEvent[];
+  /** Message bytes + 26 per event. */
+  readonly bytes: number;
+  /** Lowest sequence number in the batch (the events were taken in sequence order). */
+  readonly minSeq: number;
+}
+
+interface StreamQueue {
+  readonly key: string;
+  readonly logGroup: string;
+  readonly logStream: string;
+  readonly events: Deque<SpooledEvent>;
   queuedBytes: number;
-  /** A PutLogEvents of this stream is in flight. */
-  busy: boolean;
-  /** Send without waiting for the next tick. */
+  /** Send without waiting for the next tick; stays set until the queue is empty. */
   due: boolean;
-  /** In the ready queue. */
+  /** In the ready line. */
   ready: boolean;
-  /** Lowest sequence number in flight (Infinity when idle), for flush(). */
-  inFlightMinSeq: number;
+  /** The batch out on a call, if any. */
+  inFlight: Batch | undefined;
 }
 
 const BATCH_LIMITS: BatchLimits = { maxBytes: MAX_BATCH_BYTES, maxEvents: MAX_BATCH_EVENTS, maxSpanMs: MAX_BATCH_SPAN_MS };
 
-export interface SchedulerOptions {
-  maxConcurrentStreams: number;
-  /** Memory half full makes every stream urgent. */
-  memoryLimitBytes: number;
-  flushIntervalMs: number;
-  timers: Timers;
-}
-
-/** What the scheduler needs from the sink around it. */
-export interface SchedulerHooks {
-  /** First thing in every pump, also once stopped. */
-  beforePump(): void;
-  /** In every pump while not stopped, before streams are started: backlog into memory. */
-  refill(): void;
-  /** Pressure from outside (closing, a flush waiting, a backlog): send at once. */
-  urgent(): boolean;
-  /** Every event of a batch once: `delivered` or a reason code. Must `release()` their bytes. */
-  settle: Settle<SpooledEvent>;
-  /** A call ended and its stream is free again. */
-  callEnded(): void;
-}
+const keyOf = (logGroup: string, logStream: string) => `${logGroup}\u0000${logStream}`;
 
 export class StreamScheduler {
-  readonly #o: SchedulerOptions;
-  readonly #hooks: SchedulerHooks;
-  readonly #stop = new AbortController();
-  readonly #ctx: DeliveryContext;
-  readonly #streams = new Map<string, StreamState>();
-  readonly #ready = new Deque<StreamState>();
-  readonly #workers = new Set<Promise<void>>();
-  #active = 0;
+  readonly #memoryLimitBytes: number;
+  readonly #streams = new Map<string, StreamQueue>();
+  readonly #ready = new Deque<StreamQueue>();
+  #inFlight = 0;
   #memoryBytes = 0;
-  #pumpScheduled = false;
-  #tick: unknown;
-  #stopped = false;
+  #queuedBytes = 0;
 
-  constructor(options: SchedulerOptions, delivery: Omit<DeliveryContext, 'stop'>, hooks: SchedulerHooks) {
-    this.#o = options;
-    this.#hooks = hooks;
-    // Every call and backoff wait listens to the stop signal: up to two per concurrent stream.
-    setMaxListeners(2 * options.maxConcurrentStreams + 16, this.#stop.signal);
-    this.#ctx = { ...delivery, stop: this.#stop.signal };
+  /** Memory half full makes every stream due. */
+  constructor(memoryLimitBytes: number) {
+    this.#memoryLimitBytes = memoryLimitBytes;
   }
 
   /** Bytes (message + 26 each) of the events held in memory, in flight included. */
@@ -79,131 +68,79 @@ export class StreamScheduler {
     return this.#memoryBytes;
   }
 
-  /** Streams with a PutLogEvents in flight. */
-  get activeStreams(): number {
-    return this.#active;
+  /** Bytes of the events held in memory and not in flight. */
+  get queuedBytes(): number {
+    return this.#queuedBytes;
   }
 
-  /** Queues an event held in memory on its stream; `due` sends the stream without waiting for the tick. */
-  enqueue(entry: SpooledEvent, due: boolean): void {
-    const key = `${entry.logGroup}\u0000${entry.logStream}`;
+  /** Streams with a batch in flight. */
+  get activeStreams(): number {
+    return this.#inFlight;
+  }
+
+  enqueue(event: SpooledEvent, due: boolean): void {
+    const key = keyOf(event.logGroup, event.logStream);
     let stream = this.#streams.get(key);
     if (stream === undefined) {
-      stream = {
-        key,
-        logGroup: entry.logGroup,
-        logStream: entry.logStream,
-        queue: new Deque(),
-        queuedBytes: 0,
-        busy: false,
-        due: false,
-        ready: false,
-        inFlightMinSeq: Infinity,
-      };
+      stream = { key, logGroup: event.logGroup, logStream: event.logStream, events: new Deque(), queuedBytes: 0, due: false, ready: false, inFlight: undefined };
       this.#streams.set(key, stream);
     }
-    stream.queue.push(entry);
-    stream.queuedBytes += entry.bytes;
-    this.#memoryBytes += entry.bytes;
-    if (due || this.#urgent || stream.queuedBytes >= MAX_BATCH_BYTES || stream.queue.length >= MAX_BATCH_EVENTS) this.#markDue(stream);
-  }
-
-  /** Settled events leave memory. */
-  release(bytes: number): void {
-    this.#memoryBytes -= bytes;
+    stream.events.push(event);
+    stream.queuedBytes += event.bytes;
+    this.#queuedBytes += event.bytes;
+    this.#memoryBytes += event.bytes;
+    const full = stream.queuedBytes >= MAX_BATCH_BYTES || stream.events.length >= MAX_BATCH_EVENTS;
+    if (due || full || this.#memoryBytes * 2 >= this.#memoryLimitBytes) this.#markDue(stream);
   }
 
   markAllDue(): void {
-    for (const stream of this.#streams.values()) if (stream.queue.length > 0) this.#markDue(stream);
+    for (const stream of this.#streams.values()) if (stream.events.length > 0) this.#markDue(stream);
   }
 
-  armTick(): void {
-    if (this.#tick !== undefined || this.#stopped) return;
-    this.#tick = this.#o.timers.setTimeout(() => {
-      this.#tick = undefined;
-      this.markAllDue();
-      this.#pump();
-    }, this.#o.flushIntervalMs);
+  /** The next due stream's batch, now in flight; undefined when no stream is ready. */
+  takeReady(): Batch | undefined {
+    for (;;) {
+      const stream = this.#ready.shift();
+      if (stream === undefined) return undefined;
+      stream.ready = false;
+      if (stream.inFlight !== undefined || stream.events.length === 0) continue;
+      const taken = takeBatch(stream.events, BATCH_LIMITS);
+      let bytes = 0;
+      for (const event of taken) bytes += event.bytes;
+      stream.queuedBytes -= bytes;
+      this.#queuedBytes -= bytes;
+      const batch: Batch = { logGroup: stream.logGroup, logStream: stream.logStream, events: sortByTimestamp(taken), bytes, minSeq: taken[0]!.seq };
+      stream.inFlight = batch;
+      this.#inFlight++;
+      return batch;
+    }
   }
 
-  schedulePump(): void {
-    if (this.#pumpScheduled) return;
-    this.#pumpScheduled = true;
-    queueMicrotask(() => {
-      this.#pumpScheduled = false;
-      this.#pump();
-    });
+  /** The call of `batch` ended: its stream is free again and its events leave memory. */
+  release(batch: Batch): void {
+    const stream = this.#streams.get(keyOf(batch.logGroup, batch.logStream));
+    if (stream?.inFlight !== batch) return;
+    stream.inFlight = undefined;
+    this.#inFlight--;
+    this.#memoryBytes -= batch.bytes;
+    if (stream.events.length === 0) this.#streams.delete(stream.key);
+    else if (stream.due) this.#markDue(stream);
   }
 
   /** Lowest sequence number held in memory, queued or in flight (Infinity when none). */
   minSeq(): number {
     let min = Infinity;
     for (const stream of this.#streams.values()) {
-      min = Math.min(min, stream.inFlightMinSeq, stream.queue.peek()?.seq ?? Infinity);
+      min = Math.min(min, stream.inFlight?.minSeq ?? Infinity, stream.events.peek()?.seq ?? Infinity);
     }
     return min;
   }
 
-  /**
-   * Starts nothing more, aborts what is in flight and waits for it to end. Aborted events stay
-   * unsettled (in the spool).
-   */
-  async stop(): Promise<void> {
-    this.#stopped = true;
-    this.#stop.abort();
-    await Promise.allSettled([...this.#workers]);
-    if (this.#tick !== undefined) this.#o.timers.clearTimeout(this.#tick);
-    this.#tick = undefined;
-  }
-
-  get #urgent(): boolean {
-    return this.#hooks.urgent() || this.#memoryBytes * 2 >= this.#o.memoryLimitBytes;
-  }
-
-  #markDue(stream: StreamState): void {
+  #markDue(stream: StreamQueue): void {
     stream.due = true;
-    if (!stream.busy && !stream.ready && stream.queue.length > 0) {
+    if (stream.inFlight === undefined && !stream.ready && stream.events.length > 0) {
       stream.ready = true;
       this.#ready.push(stream);
     }
-  }
-
-  #pump(): void {
-    this.#hooks.beforePump();
-    if (this.#stopped) return;
-    this.#hooks.refill();
-    while (this.#active < this.#o.maxConcurrentStreams) {
-      const stream = this.#ready.shift();
-      if (stream === undefined) break;
-      stream.ready = false;
-      if (!stream.busy && stream.queue.length > 0) this.#startWorker(stream);
-    }
-  }
-
-  #startWorker(stream: StreamState): void {
-    stream.busy = true;
-    this.#active++;
-    const batch = takeBatch(stream.queue, BATCH_LIMITS);
-    for (const event of batch) stream.queuedBytes -= event.bytes;
-    stream.inFlightMinSeq = batch[0]!.seq;
-    const worker = deliverBatch(this.#ctx, stream.logGroup, stream.logStream, sortByTimestamp(batch), this.#hooks.settle)
-      .catch((err: unknown) => {
-        if (!(err instanceof SinkStoppedError)) this.#ctx.logger.error('cloudwatch delivery failed unexpectedly', { err });
-      })
-      .finally(() => {
-        this.#workers.delete(worker);
-        stream.busy = false;
-        stream.inFlightMinSeq = Infinity;
-        this.#active--;
-        if (stream.queue.length === 0) {
-          stream.due = false;
-          this.#streams.delete(stream.key);
-        } else if (stream.due) {
-          this.#markDue(stream);
-        }
-        this.schedulePump();
-        this.#hooks.callEnded();
-      });
-    this.#workers.add(worker);
   }
 }

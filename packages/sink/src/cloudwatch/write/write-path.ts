@@ -18,8 +18,6 @@ export interface WritePathParts {
   backlog: BacklogRefill;
   metrics: SinkMetrics;
   log: RateLimitedLog;
-  /** close() was called: every write is refused. */
-  closing(): boolean;
 }
 
 /**
@@ -57,12 +55,14 @@ export class WritePath {
     return this.#lastAcceptedSeq;
   }
 
-  write(event: SinkEvent): WriteOutcome {
-    if (this.#p.closing()) {
-      this.#counts.refused++;
-      this.#p.scheduler.schedulePump();
-      return 'refused';
-    }
+  /** close() was called: counted, and refused. */
+  refuseClosed(): WriteOutcome {
+    this.#counts.refused++;
+    return 'refused';
+  }
+
+  /** `due`: the events are sent without waiting for the flush tick (a flush or a backlog waits). */
+  write(event: SinkEvent, due: boolean): WriteOutcome {
     const problem = invalidField(event);
     if (problem !== undefined) {
       // Accepted and given up on at once, counted like an event CloudWatch refuses: the caller's
@@ -77,7 +77,7 @@ export class WritePath {
     const bytes = Buffer.byteLength(message) + EVENT_OVERHEAD_BYTES;
     const maxEventBytes = this.#p.options.maxEventBytes;
     if (bytes <= maxEventBytes) {
-      return this.#accept([{ logGroup, logStream, timestamp, message }], bytes, [bytes]);
+      return this.#accept([{ logGroup, logStream, timestamp, message }], bytes, [bytes], due);
     }
     const parts = splitMessage(message, maxEventBytes - EVENT_OVERHEAD_BYTES);
     let cost = 0;
@@ -86,7 +86,7 @@ export class WritePath {
       cost += size;
       return size;
     });
-    return this.#accept(parts.map((part) => ({ logGroup, logStream, timestamp, message: part })), cost, sizes);
+    return this.#accept(parts.map((part) => ({ logGroup, logStream, timestamp, message: part })), cost, sizes, due);
   }
 
   /** Adds what write() counted to the events counter. */
@@ -98,7 +98,7 @@ export class WritePath {
   }
 
   /** Writes ahead, then keeps in memory or leaves in the backlog; all the records or none. */
-  #accept(records: SpoolEventInput[], cost: number, sizes: number[]): WriteOutcome {
+  #accept(records: SpoolEventInput[], cost: number, sizes: number[], due: boolean): WriteOutcome {
     const { spool, scheduler, log } = this.#p;
     const hadBacklog = spool.backlogEvents > 0;
     const toBacklog = hadBacklog || (scheduler.memoryBytes > 0 && scheduler.memoryBytes + cost > this.#p.options.memoryLimitBytes);
@@ -107,14 +107,12 @@ export class WritePath {
       first = spool.append(records, toBacklog);
     } catch (err) {
       this.#counts.refused += records.length;
-      scheduler.schedulePump();
       log.log('error', 'spool write failed; event refused', { dir: spool.dir, err });
       this.#refusing = `spool writes under ${spool.dir} failing (${(err as NodeJS.ErrnoException).code ?? 'error'})`;
       return 'refused';
     }
     if (first === undefined) {
       this.#counts.refused += records.length;
-      scheduler.schedulePump();
       log.log('warn', 'sink full (memory and spool); event refused', { spoolBytes: spool.bytes });
       this.#refusing = `memory and spool full (${spool.bytes} bytes spooled): CloudWatch is not taking events`;
       return 'refused';
@@ -133,12 +131,10 @@ export class WritePath {
         const r = records[i]!;
         scheduler.enqueue(
           { seq: first + i, logGroup: r.logGroup, logStream: r.logStream, timestamp: r.timestamp, message: r.message, bytes: sizes[i]! },
-          false,
+          due,
         );
       }
     }
-    scheduler.armTick();
-    scheduler.schedulePump();
     return this.#pressure();
   }
 
