@@ -1,202 +1,163 @@
-import {
-  CreateLogGroupCommand,
-  CreateLogStreamCommand,
-  PutLogEventsCommand,
-  type CloudWatchLogsClient,
-} from '@aws-sdk/client-cloudwatch-logs';
 import type { Logger } from '@netsidecar/telemetry';
-import { backoffDelay } from '../retry/backoff.js';
-import { call, type CallContext, type Operation } from './call.js';
-import { classifyError, type ErrorClass } from '../retry/classify-error.js';
+import { RetryRun, type RetryContext } from '../retry/retry-run.js';
+import { createLogGroup, createLogStream, putLogEvents, type DeliveryEvent, type OperationContext } from './operations.js';
 import { rejectedReasons } from './rejected-events.js';
-import { SinkStoppedError, sleep } from '../timers.js';
 
 /**
- * Sends one batch of one stream until every event in it has an outcome: delivered, or rejected
- * with a reason code. Retryable failures are retried forever with capped full-jitter backoff; a
- * missing group or stream is created; a batch CloudWatch refuses (4xx) is bisected down to the
- * single events it refuses, so one bad event never takes its neighbours with it nor loops.
- * Only the sink stopping (SinkStoppedError) ends it early; the events then stay in the spool.
+ * Delivers one batch of one stream until every event in it has an outcome, and yields each
+ * outcome as soon as it is known: `delivered`, or a reason code (too_old, invalid_parameter...).
+ * One call per step, in three states (the shape of vector's CloudWatch request future):
+ *
+ *   put            PutLogEvents. Stored: done (the events CloudWatch did not keep get their
+ *                  reason). Group or stream missing: create-stream. Refused (a 4xx verdict on the
+ *                  request): the batch is bisected, each half delivered on its own, down to the
+ *                  single events CloudWatch refuses, so one bad event neither takes its neighbours
+ *                  with it nor loops.
+ *   create-stream  CreateLogStream. Created, or already there (another task won the race): put.
+ *                  Group missing: create-group.
+ *   create-group   CreateLogGroup. Created, or already there: create-stream.
+ *
+ * Any other failure waits (retry/) and tries the same step again, for as long as it takes. A
+ * destination CloudWatch refuses to create (an invalid name) rejects the batch. Only the sink
+ * stopping (SinkStoppedError, thrown out of a call or a wait) ends it early; the events not
+ * yielded yet then stay in the spool.
  */
 
-export interface DeliveryEvent {
-  timestamp: number;
-  message: string;
+export interface DeliveryContext extends OperationContext, RetryContext {}
+
+export interface DeliveryBatch<E extends DeliveryEvent> {
+  logGroup: string;
+  logStream: string;
+  /** In timestamp order, as PutLogEvents wants them. */
+  events: readonly E[];
 }
 
-export interface DeliveryContext extends CallContext {
-  client: CloudWatchLogsClient;
-  logger: Logger;
-  random: () => number;
-  retryBaseMs: number;
-  retryCapMs: number;
+export interface Settlement<E> {
+  events: readonly E[];
+  /** `delivered` or a reason code. */
+  outcome: string;
 }
 
-/** `outcome` is `delivered` or a reason code (too_old, invalid_parameter, ...). */
-export type Settle<E> = (events: readonly E[], outcome: string) => void;
+/** Where a delivery stands; a create step keeps its own run of retries. */
+type Step = { state: 'put' } | { state: 'create-stream' | 'create-group'; retries: RetryRun };
 
-export async function deliverBatch<E extends DeliveryEvent>(
-  ctx: DeliveryContext,
-  logGroupName: string,
-  logStreamName: string,
-  batch: readonly E[],
-  settle: Settle<E>,
-): Promise<void> {
-  const where = { logGroup: logGroupName, logStream: logStreamName };
-  const retry = new RetryState(ctx, 'PutLogEvents', where);
+export async function* deliver<E extends DeliveryEvent>(ctx: DeliveryContext, batch: DeliveryBatch<E>): AsyncGenerator<Settlement<E>, void> {
+  const { logGroup, logStream, events } = batch;
+  const where = { logGroup, logStream };
+  const putRetries = new RetryRun(ctx, 'PutLogEvents', where);
+  const createStream = (): Step => ({ state: 'create-stream', retries: new RetryRun(ctx, 'CreateLogStream', where) });
+  const createGroup = (): Step => ({ state: 'create-group', retries: new RetryRun(ctx, 'CreateLogGroup', { logGroup }) });
+  let step: Step = { state: 'put' };
+  /** This delivery created (or found) the stream: a put that still misses it waits before creating again. */
   let created = false;
+
   for (;;) {
-    let verdict: ErrorClass;
-    try {
-      const output = await call(ctx, 'PutLogEvents', (abortSignal) =>
-        ctx.client.send(
-          new PutLogEventsCommand({
-            logGroupName,
-            logStreamName,
-            logEvents: batch.map((e) => ({ timestamp: e.timestamp, message: e.message })),
-          }),
-          { abortSignal },
-        ),
-      );
-      retry.succeeded();
-      settleWithRejections(ctx.logger, where, batch, output.rejectedLogEventsInfo, settle);
-      return;
-    } catch (err) {
-      if (err instanceof SinkStoppedError) throw err;
-      verdict = classifyError(err);
-      if (verdict.kind === 'retry' || verdict.kind === 'exists') {
-        await retry.failed(verdict.code, err);
-        continue;
+    switch (step.state) {
+      case 'put': {
+        const put = await putLogEvents(ctx, logGroup, logStream, events);
+        switch (put.kind) {
+          case 'ok':
+            putRetries.succeeded();
+            yield* storedWithRejections(ctx.logger, where, events, put.output.rejectedLogEventsInfo);
+            return;
+          case 'accepted': // DataAlreadyAcceptedException (pre-2023 sequence tokens): stored before
+            yield { events, outcome: 'delivered' };
+            return;
+          case 'missing':
+            // No wait for the usual first event of a new device; a wait when creating did not
+            // help (eventual consistency).
+            if (created) await putRetries.failed(put.code, undefined);
+            step = createStream();
+            break;
+          case 'reject':
+            if (events.length > 1) {
+              const half = Math.ceil(events.length / 2);
+              yield* deliver(ctx, { ...batch, events: events.slice(0, half) });
+              yield* deliver(ctx, { ...batch, events: events.slice(half) });
+              return;
+            }
+            // No message text, not even CloudWatch's error message (it can quote the event).
+            ctx.logger.warn('cloudwatch refused an event', { ...where, reason: put.reason, code: put.code, timestamp: events[0]!.timestamp });
+            yield { events, outcome: put.reason };
+            return;
+          default:
+            await putRetries.failed(put.code, put.err);
+        }
+        break;
       }
-    }
-    if (verdict.kind === 'accepted') {
-      settle(batch, 'delivered');
-      return;
-    }
-    if (verdict.kind === 'missing') {
-      // Back off only when creating did not help the last time (eventual consistency), so the
-      // usual first-event-of-a-new-device case costs no wait.
-      if (created) await retry.failed(verdict.code, undefined);
-      const failure = await ensureDestination(ctx, logGroupName, logStreamName);
-      if (failure !== undefined) {
-        ctx.logger.warn('cloudwatch destination cannot be created; events rejected', { ...where, reason: failure, events: batch.length });
-        settle(batch, failure);
-        return;
+      case 'create-stream': {
+        const create = await createLogStream(ctx, logGroup, logStream);
+        switch (create.kind) {
+          case 'ok':
+            step.retries.succeeded();
+            ctx.logger.info('cloudwatch created', { operation: 'CreateLogStream', ...where });
+            created = true;
+            step = { state: 'put' };
+            break;
+          case 'exists':
+            created = true;
+            step = { state: 'put' };
+            break;
+          case 'missing':
+            step = createGroup();
+            break;
+          case 'reject':
+            yield cannotCreate(ctx.logger, where, events, create.reason);
+            return;
+          default:
+            await step.retries.failed(create.code, create.err);
+        }
+        break;
       }
-      created = true;
-      continue;
-    }
-    if (verdict.kind === 'reject') {
-      if (batch.length === 1) {
-        const event = batch[0]!;
-        // No message text, not even CloudWatch's error message (it can quote the event).
-        ctx.logger.warn('cloudwatch refused an event', { ...where, reason: verdict.reason, code: verdict.code, timestamp: event.timestamp });
-        settle(batch, verdict.reason);
-        return;
+      case 'create-group': {
+        const create = await createLogGroup(ctx, logGroup);
+        switch (create.kind) {
+          case 'ok':
+            step.retries.succeeded();
+            ctx.logger.info('cloudwatch created', { operation: 'CreateLogGroup', logGroup });
+            step = createStream();
+            break;
+          case 'exists':
+          case 'missing': // not an answer a group create gives; the stream is tried again
+            step = createStream();
+            break;
+          case 'reject':
+            yield cannotCreate(ctx.logger, where, events, create.reason);
+            return;
+          default:
+            await step.retries.failed(create.code, create.err);
+        }
+        break;
       }
-      const half = Math.ceil(batch.length / 2);
-      await deliverBatch(ctx, logGroupName, logStreamName, batch.slice(0, half), settle);
-      await deliverBatch(ctx, logGroupName, logStreamName, batch.slice(half), settle);
-      return;
     }
   }
 }
 
-function settleWithRejections<E>(
+function cannotCreate<E>(logger: Logger, where: Record<string, string>, events: readonly E[], reason: string): Settlement<E> {
+  logger.warn('cloudwatch destination cannot be created; events rejected', { ...where, reason, events: events.length });
+  return { events, outcome: reason };
+}
+
+/** PutLogEvents stored the batch: every event delivered, except those CloudWatch said it did not keep. */
+function* storedWithRejections<E>(
   logger: Logger,
   where: Record<string, string>,
-  batch: readonly E[],
+  events: readonly E[],
   info: Parameters<typeof rejectedReasons>[0],
-  settle: Settle<E>,
-): void {
-  const reasons = rejectedReasons(info, batch.length);
+): Generator<Settlement<E>> {
+  const reasons = rejectedReasons(info, events.length);
   if (reasons === undefined) {
-    settle(batch, 'delivered');
+    yield { events, outcome: 'delivered' };
     return;
   }
   const byOutcome = new Map<string, E[]>();
   reasons.forEach((reason, i) => {
     const outcome = reason ?? 'delivered';
     const list = byOutcome.get(outcome) ?? [];
-    list.push(batch[i]!);
+    list.push(events[i]!);
     byOutcome.set(outcome, list);
   });
-  for (const [outcome, events] of byOutcome) settle(events, outcome);
+  for (const [outcome, settled] of byOutcome) yield { events: settled, outcome };
   const counts = Object.fromEntries([...byOutcome].filter(([o]) => o !== 'delivered').map(([o, e]) => [o, e.length]));
   logger.warn('cloudwatch rejected events', { ...where, rejected: counts });
-}
-
-/**
- * Creates the stream, and the group first when the stream cannot be created for want of it.
- * ResourceAlreadyExistsException is success (another task won the race). Returns a reason code
- * when CloudWatch refuses for good (an invalid name), `undefined` when both exist.
- */
-async function ensureDestination(ctx: DeliveryContext, logGroupName: string, logStreamName: string): Promise<string | undefined> {
-  for (;;) {
-    const where = { logGroup: logGroupName, logStream: logStreamName };
-    const stream = await create(ctx, 'CreateLogStream', where, () =>
-      new CreateLogStreamCommand({ logGroupName, logStreamName }),
-    );
-    if (stream !== 'missing') return stream;
-    const group = await create(ctx, 'CreateLogGroup', { logGroup: logGroupName }, () => new CreateLogGroupCommand({ logGroupName }));
-    if (group === 'missing') continue;
-    if (group !== undefined) return group;
-  }
-}
-
-/** One create call, retried; `undefined` when it exists now, `missing` for a missing parent. */
-async function create(
-  ctx: DeliveryContext,
-  operation: Operation,
-  where: Record<string, string>,
-  command: () => CreateLogGroupCommand | CreateLogStreamCommand,
-): Promise<string | undefined> {
-  const retry = new RetryState(ctx, operation, where);
-  for (;;) {
-    try {
-      await call(ctx, operation, (abortSignal) => ctx.client.send(command() as CreateLogGroupCommand, { abortSignal }));
-      retry.succeeded();
-      ctx.logger.info('cloudwatch created', { operation, ...where });
-      return undefined;
-    } catch (err) {
-      if (err instanceof SinkStoppedError) throw err;
-      const verdict = classifyError(err);
-      if (verdict.kind === 'exists') return undefined;
-      if (verdict.kind === 'missing') return 'missing';
-      if (verdict.kind === 'reject') return verdict.reason;
-      await retry.failed(verdict.code, err);
-    }
-  }
-}
-
-/** Backoff and the operator's view of a run of failures: first one, every 10th, and recovery. */
-class RetryState {
-  #attempt = 0;
-  constructor(
-    private readonly ctx: DeliveryContext,
-    private readonly operation: Operation,
-    private readonly where: Record<string, string>,
-  ) {}
-
-  async failed(code: string, err: unknown): Promise<void> {
-    const attempt = this.#attempt++;
-    const delay = backoffDelay(attempt, this.ctx.random, this.ctx.retryBaseMs, this.ctx.retryCapMs);
-    if (attempt % 10 === 0) {
-      const status = (err as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
-      this.ctx.logger.warn('cloudwatch call failed; retrying', {
-        operation: this.operation,
-        ...this.where,
-        code,
-        ...(status === undefined ? {} : { status }),
-        attempt: attempt + 1,
-        retryInMs: delay,
-      });
-    }
-    await sleep(this.ctx.timers, delay, this.ctx.stop);
-  }
-
-  succeeded(): void {
-    if (this.#attempt > 0) this.ctx.logger.info('cloudwatch call succeeded after retries', { operation: this.operation, ...this.where, failures: this.#attempt });
-    this.#attempt = 0;
-  }
 }

@@ -2,13 +2,13 @@ import type { SinkEvent, WriteOutcome } from '../../sink.js';
 import type { SpoolEventInput } from '../../spool/record-format.js';
 import type { Spool } from '../../spool/spool.js';
 import type { BacklogRefill } from '../backlog-refill.js';
-import { invalidField } from './invalid-event.js';
+import type { ResolvedOptions } from '../config.js';
 import { EVENT_OVERHEAD_BYTES } from '../limits.js';
 import type { SinkMetrics } from '../metrics.js';
-import type { ResolvedOptions } from '../config.js';
-import { splitMessage } from './parts.js';
 import type { RateLimitedLog } from '../rate-limited-log.js';
 import type { StreamScheduler } from '../scheduler/scheduler.js';
+import { invalidField } from './invalid-event.js';
+import { splitMessage } from './parts.js';
 
 /** What the write path works with. */
 export interface WritePathParts {
@@ -22,52 +22,44 @@ export interface WritePathParts {
 
 /**
  * The write path: `write()` checks an event, splits it when it is too large, writes it ahead to the
- * spool (one synchronous write(2), see "Durability" in cloudwatch-sink.ts), then hands it to the
- * scheduler or leaves it in the backlog when memory is full ("Memory" there).
+ * spool (one synchronous write(2), see "Durability" in cloudwatch-sink.ts), then queues it in the
+ * scheduler, or leaves it in the spool's backlog when memory is full ("Memory" there).
  */
 export class WritePath {
   readonly #p: WritePathParts;
-  /**
-   * write() counts here and the counters catch up once per tick (and before each scrape): the
-   * label lookup of prom-client costs about as much as the rest of write().
-   */
-  readonly #counts = { accepted: 0, refused: 0 };
-  readonly #accepted;
-  readonly #refused;
   #lastAcceptedSeq: number;
   /** Why the last write was refused while open (spool full or failing); cleared by the next accepted one. */
   #refusing: string | null = null;
 
   constructor(parts: WritePathParts) {
     this.#p = parts;
-    this.#accepted = parts.metrics.events.labels({ outcome: 'accepted' });
-    this.#refused = parts.metrics.events.labels({ outcome: 'refused' });
     // Replayed events count as accepted before any flush() of this run.
     this.#lastAcceptedSeq = parts.spool.nextSeq - 1;
   }
 
   /** Sequence number of the last event accepted, replayed ones included: what flush() waits for. */
-  get refusing(): string | null {
-    return this.#refusing;
-  }
-
   get lastAcceptedSeq(): number {
     return this.#lastAcceptedSeq;
   }
 
+  /** Why writes are refused right now (spool full or failing), or null. */
+  get refusing(): string | null {
+    return this.#refusing;
+  }
+
   /** close() was called: counted, and refused. */
   refuseClosed(): WriteOutcome {
-    this.#counts.refused++;
+    this.#p.metrics.writes.refused++;
     return 'refused';
   }
 
-  /** `due`: the events are sent without waiting for the flush tick (a flush or a backlog waits). */
+  /** `due`: queue the event to be sent without waiting for the flush tick (a flush or a backlog waits). */
   write(event: SinkEvent, due: boolean): WriteOutcome {
     const problem = invalidField(event);
     if (problem !== undefined) {
       // Accepted and given up on at once, counted like an event CloudWatch refuses: the caller's
       // `refused` means "full or closing", which this is not.
-      this.#counts.accepted++;
+      this.#p.metrics.writes.accepted++;
       this.#p.metrics.rejected.inc({ reason: 'invalid_event' });
       this.#p.log.log('warn', 'sink event invalid; rejected', { field: problem });
       return this.#pressure();
@@ -89,36 +81,28 @@ export class WritePath {
     return this.#accept(parts.map((part) => ({ logGroup, logStream, timestamp, message: part })), cost, sizes, due);
   }
 
-  /** Adds what write() counted to the events counter. */
-  publishCounts(): void {
-    if (this.#counts.accepted > 0) this.#accepted.inc(this.#counts.accepted);
-    if (this.#counts.refused > 0) this.#refused.inc(this.#counts.refused);
-    this.#counts.accepted = 0;
-    this.#counts.refused = 0;
-  }
-
   /** Writes ahead, then keeps in memory or leaves in the backlog; all the records or none. */
   #accept(records: SpoolEventInput[], cost: number, sizes: number[], due: boolean): WriteOutcome {
-    const { spool, scheduler, log } = this.#p;
+    const { spool, scheduler, metrics, log } = this.#p;
     const hadBacklog = spool.backlogEvents > 0;
     const toBacklog = hadBacklog || (scheduler.memoryBytes > 0 && scheduler.memoryBytes + cost > this.#p.options.memoryLimitBytes);
     let first: number | undefined;
     try {
       first = spool.append(records, toBacklog);
     } catch (err) {
-      this.#counts.refused += records.length;
+      metrics.writes.refused += records.length;
       log.log('error', 'spool write failed; event refused', { dir: spool.dir, err });
       this.#refusing = `spool writes under ${spool.dir} failing (${(err as NodeJS.ErrnoException).code ?? 'error'})`;
       return 'refused';
     }
     if (first === undefined) {
-      this.#counts.refused += records.length;
+      metrics.writes.refused += records.length;
       log.log('warn', 'sink full (memory and spool); event refused', { spoolBytes: spool.bytes });
       this.#refusing = `memory and spool full (${spool.bytes} bytes spooled): CloudWatch is not taking events`;
       return 'refused';
     }
     this.#refusing = null;
-    this.#counts.accepted += records.length;
+    metrics.writes.accepted += records.length;
     this.#lastAcceptedSeq = first + records.length - 1;
     if (toBacklog) {
       if (!hadBacklog) {
