@@ -15,6 +15,8 @@ export interface SinkMetrics {
   calls: Counter<'operation' | 'outcome'>;
   /** code: the exception name or network error code of each failed call. */
   errors: Counter<'code'>;
+  /** operation: failed calls whose error is on none of the retry policy's lists (retry/error-lists.ts). */
+  unknownErrors: Counter<'operation'>;
   /** Torn or corrupt spool records skipped (at start-up replay, or while reading the backlog). */
   spoolTorn: Counter;
 }
@@ -114,5 +116,13 @@ export function createSinkMetrics(registry: Registry, sources: GaugeSources): Si
     labelNames: ['code'] as const,
     registers,
   });
-  return { events, writes, rejected, calls, errors, spoolTorn };
+  fresh('netsidecar_cloudwatch_unknown_errors_total');
+  const unknownErrors = new Counter({
+    name: 'netsidecar_cloudwatch_unknown_errors_total',
+    help: 'Failed CloudWatch Logs calls whose error the retry policy does not list: events kept, retried after a long wait',
+    labelNames: ['operation'] as const,
+    registers,
+  });
+  for (const operation of ['PutLogEvents', 'CreateLogStream', 'CreateLogGroup']) unknownErrors.inc({ operation }, 0);
+  return { events, writes, rejected, calls, errors, unknownErrors, spoolTorn };
 }

@@ -66,7 +66,7 @@ export async function* deliver<E extends DeliveryEvent>(ctx: DeliveryContext, ba
           case 'missing':
             // No wait for the usual first event of a new device; a wait when creating did not
             // help (eventual consistency).
-            if (created) await putRetries.failed(put.code, undefined);
+            if (created) await putRetries.failed(put, undefined);
             step = createStream();
             break;
           case 'reject':
@@ -81,7 +81,7 @@ export async function* deliver<E extends DeliveryEvent>(ctx: DeliveryContext, ba
             yield { events, outcome: put.reason };
             return;
           default:
-            await putRetries.failed(put.code, put.err);
+            await putRetries.failed(put, put.err);
         }
         break;
       }
@@ -105,7 +105,7 @@ export async function* deliver<E extends DeliveryEvent>(ctx: DeliveryContext, ba
             yield cannotCreate(ctx.logger, where, events, create.reason);
             return;
           default:
-            await step.retries.failed(create.code, create.err);
+            await step.retries.failed(create, create.err);
         }
         break;
       }
@@ -125,7 +125,7 @@ export async function* deliver<E extends DeliveryEvent>(ctx: DeliveryContext, ba
             yield cannotCreate(ctx.logger, where, events, create.reason);
             return;
           default:
-            await step.retries.failed(create.code, create.err);
+            await step.retries.failed(create, create.err);
         }
         break;
       }
