@@ -17,7 +17,8 @@ import { rejectedReasons } from './rejected-events.js';
  *                  Group missing: create-group.
  *   create-group   CreateLogGroup. Created, or already there: create-stream.
  *
- * Any other failure waits (retry/) and tries the same step again, for as long as it takes. A
+ * Any other failure waits (retry/: a short backoff for a listed failure, a long wait for an unknown
+ * one) and tries the same step again, for as long as it takes. A
  * destination CloudWatch refuses to create (an invalid name) rejects the batch. Only the sink
  * stopping (SinkStoppedError, thrown out of a call or a wait) ends it early; the events not
  * yielded yet then stay in the spool.
@@ -38,104 +39,89 @@ export interface Settlement<E> {
   outcome: string;
 }
 
+type CreateState = 'create-stream' | 'create-group';
+
 /** Where a delivery stands; a create step keeps its own run of retries. */
-type Step = { state: 'put' } | { state: 'create-stream' | 'create-group'; retries: RetryRun };
+type Step = { state: 'put' } | { state: CreateState; retries: RetryRun };
+
+/** The create states: their operation, and where its answers lead. */
+const CREATE: Record<CreateState, { operation: string; done: Step['state']; parentMissing: Step['state'] }> = {
+  'create-stream': { operation: 'CreateLogStream', done: 'put', parentMissing: 'create-group' },
+  // A group create never answers "missing"; should it, the stream is tried again.
+  'create-group': { operation: 'CreateLogGroup', done: 'create-stream', parentMissing: 'create-stream' },
+};
 
 export async function* deliver<E extends DeliveryEvent>(ctx: DeliveryContext, batch: DeliveryBatch<E>): AsyncGenerator<Settlement<E>, void> {
   const { logGroup, logStream, events } = batch;
   const where = { logGroup, logStream };
   const putRetries = new RetryRun(ctx, 'PutLogEvents', where);
-  const createStream = (): Step => ({ state: 'create-stream', retries: new RetryRun(ctx, 'CreateLogStream', where) });
-  const createGroup = (): Step => ({ state: 'create-group', retries: new RetryRun(ctx, 'CreateLogGroup', { logGroup }) });
-  let step: Step = { state: 'put' };
   /** This delivery created (or found) the stream: a put that still misses it waits before creating again. */
   let created = false;
+  const enter = (state: Step['state']): Step => {
+    if (state === 'put') {
+      created = true;
+      return { state };
+    }
+    return { state, retries: new RetryRun(ctx, CREATE[state].operation, state === 'create-stream' ? where : { logGroup }) };
+  };
+  let step: Step = { state: 'put' };
 
   for (;;) {
-    switch (step.state) {
-      case 'put': {
-        const put = await putLogEvents(ctx, logGroup, logStream, events);
-        switch (put.kind) {
-          case 'ok':
-            putRetries.succeeded();
-            yield* storedWithRejections(ctx.logger, where, events, put.output.rejectedLogEventsInfo);
+    if (step.state === 'put') {
+      const put = await putLogEvents(ctx, logGroup, logStream, events);
+      switch (put.kind) {
+        case 'ok':
+          putRetries.succeeded();
+          yield* storedWithRejections(ctx.logger, where, events, put.output.rejectedLogEventsInfo);
+          return;
+        case 'accepted': // DataAlreadyAcceptedException (pre-2023 sequence tokens): stored before
+          yield { events, outcome: 'delivered' };
+          return;
+        case 'missing':
+          // No wait for the usual first event of a new device; a wait when creating did not
+          // help (eventual consistency).
+          if (created) await putRetries.failed(put, undefined);
+          step = enter('create-stream');
+          break;
+        case 'reject':
+          if (events.length > 1) {
+            const half = Math.ceil(events.length / 2);
+            yield* deliver(ctx, { ...batch, events: events.slice(0, half) });
+            yield* deliver(ctx, { ...batch, events: events.slice(half) });
             return;
-          case 'accepted': // DataAlreadyAcceptedException (pre-2023 sequence tokens): stored before
-            yield { events, outcome: 'delivered' };
-            return;
-          case 'missing':
-            // No wait for the usual first event of a new device; a wait when creating did not
-            // help (eventual consistency).
-            if (created) await putRetries.failed(put, undefined);
-            step = createStream();
-            break;
-          case 'reject':
-            if (events.length > 1) {
-              const half = Math.ceil(events.length / 2);
-              yield* deliver(ctx, { ...batch, events: events.slice(0, half) });
-              yield* deliver(ctx, { ...batch, events: events.slice(half) });
-              return;
-            }
-            // No message text, not even CloudWatch's error message (it can quote the event).
-            ctx.logger.warn('cloudwatch refused an event', { ...where, reason: put.reason, code: put.code, timestamp: events[0]!.timestamp });
-            yield { events, outcome: put.reason };
-            return;
-          default:
-            await putRetries.failed(put, put.err);
-        }
-        break;
+          }
+          // No message text, not even CloudWatch's error message (it can quote the event).
+          ctx.logger.warn('cloudwatch refused an event', { ...where, reason: put.reason, code: put.code, timestamp: events[0]!.timestamp });
+          yield { events, outcome: put.reason };
+          return;
+        default:
+          await putRetries.failed(put, put.err);
       }
-      case 'create-stream': {
-        const create = await createLogStream(ctx, logGroup, logStream);
-        switch (create.kind) {
-          case 'ok':
-            step.retries.succeeded();
-            ctx.logger.info('cloudwatch created', { operation: 'CreateLogStream', ...where });
-            created = true;
-            step = { state: 'put' };
-            break;
-          case 'exists':
-            created = true;
-            step = { state: 'put' };
-            break;
-          case 'missing':
-            step = createGroup();
-            break;
-          case 'reject':
-            yield cannotCreate(ctx.logger, where, events, create.reason);
-            return;
-          default:
-            await step.retries.failed(create, create.err);
-        }
+      continue;
+    }
+
+    const next = CREATE[step.state];
+    const create = step.state === 'create-stream' ? await createLogStream(ctx, logGroup, logStream) : await createLogGroup(ctx, logGroup);
+    switch (create.kind) {
+      case 'ok':
+        step.retries.succeeded();
+        ctx.logger.info('cloudwatch created', { operation: next.operation, ...(step.state === 'create-stream' ? where : { logGroup }) });
+        step = enter(next.done);
         break;
-      }
-      case 'create-group': {
-        const create = await createLogGroup(ctx, logGroup);
-        switch (create.kind) {
-          case 'ok':
-            step.retries.succeeded();
-            ctx.logger.info('cloudwatch created', { operation: 'CreateLogGroup', logGroup });
-            step = createStream();
-            break;
-          case 'exists':
-          case 'missing': // not an answer a group create gives; the stream is tried again
-            step = createStream();
-            break;
-          case 'reject':
-            yield cannotCreate(ctx.logger, where, events, create.reason);
-            return;
-          default:
-            await step.retries.failed(create, create.err);
-        }
+      case 'exists': // another task won the race
+        step = enter(next.done);
         break;
-      }
+      case 'missing':
+        step = enter(next.parentMissing);
+        break;
+      case 'reject':
+        ctx.logger.warn('cloudwatch destination cannot be created; events rejected', { ...where, reason: create.reason, events: events.length });
+        yield { events, outcome: create.reason };
+        return;
+      default:
+        await step.retries.failed(create, create.err);
     }
   }
-}
-
-function cannotCreate<E>(logger: Logger, where: Record<string, string>, events: readonly E[], reason: string): Settlement<E> {
-  logger.warn('cloudwatch destination cannot be created; events rejected', { ...where, reason, events: events.length });
-  return { events, outcome: reason };
 }
 
 /** PutLogEvents stored the batch: every event delivered, except those CloudWatch said it did not keep. */
