@@ -5,7 +5,8 @@ import t from 'tap';
 import { flushed, harness, precreate, received, writeEvents } from './support/cloudwatch-harness.js';
 
 const CAP = 30_000; // retryCapMs: an unknown failure waits at least half of it
-const pause = () => new Promise((resolve) => setTimeout(resolve, 20));
+/** One turn of the event loop: a retry whose wait has ended on the fake clock has called client.send by then. */
+const turn = () => new Promise((resolve) => setImmediate(resolve));
 
 t.test('PutLogEvents answers an exception outside the model: kept, retried after a long wait, loud', async (t) => {
   const h = await harness(t, { retryCapMs: CAP });
@@ -21,8 +22,9 @@ t.test('PutLogEvents answers an exception outside the model: kept, retried after
   await h.until(() => h.sink.queuedEvents() === 100, "rtr-b's events settled");
   t.same(received(h, 'rtr-b'), b, 'another stream is not held up');
   h.clock.advance(failedAt + CAP / 2 - 1 - h.clock.now());
-  await pause();
-  t.equal(h.fake.calls('PutLogEvents').length, 2, "rtr-b's call only: rtr-a not tried again before cap / 2");
+  await turn();
+  t.equal(h.inFlight.total, 0, 'not tried again before cap / 2');
+  t.equal(h.fake.calls('PutLogEvents').length, 2, "rtr-a's failed call and rtr-b's");
   t.same(received(h, 'rtr-a'), []);
   t.equal(h.sink.queuedEvents(), 100, 'nothing dropped: the events wait in the spool');
   t.equal(await h.metric('netsidecar_sink_rejected_events_total', { reason: 'brand_new' }), 0, 'nothing rejected');
@@ -32,6 +34,9 @@ t.test('PutLogEvents answers an exception outside the model: kept, retried after
   t.match(loud[0], { operation: 'PutLogEvents', logStream: 'rtr-a', code: 'BrandNewException', status: 400 });
   t.notMatch(JSON.stringify(loud), /scripted/, 'without the error message (it can quote events)');
 
+  h.clock.advance(CAP / 2 + 1_000); // past any wait in [cap / 2, cap)
+  await turn();
+  t.equal(h.inFlight.total, 1, 'tried again once the wait is over');
   await h.until(() => done, 'flush');
   t.same(received(h, 'rtr-a'), a, 'delivered once, in order, after the wait');
   t.equal(await h.metric('netsidecar_sink_events_total', { outcome: 'delivered' }), 110);
