@@ -381,6 +381,23 @@ t.test('faults: throttle, service-unavailable, internal-error, resource-not-foun
   );
 });
 
+t.test('faults: error answers with any exception name and status, as an exception outside the model', async (t) => {
+  const { fake, client } = await setup(t);
+  fake.fault('PutLogEvents', { kind: 'error', type: 'BrandNewException', status: 400 }, { kind: 'error', type: 'NotImplemented', status: 501 });
+  const unknown = await failure(put(client, at(NOW)));
+  t.ok(unknown instanceof CloudWatchLogsServiceException, unknown.name);
+  t.equal(unknown.name, 'BrandNewException');
+  t.equal(unknown.$metadata.httpStatusCode, 400);
+  const server = await failure(put(client, at(NOW)));
+  t.equal(server.name, 'NotImplemented');
+  t.equal(server.$metadata.httpStatusCode, 501);
+  t.same(fake.events(GROUP, STREAM), [], 'nothing applied');
+  t.same(fake.calls('PutLogEvents').map((c) => [c.fault, c.status, c.error]), [
+    ['error', 400, 'BrandNewException'],
+    ['error', 501, 'NotImplemented'],
+  ]);
+});
+
 t.test('faults: drop-before stores nothing, drop-after stores the events, both look like network errors', async (t) => {
   const { fake, client } = await setup(t);
   fake.fault('PutLogEvents', { kind: 'drop-before' }, { kind: 'drop-after' });
@@ -485,6 +502,8 @@ t.test('fault scripts with typos throw at once', async (t) => {
   const { fake } = await setup(t);
   t.throws(() => fake.fault('putLogEvents', { kind: 'throttle' }), TypeError);
   t.throws(() => fake.fault('PutLogEvents', { kind: 'explode' } as never), TypeError);
+  t.throws(() => fake.fault('PutLogEvents', { kind: 'error', type: 'Bad Name', status: 400 }), TypeError);
+  t.throws(() => fake.fault('PutLogEvents', { kind: 'error', type: 'Fine', status: 200 }), TypeError);
   t.throws(() => fake.outage('PutLogEvent', 'throttle'), TypeError);
   t.throws(() => fake.outage('*', 'internal-error' as never), TypeError);
 });

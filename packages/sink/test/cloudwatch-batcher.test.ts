@@ -1,6 +1,6 @@
 import t from 'tap';
-import { sortByTimestamp, takeBatch } from '../src/cloudwatch/batcher.js';
-import { Deque } from '../src/cloudwatch/stream-queue.js';
+import { sortByTimestamp, takeBatch } from '../src/cloudwatch/scheduler/batcher.js';
+import { Deque } from '../src/cloudwatch/scheduler/deque.js';
 import { MAX_BATCH_BYTES, MAX_BATCH_EVENTS, MAX_BATCH_SPAN_MS } from '../src/cloudwatch/limits.js';
 
 const LIMITS = { maxBytes: MAX_BATCH_BYTES, maxEvents: MAX_BATCH_EVENTS, maxSpanMs: MAX_BATCH_SPAN_MS };

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { Registry } from 'prom-client';
 import { silentLogger } from '@netsidecar/telemetry';
-import { resolveOptions } from '../src/cloudwatch/options.js';
+import { resolveOptions } from '../src/cloudwatch/config.js';
 
 const base = { dataDir: '/tmp/x', name: 'syslog', registry: new Registry(), logger: silentLogger };
 

@@ -8,11 +8,16 @@ import {
   DataAlreadyAcceptedException,
   AccessDeniedException,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { backoffDelay, RETRY_BASE_MS, RETRY_CAP_MS } from '../src/cloudwatch/backoff.js';
-import { classifyError, errorCode, reasonFor } from '../src/cloudwatch/classify-error.js';
-import { RETRYABLE_NETWORK_CODES } from '../src/cloudwatch/retryable-errors.js';
-import { rejectedReasons } from '../src/cloudwatch/rejected-events.js';
-import { RequestTimeoutError } from '../src/cloudwatch/call.js';
+import { backoffDelay, RETRY_BASE_MS, RETRY_CAP_MS, unknownErrorDelay } from '../src/cloudwatch/retry/backoff.js';
+import { classifyError, errorCode, reasonFor } from '../src/cloudwatch/retry/classify-error.js';
+import {
+  REJECTING_EXCEPTIONS,
+  RETRYABLE_ERROR_NAMES,
+  RETRYABLE_EXCEPTIONS,
+  RETRYABLE_NETWORK_CODES,
+} from '../src/cloudwatch/retry/error-lists.js';
+import { rejectedReasons } from '../src/cloudwatch/request/rejected-events.js';
+import { RequestTimeoutError } from '../src/cloudwatch/request/call.js';
 
 const meta = (httpStatusCode: number) => ({ $metadata: { httpStatusCode } });
 
@@ -65,6 +70,43 @@ t.test('not retryable: other 4xx answers, with a reason code', async (t) => {
   });
   t.equal(reasonFor('SerializationException'), 'serialization');
   t.equal(reasonFor('KMSInvalidStateException'), 'kms_invalid_state');
+});
+
+t.test('the lists are the gate: a failure on none of them is unknown, neither retried fast nor rejected', async (t) => {
+  const unknown = [
+    Object.assign(new Error('x'), { name: 'BrandNewException', $fault: 'client', ...meta(400) }), // a 4xx outside the model
+    Object.assign(new Error('x'), { name: 'KMSInvalidStateException', ...meta(400) }), // about the destination, not the events
+    Object.assign(new Error('x'), { name: 'UnknownOperationException', ...meta(400) }), // a wrong endpoint
+    Object.assign(new Error('x'), { name: 'NotImplemented', ...meta(501) }), // a 5xx that does not pass
+    new TypeError("Cannot read properties of undefined (reading 'x')"), // a bug, no answer
+    new Error('anything'),
+  ];
+  for (const err of unknown) t.equal(classifyError(err).kind, 'unknown', `${(err as Error).name}: ${(err as Error).message}`);
+  t.same(classifyError(new TypeError('x')), { kind: 'unknown', code: 'TypeError' }, 'the code names what to put on a list');
+});
+
+t.test('retry and reject lists: credentials wait, a refused request is bisected, event text never decides', async (t) => {
+  for (const name of ['MissingAuthenticationTokenException', 'InvalidClientTokenId', 'ExpiredTokenException']) {
+    t.equal(classifyError(Object.assign(new Error('x'), { name, ...meta(403) })).kind, 'retry', name);
+  }
+  t.same(classifyError(Object.assign(new Error('too large'), { name: 'RequestEntityTooLargeException', ...meta(413) })), {
+    kind: 'reject',
+    code: 'RequestEntityTooLargeException',
+    reason: 'request_entity_too_large',
+  });
+  // CloudWatch's message can quote an event: a logged "socket hang up" must not turn a refusal into a retry loop.
+  const quoting = new InvalidParameterException({ message: "Value 'socket hang up: network error' at 'logEvents.1.member.message'", ...meta(400) });
+  t.equal(classifyError(quoting).kind, 'reject');
+  t.equal(classifyError(new Error('socket hang up')).kind, 'retry', 'without an answer, the message patterns apply');
+  const reject = [...REJECTING_EXCEPTIONS];
+  t.same(reject.filter((name) => RETRYABLE_EXCEPTIONS.has(name) || RETRYABLE_ERROR_NAMES.has(name)), [], 'no name on both lists');
+  t.same(classifyError(Object.assign(new Error('x'), { name: 'ValidationException' })).kind, 'unknown', 'a reject name needs a 4xx answer');
+});
+
+t.test('an unknown failure waits long: [cap / 2, cap) from the first one', async (t) => {
+  t.equal(unknownErrorDelay(() => 0), 15_000);
+  t.equal(unknownErrorDelay(() => 0.999999), 29_999);
+  t.equal(unknownErrorDelay(() => 0.5, 1_000), 750);
 });
 
 t.test('error codes for the metric label are bounded', async (t) => {

@@ -119,6 +119,8 @@ export async function dispatch(req: IncomingMessage, res: ServerResponse, deps: 
       case 'limit-exceeded':
         // The words of StartQuery's own quota check (operations/start-query.ts).
         return answerError(res, record, limitExceeded(`Account maximum query concurrency limit of [${deps.queries.maxConcurrent}] reached.`));
+      case 'error':
+        return answerError(res, record, new ServiceError(fault.type ?? 'UnmodeledException', fault.status ?? 400, 'scripted error answer'));
       case 'drop-before':
         return dropConnection(res);
       case 'drop-after':

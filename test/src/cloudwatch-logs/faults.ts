@@ -7,7 +7,7 @@ import type { Fault, FaultKind, OutageKind } from './types.js';
  * in the test that wrote them, instead of silently never firing.
  */
 const FAULT_KINDS: ReadonlySet<FaultKind> = new Set<FaultKind>([
-  'throttle', 'service-unavailable', 'internal-error', 'hang', 'drop-before', 'drop-after', 'resource-not-found', 'limit-exceeded',
+  'throttle', 'service-unavailable', 'internal-error', 'hang', 'drop-before', 'drop-after', 'resource-not-found', 'limit-exceeded', 'error',
 ]);
 const OUTAGE_KINDS: ReadonlySet<OutageKind> = new Set<OutageKind>(['service-unavailable', 'drop-before', 'throttle']);
 
@@ -32,6 +32,9 @@ export class FaultPlan {
       if (!FAULT_KINDS.has(fault.kind)) throw new TypeError(`fake CloudWatch Logs: unknown fault kind ${JSON.stringify(fault.kind)}`);
       if (fault.kind === 'hang' && fault.ms !== undefined && !(Number.isFinite(fault.ms) && fault.ms >= 0)) {
         throw new TypeError(`fake CloudWatch Logs: hang.ms must be a non-negative number, got ${fault.ms}`);
+      }
+      if (fault.kind === 'error' && !(/^[A-Za-z][A-Za-z0-9]*$/.test(fault.type ?? 'x') && (fault.status ?? 400) >= 400 && (fault.status ?? 400) <= 599 && Number.isInteger(fault.status ?? 400))) {
+        throw new TypeError(`fake CloudWatch Logs: error needs a type name and a 4xx or 5xx status, got ${JSON.stringify(fault)}`);
       }
     }
     const queue = this.queues.get(operation) ?? [];

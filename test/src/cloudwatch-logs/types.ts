@@ -18,6 +18,9 @@
  * - `resource-not-found`: HTTP 400 `ResourceNotFoundException`, nothing applied.
  * - `limit-exceeded`: HTTP 400 `LimitExceededException` (StartQuery's answer when too many
  *   queries run at once), nothing applied. The real quota is also enforced: see `maxConcurrentQueries`.
+ * - `error`: any other error answer, HTTP `status` (default 400) with `{"__type": type}` (default
+ *   `UnmodeledException`), nothing applied: for a client's handling of answers it does not know (the
+ *   SDK raises a `CloudWatchLogsServiceException` named `type` for a name outside its model).
  */
 export type Fault =
   | { kind: 'throttle' }
@@ -27,7 +30,8 @@ export type Fault =
   | { kind: 'drop-before' }
   | { kind: 'drop-after' }
   | { kind: 'resource-not-found' }
-  | { kind: 'limit-exceeded' };
+  | { kind: 'limit-exceeded' }
+  | { kind: 'error'; type?: string; status?: number };
 
 export type FaultKind = Fault['kind'];
 

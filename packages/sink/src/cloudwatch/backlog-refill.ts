@@ -2,7 +2,7 @@ import type { SpooledEvent } from '../spool/record-format.js';
 import type { Spool } from '../spool/spool.js';
 import type { SinkMetrics } from './metrics.js';
 import type { RateLimitedLog } from './rate-limited-log.js';
-import type { StreamScheduler } from './scheduler.js';
+import type { StreamScheduler } from './scheduler/scheduler.js';
 
 /** Reading the backlog back into memory goes in steps of at most this. */
 const REFILL_STEP_BYTES = 4 * 1024 * 1024; // 4 MiB
@@ -10,7 +10,7 @@ const REFILL_STEP_BYTES = 4 * 1024 * 1024; // 4 MiB
 /**
  * The spool's backlog as the sink sees it: events on disk only, beyond memoryLimitBytes or
  * replayed after a restart. They are read back into the scheduler in order as memory frees; while
- * a backlog exists every new event joins it (see write-path.ts), so each stream keeps its order.
+ * a backlog exists every new event joins it (see write/write-path.ts), so each stream keeps its order.
  */
 export class BacklogRefill {
   readonly #spool: Spool;

@@ -1,16 +1,18 @@
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { setMaxListeners } from 'node:events';
 import * as path from 'node:path';
 import type { DrainReport, Sink, SinkEvent, WriteOutcome } from '../sink.js';
 import type { SpooledEvent } from '../spool/record-format.js';
 import { Spool } from '../spool/spool.js';
 import { BacklogRefill } from './backlog-refill.js';
-import { drain } from './drain.js';
+import { resolveOptions, type CloudWatchSinkOptions, type ResolvedOptions } from './config.js';
 import { createSinkMetrics, type SinkMetrics } from './metrics.js';
-import { resolveOptions, type CloudWatchSinkOptions, type ResolvedOptions } from './options.js';
 import { RateLimitedLog } from './rate-limited-log.js';
-import { StreamScheduler } from './scheduler.js';
+import { deliver, type DeliveryContext } from './request/deliver.js';
+import { StreamScheduler, type Batch } from './scheduler/scheduler.js';
+import { SinkStoppedError } from './timers.js';
 import { SinkWaiters } from './waiters.js';
-import { WritePath } from './write-path.js';
+import { WritePath } from './write/write-path.js';
 
 /**
  * The CloudWatch Logs sink.
@@ -40,11 +42,15 @@ import { WritePath } from './write-path.js';
  * Sending. Per stream, one PutLogEvents in flight at a time (so a stream's events arrive in
  * order); up to maxConcurrentStreams streams at once. A stream is sent when it has a full batch,
  * when the flush interval ticks, or at once under pressure (flush, close, memory half full,
- * backlog). See deliver.ts for retries, creation of missing groups and streams, and rejections.
+ * backlog). See request/deliver.ts for creating missing groups and streams and for rejections,
+ * retry/ for which failures are retried and how long each wait is.
  *
- * Where it lives: write-path.ts (admission, parts, write-ahead, memory or backlog), scheduler.ts
- * (per-stream queues, calls in flight), backlog-refill.ts (disk back into memory), waiters.ts
- * (whenWritable, flush, close), drain.ts (close), this file (wiring, settling of outcomes).
+ * One event, top to bottom: write() → write/write-path.ts (check, split, append to the spool,
+ * queue in memory or leave in the backlog) → the pump, below (publish counts, refill from the
+ * spool, take ready batches from scheduler/scheduler.ts) → #send → request/deliver.ts (calls,
+ * creates, retries) → #settle (ack in the spool, count, wake waiters.ts) → release in the
+ * scheduler. Nothing below calls back up: the scheduler, the write path and the request layer
+ * are handed what they need and return what happened.
  */
 export async function createCloudWatchSink(options: CloudWatchSinkOptions): Promise<CloudWatchSink> {
   const resolved = resolveOptions(options);
@@ -79,10 +85,18 @@ class CloudWatchLogsSink implements CloudWatchSink {
   readonly #metrics: SinkMetrics;
   readonly #delivered;
   readonly #ownClient: CloudWatchLogsClient | undefined;
+  /** Aborted when delivery stops (close deadline): calls in flight and retry waits end at once. */
+  readonly #stop = new AbortController();
+  readonly #delivery: DeliveryContext;
   readonly #scheduler: StreamScheduler;
   readonly #backlog: BacklogRefill;
   readonly #writePath: WritePath;
   readonly #waiters: SinkWaiters;
+  /** The deliveries in flight, one per active stream. */
+  readonly #sending = new Set<Promise<void>>();
+  #pumpScheduled = false;
+  #tick: unknown;
+  #stopped = false;
   #deliveredCount = 0;
   #closing = false;
   #closed: Promise<DrainReport> | undefined;
@@ -91,14 +105,12 @@ class CloudWatchLogsSink implements CloudWatchSink {
     this.#o = options;
     this.#spool = spool;
     const log = new RateLimitedLog(options.logger);
-    this.#metrics = createSinkMetrics(options.registry, {
-      queuedEvents: () => this.queuedEvents(),
-      spoolBytes: () => this.#spool.bytes,
-      beforeCollect: () => this.#writePath.publishCounts(),
-    });
+    this.#metrics = createSinkMetrics(options.registry, spool);
     this.#delivered = this.#metrics.events.labels({ outcome: 'delivered' });
     this.#ownClient = options.client === undefined ? new CloudWatchLogsClient({ maxAttempts: 1 }) : undefined;
-    const delivery = {
+    // Every call and retry wait listens to the stop signal: up to two per concurrent stream.
+    setMaxListeners(2 * options.maxConcurrentStreams + 16, this.#stop.signal);
+    this.#delivery = {
       client: options.client ?? this.#ownClient!,
       logger: options.logger,
       timers: options.timers,
@@ -107,36 +119,25 @@ class CloudWatchLogsSink implements CloudWatchSink {
       retryBaseMs: options.retryBaseMs,
       retryCapMs: options.retryCapMs,
       metrics: this.#metrics,
+      stop: this.#stop.signal,
     };
-    this.#scheduler = new StreamScheduler(options, delivery, {
-      beforePump: () => this.#writePath.publishCounts(),
-      refill: () => this.#backlog.refill(),
-      urgent: () => this.#closing || this.#waiters.flushing || this.#spool.backlogEvents > 0,
-      settle: (events, outcome) => this.#settle(events, outcome),
-      callEnded: () => this.#waiters.check(),
-    });
+    this.#scheduler = new StreamScheduler(options.memoryLimitBytes);
     this.#backlog = new BacklogRefill(spool, this.#scheduler, options.memoryLimitBytes, this.#metrics, log);
-    this.#writePath = new WritePath({
-      options,
-      spool,
-      scheduler: this.#scheduler,
-      backlog: this.#backlog,
-      metrics: this.#metrics,
-      log,
-      closing: () => this.#closing,
-    });
-    this.#waiters = new SinkWaiters(spool, options.highWaterMarkBytes, () => this.#closing, () => this.#minLiveSeq());
+    this.#writePath = new WritePath({ options, spool, scheduler: this.#scheduler, backlog: this.#backlog, metrics: this.#metrics, log });
+    this.#waiters = new SinkWaiters(spool, options.highWaterMarkBytes, this.#scheduler, this.#backlog);
 
     const replay = spool.replayReport;
     this.#metrics.spoolTorn.inc(replay.tornRecords);
     if (replay.pendingEvents > 0 || replay.tornRecords > 0 || replay.unreadableFiles > 0 || replay.unreadableRecords > 0) {
       options.logger.info('spool replayed', { dir: spool.dir, ...replay });
     }
-    this.#scheduler.schedulePump();
+    this.#schedulePump();
   }
 
   write(event: SinkEvent): WriteOutcome {
-    return this.#writePath.write(event);
+    const outcome = this.#closing ? this.#writePath.refuseClosed() : this.#writePath.write(event, this.#sendAtOnce());
+    this.#schedulePump();
+    return outcome;
   }
 
   whenWritable(): Promise<void> {
@@ -146,27 +147,17 @@ class CloudWatchLogsSink implements CloudWatchSink {
   flush(): Promise<void> {
     if (this.#closing) return this.#closed!.then(() => undefined);
     const target = this.#writePath.lastAcceptedSeq;
-    if (this.#minLiveSeq() > target) return Promise.resolve();
+    if (this.#waiters.minLiveSeq() > target) return Promise.resolve();
     this.#scheduler.markAllDue();
-    this.#scheduler.schedulePump();
+    this.#schedulePump();
     return this.#waiters.settled(target);
   }
 
   close(deadline: number): Promise<DrainReport> {
     if (this.#closed === undefined) {
       this.#closing = true;
-      this.#closed = drain(
-        {
-          options: this.#o,
-          spool: this.#spool,
-          scheduler: this.#scheduler,
-          waiters: this.#waiters,
-          ownClient: this.#ownClient,
-          deliveredCount: () => this.#deliveredCount,
-        },
-        deadline,
-      );
-      this.#waiters.check();
+      this.#closed = this.#drain(deadline);
+      this.#waiters.close();
     }
     return this.#closed;
   }
@@ -188,17 +179,47 @@ class CloudWatchLogsSink implements CloudWatchSink {
     };
   }
 
-  /** Each event ends here once, delivered or rejected: acknowledged in the spool, out of memory, counted. */
+  /**
+   * The pump: everything that moves events toward CloudWatch, in this order. It runs once per
+   * event-loop turn after a write, and whenever a call ends or the flush interval ticks.
+   */
+  #pump(): void {
+    // 1. What write() counted reaches the events counter.
+    this.#metrics.writes.publish();
+    if (this.#stopped) return;
+    // 2. Events waiting on disk (the spool's backlog) come back into memory, oldest first.
+    this.#backlog.refill();
+    // 3. Ready streams are sent, one batch each, up to maxConcurrentStreams calls at once;
+    //    4. each call settles its events as their outcomes come in (#send).
+    while (this.#scheduler.activeStreams < this.#o.maxConcurrentStreams) {
+      const batch = this.#scheduler.takeReady();
+      if (batch === undefined) break;
+      const sending = this.#send(batch);
+      this.#sending.add(sending);
+      void sending.then(() => this.#sending.delete(sending));
+    }
+    // 5. What is not due yet goes at the latest when the flush interval ticks.
+    if (this.#scheduler.queuedBytes > 0) this.#armTick();
+  }
+
+  /** Delivers one batch, settles each outcome as it comes, then frees the stream. Never rejects. */
+  async #send(batch: Batch): Promise<void> {
+    try {
+      for await (const { events, outcome } of deliver(this.#delivery, batch)) this.#settle(events, outcome);
+    } catch (err) {
+      // SinkStoppedError: the close deadline passed; the events not settled stay in the spool.
+      if (!(err instanceof SinkStoppedError)) this.#o.logger.error('cloudwatch delivery failed unexpectedly', { err });
+    } finally {
+      this.#scheduler.release(batch);
+      this.#waiters.check();
+      this.#schedulePump();
+    }
+  }
+
+  /** Each event ends here once, delivered or rejected: acknowledged in the spool, counted. */
   #settle(events: readonly SpooledEvent[], outcome: string): void {
     if (events.length === 0) return;
-    const seqs: number[] = [];
-    let bytes = 0;
-    for (const event of events) {
-      seqs.push(event.seq);
-      bytes += event.bytes;
-    }
-    this.#spool.ack(seqs);
-    this.#scheduler.release(bytes);
+    this.#spool.ack(events.map((event) => event.seq));
     if (outcome === 'delivered') {
       this.#delivered.inc(events.length);
       this.#deliveredCount += events.length;
@@ -206,12 +227,54 @@ class CloudWatchLogsSink implements CloudWatchSink {
       this.#metrics.rejected.inc({ reason: outcome }, events.length);
     }
     this.#waiters.check();
-    this.#scheduler.schedulePump();
   }
 
-  /** Lowest sequence number not settled yet (Infinity when all are). */
-  #minLiveSeq(): number {
-    if (this.#spool.liveEvents === 0) return Infinity;
-    return Math.min(this.#backlog.minSeq(), this.#scheduler.minSeq());
+  /** Pressure from outside (closing, a flush waiting, a backlog): new events are sent at once. */
+  #sendAtOnce(): boolean {
+    return this.#closing || this.#waiters.flushing || this.#spool.backlogEvents > 0;
+  }
+
+  #schedulePump(): void {
+    if (this.#pumpScheduled) return;
+    this.#pumpScheduled = true;
+    queueMicrotask(() => {
+      this.#pumpScheduled = false;
+      this.#pump();
+    });
+  }
+
+  #armTick(): void {
+    if (this.#tick !== undefined || this.#stopped) return;
+    this.#tick = this.#o.timers.setTimeout(() => {
+      this.#tick = undefined;
+      this.#scheduler.markAllDue();
+      this.#pump();
+    }, this.#o.flushIntervalMs);
+  }
+
+  /**
+   * The body of close(deadline): sends everything at once, waits until all is settled or the
+   * deadline passes, then stops delivery and releases the spool and the client.
+   */
+  async #drain(deadline: number): Promise<DrainReport> {
+    const deliveredBefore = this.#deliveredCount;
+    this.#scheduler.markAllDue();
+    this.#schedulePump();
+    await this.#waiters.drained(deadline, this.#o);
+    // Deadline passed (or all delivered): abort what is in flight; its events stay in the spool.
+    // CloudWatch may have stored an aborted call already: those events come again at the next
+    // start (at least once, never lost).
+    this.#stopped = true;
+    this.#stop.abort();
+    await Promise.allSettled([...this.#sending]);
+    if (this.#tick !== undefined) this.#o.timers.clearTimeout(this.#tick);
+    this.#tick = undefined;
+    const pending = this.#spool.liveEvents;
+    this.#spool.close();
+    this.#ownClient?.destroy();
+    this.#waiters.releaseFlushes();
+    const delivered = this.#deliveredCount - deliveredBefore;
+    this.#o.logger.info('sink closed', { delivered, pending, spool: this.#spool.dir });
+    return { delivered, pending, pendingSpooled: true };
   }
 }

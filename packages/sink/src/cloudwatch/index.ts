@@ -8,8 +8,8 @@ export {
   DEFAULT_SPOOL_LIMIT_BYTES,
   SinkOptionError,
   type CloudWatchSinkOptions,
-} from './options.js';
-export { PART_SCHEMA, parsePart, reassembleParts, splitMessage, type PartMessage, type ReassembledMessages } from './parts.js';
-export { RETRY_BASE_MS, RETRY_CAP_MS } from './backoff.js';
+} from './config.js';
+export { PART_SCHEMA, parsePart, reassembleParts, splitMessage, type PartMessage, type ReassembledMessages } from './write/parts.js';
+export { RETRY_BASE_MS, RETRY_CAP_MS } from './retry/backoff.js';
 export { DEFAULT_MAX_EVENT_BYTES } from './limits.js';
 export type { Timers } from './timers.js';

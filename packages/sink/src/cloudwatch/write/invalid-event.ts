@@ -1,5 +1,5 @@
-import type { SinkEvent } from '../sink.js';
-import { MAX_NAME_LENGTH } from './limits.js';
+import type { SinkEvent } from '../../sink.js';
+import { MAX_NAME_LENGTH } from '../limits.js';
 
 const LOG_GROUP_NAME = /^[.\-_/#A-Za-z0-9]+$/;
 

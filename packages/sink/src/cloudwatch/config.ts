@@ -1,7 +1,7 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { Logger } from '@netsidecar/telemetry';
 import type { Registry } from 'prom-client';
-import { RETRY_BASE_MS, RETRY_CAP_MS } from './backoff.js';
+import { RETRY_BASE_MS, RETRY_CAP_MS } from './retry/backoff.js';
 import { DEFAULT_MAX_EVENT_BYTES, EVENT_OVERHEAD_BYTES, MAX_BATCH_BYTES } from './limits.js';
 import { systemTimers, type Timers } from './timers.js';
 

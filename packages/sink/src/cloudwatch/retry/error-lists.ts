@@ -1,8 +1,11 @@
 /**
- * Which failures of a CloudWatch Logs call are retried, forever, with backoff. Kept apart and
- * explicit (as undici's retry handler does) so a reviewer can see the whole policy at once.
- * `classify-error.ts` applies it; anything else that CloudWatch answered with a 4xx is "the
- * request is wrong" and is never retried as it is.
+ * The retry policy's lists: the gate, as in undici's retry handler. A failed CloudWatch Logs call
+ * is retried (forever, with capped backoff) only when its exception name, error code, error name,
+ * message or HTTP status is on a retry list; its batch is bisected and the refused events rejected
+ * only when its exception is on the reject list. A failure on no list is *unknown*: its events
+ * stay in memory and in the spool, the call is tried again after a long wait (a capped backoff
+ * from the first failure), and each one is counted and logged as an error, so that someone looks
+ * at it and puts it on the list where it belongs. `classify-error.ts` applies the lists.
  */
 
 /** Exception names (the `__type` of the answer) that say "not now" rather than "not this". */
@@ -41,6 +44,9 @@ export const RETRYABLE_EXCEPTIONS: ReadonlySet<string> = new Set([
   'UnrecognizedClientException',
   'AccessDeniedException',
   'AccessDenied',
+  'MissingAuthenticationToken',
+  'MissingAuthenticationTokenException',
+  'InvalidClientTokenId',
   'CredentialsProviderError',
   // Sequence tokens are ignored since 2023; should one still come back, trying again is right.
   'InvalidSequenceTokenException',
@@ -77,13 +83,28 @@ export const RETRYABLE_NETWORK_CODES: ReadonlySet<string> = new Set([
 export const RETRYABLE_ERROR_NAMES: ReadonlySet<string> = new Set([
   'AbortError', // our per-request timeout aborted it
   'TimeoutError', // the SDK's requestHandler timeouts
-  'RequestTimeoutError', // ours, see call.ts
+  'RequestTimeoutError', // ours, see request/call.ts
+  // The answer could not be read (JSON.parse of a body cut short or not JSON, with the SDK's
+  // $response attached): no verdict on the events was received.
+  'SyntaxError',
 ]);
 
 /** Messages of network errors that carry no code (older Node versions, some SDK paths). */
 export const RETRYABLE_MESSAGES: readonly RegExp[] = [/socket hang up/i, /ECONNRESET/, /network ?error/i, /connection (reset|closed)/i];
 
-/** HTTP statuses that are retried whatever the exception name. */
-export function isRetryableStatus(status: number): boolean {
-  return status === 429 || status >= 500;
-}
+/** HTTP statuses that are retried whatever the exception name: too many requests, and the server faults that pass. */
+export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 503, 504]);
+
+/**
+ * Exception names of a 4xx answer that say "this request is wrong": the batch is bisected down to
+ * the single events CloudWatch refuses, which are rejected with a reason code (request/deliver.ts).
+ * Only names that judge the request's content belong here: a 4xx about the caller or the
+ * destination (credentials, a KMS key, an unknown operation behind a wrong endpoint) would reject
+ * every event for a fault that is not theirs.
+ */
+export const REJECTING_EXCEPTIONS: ReadonlySet<string> = new Set([
+  'InvalidParameterException', // CloudWatch Logs: a parameter (an event, a name) is not valid
+  'ValidationException', // the common AWS name for input that fails the API's constraints
+  'SerializationException', // the request body does not fit the operation's shape
+  'RequestEntityTooLargeException', // 413: smaller halves pass
+]);

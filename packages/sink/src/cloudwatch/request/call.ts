@@ -1,6 +1,6 @@
-import { errorCode } from './classify-error.js';
-import type { SinkMetrics } from './metrics.js';
-import { SinkStoppedError, type Timers } from './timers.js';
+import { errorCode } from '../retry/classify-error.js';
+import type { SinkMetrics } from '../metrics.js';
+import { SinkStoppedError, type Timers } from '../timers.js';
 
 export type Operation = 'PutLogEvents' | 'CreateLogGroup' | 'CreateLogStream';
 

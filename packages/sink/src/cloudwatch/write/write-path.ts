@@ -1,14 +1,14 @@
-import type { SinkEvent, WriteOutcome } from '../sink.js';
-import type { SpoolEventInput } from '../spool/record-format.js';
-import type { Spool } from '../spool/spool.js';
-import type { BacklogRefill } from './backlog-refill.js';
+import type { SinkEvent, WriteOutcome } from '../../sink.js';
+import type { SpoolEventInput } from '../../spool/record-format.js';
+import type { Spool } from '../../spool/spool.js';
+import type { BacklogRefill } from '../backlog-refill.js';
+import type { ResolvedOptions } from '../config.js';
+import { EVENT_OVERHEAD_BYTES } from '../limits.js';
+import type { SinkMetrics } from '../metrics.js';
+import type { RateLimitedLog } from '../rate-limited-log.js';
+import type { StreamScheduler } from '../scheduler/scheduler.js';
 import { invalidField } from './invalid-event.js';
-import { EVENT_OVERHEAD_BYTES } from './limits.js';
-import type { SinkMetrics } from './metrics.js';
-import type { ResolvedOptions } from './options.js';
 import { splitMessage } from './parts.js';
-import type { RateLimitedLog } from './rate-limited-log.js';
-import type { StreamScheduler } from './scheduler.js';
 
 /** What the write path works with. */
 export interface WritePathParts {
@@ -18,56 +18,48 @@ export interface WritePathParts {
   backlog: BacklogRefill;
   metrics: SinkMetrics;
   log: RateLimitedLog;
-  /** close() was called: every write is refused. */
-  closing(): boolean;
 }
 
 /**
  * The write path: `write()` checks an event, splits it when it is too large, writes it ahead to the
- * spool (one synchronous write(2), see "Durability" in cloudwatch-sink.ts), then hands it to the
- * scheduler or leaves it in the backlog when memory is full ("Memory" there).
+ * spool (one synchronous write(2), see "Durability" in cloudwatch-sink.ts), then queues it in the
+ * scheduler, or leaves it in the spool's backlog when memory is full ("Memory" there).
  */
 export class WritePath {
   readonly #p: WritePathParts;
-  /**
-   * write() counts here and the counters catch up once per tick (and before each scrape): the
-   * label lookup of prom-client costs about as much as the rest of write().
-   */
-  readonly #counts = { accepted: 0, refused: 0 };
-  readonly #accepted;
-  readonly #refused;
   #lastAcceptedSeq: number;
   /** Why the last write was refused while open (spool full or failing); cleared by the next accepted one. */
   #refusing: string | null = null;
 
   constructor(parts: WritePathParts) {
     this.#p = parts;
-    this.#accepted = parts.metrics.events.labels({ outcome: 'accepted' });
-    this.#refused = parts.metrics.events.labels({ outcome: 'refused' });
     // Replayed events count as accepted before any flush() of this run.
     this.#lastAcceptedSeq = parts.spool.nextSeq - 1;
   }
 
   /** Sequence number of the last event accepted, replayed ones included: what flush() waits for. */
-  get refusing(): string | null {
-    return this.#refusing;
-  }
-
   get lastAcceptedSeq(): number {
     return this.#lastAcceptedSeq;
   }
 
-  write(event: SinkEvent): WriteOutcome {
-    if (this.#p.closing()) {
-      this.#counts.refused++;
-      this.#p.scheduler.schedulePump();
-      return 'refused';
-    }
+  /** Why writes are refused right now (spool full or failing), or null. */
+  get refusing(): string | null {
+    return this.#refusing;
+  }
+
+  /** close() was called: counted, and refused. */
+  refuseClosed(): WriteOutcome {
+    this.#p.metrics.writes.refused++;
+    return 'refused';
+  }
+
+  /** `due`: queue the event to be sent without waiting for the flush tick (a flush or a backlog waits). */
+  write(event: SinkEvent, due: boolean): WriteOutcome {
     const problem = invalidField(event);
     if (problem !== undefined) {
       // Accepted and given up on at once, counted like an event CloudWatch refuses: the caller's
       // `refused` means "full or closing", which this is not.
-      this.#counts.accepted++;
+      this.#p.metrics.writes.accepted++;
       this.#p.metrics.rejected.inc({ reason: 'invalid_event' });
       this.#p.log.log('warn', 'sink event invalid; rejected', { field: problem });
       return this.#pressure();
@@ -77,7 +69,7 @@ export class WritePath {
     const bytes = Buffer.byteLength(message) + EVENT_OVERHEAD_BYTES;
     const maxEventBytes = this.#p.options.maxEventBytes;
     if (bytes <= maxEventBytes) {
-      return this.#accept([{ logGroup, logStream, timestamp, message }], bytes, [bytes]);
+      return this.#accept([{ logGroup, logStream, timestamp, message }], bytes, [bytes], due);
     }
     const parts = splitMessage(message, maxEventBytes - EVENT_OVERHEAD_BYTES);
     let cost = 0;
@@ -86,41 +78,31 @@ export class WritePath {
       cost += size;
       return size;
     });
-    return this.#accept(parts.map((part) => ({ logGroup, logStream, timestamp, message: part })), cost, sizes);
-  }
-
-  /** Adds what write() counted to the events counter. */
-  publishCounts(): void {
-    if (this.#counts.accepted > 0) this.#accepted.inc(this.#counts.accepted);
-    if (this.#counts.refused > 0) this.#refused.inc(this.#counts.refused);
-    this.#counts.accepted = 0;
-    this.#counts.refused = 0;
+    return this.#accept(parts.map((part) => ({ logGroup, logStream, timestamp, message: part })), cost, sizes, due);
   }
 
   /** Writes ahead, then keeps in memory or leaves in the backlog; all the records or none. */
-  #accept(records: SpoolEventInput[], cost: number, sizes: number[]): WriteOutcome {
-    const { spool, scheduler, log } = this.#p;
+  #accept(records: SpoolEventInput[], cost: number, sizes: number[], due: boolean): WriteOutcome {
+    const { spool, scheduler, metrics, log } = this.#p;
     const hadBacklog = spool.backlogEvents > 0;
     const toBacklog = hadBacklog || (scheduler.memoryBytes > 0 && scheduler.memoryBytes + cost > this.#p.options.memoryLimitBytes);
     let first: number | undefined;
     try {
       first = spool.append(records, toBacklog);
     } catch (err) {
-      this.#counts.refused += records.length;
-      scheduler.schedulePump();
+      metrics.writes.refused += records.length;
       log.log('error', 'spool write failed; event refused', { dir: spool.dir, err });
       this.#refusing = `spool writes under ${spool.dir} failing (${(err as NodeJS.ErrnoException).code ?? 'error'})`;
       return 'refused';
     }
     if (first === undefined) {
-      this.#counts.refused += records.length;
-      scheduler.schedulePump();
+      metrics.writes.refused += records.length;
       log.log('warn', 'sink full (memory and spool); event refused', { spoolBytes: spool.bytes });
       this.#refusing = `memory and spool full (${spool.bytes} bytes spooled): CloudWatch is not taking events`;
       return 'refused';
     }
     this.#refusing = null;
-    this.#counts.accepted += records.length;
+    metrics.writes.accepted += records.length;
     this.#lastAcceptedSeq = first + records.length - 1;
     if (toBacklog) {
       if (!hadBacklog) {
@@ -133,12 +115,10 @@ export class WritePath {
         const r = records[i]!;
         scheduler.enqueue(
           { seq: first + i, logGroup: r.logGroup, logStream: r.logStream, timestamp: r.timestamp, message: r.message, bytes: sizes[i]! },
-          false,
+          due,
         );
       }
     }
-    scheduler.armTick();
-    scheduler.schedulePump();
     return this.#pressure();
   }
 

@@ -1,26 +1,29 @@
 import {
-  isRetryableStatus,
+  REJECTING_EXCEPTIONS,
   RETRYABLE_ERROR_NAMES,
   RETRYABLE_EXCEPTIONS,
   RETRYABLE_MESSAGES,
   RETRYABLE_NETWORK_CODES,
-} from './retryable-errors.js';
+  RETRYABLE_STATUSES,
+} from './error-lists.js';
 
 /**
- * What to do after a failed call:
- * - `retry`: the same request later (see retryable-errors.ts), forever.
- * - `missing`: ResourceNotFoundException: create the log group and stream, then retry.
+ * What to do after a failed call. The lists in error-lists.ts are the gate: nothing is retried
+ * or rejected for not being something else.
+ * - `missing`: ResourceNotFoundException: create the log stream (and group), then try again.
  * - `exists`: ResourceAlreadyExistsException: a create lost a race, which is success.
  * - `accepted`: DataAlreadyAcceptedException (pre-2023 sequence tokens): already stored.
- * - `reject`: CloudWatch answered 4xx with anything else: this request will never pass; the
- *   sender bisects the batch down to the single events CloudWatch refuses, counted with `reason`.
- *
- * A failure without an HTTP answer that is not on the lists (a credential lookup that failed, a
- * response cut in the middle of its body) never reached a verdict on the events, so it is
- * retried too: giving up on it would drop events for a reason that is not theirs.
+ * - `retry`: on a retry list: the same request again after a backoff wait, forever.
+ * - `reject`: a 4xx answer on the reject list: this request will never pass; the sender bisects
+ *   the batch down to the single events CloudWatch refuses, counted with `reason`.
+ * - `unknown`: on no list. Neither retried like a known transient failure nor given up on: the
+ *   events stay in the spool, the same request is tried again after a long wait, and the failure
+ *   is counted and logged as an error (retry/retry-run.ts). Giving up would lose accepted events
+ *   for a reason nobody has judged; retrying fast would hammer CloudWatch with something that may
+ *   never pass.
  */
 export type ErrorClass =
-  | { kind: 'retry' | 'missing' | 'exists' | 'accepted'; code: string }
+  | { kind: 'retry' | 'missing' | 'exists' | 'accepted' | 'unknown'; code: string }
   | { kind: 'reject'; code: string; reason: string };
 
 interface ErrorLike {
@@ -42,13 +45,21 @@ export function classifyError(err: unknown): ErrorClass {
   if (name === 'ResourceNotFoundException') return { kind: 'missing', code };
   if (name === 'ResourceAlreadyExistsException') return { kind: 'exists', code };
   if (name === 'DataAlreadyAcceptedException') return { kind: 'accepted', code };
-  if (RETRYABLE_EXCEPTIONS.has(name) || RETRYABLE_EXCEPTIONS.has(errno)) return { kind: 'retry', code };
-  if (RETRYABLE_NETWORK_CODES.has(errno) || RETRYABLE_ERROR_NAMES.has(name)) return { kind: 'retry', code };
-  if (status !== undefined && isRetryableStatus(status)) return { kind: 'retry', code };
-  if (e.$retryable !== undefined && e.$retryable !== false) return { kind: 'retry', code };
-  if (status !== undefined && status >= 400) return { kind: 'reject', code, reason: reasonFor(name || `http_${status}`) };
-  if (RETRYABLE_MESSAGES.some((re) => re.test(message))) return { kind: 'retry', code };
-  return { kind: 'retry', code };
+  const retryable =
+    RETRYABLE_EXCEPTIONS.has(name) ||
+    RETRYABLE_EXCEPTIONS.has(errno) ||
+    RETRYABLE_NETWORK_CODES.has(errno) ||
+    RETRYABLE_ERROR_NAMES.has(name) ||
+    (status !== undefined && RETRYABLE_STATUSES.has(status)) ||
+    // The SDK's own list of retryable errors (throttling and transient codes of its models).
+    (e.$retryable !== undefined && e.$retryable !== false) ||
+    // Only without an answer: CloudWatch's error messages can quote an event's text.
+    (status === undefined && RETRYABLE_MESSAGES.some((re) => re.test(message)));
+  if (retryable) return { kind: 'retry', code };
+  if (REJECTING_EXCEPTIONS.has(name) && status !== undefined && status >= 400 && status < 500) {
+    return { kind: 'reject', code, reason: reasonFor(name) };
+  }
+  return { kind: 'unknown', code };
 }
 
 /**

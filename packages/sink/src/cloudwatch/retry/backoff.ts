@@ -12,3 +12,12 @@ export function backoffDelay(attempt: number, random: () => number, baseMs = RET
   const ceiling = Math.min(capMs, baseMs * 2 ** Math.min(attempt, 40));
   return Math.floor(random() * ceiling);
 }
+
+/**
+ * Milliseconds to wait after a failure the retry policy does not know (classify-error.ts): in
+ * [cap / 2, cap), from the first one. Long, because the same request may fail the same way for
+ * good; jittered, so the streams that met it together do not come back together.
+ */
+export function unknownErrorDelay(random: () => number, capMs = RETRY_CAP_MS): number {
+  return Math.floor(capMs / 2 + random() * (capMs / 2));
+}

@@ -1,4 +1,4 @@
-import type { Deque } from './stream-queue.js';
+import type { Deque } from './deque.js';
 
 export interface BatchLimits {
   /** Sum of message UTF-8 bytes + 26 per event. */

@@ -1,0 +1,66 @@
+import type { Logger } from '@netsidecar/telemetry';
+import type { SinkMetrics } from '../metrics.js';
+import { sleep, type Timers } from '../timers.js';
+import { backoffDelay, unknownErrorDelay } from './backoff.js';
+import type { ErrorClass } from './classify-error.js';
+
+export interface RetryContext {
+  logger: Logger;
+  timers: Timers;
+  /** [0, 1) source for the jitter. */
+  random: () => number;
+  retryBaseMs: number;
+  retryCapMs: number;
+  metrics: SinkMetrics;
+  /** Aborted when the sink stops: a wait ends at once with SinkStoppedError. */
+  stop: AbortSignal;
+}
+
+/**
+ * A run of failures of one operation on one destination: the wait before each new try, and the
+ * operator's view of the run. A known failure waits a capped full-jitter backoff (backoff.ts) and
+ * is logged as a warning at its first occurrence and every 10th; an unknown one (on none of the
+ * lists of error-lists.ts) waits long, and each one is counted and logged as an error.
+ */
+export class RetryRun {
+  readonly #ctx: RetryContext;
+  readonly #operation: string;
+  readonly #where: Record<string, string>;
+  #attempt = 0;
+
+  constructor(ctx: RetryContext, operation: string, where: Record<string, string>) {
+    this.#ctx = ctx;
+    this.#operation = operation;
+    this.#where = where;
+  }
+
+  /** Waits before the next try. `err` (when there is one) gives the HTTP status for the log. */
+  async failed(failure: Pick<ErrorClass, 'kind' | 'code'>, err: unknown): Promise<void> {
+    const { logger, random, retryBaseMs, retryCapMs } = this.#ctx;
+    const attempt = this.#attempt++;
+    const status = (err as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
+    const fields = { operation: this.#operation, ...this.#where, code: failure.code, ...(status === undefined ? {} : { status }), attempt: attempt + 1 };
+    let delay: number;
+    if (failure.kind === 'unknown') {
+      delay = unknownErrorDelay(random, retryCapMs);
+      this.#ctx.metrics.unknownErrors.inc({ operation: this.#operation });
+      // No error message: CloudWatch's can quote an event. The code names the error to list.
+      logger.error('cloudwatch call failed with an error the retry policy does not list; events kept in the spool, retrying after a long wait', {
+        ...fields,
+        retryInMs: delay,
+      });
+    } else {
+      delay = backoffDelay(attempt, random, retryBaseMs, retryCapMs);
+      if (attempt % 10 === 0) logger.warn('cloudwatch call failed; retrying', { ...fields, retryInMs: delay });
+    }
+    await sleep(this.#ctx.timers, delay, this.#ctx.stop);
+  }
+
+  /** The operation went through: a run of failures, if any, is over. */
+  succeeded(): void {
+    if (this.#attempt > 0) {
+      this.#ctx.logger.info('cloudwatch call succeeded after retries', { operation: this.#operation, ...this.#where, failures: this.#attempt });
+    }
+    this.#attempt = 0;
+  }
+}
