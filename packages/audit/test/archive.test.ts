@@ -1,15 +1,16 @@
 // `--source archive`: the same events as the file sink, read from S3 objects laid out exactly as the
 // stack's Firehose streams write them (support/archive.ts), with their Object Lock dates recorded.
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import t from 'tap';
 import { verifyBundle } from '../src/commands/evidence.js';
 import { BUCKET, firehoseObjects, startArchive, subscriptionRecords } from './support/archive.js';
 import { dataset, writeFileSink } from './support/fixtures.js';
 import { runAudit } from './support/run.js';
+import { tree } from './support/tree.js';
 
 const seeds = dataset();
 const dir = await mkdtemp(join(tmpdir(), 'audit-archive-'));
@@ -63,19 +64,6 @@ t.test('--lateness: a window shorter than the delay misses the late events (the 
   t.equal(full.stdout.split('\n').length - 1, 24);
   t.equal(short.stdout.split('\n').length - 1, 0, 'they arrived three days later');
 });
-
-async function tree(root: string): Promise<Map<string, string>> {
-  const files = new Map<string, string>();
-  const walk = async (d: string) => {
-    for (const entry of await readdir(d, { withFileTypes: true })) {
-      const full = join(d, entry.name);
-      if (entry.isDirectory()) await walk(full);
-      else files.set(relative(root, full), await readFile(full, 'utf8'));
-    }
-  };
-  await walk(root);
-  return files;
-}
 
 t.test('evidence: the same bundle as from the file sink, plus every archive object with its Object Lock date', async (t) => {
   const range = ['--from', '2026-03-01', '--to', '2026-03-06'];

@@ -13,7 +13,7 @@ import { archiveObjectLines, getArchiveObject, type ArchiveObject } from './arch
 import { Stage } from './archive/stage.js';
 import { streamOf } from './archive/stream-of.js';
 import { mergeByTime } from './merge.js';
-import { defaultRetryPolicy, withRetry, type RetryPolicy } from './retry.js';
+import { countedCalls, defaultRetryPolicy, type RetryPolicy } from './retry.js';
 import type { EventQuery, EventSource, Provenance } from './source.js';
 
 /**
@@ -89,16 +89,9 @@ export function createArchiveSource(options: ArchiveSourceOptions): ArchiveSourc
   const states = new Map<Service, Promise<ServiceState>>();
   const group = (service: Service) => logGroupOf(options.logGroupPrefix, service);
 
+  const counted = countedCalls(policy, counts, options.onRetry);
   const call = <T>(operation: string, send: () => Promise<T>): Promise<T> =>
-    withRetry(
-      operation,
-      policy,
-      () => {
-        counts[operation] = (counts[operation] ?? 0) + 1;
-        return send();
-      },
-      () => options.onRetry?.(operation),
-    ).catch((err: unknown) => {
+    counted(operation, send).catch((err: unknown) => {
       if (err instanceof AuditError && /NoSuchBucket/.test(err.message)) {
         throw new AuditError('AUDIT_NO_ARCHIVE', `no bucket ${bucket} in this account and region (the stack output ArchiveBucketName names it)`);
       }

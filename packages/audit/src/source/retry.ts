@@ -45,6 +45,20 @@ export function errorName(err: unknown): string {
   return e?.name ?? 'Error';
 }
 
+/** One API call of a source, counted by operation (retries included) and retried by the policy. */
+export function countedCalls(policy: RetryPolicy, counts: Record<string, number>, onRetry?: (operation: string) => void) {
+  return <T>(operation: string, send: () => Promise<T>): Promise<T> =>
+    withRetry(
+      operation,
+      policy,
+      () => {
+        counts[operation] = (counts[operation] ?? 0) + 1;
+        return send();
+      },
+      () => onRetry?.(operation),
+    );
+}
+
 export async function withRetry<T>(operation: string, policy: RetryPolicy, call: () => Promise<T>, onRetry?: () => void): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
