@@ -17,6 +17,9 @@ export function opsLogGroupName(service: ServiceName): string {
   return `${logGroupPrefix}/ops/${service}`;
 }
 
+/** Firehose's delivery errors for the archive: operational, beside the services' own. */
+export const archiveOpsLogGroupName = `${logGroupPrefix}/ops/archive`;
+
 export interface AuditLoggingProps {
   retentionDays: number;
 }
