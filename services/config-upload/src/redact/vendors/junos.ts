@@ -1,0 +1,35 @@
+import { cmd, type CommandSpec } from '../grammar.js';
+
+/**
+ * Junos, curly (`show configuration`) and `set` (`| display set`): statements are matched on their
+ * path, so one rule serves both forms and every hierarchy (logical systems, routing instances,
+ * groups). Secrets by keyword (`encrypted-password`, `authentication-key`, `secret`,
+ * `pre-shared-key ascii-text`, `md5 N key`, `simple-password`, `*-password`), and by role: the
+ * name of an SNMP `community` and of a `trap-group` is the community string itself.
+ * Source: Junos CLI reference (system login, radius-server, tacplus-server, ntp, snmp, ike, ospf,
+ * isis, bgp, ldp, rsvp, vrrp, archival, access profile).
+ */
+export const junosSets = {
+  'snmp-v3-auth': ['authentication-md5', 'authentication-sha', 'authentication-sha224', 'authentication-sha256', 'authentication-sha384', 'authentication-sha512'],
+} as const;
+
+export const junosRules: CommandSpec[] = [
+  cmd('... encrypted-password', '$password'),
+  cmd('... plain-text-password-value', '$password'),
+  cmd('... authentication-key', ['$auth-key', '# type * value $ntp-key']),
+  cmd('... secret', '$secret'),
+  cmd('... chap-secret', '$secret'),
+  cmd('... pap-password', '$password'),
+  cmd('... simple-password', '$password'),
+  cmd('... md5', '# key $auth-key [start-time *]'),
+  cmd('... hmac-key', '$auth-key'),
+  cmd('... pre-shared-key', 'ascii-text|hexadecimal $pre-shared-key'),
+  cmd('... key', ['ascii-text|hexadecimal $pre-shared-key']),
+  cmd('... authentication-password', '$snmp-v3-auth'),
+  cmd('... privacy-password', '$snmp-v3-priv'),
+  cmd('... privacy-key', '$snmp-v3-priv'),
+  cmd('... password', '$password'),
+  cmd('... snmp community', '$snmp-community ...'),
+  cmd('... snmp trap-group', '$snmp-community ...'),
+  cmd('... snmp v3 snmp-community * community-name', '$snmp-community'),
+];

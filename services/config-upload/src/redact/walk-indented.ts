@@ -1,0 +1,95 @@
+import type { AllowList } from './allow-list.js';
+import { FreeTextCursor, type FreeText } from './free-text.js';
+import { shapeOf, type Findings } from './findings.js';
+import type { RuleBook, Verdict } from './grammar.js';
+import { Tagger } from './tagger.js';
+import { tokenize, type Token } from './tokens.js';
+
+/**
+ * Pass 1 for the indentation families (IOS, IOS-XE, NX-OS, IOS-XR, EOS): one statement a line,
+ * sub-modes by indentation (` host ...` under `snmp-server vrf X`, ` key 7 ...` under
+ * `tacacs server T`), `!` comments. Units that are not commands are skipped whole: free text
+ * (banners), certificate hex blocks (`crypto pki certificate chain` → ` certificate ...` up to
+ * `quit`) and public key blocks (a bare `key-string` up to `quit`).
+ *
+ * Speed: a line is only tokenized when its first word heads a rule (a Map lookup); most lines of a
+ * large config (interfaces, ACLs) cost an indexOf and a slice.
+ */
+export function scanIndented(text: string, book: RuleBook, allow: AllowList, free: readonly FreeText[], found: Findings, known: (w: string) => boolean): void {
+  const cursor = new FreeTextCursor(free);
+  const stack: { indent: number; start: number; end: number }[] = [];
+  let quitBlock = -1; // inside a hex block: its opening line's indent
+  const n = text.length;
+  for (let pos = 0; pos < n; ) {
+    let eol = text.indexOf('\n', pos);
+    if (eol === -1) eol = n;
+    const lineStart = pos;
+    pos = eol + 1;
+    let p = lineStart;
+    while (p < eol && (text.charCodeAt(p) === 32 || text.charCodeAt(p) === 9)) p++;
+    if (p === eol || text.charCodeAt(p) === 33 /* ! */) continue;
+    const block = cursor.at(lineStart);
+    if (block) {
+      pos = Math.max(pos, block.end + 1);
+      continue;
+    }
+    const indent = p - lineStart;
+    let wordEnd = p;
+    while (wordEnd < eol && text.charCodeAt(wordEnd) !== 32 && text.charCodeAt(wordEnd) !== 9) wordEnd++;
+    const first = text.slice(p, wordEnd);
+    if (quitBlock !== -1) {
+      if (first === 'quit' || indent <= quitBlock) quitBlock = -1;
+      if (first === 'quit') continue;
+    }
+    while (stack.length > 0 && stack[stack.length - 1]!.indent >= indent) stack.pop();
+    const parents = () => stack.map((s) => lower(tokenize(text.slice(s.start, s.end))));
+    if (first === 'certificate' || (first === 'key-string' && wordEnd === trimEnd(text, wordEnd, eol))) {
+      if (first === 'key-string' || parents().some((w) => w[0] === 'crypto' && w[1] === 'pki')) {
+        quitBlock = indent;
+        continue;
+      }
+    }
+    stack.push({ indent, start: p, end: eol });
+    const key = book.has(first) ? first : first.toLowerCase();
+    if (!book.has(key)) continue;
+    const tokens = tokenize(text.slice(p, eol));
+    const words = lower(tokens);
+    if (allow.allows(words)) continue;
+    const verdict = book.classify(words, 0, () => parents().slice(0, -1));
+    if (verdict) emit(verdict, p, tokens, text, found, known);
+  }
+}
+
+function trimEnd(text: string, from: number, eol: number): number {
+  let e = eol;
+  while (e > from && (text.charCodeAt(e - 1) === 32 || text.charCodeAt(e - 1) === 9)) e--;
+  return e;
+}
+
+export function lower(tokens: readonly Token[]): string[] {
+  return tokens.map((t) => t.text.toLowerCase());
+}
+
+/** Turns a verdict on the statement `tokens` (offsets relative to `offset`) into spans. */
+export function emit(verdict: Verdict, offset: number, tokens: readonly Token[], text: string, found: Findings, known: (w: string) => boolean): void {
+  if (verdict.t === 'secrets') {
+    for (const c of verdict.captures) {
+      const t = tokens[c.from]!;
+      // A secret inside a word (`-cvauth=key,<v>`); offsets from the lower-cased word, so only when it kept its length.
+      const inside = c.sub && t.text.toLowerCase().length === t.text.length ? c.sub : null;
+      const start = offset + t.start + (inside ? inside[0] : 0);
+      const end = inside ? offset + t.start + inside[1] : offset + tokens[c.to - 1]!.end;
+      found.add(start, end, c.kind, text.slice(start, end));
+    }
+    return;
+  }
+  // A command known to carry a secret, in a form nobody declared: redact every word after its
+  // head that is not one of its keywords, and report the shape.
+  const redacted = new Set<number>();
+  for (let i = verdict.headEnd; i < tokens.length; i++) {
+    const w = tokens[i]!.text;
+    // The last word is always taken: a keyword there is more likely a value that looks like one.
+    if (!Tagger.isTag(w) && (!verdict.rule.vocabulary.has(w.toLowerCase()) || i === tokens.length - 1)) redacted.add(i);
+  }
+  found.addTokens(offset, tokens, redacted, shapeOf(tokens, redacted, known));
+}
