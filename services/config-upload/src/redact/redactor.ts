@@ -44,11 +44,15 @@ const book = (rules: readonly CommandSpec[], sets: Sets, by: 'first' | 'last'): 
   return b;
 };
 
-const ios = book(iosRules, iosSets, 'first');
-const nxos = book(nxosRules, nxosSets, 'first');
-const iosxr = book(iosxrRules, iosxrSets, 'first');
-const eos = book(eosRules, eosSets, 'first');
-const anyCisco = book([...iosRules, ...nxosRules, ...iosxrRules, ...eosRules], { ...iosSets }, 'first');
+// A Cisco-family vendor's own commands come first (the first form that matches wins), then its
+// siblings': detection cannot always tell IOS from an XR or NX-OS file without its header line.
+const cisco = [iosRules, nxosRules, iosxrRules, eosRules];
+const ciscoBook = (own: readonly CommandSpec[]): RuleBook => book([...own, ...cisco.filter((r) => r !== own).flat()], { ...iosSets, ...nxosSets, ...iosxrSets, ...eosSets }, 'first');
+const ios = ciscoBook(iosRules);
+const nxos = ciscoBook(nxosRules);
+const iosxr = ciscoBook(iosxrRules);
+const eos = ciscoBook(eosRules);
+const anyCisco = ios;
 const junos = book(junosRules, junosSets, 'last');
 const anyBraces = book([...junosRules, ...panosRules, ...f5Rules], { ...junosSets, ...panosSets, ...f5Sets }, 'last');
 const fortios = book(fortiosRules, fortiosSets, 'first');

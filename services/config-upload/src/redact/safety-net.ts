@@ -34,6 +34,22 @@ const keep = new Set([
   'group', 'expire', 'privilege', 'hostname', 'ipv6', 'use-vrf', 'context', 'send-only', 'single-connection', 'traps', 'informs',
   'localizedkey', 'localizedv2key', 'auth-port', 'acct-port', 'source-interface', 'key', 'secret', 'password', 'community',
 ]);
+/** BGP communities (`65000:100`, well-known names) after `community` in routing policy. */
+const routingCommunity = /^(?:\d+:\d+|no-export|no-advertise|local-as|internet|gshut|none|additive)$/;
+
+/**
+ * A word after a tag that may be a value left behind (a rule took an option word for the value):
+ * one no grammar knows, unless it reads like a keyword (lower-case letters and dashes), which is
+ * what follows a value in brace and `set` paths (`community <tag> authorization read-only`).
+ */
+function suspicious(text: string, word: string, known: (w: string) => boolean): boolean {
+  if (structural(word) || Tagger.isTag(text) || known(word) || word.startsWith('##')) return false;
+  return !/^[a-z][a-z-]*$/.test(text);
+}
+
+/** Statements whose quoted argument is prose, not commands: only `name=value` pairs are looked for in it. */
+const freeWords = new Set(['description', 'comment', 'comments', 'remark', 'alias', 'descr']);
+
 const structural = (w: string): boolean => w === ';' || w === '{' || w === '}' || w === '[' || w === ']';
 
 export function safetyNet(text: string, free: readonly FreeText[], allow: AllowList, known: (w: string) => boolean): Findings {
@@ -52,6 +68,9 @@ export function safetyNet(text: string, free: readonly FreeText[], allow: AllowL
     const joined = joinContinued(text, start);
     hint.lastIndex = joined.end + 1;
     if (cursor.at(start)) continue;
+    // `!` and `#` lines are comments the device wrote (headers, `## Last commit`), not statements
+    const c = joined.text.trimStart().charCodeAt(0);
+    if (c === 33 || c === 35) continue;
     checkLine(joined, allow, known, found);
   }
   return found;
@@ -66,6 +85,13 @@ function checkLine(joined: Joined, allow: AllowList, known: (w: string) => boole
   const allowed = allow.allows(statement[0] === 'set' ? statement.slice(1) : statement) || allow.allows(statement);
   const end = words.findIndex((w) => w.startsWith('##'));
   const n = end === -1 ? words.length : end;
+  /** `authentication plain-text-password`, `no auth password`: a secret word ends the line, no value. */
+  const onlySecretWordsAfter = (i: number): boolean => {
+    let k = i + 1;
+    while (k < n && !structural(words[k]!) && (known(words[k]!) || isSecretWord(unquote(words[k]!))) && !Tagger.isTag(tokens[k]!.text)) k++;
+    const last = k - 1;
+    return (k === n || structural(words[k]!)) && last > i && isSecretWord(unquote(words[last]!)) && !known(words[last]!) ;
+  };
   /** The tag a secret word at i leads to over option words, numbers and names the grammars know; -1 if none. */
   const tagAfter = (i: number): number => {
     let j = i + 1;
@@ -81,16 +107,18 @@ function checkLine(joined: Joined, allow: AllowList, known: (w: string) => boole
       redacted.add(i);
       continue;
     }
-    inside(t.text, 0, spans, t.start);
+    inside(t.text, freeWords.has(words[0]!) || freeWords.has(words[1] ?? '') ? 1 : 0, spans, t.start);
     if (allowed) continue;
     let keyword = !w.includes('=') && isSecretWord(unquote(w));
     if (!keyword && (w === '1' || w === '2c' || w === 'v1' || w === 'v2c') && words[i - 1] === 'version') keyword = true;
     if (!keyword) continue;
     if (i + 1 >= n || structural(words[i + 1]!)) continue;
+    if (w === 'community' && routingCommunity.test(words[i + 1]!)) continue;
+    if (onlySecretWordsAfter(i)) continue;
     const tag = tagAfter(i);
     if (tag !== -1) {
       const after = tag + 1;
-      if (after < n && !structural(words[after]!) && !Tagger.isTag(tokens[after]!.text) && !known(words[after]!) && !allowed) {
+      if (after < n && !allowed && suspicious(tokens[after]!.text, words[after]!, known)) {
         blind(words, tokens, after, n, redacted);
         break;
       }

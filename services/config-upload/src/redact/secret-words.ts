@@ -5,7 +5,7 @@
  * value no rule classified makes that value redacted and reported.
  */
 const exact = new Set([
-  'password', 'passwd', 'passphrase', 'pwd', 'pass', 'secret', 'secrets', 'key', 'keys', 'community', 'psk', 'psksecret',
+  'password', 'passwd', 'passphrase', 'pwd', 'pass', 'secret', 'secrets', 'key', 'community', 'psk', 'psksecret',
   'md5', 'sha', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512', 'sha-1', 'sha-224', 'sha-256', 'sha-384', 'sha-512',
   'auth', 'authentication', 'authkey', 'priv', 'privacy', 'key-string', 'keystring', 'private-key', 'privatekey',
   'pre-shared-key', 'preshared-key', 'pre-shared', 'psk-key', 'credential', 'credentials', 'phash', 'hash-password',
@@ -16,11 +16,11 @@ const exact = new Set([
 /** `*-key` words that name something public or an index, not a secret. */
 const notSecret = new Set([
   'public-key', 'trusted-key', 'ssh-key', 'host-key', 'route-key', 'rsa-key', 'ca-key', 'proxy-ca-key', 'sort-key',
-  'key-chain', 'key-id', 'keyid', 'public-key-id', 'send-key', 'primary-key', 'license-key-file', 'peer-key-id',
+  'key-chain', 'named-key', 'key-id', 'keyid', 'public-key-id', 'send-key', 'primary-key', 'license-key-file', 'peer-key-id',
   'password-policy', 'password-expire', 'password-change', 'password-encryption', 'password-recovery', 'password-prompt',
   'secret-data', 'authentication-order', 'authentication-type', 'authentication-method', 'authentication-algorithm',
   'authentication-mode', 'auth-type', 'auth-method', 'auth-mode', 'auth-port', 'authentication-port', 'auth-timeout',
-  'community-list', 'send-community', 'community-set', 'extcommunity', 'ext-community',
+  'community-list', 'send-community', 'extended-community', 'large-community', 'community-set', 'extcommunity', 'ext-community',
 ]);
 
 /** True when `word` (lower case, quotes and leading dashes allowed) announces a secret value. */
@@ -33,13 +33,11 @@ export function isSecretWord(raw: string): boolean {
   if (notSecret.has(w)) return false;
   if (w.includes('password') || w.includes('passwd') || w.includes('secret') || w.includes('passphrase')) {
     // password-policy words are settings, not values: `password-encryption`, `password-policy`
-    return !/^(?:no-|min-|max-)|(?:-policy|-length|-encryption|-recovery|-prompt|-expire|-expiry|-change|-complexity|-history|-lifetime|-strength|-check|-age|-profile|-mode|-type|-timeout)$/.test(w);
+    return !/^(?:no-|min-|max-)|(?:-policy|-length|-encryption|-recovery|-prompt|-expire|-expiry|-change|-complexity|-history|-lifetime|-strength|-check|-age|-profile|-mode|-type|-timeout|-login)$/.test(w);
   }
   if (w.endsWith('-key') || w.endsWith('_key') || w.endsWith('-psk') || w.endsWith('-pwd') || w.endsWith('_pwd')) return true;
-  if (w.endsWith('community') || w.endsWith('-community-string')) return true;
-  if (w.startsWith('auth-') || w.startsWith('authentication-') || w.endsWith('-auth')) {
-    return /(?:key|password|pwd|string|secret)$/.test(w) || w.endsWith('-auth');
-  }
+  if (w.endsWith('-community') || w.endsWith('-community-string')) return true;
+  if (w.startsWith('auth-') || w.startsWith('authentication-')) return /(?:key|password|pwd|string|secret)$/.test(w);
   return false;
 }
 

@@ -54,7 +54,7 @@ export const ciscoShared: CommandSpec[] = [
   cmd('secret', `${T} $secret...`),
 
   cmd('snmp-server community', [
-    `${T} $snmp-community [view *] [ro|rw] [ipv6 *] [sdrowner|systemowner] [*]`,
+    `${T} $snmp-community [view *] [ro|rw] [sdrowner|systemowner] [ipv4 *] [ipv6 *] [*]`,
     `${T} $snmp-community group *`,
     `${T} $snmp-community [ro|rw] [use-acl *] [use-ipv4acl *] [use-ipv6acl *]`,
   ]),
@@ -62,7 +62,7 @@ export const ciscoShared: CommandSpec[] = [
     `* [vrf *] [informs|traps] [version 1|2c|3] [auth|noauth|priv] ${T} $snmp-community [udp-port #] [vrf *] @snmp-notif*`,
     '* use-vrf *',
     '* filter-vrf *',
-    '* source-interface *',
+    '* source-interface * [*]',
   ]),
   cmd('snmp-server user', [
     `* [*] [remote * [udp-port #]] [v1|v2c|v3] [encrypted] [localized *] auth @snmp-auth ${T} $snmp-v3-auth` +

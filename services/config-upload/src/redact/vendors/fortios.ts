@@ -13,7 +13,7 @@ import { cmd, type CommandSpec } from '../grammar.js';
 export const fortiosSets = {} as const;
 
 const secretAttributes = [
-  'password', 'passwd', 'psksecret', 'psksecret-remote', 'ppk-secret', 'secret', 'secondary-secret', 'tertiary-secret',
+  'password', 'passwd', 'psksecret', 'psksecret-remote', 'secondary-key', 'tertiary-key', 'ppk-secret', 'secret', 'secondary-secret', 'tertiary-secret',
   'key', 'md5-key', 'key-string', 'auth-pwd', 'priv-pwd', 'auth-password', 'auth-password-l1', 'auth-password-l2',
   'passphrase', 'private-key', 'privatekey', 'group-password', 'history0', 'history1', 'api-key', 'sae-password',
   'mpsk-key', 'auth-string', 'authentication-key', 'pre-shared-key', 'rsso-secret', 'server-key', 'sso-password',

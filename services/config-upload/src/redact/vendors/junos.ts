@@ -16,7 +16,9 @@ export const junosSets = {
 export const junosRules: CommandSpec[] = [
   cmd('... encrypted-password', '$password'),
   cmd('... plain-text-password-value', '$password'),
-  cmd('... authentication-key', ['$auth-key', '# type * value $ntp-key']),
+  // ntp: `authentication-key 1 type md5 value <v>`, one leaf a line in the set form
+  cmd('... authentication-key', ['$auth-key', '# type * value $ntp-key', '# value $ntp-key', '# type *', '#']),
+  cmd('... hello-authentication-key', '$auth-key'),
   cmd('... secret', '$secret'),
   cmd('... chap-secret', '$secret'),
   cmd('... pap-password', '$password'),
@@ -24,7 +26,6 @@ export const junosRules: CommandSpec[] = [
   cmd('... md5', '# key $auth-key [start-time *]'),
   cmd('... hmac-key', '$auth-key'),
   cmd('... pre-shared-key', 'ascii-text|hexadecimal $pre-shared-key'),
-  cmd('... key', ['ascii-text|hexadecimal $pre-shared-key']),
   cmd('... authentication-password', '$snmp-v3-auth'),
   cmd('... privacy-password', '$snmp-v3-priv'),
   cmd('... privacy-key', '$snmp-v3-priv'),
