@@ -39,7 +39,7 @@ export const allowed: readonly string[] = [
   'authentication message-digest|null',
   'authentication key-chain *',
   'authentication mode ...',
-  'authentication md5 key-chain *',
+  '[standby|vrrp|glbp] [#] authentication md5 key-chain *',
   'authentication port-control|host-mode|violation|control-direction|fallback|open|periodic *',
   'authentication order|priority|timer|event ...',
   '[no] ip ospf authentication [message-digest|null]',
@@ -64,6 +64,7 @@ export const allowed: readonly string[] = [
   '[no] snmp-server enable traps ...',
   'snmp-server traps ...',
   'snmp-server group ...',
+  'snmp-server host * use-vrf|filter-vrf|source-interface * [*]',
   // ntp and key chains: key numbers, not keys
   '[no] ntp authenticate',
   'ntp trusted-key ...',

@@ -43,6 +43,7 @@ export function shapeOf(tokens: readonly Token[], redacted: ReadonlySet<number>,
   const words: string[] = [];
   for (let i = 0; i < tokens.length && words.length < maxShapeWords; i++) {
     const w = tokens[i]!.text;
+    if (w === ';' || w === '{' || w === '}') continue;
     words.push(!redacted.has(i) && known(w.toLowerCase()) ? w : '*');
   }
   if (tokens.length > maxShapeWords) words.push('…');

@@ -4,7 +4,7 @@ import { findFreeText, type FreeText } from './free-text.js';
 import { RuleBook, type CommandSpec } from './grammar.js';
 import type { Sets } from './pattern.js';
 import { safetyNet } from './safety-net.js';
-import { typeWords } from './secret-words.js';
+import { isSecretWord, typeWords } from './secret-words.js';
 import type { Tagger } from './tagger.js';
 import { scanBraces } from './walk-braces.js';
 import { scanFortiOs } from './walk-fortios.js';
@@ -61,10 +61,12 @@ const fortios = book(fortiosRules, fortiosSets, 'first');
 const vocabulary = new Set<string>([...typeWords, 'set', 'config', 'edit', 'no']);
 for (const b of books) for (const w of b.vocabulary) vocabulary.add(w);
 const known = (w: string): boolean => vocabulary.has(w);
+/** For shapes: secret words are keywords too (a redacted word is `*` whatever it is). */
+const shapeKnown = (w: string): boolean => known(w) || isSecretWord(w);
 
-const indented = (b: RuleBook): Scan => (text, free, found) => scanIndented(text, b, allow, free, found, known);
-const braces = (b: RuleBook): Scan => (text, free, found) => scanBraces(text, b, allow, free, found, known);
-const forti: Scan = (text, free, found) => scanFortiOs(text, fortios, allow, free, found, known);
+const indented = (b: RuleBook): Scan => (text, free, found) => scanIndented(text, b, allow, free, found, shapeKnown);
+const braces = (b: RuleBook): Scan => (text, free, found) => scanBraces(text, b, allow, free, found, shapeKnown);
+const forti: Scan = (text, free, found) => scanFortiOs(text, fortios, allow, free, found, shapeKnown);
 const routeros: Scan = (text, free, found) => scanRouterOs(text, routerosAttributes, free, found);
 
 // Credentials in URLs (`archive path http://user:pass@host/`, Junos archive sites, `/tool fetch`).

@@ -25,7 +25,7 @@ import { joinContinued, physical, tokenize, type Joined, type Token } from './to
  *
  * Statements of the allow list are left alone (except encodings). Free text is not read.
  */
-const hint = /pass|secret|key|communit|auth|psk|shar|md5|sha|pwd|priv|\$|ENC |version (?:1|2c)\b|snmp-server host|trap-group|credential|phash|:\/\/|-AQ==|0x[0-9a-f]{16}|<[a-z-]+>/gi;
+const hint = /pass|secret|key|communit|auth|psk|shar|md5|sha|pwd|priv|\$|ENC |\b[5-9] [0-9A-Za-z+/]{8}|encrypted |version (?:1|2c)\b|snmp-server host|trap-group|credential|phash|:\/\/|-AQ==|0x[0-9a-f]{16}|<[a-z-]+>/gi;
 const privateKeyBlock = /-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)-----[\s\S]*?-----END \1-----/g;
 
 /** Words kept when a line is redacted blindly: options that separate values, never values themselves. */
@@ -146,7 +146,7 @@ function checkLine(joined: Joined, allow: AllowList, known: (w: string) => boole
   for (const [s, e] of spans) found.add(physical(joined, s), physical(joined, e - 1) + 1, 'unclassified', joined.text.slice(s, e));
   const marked = new Set(redacted);
   for (const [s] of spans) marked.add(tokens.findIndex((t) => t.start <= s && s < t.end));
-  found.unclassified.add(shapeOf(tokens.slice(0, n), marked, known));
+  found.unclassified.add(shapeOf(tokens.slice(0, n), marked, (w) => known(w) || isSecretWord(w)));
 }
 
 /** Redacts words [from, n) one by one, keeping structure and separating options (never the last word). */
@@ -163,7 +163,7 @@ function blind(words: readonly string[], tokens: readonly Token[], from: number,
 
 const unquote = (w: string): string => (w.length > 1 && w.startsWith('"') && w.endsWith('"') ? w.slice(1, -1) : w);
 
-const pair = /([A-Za-z0-9_.-]+)=(\\?"(?:[^"\\]|\\.)*?\\?"|[^\s"\\;,&]+)/g;
+const pair = /([A-Za-z0-9_.-]+)=(\\?"(?:[^"\\]|\\.)*?\\?"|[^\s"\\;&]+)/g;
 const xml = /<([A-Za-z0-9_-]+)>([^<]+)<\/\1>/g;
 const url = /[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/:@"']+:([^\s@/"']+)@/g;
 
@@ -204,20 +204,22 @@ function inside(word: string, depth: number, spans: [number, number][], base: nu
       spans.push([base + at, base + at + m[1]!.length]);
     }
   }
-  // A quoted string holding commands (scripts, EEM actions): its words are checked as words.
-  if (depth === 0 && word.length > 2 && word.includes('"') && / /.test(word)) {
-    const q = word.indexOf('"');
-    const innerText = word.slice(q + 1, word.endsWith('"') ? -1 : undefined);
+  // A quoted string holding commands (scripts, EEM actions): its pairs, and (unless it is prose,
+  // depth 1) its words, are checked as a line of their own.
+  const q = word.indexOf('"');
+  if (depth < 2 && q !== -1 && word.length > q + 2 && / /.test(word)) {
+    const close = word.endsWith('"') && word.length - 1 > q ? word.length - 1 : word.length;
+    const innerText = word.slice(q + 1, close);
+    const at = base + q + 1;
+    inside(innerText, 2, spans, at);
+    if (depth === 1) return;
     const innerTokens = tokenize(innerText);
-    for (let k = 0; k < innerTokens.length; k++) {
-      const t = innerTokens[k]!;
-      const lw = t.text.toLowerCase();
-      if (isSecretWord(lw) && k + 1 < innerTokens.length) {
-        let j = k + 1;
-        while (j < innerTokens.length - 1 && typeWords.has(innerTokens[j]!.text.toLowerCase())) j++;
-        const v = innerTokens[j]!;
-        if (!Tagger.isTag(v.text)) spans.push([base + q + 1 + v.start, base + q + 1 + v.end]);
-      }
+    for (let k = 0; k + 1 < innerTokens.length; k++) {
+      if (innerTokens[k]!.text.includes('=') || !isSecretWord(innerTokens[k]!.text.toLowerCase())) continue;
+      let j = k + 1;
+      while (j < innerTokens.length - 1 && typeWords.has(innerTokens[j]!.text.toLowerCase())) j++;
+      const v = innerTokens[j]!;
+      if (!Tagger.isTag(v.text) && !v.text.includes('=')) spans.push([at + v.start, at + v.end]);
     }
   }
 }

@@ -27,7 +27,7 @@ export const ciscoSets = {
   'snmp-priv': ['des', 'des56', '3des', '3des168', 'aes', 'aes128', 'aes192', 'aes256', 'aes-128', 'aes-192', 'aes-256'],
   'digest-algo': [
     'md5', 'sha1', 'sha256', 'sha384', 'sha512', 'hmac-sha1', 'hmac-sha-1', 'hmac-sha-256', 'hmac-sha-384', 'hmac-sha-512',
-    'hmac-sha2-256', 'cmac-aes-128', 'aes-128-cmac', 'hmac-md5',
+    'hmac-sha2-256', 'hmac-sha256', 'hmac-sha384', 'hmac-sha512', 'sha-1', 'sha-256', 'cmac-aes-128', 'aes-128-cmac', 'hmac-md5',
   ],
 } as const;
 
@@ -92,7 +92,7 @@ export const ciscoShared: CommandSpec[] = [
   cmd('key chain', '* [macsec|tcp]'),
   cmd('key', '#', 'key chain *'),
   // A bare `key-string` opens a public key block (`crypto key pubkey-chain rsa`), skipped by the walker.
-  cmd('key-string', [`${T} $key-string...`, `password|password6 $key-string`, '']),
+  cmd('key-string', [`password|password6 $key-string`, `${T} $key-string...`, '']),
 
   cmd('crypto isakmp key', [`${T} $isakmp-key address * [*] [no-xauth]`, `${T} $isakmp-key address ipv6 * [no-xauth]`, `${T} $isakmp-key hostname * [no-xauth]`]),
   cmd('pre-shared-key', [`address * [*] key ${T} $pre-shared-key`, `hostname * key ${T} $pre-shared-key`, `[local|remote] ${T} $pre-shared-key...`]),
