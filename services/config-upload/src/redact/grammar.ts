@@ -37,7 +37,7 @@ export interface Rule {
 }
 
 export type Verdict =
-  | { t: 'secrets'; captures: Capture[] }
+  | { t: 'secrets'; captures: Capture[]; rule: Rule }
   | { t: 'unclassified'; rule: Rule; headEnd: number };
 
 /**
@@ -93,7 +93,7 @@ export class RuleBook {
         if (!head) continue;
         for (const form of rule.forms) {
           const m = match(form, words, 0, true);
-          if (m) return { t: 'secrets', captures: m.captures.filter((c) => c.from >= own) };
+          if (m) return { t: 'secrets', captures: m.captures.filter((c) => c.from >= own), rule };
         }
         failed ??= { t: 'unclassified', rule, headEnd: Math.max(head.end, own) };
       }

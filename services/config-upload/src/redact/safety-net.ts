@@ -34,6 +34,9 @@ const keep = new Set([
   'group', 'expire', 'privilege', 'hostname', 'ipv6', 'use-vrf', 'context', 'send-only', 'single-connection', 'traps', 'informs',
   'localizedkey', 'localizedv2key', 'auth-port', 'acct-port', 'source-interface', 'key', 'secret', 'password', 'community',
 ]);
+/** Secret words that may be followed by another before the value (`auth md5 <v>`, `key-string password <v>`). */
+const weak = new Set(['auth', 'authentication', 'priv', 'privacy', 'key-string', 'keystring', 'md5', 'sha', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512', 'sha-1', 'sha-224', 'sha-256', 'sha-384', 'sha-512', 'cvauth', 'ingestauth', 'pre-shared']);
+
 /** BGP communities (`65000:100`, well-known names) after `community` in routing policy. */
 const routingCommunity = /^(?:\d+:\d+|no-export|no-advertise|local-as|internet|gshut|none|additive)$/;
 
@@ -114,6 +117,12 @@ function checkLine(joined: Joined, allow: AllowList, known: (w: string) => boole
     if (!keyword) continue;
     if (i + 1 >= n || structural(words[i + 1]!)) continue;
     if (w === 'community' && routingCommunity.test(words[i + 1]!)) continue;
+    // `password password <tag>`, `password secret <tag>`: no syntax puts a secret word right after
+    // one of these, so that word is the value (and the tag after it someone's mistake).
+    if (!weak.has(w) && !typeWords.has(words[i + 1]!) && isSecretWord(unquote(words[i + 1]!)) && !Tagger.isTag(tokens[i + 1]!.text)) {
+      blind(words, tokens, i + 1, n, redacted);
+      break;
+    }
     if (onlySecretWordsAfter(i)) continue;
     const tag = tagAfter(i);
     if (tag !== -1) {

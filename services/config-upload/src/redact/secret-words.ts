@@ -50,5 +50,5 @@ export const typeWords = new Set([
   '0', '3', '4', '5', '6', '7', '8', '9', '10', '8a', 'encrypted', 'clear', 'hidden', 'sha512', 'md5', 'sha', 'sha1', 'sha256',
   'sha384', 'sha-256', 'sha-512', 'hmac-md5', 'hmac-sha1', 'hmac-sha256', 'text', 'ascii', 'ascii-text', 'hex',
   'hexadecimal', 'aes', 'aes128', 'aes192', 'aes256', 'aes-128', 'aes-192', 'aes-256', 'des', '3des', 'des56', '128', '192',
-  '256', 'key-string', 'key', 'password', 'plain', 'plaintext', 'plain-text', 'type', 'value', 'ietf-md5', 'message-digest',
+  '256', 'plain', 'plaintext', 'plain-text', 'type', 'value', 'ietf-md5', 'message-digest',
 ]);

@@ -3,7 +3,7 @@ import { FreeTextCursor, type FreeText } from './free-text.js';
 import type { Findings } from './findings.js';
 import type { RuleBook } from './grammar.js';
 import { hasOpenQuote, tokenize, type Token } from './tokens.js';
-import { emit, lower } from './walk-indented.js';
+import { allowedOver, emit, lower } from './walk-indented.js';
 
 /**
  * Pass 1 for the brace families (Junos curly and `set`, PAN-OS curly and `set`, F5 tmsh): a
@@ -34,7 +34,7 @@ export function scanBraces(text: string, book: RuleBook, allow: AllowList, free:
     }
     pos = eol + 1;
     let line = text.slice(lineStart, eol);
-    if (inComment || line.includes('/*')) {
+    if (inComment || (line.includes('/*') && !hasOpenQuote(line.slice(0, line.indexOf('/*'))))) {
       const open = line.indexOf('/*');
       const close = line.indexOf('*/');
       if (inComment) {
@@ -75,11 +75,10 @@ function statement(stack: readonly string[][], own: Token[], offset: number, tex
   if (own.length === 0) return;
   const ownWords = lower(own);
   if (!ownWords.some((w) => book.has(w))) return;
-  if (allow.allows(ownWords)) return;
   const parents = stack.flat();
   const words = parents.length === 0 ? ownWords : [...parents, ...ownWords];
   const verdict = book.classify(words, parents.length, () => stack);
-  if (!verdict) return;
+  if (!verdict || allowedOver(verdict, allow, ownWords) || allowedOver(verdict, allow, words)) return;
   // Captures index the whole path; the line's own tokens start at parents.length.
   // Parent words stand in front of them for the reported shape; they are never redacted here.
   const shifted: Token[] = [...parents.map((w) => ({ text: w, start: 0, end: 0 })), ...own];

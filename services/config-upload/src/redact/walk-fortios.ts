@@ -3,7 +3,7 @@ import { FreeTextCursor, type FreeText } from './free-text.js';
 import type { Findings } from './findings.js';
 import type { RuleBook } from './grammar.js';
 import { hasOpenQuote, tokenize } from './tokens.js';
-import { emit, lower } from './walk-indented.js';
+import { allowedOver, emit, lower } from './walk-indented.js';
 
 /**
  * Pass 1 for FortiOS: `config` and `edit` blocks on a stack, `set` statements matched with the
@@ -42,9 +42,8 @@ export function scanFortiOs(text: string, book: RuleBook, allow: AllowList, free
     pos = eol + 1;
     const tokens = tokenize(text.slice(p, eol));
     const words = lower(tokens);
-    if (allow.allows(words)) continue;
     const nearest = configs[configs.length - 1];
     const verdict = book.classify(words, 0, () => (nearest ? [nearest] : []));
-    if (verdict) emit(verdict, p, tokens, text, found, known);
+    if (verdict && !allowedOver(verdict, allow, words)) emit(verdict, p, tokens, text, found, known);
   }
 }

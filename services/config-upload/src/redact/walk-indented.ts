@@ -2,6 +2,7 @@ import type { AllowList } from './allow-list.js';
 import { FreeTextCursor, type FreeText } from './free-text.js';
 import { shapeOf, type Findings } from './findings.js';
 import type { RuleBook, Verdict } from './grammar.js';
+import { isSecretWord } from './secret-words.js';
 import { Tagger } from './tagger.js';
 import { tokenize, type Token } from './tokens.js';
 
@@ -54,9 +55,8 @@ export function scanIndented(text: string, book: RuleBook, allow: AllowList, fre
     if (!book.has(key)) continue;
     const tokens = tokenize(text.slice(p, eol));
     const words = lower(tokens);
-    if (allow.allows(words)) continue;
     const verdict = book.classify(words, 0, () => parents().slice(0, -1));
-    if (verdict) emit(verdict, p, tokens, text, found, known);
+    if (verdict && !allowedOver(verdict, allow, words)) emit(verdict, p, tokens, text, found, known);
   }
 }
 
@@ -64,6 +64,16 @@ function trimEnd(text: string, from: number, eol: number): number {
   let e = eol;
   while (e > from && (text.charCodeAt(e - 1) === 32 || text.charCodeAt(e - 1) === 9)) e--;
   return e;
+}
+
+/**
+ * A secret a sub-mode rule captured is redacted even on an allowed statement (` key 9` under
+ * `tacacs server` is a key, under `key chain` an index); otherwise the allow list wins (`password
+ * secure-mode` is not a line password).
+ */
+export function allowedOver(verdict: Verdict, allow: AllowList, words: readonly string[]): boolean {
+  if (verdict.t === 'secrets' && verdict.captures.length > 0 && verdict.rule.under !== null) return false;
+  return allow.allows(words);
 }
 
 export function lower(tokens: readonly Token[]): string[] {
@@ -86,10 +96,19 @@ export function emit(verdict: Verdict, offset: number, tokens: readonly Token[],
   // A command known to carry a secret, in a form nobody declared: redact every word after its
   // head that is not one of its keywords, and report the shape.
   const redacted = new Set<number>();
-  for (let i = verdict.headEnd; i < tokens.length; i++) {
+  // From the first secret word on, if one comes before the end of the head (`... secret` may have
+  // matched a value that looks like its keyword).
+  let from = verdict.headEnd;
+  for (let i = 0; i < verdict.headEnd; i++) {
+    if (tokens[i]!.end > 0 && isSecretWord(tokens[i]!.text.toLowerCase())) {
+      from = i + 1;
+      break;
+    }
+  }
+  for (let i = from; i < tokens.length; i++) {
     const w = tokens[i]!.text;
-    // The last word is always taken: a keyword there is more likely a value that looks like one.
-    if (!Tagger.isTag(w) && (!verdict.rule.vocabulary.has(w.toLowerCase()) || i === tokens.length - 1)) redacted.add(i);
+    // The first and the last word are always taken: a keyword there may be a value that looks like one.
+    if (!Tagger.isTag(w) && (!verdict.rule.vocabulary.has(w.toLowerCase()) || i === from || i === tokens.length - 1)) redacted.add(i);
   }
   found.addTokens(offset, tokens, redacted, shapeOf(tokens, redacted, known));
 }

@@ -59,7 +59,7 @@ export const ciscoShared: CommandSpec[] = [
     `${T} $snmp-community [ro|rw] [use-acl *] [use-ipv4acl *] [use-ipv6acl *]`,
   ]),
   cmd('snmp-server host', [
-    `* [vrf *] [informs|traps] [version 1|2c|3] [auth|noauth|priv] ${T} $snmp-community [udp-port #] [vrf *] @snmp-notif*`,
+    `* [vrf *] [informs|traps] [version 1|2c|3 [auth|noauth|priv]] $snmp-community [udp-port #] [vrf *] @snmp-notif*`,
     '* use-vrf *',
     '* filter-vrf *',
     '* source-interface * [*]',
