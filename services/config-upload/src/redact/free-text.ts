@@ -14,8 +14,12 @@ export interface FreeText {
 
 const opening = /^(?:banner ([a-z-]+)(.*)$|[ \t]*(?:set system login )?(message|announcement) "|config system replacemsg\b|\/system note\b)/gm;
 
+const anyOpening = /banner |message "|announcement "|replacemsg|\/system note/;
+
 export function findFreeText(text: string): FreeText[] {
   const out: FreeText[] = [];
+  // Most configs have little of it: one literal scan first, the line-anchored one only when needed.
+  if (!anyOpening.test(text)) return out;
   opening.lastIndex = 0;
   for (let m = opening.exec(text); m !== null; m = opening.exec(text)) {
     const start = m.index;

@@ -115,7 +115,8 @@ export class Redactor {
     const free = findFreeText(normalised);
     for (const scan of passOne[vendor]) scan(normalised, free, first);
     const one = applySpans(normalised, first.spans, this.tagger, byKind);
-    const freeAfter = one.count === 0 ? free : findFreeText(one.text);
+    // Tags never open free text: without any in the input there is none in pass 1's output.
+    const freeAfter = one.count === 0 || free.length === 0 ? free : findFreeText(one.text);
     const second = safetyNet(one.text, freeAfter, allow, known);
     const two = applySpans(one.text, second.spans, this.tagger, byKind);
     const unclassified = [...new Set([...first.unclassified, ...second.unclassified])].sort();
