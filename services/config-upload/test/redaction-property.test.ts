@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import type { Vendor } from '@netsidecar/config-upload';
 import { redactor, tagger } from './support/redact-case.js';
 
-const runs = Number(process.env.NETSIDECAR_PROPERTY_RUNS ?? 400);
+const runs = Number(process.env.REDACTION_PROPERTY_RUNS ?? 400);
 
 const marker = fc.stringMatching(/^[A-Za-z0-9]{4,14}$/).map((s) => `Qz${s}`);
 const punctuated = fc.stringMatching(/^[A-Za-z0-9!@%^*()_+.:,/-]{4,14}$/).map((s) => `Qz${s}`);
