@@ -51,9 +51,75 @@ t.test('values inside words: name=value, program options, XML, URLs, quoted comm
   check(t, 'unknown', 'frob widget-secret=PlantPairUnknown mode=fast', ['PlantPairUnknown'], null);
   check(t, 'unknown', '<config><phash>PlantXmlHash</phash></config>', ['PlantXmlHash'], '*');
   check(t, 'cisco-ios', 'frob copy ftp://user:PlantUrlPass@10.0.0.9/x', ['PlantUrlPass'], null);
-  check(t, 'mikrotik', '/system script add name=s1 source="/tool fetch url=http://10.0.0.9/x user=u password=PlantScriptPw"', ['PlantScriptPw'], '* * * * *');
+  check(t, 'cisco-ios', '/system script add name=s1 source="/tool fetch url=http://10.0.0.9/x user=u password=PlantScriptPw"', ['PlantScriptPw'], '* * * * *');
+  // RouterOS's own reader knows scripts (pass 1)
+  check(t, 'mikrotik', '/system script add name=s1 source="/tool fetch url=http://10.0.0.9/x user=u password=PlantScriptPw"', ['PlantScriptPw'], null);
   check(t, 'cisco-ios', ' action 1.0 cli command "enable secret 0 PlantEemSecret"', ['PlantEemSecret'], '* * * * *');
   check(t, 'arista-eos', '   exec /opt/agent --api-key PlantAgentKey --verbose', ['PlantAgentKey'], 'exec * --api-key * *');
+});
+
+t.test('compound secret words are read by their last part; algorithm words announce keys', async (t) => {
+  // the leak corpus' net misses, each generalised: a `*_pass` name, `key` after `key-id N`,
+  // `*-key`, a key after `ah-md5 3`, the ESP key after `aes-cbc 128` as well as the one after `sha1`
+  check(t, 'cisco-ios', 'frob environment _backup_pass PlantCompoundPass', ['PlantCompoundPass'], '* environment _backup_pass *');
+  check(t, 'cisco-ios', 'frob bfd keyed-sha1 key-id 1 key PlantKeyAfterId', ['PlantKeyAfterId'], '* bfd keyed-sha1 key-id 1 key *');
+  const hex = check(t, 'cisco-ios', 'frob bfd keyed-md5 key-id 2 hex-key PlantHexKey99', ['PlantHexKey99'], '* bfd keyed-md5 key-id * hex-key *');
+  t.match(hex.text, /^frob bfd keyed-md5 key-id 2 hex-key <redacted:[0-9a-f]{8}>$/m, 'the key id stays, the key goes');
+  check(t, 'cisco-ios', 'frob pim hello-authentication ah-md5 3 c0ffee11022bd2d18', ['c0ffee11022bd2d18'], '* pim hello-authentication * * *');
+  check(t, 'cisco-ios', 'frob pim hello-authentication ah-md5 PlantAhMd5', ['PlantAhMd5'], '* pim hello-authentication * *');
+  check(t, 'cisco-ios', 'frob esp aes-cbc 128 PlantAesKey sha1 PlantShaKey', ['PlantAesKey', 'PlantShaKey'], '* esp aes-cbc * * * *');
+  check(t, 'cisco-ios', 'frob widget-pwd PlantPwdSuffix', ['PlantPwdSuffix'], '* widget-pwd *');
+  check(t, 'cisco-ios', 'frob auth-password-encrypted PlantModifierSuffix', ['PlantModifierSuffix'], '* auth-password-encrypted *');
+});
+
+t.test('an option string: a dotted option name says what its value is', async (t) => {
+  const out = check(t, 'cisco-ios', 'frob -cvopt DC1.auth=key,PlantOptKey -cvopt DC1.vrf=MGMT', ['PlantOptKey'], '* * * * *');
+  t.match(out.text, /^frob -cvopt DC1\.auth=key,<redacted:[0-9a-f]{8}> -cvopt DC1\.vrf=MGMT$/m, 'the selector and the other options stay');
+});
+
+t.test('secret encodings inside words and strings', async (t) => {
+  check(t, 'unknown', '<authpwd>-AQ==PlantXmlEnc=</authpwd>', ['PlantXmlEnc'], '*');
+  check(t, 'unknown', 'frob value="x-AQ==PlantInQuotes"', ['PlantInQuotes'], '* *');
+  const basic = Buffer.from('u:PlantBasicPw').toString('base64');
+  const out = check(t, 'cisco-ios', `frob send "GET / HTTP/1.1\\r\\nAuthorization: Basic ${basic}\\r\\n"`, [basic], '* send *');
+  t.match(out.text, /Authorization: Basic <redacted:[0-9a-f]{8}>\\r\\n"$/m, 'an HTTP Basic credential in a request string');
+  check(t, 'cisco-ios', 'frob header "X: y\\r\\nAuthorization: Bearer PlantBearerToken0123456789\\r\\n"', ['PlantBearerToken0123456789'], '* * *');
+  const bare = Buffer.from('admin:PlantBareBasic').toString('base64');
+  check(t, 'cisco-ios', `frob header Basic ${bare}`, [bare], '* * * *');
+  t.equal(redactor.redact('hostname r1\nfrob uses basic compression everywhere\n', 'cisco-ios').count, 0, 'a word after "basic" that is no user:password in base64 stays');
+});
+
+t.test('a script one quoting level down: its escapes are undone, a variable named for a secret holds one', async (t) => {
+  const out = check(t, 'cisco-ios', 'frob source=":local pass \\"PlantVarPass\\"\\r\\n/tool fetch password=\\$pass"', ['PlantVarPass'], '* *');
+  t.match(out.text, /:local pass \\"<redacted:[0-9a-f]{8}>\\"\\r\\n\/tool fetch password=\\\$pass"$/m, 'the quotes stay around the tag; `$pass` is a reference, not a value');
+});
+
+t.test('what follows a secret word but is no value: toggles, references, settings, prose, XML text, method lists', async (t) => {
+  const lines = [
+    'frob widget-password disable',
+    'frob authentication md5 key-chain HSRP-KC level-2',
+    'frob lsp-password keychain ISIS-HELLO level 2',
+    'frob session shared-secret profile BGP-PROFILE',
+    'frob macsec psk-keychain MACSEC-CORE fallback-psk-keychain MACSEC-CORE policy MACSEC-256',
+    'frob isis authentication-type md5 level-2',
+    'frob neighbor 192.0.2.10 route-map SECRET-ROUTES-IN in',
+    'frob route-policy PASS in',
+    'frob rsakeypair CORP-CA-KEY 2048',
+    'frob widget password-memory 6',
+    'frob passwd-time 2026-11-01 00:00:00',
+    'description server-lan secret-zone (name only)',
+    'set interfaces ge-0/0/9 description "key customer link"',
+    '<login-banner>Do not share passwords or keys.</login-banner>',
+    '<comment>trust - secret-lab VLAN lives elsewhere</comment>',
+    '<password-change-period-block>1</password-change-period-block>',
+    'add authentication=chap,mschap2 comment="key customers" require-message-auth=yes-for-request-resp name=x',
+  ];
+  const text = `hostname r1\n${lines.join('\n')}\n`;
+  const out = redactor.redact(text, 'cisco-ios');
+  t.equal(out.text, text, 'unchanged');
+  t.same(out.unclassified, [], 'nothing redacted blindly');
+  // a toggle is only a toggle alone: with anything after it, it may be the value
+  check(t, 'cisco-ios', 'frob widget-password disable PlantAfterToggle', ['PlantAfterToggle'], '* widget-password * *');
 });
 
 t.test('a tag followed by a word no grammar knows: the value a rule left behind', async (t) => {

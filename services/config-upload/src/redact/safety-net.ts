@@ -1,31 +1,37 @@
 import type { AllowList } from './allow-list.js';
+import { unescape } from './escapes.js';
 import { FreeTextCursor, type FreeText } from './free-text.js';
 import { Findings, shapeOf } from './findings.js';
-import { encodedValue } from './secret-encodings.js';
-import { isSecretWord, typeWords } from './secret-words.js';
+import { embeddedSecrets, encodedValue } from './secret-encodings.js';
+import { isAlgorithmWord, isSecretWord, isWeakSecretWord, typeWords } from './secret-words.js';
 import { Tagger } from './tagger.js';
-import { joinContinued, physical, tokenize, type Joined, type Token } from './tokens.js';
+import { addressRe as address, joinContinued, physical, tokenize, type Joined, type Token } from './tokens.js';
 
 /**
  * Pass 2, the same for every vendor, on the text pass 1 produced: it knows no command, only the
  * words that announce a secret and the forms secrets are stored in. Whatever it still finds is a
  * gap in pass 1: it is redacted, counted `unclassified`, and its command shape reported.
  *
- * - a secret word (`password`, `key`, `community`, `auth`, `*-secret`, ...) followed, after type
- *   words (`7`, `encrypted`, `md5`...), by anything but a tag: everything after the secret word is
- *   redacted word by word, except structure and a few option words that stand between values
- *   (`address`, `vrf`, `ro`...), and never the last word;
+ * - a secret word (`password`, `key`, `hex-key`, `community`, `auth`, `*_pass`, `ah-md5`,
+ *   `hello-authentication`...) followed, after type words (`7`, `encrypted`, `md5`...), by anything
+ *   but a tag: everything after the secret word is redacted word by word, except structure and a
+ *   few option words that stand between values (`address`, `vrf`, `ro`...), and never the last word.
+ *   No value: the line ends, only secret words follow, a reference by name follows (`key-chain
+ *   NAME`, `profile NAME`), or one toggle ends the line (`password disable`);
  * - a tag followed by a word no grammar knows (a rule took an option word for the value and left
  *   the value behind it);
- * - `name=value` where the name is a secret word (RouterOS, program options, URLs' queries), also
- *   inside quoted strings (scripts, EEM actions); `<name>value</name>` (XML);
- * - any word in a secret encoding (`$1$`..`$9$` crypt and Junos forms, `ENC <v>`, `-AQ==`, long
- *   hex or base64 after a type word, `0x` localized keys), credentials in URLs, private key blocks;
+ * - `name=value` where the name is a secret word (RouterOS, program options `DC1.auth=key,<v>`,
+ *   URLs' queries), also inside quoted strings (scripts, EEM actions, whose escapes are undone
+ *   first, so `:local pass \"<v>\"` is read as `:local pass "<v>"`); `<name>value</name>` (XML);
+ * - any word in a secret encoding (`$1$`..`$9$` crypt and Junos forms, `ENC <v>`, `-AQ==` even
+ *   inside a word, long hex or base64 after a type word, `0x` localized keys), HTTP credentials
+ *   (`Authorization: Basic <v>`, `Bearer <v>`), credentials in URLs, private key blocks;
  * - SNMP by role: the word after `version 1|2c`, the words of `snmp-server host` without a tag.
  *
- * Statements of the allow list are left alone (except encodings). Free text is not read.
+ * Statements of the allow list are left alone (except encodings and `name=value` pairs). XML lines
+ * are read by their elements only; free text is not read.
  */
-const hintSource = 'pass|secret|key|communit|auth|psk|shar|md5|sha|pwd|priv|\\$|enc |\\b[5-9] [0-9a-z+/]{8}|encrypted |version (?:1|2c)\\b|snmp-server host|trap-group|credential|phash|:\\/\\/|-aq==|0x[0-9a-f]{16}|<[a-z-]+>';
+const hintSource = 'pass|secret|key|communit|auth|psk|shar|md5|sha|pwd|priv|\\$|enc |\\b[3-9] [0-9a-z+/]{8}|encrypted |version (?:1|2c)\\b|snmp-server host|trap-group|credential|phash|:\\/\\/|-aq==|0x[0-9a-f]{16}|<[a-z-]+>|basic |bearer ';
 // Run on the lower-cased text: a case-sensitive scan of 1 MB costs about half of a case-insensitive one.
 const hintLower = new RegExp(hintSource, 'g');
 const hintAnyCase = new RegExp(hintSource, 'gi');
@@ -37,8 +43,28 @@ const keep = new Set([
   'group', 'expire', 'privilege', 'hostname', 'ipv6', 'use-vrf', 'context', 'send-only', 'single-connection', 'traps', 'informs',
   'localizedkey', 'localizedv2key', 'auth-port', 'acct-port', 'source-interface', 'key', 'secret', 'password', 'community',
 ]);
-/** Secret words that may be followed by another before the value (`auth md5 <v>`, `key-string password <v>`). */
-const weak = new Set(['auth', 'authentication', 'priv', 'privacy', 'key-string', 'keystring', 'md5', 'sha', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512', 'sha-1', 'sha-224', 'sha-256', 'sha-384', 'sha-512', 'cvauth', 'ingestauth', 'pre-shared']);
+
+/** Words whose next word names an object (a key chain, a profile, a route map): a reference, never a value. */
+const naming = new Set([
+  'key-chain', 'keychain', 'key-chain-name', 'route-map', 'route-policy', 'prefix-list', 'rsakeypair', 'trustpoint', 'profile',
+  'ike-gateway', 'policy-map', 'class-map', 'access-class', 'access-group',
+]);
+const namesNext = (w: string): boolean => naming.has(w) || w.endsWith('-profile') || w.endsWith('-keychain');
+
+/** Words that choose a setting: an algorithm after them is the setting's value (`authentication-type md5`), not a key's announcer. */
+const selects = (w: string): boolean => w === 'mode' || w === 'type' || w === 'algorithm' || w === 'hash' || /-(?:type|mode|algorithm)$/.test(w);
+
+/** A setting that ends the line after a secret word: `password disable`, `admin-ssh-password enable`. */
+const toggles = new Set(['enable', 'disable', 'enabled', 'disabled', 'required', 'yes', 'no', 'true', 'false']);
+
+/** Values of `auth=`/`authentication=` that name methods, not secrets (`authentication=chap,mschap2`). */
+const methods = new Set([
+  'pap', 'chap', 'mschap', 'mschap1', 'mschap2', 'eap', 'eap-tls', 'eap-ttls', 'peap', 'simple', 'ah', 'none', 'local', 'radius',
+  'tacacs', 'tacacs+', 'ldap', 'md5', 'sha1', 'sha256', 'sha512', 'text', 'certificate', 'psk', 'open', 'shared',
+]);
+
+/** A number, or one with a unit (`128bit`, `30s`): an option's argument, never a secret. */
+const quantity = /^\d+(?:bit|bits|k|m|g|s|ms|sec|seconds)?$/;
 
 /** BGP communities (`65000:100`, well-known names) after `community` in routing policy. */
 const routingCommunity = /^(?:\d+:\d+|no-export|no-advertise|local-as|internet|gshut|none|additive)$/;
@@ -53,8 +79,11 @@ function suspicious(text: string, word: string, known: (w: string) => boolean): 
   return !/^[a-z][a-z-]*$/.test(text);
 }
 
-/** Statements whose quoted argument is prose, not commands: only `name=value` pairs are looked for in it. */
-const freeWords = new Set(['description', 'comment', 'comments', 'remark', 'alias', 'descr']);
+/** Statements whose argument is prose, not commands: only `name=value` pairs and encodings are looked for in it. */
+const freeWords = new Set(['description', 'comment', 'comments', 'remark', 'alias', 'descr', 'note']);
+
+/** A line of XML (an element, a declaration), not one that starts with a tag this service wrote. */
+const xmlLine = /^\s*<(?!redacted:)[A-Za-z_?!/]/;
 
 const structural = (w: string): boolean => w === ';' || w === '{' || w === '}' || w === '[' || w === ']';
 
@@ -89,25 +118,65 @@ function checkLine(joined: Joined, allow: AllowList, known: (w: string) => boole
   const tokens = tokenize(joined.text, true, false);
   const words = tokens.map((t) => t.text.toLowerCase());
   const redacted = new Set<number>();
-  const spans: [number, number][] = []; // characters inside words
+  const spans: [number, number][] = []; // characters of the line
   const statement = words.filter((w) => !structural(w) && !w.startsWith('##'));
-  const allowed = allow.allows(statement[0] === 'set' ? statement.slice(1) : statement) || allow.allows(statement);
+  const prose = freeWords.has(statement[0]!) || (statement[0] === 'set' && freeWords.has(statement[1] ?? ''));
+  // XML (PAN-OS): the element says what its text is; the text of other elements is not read as commands.
+  const xml = xmlLine.test(joined.text);
+  const allowed = prose || xml || allow.allows(statement[0] === 'set' ? statement.slice(1) : statement) || allow.allows(statement);
   const end = words.findIndex((w) => w.startsWith('##'));
   const n = end === -1 ? words.length : end;
-  /** `authentication plain-text-password`, `no auth password`: a secret word ends the line, no value. */
-  const onlySecretWordsAfter = (i: number): boolean => {
+  // `set interfaces X description "..."`, `description "...";`: the last word, after a prose word, is prose
+  let lastWord = n - 1;
+  while (lastWord >= 0 && structural(words[lastWord]!)) lastWord--;
+  const proseWord = lastWord > 0 && freeWords.has(words[lastWord - 1]!) ? lastWord : -1;
+  /** Words named by the word before them (`key-chain NAME`, `profile NAME`): neither keywords nor values. */
+  const isName = (k: number): boolean => k > 0 && namesNext(words[k - 1]!) && !Tagger.isTag(tokens[k]!.text);
+  /**
+   * No value after the secret word at i: only secret words and keywords the grammars know follow
+   * (the last one a secret word no grammar knows: `authentication plain-text-password`), or only
+   * those and references by name (`authentication md5 key-chain HSRP-KC`), or one toggle.
+   */
+  const noValueAfter = (i: number): boolean => {
+    if (i + 2 === n || (i + 2 < n && structural(words[i + 2]!))) {
+      if (toggles.has(words[i + 1]!)) return true;
+    }
     let k = i + 1;
-    while (k < n && !structural(words[k]!) && (known(words[k]!) || isSecretWord(unquote(words[k]!))) && !Tagger.isTag(tokens[k]!.text)) k++;
+    let named = false;
+    while (k < n && !structural(words[k]!) && !Tagger.isTag(tokens[k]!.text)) {
+      if (namesNext(words[k]!) && k + 1 < n && !structural(words[k + 1]!)) {
+        k += 2;
+        named = true;
+        continue;
+      }
+      // an option's number after a reference: `lsp-password keychain K level 2`
+      if (!known(words[k]!) && !isSecretWord(unquote(words[k]!)) && !(named && /^\d+$/.test(words[k]!))) break;
+      k++;
+    }
+    if (k < n && !structural(words[k]!)) return false;
+    if (named) return true;
     const last = k - 1;
-    return (k === n || structural(words[k]!)) && last > i && isSecretWord(unquote(words[last]!)) && !known(words[last]!) ;
+    return last > i && isSecretWord(unquote(words[last]!)) && !known(words[last]!);
   };
-  /** The tag a secret word at i leads to over option words, numbers and names the grammars know; -1 if none. */
+  /** The tag a secret word at i leads to over option words, numbers, addresses and names; -1 if none. */
   const tagAfter = (i: number): number => {
     let j = i + 1;
-    while (j < n && !Tagger.isTag(tokens[j]!.text) && !structural(words[j]!) && (known(words[j]!) || /^\d+$/.test(words[j]!))) j++;
+    while (j < n && !Tagger.isTag(tokens[j]!.text) && !structural(words[j]!) && (known(words[j]!) || quantity.test(words[j]!) || address.test(words[j]!) || isName(j))) j++;
     return j < n && Tagger.isTag(tokens[j]!.text) ? j : -1;
   };
 
+  /** A secret word that is not weak follows i after option words and numbers only (and a value after it). */
+  const strongAfterOptions = (i: number): boolean => {
+    for (let k = i + 1; k + 1 < n && !structural(words[k]!); k++) {
+      const v = unquote(words[k]!);
+      if (isSecretWord(v) && !isWeakSecretWord(v)) return true;
+      if (!known(words[k]!) && !quantity.test(words[k]!)) return false;
+    }
+    return false;
+  };
+
+  if (xml) elements(joined.text, spans);
+  embeddedSecrets(joined.text, spans);
   for (let i = 0; i < n; i++) {
     const t = tokens[i]!;
     const w = words[i]!;
@@ -116,24 +185,29 @@ function checkLine(joined: Joined, allow: AllowList, known: (w: string) => boole
       redacted.add(i);
       continue;
     }
-    inside(t.text, freeWords.has(words[0]!) || freeWords.has(words[1] ?? '') ? 1 : 0, spans, t.start);
-    if (allowed) continue;
-    let keyword = !w.includes('=') && isSecretWord(unquote(w));
-    if (!keyword && (w === '1' || w === '2c' || w === 'v1' || w === 'v2c') && words[i - 1] === 'version') keyword = true;
+    inside({ text: t.text, at: (p) => t.start + p }, prose || i === proseWord ? 1 : 0, spans);
+    if (allowed || isName(i) || i === proseWord) continue;
+    let keyword = !w.includes('=') && isSecretWord(unquote(w)) && !(i > 0 && selects(words[i - 1]!) && isAlgorithmWord(w));
+    if (!keyword && (w === '1' || w === '2c' || w === 'v1' || w === 'v2c') && words[i - 1] === 'version') {
+      // SNMP by role: the community follows the version, unless an option word with its own argument does
+      keyword = !(i + 2 < n && known(words[i + 1]!) && !structural(words[i + 2]!));
+    }
     if (!keyword) continue;
     if (i + 1 >= n || structural(words[i + 1]!)) continue;
     if (w === 'community' && routingCommunity.test(words[i + 1]!)) continue;
     // `password password <tag>`, `password secret <tag>`: no syntax puts a secret word right after
     // one of these, so that word is the value (and the tag after it someone's mistake).
-    if (!weak.has(w) && !typeWords.has(words[i + 1]!) && isSecretWord(unquote(words[i + 1]!)) && !Tagger.isTag(tokens[i + 1]!.text)) {
+    // (PAN-OS `pre-shared-key key <v>` is the one syntax that does.)
+    const selector = words[i + 1] === 'key' && (w === 'pre-shared-key' || w === 'preshared-key');
+    if (!selector && !isWeakSecretWord(w) && !typeWords.has(words[i + 1]!) && isSecretWord(unquote(words[i + 1]!)) && !Tagger.isTag(tokens[i + 1]!.text)) {
       blind(words, tokens, i + 1, n, redacted);
       break;
     }
-    if (onlySecretWordsAfter(i)) continue;
+    if (noValueAfter(i)) continue;
     const tag = tagAfter(i);
     if (tag !== -1) {
       const after = tag + 1;
-      if (after < n && !allowed && suspicious(tokens[after]!.text, words[after]!, known)) {
+      if (after < n && suspicious(tokens[after]!.text, words[after]!, known)) {
         blind(words, tokens, after, n, redacted);
         break;
       }
@@ -144,6 +218,9 @@ function checkLine(joined: Joined, allow: AllowList, known: (w: string) => boole
     let later = false;
     for (let k = i + 1; k < n && !later; k++) later = isSecretWord(unquote(words[k]!)) && tagAfter(k) !== -1;
     if (later) continue;
+    // An algorithm or mode, then options, then the key's own word: that word leads to the value
+    // (`keyed-sha1 key-id 1 key <v>`), the options are not it.
+    if (isWeakSecretWord(w) && strongAfterOptions(i)) continue;
     blind(words, tokens, i + 1, n, redacted);
     break;
   }
@@ -152,15 +229,16 @@ function checkLine(joined: Joined, allow: AllowList, known: (w: string) => boole
     for (let k = 3; k < n; k++) if (!known(words[k]!) && !Tagger.isTag(tokens[k]!.text)) redacted.add(k);
     if (redacted.size === before && n > 3) redacted.add(n - 1);
   }
-  if (redacted.size === 0 && spans.length === 0) return;
+  const values = spans.filter(([s, e]) => !Tagger.isTag(joined.text.slice(s, e)));
+  if (redacted.size === 0 && values.length === 0) return;
   for (const i of redacted) {
     const t = tokens[i]!;
     const from = physical(joined, t.start);
     found.add(from, physical(joined, t.end - 1) + 1, 'unclassified', t.text);
   }
-  for (const [s, e] of spans) found.add(physical(joined, s), physical(joined, e - 1) + 1, 'unclassified', joined.text.slice(s, e));
+  for (const [s, e] of values) found.add(physical(joined, s), physical(joined, e - 1) + 1, 'unclassified', joined.text.slice(s, e));
   const marked = new Set(redacted);
-  for (const [s] of spans) marked.add(tokens.findIndex((t) => t.start <= s && s < t.end));
+  for (const [s] of values) marked.add(tokens.findIndex((t) => t.start <= s && s < t.end));
   found.unclassified.add(shapeOf(tokens.slice(0, n), marked, (w) => known(w) || isSecretWord(w)));
 }
 
@@ -178,37 +256,63 @@ function blind(words: readonly string[], tokens: readonly Token[], from: number,
 
 const unquote = (w: string): string => (w.length > 1 && w.startsWith('"') && w.endsWith('"') ? w.slice(1, -1) : w);
 
+/** A piece of the line: its text, and where each of its characters is on the line. */
+interface View {
+  text: string;
+  at: (i: number) => number;
+}
+
 const pair = /([A-Za-z0-9_.-]+)=(\\?"(?:[^"\\]|\\.)*?\\?"|[^\s"\\;&]+)/g;
-const xml = /<([A-Za-z0-9_-]+)>([^<]+)<\/\1>/g;
+const xmlElement = /<([A-Za-z0-9_-]+)(?:\s[^<>]*)?>([^<]+)<\/\1>/g;
 const url = /[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/:@"']+:([^\s@/"']+)@/g;
 
+/** XML elements with a secret name: their text (`<authpwd>...</authpwd>`), unless it is a toggle. */
+function elements(line: string, spans: [number, number][]): void {
+  if (!line.includes('</')) return;
+  xmlElement.lastIndex = 0;
+  for (let m = xmlElement.exec(line); m !== null; m = xmlElement.exec(line)) {
+    const value = m[2]!;
+    if (!isSecretWord(m[1]!.toLowerCase()) || Tagger.isTag(value.trim()) || value.trim() === '' || toggles.has(value.trim().toLowerCase())) continue;
+    const at = m.index + m[0].length - m[1]!.length - 3 - value.length;
+    spans.push([at, at + value.length]);
+  }
+}
+
 /**
- * Secrets inside one word: `name=value` pairs (also in a quoted script), XML elements, URL
- * credentials. Adds [start, end) character ranges (offset by `base`) of the values.
+ * Secrets inside one word: `name=value` pairs (also in a quoted script), URL credentials, and in a
+ * quoted string holding commands (scripts, EEM actions) the words after secret words. `depth` 1:
+ * the string is prose (a description, a `comment=`), only pairs are read in it.
  */
-function inside(word: string, depth: number, spans: [number, number][], base: number): void {
+function inside(view: View, depth: number, spans: [number, number][]): void {
+  const word = view.text;
+  const span = (s: number, e: number) => spans.push([view.at(s), view.at(e - 1) + 1]);
+  let innerDepth = depth;
   if (word.includes('=')) {
     pair.lastIndex = 0;
     for (let m = pair.exec(word); m !== null; m = pair.exec(word)) {
       const name = m[1]!.toLowerCase();
+      if (m.index === 0 && freeWords.has(name)) innerDepth = Math.max(innerDepth, 1);
       let value = m[2]!;
       let at = m.index + m[1]!.length + 1;
-      if (!isSecretWord(name) || value === '""' || value === '\\"\\"' || Tagger.isTag(value)) continue;
+      // a quoted value (`"v"`, or `\"v\"` inside a script): the value is inside the quotes
+      const quote = value.startsWith('\\"') && value.endsWith('\\"') && value.length >= 4 ? 2 : value.startsWith('"') && value.endsWith('"') && value.length >= 2 ? 1 : 0;
+      if (quote > 0) {
+        at += quote;
+        value = value.slice(quote, -quote);
+      }
+      if (!isSecretWord(name) || value === '' || Tagger.isTag(value)) continue;
       if (/^token(?:-secure)?,/.test(value)) continue;
+      // `authentication=chap,mschap2`, `require-message-auth=yes-for-request-resp`: methods and settings
+      if ((isWeakSecretWord(name) || /[-_.]auth$/.test(name)) && value.split(',').every((v) => methods.has(v.toLowerCase()) || /^[a-z]+(?:-[a-z]+)+$/.test(v))) continue;
+      // in a script, `password=$pass` refers to a variable
+      if (depth >= 2 && /^\$[A-Za-z_][\w-]*$/.test(value)) continue;
+      if (toggles.has(value.toLowerCase())) continue;
       const sel = /^(?:key|password|secret|psk),/.exec(value);
       if (sel) {
         at += sel[0].length;
         value = value.slice(sel[0].length);
       }
-      if (value !== '' && !Tagger.isTag(value)) spans.push([base + at, base + at + value.length]);
-    }
-  }
-  if (word.includes('</')) {
-    xml.lastIndex = 0;
-    for (let m = xml.exec(word); m !== null; m = xml.exec(word)) {
-      if (!isSecretWord(m[1]!.toLowerCase()) || Tagger.isTag(m[2]!)) continue;
-      const at = m.index + m[1]!.length + 2;
-      spans.push([base + at, base + at + m[2]!.length]);
+      if (value !== '' && !Tagger.isTag(value)) span(at, at + value.length);
     }
   }
   if (word.includes('://')) {
@@ -216,25 +320,31 @@ function inside(word: string, depth: number, spans: [number, number][], base: nu
     for (let m = url.exec(word); m !== null; m = url.exec(word)) {
       if (Tagger.isTag(m[1]!)) continue;
       const at = m.index + m[0].length - 1 - m[1]!.length;
-      spans.push([base + at, base + at + m[1]!.length]);
+      span(at, at + m[1]!.length);
     }
   }
-  // A quoted string holding commands (scripts, EEM actions): its pairs, and (unless it is prose,
-  // depth 1) its words, are checked as a line of their own.
+  // A quoted string holding commands: its escapes undone, its pairs, and (unless it is prose) its
+  // words are checked as a line of their own.
   const q = word.indexOf('"');
-  if (depth < 2 && q !== -1 && word.length > q + 2 && / /.test(word)) {
-    const close = word.endsWith('"') && word.length - 1 > q ? word.length - 1 : word.length;
-    const innerText = word.slice(q + 1, close);
-    const at = base + q + 1;
-    inside(innerText, 2, spans, at);
-    if (depth === 1) return;
-    const innerTokens = tokenize(innerText);
-    for (let k = 0; k + 1 < innerTokens.length; k++) {
-      if (innerTokens[k]!.text.includes('=') || !isSecretWord(innerTokens[k]!.text.toLowerCase())) continue;
-      let j = k + 1;
-      while (j < innerTokens.length - 1 && typeWords.has(innerTokens[j]!.text.toLowerCase())) j++;
-      const v = innerTokens[j]!;
-      if (!Tagger.isTag(v.text) && !v.text.includes('=')) spans.push([at + v.start, at + v.end]);
-    }
+  if (depth >= 2 || q === -1 || word.length <= q + 2 || !/[ \\]/.test(word)) return;
+  const close = word.endsWith('"') && word.length - 1 > q ? word.length - 1 : word.length;
+  const decoded = unescape(word.slice(q + 1, close));
+  const inner: View = { text: decoded.text, at: (i) => view.at(q + 1 + decoded.at[i]!) };
+  const innerSpans: [number, number][] = [];
+  embeddedSecrets(inner.text, innerSpans);
+  for (const [s, e] of innerSpans) spans.push([inner.at(s), inner.at(e - 1) + 1]);
+  inside(inner, 2, spans);
+  if (innerDepth >= 1) return;
+  const innerTokens = tokenize(inner.text);
+  for (let k = 0; k + 1 < innerTokens.length; k++) {
+    const kw = innerTokens[k]!.text.toLowerCase();
+    if (kw.includes('=') || !isSecretWord(kw)) continue;
+    let j = k + 1;
+    while (j < innerTokens.length - 1 && typeWords.has(innerTokens[j]!.text.toLowerCase())) j++;
+    const v = innerTokens[j]!;
+    const quotedValue = v.text.length > 2 && v.text.startsWith('"') && v.text.endsWith('"');
+    const [s, e] = quotedValue ? [v.start + 1, v.end - 1] : [v.start, v.end];
+    if (Tagger.isTag(inner.text.slice(s, e)) || v.text.includes('=')) continue;
+    spans.push([inner.at(s), inner.at(e - 1) + 1]);
   }
 }

@@ -49,6 +49,9 @@ export function tokenize(line: string, structural = false, comments = structural
   return out;
 }
 
+/** An IPv4 or IPv6 address, with a prefix length or a port (`10.0.0.1`, `2001:db8::1/64`, `10.1.1.1:0`). */
+export const addressRe = /^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7})(?:\/\d{1,3}|:\d{1,5})?$/i;
+
 /** True when a double quote opened on this line is not closed on it (the value goes on below). */
 export function hasOpenQuote(line: string): boolean {
   let open = false;
