@@ -1,4 +1,5 @@
-import { compile, match, type Capture, type Pattern, type Sets } from './pattern.js';
+import { addressKey, compile, match, type Capture, type Pattern, type Sets } from './pattern.js';
+import { addressRe } from './tokens.js';
 
 /**
  * One secret-bearing command of a vendor, as data (see pattern.ts for the notation):
@@ -43,7 +44,7 @@ export type Verdict =
 /**
  * A vendor's rules, compiled once and indexed by one literal word of the head: its first word for
  * the indented and FortiOS families (the statement starts with it), its last for the brace and
- * `set` families (the keyword is on the line, its parents may not be).
+ * `set` families (the keyword is on the line or ends its parent's, the others may not be).
  */
 export class RuleBook {
   private readonly index = new Map<string, Rule[]>();
@@ -69,7 +70,16 @@ export class RuleBook {
 
   /** Whether any rule is indexed under this (lower-case) word: the cheap screen before tokenizing. */
   has(word: string): boolean {
-    return this.index.has(word);
+    return this.index.has(word) || (this.byAddress && addressRe.test(word));
+  }
+
+  /** Rules whose statement starts with an address (IOS-XR ` 10.1.1.1:0 password ...` under `mpls ldp neighbor`). */
+  private get byAddress(): boolean {
+    return this.index.has(addressKey);
+  }
+
+  private rulesFor(word: string): Rule[] | undefined {
+    return this.index.get(word) ?? (this.by === 'first' && addressRe.test(word) ? this.index.get(addressKey) : undefined);
   }
 
   /**
@@ -79,12 +89,16 @@ export class RuleBook {
    * not returned (it was redacted on the parent's line).
    */
   classify(words: readonly string[], own: number, parents: () => readonly (readonly string[])[]): Verdict | null {
+    // brace families: the keyword may also end the parent (`certificates local { NAME "<key>"; }`);
+    // a rule found that way only counts when one of its forms matches
     const keys = this.by === 'first' ? words.slice(own, own + 1) : words.slice(own);
+    if (this.by === 'last' && own > 0) keys.push(words[own - 1]!);
     let failed: Verdict | null = null;
     const seen = new Set<Rule>();
-    for (const key of keys) {
-      const rules = this.index.get(key);
+    for (const [k, key] of keys.entries()) {
+      const rules = this.rulesFor(key);
       if (!rules) continue;
+      const viaParent = own + k >= words.length;
       for (const rule of rules) {
         if (seen.has(rule)) continue;
         seen.add(rule);
@@ -95,7 +109,7 @@ export class RuleBook {
           const m = match(form, words, 0, true);
           if (m) return { t: 'secrets', captures: m.captures.filter((c) => c.from >= own), rule };
         }
-        failed ??= { t: 'unclassified', rule, headEnd: Math.max(head.end, own) };
+        if (!viaParent) failed ??= { t: 'unclassified', rule, headEnd: Math.max(head.end, own) };
       }
     }
     return failed;

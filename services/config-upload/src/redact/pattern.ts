@@ -4,6 +4,7 @@
  *
  *   word        that word (case-insensitive); `a|b|c` one of them; `*-pwd` any word ending so
  *   *           any one word            #   a number
+ *   @address    an IP address (`10.1.1.1:0`)      @tag  a value already replaced by its tag
  *   [ ... ]     optional (greedy, given back when the rest does not match)
  *   ...         any words (as few as possible)
  *   @set        one word of a named set;  @set*  any number of them
@@ -11,6 +12,8 @@
  *   $kind...    the secret is every word to the end of the statement (values with spaces)
  *   %kind       the rest is a program's argument list: values of secret flags are the secrets
  *               (`-cvauth=key,X` → X, `--password X` → X), see argv.ts
+ *   &kind       one word holding an HTTP request (a health monitor's `send` string): the
+ *               credentials in it are the secrets (`Authorization: Basic X` → X)
  *
  * `snmp-server host * [vrf *] [informs|traps] [version 1|2c|3] $snmp-community [udp-port #]`
  * says: after the host and any of those options, in that order, the next word is the community,
@@ -18,16 +21,22 @@
  * statement is consumed. A statement a pattern cannot consume does not match.
  */
 import { argvSecrets } from './argv.js';
+import { embeddedSecrets } from './secret-encodings.js';
+import { Tagger } from './tagger.js';
+import { addressRe } from './tokens.js';
 
 type Node =
   | { t: 'lit'; words: Set<string>; suffixes: string[] }
   | { t: 'any' }
   | { t: 'num' }
+  | { t: 'addr' }
+  | { t: 'tag' }
   | { t: 'opt'; seq: Node[] }
   | { t: 'skip' }
   | { t: 'set'; words: Set<string>; many: boolean }
   | { t: 'secret'; kind: string; rest: boolean }
-  | { t: 'argv'; kind: string };
+  | { t: 'argv'; kind: string }
+  | { t: 'http'; kind: string };
 
 export interface Pattern {
   source: string;
@@ -50,6 +59,9 @@ export interface Capture {
 
 export type Sets = Readonly<Record<string, readonly string[]>>;
 
+/** The index key of patterns that start with an address (`@address password ...`). */
+export const addressKey = '@address';
+
 export function compile(source: string, sets: Sets = {}): Pattern {
   const parts = source.match(/\[|\]|[^\s[\]]+/g) ?? [];
   const vocabulary = new Set<string>();
@@ -65,8 +77,11 @@ export function compile(source: string, sets: Sets = {}): Pattern {
       if (p === '[') nodes.push({ t: 'opt', seq: seq(true) });
       else if (p === '*') nodes.push({ t: 'any' });
       else if (p === '#') nodes.push({ t: 'num' });
+      else if (p === '@address') nodes.push({ t: 'addr' });
+      else if (p === '@tag') nodes.push({ t: 'tag' });
       else if (p === '...') nodes.push({ t: 'skip' });
       else if (p.startsWith('%')) nodes.push({ t: 'argv', kind: p.slice(1) });
+      else if (p.startsWith('&')) nodes.push({ t: 'http', kind: p.slice(1) });
       else if (p.startsWith('$')) {
         const rest = p.endsWith('...');
         nodes.push({ t: 'secret', kind: rest ? p.slice(1, -3) : p.slice(1), rest });
@@ -95,7 +110,7 @@ export function compile(source: string, sets: Sets = {}): Pattern {
   };
   const nodes = seq(false);
   const lits = nodes.filter((n): n is Extract<Node, { t: 'lit' }> => n.t === 'lit' && n.suffixes.length === 0);
-  const first = nodes[0]?.t === 'lit' && nodes[0].suffixes.length === 0 ? [...nodes[0].words] : null;
+  const first = nodes[0]?.t === 'lit' && nodes[0].suffixes.length === 0 ? [...nodes[0].words] : nodes[0]?.t === 'addr' ? [addressKey] : null;
   const lastLit = lits[lits.length - 1];
   return { source, nodes, vocabulary, first, last: lastLit ? [...lastLit.words] : null };
 }
@@ -134,6 +149,10 @@ function run(nodes: Node[], i: number, words: readonly string[], pos: number, ca
       return pos < words.length && next(pos + 1);
     case 'num':
       return pos < words.length && isNumber(words[pos]!) && next(pos + 1);
+    case 'tag':
+      return pos < words.length && Tagger.isTag(words[pos]!) && next(pos + 1);
+    case 'addr':
+      return pos < words.length && addressRe.test(words[pos]!) && next(pos + 1);
     case 'opt':
       return run(n.seq, 0, words, pos, caps, next) || next(pos);
     case 'skip':
@@ -151,6 +170,15 @@ function run(nodes: Node[], i: number, words: readonly string[], pos: number, ca
       caps.push(...found);
       if (next(words.length)) return true;
       caps.length -= found.length;
+      return false;
+    }
+    case 'http': {
+      if (pos >= words.length) return false;
+      const ranges: [number, number][] = [];
+      embeddedSecrets(words[pos]!, ranges);
+      for (const r of ranges) caps.push({ kind: n.kind, from: pos, to: pos + 1, sub: r });
+      if (next(pos + 1)) return true;
+      caps.length -= ranges.length;
       return false;
     }
     case 'secret': {

@@ -10,6 +10,7 @@ import { scanBraces } from './walk-braces.js';
 import { scanFortiOs } from './walk-fortios.js';
 import { scanIndented } from './walk-indented.js';
 import { scanRouterOs } from './walk-routeros.js';
+import { scanXml } from './walk-xml.js';
 import type { Vendor } from './vendor.js';
 import { eosRules, eosSets } from './vendors/arista-eos.js';
 import { iosRules, iosSets } from './vendors/cisco-ios.js';
@@ -54,6 +55,8 @@ const iosxr = ciscoBook(iosxrRules);
 const eos = ciscoBook(eosRules);
 const anyCisco = ios;
 const junos = book(junosRules, junosSets, 'last');
+const panos = book(panosRules, panosSets, 'last');
+const f5 = book(f5Rules, f5Sets, 'last');
 const anyBraces = book([...junosRules, ...panosRules, ...f5Rules], { ...junosSets, ...panosSets, ...f5Sets }, 'last');
 const fortios = book(fortiosRules, fortiosSets, 'first');
 
@@ -68,6 +71,13 @@ const indented = (b: RuleBook): Scan => (text, free, found) => scanIndented(text
 const braces = (b: RuleBook): Scan => (text, free, found) => scanBraces(text, b, allow, free, found, shapeKnown);
 const forti: Scan = (text, free, found) => scanFortiOs(text, fortios, allow, free, found, shapeKnown);
 const routeros: Scan = (text, free, found) => scanRouterOs(text, routerosAttributes, free, found);
+/** An XML configuration (PAN-OS's own, or an export) starts with a tag. */
+const isXml = (text: string): boolean => /^\s*</.test(text);
+const xml = (b: RuleBook): Scan => (text, _free, found) => {
+  if (isXml(text)) scanXml(text, b, allow, found, shapeKnown);
+};
+/** PAN-OS writes XML, braces or `set` commands; one rule book serves the three. */
+const bracesOrXml = (b: RuleBook): Scan => (text, free, found) => (isXml(text) ? scanXml(text, b, allow, found, shapeKnown) : scanBraces(text, b, allow, free, found, shapeKnown));
 
 // Credentials in URLs (`archive path http://user:pass@host/`, Junos archive sites, `/tool fetch`).
 const urlCredentials = /\b[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/:@"']+:([^\s@/"']+)@/g;
@@ -89,7 +99,9 @@ const passOne: Record<Vendor, Scan[]> = {
   junos: [urls, braces(junos)],
   mikrotik: [urls, routeros],
   fortios: [urls, forti],
-  unknown: [urls, indented(anyCisco), braces(anyBraces), forti, routeros],
+  panos: [urls, bracesOrXml(panos)],
+  f5: [urls, braces(f5)],
+  unknown: [urls, indented(anyCisco), braces(anyBraces), xml(anyBraces), forti, routeros],
 };
 
 /**

@@ -74,7 +74,9 @@ export function scanBraces(text: string, book: RuleBook, allow: AllowList, free:
 function statement(stack: readonly string[][], own: Token[], offset: number, text: string, book: RuleBook, allow: AllowList, found: Findings, known: (w: string) => boolean): void {
   if (own.length === 0) return;
   const ownWords = lower(own);
-  if (!ownWords.some((w) => book.has(w))) return;
+  // The keyword is on the line, or ends the parent's (`local { NAME "<key>"; }`)
+  const top = stack[stack.length - 1];
+  if (!ownWords.some((w) => book.has(w)) && !(top && top.length > 0 && book.has(top[top.length - 1]!))) return;
   const parents = stack.flat();
   const words = parents.length === 0 ? ownWords : [...parents, ...ownWords];
   const verdict = book.classify(words, parents.length, () => stack);

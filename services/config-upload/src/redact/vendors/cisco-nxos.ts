@@ -16,5 +16,8 @@ export const nxosRules: CommandSpec[] = [
   cmd('radius-server host', `* key ${T} $tacacs-radius-key [pac] [auth-port #] [acct-port #] [authentication] [accounting] [timeout #] [retransmit #]`),
   cmd('tacacs-server host', `* key ${T} $tacacs-radius-key [port #] [timeout #] [single-connection]`),
   cmd('ldap-server host', '* [port #] [timeout #] [enable-ssl] [vrf *]'),
+  cmd('isis authentication-type', 'md5|cleartext [level-1|level-2]'),
+  cmd('authentication-type', 'md5|cleartext [level-1|level-2]'),
+  cmd('isis authentication', ['key-chain * [level-1|level-2]']),
   ...ciscoShared,
 ];

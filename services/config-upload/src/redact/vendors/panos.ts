@@ -1,10 +1,11 @@
 import { cmd, type CommandSpec } from '../grammar.js';
 
 /**
- * PAN-OS in its CLI forms (`show config running`: braces with `;`, and `set` commands): password
+ * PAN-OS in all its forms (the XML configuration, `show config running` braces with `;`, and `set`
+ * commands; the XML walker reads `<entry name="X">` as `X`, so one rule serves the three): password
  * hashes (`phash`), RADIUS/TACACS+ secrets, LDAP bind passwords, IKE pre-shared keys, SNMP v2c
- * communities and v3 passwords. Values the firewall stores encrypted start `-AQ==`. The XML form is
- * left to the safety net (a `<phash>` or `<key>` element is a secret word). Source: PAN-OS CLI
+ * communities (device access and trap servers) and v3 passwords, NTP and OSPF authentication keys,
+ * certificates' private keys. Values the firewall stores encrypted start `-AQ==`. Source: PAN-OS CLI
  * reference and XML API (device config schema).
  */
 export const panosSets = {} as const;
@@ -19,4 +20,8 @@ export const panosRules: CommandSpec[] = [
   cmd('... authpwd', '$snmp-v3-auth'),
   cmd('... privpwd', '$snmp-v3-priv'),
   cmd('... api-key', '$api-key'),
+  cmd('... v2c server * community', '$snmp-community'),
+  cmd('... symmetric-key algorithm * authentication-key', '$auth-key'),
+  cmd('... auth-profile * md5 * key', '$auth-key'),
+  cmd('... certificate * private-key', '$private-key'),
 ];
