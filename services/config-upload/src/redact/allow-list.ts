@@ -1,4 +1,5 @@
 import { compile, match, type Pattern } from './pattern.js';
+import { ciscoSets } from './vendors/cisco-shared.js';
 
 /**
  * Statements that contain a secret word but no secret: password policy, method lists, key ids,
@@ -17,7 +18,7 @@ export const allowed: readonly string[] = [
   'password prompt username',
   'password inheritance-disable',
   'password minimum length|minimum-length #',
-  'password encryption aes',
+  '[feature] password encryption aes [tam]',
   'password encryption-key common',
   'password encryption reversible *',
   'password policy [*]',
@@ -26,57 +27,102 @@ export const allowed: readonly string[] = [
   'security authentication failure rate # [log]',
   '[no] aaa password restriction',
   'aaa common-criteria policy *',
+  'userpassphrase min-length|max-length|default-length # [min-length|max-length #]',
   'username * passphrase lifetime|warntime|gracetime ...',
   'username * sshkey|ssh-key ...',
+  // NX-OS: a locked account
+  'username * password 5 ! [role *]',
+  'apply-to admin-password [ipsec-preshared-key]',
+  'apply-to ipsec-preshared-key',
   // method lists and modes: names of methods, not values
   '[no] aaa authentication ...',
   '[no] aaa authorization ...',
   '[no] aaa accounting ...',
   'login authentication *',
-  'ip http authentication ...',
-  'ppp authentication ...',
+  'ip http authentication aaa|local|enable|tacacs [*]',
+  'ip ssh server algorithm authentication @ssh-auth*',
+  'ppp authentication @ppp-auth* [callin|callout|callback] [one-time] [optional] [*]',
   'authentication pre-share|rsa-sig|rsa-encr|ecdsa-sig',
+  'authentication local|remote pre-share|rsa-sig|ecdsa-sig',
   'authentication message-digest|null',
   'authentication key-chain *',
-  'authentication mode ...',
+  // an algorithm chosen for a mode, with no key on the line (FortiOS `set authentication md5`)
+  'authentication md5|text|none|sha1|sha256',
+  '[isis] authentication mode md5|text [rx-disable] [level-1|level-2]',
+  'isis authentication mode sha key-id # [rx-disable] [level-1|level-2]',
+  'authentication mode md5 [level-1|level-2]',
+  '[isis] authentication-type md5|cleartext|sha|text [level-1|level-2]',
   '[standby|vrrp|glbp] [#] authentication md5 key-chain *',
-  'authentication port-control|host-mode|violation|control-direction|fallback|open|periodic *',
+  'authentication port-control|host-mode|violation|control-direction|fallback|periodic|open ...',
   'authentication order|priority|timer|event ...',
+  // autonomous access points: SSID authentication methods, the local RADIUS server's methods
+  'authentication open|shared [mac-address *] [eap *] [optional]',
+  'authentication network-eap * [mac-address *]',
+  'authentication key-management wpa [version #] [cckm] [optional]',
+  '[no] authentication eapfast|mac|leap|peap|mschapv2',
+  'dot1x credentials *',
+  'mac based authentication delay # seconds',
+  '[dot1x] mac based authentication [always]',
+  'dot1x authentication failure action traffic allow|drop [vlan #]',
   '[no] ip ospf authentication [message-digest|null]',
   'ip ospf authentication key-chain *',
   'area * authentication [message-digest]',
-  'ip rip authentication mode|key-chain ...',
-  'ip authentication mode|key-chain eigrp ...',
-  '[no] bfd authentication ...',
+  'ip rip authentication mode md5|text',
+  'ip rip authentication key-chain *',
+  'ip authentication mode eigrp # md5|hmac-sha-256',
+  'ip authentication key-chain eigrp # *',
   'no auth username|password',
+  'auth radius|psk|usergroup|local|ldap|tacacs+',
+  // F5 tmsh block headers: `auth user admin {` opens a block, the secrets are inside it
+  'auth user|radius|radius-server|tacacs|ldap|remote-role|source|password-policy|remote-user|partition [*]',
   '[no] bgp aggregate-route community ...',
-  'mpls ldp password required [for *]',
-  '... login password ...',
-  '... ssh-rsa|ssh-dss|ssh-dsa|ssh-ecdsa|ssh-ed25519 *',
-  '... key-chain * key # [start-time|options|algorithm *]',
-  '... ntp server|peer|broadcast * ... key # ...',
+  'mpls ldp [vrf *] password required [for *]',
+  'mpls ldp [vrf *] password option # for * key-chain *',
+  'mpls ldp [vrf *] password option # for * [0|7] @tag',
+  'mpls ldp [vrf *] password fallback key-chain *',
+  '... login password [minimum-length|maximum-length|format|change-type|minimum-changes|minimum-numerics|minimum-upper-cases|minimum-lower-cases|minimum-punctuations|minimum-character-changes|minimum-reuse *]',
+  '... ssh-rsa|ssh-dss|ssh-dsa|ssh-ecdsa|ssh-ed25519 * [*]',
+  // a MACsec CKN names the key and travels in clear in MKA frames
+  '... pre-shared-key ckn *',
+  '... key-chain * key # [start-time|options|algorithm|key-name *]',
+  '... key-chain * key # ao-attribute [send-id #] [recv-id #] [tcp-ao-option *] [cryptographic-algorithm *]',
   '... ntp authentication-key # [type *]',
   '[cm] key *.key',
+  'certificate * key *.key|*.pem',
   '... crypto-profiles ... authentication *',
   '... ospf area * interface * authentication *',
+  '... ospf auth-profile * md5 # preferred yes|no',
   '... authentication-order ...',
+  'access firewall-authentication pass-through|web-authentication ...',
+  'neighbor * password shared-secret profile * [algorithm *]',
   'snmp-server enable traps ...',
   '[no] snmp-server enable traps ...',
   'snmp-server traps ...',
-  'snmp-server group ...',
+  'snmp-server group * v1|v2c|v3 [auth|noauth|priv] [context *] [read *] [write *] [notify *] [access *]',
   'snmp-server host * use-vrf|filter-vrf|source-interface * [*]',
+  // SNMPv3 trap hosts name a user, not a community
+  'snmp-server host * [vrf *] [informs|traps] version 3 auth|noauth|priv * [udp-port #] [vrf *] @snmp-notif*',
+  'host * [informs|traps] version 3 auth|noauth|priv * [udp-port #] @snmp-notif*',
+  'shared log-settings snmptrap * version v2c|v3 server * manager *',
+  'radius-server host * [auth-port #] [acct-port #] [authentication] [accounting] [timeout #] [retransmit #]',
+  // NX-OS: the key is already a tag (pass 1 knew it), what follows are the server's roles
+  'radius-server host * key [0|6|7] @tag [pac] [auth-port #] [acct-port #] [authentication] [accounting] [timeout #] [retransmit #]',
   // ntp and key chains: key numbers, not keys
   '[no] ntp authenticate',
   'ntp trusted-key ...',
   'trusted-key ...',
+  // NTP servers take a key number, never a key, among options in any order
   'ntp server|peer * ... key # ...',
   'server|peer * ... key # ...',
+  '... ntp server|peer|broadcast * ... key # ...',
   'key chain * [macsec|tcp]',
   'key #',
   'key-string',
   'tunnel key #',
-  'crypto key ...',
-  'crypto pki ...',
+  'crypto key generate|zeroize|pubkey-chain|storage ...',
+  'crypto pki trustpoint|server|profile|token|crl *',
+  'crypto pki certificate chain *',
+  'crypto pki certificate map * #',
   'crypto isakmp policy #',
   // routing communities (a BGP attribute), not SNMP communities
   '[no] ip community-list ...',
@@ -84,8 +130,8 @@ export const allowed: readonly string[] = [
   'ip large-community-list ...',
   'set community|extcommunity|comm-list|large-community ...',
   'match community|extcommunity|large-community ...',
-  'neighbor * send-community ...',
-  'send-community ...',
+  'neighbor * send-community [both|standard|extended|large]',
+  'send-community [both|standard|extended|large]',
   'community-set *',
   'delete community ...',
   'if community ...',
@@ -97,6 +143,13 @@ export const allowed: readonly string[] = [
   'ip bgp-community new-format',
 ];
 
+/** Word sets the entries use (`@name`, `@name*`). */
+const sets = {
+  ...ciscoSets,
+  'ssh-auth': ['publickey', 'password', 'keyboard'],
+  'ppp-auth': ['chap', 'pap', 'ms-chap', 'ms-chap-v2', 'eap', 'mschap', 'mschap-v2'],
+};
+
 /** The allow list compiled and indexed by first word (entries that start with `...` are tried on every statement). */
 export class AllowList {
   private readonly byFirst = new Map<string, Pattern[]>();
@@ -104,7 +157,7 @@ export class AllowList {
 
   constructor(entries: readonly string[] = allowed) {
     for (const e of entries) {
-      const p = compile(e);
+      const p = compile(e, sets);
       const first = p.nodes[0];
       // `[no] x`: index under both `no` and `x`
       const keys = first?.t === 'lit' ? [...first.words] : first?.t === 'opt' && first.seq[0]?.t === 'lit' ? [...first.seq[0].words, ...firstAfterOpt(p)] : null;
