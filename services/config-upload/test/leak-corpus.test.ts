@@ -186,13 +186,21 @@ t.test('no corpus secret leaks anywhere the service writes or answers; every dec
   const findings = findCores([...written, { where: 'log', data: up.logText() }, ...answers]);
   // Which vendor the service recognised per family (`unknown` is redacted with every vendor's rules).
   const detected = new Map<string, number>();
+  // Values only the fail-closed rules caught (pass 1's blind redaction and the safety net), per
+  // vendor, on the first uploads: each is a rule some vendor file lacks.
+  const unclassified = new Map<string, { values: number; shapes: Set<string> }>();
   const familyOf = new Map([...deviceOf].map(([file, device]) => [device, manifest.files.find((f) => f.file === file)!.family]));
   for (const e of await up.events()) {
     if (e.schema !== 'config/1' || e.version !== 1) continue;
     const key = `${familyOf.get(String(e.device)) ?? '?'} -> ${String(e.vendor)}`;
     detected.set(key, (detected.get(key) ?? 0) + 1);
+    const u = unclassified.get(String(e.vendor)) ?? { values: 0, shapes: new Set<string>() };
+    u.values += (e.redactionsByKind as Record<string, number>).unclassified ?? 0;
+    for (const shape of e.redactionGaps as string[]) u.shapes.add(shape);
+    unclassified.set(String(e.vendor), u);
   }
   t.comment(`vendor detected: ${[...detected].sort().map(([k, n]) => `${k} x${n}`).join(', ')}`);
+  for (const [vendor, u] of [...unclassified].sort()) t.comment(`unclassified ${vendor}: ${u.values} values${u.shapes.size > 0 ? ` (${[...u.shapes].join(' | ')})` : ''}`);
   t.comment(`timing: search done at ${Math.round(performance.now() - started)} ms`);
   reportLeaks(t, findings);
   reportDecoys(t, deviceOf, firstStored);
