@@ -129,6 +129,15 @@ const forti: fc.Arbitrary<Form>[] = [
   fc.record({ id: num }).map((r) => ({ vendor: 'fortios' as Vendor, before: ['config system snmp community', `    edit ${r.id}`], prefix: '        set name ', suffix: '', after: ['        set status enable', '    next', 'end'], quote: quoted })),
 ];
 
+// PAN-OS `set` commands and F5 tmsh blocks (the vendors detection now names).
+const panosF5: fc.Arbitrary<Form>[] = [
+  fc.record({ user: name }).map((r) => ({ vendor: 'panos' as Vendor, before: ['set deviceconfig system hostname fw-1'], prefix: `set mgt-config users ${r.user.toLowerCase()} phash `, suffix: '', after: [] })),
+  fc.record({ profile: name, server: name }).map((r) => ({ vendor: 'panos' as Vendor, before: [], prefix: `set shared server-profile radius ${r.profile} server ${r.server.toLowerCase()} secret `, suffix: '', after: [] })),
+  fc.record({ gw: name }).map((r) => ({ vendor: 'panos' as Vendor, before: [], prefix: `set network ike gateway ${r.gw} authentication pre-shared-key key `, suffix: '', after: [] })),
+  fc.record({ server: name }).map((r) => ({ vendor: 'f5' as Vendor, before: ['#TMSH-VERSION: 17.1.1.3', `auth radius-server /Common/${r.server} {`], prefix: '    secret ', suffix: '', after: ['    server 10.0.0.5', '}'] })),
+  fc.record({ trap: name }).map((r) => ({ vendor: 'f5' as Vendor, before: ['sys snmp {', '    traps {', `        /Common/${r.trap} {`], prefix: '            community ', suffix: '', after: ['            host 10.0.0.6', '        }', '    }', '}'] })),
+];
+
 type Built = { vendor: Vendor; input: string; expected: string; value: string };
 
 /** A RouterOS line with a random `\`-continuation anywhere (even inside the value). */
@@ -177,6 +186,8 @@ t.test('grammar forms: exactly the value is replaced, whatever it looks like', a
     ['cisco family, values with spaces where the line takes the rest', spacedForms, spaced],
     ['junos', junos, fc.oneof(marker, punctuated, crypt, lookalike, spaced)],
     ['fortios', forti, fc.oneof(marker, punctuated, lookalike)],
+    // both store secrets encrypted (`-AQ==...`, `$M$...`): no punctuation a tmsh block would quote
+    ['panos set, f5', panosF5, fc.oneof(marker, crypt, hex, lookalike)],
   ] as const) {
     fc.assert(
       fc.property(fc.oneof(...forms), values, decoys, (form, value, decoy) => {
@@ -189,7 +200,7 @@ t.test('grammar forms: exactly the value is replaced, whatever it looks like', a
   }
   fc.assert(fc.property(routeros, (b) => (planted++, holds(b))), { numRuns: runs });
   t.pass(`routeros, wrapped anywhere: ${runs} commands`);
-  t.ok(planted >= runs * 5, `${planted} values planted, none leaked`);
+  t.ok(planted >= runs * 6, `${planted} values planted, none leaked`);
 });
 
 t.test('fail closed: an unknown command with a secret word never lets its value through', async (t) => {

@@ -15,7 +15,7 @@
  *   &kind       one word holding an HTTP request (a health monitor's `send` string): the
  *               credentials in it are the secrets (`Authorization: Basic X` → X)
  *
- * `snmp-server host * [vrf *] [informs|traps] [version 1|2c|3] $snmp-community [udp-port #]`
+ * `snmp-server host * [vrf *] [informs|traps] [version 1|2c] $snmp-community [udp-port #]`
  * says: after the host and any of those options, in that order, the next word is the community,
  * whatever it looks like (`version`, `7`, `aes256`), because matching backtracks until the whole
  * statement is consumed. A statement a pattern cannot consume does not match.

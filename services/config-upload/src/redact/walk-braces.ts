@@ -11,8 +11,11 @@ import { allowedOver, emit, lower } from './walk-indented.js';
  * `set` form of it: `snmp { community X { ... } }` and `set snmp community X ...` meet the same
  * rule `... snmp community $snmp-community ...`. Statements end at `;`, `{`, `}` or the end of the
  * line (tmsh has no `;`). A quoted value left open runs on over the next lines (certificates, keys).
- * `/* ... *\/` comments, `#` comments (`## SECRET-DATA`), `inactive:` / `protect:` markers skipped.
+ * `/* ... *\/` comments, `#` comments (`## SECRET-DATA`), `inactive:` / `protect:` markers skipped;
+ * `set` lines are read as plain words (a value may hold `;`, `{` or `/*`).
  */
+const setVerb = /^\s*(?:set|deactivate|activate|delete|annotate|insert)\s/;
+
 export function scanBraces(text: string, book: RuleBook, allow: AllowList, free: readonly FreeText[], found: Findings, known: (w: string) => boolean): void {
   const cursor = new FreeTextCursor(free);
   const stack: string[][] = [];
@@ -28,12 +31,20 @@ export function scanBraces(text: string, book: RuleBook, allow: AllowList, free:
       continue;
     }
     // A value in quotes may span lines: the statement is all of them.
-    while (eol < n && hasOpenQuote(text.slice(lineStart, eol))) {
+    let quoted = false;
+    for (let i = lineStart; i < eol && !quoted; i++) quoted = text.charCodeAt(i) === 34;
+    while (quoted && eol < n && hasOpenQuote(text.slice(lineStart, eol))) {
       const next = text.indexOf('\n', eol + 1);
       eol = next === -1 ? n : next;
     }
     pos = eol + 1;
     let line = text.slice(lineStart, eol);
+    // `set` commands (Junos `display set`, PAN-OS) are one statement a line, without braces or
+    // comments: `/*`, `;`, `{` in them are characters of a value.
+    if (!inComment && setVerb.test(line)) {
+      if (/^\s*set\s/.test(line)) statement([], tokenize(line).slice(1), lineStart, text, book, allow, found, known);
+      continue;
+    }
     if (inComment || (line.includes('/*') && !hasOpenQuote(line.slice(0, line.indexOf('/*'))))) {
       const open = line.indexOf('/*');
       const close = line.indexOf('*/');
@@ -48,10 +59,6 @@ export function scanBraces(text: string, book: RuleBook, allow: AllowList, free:
     }
     const tokens = tokenize(line, true).filter((t) => t.text !== 'inactive:' && t.text !== 'protect:');
     if (tokens.length === 0) continue;
-    if (/^(?:set|deactivate|activate|delete|annotate|insert)$/.test(tokens[0]!.text)) {
-      if (tokens[0]!.text === 'set') statement([], tokens.slice(1), lineStart, text, book, allow, found, known);
-      continue;
-    }
     let own: Token[] = [];
     for (const t of tokens) {
       if (t.text === '{') {

@@ -64,7 +64,7 @@ export const ciscoShared: CommandSpec[] = [
   cmd('snmp-server host', [
     // SNMPv3 names a user there, not a community
     '* [vrf *] [informs|traps] version 3 auth|noauth|priv * [udp-port #] [vrf *] @snmp-notif*',
-    `* [vrf *] [informs|traps] [version 1|2c|3 [auth|noauth|priv]] $snmp-community [udp-port #] [vrf *] @snmp-notif*`,
+    `* [vrf *] [informs|traps] [version 1|2c] $snmp-community [udp-port #] [vrf *] @snmp-notif*`,
     '* use-vrf *',
     '* filter-vrf *',
     '* source-interface * [*]',
