@@ -150,26 +150,24 @@ const sets = {
   'ppp-auth': ['chap', 'pap', 'ms-chap', 'ms-chap-v2', 'eap', 'mschap', 'mschap-v2'],
 };
 
-/** The allow list compiled and indexed by first word (entries that start with `...` are tried on every statement). */
+/**
+ * The allow list compiled and indexed: by the words a statement may start with (`[no] x` under
+ * `no` and `x`), and entries that start with `...` by a word they require (`... ssh-rsa *` under
+ * `ssh-rsa`), so that a statement is matched against the few entries that can apply to it.
+ */
 export class AllowList {
   private readonly byFirst = new Map<string, Pattern[]>();
+  private readonly byWord = new Map<string, Pattern[]>();
   private readonly anywhere: Pattern[] = [];
 
   constructor(entries: readonly string[] = allowed) {
     for (const e of entries) {
       const p = compile(e, sets);
-      const first = p.nodes[0];
-      // `[no] x`: index under both `no` and `x`
-      const keys = first?.t === 'lit' ? [...first.words] : first?.t === 'opt' && first.seq[0]?.t === 'lit' ? [...first.seq[0].words, ...firstAfterOpt(p)] : null;
-      if (!keys) {
-        this.anywhere.push(p);
-        continue;
-      }
-      for (const k of keys) {
-        const list = this.byFirst.get(k);
-        if (list) list.push(p);
-        else this.byFirst.set(k, [p]);
-      }
+      const first = firstWords(p.nodes);
+      const required = first ? null : requiredWords(p.nodes);
+      if (first) add(this.byFirst, first, p);
+      else if (required) add(this.byWord, required, p);
+      else this.anywhere.push(p);
     }
   }
 
@@ -177,12 +175,47 @@ export class AllowList {
   allows(words: readonly string[]): boolean {
     if (words.length === 0) return false;
     for (const p of this.byFirst.get(words[0]!) ?? []) if (match(p, words)) return true;
+    let tried: Set<Pattern> | null = null;
+    for (const w of words) {
+      const list = this.byWord.get(w);
+      if (!list) continue;
+      tried ??= new Set();
+      for (const p of list) {
+        if (tried.has(p)) continue;
+        tried.add(p);
+        if (match(p, words)) return true;
+      }
+    }
     for (const p of this.anywhere) if (match(p, words)) return true;
     return false;
   }
 }
 
-function firstAfterOpt(p: Pattern): string[] {
-  const second = p.nodes[1];
-  return second?.t === 'lit' ? [...second.words] : [];
+function add(index: Map<string, Pattern[]>, keys: readonly string[], p: Pattern): void {
+  for (const k of keys) {
+    const list = index.get(k);
+    if (list) list.push(p);
+    else index.set(k, [p]);
+  }
+}
+
+type Nodes = Pattern['nodes'];
+
+/** Every word a statement matching `nodes` can start with, or null when it may start with any word. */
+function firstWords(nodes: Nodes): string[] | null {
+  const out: string[] = [];
+  for (const n of nodes) {
+    if (n.t === 'lit' && n.suffixes.length === 0) return [...out, ...n.words];
+    if (n.t !== 'opt') return null;
+    const inner = firstWords(n.seq);
+    if (!inner) return null;
+    out.push(...inner);
+  }
+  return null;
+}
+
+/** The words of a literal every match must contain (outside optional parts), or null. */
+function requiredWords(nodes: Nodes): string[] | null {
+  for (const n of nodes) if (n.t === 'lit' && n.suffixes.length === 0) return [...n.words];
+  return null;
 }

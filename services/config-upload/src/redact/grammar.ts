@@ -4,7 +4,7 @@ import { addressRe } from './tokens.js';
 /**
  * One secret-bearing command of a vendor, as data (see pattern.ts for the notation):
  *
- *   cmd('snmp-server host', '* [vrf *] [informs|traps] [version 1|2c|3] $snmp-community ...')
+ *   cmd('snmp-server host', '* [vrf *] [informs|traps] [version 1|2c] $snmp-community ...')
  *
  * `head` identifies the command; each form is what may follow it, with `$kind` where the secret
  * sits. A form without `$` is a known form that holds no secret (`key chain NAME`). When a
@@ -26,6 +26,9 @@ export function cmd(head: string, forms: string | readonly string[], under?: str
 }
 
 /** `cmd` for every head of a list, same forms. */
+/** An address as a statement's first word; the digit test first, as most lines start with a letter. */
+const isAddress = (w: string): boolean => w.charCodeAt(0) >= 48 && w.charCodeAt(0) <= 57 && addressRe.test(w);
+
 export function cmds(heads: readonly string[], forms: string | readonly string[], under?: string): CommandSpec[] {
   return heads.map((h) => cmd(h, forms, under));
 }
@@ -49,6 +52,8 @@ export type Verdict =
 export class RuleBook {
   private readonly index = new Map<string, Rule[]>();
   readonly vocabulary = new Set<string>();
+  /** Some rule's statement starts with an address (IOS-XR `  10.1.1.1:0 password ...` under `mpls ldp` / ` neighbor`). */
+  private readonly byAddress: boolean;
 
   constructor(specs: readonly CommandSpec[], sets: Sets, private readonly by: 'first' | 'last') {
     for (const spec of specs) {
@@ -66,20 +71,16 @@ export class RuleBook {
         else this.index.set(key, [rule]);
       }
     }
+    this.byAddress = by === 'first' && this.index.has(addressKey);
   }
 
   /** Whether any rule is indexed under this (lower-case) word: the cheap screen before tokenizing. */
   has(word: string): boolean {
-    return this.index.has(word) || (this.byAddress && addressRe.test(word));
-  }
-
-  /** Rules whose statement starts with an address (IOS-XR ` 10.1.1.1:0 password ...` under `mpls ldp neighbor`). */
-  private get byAddress(): boolean {
-    return this.index.has(addressKey);
+    return this.index.has(word) || (this.byAddress && isAddress(word));
   }
 
   private rulesFor(word: string): Rule[] | undefined {
-    return this.index.get(word) ?? (this.by === 'first' && addressRe.test(word) ? this.index.get(addressKey) : undefined);
+    return this.index.get(word) ?? (this.byAddress && isAddress(word) ? this.index.get(addressKey) : undefined);
   }
 
   /**

@@ -77,6 +77,14 @@ export interface Joined {
 }
 
 export function joinContinued(text: string, start: number): Joined {
+  // most lines are not continued: one slice, no joining
+  const eol0 = text.indexOf('\n', start);
+  let e0 = eol0 === -1 ? text.length : eol0;
+  while (e0 > start && (text.charCodeAt(e0 - 1) === 32 || text.charCodeAt(e0 - 1) === 13)) e0--;
+  if (!(e0 > start && text.charCodeAt(e0 - 1) === 92 && eol0 !== -1)) {
+    const end = eol0 === -1 ? text.length : eol0;
+    return { text: text.slice(start, end), pieces: [[0, start]], end };
+  }
   const pieces: [number, number][] = [];
   const parts: string[] = [];
   let length = 0;

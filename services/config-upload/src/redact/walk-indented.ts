@@ -21,6 +21,7 @@ export function scanIndented(text: string, book: RuleBook, allow: AllowList, fre
   const stack: { indent: number; start: number; end: number }[] = [];
   let quitBlock = -1; // inside a hex block: its opening line's indent
   const n = text.length;
+  const parents = () => stack.map((s) => lower(tokenize(text.slice(s.start, s.end))));
   for (let pos = 0; pos < n; ) {
     let eol = text.indexOf('\n', pos);
     if (eol === -1) eol = n;
@@ -43,7 +44,6 @@ export function scanIndented(text: string, book: RuleBook, allow: AllowList, fre
       if (first === 'quit') continue;
     }
     while (stack.length > 0 && stack[stack.length - 1]!.indent >= indent) stack.pop();
-    const parents = () => stack.map((s) => lower(tokenize(text.slice(s.start, s.end))));
     if (first === 'certificate' || (first === 'key-string' && wordEnd === trimEnd(text, wordEnd, eol))) {
       if (first === 'key-string' || parents().some((w) => w[0] === 'crypto' && w[1] === 'pki')) {
         quitBlock = indent;
