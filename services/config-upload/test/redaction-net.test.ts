@@ -122,6 +122,14 @@ t.test('what follows a secret word but is no value: toggles, references, setting
   check(t, 'cisco-ios', 'frob widget-password disable PlantAfterToggle', ['PlantAfterToggle'], '* widget-password * *');
 });
 
+t.test('two secret words in a row: the second is the first one\'s value, and what follows it is taken too', async (t) => {
+  const out = check(t, 'cisco-ios', 'zzpwd password version level 2', ['version'], 'zzpwd * * level *');
+  t.match(out.text, /^zzpwd <redacted:[0-9a-f]{8}> <redacted:[0-9a-f]{8}> level <redacted:[0-9a-f]{8}>$/m, 'an option word right after the value is taken as a value');
+  // a name after a naming word is no keyword, however it reads
+  const named = `hostname r1\nfrob server a-key secret ${tagger.tag('x')}\nfrob username u1 view A-key secret 0 ${tagger.tag('y')}\n`;
+  t.equal(redactor.redact(named, 'cisco-ios').text, named, 'a server or view named like a key');
+});
+
 t.test('a tag followed by a word no grammar knows: the value a rule left behind', async (t) => {
   const planted = 'PlantLeftBehind9';
   const out = check(t, 'cisco-ios', `frob key ${tagger.tag('x')} ${planted}`, [planted], '* key * *');

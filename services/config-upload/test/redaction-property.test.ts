@@ -22,7 +22,9 @@ const word = fc.oneof(marker, punctuated, crypt, hex, lookalike);
 const spaced = fc.tuple(marker, marker).map(([a, b]) => `${a} ${b}`);
 
 const ip = fc.tuple(fc.integer({ min: 1, max: 223 }), fc.integer({ min: 0, max: 255 }), fc.integer({ min: 1, max: 254 })).map(([a, b, c]) => `${a}.${b}.0.${c}`);
-const name = fc.stringMatching(/^[A-Z][A-Za-z0-9_-]{1,10}$/);
+// Names that read as secret words (`A-key`, `x_pass`) are left out: after one, the net takes the
+// next keyword for its value (fail closed; redaction-net.test.ts), so the output is not exact.
+const name = fc.stringMatching(/^[A-Z][A-Za-z0-9_-]{1,10}$/).filter((n) => !/key|pass|pwd|secret|psk|auth|communit|credential/i.test(n));
 const num = fc.integer({ min: 1, max: 4094 }).map(String);
 const opt = <T>(a: fc.Arbitrary<T>): fc.Arbitrary<T | null> => fc.option(a, { nil: null });
 const o = (x: string | null, f: (v: string) => string): string => (x === null ? '' : f(x));
@@ -214,6 +216,8 @@ t.test('fail closed: an unknown command with a secret word never lets its value 
       // `md5 password X`, `authentication secret X`: an algorithm word, then a keyword and its value;
       // no reader can take `password` for the value there, so the generator does not either.
       if (['md5', 'sha256', 'authentication'].includes(kw) && ['password', 'secret', 'key'].includes(value)) return true;
+      // `pre-shared-key key <v>` is PAN-OS syntax: there `key` is the keyword, not the value.
+      if (kw === 'pre-shared-key' && value === 'key') return true;
       n++;
       const line = `${words.join(' ')} ${kw} ${value}${tail}`;
       const out = redactor.redact(`hostname r1\n${line}\n`, v);

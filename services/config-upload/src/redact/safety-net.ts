@@ -44,10 +44,14 @@ const keep = new Set([
   'localizedkey', 'localizedv2key', 'auth-port', 'acct-port', 'source-interface', 'key', 'secret', 'password', 'community',
 ]);
 
-/** Words whose next word names an object (a key chain, a profile, a route map): a reference, never a value. */
+/**
+ * Words whose next word names an object (a key chain, a profile, a route map, a server, an SNMP
+ * view): a reference or a name, never a value, and never a keyword however it looks (`server
+ * a-key secret <v>`).
+ */
 const naming = new Set([
   'key-chain', 'keychain', 'key-chain-name', 'route-map', 'route-policy', 'prefix-list', 'rsakeypair', 'trustpoint', 'profile',
-  'ike-gateway', 'policy-map', 'class-map', 'access-class', 'access-group',
+  'ike-gateway', 'policy-map', 'class-map', 'access-class', 'access-group', 'server', 'view',
 ]);
 const namesNext = (w: string): boolean => naming.has(w) || w.endsWith('-profile') || w.endsWith('-keychain');
 
@@ -199,7 +203,9 @@ function checkLine(joined: Joined, allow: AllowList, known: (w: string) => boole
     // (PAN-OS `pre-shared-key key <v>` is the one syntax that does.)
     const selector = words[i + 1] === 'key' && (w === 'pre-shared-key' || w === 'preshared-key');
     if (!selector && !isWeakSecretWord(w) && !typeWords.has(words[i + 1]!) && isSecretWord(unquote(words[i + 1]!)) && !Tagger.isTag(tokens[i + 1]!.text)) {
-      blind(words, tokens, i + 1, n, redacted);
+      // ...unless the first word was a name after all: then the second's value follows it, and
+      // is taken too, however much it looks like an option (`zzpwd password version level 2`)
+      blind(words, tokens, i + 1, n, redacted, 2);
       break;
     }
     if (noValueAfter(i)) continue;
@@ -241,14 +247,17 @@ function checkLine(joined: Joined, allow: AllowList, known: (w: string) => boole
   found.unclassified.add(shapeOf(tokens.slice(0, n), marked, (w) => known(w) || isSecretWord(w)));
 }
 
-/** Redacts words [from, n) one by one, keeping structure and separating options (never the last word). */
-function blind(words: readonly string[], tokens: readonly Token[], from: number, n: number, redacted: Set<number>): void {
+/**
+ * Redacts words [from, n) one by one, keeping structure and separating options, but never the
+ * last word nor the first `firsts` (a value may look like an option word).
+ */
+function blind(words: readonly string[], tokens: readonly Token[], from: number, n: number, redacted: Set<number>, firsts = 1): void {
   let last = n - 1;
   while (last >= from && structural(words[last]!)) last--;
   for (let k = from; k <= last; k++) {
     const w = words[k]!;
     if (structural(w) || Tagger.isTag(tokens[k]!.text)) continue;
-    if (k > from && k < last && keep.has(w)) continue;
+    if (k >= from + firsts && k < last && keep.has(w)) continue;
     redacted.add(k);
   }
 }
