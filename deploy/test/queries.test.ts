@@ -89,12 +89,15 @@ t.test('scan: the coverage of every image, as of its newest planning run', async
   t.same(
     records.map((r) => [r.owner, r.planId, r.flag ?? 'fresh']).sort(),
     [
+      ['data', 'plan-2', 'failing'],
       ['payments', 'plan-2', 'fresh'],
       ['web', 'plan-2', 'never_scanned'],
     ],
-    'one row per image; payments-api was stale in plan-1 and is fresh in plan-2',
+    'one row per image; payments-api was stale in plan-1 and is fresh in plan-2; batch scanned recently but failing since',
   );
   t.equal(records.find((r) => r.owner === 'web')?.['openFindings.CRITICAL'], '1');
+  t.match(records.find((r) => r.owner === 'data'), { failingSince: '2026-11-22T08:00:00.000Z', failedAttempts: '5', lastScanErrorCode: 'trivy_timeout' }, 'since when, how many attempts, why');
+  t.equal(records.find((r) => r.owner === 'payments')?.failedAttempts, '0');
 });
 
 t.test('config: changes with their diff, drift from Git (events of the real upload service)', async (t) => {
