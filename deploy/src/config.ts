@@ -136,8 +136,15 @@ export const allowedRetentionDays = [400, 545, 731, 1096, 1827, 2192, 2557, 2922
 export const stopTimeoutMarginSeconds = 5;
 const fargateMaxStopTimeoutSeconds = 120;
 
-/** Trivy's official image on ECR Public (no Docker Hub rate limits); pin by digest in production. */
-export const defaultTrivyImage = 'public.ecr.aws/aquasecurity/trivy:0.57.1';
+/**
+ * Trivy's official image on ECR Public (no Docker Hub rate limits), pinned by digest: a tag can be
+ * re-pointed, as Trivy's were in March 2026 (v0.69.4 and the 0.69.5/0.69.6 images were malicious).
+ * The same reference as services/scan-scheduler/Dockerfile's TRIVY_IMAGE (deploy/test/trivy-pin.test.ts).
+ */
+export const defaultTrivyImage = 'public.ecr.aws/aquasecurity/trivy:0.69.3@sha256:bcc376de8d77cfe086a917230e818dc9f8528e3c852f7b1aff648949b6258d1c';
+
+/** Trivy releases known to have been compromised (March 2026): never the default, refused as trivyImage. */
+export const compromisedTrivyVersions = ['0.69.4', '0.69.5', '0.69.6'] as const;
 
 const defaultSizing: Record<ServiceName, ServiceSizing> = {
   syslog: { desiredCount: 2, maxCount: 6, cpu: 1024, memoryMiB: 2048 },
@@ -225,7 +232,8 @@ const ids = {
   imageTag: /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/,
   email: /^[^@\s]+@[^@\s]+\.[^@\s]+$/,
   hostName: /^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/,
-  image: /^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+(:[A-Za-z0-9_.-]+|@sha256:[0-9a-f]{64})$/,
+  // An image pinned by digest, with or without the tag it was taken from.
+  pinnedImage: /^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+(:[A-Za-z0-9_.-]+)?@sha256:[0-9a-f]{64}$/,
   ecrRepository: /^arn:aws[a-z-]*:ecr:[a-z0-9-]+:\d{12}:repository\/[a-z0-9._/*-]+$/,
   // S3 bucket names (as the config-upload service's s3:// parser takes them).
   bucket: /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
@@ -375,7 +383,7 @@ export function parseDeployConfig(input: unknown): Readonly<DeployConfig> {
     shutdownDeadlineSeconds: r.number(top, 'shutdownDeadlineSeconds', 'config', 5, fargateMaxStopTimeoutSeconds - stopTimeoutMarginSeconds, 90),
     ntpRequireAuth: r.boolean(top, 'ntpRequireAuth', 'config', false),
     scanSchedule: r.string(top, 'scanSchedule', 'config', ids.schedule, 'rate(...) or cron(...)', 'rate(1 hour)'),
-    trivyImage: r.string(top, 'trivyImage', 'config', ids.image, 'an image reference with a tag or digest', defaultTrivyImage),
+    trivyImage: r.string(top, 'trivyImage', 'config', ids.pinnedImage, 'an image reference pinned by digest (<registry>/<repository>[:<tag>]@sha256:<64 hex digits>)', defaultTrivyImage),
     scanRepositoryArns: r.array(top, 'scanRepositoryArns', 'config', 0, []).map((raw, i) => {
       if (typeof raw !== 'string' || !ids.ecrRepository.test(raw)) r.problems.push(`config.scanRepositoryArns[${i}]: expected an ECR repository ARN, got ${describe(raw)}`);
       return String(raw);
@@ -391,6 +399,10 @@ export function parseDeployConfig(input: unknown): Readonly<DeployConfig> {
   }
   if (config.certificateArn !== null && config.region && !config.certificateArn.includes(`:${config.region}:`)) {
     r.problems.push(`config.certificateArn: the certificate must be in the stack's region (${config.region})`);
+  }
+  const trivyTag = /:([^:@/]+)@/.exec(config.trivyImage)?.[1]?.replace(/^v/, '');
+  if (trivyTag !== undefined && (compromisedTrivyVersions as readonly string[]).includes(trivyTag)) {
+    r.problems.push(`config.trivyImage: Trivy ${trivyTag} is a compromised release (March 2026); use ${defaultTrivyImage.split('@')[0]} or later, pinned by digest`);
   }
   if (r.problems.length > 0) throw new DeployConfigError(r.problems);
   return deepFreeze(config);
