@@ -7,7 +7,7 @@ import { serviceNames, type ServiceName } from './services.js';
 
 export const logGroupPrefix = '/netsidecar';
 
-/** `/netsidecar/syslog` ...: the event log groups of ARCHITECTURE.md (what users query, auditors keep). */
+/** `/netsidecar/syslog` ...: the event log groups of docs/ARCHITECTURE.md (what users query, auditors keep). */
 export function eventLogGroupName(service: ServiceName): string {
   return `${logGroupPrefix}/${service}`;
 }

@@ -1,5 +1,5 @@
 // The whole stack from deploy/config/example.json (every option on), synthesized once with the
-// cdk-nag packs, then checked resource by resource against ARCHITECTURE.md and issue 5.
+// cdk-nag packs, then checked resource by resource against docs/ARCHITECTURE.md and issue 5.
 import t from 'tap';
 import { Match } from 'aws-cdk-lib/assertions';
 import { commonVariables, loadConfig, type Schema } from '@netsidecar/config';
