@@ -58,12 +58,10 @@ async function start<S extends Schema>(definition: ServiceDefinition<S>): Promis
   const service = await definition.start({ ...runtime, readiness });
   const health = await startHealthServer({ port: definition.healthPort(config), host: definition.healthAddress?.(config), registry, readiness });
 
-  let emfTimer: NodeJS.Timeout | undefined;
-  if (config.NETSIDECAR_SINK === 'cloudwatch') {
-    const emf = new EmfPublisher({ registry });
-    emfTimer = setInterval(() => void emf.publish().catch((err: unknown) => logger.warn('EMF publication failed', { err })), config.NETSIDECAR_EMF_INTERVAL);
-    emfTimer.unref();
-  }
+  const emf = config.NETSIDECAR_SINK === 'cloudwatch' ? new EmfPublisher({ registry }) : null;
+  const publishMetrics = () => emf?.publish().catch((err: unknown) => logger.warn('EMF publication failed', { err }));
+  const emfTimer = emf ? setInterval(() => void publishMetrics(), config.NETSIDECAR_EMF_INTERVAL) : undefined;
+  emfTimer?.unref();
   logger.info('started', { sink: config.NETSIDECAR_SINK, logGroup, healthAddress: health.address, healthPort: health.port });
 
   const shutdown = handleShutdown({
@@ -74,11 +72,20 @@ async function start<S extends Schema>(definition: ServiceDefinition<S>): Promis
     undelivered: () => ({ undeliveredEvents: sink.queuedEvents(), sink: sink.kind }),
     drain: async (deadline) => {
       readiness.markShuttingDown();
-      await service.stop(deadline);
+      // A service that fails to stop cleanly still hands over what the sink holds: the sink is
+      // drained whatever stop() did, and the failure then makes the exit code 1.
+      const stopped = await service.stop(deadline).then(
+        () => null,
+        (err: unknown) => err,
+      );
+      if (stopped !== null) logger.error('service stop failed: draining the sink anyway', { err: stopped });
       const report = await sink.close(deadline);
       clearInterval(emfTimer);
+      // The counters since the last interval, which a stopping task would otherwise never send.
+      await publishMetrics();
       logger.info('drained', { ...report });
       await health.close();
+      if (stopped !== null) throw stopped;
     },
   });
   // A SIGTERM that came while starting is honoured now, with the drain it would have skipped.

@@ -3,7 +3,7 @@
 // server for its DB version, runs one plan, drains the file sink and exits 0 (no cluster configured:
 // nothing runs, so SQS is not called). It opens no health port, so a port in use cannot fail it;
 // exit 1 is kept for a run that could not work at all, and what it wrote before is still drained.
-// (Exit 2 on bad configuration is the runtime's, shared with the services.)
+// Exit 2 on bad configuration, whether the runtime reads it at start or the work asks for it.
 import t, { type Test } from 'tap';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -51,11 +51,23 @@ async function events(dir: string): Promise<Record<string, unknown>[]> {
 }
 
 // Both runs at once: each process pays the TypeScript loader's start-up, which dominates on a busy machine.
-t.test('plan as a process: a finished run exits 0 whatever its health port; a run that cannot work exits 1', async (t) => {
-  const [ok, broken] = await Promise.all([finishedRun(t), unreachableStore(t)]);
+t.test('plan as a process: a finished run exits 0 whatever its health port; a run that cannot work exits 1; bad configuration exits 2', async (t) => {
+  const [ok, broken, misconfigured] = await Promise.all([finishedRun(t), unreachableStore(t), missingQueue(t)]);
   await ok();
   await broken();
+  await misconfigured();
 });
+
+/** A variable the work needs is missing: exit 2 and one line naming it, as a bad value at start gives. */
+async function missingQueue(t: Test) {
+  const dir = await tempDir(t);
+  const result = await plan({ NETSIDECAR_DATA_DIR: dir, NETSIDECAR_SCAN_QUEUE_URL: '' });
+  return async () => {
+    t.equal(result.code, 2, result.stderr);
+    t.match(result.stderr, /^netsidecar-scan: NETSIDECAR_SCAN_QUEUE_URL: required for plan and worker$/m);
+    t.match(result.stderr, /"msg":"drained".*"exitCode":2/);
+  };
+}
 
 /** The DB version from the Trivy server stand-in, no health port opened, exit 0. */
 async function finishedRun(t: Test) {
