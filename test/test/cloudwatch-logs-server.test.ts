@@ -498,6 +498,35 @@ t.test('outages last until lifted; queued faults come first; an operation outage
   t.equal(fake.events(GROUP, STREAM).length, 1);
 });
 
+t.test('latency: calls that meet no fault wait, then are applied; a queued fault comes first', async (t) => {
+  const { fake, client } = await setup(t);
+  fake.latency('PutLogEvents', 60_000);
+  fake.fault('PutLogEvents', { kind: 'throttle' });
+  t.ok((await failure(put(client, at(NOW)))) instanceof ThrottlingException, 'the fault answers at once');
+  const arrived = fake.nextCall('PutLogEvents');
+  const abort = new AbortController();
+  const sent = failure(client.send(new PutLogEventsCommand({ logGroupName: GROUP, logStreamName: STREAM, logEvents: at(NOW) }), { abortSignal: abort.signal }));
+  await arrived;
+  abort.abort();
+  await sent;
+  await fake.settled(); // the client left: the slow call ends unapplied
+  fake.latency('PutLogEvents', 20);
+  await put(client, at(NOW));
+  fake.latency('PutLogEvents', null);
+  t.same(
+    fake.calls('PutLogEvents').map((c) => [c.fault, c.status, c.applied, c.logGroup, c.logStream]),
+    [
+      ['throttle', 400, false, GROUP, STREAM],
+      [undefined, 0, false, GROUP, STREAM],
+      [undefined, 200, true, GROUP, STREAM],
+    ],
+    'each call records the group and stream it names',
+  );
+  t.equal(fake.events(GROUP, STREAM).length, 1);
+  t.throws(() => fake.latency('PutLogEvent', 10), TypeError);
+  t.throws(() => fake.latency('*', -1), TypeError);
+});
+
 t.test('fault scripts with typos throw at once', async (t) => {
   const { fake } = await setup(t);
   t.throws(() => fake.fault('putLogEvents', { kind: 'throttle' }), TypeError);
