@@ -14,6 +14,8 @@ t.test('defaults are the documented ones, and frozen', async (t) => {
     spoolSegmentBytes: 16 * 1024 * 1024,
     highWaterMarkBytes: 1.5 * 1024 ** 3,
     maxConcurrentStreams: 4,
+    drainConcurrentStreams: 32,
+    streamCreationsPerSecond: 10,
     requestTimeoutMs: 10_000,
     maxEventBytes: 1_000_000,
     retryBaseMs: 100,
@@ -28,4 +30,7 @@ t.test('bad options stop the start with the option named', async (t) => {
   t.throws(() => resolveOptions({ ...base, name: '../etc' }), /name/);
   t.throws(() => resolveOptions({ ...base, maxEventBytes: 2_000_000 }), /maxEventBytes/);
   t.throws(() => resolveOptions({ ...base, dataDir: '' }), /dataDir/);
+  t.throws(() => resolveOptions({ ...base, maxConcurrentStreams: 8, drainConcurrentStreams: 4 }), /drainConcurrentStreams must be an integer in \[8, 1024\]/);
+  t.throws(() => resolveOptions({ ...base, streamCreationsPerSecond: 0 }), /streamCreationsPerSecond/);
+  t.equal(resolveOptions({ ...base, maxConcurrentStreams: 64 }).drainConcurrentStreams, 64, 'never fewer at the drain than before it');
 });

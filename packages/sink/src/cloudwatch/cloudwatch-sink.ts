@@ -8,6 +8,7 @@ import { BacklogRefill } from './backlog-refill.js';
 import { resolveOptions, type CloudWatchSinkOptions, type ResolvedOptions } from './config.js';
 import { createSinkMetrics, type SinkMetrics } from './metrics.js';
 import { RateLimitedLog } from './rate-limited-log.js';
+import { CreationRate } from './request/creation-rate.js';
 import { deliver, type DeliveryContext } from './request/deliver.js';
 import { StreamScheduler, type Batch } from './scheduler/scheduler.js';
 import { SinkStoppedError } from './timers.js';
@@ -40,10 +41,14 @@ import { WritePath } from './write/write-path.js';
  * routers during an outage, which is what the spool is for.
  *
  * Sending. Per stream, one PutLogEvents in flight at a time (so a stream's events arrive in
- * order); up to maxConcurrentStreams streams at once. A stream is sent when it has a full batch,
- * when the flush interval ticks, or at once under pressure (flush, close, memory half full,
- * backlog). See request/deliver.ts for creating missing groups and streams and for rejections,
- * retry/ for which failures are retried and how long each wait is.
+ * order); up to maxConcurrentStreams streams at once, drainConcurrentStreams during close(). A
+ * stream is sent when it has a full batch, when the flush interval ticks, or at once under
+ * pressure (flush, close, memory half full, backlog). Streams known to exist and new ones take
+ * turns, new ones on at most half the slots, so stream creation never holds up an established
+ * stream (scheduler/scheduler.ts, "Fairness"); create calls keep to streamCreationsPerSecond
+ * (request/creation-rate.ts). See request/deliver.ts for creating missing groups and streams and
+ * for rejections, retry/ for which failures are retried and how long each wait is (short during
+ * close(), which also ends the waits under way).
  *
  * One event, top to bottom: write() → write/write-path.ts (check, split, append to the spool,
  * queue in memory or leave in the backlog) → the pump, below (publish counts, refill from the
@@ -87,6 +92,8 @@ class CloudWatchLogsSink implements CloudWatchSink {
   readonly #ownClient: CloudWatchLogsClient | undefined;
   /** Aborted when delivery stops (close deadline): calls in flight and retry waits end at once. */
   readonly #stop = new AbortController();
+  /** Aborted when the drain starts (close()): retry waits end, and later ones are short. */
+  readonly #draining = new AbortController();
   readonly #delivery: DeliveryContext;
   readonly #scheduler: StreamScheduler;
   readonly #backlog: BacklogRefill;
@@ -108,8 +115,8 @@ class CloudWatchLogsSink implements CloudWatchSink {
     this.#metrics = createSinkMetrics(options.registry, spool);
     this.#delivered = this.#metrics.events.labels({ outcome: 'delivered' });
     this.#ownClient = options.client === undefined ? new CloudWatchLogsClient({ maxAttempts: 1 }) : undefined;
-    // Every call and retry wait listens to the stop signal: up to two per concurrent stream.
-    setMaxListeners(2 * options.maxConcurrentStreams + 16, this.#stop.signal);
+    // Every call, retry wait and creation wait listens to the stop signal: up to two per stream in flight.
+    setMaxListeners(2 * options.drainConcurrentStreams + 16, this.#stop.signal, this.#draining.signal);
     this.#delivery = {
       client: options.client ?? this.#ownClient!,
       logger: options.logger,
@@ -120,6 +127,8 @@ class CloudWatchLogsSink implements CloudWatchSink {
       retryCapMs: options.retryCapMs,
       metrics: this.#metrics,
       stop: this.#stop.signal,
+      drain: this.#draining.signal,
+      creations: new CreationRate(options.streamCreationsPerSecond, options.now),
     };
     this.#scheduler = new StreamScheduler(options.memoryLimitBytes);
     this.#backlog = new BacklogRefill(spool, this.#scheduler, options.memoryLimitBytes, this.#metrics, log);
@@ -189,10 +198,13 @@ class CloudWatchLogsSink implements CloudWatchSink {
     if (this.#stopped) return;
     // 2. Events waiting on disk (the spool's backlog) come back into memory, oldest first.
     this.#backlog.refill();
-    // 3. Ready streams are sent, one batch each, up to maxConcurrentStreams calls at once;
+    // 3. Ready streams are sent, one batch each, up to maxConcurrentStreams calls at once (more
+    //    while draining), at most half of them streams not known to exist yet (scheduler.ts);
     //    4. each call settles its events as their outcomes come in (#send).
-    while (this.#scheduler.activeStreams < this.#o.maxConcurrentStreams) {
-      const batch = this.#scheduler.takeReady();
+    const concurrency = this.#closing ? this.#o.drainConcurrentStreams : this.#o.maxConcurrentStreams;
+    const maxNew = Math.max(1, Math.floor(concurrency / 2));
+    while (this.#scheduler.activeStreams < concurrency) {
+      const batch = this.#scheduler.takeReady(maxNew);
       if (batch === undefined) break;
       const sending = this.#send(batch);
       this.#sending.add(sending);
@@ -205,7 +217,10 @@ class CloudWatchLogsSink implements CloudWatchSink {
   /** Delivers one batch, settles each outcome as it comes, then frees the stream. Never rejects. */
   async #send(batch: Batch): Promise<void> {
     try {
-      for await (const { events, outcome } of deliver(this.#delivery, batch)) this.#settle(events, outcome);
+      for await (const { events, outcome } of deliver(this.#delivery, batch)) {
+        if (outcome === 'delivered') this.#scheduler.markEstablished(batch);
+        this.#settle(events, outcome);
+      }
     } catch (err) {
       // SinkStoppedError: the close deadline passed; the events not settled stay in the spool.
       if (!(err instanceof SinkStoppedError)) this.#o.logger.error('cloudwatch delivery failed unexpectedly', { err });
@@ -258,6 +273,8 @@ class CloudWatchLogsSink implements CloudWatchSink {
    */
   async #drain(deadline: number): Promise<DrainReport> {
     const deliveredBefore = this.#deliveredCount;
+    // Everything due, more streams at once, and no retry sleeps on: the time left is for sending.
+    this.#draining.abort();
     this.#scheduler.markAllDue();
     this.#schedulePump();
     await this.#waiters.drained(deadline, this.#o);

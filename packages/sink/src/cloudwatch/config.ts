@@ -29,8 +29,18 @@ export interface CloudWatchSinkOptions {
   spoolSegmentBytes?: number;
   /** Above this many spool bytes, `write()` answers `backpressure`; default 3/4 of spoolLimitBytes. */
   highWaterMarkBytes?: number;
-  /** Streams with a PutLogEvents in flight at once (one per stream, always). */
+  /**
+   * Streams with a PutLogEvents in flight at once (one per stream, always). At most half of them
+   * (at least one) may be streams not known to exist yet (scheduler/scheduler.ts, "Fairness").
+   */
   maxConcurrentStreams?: number;
+  /**
+   * The same during close(): a task that is going away spends its deadline on many streams at once
+   * rather than one slow call after another; default max(32, maxConcurrentStreams).
+   */
+  drainConcurrentStreams?: number;
+  /** CreateLogStream and CreateLogGroup calls per second, at most (request/creation-rate.ts). */
+  streamCreationsPerSecond?: number;
   /** A call not answered within this is aborted and retried. */
   requestTimeoutMs?: number;
   /** Largest event sent (message bytes + 26); larger messages are split into parts. */
@@ -48,6 +58,9 @@ export const DEFAULT_FLUSH_INTERVAL_MS = 1_000; // 1 s
 export const DEFAULT_MEMORY_LIMIT_BYTES = 64 * 1024 * 1024; // 64 MiB
 export const DEFAULT_SPOOL_LIMIT_BYTES = 2 * 1024 * 1024 * 1024; // 2 GiB
 export const DEFAULT_MAX_CONCURRENT_STREAMS = 4;
+export const DEFAULT_DRAIN_CONCURRENT_STREAMS = 32;
+/** A fifth of the account's 50 CreateLogStream TPS: room for the other tasks and services. */
+export const DEFAULT_STREAM_CREATIONS_PER_SECOND = 10;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000; // 10 s
 const MIN_SEGMENT_BYTES = 64 * 1024; // 64 KiB
 const MAX_SEGMENT_BYTES = 16 * 1024 * 1024; // 16 MiB
@@ -63,7 +76,8 @@ export class SinkOptionError extends TypeError {
 
 const KNOWN = new Set<string>([
   'client', 'dataDir', 'name', 'registry', 'logger', 'flushIntervalMs', 'memoryLimitBytes', 'spoolLimitBytes',
-  'spoolSegmentBytes', 'highWaterMarkBytes', 'maxConcurrentStreams', 'requestTimeoutMs', 'maxEventBytes',
+  'spoolSegmentBytes', 'highWaterMarkBytes', 'maxConcurrentStreams', 'drainConcurrentStreams', 'streamCreationsPerSecond',
+  'requestTimeoutMs', 'maxEventBytes',
   'retryBaseMs', 'retryCapMs', 'now', 'timers', 'random',
 ]);
 
@@ -88,6 +102,7 @@ export function resolveOptions(options: CloudWatchSinkOptions): ResolvedOptions 
   const spoolLimitBytes = integer('spoolLimitBytes', options.spoolLimitBytes, DEFAULT_SPOOL_LIMIT_BYTES, 4096);
   const maxEventBytes = integer('maxEventBytes', options.maxEventBytes, DEFAULT_MAX_EVENT_BYTES, 256, MAX_BATCH_BYTES);
   const retryBaseMs = integer('retryBaseMs', options.retryBaseMs, RETRY_BASE_MS, 1);
+  const maxConcurrentStreams = integer('maxConcurrentStreams', options.maxConcurrentStreams, DEFAULT_MAX_CONCURRENT_STREAMS, 1, 1024);
   const resolved: ResolvedOptions = {
     client: options.client,
     dataDir: options.dataDir,
@@ -104,7 +119,15 @@ export function resolveOptions(options: CloudWatchSinkOptions): ResolvedOptions 
       1024,
     ),
     highWaterMarkBytes: integer('highWaterMarkBytes', options.highWaterMarkBytes, Math.floor((spoolLimitBytes * 3) / 4), 1),
-    maxConcurrentStreams: integer('maxConcurrentStreams', options.maxConcurrentStreams, DEFAULT_MAX_CONCURRENT_STREAMS, 1, 1024),
+    maxConcurrentStreams,
+    drainConcurrentStreams: integer(
+      'drainConcurrentStreams',
+      options.drainConcurrentStreams,
+      Math.max(DEFAULT_DRAIN_CONCURRENT_STREAMS, maxConcurrentStreams),
+      maxConcurrentStreams,
+      1024,
+    ),
+    streamCreationsPerSecond: integer('streamCreationsPerSecond', options.streamCreationsPerSecond, DEFAULT_STREAM_CREATIONS_PER_SECOND, 1, 10_000),
     requestTimeoutMs: integer('requestTimeoutMs', options.requestTimeoutMs, DEFAULT_REQUEST_TIMEOUT_MS, 1),
     maxEventBytes,
     retryBaseMs,
