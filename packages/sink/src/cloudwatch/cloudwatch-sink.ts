@@ -8,6 +8,7 @@ import { BacklogRefill } from './backlog-refill.js';
 import { resolveOptions, type CloudWatchSinkOptions, type ResolvedOptions } from './config.js';
 import { createSinkMetrics, type SinkMetrics } from './metrics.js';
 import { RateLimitedLog } from './rate-limited-log.js';
+import { SpoolAdoption } from './spool-adoption.js';
 import { CreationRate } from './request/creation-rate.js';
 import { deliver, type DeliveryContext } from './request/deliver.js';
 import { StreamScheduler, type Batch } from './scheduler/scheduler.js';
@@ -60,13 +61,21 @@ import { WritePath } from './write/write-path.js';
 export async function createCloudWatchSink(options: CloudWatchSinkOptions): Promise<CloudWatchSink> {
   const resolved = resolveOptions(options);
   const spool = Spool.open({
-    dir: path.join(resolved.dataDir, 'spool', resolved.name),
+    dir: spoolDirOf(resolved),
     limitBytes: resolved.spoolLimitBytes,
     segmentBytes: resolved.spoolSegmentBytes,
     logger: resolved.logger,
   });
   return new CloudWatchLogsSink(resolved, spool);
 }
+
+/** This sink's spool: its own directory, or its task's on a shared volume (`spoolOwner`). */
+function spoolDirOf(o: ResolvedOptions): string {
+  const base = path.join(o.dataDir, 'spool', o.name);
+  return o.spoolOwner === undefined ? base : path.join(sharedSpoolRoot(o), o.spoolOwner);
+}
+
+const sharedSpoolRoot = (o: ResolvedOptions) => path.join(o.dataDir, 'spool', o.name, 'tasks');
 
 /** A Sink with a look inside, for health checks and tests. */
 export interface CloudWatchSink extends Sink {
@@ -99,6 +108,8 @@ class CloudWatchLogsSink implements CloudWatchSink {
   readonly #backlog: BacklogRefill;
   readonly #writePath: WritePath;
   readonly #waiters: SinkWaiters;
+  /** With `spoolOwner`: the lease on this task's spool, and the adoption of gone tasks' spools. */
+  readonly #adoption: SpoolAdoption | undefined;
   /** The deliveries in flight, one per active stream. */
   readonly #sending = new Set<Promise<void>>();
   #pumpScheduled = false;
@@ -140,6 +151,20 @@ class CloudWatchLogsSink implements CloudWatchSink {
     if (replay.pendingEvents > 0 || replay.tornRecords > 0 || replay.unreadableFiles > 0 || replay.unreadableRecords > 0) {
       options.logger.info('spool replayed', { dir: spool.dir, ...replay });
     }
+    this.#adoption =
+      options.spoolOwner === undefined
+        ? undefined
+        : new SpoolAdoption({
+            root: sharedSpoolRoot(options),
+            owner: options.spoolOwner,
+            leaseMs: options.spoolLeaseMs,
+            segmentBytes: options.spoolSegmentBytes,
+            timers: options.timers,
+            now: options.now,
+            logger: options.logger,
+            adopted: this.#metrics.adopted,
+            write: (event) => this.write(event),
+          });
     this.#schedulePump();
   }
 
@@ -275,6 +300,7 @@ class CloudWatchLogsSink implements CloudWatchSink {
     const deliveredBefore = this.#deliveredCount;
     // Everything due, more streams at once, and no retry sleeps on: the time left is for sending.
     this.#draining.abort();
+    this.#adoption?.stopAdopting();
     this.#scheduler.markAllDue();
     this.#schedulePump();
     await this.#waiters.drained(deadline, this.#o);
@@ -288,6 +314,8 @@ class CloudWatchLogsSink implements CloudWatchSink {
     this.#tick = undefined;
     const pending = this.#spool.liveEvents;
     this.#spool.close();
+    // Events left on a shared volume: released, so a task still running adopts them at once.
+    this.#adoption?.stop(pending);
     this.#ownClient?.destroy();
     this.#waiters.releaseFlushes();
     const delivered = this.#deliveredCount - deliveredBefore;
