@@ -100,3 +100,15 @@ t.test('claims: a live lease is left alone, two tasks never both claim one spool
     'task-y/adopted/task-x',
   ]);
 });
+
+t.test('a task whose spool was claimed while it lived (stalled past its lease) says so, and does not pretend to renew', async (t) => {
+  const b = await harness(t, { spoolOwner: 'task-b', spoolLeaseMs: LEASE_MS });
+  const own = path.join(tasksDir(b), 'task-b');
+  await b.until(() => fs.existsSync(path.join(own, 'LEASE')), 'the first lease');
+  fs.mkdirSync(path.join(tasksDir(b), 'task-z', 'adopted'), { recursive: true });
+  fs.renameSync(own, path.join(tasksDir(b), 'task-z', 'adopted', 'task-b')); // what task-z's claim does
+  const at = b.clock.now();
+  await b.until(() => b.clock.now() >= at + LEASE_MS, 'a lease time');
+  t.equal(b.logs.filter((l) => /lost its spool lease/.test(String(l.msg))).length, 1, 'one error');
+  t.notOk(fs.existsSync(path.join(own, 'LEASE')), 'no new lease in a new directory');
+});

@@ -5,7 +5,7 @@ import type { Logger } from '@netsidecar/telemetry';
 import type { SinkEvent, WriteOutcome } from '../sink.js';
 import { ADOPTED_DIR, claimOrphans, claimedSpools } from '../spool/orphan-spools.js';
 import { Spool } from '../spool/spool.js';
-import { writeLease } from '../spool/task-lease.js';
+import { readLease, writeLease } from '../spool/task-lease.js';
 import type { Timers } from './timers.js';
 
 /** Events read from an adopted spool per step; the event loop turns between steps. */
@@ -41,6 +41,8 @@ export class SpoolAdoption {
   readonly #dir: string;
   #timer: unknown;
   #adopting = true;
+  #leased = false;
+  #lostLease = false;
   #stopped = false;
   /** The adopted spool being emptied, kept open between ticks (opening replays it). */
   #current: Spool | undefined;
@@ -97,8 +99,18 @@ export class SpoolAdoption {
   }
 
   #renew(): void {
-    fs.mkdirSync(this.#dir, { recursive: true });
+    if (!this.#leased) {
+      fs.mkdirSync(this.#dir, { recursive: true });
+    } else if (readLease(this.#dir)?.owner !== this.#p.owner) {
+      // Our directory was claimed: this task went longer than the lease without renewing it (a
+      // stall), and another task took its spool. What it appends now may never be delivered;
+      // renewing in a new directory would hide that. Said loudly, once; the lease stays gone.
+      if (!this.#lostLease) this.#p.logger.error('this task lost its spool lease to another task; events it accepts from now on may not be delivered', { dir: this.#dir });
+      this.#lostLease = true;
+      return;
+    }
     writeLease(this.#dir, { owner: this.#p.owner, renewedAt: this.#p.now(), released: false });
+    this.#leased = true;
   }
 
   /** Moves up to STEP_BYTES of adopted events into this sink; true when there is more to do now. */
