@@ -3,19 +3,29 @@
 // and delivered, once. Two sinks on one data directory, the wire-level fake, a fake clock. The
 // volume here is the local file system: what NFS (EFS) adds is argued in the README, not tested.
 import t from 'tap';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as readline from 'node:readline';
+import { Registry } from 'prom-client';
+import { silentLogger } from '@netsidecar/telemetry';
+import { cloudWatchLogsClientFor, startFakeCloudWatchLogs } from '@netsidecar/test-support';
+import { createCloudWatchSink } from '../src/cloudwatch/index.js';
 import { Spool } from '../src/spool/spool.js';
 import { claimOrphans, claimedSpools } from '../src/spool/orphan-spools.js';
 import { writeLease } from '../src/spool/task-lease.js';
 import { GROUP, alongside, closed, harness, precreate, received, stamp, writeEvents, type Harness } from './support/cloudwatch-harness.js';
 
+const isChild = process.env.SINK_TEST_CHILD_DATA_DIR !== undefined;
+/** In the child process, no tests: it only runs `child()`. */
+const test: typeof t.test = ((...args: Parameters<typeof t.test>) => (isChild ? undefined : t.test(...args))) as typeof t.test;
+
 const LEASE_MS = 3_000;
 const tasksDir = (h: Harness) => path.join(h.dataDir, 'spool', 'syslog', 'tasks');
 const routers = ['rtr-a', 'rtr-b', 'rtr-c', 'rtr-d'];
 
-t.test('a task whose drain ran out of time: a running task adopts its spool at once and delivers every event once', async (t) => {
+test('a task whose drain ran out of time: a running task adopts its spool at once and delivers every event once', async (t) => {
   const b = await harness(t, { spoolOwner: 'task-b', spoolLeaseMs: LEASE_MS });
   const a = await harness(t, { spoolOwner: 'task-a', spoolLeaseMs: LEASE_MS }, { ...alongside(b), dataDir: b.dataDir });
   precreate(b, routers);
@@ -43,7 +53,7 @@ t.test('a task whose drain ran out of time: a running task adopts its spool at o
   t.same(claimedSpools(tasksDir(b), 'task-b'), [], 'nothing left to adopt');
 });
 
-t.test('a killed task: its spool is adopted once its lease runs out, not while it could still be alive', async (t) => {
+test('a killed task: its spool is adopted once its lease runs out, not while it could still be alive', async (t) => {
   const b = await harness(t, { spoolOwner: 'task-b', spoolLeaseMs: LEASE_MS });
   precreate(b, routers);
   // What a task killed mid-run leaves on the volume: segments, its last lease, a pid LOCK.
@@ -73,7 +83,7 @@ t.test('a killed task: its spool is adopted once its lease runs out, not while i
   await b.until(() => !fs.existsSync(dir), "task K's directory removed");
 });
 
-t.test('claims: a live lease is left alone, two tasks never both claim one spool, a dead adopter is adopted with what it held', async (t) => {
+test('claims: a live lease is left alone, two tasks never both claim one spool, a dead adopter is adopted with what it held', async (t) => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'spool-tasks-'));
   t.teardown(() => fs.rmSync(root, { recursive: true, force: true }));
   const now = Date.now(); // the owner's clock, and the directories' mtimes, are wall time
@@ -101,7 +111,7 @@ t.test('claims: a live lease is left alone, two tasks never both claim one spool
   ]);
 });
 
-t.test('a task whose spool was claimed while it lived (stalled past its lease) says so, and does not pretend to renew', async (t) => {
+test('a task whose spool was claimed while it lived (stalled past its lease) says so, and does not pretend to renew', async (t) => {
   const b = await harness(t, { spoolOwner: 'task-b', spoolLeaseMs: LEASE_MS });
   const own = path.join(tasksDir(b), 'task-b');
   await b.until(() => fs.existsSync(path.join(own, 'LEASE')), 'the first lease');
@@ -112,3 +122,88 @@ t.test('a task whose spool was claimed while it lived (stalled past its lease) s
   t.equal(b.logs.filter((l) => /lost its spool lease/.test(String(l.msg))).length, 1, 'one error');
   t.notOk(fs.existsSync(path.join(own, 'LEASE')), 'no new lease in a new directory');
 });
+
+// The child: task K, a sink on the shared volume with real timers, driven over stdin, then SIGKILLed.
+async function child(dataDir: string): Promise<void> {
+  const sink = await createCloudWatchSink({
+    dataDir, name: 'syslog', registry: new Registry(), logger: silentLogger, spoolOwner: 'task-k', spoolLeaseMs: REAL_LEASE_MS,
+  });
+  for await (const line of readline.createInterface({ input: process.stdin })) {
+    const { count } = JSON.parse(line) as { count: number };
+    const outcomes = new Set<string>();
+    for (let i = 0; i < count; i++) {
+      for (const stream of routers) {
+        outcomes.add(sink.write({ logGroup: GROUP, logStream: stream, timestamp: Date.now(), message: JSON.stringify({ stream, i, tag: 'killed' }) }));
+      }
+    }
+    process.stdout.write(JSON.stringify({ done: 'write', outcomes: [...outcomes] }) + '\n');
+  }
+}
+
+const REAL_LEASE_MS = 2_000;
+
+test('SIGKILL: a real task killed with its events spooled; another task adopts them after the lease and delivers each', async (t) => {
+  const fake = await startFakeCloudWatchLogs();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-adopt-kill-'));
+  t.teardown(async () => {
+    await fake.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+  fake.createLogGroup(GROUP);
+  for (const r of routers) fake.createLogStream(GROUP, r);
+  fake.outage('PutLogEvents', 'service-unavailable');
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
+  const proc = spawn(process.execPath, [...process.execArgv, new URL(import.meta.url).pathname], {
+    env: {
+      ...env,
+      SINK_TEST_CHILD_DATA_DIR: dataDir,
+      AWS_REGION: 'us-east-1',
+      AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: fake.endpoint,
+      AWS_ACCESS_KEY_ID: 'AKIDSINKCHILD0000000',
+      AWS_SECRET_ACCESS_KEY: 'child-secret',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise((resolve) => proc.on('exit', resolve));
+  t.teardown(async () => {
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+    await exited;
+  });
+  const replies = readline.createInterface({ input: proc.stdout! })[Symbol.asyncIterator]();
+  proc.stdin!.write(JSON.stringify({ count: 250 }) + '\n');
+  const reply = await replies.next();
+  if (reply.done) throw new Error(`child ended: ${stderr}`);
+  t.same(JSON.parse(reply.value), { done: 'write', outcomes: ['ok'] }, 'task K accepted 1,000 events');
+  proc.kill('SIGKILL');
+  await exited;
+  const killedAt = Date.now();
+  t.equal(proc.signalCode, 'SIGKILL');
+  fake.outage('PutLogEvents', null);
+
+  const client = cloudWatchLogsClientFor(fake);
+  const registry = new Registry();
+  const sink = await createCloudWatchSink({
+    client, dataDir, name: 'syslog', registry, logger: silentLogger, flushIntervalMs: 20, spoolOwner: 'task-b', spoolLeaseMs: REAL_LEASE_MS,
+  });
+  t.teardown(async () => {
+    await sink.close(Date.now());
+    client.destroy();
+  });
+  const giveUp = Date.now() + 20_000;
+  const stored = () => routers.reduce((n, r) => n + fake.events(GROUP, r).length, 0);
+  while (stored() < 1_000 && Date.now() < giveUp) await new Promise((resolve) => setTimeout(resolve, 50));
+  const took = Date.now() - killedAt;
+  const seen = routers.flatMap((r) => fake.events(GROUP, r).map((e) => e.message));
+  t.comment(`point 5: task killed with 1,000 events spooled: ${new Set(seen).size} delivered by another task ${took} ms later, ${seen.length - new Set(seen).size} duplicated (lease ${REAL_LEASE_MS} ms)`);
+  t.equal(new Set(seen).size, 1_000, 'every event delivered');
+  t.equal(seen.length, 1_000, 'once');
+  for (const r of routers) {
+    const order = fake.events(GROUP, r).map((e) => (JSON.parse(e.message) as { i: number }).i);
+    t.same(order, Array.from({ length: 250 }, (_, i) => i), `${r}: in order`);
+  }
+});
+
+if (isChild) await child(process.env.SINK_TEST_CHILD_DATA_DIR!);
