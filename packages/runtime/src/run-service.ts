@@ -72,6 +72,7 @@ async function start<S extends Schema>(definition: ServiceDefinition<S>): Promis
     flushIntervalMs: config.NETSIDECAR_SINK_FLUSH_INTERVAL,
     memoryLimitBytes: config.NETSIDECAR_SINK_MEMORY_LIMIT,
     spoolLimitBytes: config.NETSIDECAR_SPOOL_LIMIT,
+    spoolShared: config.NETSIDECAR_SPOOL_SHARED,
     registry,
     logger,
   });
