@@ -3,7 +3,6 @@
 // and delivered, once. Two sinks on one data directory, the wire-level fake, a fake clock. The
 // volume here is the local file system: what NFS (EFS) adds is argued in the README, not tested.
 import t from 'tap';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -15,6 +14,7 @@ import { createCloudWatchSink } from '../src/cloudwatch/index.js';
 import { Spool } from '../src/spool/spool.js';
 import { claimOrphans, claimedSpools } from '../src/spool/orphan-spools.js';
 import { writeLease } from '../src/spool/task-lease.js';
+import { startSinkChild } from './support/sink-child.js';
 import { GROUP, alongside, closed, harness, precreate, received, stamp, writeEvents, type Harness } from './support/cloudwatch-harness.js';
 
 const isChild = process.env.SINK_TEST_CHILD_DATA_DIR !== undefined;
@@ -152,33 +152,9 @@ test('SIGKILL: a real task killed with its events spooled; another task adopts t
   fake.createLogGroup(GROUP);
   for (const r of routers) fake.createLogStream(GROUP, r);
   fake.outage('PutLogEvents', 'service-unavailable');
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
-  const proc = spawn(process.execPath, [...process.execArgv, new URL(import.meta.url).pathname], {
-    env: {
-      ...env,
-      SINK_TEST_CHILD_DATA_DIR: dataDir,
-      AWS_REGION: 'us-east-1',
-      AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: fake.endpoint,
-      AWS_ACCESS_KEY_ID: 'AKIDSINKCHILD0000000',
-      AWS_SECRET_ACCESS_KEY: 'child-secret',
-      AWS_EC2_METADATA_DISABLED: 'true',
-    },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise((resolve) => proc.on('exit', resolve));
-  t.teardown(async () => {
-    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
-    await exited;
-  });
-  const replies = readline.createInterface({ input: proc.stdout! })[Symbol.asyncIterator]();
-  proc.stdin!.write(JSON.stringify({ count: 250 }) + '\n');
-  const reply = await replies.next();
-  if (reply.done) throw new Error(`child ended: ${stderr}`);
-  t.same(JSON.parse(reply.value), { done: 'write', outcomes: ['ok'] }, 'task K accepted 1,000 events');
-  proc.kill('SIGKILL');
-  await exited;
+  const { proc, ask, kill } = startSinkChild(t, new URL(import.meta.url).pathname, fake, dataDir);
+  t.same(await ask({ count: 250 }), { done: 'write', outcomes: ['ok'] }, 'task K accepted 1,000 events');
+  await kill();
   const killedAt = Date.now();
   t.equal(proc.signalCode, 'SIGKILL');
   fake.outage('PutLogEvents', null);
