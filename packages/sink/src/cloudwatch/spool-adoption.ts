@@ -68,6 +68,7 @@ export class SpoolAdoption {
     if (this.#timer !== undefined) this.#p.timers.clearTimeout(this.#timer);
     this.#current?.close();
     this.#current = undefined;
+    if (this.#lostLease) return; // the directory is another task's now
     try {
       if (eventsLeft === 0 && claimedSpools(this.#p.root, this.#p.owner).length === 0) fs.rmSync(this.#dir, { recursive: true, force: true });
       else writeLease(this.#dir, { owner: this.#p.owner, renewedAt: this.#p.now(), released: true });
