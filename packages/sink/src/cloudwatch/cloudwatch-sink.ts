@@ -24,7 +24,9 @@ import { WritePath } from './write/write-path.js';
  * OOM kill and is replayed at the next start, unless it was acknowledged by CloudWatch before.
  * What a SIGKILL can cost is duplicates (batches CloudWatch stored whose ack record was not
  * written yet), never loss. Not covered: a kernel crash or power loss (no fsync), and the spool
- * volume itself (Fargate task storage dies with the task).
+ * volume itself (Fargate task storage dies with the task) unless the spool is on a volume every
+ * task shares (`spoolOwner`): then a running task adopts the spool of a task that is gone and
+ * accepts its events again through write() (spool-adoption.ts; the README says what that covers).
  * Cost, measured roughly on the shared 2-core development VM (Node 20, ext4, 430-byte syslog
  * events, a no-op client): write() takes about 5.5 µs per event, of which about 4 µs is the
  * write(2); that is a little over half a core at 100k events/s (delivery adds about 3.5 µs per
