@@ -57,10 +57,19 @@ t.test('logger → syslog → CloudWatch Logs: group and stream created, events 
   t.same(fake.retentionPolicies(), {}, 'retention is deploy’s job, never the sink’s');
   t.ok(fake.calls('PutLogEvents').some((c) => c.error === 'ThrottlingException'), 'the throttled call was retried');
 
-  // The same counters as /metrics reach CloudWatch as Embedded Metric Format lines on stdout.
-  await until(() => /"netsidecar_syslog_received_total":3/.test(service.stdout()), 'an EMF line counting the three messages');
-  const emf = service.stdout().split('\n').filter(Boolean).map((line) => JSON.parse(line)).find((doc) => doc.netsidecar_syslog_received_total === 3);
-  t.match(emf, { service: 'syslog', transport: 'tcp', _aws: { CloudWatchMetrics: [{ Namespace: 'netsidecar' }] } });
+  // The same counters as /metrics reach CloudWatch as Embedded Metric Format lines on stdout. EMF
+  // counters are increases since the previous line (CloudWatch sums them): the three messages may
+  // be counted in one line or spread over several, so the lines are summed.
+  const received = () =>
+    service
+      .stdout()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((doc) => typeof doc['netsidecar_syslog_received_total'] === 'number' && doc['transport'] === 'tcp');
+  await until(() => received().reduce((sum, doc) => sum + (doc['netsidecar_syslog_received_total'] as number), 0) >= 3, 'EMF lines counting the three messages');
+  t.equal(received().reduce((sum, doc) => sum + (doc['netsidecar_syslog_received_total'] as number), 0), 3, 'three messages counted, once each');
+  t.match(received()[0], { service: 'syslog', transport: 'tcp', _aws: { CloudWatchMetrics: [{ Namespace: 'netsidecar' }] } });
   t.equal(await service.stop(), 0);
 });
 

@@ -98,11 +98,3 @@ export function formatIpv6(bytes: Uint8Array): string {
   if (bestStart < 0) return hex(0, 8);
   return `${hex(0, bestStart)}::${hex(bestStart + bestLength, 8)}`;
 }
-
-/**
- * A peer address as node:dgram and node:net give it, as SourceNames gives it: `::ffff:192.0.2.1`
- * (an IPv4 peer on a dual-stack socket) is `192.0.2.1`.
- */
-export function normaliseAddress(address: string): string {
-  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
-}

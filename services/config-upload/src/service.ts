@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { ConfigError, type ConfigOf } from '@netsidecar/config';
 import type { RunningService, ServiceContext } from '@netsidecar/runtime';
+import { withIpv4Fallback } from '@netsidecar/net-address';
 import { IntendedDir, noIntended, type IntendedSource } from './analyse/intended.js';
 import { IntendedS3 } from './analyse/intended-s3.js';
 import { Authenticator } from './auth/authenticator.js';
@@ -70,7 +71,11 @@ export async function startConfigUploadService(context: ServiceContext<UploadCon
     maxConcurrent: config.NETSIDECAR_UPLOAD_MAX_CONCURRENT,
     now,
   });
-  await listen(app, config.NETSIDECAR_UPLOAD_BIND_ADDRESS, config.NETSIDECAR_UPLOAD_PORT);
+  await withIpv4Fallback(
+    config.NETSIDECAR_UPLOAD_BIND_ADDRESS,
+    (host) => app.listen({ host, port: config.NETSIDECAR_UPLOAD_PORT }),
+    (code) => logger.warn('IPv6 is not available: listening on IPv4 only', { code }),
+  );
   const bound = app.server.address();
   const port = typeof bound === 'object' && bound ? bound.port : config.NETSIDECAR_UPLOAD_PORT;
   const address = typeof bound === 'object' && bound ? bound.address : config.NETSIDECAR_UPLOAD_BIND_ADDRESS;
@@ -114,14 +119,4 @@ function createStore(config: UploadConfig, dataDir: string): ConfigStore {
   if (!config.NETSIDECAR_UPLOAD_S3_BUCKET) throw new ConfigError('NETSIDECAR_UPLOAD_S3_BUCKET', 'required when NETSIDECAR_UPLOAD_STORE=s3');
   // Region, endpoint (AWS_ENDPOINT_URL_S3) and credentials from the standard AWS SDK environment.
   return new S3Store(new S3Client({}), config.NETSIDECAR_UPLOAD_S3_BUCKET, config.NETSIDECAR_UPLOAD_S3_PREFIX);
-}
-
-async function listen(app: Awaited<ReturnType<typeof createServer>>, host: string, port: number): Promise<void> {
-  try {
-    await app.listen({ host, port });
-  } catch (err) {
-    // `::` fails where IPv6 is off; fall back to every IPv4 address, as the NTP service does.
-    if (host !== '::' || !['EAFNOSUPPORT', 'EADDRNOTAVAIL'].includes((err as NodeJS.ErrnoException).code ?? '')) throw err;
-    await app.listen({ host: '0.0.0.0', port });
-  }
 }

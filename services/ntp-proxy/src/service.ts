@@ -177,8 +177,8 @@ export async function startNtpService(context: ServiceContext<NtpConfig>, option
     clock: served,
     responder,
     logger,
-    onReceiveBuffer: (bytes) => metrics.udpReceiveBuffer.set(bytes),
   });
+  metrics.udpReceiveBuffer.set(listener.receiveBufferBytes);
   gauge(registry, 'netsidecar_ntp_udp_kernel_drops', 'Requests the kernel dropped before the service read them (receive buffer full)', [], function () {
     const drops = kernelUdpDrops(listener.port);
     if (drops !== null) this.set(drops);

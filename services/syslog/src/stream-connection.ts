@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import type { Logger } from '@netsidecar/telemetry';
 import type { Sink } from '@netsidecar/sink';
-import { normaliseAddress } from '@netsidecar/udp-batch';
+import { normaliseAddress } from '@netsidecar/net-address';
 import { FrameDecoder } from './frame-decoder.js';
 import type { BudgetMember, FrameBudget } from './frame-budget.js';
 import type { Ingest } from './ingest.js';

@@ -3,6 +3,7 @@ import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '@netsidecar/telemetry';
 import type { Sink } from '@netsidecar/sink';
+import { withIpv4Fallback } from '@netsidecar/net-address';
 import type { FrameBudget } from './frame-budget.js';
 import type { Ingest } from './ingest.js';
 import type { SyslogMetrics } from './metrics.js';
@@ -104,20 +105,16 @@ export async function startStreamListener(options: StreamListenerOptions): Promi
 }
 
 async function listen(server: Server, address: string, port: number, logger: Logger): Promise<void> {
-  const attempt = (host: string) =>
-    new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen({ host, port, exclusive: true }, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-  try {
-    await attempt(address);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (address !== '::' || (code !== 'EAFNOSUPPORT' && code !== 'EADDRNOTAVAIL')) throw err;
-    logger.warn('IPv6 is not available: listening on IPv4 only', { code });
-    await attempt('0.0.0.0');
-  }
+  await withIpv4Fallback(
+    address,
+    (host) =>
+      new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen({ host, port, exclusive: true }, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      }),
+    (code) => logger.warn('IPv6 is not available: listening on IPv4 only', { code }),
+  );
 }

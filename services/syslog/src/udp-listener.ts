@@ -1,10 +1,8 @@
 import type { Logger } from '@netsidecar/telemetry';
-import { openWithIpv4Fallback, type BoundUdpSocket, type UdpIo } from '@netsidecar/udp-batch';
+import { listenUdp, type OnBatch, type UdpIo, type UdpListener } from '@netsidecar/udp-batch';
 import type { Ingest } from './ingest.js';
 import type { ParsePool } from './parse-pool.js';
 import type { SyslogMetrics } from './metrics.js';
-import { openDgramSocket } from './udp-dgram.js';
-import { openRecvmmsgSocket } from './udp-recvmmsg.js';
 
 export interface UdpListenerOptions {
   address: string;
@@ -21,68 +19,63 @@ export interface UdpListenerOptions {
   now?: () => number;
 }
 
-export interface UdpListener {
-  readonly port: number;
-  readonly address: string;
-  close(): Promise<void>;
-}
+/** Read calls per wake-up before TCP, timers and the sink get a turn. */
+const readsPerWakeup = 16;
 
 /**
- * Takes one datagram, `source[start, start + length)`, read at `receivedAt` (ms): counts it, and
- * hands it to the parse workers or parses it here. `tooLarge`: above NETSIDECAR_SYSLOG_MAX_MESSAGE_SIZE
- * (its bytes may not have been copied).
- */
-export type DatagramHandler = (source: Buffer, start: number, length: number, tooLarge: boolean, receivedAt: number, sourceIp: string, sourcePort: number) => void;
-
-/** Binds a socket to `address` that reads datagrams into `handle`. */
-export type UdpSocketOpener = (address: string, options: UdpListenerOptions, handle: DatagramHandler) => Promise<BoundUdpSocket>;
-
-/**
- * RFC 5426 syslog over UDP: one message per datagram. A dual-stack `::` socket takes IPv4 and IPv6;
- * where the kernel has no IPv6 it falls back to 0.0.0.0.
+ * RFC 5426 syslog over UDP: one message per datagram, handed to the parse workers (or parsed here).
+ * Binding, the reading itself and its warnings are udp-batch's `listenUdp`.
  */
 export async function startUdpListener(options: UdpListenerOptions): Promise<UdpListener> {
-  const open: UdpSocketOpener = options.io.kind === 'recvmmsg' ? openRecvmmsgSocket(options.io.binding) : openDgramSocket;
-  // recvmmsg stops reading behind a parse backlog; node:dgram cannot, so it sheds (counted) instead.
-  const handle = datagramHandler(options, options.io.kind === 'dgram');
-  const socket = await openWithIpv4Fallback(
-    options.address,
-    (address) => open(address, options, handle),
-    (code) => options.logger.warn('IPv6 is not available: UDP listens on IPv4 only', { code }),
+  const pool = options.pool ?? null;
+  const udp = await listenUdp(
+    options.io,
+    {
+      address: options.address,
+      port: options.port,
+      receiveBufferBytes: options.receiveBufferBytes,
+      maxMessageBytes: options.maxMessageBytes,
+      readsPerWakeup,
+      // Behind a parse backlog, leave datagrams to the kernel (its drops are counted) rather than hold them.
+      canRead: pool ? () => !pool.isBacklogged() : undefined,
+      logger: options.logger,
+    },
+    takeDatagrams(options, pool),
   );
-  const effective = socket.receiveBufferBytes;
-  options.metrics.udpReceiveBuffer.set(effective);
-  // Linux reports twice the usable size and caps the request at net.core.rmem_max.
-  if (effective < options.receiveBufferBytes) {
-    options.logger.warn('UDP receive buffer is smaller than requested: raise net.core.rmem_max', {
-      requested: options.receiveBufferBytes,
-      effective,
-    });
-  }
-  if (options.io.kind === 'dgram' && options.io.reason !== 'configured') {
-    options.logger.warn('UDP is read with node:dgram, one datagram per system call: expect about half the recvmmsg rate', { reason: options.io.reason });
-  }
-  return socket;
+  pool?.onRelieved(() => udp.resume());
+  options.metrics.udpReceiveBuffer.set(udp.receiveBufferBytes);
+  return udp;
 }
 
-function datagramHandler(options: UdpListenerOptions, shedOnBacklog: boolean): DatagramHandler {
+/** Counts each datagram, and hands it to the parse workers or parses it here. */
+function takeDatagrams(options: UdpListenerOptions, pool: ParsePool | null): OnBatch {
   const { ingest, metrics } = options;
-  const pool = options.pool ?? null;
-  const tooLargeDrops = metrics.dropped.labels('message_too_large');
+  const now = options.now ?? Date.now;
+  // prom-client hashes a label object on every inc(); bound children skip that on the hot path.
   const received = metrics.received.labels('udp');
+  const tooLargeDrops = metrics.dropped.labels('message_too_large');
   const backlogDrops = metrics.dropped.labels('parse_backlog');
-  return (source, start, length, tooLarge, receivedAt, sourceIp, sourcePort) => {
-    if (tooLarge) {
-      received.inc();
-      tooLargeDrops.inc();
-      return;
-    }
-    if (pool) {
-      if (!ingest.receive(length, 'udp')) return;
-      if (shedOnBacklog && pool.isBacklogged()) backlogDrops.inc();
-      else pool.submit(source, start, start + length, receivedAt, sourceIp, sourcePort);
-    } else {
-      ingest.accept(source.subarray(start, start + length), { receivedAt: new Date(receivedAt), sourceIp, sourcePort, transport: 'udp' });
+  return (batch) => {
+    // One receive time per read, taken first: these datagrams were all waiting when it began.
+    const receivedAt = now();
+    for (let i = 0; i < batch.count; i++) {
+      if (batch.tooLarge(i)) {
+        received.inc();
+        tooLargeDrops.inc();
+        continue;
+      }
+      const length = batch.length(i);
+      if (pool) {
+        if (!ingest.receive(length, 'udp')) continue;
+        // node:dgram cannot stop reading behind a parse backlog, so it sheds (counted) instead.
+        if (batch.shed) backlogDrops.inc();
+        else {
+          const start = batch.start(i);
+          pool.submit(batch.data, start, start + length, receivedAt, batch.sourceIp(i), batch.sourcePort(i));
+        }
+      } else {
+        ingest.accept(batch.datagram(i), { receivedAt: new Date(receivedAt), sourceIp: batch.sourceIp(i), sourcePort: batch.sourcePort(i), transport: 'udp' });
+      }
     }
   };
 }

@@ -1,4 +1,5 @@
 import { BlockList, isIP } from 'node:net';
+import { normaliseAddress } from '@netsidecar/net-address';
 
 /** One allowed range, kept as text for logs and as a BlockList entry for matching. */
 export interface Cidr {
@@ -32,8 +33,7 @@ export class CidrAllowlist {
   }
 
   allows(ip: string): boolean {
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-    const address = mapped ? mapped[1]! : ip;
+    const address = normaliseAddress(ip);
     const version = isIP(address);
     if (version === 0) return false;
     return this.list.check(address, version === 4 ? 'ipv4' : 'ipv6');
