@@ -76,6 +76,17 @@ const put = (client: CloudWatchLogsClient, logEvents: InputLogEvent[], logStream
 
 const at = (...timestamps: number[]): InputLogEvent[] => timestamps.map((timestamp, i) => ({ timestamp, message: `m${i}` }));
 
+/** A PutLogEvents the client gives up on once the fake has it; resolves when the fake is done with it. */
+async function putAbandoned(fake: FakeCloudWatchLogs, client: CloudWatchLogsClient): Promise<void> {
+  const arrived = fake.nextCall('PutLogEvents');
+  const abort = new AbortController();
+  const sent = failure(client.send(new PutLogEventsCommand({ logGroupName: GROUP, logStreamName: STREAM, logEvents: at(NOW) }), { abortSignal: abort.signal }));
+  await arrived;
+  abort.abort();
+  await sent;
+  await fake.settled();
+}
+
 /** A raw request, for what the SDK never sends wrong. */
 function rawPost(
   endpoint: string,
@@ -444,13 +455,7 @@ t.test('faults: hang with ms is a slow answer, applied unless the client left fi
   await put(client, [{ timestamp: NOW, message: 'slow' }]);
   t.same(fake.events(GROUP, STREAM).map((e) => e.message), ['slow']);
 
-  const arrived = fake.nextCall('PutLogEvents');
-  const abort = new AbortController();
-  const sent = failure(client.send(new PutLogEventsCommand({ logGroupName: GROUP, logStreamName: STREAM, logEvents: at(NOW) }), { abortSignal: abort.signal }));
-  await arrived;
-  abort.abort();
-  await sent;
-  await fake.settled(); // does not wait the 60 s: the hang ends when the client hangs up
+  await putAbandoned(fake, client); // does not wait the 60 s: the hang ends when the client hangs up
   t.equal(fake.events(GROUP, STREAM).length, 1);
   t.same(
     fake.calls('PutLogEvents').map((c) => [c.fault, c.status, c.applied]),
@@ -496,6 +501,29 @@ t.test('outages last until lifted; queued faults come first; an operation outage
   await put(client, at(NOW));
   await client.send(new DescribeLogGroupsCommand({}));
   t.equal(fake.events(GROUP, STREAM).length, 1);
+});
+
+t.test('latency: calls that meet no fault wait, then are applied; a queued fault comes first', async (t) => {
+  const { fake, client } = await setup(t);
+  fake.latency('PutLogEvents', 60_000);
+  fake.fault('PutLogEvents', { kind: 'throttle' });
+  t.ok((await failure(put(client, at(NOW)))) instanceof ThrottlingException, 'the fault answers at once');
+  await putAbandoned(fake, client); // the client left: the slow call ends unapplied
+  fake.latency('PutLogEvents', 20);
+  await put(client, at(NOW));
+  fake.latency('PutLogEvents', null);
+  t.same(
+    fake.calls('PutLogEvents').map((c) => [c.fault, c.status, c.applied, c.logGroup, c.logStream]),
+    [
+      ['throttle', 400, false, GROUP, STREAM],
+      [undefined, 0, false, GROUP, STREAM],
+      [undefined, 200, true, GROUP, STREAM],
+    ],
+    'each call records the group and stream it names',
+  );
+  t.equal(fake.events(GROUP, STREAM).length, 1);
+  t.throws(() => fake.latency('PutLogEvent', 10), TypeError);
+  t.throws(() => fake.latency('*', -1), TypeError);
 });
 
 t.test('fault scripts with typos throw at once', async (t) => {

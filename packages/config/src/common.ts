@@ -1,4 +1,4 @@
-import { byteSize, duration, oneOf, text } from './parsers.js';
+import { boolean, byteSize, duration, oneOf, text } from './parsers.js';
 import type { Variable } from './load-config.js';
 
 export const sinkKinds = ['file', 'cloudwatch', 'stdout'] as const;
@@ -44,6 +44,12 @@ export const commonVariables = {
     parse: byteSize(1024 * 1024),
     default: 2 * 1024 ** 3, // 2 GiB: a 30-minute outage at 1,000 events/s of ~1 KiB each, with room to spare
     description: 'Disk spool size cap under NETSIDECAR_DATA_DIR/spool for events CloudWatch has not acknowledged.',
+  },
+  NETSIDECAR_SPOOL_SHARED: {
+    parse: boolean,
+    default: false,
+    description:
+      'The CloudWatch spool is on a volume every task of the service mounts (EFS): one directory per task (the ECS task ID), and running tasks adopt the spools of tasks that are gone.',
   },
   NETSIDECAR_EMF_INTERVAL: {
     parse: duration(100, 3_600_000),

@@ -2,6 +2,7 @@ import type { Registry } from 'prom-client';
 import type { SinkKind } from '@netsidecar/config';
 import type { Logger } from '@netsidecar/telemetry';
 import { FileSink, StdoutSink, createCloudWatchSink, type Sink } from '@netsidecar/sink';
+import { spoolOwnerName } from './spool-owner.js';
 
 export interface SinkSettings {
   kind: SinkKind;
@@ -11,6 +12,8 @@ export interface SinkSettings {
   flushIntervalMs: number;
   memoryLimitBytes: number;
   spoolLimitBytes: number;
+  /** The CloudWatch spool is on a volume all tasks share (NETSIDECAR_SPOOL_SHARED); default false. */
+  spoolShared?: boolean;
   registry: Registry;
   logger: Logger;
 }
@@ -38,6 +41,7 @@ export async function createSink(settings: SinkSettings): Promise<Sink> {
         flushIntervalMs: settings.flushIntervalMs,
         memoryLimitBytes: settings.memoryLimitBytes,
         spoolLimitBytes: settings.spoolLimitBytes,
+        ...(settings.spoolShared === true ? { spoolOwner: await spoolOwnerName() } : {}),
       });
   }
 }

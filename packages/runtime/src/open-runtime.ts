@@ -44,6 +44,7 @@ export async function openRuntime<S extends Schema>(definition: RuntimeDefinitio
     flushIntervalMs: config.NETSIDECAR_SINK_FLUSH_INTERVAL,
     memoryLimitBytes: config.NETSIDECAR_SINK_MEMORY_LIMIT,
     spoolLimitBytes: config.NETSIDECAR_SPOOL_LIMIT,
+    spoolShared: config.NETSIDECAR_SPOOL_SHARED,
     registry,
     logger,
   });

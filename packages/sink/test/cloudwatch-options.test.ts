@@ -14,6 +14,10 @@ t.test('defaults are the documented ones, and frozen', async (t) => {
     spoolSegmentBytes: 16 * 1024 * 1024,
     highWaterMarkBytes: 1.5 * 1024 ** 3,
     maxConcurrentStreams: 4,
+    drainConcurrentStreams: 32,
+    streamCreationsPerSecond: 10,
+    spoolOwner: undefined,
+    spoolLeaseMs: 60_000,
     requestTimeoutMs: 10_000,
     maxEventBytes: 1_000_000,
     retryBaseMs: 100,
@@ -28,4 +32,8 @@ t.test('bad options stop the start with the option named', async (t) => {
   t.throws(() => resolveOptions({ ...base, name: '../etc' }), /name/);
   t.throws(() => resolveOptions({ ...base, maxEventBytes: 2_000_000 }), /maxEventBytes/);
   t.throws(() => resolveOptions({ ...base, dataDir: '' }), /dataDir/);
+  t.throws(() => resolveOptions({ ...base, maxConcurrentStreams: 8, drainConcurrentStreams: 4 }), /drainConcurrentStreams must be an integer in \[8, 1024\]/);
+  t.throws(() => resolveOptions({ ...base, streamCreationsPerSecond: 0 }), /streamCreationsPerSecond/);
+  t.throws(() => resolveOptions({ ...base, spoolOwner: '../task' }), /spoolOwner/);
+  t.equal(resolveOptions({ ...base, maxConcurrentStreams: 64 }).drainConcurrentStreams, 64, 'never fewer at the drain than before it');
 });

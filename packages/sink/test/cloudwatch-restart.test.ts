@@ -1,7 +1,6 @@
 // Restarts: what close(deadline) could not deliver, and what a SIGKILL interrupted, is replayed
 // from the spool at the next start; a torn last record is counted and skipped.
 import t from 'tap';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -10,6 +9,7 @@ import { Registry } from 'prom-client';
 import { silentLogger } from '@netsidecar/telemetry';
 import { cloudWatchLogsClientFor, startFakeCloudWatchLogs } from '@netsidecar/test-support';
 import { createCloudWatchSink } from '../src/cloudwatch/index.js';
+import { startSinkChild } from './support/sink-child.js';
 import { GROUP, START, alongside, closed, flushed, harness, precreate, received, stamp, writeEvents } from './support/cloudwatch-harness.js';
 
 const isChild = process.env.SINK_TEST_CHILD_DATA_DIR !== undefined;
@@ -109,44 +109,14 @@ test('SIGKILL right after write() returned loses nothing: the next start deliver
   });
   fake.createLogGroup(GROUP);
   for (const s of ['rtr-a', 'rtr-b']) fake.createLogStream(GROUP, s);
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
-  const proc = spawn(process.execPath, [...process.execArgv, new URL(import.meta.url).pathname], {
-    env: {
-      ...env,
-      SINK_TEST_CHILD_DATA_DIR: dataDir,
-      // The standard SDK environment, nothing of our own: this is how the services are configured.
-      AWS_REGION: 'us-east-1',
-      AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: fake.endpoint,
-      AWS_ACCESS_KEY_ID: 'AKIDSINKCHILD0000000',
-      AWS_SECRET_ACCESS_KEY: 'child-secret',
-      AWS_EC2_METADATA_DISABLED: 'true',
-    },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise((resolve) => proc.on('exit', resolve));
-  t.teardown(async () => {
-    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
-    await exited;
-  });
-  const replies = readline.createInterface({ input: proc.stdout! })[Symbol.asyncIterator]();
-  const ask = async (command: object) => {
-    proc.stdin!.write(JSON.stringify(command) + '\n');
-    for (;;) {
-      const next = await replies.next();
-      if (next.done) throw new Error(`child ended: ${stderr}`);
-      if (next.value.startsWith('{"done"')) return JSON.parse(next.value) as { done: string; outcomes?: string[] };
-    }
-  };
+  const { proc, ask, kill } = startSinkChild(t, new URL(import.meta.url).pathname, fake, dataDir);
 
   t.same(await ask({ op: 'write', streams: ['rtr-a'], count: 200, tag: 'delivered' }), { done: 'write', outcomes: ['ok'] });
   await ask({ op: 'flush' });
   t.equal(fake.events(GROUP, 'rtr-a').length, 200, 'the default client found the fake through AWS_ENDPOINT_URL_CLOUDWATCH_LOGS');
   fake.outage('PutLogEvents', 'service-unavailable');
   t.same(await ask({ op: 'write', streams: ['rtr-a', 'rtr-b'], count: 150, tag: 'killed' }), { done: 'write', outcomes: ['ok'] });
-  proc.kill('SIGKILL');
-  await exited;
+  await kill();
   t.equal(proc.signalCode, 'SIGKILL');
 
   fake.outage('PutLogEvents', null);

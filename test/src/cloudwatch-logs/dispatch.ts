@@ -92,6 +92,8 @@ export async function dispatch(req: IncomingMessage, res: ServerResponse, deps: 
       op = known;
       region = envelope.region;
       input = parseJsonObject(read.body);
+      if (typeof input['logGroupName'] === 'string') record.logGroup = input['logGroupName'];
+      if (typeof input['logStreamName'] === 'string') record.logStream = input['logStreamName'];
     } catch (error) {
       deps.calls.add(record);
       answerError(res, record, error);
@@ -129,8 +131,11 @@ export async function dispatch(req: IncomingMessage, res: ServerResponse, deps: 
       case 'hang':
         if (!(await hang(res, fault.ms, deps))) return dropConnection(res);
         break;
-      case undefined:
+      case undefined: {
+        const slow = deps.faults.latencyOf(op.name);
+        if (slow !== undefined && !(await hang(res, slow, deps))) return dropConnection(res);
         break;
+      }
     }
 
     const result = run(op, input, region, deps, record);

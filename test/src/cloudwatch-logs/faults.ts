@@ -14,6 +14,7 @@ const OUTAGE_KINDS: ReadonlySet<OutageKind> = new Set<OutageKind>(['service-unav
 export class FaultPlan {
   private readonly queues = new Map<string, Fault[]>();
   private readonly outages = new Map<string, OutageKind>();
+  private readonly latencies = new Map<string, number>();
 
   constructor(private readonly knownOperations: ReadonlySet<string>) {}
 
@@ -50,6 +51,21 @@ export class FaultPlan {
     }
     if (!OUTAGE_KINDS.has(kind)) throw new TypeError(`fake CloudWatch Logs: ${JSON.stringify(kind)} cannot be an outage`);
     this.outages.set(operation, kind);
+  }
+
+  setLatency(operation: string, ms: number | null): void {
+    if (operation !== '*') this.checkOperation(operation);
+    if (ms === null) {
+      this.latencies.delete(operation);
+      return;
+    }
+    if (!(Number.isFinite(ms) && ms >= 0)) throw new TypeError(`fake CloudWatch Logs: latency must be a non-negative number of ms, got ${ms}`);
+    this.latencies.set(operation, ms);
+  }
+
+  /** How long a call of `operation` that meets no fault waits before it is applied, if at all. */
+  latencyOf(operation: string): number | undefined {
+    return this.latencies.get(operation) ?? this.latencies.get('*');
   }
 
   /** The fault for this call of `operation`, consuming a queued one. */

@@ -54,6 +54,7 @@ export async function startFakeCloudWatchLogs(options: FakeCloudWatchLogsOptions
     endpoint: `http://127.0.0.1:${port}`,
     fault: (operation, ...list) => faults.enqueue(operation, list),
     outage: (operation, kind) => faults.setOutage(operation, kind),
+    latency: (operation, ms) => faults.setLatency(operation, ms),
     events(logGroup, logStream): StoredLogEvent[] {
       const stream = store.group(logGroup)?.streams.get(logStream);
       if (stream === undefined) return [];

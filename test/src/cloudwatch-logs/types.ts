@@ -51,6 +51,9 @@ export interface CallRecord {
   operation: string;
   /** HTTP status sent; `0` when no answer was sent (hang, drop, server closed). */
   status: number;
+  /** The request's `logGroupName` and `logStreamName`, when it names them. */
+  logGroup?: string;
+  logStream?: string;
   /** PutLogEvents only: number of events in the request, whatever became of them. */
   eventCount?: number;
   /** PutLogEvents only: batch size as CloudWatch counts it (UTF-8 bytes of each message + 26). */
@@ -122,6 +125,12 @@ export interface FakeCloudWatchLogs {
    * over the `'*'` outage.
    */
   outage(operation: string, kind: OutageKind | null): void;
+  /**
+   * Makes every call of `operation` (or of every operation, `'*'`) that meets no fault wait `ms`
+   * (real time) before it is applied and answered, until called again with `null`: a slow service.
+   * A client that hangs up meanwhile leaves it unapplied, as with `hang`.
+   */
+  latency(operation: string, ms: number | null): void;
   /** Stored events of one stream, ordered by timestamp then arrival; `[]` when the stream is unknown. */
   events(logGroup: string, logStream: string): StoredLogEvent[];
   /** Existing streams, ordered by group then stream name. */

@@ -8,6 +8,8 @@ import { BacklogRefill } from './backlog-refill.js';
 import { resolveOptions, type CloudWatchSinkOptions, type ResolvedOptions } from './config.js';
 import { createSinkMetrics, type SinkMetrics } from './metrics.js';
 import { RateLimitedLog } from './rate-limited-log.js';
+import { SpoolAdoption } from './spool-adoption.js';
+import { CreationRate } from './request/creation-rate.js';
 import { deliver, type DeliveryContext } from './request/deliver.js';
 import { StreamScheduler, type Batch } from './scheduler/scheduler.js';
 import { SinkStoppedError } from './timers.js';
@@ -22,7 +24,9 @@ import { WritePath } from './write/write-path.js';
  * OOM kill and is replayed at the next start, unless it was acknowledged by CloudWatch before.
  * What a SIGKILL can cost is duplicates (batches CloudWatch stored whose ack record was not
  * written yet), never loss. Not covered: a kernel crash or power loss (no fsync), and the spool
- * volume itself (Fargate task storage dies with the task).
+ * volume itself (Fargate task storage dies with the task) unless the spool is on a volume every
+ * task shares (`spoolOwner`): then a running task adopts the spool of a task that is gone and
+ * accepts its events again through write() (spool-adoption.ts; the README says what that covers).
  * Cost, measured roughly on the shared 2-core development VM (Node 20, ext4, 430-byte syslog
  * events, a no-op client): write() takes about 5.5 µs per event, of which about 4 µs is the
  * write(2); that is a little over half a core at 100k events/s (delivery adds about 3.5 µs per
@@ -40,10 +44,14 @@ import { WritePath } from './write/write-path.js';
  * routers during an outage, which is what the spool is for.
  *
  * Sending. Per stream, one PutLogEvents in flight at a time (so a stream's events arrive in
- * order); up to maxConcurrentStreams streams at once. A stream is sent when it has a full batch,
- * when the flush interval ticks, or at once under pressure (flush, close, memory half full,
- * backlog). See request/deliver.ts for creating missing groups and streams and for rejections,
- * retry/ for which failures are retried and how long each wait is.
+ * order); up to maxConcurrentStreams streams at once, drainConcurrentStreams during close(). A
+ * stream is sent when it has a full batch, when the flush interval ticks, or at once under
+ * pressure (flush, close, memory half full, backlog). Streams known to exist and new ones take
+ * turns, new ones on at most half the slots, so stream creation never holds up an established
+ * stream (scheduler/scheduler.ts, "Fairness"); create calls keep to streamCreationsPerSecond
+ * (request/creation-rate.ts). See request/deliver.ts for creating missing groups and streams and
+ * for rejections, retry/ for which failures are retried and how long each wait is (short during
+ * close(), which also ends the waits under way).
  *
  * One event, top to bottom: write() → write/write-path.ts (check, split, append to the spool,
  * queue in memory or leave in the backlog) → the pump, below (publish counts, refill from the
@@ -55,13 +63,21 @@ import { WritePath } from './write/write-path.js';
 export async function createCloudWatchSink(options: CloudWatchSinkOptions): Promise<CloudWatchSink> {
   const resolved = resolveOptions(options);
   const spool = Spool.open({
-    dir: path.join(resolved.dataDir, 'spool', resolved.name),
+    dir: spoolDirOf(resolved),
     limitBytes: resolved.spoolLimitBytes,
     segmentBytes: resolved.spoolSegmentBytes,
     logger: resolved.logger,
   });
   return new CloudWatchLogsSink(resolved, spool);
 }
+
+/** This sink's spool: its own directory, or its task's on a shared volume (`spoolOwner`). */
+function spoolDirOf(o: ResolvedOptions): string {
+  const base = path.join(o.dataDir, 'spool', o.name);
+  return o.spoolOwner === undefined ? base : path.join(sharedSpoolRoot(o), o.spoolOwner);
+}
+
+const sharedSpoolRoot = (o: ResolvedOptions) => path.join(o.dataDir, 'spool', o.name, 'tasks');
 
 /** A Sink with a look inside, for health checks and tests. */
 export interface CloudWatchSink extends Sink {
@@ -87,11 +103,15 @@ class CloudWatchLogsSink implements CloudWatchSink {
   readonly #ownClient: CloudWatchLogsClient | undefined;
   /** Aborted when delivery stops (close deadline): calls in flight and retry waits end at once. */
   readonly #stop = new AbortController();
+  /** Aborted when the drain starts (close()): retry waits end, and later ones are short. */
+  readonly #draining = new AbortController();
   readonly #delivery: DeliveryContext;
   readonly #scheduler: StreamScheduler;
   readonly #backlog: BacklogRefill;
   readonly #writePath: WritePath;
   readonly #waiters: SinkWaiters;
+  /** With `spoolOwner`: the lease on this task's spool, and the adoption of gone tasks' spools. */
+  readonly #adoption: SpoolAdoption | undefined;
   /** The deliveries in flight, one per active stream. */
   readonly #sending = new Set<Promise<void>>();
   #pumpScheduled = false;
@@ -108,8 +128,8 @@ class CloudWatchLogsSink implements CloudWatchSink {
     this.#metrics = createSinkMetrics(options.registry, spool);
     this.#delivered = this.#metrics.events.labels({ outcome: 'delivered' });
     this.#ownClient = options.client === undefined ? new CloudWatchLogsClient({ maxAttempts: 1 }) : undefined;
-    // Every call and retry wait listens to the stop signal: up to two per concurrent stream.
-    setMaxListeners(2 * options.maxConcurrentStreams + 16, this.#stop.signal);
+    // Every call, retry wait and creation wait listens to the stop signal: up to two per stream in flight.
+    setMaxListeners(2 * options.drainConcurrentStreams + 16, this.#stop.signal, this.#draining.signal);
     this.#delivery = {
       client: options.client ?? this.#ownClient!,
       logger: options.logger,
@@ -120,6 +140,8 @@ class CloudWatchLogsSink implements CloudWatchSink {
       retryCapMs: options.retryCapMs,
       metrics: this.#metrics,
       stop: this.#stop.signal,
+      drain: this.#draining.signal,
+      creations: new CreationRate(options.streamCreationsPerSecond, options.now),
     };
     this.#scheduler = new StreamScheduler(options.memoryLimitBytes);
     this.#backlog = new BacklogRefill(spool, this.#scheduler, options.memoryLimitBytes, this.#metrics, log);
@@ -131,6 +153,20 @@ class CloudWatchLogsSink implements CloudWatchSink {
     if (replay.pendingEvents > 0 || replay.tornRecords > 0 || replay.unreadableFiles > 0 || replay.unreadableRecords > 0) {
       options.logger.info('spool replayed', { dir: spool.dir, ...replay });
     }
+    this.#adoption =
+      options.spoolOwner === undefined
+        ? undefined
+        : new SpoolAdoption({
+            root: sharedSpoolRoot(options),
+            owner: options.spoolOwner,
+            leaseMs: options.spoolLeaseMs,
+            segmentBytes: options.spoolSegmentBytes,
+            timers: options.timers,
+            now: options.now,
+            logger: options.logger,
+            adopted: this.#metrics.adopted,
+            write: (event) => this.write(event),
+          });
     this.#schedulePump();
   }
 
@@ -189,10 +225,13 @@ class CloudWatchLogsSink implements CloudWatchSink {
     if (this.#stopped) return;
     // 2. Events waiting on disk (the spool's backlog) come back into memory, oldest first.
     this.#backlog.refill();
-    // 3. Ready streams are sent, one batch each, up to maxConcurrentStreams calls at once;
+    // 3. Ready streams are sent, one batch each, up to maxConcurrentStreams calls at once (more
+    //    while draining), at most half of them streams not known to exist yet (scheduler.ts);
     //    4. each call settles its events as their outcomes come in (#send).
-    while (this.#scheduler.activeStreams < this.#o.maxConcurrentStreams) {
-      const batch = this.#scheduler.takeReady();
+    const concurrency = this.#closing ? this.#o.drainConcurrentStreams : this.#o.maxConcurrentStreams;
+    const maxNew = Math.max(1, Math.floor(concurrency / 2));
+    while (this.#scheduler.activeStreams < concurrency) {
+      const batch = this.#scheduler.takeReady(maxNew);
       if (batch === undefined) break;
       const sending = this.#send(batch);
       this.#sending.add(sending);
@@ -205,7 +244,10 @@ class CloudWatchLogsSink implements CloudWatchSink {
   /** Delivers one batch, settles each outcome as it comes, then frees the stream. Never rejects. */
   async #send(batch: Batch): Promise<void> {
     try {
-      for await (const { events, outcome } of deliver(this.#delivery, batch)) this.#settle(events, outcome);
+      for await (const { events, outcome } of deliver(this.#delivery, batch)) {
+        if (outcome === 'delivered') this.#scheduler.markEstablished(batch);
+        this.#settle(events, outcome);
+      }
     } catch (err) {
       // SinkStoppedError: the close deadline passed; the events not settled stay in the spool.
       if (!(err instanceof SinkStoppedError)) this.#o.logger.error('cloudwatch delivery failed unexpectedly', { err });
@@ -258,6 +300,9 @@ class CloudWatchLogsSink implements CloudWatchSink {
    */
   async #drain(deadline: number): Promise<DrainReport> {
     const deliveredBefore = this.#deliveredCount;
+    // Everything due, more streams at once, and no retry sleeps on: the time left is for sending.
+    this.#draining.abort();
+    this.#adoption?.stopAdopting();
     this.#scheduler.markAllDue();
     this.#schedulePump();
     await this.#waiters.drained(deadline, this.#o);
@@ -271,6 +316,8 @@ class CloudWatchLogsSink implements CloudWatchSink {
     this.#tick = undefined;
     const pending = this.#spool.liveEvents;
     this.#spool.close();
+    // Events left on a shared volume: released, so a task still running adopts them at once.
+    this.#adoption?.stop(pending);
     this.#ownClient?.destroy();
     this.#waiters.releaseFlushes();
     const delivered = this.#deliveredCount - deliveredBefore;

@@ -19,6 +19,8 @@ export interface SinkMetrics {
   unknownErrors: Counter<'operation'>;
   /** Torn or corrupt spool records skipped (at start-up replay, or while reading the backlog). */
   spoolTorn: Counter;
+  /** Events taken over from the spools of tasks that are gone (spool-adoption.ts). */
+  adopted: Counter;
 }
 
 /**
@@ -102,6 +104,12 @@ export function createSinkMetrics(registry: Registry, sources: GaugeSources): Si
     help: 'Torn or corrupt spool records detected by length and checksum, and skipped',
     registers,
   });
+  fresh('netsidecar_sink_adopted_events_total');
+  const adopted = new Counter({
+    name: 'netsidecar_sink_adopted_events_total',
+    help: 'Events taken over from the spool of a task that is gone (shared spool volume), accepted again here',
+    registers,
+  });
   fresh('netsidecar_cloudwatch_calls_total');
   const calls = new Counter({
     name: 'netsidecar_cloudwatch_calls_total',
@@ -124,5 +132,5 @@ export function createSinkMetrics(registry: Registry, sources: GaugeSources): Si
     registers,
   });
   for (const operation of ['PutLogEvents', 'CreateLogStream', 'CreateLogGroup']) unknownErrors.inc({ operation }, 0);
-  return { events, writes, rejected, calls, errors, unknownErrors, spoolTorn };
+  return { events, writes, rejected, calls, errors, unknownErrors, spoolTorn, adopted };
 }

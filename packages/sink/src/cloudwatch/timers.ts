@@ -20,18 +20,29 @@ export class SinkStoppedError extends Error {
   }
 }
 
-/** Resolves after `ms` on `timers`; rejects with SinkStoppedError as soon as `stop` aborts. */
-export function sleep(timers: Timers, ms: number, stop: AbortSignal): Promise<void> {
+/**
+ * Resolves after `ms` on `timers`, or as soon as `wake` aborts (when given); rejects with
+ * SinkStoppedError as soon as `stop` aborts.
+ */
+export function sleep(timers: Timers, ms: number, stop: AbortSignal, wake?: AbortSignal): Promise<void> {
   if (stop.aborted) return Promise.reject(new SinkStoppedError());
+  if (wake?.aborted) return Promise.resolve();
   return new Promise((resolve, reject) => {
-    const onStop = () => {
+    const end = () => {
       timers.clearTimeout(handle);
+      stop.removeEventListener('abort', onStop);
+      wake?.removeEventListener('abort', onWake);
+    };
+    const onStop = () => {
+      end();
       reject(new SinkStoppedError());
     };
-    const handle = timers.setTimeout(() => {
-      stop.removeEventListener('abort', onStop);
+    const onWake = () => {
+      end();
       resolve();
-    }, ms);
+    };
+    const handle = timers.setTimeout(onWake, ms);
     stop.addEventListener('abort', onStop, { once: true });
+    wake?.addEventListener('abort', onWake, { once: true });
   });
 }

@@ -1,5 +1,6 @@
 import type { Logger } from '@netsidecar/telemetry';
 import { RetryRun, type RetryContext } from '../retry/retry-run.js';
+import type { CreationRate } from './creation-rate.js';
 import { createLogGroup, createLogStream, putLogEvents, type DeliveryEvent, type OperationContext } from './operations.js';
 import { rejectedReasons } from './rejected-events.js';
 
@@ -17,6 +18,8 @@ import { rejectedReasons } from './rejected-events.js';
  *                  Group missing: create-group.
  *   create-group   CreateLogGroup. Created, or already there: create-stream.
  *
+ * A create call first waits for its turn under the sink's creation rate (creation-rate.ts).
+ *
  * Any other failure waits (retry/: a short backoff for a listed failure, a long wait for an unknown
  * one) and tries the same step again, for as long as it takes. A
  * destination CloudWatch refuses to create (an invalid name) rejects the batch. Only the sink
@@ -24,7 +27,10 @@ import { rejectedReasons } from './rejected-events.js';
  * yielded yet then stay in the spool.
  */
 
-export interface DeliveryContext extends OperationContext, RetryContext {}
+export interface DeliveryContext extends OperationContext, RetryContext {
+  /** The pace of create calls, shared by every delivery of the sink (creation-rate.ts). */
+  creations: CreationRate;
+}
 
 export interface DeliveryBatch<E extends DeliveryEvent> {
   logGroup: string;
@@ -101,6 +107,7 @@ export async function* deliver<E extends DeliveryEvent>(ctx: DeliveryContext, ba
     }
 
     const next = CREATE[step.state];
+    await ctx.creations.take(ctx.timers, ctx.stop);
     const create = step.state === 'create-stream' ? await createLogStream(ctx, logGroup, logStream) : await createLogGroup(ctx, logGroup);
     switch (create.kind) {
       case 'ok':

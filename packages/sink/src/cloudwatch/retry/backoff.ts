@@ -6,6 +6,11 @@
  */
 export const RETRY_BASE_MS = 100; // 100 ms: the ceiling of the first wait
 export const RETRY_CAP_MS = 30_000; // 30 s: no wait is longer, however long the outage
+/**
+ * During a drain (close()) no wait is longer than this: the deadline is near and a task that is
+ * going away has better use for its seconds than sleeping; the jitter still spreads the retries.
+ */
+export const DRAIN_RETRY_CAP_MS = 1_000; // 1 s
 
 /** Milliseconds to wait before retry number `attempt` (0 for the first retry). */
 export function backoffDelay(attempt: number, random: () => number, baseMs = RETRY_BASE_MS, capMs = RETRY_CAP_MS): number {
