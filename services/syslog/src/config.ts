@@ -38,8 +38,8 @@ export const syslogVariables = {
   },
   NETSIDECAR_SYSLOG_SCHEMA: {
     parse: (raw: string): 1 | 2 => (oneOf(['1', '2'] as const)(raw) === '1' ? 1 : 2),
-    default: 1 as 1 | 2, // syslog/1 until the saved queries, alarms and audit CLI read syslog/2 too
-    description: 'The event written: 2 (syslog/2, about half the bytes of syslog/1, nothing lost) or 1 (syslog/1, for saved queries of your own that read its fields).',
+    default: 2 as 1 | 2, // the saved queries, the alarms' metric filter and the audit CLI read both
+    description: 'The event written: 2 (syslog/2, under half the bytes of syslog/1, nothing lost) or 1 (syslog/1, for saved queries or filters of your own that read its fields).',
   },
   NETSIDECAR_SYSLOG_MAX_CONNECTIONS: {
     parse: integer(1, 1_000_000),
