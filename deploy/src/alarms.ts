@@ -206,7 +206,8 @@ export class NetsidecarAlarms extends Construct {
     });
   }
 
-  private alarm(
+  /** An alarm on `metric`, named `netsidecar-<id>`, to the topic (and `alarms.topicArn`), ALARM and OK. */
+  alarm(
     id: string,
     metric: cloudwatch.IMetric,
     options: {
@@ -226,6 +227,11 @@ export class NetsidecarAlarms extends Construct {
       treatMissingData: options.treatMissingData ?? cloudwatch.TreatMissingData.NOT_BREACHING,
       alarmDescription: options.description,
     });
+    return this.register(alarm);
+  }
+
+  /** An alarm made elsewhere (e.g. an anomaly detection alarm) gets the same actions. */
+  register<A extends cloudwatch.Alarm>(alarm: A): A {
     for (const action of this.actions) {
       alarm.addAlarmAction(action);
       alarm.addOkAction(action);

@@ -39,6 +39,32 @@ export interface EksClusterInput {
   certificateAuthority: string;
 }
 
+/** The write-once archive of the event log groups (S3 through Firehose; README "Archive"). */
+export interface ArchiveInput {
+  /** Object Lock retention in compliance mode, days: no one (root included) may delete or overwrite a version before. */
+  retentionDays: number;
+  /** Age (days) at which objects move to `coldStorageClass`. */
+  coldAfterDays: number;
+  /** GLACIER_IR (Glacier Instant Retrieval: Athena and the audit CLI read it directly) or STANDARD_IA. */
+  coldStorageClass: 'GLACIER_IR' | 'STANDARD_IA';
+  /** Age (days) at which objects expire (a delete marker, then the version once unlocked); null = kept forever. */
+  expireAfterDays: number | null;
+  /** Firehose buffering interval: how far the archive may lag CloudWatch Logs. */
+  bufferSeconds: number;
+  /** Athena workgroup cut-off per query (BytesScannedCutoffPerQuery), GiB. */
+  athenaScanLimitGiB: number;
+}
+
+/** Cost and capacity guardrails (README "Cost guardrails"). */
+export interface CostsInput {
+  /** The cost-allocation tag put on every resource of the stack (activate it in Billing to filter on it). */
+  tag: { key: string; value: string };
+  /** An AWS Budgets monthly cost budget on that tag; null = no budget. */
+  budget: { monthlyUsd: number; email: string | null } | null;
+  /** CloudWatch Logs ingestion per day above which each event log group alarms (IncomingBytes), GiB. */
+  dailyIngestGiB: Record<ServiceName, number>;
+}
+
 export interface DeployConfig {
   account: string;
   region: string;
@@ -72,6 +98,8 @@ export interface DeployConfig {
     droppedPer5Min: number;
     unparsedPer5Min: number;
     spoolBytes: number;
+    /** Width (standard deviations) of the anomaly band a monitored device's syslog volume alarms above. */
+    volumeAnomalyStdDevs: number;
   };
   /** Direct Connect BGP neighbour addresses, for the BGP saved query. */
   directConnectBgpPeers: string[];
@@ -90,6 +118,8 @@ export interface DeployConfig {
   /** EKS clusters the scan planner inventories besides the netsidecar ECS cluster. */
   eksClusters: EksClusterInput[];
   services: Record<ServiceName, ServiceSizing>;
+  archive: ArchiveInput;
+  costs: CostsInput;
 }
 
 export class DeployConfigError extends Error {
@@ -106,8 +136,15 @@ export const allowedRetentionDays = [400, 545, 731, 1096, 1827, 2192, 2557, 2922
 export const stopTimeoutMarginSeconds = 5;
 const fargateMaxStopTimeoutSeconds = 120;
 
-/** Trivy's official image on ECR Public (no Docker Hub rate limits); pin by digest in production. */
-export const defaultTrivyImage = 'public.ecr.aws/aquasecurity/trivy:0.57.1';
+/**
+ * Trivy's official image on ECR Public (no Docker Hub rate limits), pinned by digest: a tag can be
+ * re-pointed, as Trivy's were in March 2026 (v0.69.4 and the 0.69.5/0.69.6 images were malicious).
+ * The same reference as services/scan-scheduler/Dockerfile's TRIVY_IMAGE (deploy/test/trivy-pin.test.ts).
+ */
+export const defaultTrivyImage = 'public.ecr.aws/aquasecurity/trivy:0.69.3@sha256:bcc376de8d77cfe086a917230e818dc9f8528e3c852f7b1aff648949b6258d1c';
+
+/** Trivy releases known to have been compromised (March 2026): never the default, refused as trivyImage. */
+export const compromisedTrivyVersions = ['0.69.4', '0.69.5', '0.69.6'] as const;
 
 const defaultSizing: Record<ServiceName, ServiceSizing> = {
   syslog: { desiredCount: 2, maxCount: 6, cpu: 1024, memoryMiB: 2048 },
@@ -195,7 +232,8 @@ const ids = {
   imageTag: /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/,
   email: /^[^@\s]+@[^@\s]+\.[^@\s]+$/,
   hostName: /^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/,
-  image: /^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+(:[A-Za-z0-9_.-]+|@sha256:[0-9a-f]{64})$/,
+  // An image pinned by digest, with or without the tag it was taken from.
+  pinnedImage: /^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+(:[A-Za-z0-9_.-]+)?@sha256:[0-9a-f]{64}$/,
   ecrRepository: /^arn:aws[a-z-]*:ecr:[a-z0-9-]+:\d{12}:repository\/[a-z0-9._/*-]+$/,
   // S3 bucket names (as the config-upload service's s3:// parser takes them).
   bucket: /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
@@ -226,6 +264,7 @@ export function parseDeployConfig(input: unknown): Readonly<DeployConfig> {
   const top = r.object(input, 'config', [
     'account', 'region', 'stackName', 'vpcId', 'subnets', 'onPremisesCidrs', 'certificateArn', 'images', 'secrets',
     'alarms', 'directConnectBgpPeers', 'logRetentionDays', 'shutdownDeadlineSeconds', 'ntpRequireAuth', 'scanSchedule', 'trivyImage', 'scanRepositoryArns', 'intendedConfigs', 'eksClusters', 'services',
+    'archive', 'costs',
   ]);
 
   const subnets = r.array(top, 'subnets', 'config', 2).map((raw, i): SubnetInput => {
@@ -272,7 +311,7 @@ export function parseDeployConfig(input: unknown): Readonly<DeployConfig> {
   const secretsRaw = r.object(top.secrets, 'config.secrets', ['uploadCredentials', 'redactionKey', 'ntpKeys', 'syslogTls', 'slackWebhook']);
   const secretHint = 'a Secrets Manager secret name';
   const alarmsRaw = top.alarms === undefined ? {} : r.object(top.alarms, 'config.alarms', [
-    'email', 'topicArn', 'monitoredDevices', 'silentDeviceMinutes', 'droppedPer5Min', 'unparsedPer5Min', 'spoolBytes',
+    'email', 'topicArn', 'monitoredDevices', 'silentDeviceMinutes', 'droppedPer5Min', 'unparsedPer5Min', 'spoolBytes', 'volumeAnomalyStdDevs',
   ]);
   const monitoredDevices = r.array(alarmsRaw, 'monitoredDevices', 'config.alarms', 0, []).map((raw, i) => {
     if (typeof raw !== 'string' || !ids.hostName.test(raw)) r.problems.push(`config.alarms.monitoredDevices[${i}]: expected a syslog host name, got ${describe(raw)}`);
@@ -286,6 +325,7 @@ export function parseDeployConfig(input: unknown): Readonly<DeployConfig> {
     droppedPer5Min: r.number(alarmsRaw, 'droppedPer5Min', 'config.alarms', 0, 1e9, 0),
     unparsedPer5Min: r.number(alarmsRaw, 'unparsedPer5Min', 'config.alarms', 0, 1e9, 100),
     spoolBytes: r.number(alarmsRaw, 'spoolBytes', 'config.alarms', 1024 * 1024, 2 ** 40, 256 * 1024 * 1024),
+    volumeAnomalyStdDevs: r.number(alarmsRaw, 'volumeAnomalyStdDevs', 'config.alarms', 2, 20, 4),
   };
   if (alarms.email === null && alarms.topicArn === null) {
     r.problems.push('config.alarms: give email or topicArn (or both): alarms must reach someone');
@@ -343,7 +383,7 @@ export function parseDeployConfig(input: unknown): Readonly<DeployConfig> {
     shutdownDeadlineSeconds: r.number(top, 'shutdownDeadlineSeconds', 'config', 5, fargateMaxStopTimeoutSeconds - stopTimeoutMarginSeconds, 90),
     ntpRequireAuth: r.boolean(top, 'ntpRequireAuth', 'config', false),
     scanSchedule: r.string(top, 'scanSchedule', 'config', ids.schedule, 'rate(...) or cron(...)', 'rate(1 hour)'),
-    trivyImage: r.string(top, 'trivyImage', 'config', ids.image, 'an image reference with a tag or digest', defaultTrivyImage),
+    trivyImage: r.string(top, 'trivyImage', 'config', ids.pinnedImage, 'an image reference pinned by digest (<registry>/<repository>[:<tag>]@sha256:<64 hex digits>)', defaultTrivyImage),
     scanRepositoryArns: r.array(top, 'scanRepositoryArns', 'config', 0, []).map((raw, i) => {
       if (typeof raw !== 'string' || !ids.ecrRepository.test(raw)) r.problems.push(`config.scanRepositoryArns[${i}]: expected an ECR repository ARN, got ${describe(raw)}`);
       return String(raw);
@@ -351,12 +391,18 @@ export function parseDeployConfig(input: unknown): Readonly<DeployConfig> {
     intendedConfigs: parseIntendedConfigs(r, top.intendedConfigs),
     eksClusters: parseEksClusters(r, top),
     services,
+    archive: parseArchive(r, top.archive),
+    costs: parseCosts(r, top.costs, typeof top.stackName === 'string' ? top.stackName : 'Netsidecar'),
   };
   if (config.ntpRequireAuth && config.secrets.ntpKeys === null) {
     r.problems.push('config.ntpRequireAuth: needs config.secrets.ntpKeys (the keys routers authenticate with)');
   }
   if (config.certificateArn !== null && config.region && !config.certificateArn.includes(`:${config.region}:`)) {
     r.problems.push(`config.certificateArn: the certificate must be in the stack's region (${config.region})`);
+  }
+  const trivyTag = /:([^:@/]+)@/.exec(config.trivyImage)?.[1]?.replace(/^v/, '');
+  if (trivyTag !== undefined && (compromisedTrivyVersions as readonly string[]).includes(trivyTag)) {
+    r.problems.push(`config.trivyImage: Trivy ${trivyTag} is a compromised release (March 2026); use ${defaultTrivyImage.split('@')[0]} or later, pinned by digest`);
   }
   if (r.problems.length > 0) throw new DeployConfigError(r.problems);
   return deepFreeze(config);
@@ -374,6 +420,56 @@ function parseIntendedConfigs(r: Reader, value: unknown): IntendedConfigsInput |
     prefix: prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`,
     kmsKeyArn: r.optionalString(raw, 'kmsKeyArn', path, ids.kmsKey, 'a KMS key ARN'),
   };
+}
+
+/** PCI DSS 10.5.1: a year of audit logs; compliance-mode locks cannot be shortened, so no less. */
+export const minArchiveRetentionDays = 365;
+
+function parseArchive(r: Reader, value: unknown): ArchiveInput {
+  const path = 'config.archive';
+  const raw = value === undefined ? {} : r.object(value, path, ['retentionDays', 'coldAfterDays', 'coldStorageClass', 'expireAfterDays', 'bufferSeconds', 'athenaScanLimitGiB']);
+  const retentionDays = r.number(raw, 'retentionDays', path, minArchiveRetentionDays, 36_500, 400);
+  const coldStorageClass = r.string(raw, 'coldStorageClass', path, /^(GLACIER_IR|STANDARD_IA)$/, 'GLACIER_IR or STANDARD_IA (classes Athena and the audit CLI read without a restore)', 'GLACIER_IR');
+  const expireAfterDays = raw['expireAfterDays'] === undefined || raw['expireAfterDays'] === null ? null : r.number(raw, 'expireAfterDays', path, 1, 36_500, retentionDays);
+  if (expireAfterDays !== null && expireAfterDays < retentionDays) {
+    r.problems.push(`${path}.expireAfterDays: must be at least retentionDays (${retentionDays}): locked versions cannot expire earlier`);
+  }
+  return {
+    retentionDays,
+    // S3 moves objects to STANDARD_IA at 30 days at the earliest.
+    coldAfterDays: r.number(raw, 'coldAfterDays', path, 30, 36_500, 90),
+    coldStorageClass: (coldStorageClass || 'GLACIER_IR') as ArchiveInput['coldStorageClass'],
+    expireAfterDays,
+    // Firehose's S3 buffering interval is 0 to 900 s; below 60 s objects get small and many.
+    bufferSeconds: r.number(raw, 'bufferSeconds', path, 60, 900, 900),
+    athenaScanLimitGiB: r.number(raw, 'athenaScanLimitGiB', path, 1, 1_000_000, 500),
+  };
+}
+
+const defaultDailyIngestGiB: Record<ServiceName, number> = { syslog: 50, ntp: 1, config: 1, scan: 1 };
+
+function parseCosts(r: Reader, value: unknown, stackName: string): CostsInput {
+  const path = 'config.costs';
+  const raw = value === undefined ? {} : r.object(value, path, ['tag', 'budget', 'dailyIngestGiB']);
+  const tagRaw = raw['tag'] === undefined ? {} : r.object(raw['tag'], `${path}.tag`, ['key', 'value']);
+  // AWS tag rules: keys up to 128, values up to 256 characters of letters, digits, spaces and _.:/=+-@.
+  const tag = {
+    key: r.string(tagRaw, 'key', `${path}.tag`, /^(?!aws:)[\p{L}\p{N}\s_.:/=+@-]{1,128}$/u, 'a tag key (not aws:...)', 'netsidecar:stack'),
+    value: r.string(tagRaw, 'value', `${path}.tag`, /^[\p{L}\p{N}\s_.:/=+@-]{0,256}$/u, 'a tag value', stackName),
+  };
+  let budget: CostsInput['budget'] = null;
+  if (raw['budget'] !== undefined && raw['budget'] !== null) {
+    const b = r.object(raw['budget'], `${path}.budget`, ['monthlyUsd', 'email']);
+    budget = {
+      monthlyUsd: r.number(b, 'monthlyUsd', `${path}.budget`, 1, 10_000_000, 0),
+      email: r.optionalString(b, 'email', `${path}.budget`, ids.email, 'an e-mail address'),
+    };
+  }
+  const dailyRaw = raw['dailyIngestGiB'] === undefined ? {} : r.object(raw['dailyIngestGiB'], `${path}.dailyIngestGiB`, serviceNames);
+  const dailyIngestGiB = Object.fromEntries(
+    serviceNames.map((name) => [name, r.number(dailyRaw, name, `${path}.dailyIngestGiB`, 1, 1_000_000, defaultDailyIngestGiB[name])]),
+  ) as Record<ServiceName, number>;
+  return { tag, budget, dailyIngestGiB };
 }
 
 /** At most this many EKS clusters: their CA certificates travel in the task definition (64 KiB). */

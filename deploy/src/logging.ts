@@ -7,7 +7,7 @@ import { serviceNames, type ServiceName } from './services.js';
 
 export const logGroupPrefix = '/netsidecar';
 
-/** `/netsidecar/syslog` ...: the event log groups of ARCHITECTURE.md (what users query, auditors keep). */
+/** `/netsidecar/syslog` ...: the event log groups of docs/ARCHITECTURE.md (what users query, auditors keep). */
 export function eventLogGroupName(service: ServiceName): string {
   return `${logGroupPrefix}/${service}`;
 }
@@ -16,6 +16,9 @@ export function eventLogGroupName(service: ServiceName): string {
 export function opsLogGroupName(service: ServiceName): string {
   return `${logGroupPrefix}/ops/${service}`;
 }
+
+/** Firehose's delivery errors for the archive: operational, beside the services' own. */
+export const archiveOpsLogGroupName = `${logGroupPrefix}/ops/archive`;
 
 export interface AuditLoggingProps {
   retentionDays: number;

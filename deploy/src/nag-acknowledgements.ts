@@ -17,7 +17,7 @@ export interface Acknowledgement {
 }
 
 const taskDefinitions = /^(Syslog|Ntp|Config|ScanWorker|ScanPlanner)Task\/TaskDefinition\/Resource$/;
-const defaultPolicies = /^((Syslog|Ntp|Config|ScanWorker|ScanPlanner)Task\/TaskDefinition\/(TaskRole|ExecutionRole)|SchedulerRoleForTarget-[0-9a-f]+)\/DefaultPolicy\/Resource$/;
+const defaultPolicies = /^((Syslog|Ntp|Config|ScanWorker|ScanPlanner)Task\/TaskDefinition\/(TaskRole|ExecutionRole)|SchedulerRoleForTarget-[0-9a-f]+|Archive\/(FirehoseRole|SubscriptionRole))\/DefaultPolicy\/Resource$/;
 const listenersWithoutCertificate = /^Routers\/Nlb\/(SyslogUdp|SyslogTcp|SyslogTls|Ntp|UploadHttp)\/Resource$/;
 
 /** `config` adds the entries that depend on the inputs (the intended configs prefix). */
@@ -94,8 +94,18 @@ export function acknowledgements(config?: Pick<DeployConfig, 'intendedConfigs'>)
     },
     {
       id: 'PCI.DSS.321-S3BucketReplicationEnabled',
-      paths: /^(ConfigStore|ConfigStoreAccessLogs)\/Resource$/,
-      reason: 'Single-region deployment: the buckets are versioned and retained on stack deletion; cross-region replication needs a bucket in a second region, which the README lists as a decision for the deploying team.',
+      paths: /^(ConfigStore|ConfigStoreAccessLogs|Archive\/Bucket|ArchiveAnalytics\/Results)\/Resource$/,
+      reason: 'Single-region deployment: the buckets are versioned and retained on stack deletion (the archive also under Object Lock in compliance mode); cross-region replication needs a bucket in a second region (with Object Lock, for the archive), which the README lists as a decision for the deploying team. Athena results are derived and expire after 30 days.',
+    },
+    {
+      id: 'AwsSolutions-IAM5[Resource::<ArchiveBucket49F1AC64.Arn>/*]',
+      paths: /^(Archive\/FirehoseRole\/DefaultPolicy|ArchiveAnalytics\/ReadPolicy)\/Resource$/,
+      reason: 'Firehose names each archive object by its arrival time and a random ID under the log group prefix, so objects cannot be listed in advance. Firehose may only put and read back objects (multipart uploads), never delete (a bucket policy denies deletes to everyone); the read policy only reads objects and their Object Lock retention.',
+    },
+    {
+      id: 'AwsSolutions-IAM5[Resource::<ArchiveAnalyticsResultsFA96232C.Arn>/*]',
+      paths: /^ArchiveAnalytics\/ReadPolicy\/Resource$/,
+      reason: 'Athena writes each query\'s results under a name of its own (the query execution ID) in the results bucket; the policy lets the reader write and read results there only, without delete.',
     },
     {
       id: 'PCI.DSS.321-S3DefaultEncryptionKMS',

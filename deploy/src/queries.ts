@@ -130,12 +130,13 @@ export function savedQueries(options: { directConnectBgpPeers: readonly string[]
     },
     {
       // The coverage report of the last planning runs: one row per image, its newest image_coverage
-      // event (flag never_scanned or stale; empty when fresh). Whole events rather than stats
-      // latest(), which would fall back to an older run's flag where the newest one is null.
+      // event (flag failing, never_scanned or stale; empty when fresh; a failing image with since
+      // when, how many attempts and the error code). Whole events rather than stats latest(), which
+      // would fall back to an older run's flag where the newest one is null.
       name: 'netsidecar/scan/image-coverage',
       services: ['scan'],
       query: [
-        'fields @timestamp, owner, repository, digest, flag, lastScannedAt, dbUpdatedAt, openFindings.CRITICAL, openFindings.HIGH, workloadsTotal, planId',
+        'fields @timestamp, owner, repository, digest, flag, lastScannedAt, dbUpdatedAt, openFindings.CRITICAL, openFindings.HIGH, failingSince, failedAttempts, lastScanErrorCode, workloadsTotal, planId',
         '| filter schema = "scan/1" and type = "image_coverage"',
         '| sort @timestamp desc',
         '| dedup digest',

@@ -1,14 +1,14 @@
 /**
  * The four services as the stack sees them: their runtime name (log group suffix and the `service`
  * label of their metrics, see packages/runtime), their workspace folder (image and Dockerfile), and
- * the ports of ARCHITECTURE.md's port table. The one place these numbers live in deploy/.
+ * the ports of docs/ARCHITECTURE.md's port table. The one place these numbers live in deploy/.
  */
 export const serviceNames = ['syslog', 'ntp', 'config', 'scan'] as const;
 export type ServiceName = (typeof serviceNames)[number];
 
 export type Protocol = 'udp' | 'tcp';
 
-/** One NLB listener and the container port it forwards to (ARCHITECTURE.md, "Ports"). */
+/** One NLB listener and the container port it forwards to (docs/ARCHITECTURE.md, "Ports"). */
 export interface ListenerSpec {
   /** Construct id and target group name part. */
   id: string;

@@ -1,4 +1,4 @@
-import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -10,7 +10,11 @@ import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { NetsidecarAlarms } from './alarms.js';
+import { LogArchive } from './archive.js';
+import { ArchiveAnalytics } from './archive-analytics.js';
+import { archiveWorkGroup } from './archive-queries.js';
 import { decodeCertificateAuthority, type DeployConfig, type IntendedConfigsInput } from './config.js';
+import { CostGuardrails } from './guardrails.js';
 import { RouterLoadBalancer } from './load-balancer.js';
 import { AuditLogging, cap, eventLogGroupName } from './logging.js';
 import { acknowledgeFindings } from './nag-acknowledgements.js';
@@ -39,6 +43,9 @@ export class NetsidecarStack extends Stack {
   readonly services = new Map<string, ecs.FargateService>();
   readonly taskSecurityGroups = new Map<ServiceName, ec2.SecurityGroup>();
   readonly alarms: NetsidecarAlarms;
+  readonly archive: LogArchive;
+  readonly archiveAnalytics: ArchiveAnalytics;
+  readonly guardrails: CostGuardrails;
   /** Which cdk-nag acknowledgements matched how many constructs (see nag-acknowledgements.ts). */
   readonly acknowledged: Map<string, number>;
   private readonly config: Readonly<DeployConfig>;
@@ -52,6 +59,8 @@ export class NetsidecarStack extends Stack {
     });
     const { config } = props;
     this.config = config;
+    // The cost-allocation tag on every resource: what the budget (and Cost Explorer) filter on.
+    Tags.of(this).add(config.costs.tag.key, config.costs.tag.value);
 
     // Imported by ID: no lookup, so synthesis needs no credentials.
     const vpc = ec2.Vpc.fromVpcAttributes(this, 'Vpc', {
@@ -121,7 +130,8 @@ export class NetsidecarStack extends Stack {
     });
     this.addService('ntp', ntp, cluster, subnets);
 
-    // config upload: versions in S3 (every task sees every version; the file store is per task)
+    // S3 server access logs of every bucket of the stack (the config store, the archive, Athena results).
+    // The construct ID predates the archive: renaming it would replace the bucket.
     const accessLogs = new s3.Bucket(this, 'ConfigStoreAccessLogs', {
       encryption: s3.BucketEncryption.S3_MANAGED, // S3 server access logging cannot write SSE-KMS
       enforceSSL: true,
@@ -130,6 +140,8 @@ export class NetsidecarStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
       lifecycleRules: [{ expiration: Duration.days(config.logRetentionDays) }],
     });
+
+    // config upload: versions in S3 (every task sees every version; the file store is per task)
     const configStore = new s3.Bucket(this, 'ConfigStore', {
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: key,
@@ -307,6 +319,37 @@ export class NetsidecarStack extends Stack {
       eventGroups: this.logging.eventGroups,
       targetGroups: this.loadBalancer.targetGroups,
       scanDeadLetterQueue: scan.deadLetterQueue,
+    });
+
+    this.archive = new LogArchive(this, 'Archive', {
+      archive: config.archive,
+      key,
+      eventGroups: this.logging.eventGroups,
+      accessLogs,
+      retentionDays: config.logRetentionDays as logs.RetentionDays,
+    });
+    this.archiveAnalytics = new ArchiveAnalytics(this, 'ArchiveAnalytics', {
+      archiveBucket: this.archive.bucket,
+      key,
+      accessLogs,
+      scanLimitGiB: config.archive.athenaScanLimitGiB,
+    });
+    new CfnOutput(this, 'ArchiveBucketName', {
+      description: 'The write-once log archive: netsidecar-audit --source archive --archive-bucket <this>',
+      value: this.archive.bucket.bucketName,
+    });
+    new CfnOutput(this, 'ArchiveAthenaWorkGroup', { description: 'Athena workgroup of the archive (named queries under netsidecar/)', value: archiveWorkGroup });
+    new CfnOutput(this, 'ArchiveReadPolicyArn', {
+      description: 'Attach to auditors\' roles: read the archive, run the Athena workgroup',
+      value: this.archiveAnalytics.readPolicy.managedPolicyArn,
+    });
+    this.guardrails = new CostGuardrails(this, 'Guardrails', {
+      config,
+      alarms: this.alarms,
+      key,
+      clusterName,
+      services: this.services,
+      eventGroups: this.logging.eventGroups,
     });
 
     for (const saved of savedQueries({ directConnectBgpPeers: config.directConnectBgpPeers })) {

@@ -119,6 +119,38 @@ t.test('intendedConfigs and eksClusters: optional, validated, each error naming 
   t.match(problems({ ...minimal, eksClusters: [{ name: 'x', endpoint: 'https://x.example' }] }), [/eksClusters\[0\]\.certificateAuthority: expected certificateAuthority\.data of DescribeCluster/]);
 });
 
+t.test('archive and costs: defaults, and bad values named', async (t) => {
+  const config = parseDeployConfig(minimal);
+  t.same(config.archive, { retentionDays: 400, coldAfterDays: 90, coldStorageClass: 'GLACIER_IR', expireAfterDays: null, bufferSeconds: 900, athenaScanLimitGiB: 500 });
+  t.same(config.costs, { tag: { key: 'netsidecar:stack', value: 'Netsidecar' }, budget: null, dailyIngestGiB: { syslog: 50, ntp: 1, config: 1, scan: 1 } });
+  t.equal(config.alarms.volumeAnomalyStdDevs, 4);
+  t.equal(parseDeployConfig({ ...minimal, stackName: 'Netsidecar-Test' }).costs.tag.value, 'Netsidecar-Test', 'the tag value follows the stack name');
+  t.same(parseDeployConfig({ ...minimal, costs: { budget: { monthlyUsd: 900 } } }).costs.budget, { monthlyUsd: 900, email: null });
+
+  const found = problems({
+    ...minimal,
+    archive: { retentionDays: 30, coldAfterDays: 10, coldStorageClass: 'DEEP_ARCHIVE', bufferSeconds: 1000, athenaScanLimitGiB: 0, colour: 1 },
+    costs: { tag: { key: 'aws:cost' }, budget: { email: 'nobody' }, dailyIngestGiB: { syslog: 0, dns: 3 } },
+  });
+  for (const expected of [
+    /^config\.archive\.retentionDays: expected an integer from 365 to 36500, got 30$/,
+    /^config\.archive\.coldAfterDays: expected an integer from 30/,
+    /^config\.archive\.coldStorageClass: expected GLACIER_IR or STANDARD_IA/,
+    /^config\.archive\.bufferSeconds: expected an integer from 60 to 900/,
+    /^config\.archive\.athenaScanLimitGiB: expected an integer from 1/,
+    /^config\.archive\.colour: unknown key/,
+    /^config\.costs\.tag\.key: expected a tag key \(not aws:\.\.\.\)/,
+    /^config\.costs\.budget\.monthlyUsd: expected an integer from 1/,
+    /^config\.costs\.budget\.email: expected an e-mail address/,
+    /^config\.costs\.dailyIngestGiB\.syslog: expected an integer from 1/,
+    /^config\.costs\.dailyIngestGiB\.dns: unknown key/,
+  ]) {
+    t.ok(found.some((p) => expected.test(p)), `${expected}`);
+  }
+  t.equal(found.length, 11, found.join('\n'));
+  t.match(problems({ ...minimal, archive: { retentionDays: 730, expireAfterDays: 400 } }), [/^config\.archive\.expireAfterDays: must be at least retentionDays \(730\)/]);
+});
+
 t.test('loading: a file relative to deploy/, or a context object, never both', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'netsidecar-deploy-config-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
@@ -159,4 +191,14 @@ t.test('minimal deployment: no TLS listeners without certificates, no file secre
   t.equal(plannerEnv.NETSIDECAR_SCAN_EKS_CA_DIR, undefined);
   t.notOk((planner.Volumes as { Name: string }[]).some((v) => v.Name === 'files'));
   t.ok((json as unknown as { Outputs: Record<string, unknown> }).Outputs.ScanPlannerRoleArn, 'the role ARN is an output anyway: access entries can be made before clusters are listed');
+  // The archive with its defaults; no budget without costs.budget, the guardrail alarms all the same.
+  const [, archive] = resourcesOfType(json, 'AWS::S3::Bucket').find(([id]) => id.startsWith('ArchiveBucket'))!;
+  t.same(archive.ObjectLockConfiguration, { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 400 } } });
+  t.equal((archive.LifecycleConfiguration as { Rules: { ExpirationInDays?: number }[] }).Rules[0]!.ExpirationInDays, undefined, 'kept forever unless expireAfterDays');
+  t.equal(resourcesOfType(json, 'AWS::Budgets::Budget').length, 0, 'no budget');
+  const alarmNames = resourcesOfType(json, 'AWS::CloudWatch::Alarm').map(([, a]) => a.AlarmName as string);
+  for (const name of ['netsidecar-SyslogDailyIngest', 'netsidecar-SyslogTasks70', 'netsidecar-SyslogTasksMax', 'netsidecar-ScanArchiveStale']) t.ok(alarmNames.includes(name), name);
+  t.notOk(alarmNames.some((n) => n.startsWith('netsidecar-Chatty')), 'no monitored devices, no anomaly alarm');
+  const tasks70 = resourcesOfType(json, 'AWS::CloudWatch::Alarm').find(([, a]) => a.AlarmName === 'netsidecar-SyslogTasks70')![1];
+  t.equal(tasks70.Threshold, 0.7 * 6, '70 % of the default syslog maximum (6)');
 });

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { commonVariables, loadConfig } from '@netsidecar/config';
 import { hashPassword, startConfigUploadService, uploadVariables } from '@netsidecar/config-upload';
 import { createNtpMetrics, NtpEventWriter } from '@netsidecar/ntp-proxy';
-import { ScanEvents, findingEvent, imageCoverageEvent, imageFields, type FindingRecord, type ImageRecord } from '@netsidecar/scan-scheduler';
+import { ScanEvents, findingEvent, imageCoverageEvent, imageFields, noFailure, type FindingRecord, type ImageRecord } from '@netsidecar/scan-scheduler';
 import { FileSink, toLogStreamName, type Sink, type SinkEvent } from '@netsidecar/sink';
 import { EventEncoder, eventEncoding } from '@netsidecar/syslog';
 import { Readiness, createLogger, createRegistry } from '@netsidecar/telemetry';
@@ -135,7 +135,8 @@ export function scanEvents(): InsightsEvent[] {
   scan.emit('worker', { ...findingEvent('finding_resolved', image, finding('CVE-2023-9999', 'CRITICAL'), null, false), reason: 'fixed' } as never);
 
   // Two planning runs of the planner's own coverage builder: payments-api is stale in the first and
-  // scanned (fresh) by the second; web-frontend was never scanned.
+  // scanned (fresh) by the second; web-frontend was never scanned; batch was scanned a day ago and
+  // every attempt since timed out (failing).
   const day = 24 * 3_600_000;
   const record = (digest: string, repository: string, owner: string, lastScannedAt: string | null): ImageRecord => ({
     digest,
@@ -151,14 +152,24 @@ export function scanEvents(): InsightsEvent[] {
     lastScanId: null,
     dbUpdatedAt: null,
     trivyVersion: null,
-    lastScanError: null,
+    ...noFailure(),
     openCounts: { CRITICAL: 1, HIGH: 1, MEDIUM: 1, LOW: 0, UNKNOWN: 0 },
   });
   const web = record(`sha256:${'ab'.repeat(32)}`, '123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/web-frontend', 'web', null);
+  const failingSince = new Date(base - 6 * 3_600_000).toISOString();
+  const batch: ImageRecord = {
+    ...record(`sha256:${'cd'.repeat(32)}`, '123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/batch', 'data', new Date(base - day / 2).toISOString()),
+    failingSince,
+    failedAttempts: 5,
+    lastScanErrorCode: 'trivy_timeout',
+    lastScanError: 'trivy image exited 1: FATAL Fatal error run error: image scan error: analyze error: timeout: context deadline exceeded',
+    lastScanFailedAt: new Date(base - 3_600_000).toISOString(),
+  };
   for (const [planId, paymentsScannedAt] of [['plan-1', new Date(base - 3 * day).toISOString()], ['plan-2', new Date(base).toISOString()]] as const) {
     const run = { planId, plannedAt: new Date(now).toISOString(), now: new Date(now), maxAgeMs: day };
     scan.emit('planner', imageCoverageEvent(record(image.digest, image.repository, 'payments', paymentsScannedAt), run));
     scan.emit('planner', imageCoverageEvent(web, run));
+    scan.emit('planner', imageCoverageEvent(batch, run));
   }
   return events;
 }

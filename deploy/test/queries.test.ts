@@ -4,6 +4,7 @@
 import t from 'tap';
 import { runInsightsQuery, type InsightsEvent } from '@netsidecar/test-support';
 import { filterPatterns } from '../src/metrics.js';
+import { archiveQueries } from '../src/archive-queries.js';
 import { savedQueries, type SavedQuery } from '../src/queries.js';
 import { configEvents, ntpEvents, scanEvents, syslogEvents, syslogLines } from './events.js';
 import { compileJsonFilterPattern } from './json-filter-pattern.js';
@@ -98,12 +99,15 @@ t.test('scan: the coverage of every image, as of its newest planning run', async
   t.same(
     records.map((r) => [r.owner, r.planId, r.flag ?? 'fresh']).sort(),
     [
+      ['data', 'plan-2', 'failing'],
       ['payments', 'plan-2', 'fresh'],
       ['web', 'plan-2', 'never_scanned'],
     ],
-    'one row per image; payments-api was stale in plan-1 and is fresh in plan-2',
+    'one row per image; payments-api was stale in plan-1 and is fresh in plan-2; batch scanned recently but failing since',
   );
   t.equal(records.find((r) => r.owner === 'web')?.['openFindings.CRITICAL'], '1');
+  t.match(records.find((r) => r.owner === 'data'), { failingSince: '2026-11-22T08:00:00.000Z', failedAttempts: '5', lastScanErrorCode: 'trivy_timeout' }, 'since when, how many attempts, why');
+  t.equal(records.find((r) => r.owner === 'payments')?.failedAttempts, '0');
 });
 
 t.test('config: changes with their diff, drift from Git (events of the real upload service)', async (t) => {
@@ -132,4 +136,33 @@ t.test('metric filter patterns match the events they count, and nothing else', a
   t.same(count(filterPatterns.scanNewCriticalHigh).map((e) => JSON.parse(e.message).vulnerabilityId).sort(), ['CVE-2024-0001', 'CVE-2024-45491']);
   t.same(count(filterPatterns.ntpClientClockWarning).map((e) => JSON.parse(e.message).clientIp), ['10.1.1.1', '10.1.1.1', '10.2.2.2']);
   t.throws(() => compileJsonFilterPattern('{ $.a = * }'), 'the pattern reader refuses what it does not know');
+});
+
+t.test('archive named queries (Athena): every field they read is one the services write, with the values they compare', async (t) => {
+  const written: Record<string, Record<string, unknown>[]> = {
+    syslog: [...syslogEvents(1), ...syslogEvents(2)].map((e) => JSON.parse(e.message)),
+    ntp: ntpEvents().map((e) => JSON.parse(e.message)),
+    config: (await configEvents(t)).map((e) => JSON.parse(e.message)),
+  };
+  const at = (event: Record<string, unknown>, path: string): unknown => path.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], event);
+  const has = (event: Record<string, unknown>, path: string): boolean => {
+    const keys = path.split('.');
+    const holder = keys.length === 1 ? event : at(event, keys.slice(0, -1).join('.'));
+    return typeof holder === 'object' && holder !== null && keys.at(-1)! in holder;
+  };
+  // Trino's json_extract_scalar gives a JSON true as 'true', a number as its text.
+  const scalar = (v: unknown): string | undefined => (v === null || v === undefined || typeof v === 'object' ? undefined : String(v));
+  for (const query of archiveQueries()) {
+    const events = written[query.service]!;
+    t.ok(events.length > 0, `${query.name}: events of ${query.service} to check against`);
+    const paths = [...query.query.matchAll(/json_extract_scalar\(line, '\$\.([\w.]+)'\)/g)].map((m) => m[1]!);
+    t.ok(paths.length > 0);
+    for (const path of new Set(paths)) {
+      // A field may be null in these events (`who` without a `! Last configuration change` line): it must exist.
+      t.ok(events.some((e) => has(e, path)), `${query.name}: $.${path} is written by the ${query.service} service`);
+    }
+    for (const [, path, value] of query.query.matchAll(/json_extract_scalar\(line, '\$\.([\w.]+)'\) = '([^']*)'/g)) {
+      t.ok(events.some((e) => scalar(at(e, path!)) === value), `${query.name}: some event has $.${path} = '${value}'`);
+    }
+  }
 });

@@ -1,5 +1,5 @@
 // The whole stack from deploy/config/example.json (every option on), synthesized once with the
-// cdk-nag packs, then checked resource by resource against ARCHITECTURE.md and issue 5.
+// cdk-nag packs, then checked resource by resource against docs/ARCHITECTURE.md and issue 5.
 import t from 'tap';
 import { Match } from 'aws-cdk-lib/assertions';
 import { commonVariables, loadConfig, type Schema } from '@netsidecar/config';
@@ -10,6 +10,7 @@ import { syslogVariables } from '@netsidecar/syslog';
 import { decodeCertificateAuthority, parseDeployConfig, stopTimeoutMarginSeconds } from '../src/config.js';
 import { emfMetrics, emfNamespace, filterMetrics, filterNamespace } from '../src/metrics.js';
 import { acknowledgements } from '../src/nag-acknowledgements.js';
+import { archiveDatabase, archiveQueries, archiveTable, archiveWorkGroup } from '../src/archive-queries.js';
 import { savedQueries } from '../src/queries.js';
 import { publicFileWriterScript, publicFilesMountPath, publicFilesVariable } from '../src/public-files.js';
 import { secretFilePath, secretsMountPath } from '../src/secret-files.js';
@@ -190,7 +191,7 @@ t.test('services: 2+ tasks, CPU autoscaling, no ECS Exec, circuit breaker', asyn
 t.test('log groups: the four evidence groups and their ops groups, 400+ days, the CMK, retained', async (t) => {
   const groups = resources('AWS::Logs::LogGroup');
   const names = groups.map(([, g]) => g.LogGroupName).sort();
-  t.same(names, ['/netsidecar/config', '/netsidecar/ntp', '/netsidecar/ops/config', '/netsidecar/ops/ntp', '/netsidecar/ops/scan', '/netsidecar/ops/syslog', '/netsidecar/scan', '/netsidecar/syslog']);
+  t.same(names, ['/netsidecar/config', '/netsidecar/ntp', '/netsidecar/ops/archive', '/netsidecar/ops/config', '/netsidecar/ops/ntp', '/netsidecar/ops/scan', '/netsidecar/ops/syslog', '/netsidecar/scan', '/netsidecar/syslog']);
   const [[keyId, key]] = resources('AWS::KMS::Key') as [[string, Props]];
   t.equal(key.EnableKeyRotation, true);
   for (const [id, group] of groups) {
@@ -412,5 +413,204 @@ t.test("each service's own config loader accepts the environment the stack gives
     const { schema, ownPrefix } = schemas[main.Name]!;
     t.doesNotThrow(() => loadConfig({ ...commonVariables, ...schema }, { ownPrefix, env }), `${id} (${main.Name}): every variable known and valid`);
     for (const name of Object.keys(env)) if (name.startsWith('NETSIDECAR_')) t.ok(name in commonVariables || name in schema, `${id}: ${name} is a variable of ${main.Name}`);
+  }
+});
+
+// The write-once archive (issue 14): Object Lock bucket, one Firehose stream per event group with
+// the CloudWatch Logs processors, subscriptions, the Glue table, the Athena workgroup and queries.
+const archiveBucketId = resources('AWS::S3::Bucket').find(([id]) => id.startsWith('ArchiveBucket'))![0];
+const archiveBucket = byId(archiveBucketId);
+const [[keyLogicalId]] = resources('AWS::KMS::Key') as [[string, Props]];
+const isKey = (value: unknown) => refId(value) === keyLogicalId;
+const isArchiveBucket = (value: unknown) => refId(value) === archiveBucketId;
+
+t.test('archive bucket: Object Lock in compliance mode, versioned, SSE-KMS with the stack key, private, TLS only, logged, lifecycle, retained', async (t) => {
+  t.equal(archiveBucket.ObjectLockEnabled, true);
+  t.same(archiveBucket.ObjectLockConfiguration, { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: config.archive.retentionDays } } });
+  t.same(archiveBucket.VersioningConfiguration, { Status: 'Enabled' });
+  const [sse] = archiveBucket.BucketEncryption.ServerSideEncryptionConfiguration;
+  t.equal(sse.ServerSideEncryptionByDefault.SSEAlgorithm, 'aws:kms');
+  t.ok(isKey(sse.ServerSideEncryptionByDefault.KMSMasterKeyID), 'the stack key');
+  t.equal(sse.BucketKeyEnabled, true);
+  t.same(archiveBucket.PublicAccessBlockConfiguration, { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+  t.equal(refId(archiveBucket.LoggingConfiguration.DestinationBucketName), resources('AWS::S3::Bucket').find(([id]) => id.startsWith('ConfigStoreAccessLogs'))![0]);
+  t.equal(archiveBucket.LoggingConfiguration.LogFilePrefix, 'archive/');
+  const [rule] = archiveBucket.LifecycleConfiguration.Rules;
+  t.same(rule.Transitions, [{ StorageClass: 'GLACIER_IR', TransitionInDays: config.archive.coldAfterDays }]);
+  t.same(rule.NoncurrentVersionTransitions, [{ StorageClass: 'GLACIER_IR', TransitionInDays: config.archive.coldAfterDays }]);
+  t.equal(rule.ExpirationInDays, config.archive.expireAfterDays);
+  t.ok(rule.ExpirationInDays >= config.archive.retentionDays, 'never expires a locked version');
+  const raw = json.Resources[archiveBucketId] as Props;
+  t.equal(raw.DeletionPolicy, 'Retain');
+  t.equal(raw.UpdateReplacePolicy, 'Retain');
+  const policy = resources('AWS::S3::BucketPolicy').find(([, p]) => isArchiveBucket(p.Bucket))![1];
+  const statements = policy.PolicyDocument.Statement as Props[];
+  t.ok(statements.some((s) => s.Effect === 'Deny' && s.Action === 's3:*' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false'), 'TLS only');
+  const denyDeletes = statements.find((s) => s.Sid === 'DenyDeletes')!;
+  t.match(denyDeletes, { Effect: 'Deny', Principal: { AWS: '*' }, Action: ['s3:DeleteObject', 's3:DeleteObjectVersion'] }, 'no one adds delete markers');
+  // Nothing in the stack may delete archive objects.
+  const allows = [...resources('AWS::IAM::Policy'), ...resources('AWS::IAM::ManagedPolicy')].flatMap(([id, p]) =>
+    (p.PolicyDocument.Statement as Props[]).filter((s) => s.Effect === 'Allow').map((s) => ({ id, s })),
+  );
+  for (const { id, s } of allows) {
+    const touchesArchive = JSON.stringify(s.Resource).includes(archiveBucketId);
+    if (touchesArchive) t.notOk([s.Action].flat().some((a: string) => /^s3:(Delete|PutObjectRetention|BypassGovernance|PutBucketObjectLock|PutLifecycle)/.test(a)), `${id}: no delete or retention change on the archive`);
+  }
+});
+
+t.test('archive delivery: one Firehose stream per event group, Decompression + message extraction + newline, GZIP under <log group>/yyyy/MM/dd/', async (t) => {
+  const streams = resources('AWS::KinesisFirehose::DeliveryStream');
+  t.same(streams.map(([, s]) => s.DeliveryStreamName).sort(), serviceNames.map((s) => `netsidecar-archive-${s}`).sort());
+  const [[firehoseRoleId]] = resources('AWS::IAM::Role').filter(([id]) => id.startsWith('ArchiveFirehoseRole')) as [[string, Props]];
+  for (const [, stream] of streams) {
+    const service = (stream.DeliveryStreamName as string).replace('netsidecar-archive-', '');
+    const s3 = stream.ExtendedS3DestinationConfiguration;
+    t.equal(stream.DeliveryStreamType, 'DirectPut', `${service}: CloudWatch Logs puts records`);
+    t.equal(stream.DeliveryStreamEncryptionConfigurationInput.KeyType, 'CUSTOMER_MANAGED_CMK');
+    t.ok(isKey(stream.DeliveryStreamEncryptionConfigurationInput.KeyARN), `${service}: stream SSE with the stack key`);
+    t.ok(isArchiveBucket(s3.BucketARN), `${service}: to the archive bucket`);
+    t.equal(refId(s3.RoleARN), firehoseRoleId);
+    t.equal(s3.Prefix, `netsidecar/${service}/!{timestamp:yyyy/MM/dd}/`, `${service}: prefixed by log group and UTC date`);
+    t.equal(s3.ErrorOutputPrefix, `errors/netsidecar/${service}/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd}/`, `${service}: failures outside the data prefixes`);
+    t.equal(s3.CompressionFormat, 'GZIP');
+    t.same(s3.BufferingHints, { IntervalInSeconds: config.archive.bufferSeconds, SizeInMBs: 128 });
+    t.ok(isKey(s3.EncryptionConfiguration.KMSEncryptionConfig.AWSKMSKeyARN), `${service}: objects SSE-KMS with the stack key`);
+    t.equal(s3.ProcessingConfiguration.Enabled, true);
+    t.same(s3.ProcessingConfiguration.Processors, [
+      { Type: 'Decompression', Parameters: [{ ParameterName: 'CompressionFormat', ParameterValue: 'GZIP' }] },
+      { Type: 'CloudWatchLogProcessing', Parameters: [{ ParameterName: 'DataMessageExtraction', ParameterValue: 'true' }] },
+      { Type: 'AppendDelimiterToRecord' },
+    ], `${service}: exactly the three processors, in that order, no Lambda`);
+    t.equal(s3.DynamicPartitioningConfiguration, undefined, 'no dynamic partitioning: one stream per group');
+    t.equal(s3.CloudWatchLoggingOptions.Enabled, true);
+  }
+  t.notOk(resources('AWS::Lambda::Function').length, 'no Lambda in the stack');
+  const role = byId(firehoseRoleId);
+  t.match(role.AssumeRolePolicyDocument.Statement[0], { Principal: { Service: 'firehose.amazonaws.com' }, Condition: { StringEquals: { 'sts:ExternalId': config.account } } });
+  const statements = statementsOf(json, 'ArchiveFirehoseRole');
+  t.same(statements.flatMap((s) => [s.Action].flat()).sort(), ['kms:Decrypt', 'kms:GenerateDataKey', 'logs:PutLogEvents', 's3:AbortMultipartUpload', 's3:GetBucketLocation', 's3:GetObject', 's3:ListBucket', 's3:ListBucketMultipartUploads', 's3:PutObject']);
+});
+
+t.test('archive subscriptions: every event log group, every event, to its own stream', async (t) => {
+  const filters = resources('AWS::Logs::SubscriptionFilter');
+  const streams = new Map(resources('AWS::KinesisFirehose::DeliveryStream').map(([id, s]) => [id, s.DeliveryStreamName as string]));
+  const [[subscriptionRoleId, subscriptionRole]] = resources('AWS::IAM::Role').filter(([id]) => id.startsWith('ArchiveSubscriptionRole')) as [[string, Props]];
+  t.same(filters.map(([, f]) => byId(refId(f.LogGroupName)).LogGroupName).sort(), serviceNames.map((s) => `/netsidecar/${s}`).sort(), 'the four event groups, not the ops groups');
+  for (const [, filter] of filters) {
+    const group = byId(refId(filter.LogGroupName)).LogGroupName as string;
+    t.equal(filter.FilterPattern, '', `${group}: every event`);
+    t.same(filter.DestinationArn['Fn::GetAtt'][1], 'Arn');
+    t.equal(streams.get(refId(filter.DestinationArn)), `netsidecar-archive-${group.split('/').at(-1)}`, `${group}: to its own stream`);
+    t.equal(refId(filter.RoleArn), subscriptionRoleId);
+  }
+  t.equal(subscriptionRole.AssumeRolePolicyDocument.Statement[0].Principal.Service, `logs.${config.region}.amazonaws.com`);
+  const puts = statementsOf(json, 'ArchiveSubscriptionRole');
+  t.equal(puts.length, 4);
+  for (const s of puts) t.same(s.Action, ['firehose:PutRecord', 'firehose:PutRecordBatch']);
+  t.same(puts.map((s) => refId(s.Resource)).sort(), [...streams.keys()].sort(), 'only the archive streams');
+});
+
+t.test('archive in Athena: Glue table with partition projection on log group and day, encrypted workgroup, named queries', async (t) => {
+  const [[, database]] = resources('AWS::Glue::Database') as [[string, Props]];
+  t.equal(database.DatabaseInput.Name, archiveDatabase);
+  const [[, table]] = resources('AWS::Glue::Table') as [[string, Props]];
+  t.equal(table.DatabaseName, archiveDatabase);
+  const input = table.TableInput;
+  t.equal(input.Name, archiveTable);
+  t.equal(input.TableType, 'EXTERNAL_TABLE');
+  t.same(input.PartitionKeys.map((k: Props) => [k.Name, k.Type]), [['log_group', 'string'], ['day', 'string']]);
+  const bucketName = { Ref: archiveBucketId };
+  t.same(input.Parameters, {
+    compressionType: 'gzip',
+    'projection.enabled': 'true',
+    'projection.log_group.type': 'enum',
+    'projection.log_group.values': '/netsidecar/syslog,/netsidecar/ntp,/netsidecar/config,/netsidecar/scan',
+    'projection.day.type': 'date',
+    'projection.day.format': 'yyyy/MM/dd',
+    'projection.day.range': 'NOW-10YEARS,NOW',
+    'projection.day.interval': '1',
+    'projection.day.interval.unit': 'DAYS',
+    'storage.location.template': { 'Fn::Join': ['', ['s3://', bucketName, '${log_group}/${day}/']] },
+  }, 'no crawler: every partition projected; the template is the Firehose prefix');
+  t.same(input.StorageDescriptor.Columns.map((c: Props) => [c.Name, c.Type]), [['line', 'string']]);
+  t.equal(input.StorageDescriptor.SerdeInfo.SerializationLibrary, 'org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe');
+  t.equal(input.StorageDescriptor.InputFormat, 'org.apache.hadoop.mapred.TextInputFormat');
+
+  const [[, workGroup]] = resources('AWS::Athena::WorkGroup') as [[string, Props]];
+  t.equal(workGroup.Name, archiveWorkGroup);
+  const wg = workGroup.WorkGroupConfiguration;
+  t.equal(wg.EnforceWorkGroupConfiguration, true, 'queries cannot turn encryption off or write elsewhere');
+  t.equal(wg.PublishCloudWatchMetricsEnabled, true);
+  t.equal(wg.BytesScannedCutoffPerQuery, config.archive.athenaScanLimitGiB * 1024 ** 3);
+  t.equal(wg.ResultConfiguration.EncryptionConfiguration.EncryptionOption, 'SSE_KMS');
+  t.ok(isKey(wg.ResultConfiguration.EncryptionConfiguration.KmsKey), 'results encrypted with the stack key');
+  const resultsBucketId = resources('AWS::S3::Bucket').find(([id]) => id.startsWith('ArchiveAnalyticsResults'))![0];
+  t.same(wg.ResultConfiguration.OutputLocation, { 'Fn::Join': ['', ['s3://', { Ref: resultsBucketId }, '/']] });
+  t.equal(byId(resultsBucketId).BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm, 'aws:kms');
+
+  const named = resources('AWS::Athena::NamedQuery');
+  const expected = archiveQueries();
+  t.equal(named.length, expected.length);
+  for (const query of expected) {
+    const found = named.find(([, q]) => q.Name === query.name)?.[1];
+    t.ok(found, query.name);
+    if (!found) continue;
+    t.equal(found.QueryString, query.query, `${query.name}: verbatim`);
+    t.equal(found.Database, archiveDatabase);
+    t.equal(found.WorkGroup, archiveWorkGroup);
+    // Partition pruning: each query names its log group and a day range, never the whole bucket.
+    t.match(found.QueryString, `log_group = '/netsidecar/${query.service}' AND day BETWEEN ? AND ?`, `${query.name}: reads one log group, a range of days`);
+  }
+  const outputs = (json as unknown as { Outputs: Record<string, Props> }).Outputs;
+  t.same(outputs.ArchiveBucketName!.Value, { Ref: archiveBucketId });
+  t.equal(outputs.ArchiveAthenaWorkGroup!.Value, archiveWorkGroup);
+  const [[readPolicyId, readPolicy]] = resources('AWS::IAM::ManagedPolicy').filter(([id]) => id.startsWith('ArchiveAnalyticsReadPolicy')) as [[string, Props]];
+  t.same(outputs.ArchiveReadPolicyArn!.Value, { Ref: readPolicyId });
+  const read = readPolicy.PolicyDocument.Statement.find((s: Props) => s.Sid === 'ArchiveRead');
+  t.same(read.Action, ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectRetention'], 'the CLI sees each object\'s retain-until date');
+});
+
+t.test('cost guardrails: tag, budget to the topic, daily ingest per group, chatty devices, task counts at 70 % and 100 % of the maximum, archive delivery', async (t) => {
+  const { key: tagKey, value: tagValue } = config.costs.tag;
+  for (const type of ['AWS::S3::Bucket', 'AWS::ECS::Service', 'AWS::KinesisFirehose::DeliveryStream', 'AWS::Logs::LogGroup', 'AWS::KMS::Key']) {
+    for (const [id, r] of resources(type)) t.ok((r.Tags as Props[] | undefined)?.some((tag) => tag.Key === tagKey && tag.Value === tagValue), `${id}: cost-allocation tag`);
+  }
+  const [[, budget]] = resources('AWS::Budgets::Budget') as [[string, Props]];
+  t.match(budget.Budget, { BudgetType: 'COST', TimeUnit: 'MONTHLY', BudgetLimit: { Amount: 20000, Unit: 'USD' } });
+  t.same(budget.Budget.CostFilters, { TagKeyValue: [`user:${tagKey}$${tagValue}`] });
+  const [[topicId]] = resources('AWS::SNS::Topic') as [[string, Props]];
+  t.same(budget.NotificationsWithSubscribers.map((n: Props) => [n.Notification.NotificationType, n.Notification.Threshold, n.Notification.ThresholdType]), [['ACTUAL', 80, 'PERCENTAGE'], ['ACTUAL', 100, 'PERCENTAGE'], ['FORECASTED', 100, 'PERCENTAGE']]);
+  for (const n of budget.NotificationsWithSubscribers) {
+    t.same(n.Subscribers.map((s: Props) => [s.SubscriptionType, s.SubscriptionType === 'SNS' ? refId(s.Address) : s.Address]), [['SNS', topicId], ['EMAIL', 'finops@example.com']]);
+  }
+  const topicPolicy = resources('AWS::SNS::TopicPolicy').find(([, p]) => p.Topics.some((x: unknown) => refId(x) === topicId))![1];
+  t.ok(topicPolicy.PolicyDocument.Statement.some((s: Props) => s.Principal?.Service === 'budgets.amazonaws.com' && s.Action === 'sns:Publish'), 'Budgets may publish to the topic');
+  const keyPolicy = byId(keyLogicalId).KeyPolicy.Statement.find((s: Props) => s.Sid === 'BudgetsPublishToEncryptedTopic');
+  t.match(keyPolicy, { Principal: { Service: 'budgets.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': config.account } } }, 'and use the key of the encrypted topic');
+
+  const alarms = new Map(resources('AWS::CloudWatch::Alarm').map(([, a]) => [a.AlarmName as string, a]));
+  for (const service of serviceNames) {
+    const name = service.charAt(0).toUpperCase() + service.slice(1);
+    const ingest = alarms.get(`netsidecar-${name}DailyIngest`)!;
+    t.match(ingest, { Namespace: 'AWS/Logs', MetricName: 'IncomingBytes', Statistic: 'Sum', Period: 86_400, Threshold: config.costs.dailyIngestGiB[service] * 1024 ** 3, ComparisonOperator: 'GreaterThanThreshold' }, `${service}: daily ingest`);
+    t.equal(byId(refId(ingest.Dimensions[0].Value)).LogGroupName, `/netsidecar/${service}`);
+    const max = config.services[service].maxCount;
+    for (const [suffix, threshold] of [['Tasks70', 0.7 * max], ['TasksMax', max]] as const) {
+      const a = alarms.get(`netsidecar-${name}${suffix}`)!;
+      t.match(a, { Namespace: 'ECS/ContainerInsights', MetricName: 'RunningTaskCount', Statistic: 'Maximum', Threshold: threshold, ComparisonOperator: 'GreaterThanOrEqualToThreshold' }, `${service}: ${suffix} at ${threshold} of ${max}`);
+      t.equal(a.Dimensions[0].Value, 'netsidecar');
+      t.equal(byId(refId(a.Dimensions[1].Value)).ServiceName, `netsidecar-${service}`, `${service}: its own ECS service`);
+    }
+    t.match(alarms.get(`netsidecar-${name}ArchiveStale`), { Namespace: 'AWS/Firehose', MetricName: 'DeliveryToS3.DataFreshness', Dimensions: [{ Name: 'DeliveryStreamName', Value: `netsidecar-archive-${service}` }] });
+    t.match(alarms.get(`netsidecar-${name}ArchiveDeliveryErrors`), { Namespace: 'AWS/Logs', MetricName: 'DeliveryErrors', Threshold: 0 });
+  }
+  for (const host of config.alarms.monitoredDevices) {
+    const chatty = alarms.get(`netsidecar-Chatty${host.replace(/[^A-Za-z0-9]/g, '')}`)!;
+    t.equal(chatty.ComparisonOperator, 'GreaterThanUpperThreshold', `${host}: above its own band`);
+    const band = (chatty.Metrics as Props[]).find((m) => m.Id === chatty.ThresholdMetricId)!;
+    const volume = (chatty.Metrics as Props[]).find((m) => m.MetricStat)!;
+    t.equal(band.Expression, `ANOMALY_DETECTION_BAND(${volume.Id}, ${config.alarms.volumeAnomalyStdDevs})`);
+    t.match(volume.MetricStat, { Metric: { Namespace: filterNamespace, MetricName: filterMetrics.syslogByHost, Dimensions: [{ Name: 'host', Value: host }] }, Stat: 'Sum' });
+    t.same(chatty.AlarmActions.map(refId), [topicId]);
   }
 });

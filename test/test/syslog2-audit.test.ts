@@ -106,7 +106,7 @@ t.test('file sink: syslog/2 lines with receivedAt; the audit export is every sys
   t.match(first, /^\d{4}-\d\d-\d\dT[\d:.]+Z,rtr-tyo-1,127\.0\.0\.1,\d+,tcp,23,local7,5,notice,2026-11-22T14:00:00\.003Z,rtr-tyo-1,,,LINK-3-UPDOWN,/);
 });
 
-t.test('CloudWatch sink: syslog/2 without receivedAt (the event time holds it); the audit export gives it back', async (t) => {
+t.test('CloudWatch sink: syslog/2 with receivedAt equal to the event time; the audit export gives back syslog/1', async (t) => {
   const fake = await startFakeCloudWatchLogs();
   t.teardown(() => fake.close());
   const service = await spawnService(t, 'services/syslog/src/main.ts', {
@@ -124,7 +124,8 @@ t.test('CloudWatch sink: syslog/2 without receivedAt (the event time holds it); 
   await until(() => stored().length >= lines.length, 'every line in CloudWatch');
   t.equal(await service.stop(), 0);
   const messages = stored().map((e) => JSON.parse(e.message) as Record<string, unknown>);
-  t.ok(messages.every((e) => e.v === 2 && !('receivedAt' in e) && !('schema' in e)), 'stored as syslog/2, without receivedAt');
+  t.ok(messages.every((e) => e.v === 2 && !('schema' in e)), 'stored as syslog/2');
+  t.ok(stored().every((e) => Date.parse((JSON.parse(e.message) as { receivedAt: string }).receivedAt) === e.timestamp), 'receivedAt kept, equal to the CloudWatch event time');
   t.ok(messages.every((e) => !('facilityName' in e) && !('severityName' in e)), 'no names the numbers give');
 
   const out = await audit(['logs', '--service', 'syslog', '--source', 'cloudwatch', ...range()], { AWS_REGION: 'eu-west-1' }, fake);

@@ -16,6 +16,8 @@ const options = {
   'ntp-threshold': { type: 'string' },
   at: { type: 'string' },
   lookback: { type: 'string' },
+  'archive-bucket': { type: 'string' },
+  lateness: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -35,6 +37,8 @@ export type ParsedArgs = {
     'ntp-threshold'?: string;
     at?: string;
     lookback?: string;
+    'archive-bucket'?: string;
+    lateness?: string;
     help?: boolean;
   };
 };
@@ -56,7 +60,7 @@ export function oneOfOption<T extends string>(name: string, value: string | unde
   throw new AuditError('AUDIT_USAGE', `--${name} '${value}' is not one of ${allowed.join(', ')}`);
 }
 
-export const usage = `netsidecar-audit: audit evidence from CloudWatch Logs or the local file sink
+export const usage = `netsidecar-audit: audit evidence from CloudWatch Logs, the S3 archive or the local file sink
 
 Commands:
   logs      --service syslog|ntp|config|scan [--device NAME|all] [--from T] [--to T]
@@ -70,10 +74,14 @@ Commands:
             Devices silent in syslog, routers that stopped asking for time. Exit 3 when any.
 
 Common options:
-  --source file|cloudwatch   file (default): NETSIDECAR_DATA_DIR/logs; cloudwatch: the SDK's region,
-                             credentials and AWS_ENDPOINT_URL_CLOUDWATCH_LOGS
+  --source file|cloudwatch|archive
+                             file (default): NETSIDECAR_DATA_DIR/logs; cloudwatch: the SDK's region,
+                             credentials and AWS_ENDPOINT_URL_CLOUDWATCH_LOGS; archive: the S3 bucket
+                             the stack's Firehose streams write (logs and evidence only)
   --data-dir DIR             the file sink's data dir (default NETSIDECAR_DATA_DIR, else ./var)
+  --archive-bucket NAME      the archive bucket (stack output ArchiveBucketName)
+  --lateness 15d             archive: how long after its time an event may still arrive
 
 Times: 2026-03-01 (UTC midnight), 2026-03-01T12:00:00Z, now, or an age: 90m, 24h, 30d, 2w.
---from is included, --to excluded. Exit 0 ok, 1 CloudWatch/disk failure, 2 bad input, 3 silent devices.
+--from is included, --to excluded. Exit 0 ok, 1 AWS/archive/disk failure, 2 bad input, 3 silent devices.
 `;

@@ -1,13 +1,16 @@
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { S3Client } from '@aws-sdk/client-s3';
 import { commonVariables, ConfigError, loadConfig } from '@netsidecar/config';
 import { oneOfOption, type ParsedArgs } from './args.js';
 import { AuditError } from './errors.js';
 import type { JoinStats } from './parts-joiner.js';
 import { Progress, type ProgressOutput } from './progress.js';
+import { createArchiveSource } from './source/archive-source.js';
 import { createCloudWatchSource } from './source/cloudwatch-source.js';
 import { createFileSource } from './source/file-source.js';
 import type { RetryPolicy } from './source/retry.js';
 import type { EventSource } from './source/source.js';
+import { parseDuration } from './time-range.js';
 import type { Writable } from 'node:stream';
 
 /** What `main()` gets from the outside: injectable so tests run the CLI in-process. */
@@ -19,6 +22,8 @@ export interface MainIo {
   now?: () => number;
   /** Builds the CloudWatch Logs client; default: the SDK's chain (region, credentials, endpoint from env). */
   cloudWatchClient?: () => CloudWatchLogsClient;
+  /** Builds the S3 client of `--source archive`; default: the SDK's chain. */
+  s3Client?: () => S3Client;
   retry?: RetryPolicy;
 }
 
@@ -42,7 +47,7 @@ export async function createContext(io: MainIo, args: ParsedArgs): Promise<Conte
     if (err instanceof ConfigError) throw new AuditError('AUDIT_CONFIG', err.message);
     throw err;
   }
-  const kind = oneOfOption('source', args.values.source, ['file', 'cloudwatch'] as const, 'file');
+  const kind = oneOfOption('source', args.values.source, ['file', 'cloudwatch', 'archive'] as const, 'file');
   const progress = new Progress(io.stderr, io.now);
   const joinStats: JoinStats = { joined: 0, incomplete: 0 };
   const now = (io.now ?? Date.now)();
@@ -59,7 +64,46 @@ export async function createContext(io: MainIo, args: ParsedArgs): Promise<Conte
       sourceLabel: `file sink at ${dataDir}`,
     };
   }
+  if (kind === 'archive') {
+    if (args.values.insights) throw new AuditError('AUDIT_USAGE', '--insights reads CloudWatch Logs: the archive is read object by object');
+    const bucket = args.values['archive-bucket'];
+    if (bucket === undefined || !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
+      throw new AuditError('AUDIT_NO_ARCHIVE', `--source archive needs --archive-bucket NAME (an S3 bucket name; the stack output ArchiveBucketName)${bucket === undefined ? '' : `, got '${bucket}'`}`);
+    }
+    const latenessMs = parseDuration('--lateness', args.values.lateness ?? DEFAULT_LATENESS);
+    const client = io.s3Client?.() ?? new S3Client({ maxAttempts: 1 });
+    const region = await checkAwsClient(client);
+    const source = createArchiveSource({
+      client,
+      bucket,
+      logGroupPrefix: config.NETSIDECAR_LOG_GROUP_PREFIX,
+      latenessMs,
+      now,
+      joinStats,
+      ...(io.retry ? { retry: io.retry } : {}),
+      onRetry: (operation) => progress.update(`${operation} throttled or unavailable: retrying`, true),
+      onProgress: (text) => progress.update(text),
+    });
+    return { io, args, now, progress, joinStats, source: withClient(source, client), sourceLabel: `S3 archive s3://${bucket}, region ${region}` };
+  }
   const client = io.cloudWatchClient?.() ?? new CloudWatchLogsClient({ maxAttempts: 1 });
+  const region = await checkAwsClient(client);
+  const source = createCloudWatchSource({
+    client,
+    logGroupPrefix: config.NETSIDECAR_LOG_GROUP_PREFIX,
+    insights: args.values.insights === true,
+    joinStats,
+    ...(io.retry ? { retry: io.retry } : {}),
+    onRetry: (operation) => progress.update(`${operation} throttled or unavailable: retrying`, true),
+  });
+  return { io, args, now, progress, joinStats, source: withClient(source, client), sourceLabel: `CloudWatch Logs, region ${region}` };
+}
+
+/** `--lateness` when not given: CloudWatch Logs takes events up to 14 days old, Firehose buffers up to 15 min. */
+export const DEFAULT_LATENESS = '15d';
+
+/** The region, and credentials found, before any call: a clear error instead of a failed first read. */
+async function checkAwsClient(client: CloudWatchLogsClient | S3Client): Promise<string> {
   let region: string;
   try {
     region = await client.config.region();
@@ -76,18 +120,15 @@ export async function createContext(io: MainIo, args: ParsedArgs): Promise<Conte
       `no AWS credentials found (${(err as Error).message.split('\n')[0]}): set AWS_PROFILE, or run inside a role, or export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY`,
     );
   }
-  const source = createCloudWatchSource({
-    client,
-    logGroupPrefix: config.NETSIDECAR_LOG_GROUP_PREFIX,
-    insights: args.values.insights === true,
-    joinStats,
-    ...(io.retry ? { retry: io.retry } : {}),
-    onRetry: (operation) => progress.update(`${operation} throttled or unavailable: retrying`, true),
-  });
+  return region;
+}
+
+/** The source closes its client with it. */
+function withClient<S extends EventSource>(source: S, client: { destroy(): void }): S {
   const close = source.close;
   source.close = async () => {
     await close();
     client.destroy();
   };
-  return { io, args, now, progress, joinStats, source, sourceLabel: `CloudWatch Logs, region ${region}` };
+  return source;
 }

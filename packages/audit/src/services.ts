@@ -1,4 +1,4 @@
-/** The four services and their log groups (ARCHITECTURE.md: `<prefix>/syslog`, `/ntp`, `/config`, `/scan`). */
+/** The four services and their log groups (docs/ARCHITECTURE.md: `<prefix>/syslog`, `/ntp`, `/config`, `/scan`). */
 export const services = ['syslog', 'ntp', 'config', 'scan'] as const;
 export type Service = (typeof services)[number];
 

@@ -1,12 +1,13 @@
-import { cp, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import t from 'tap';
 import { cloudWatchLogsClientFor, startFakeCloudWatchLogs } from '@netsidecar/test-support';
 import { verifyBundle } from '../src/commands/evidence.js';
 import { createCloudWatchSource, createFileSource } from '../src/index.js';
 import { configEvent, dataset, NOW, putToCloudWatch, syslogEvent, writeFileSink } from './support/fixtures.js';
 import { runAudit } from './support/run.js';
+import { tree } from './support/tree.js';
 
 const seeds = dataset();
 const dir = await mkdtemp(join(tmpdir(), 'audit-evidence-'));
@@ -18,19 +19,6 @@ const seedClient = cloudWatchLogsClientFor(fake);
 await putToCloudWatch(seedClient, seeds, 365);
 seedClient.destroy();
 const client = () => cloudWatchLogsClientFor(fake);
-
-async function tree(root: string): Promise<Map<string, string>> {
-  const files = new Map<string, string>();
-  const walk = async (d: string) => {
-    for (const entry of await readdir(d, { withFileTypes: true })) {
-      const full = join(d, entry.name);
-      if (entry.isDirectory()) await walk(full);
-      else files.set(relative(root, full), await readFile(full, 'utf8'));
-    }
-  };
-  await walk(root);
-  return files;
-}
 
 const range = ['--from', '2026-03-01', '--to', '2026-03-06'];
 const fileOut = join(dir, 'bundle-file');

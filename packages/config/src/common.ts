@@ -4,7 +4,7 @@ import type { Variable } from './load-config.js';
 export const sinkKinds = ['file', 'cloudwatch', 'stdout'] as const;
 export type SinkKind = (typeof sinkKinds)[number];
 
-/** Variables every service reads (ARCHITECTURE.md, "Configuration"). */
+/** Variables every service reads (docs/ARCHITECTURE.md, "Configuration"). */
 export const commonVariables = {
   NETSIDECAR_SINK: {
     parse: oneOf(sinkKinds),

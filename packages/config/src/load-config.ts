@@ -19,6 +19,12 @@ export type ConfigOf<S extends Schema> = { readonly [K in keyof S]: S[K]['defaul
  */
 export const servicePrefixes = ['NETSIDECAR_SYSLOG_', 'NETSIDECAR_NTP_', 'NETSIDECAR_UPLOAD_', 'NETSIDECAR_SCAN_', 'NETSIDECAR_AUDIT_'] as const;
 
+/**
+ * Variables read at build or install time, not by a service: a shell that exported one for
+ * `npm ci` (CI does) must still be able to `npm start`.
+ */
+export const buildTimeVariables = ['NETSIDECAR_UDP_BATCH_REQUIRED'] as const;
+
 export interface LoadOptions {
   /** The prefix this service owns, e.g. `NETSIDECAR_SYSLOG_`; unknown names under it are errors. */
   ownPrefix?: string;
@@ -53,7 +59,7 @@ export function loadConfig<S extends Schema>(schema: S, options: LoadOptions = {
 function rejectUnknown(schema: Schema, env: NodeJS.ProcessEnv, ownPrefix: string | undefined): void {
   const known = Object.keys(schema);
   for (const name of Object.keys(env).sort()) {
-    if (!name.startsWith('NETSIDECAR_') || name in schema) continue;
+    if (!name.startsWith('NETSIDECAR_') || name in schema || (buildTimeVariables as readonly string[]).includes(name)) continue;
     const ownsIt = ownPrefix !== undefined && name.startsWith(ownPrefix);
     const belongsToAnotherService = !ownsIt && servicePrefixes.some((prefix) => name.startsWith(prefix));
     if (belongsToAnotherService) continue;

@@ -1,3 +1,5 @@
 export * from './create-sink.js';
 export * from './shutdown.js';
+export * from './open-runtime.js';
 export * from './run-service.js';
+export * from './run-job.js';

@@ -1,23 +1,12 @@
-import type { Registry } from 'prom-client';
-import { ConfigError, commonVariables, loadConfig, type ConfigOf, type Schema } from '@netsidecar/config';
-import { EmfPublisher, Readiness, createLogger, createRegistry, startHealthServer, type Logger } from '@netsidecar/telemetry';
-import type { Sink } from '@netsidecar/sink';
-import { createSink } from './create-sink.js';
+import { ConfigError, type ConfigOf, type Schema } from '@netsidecar/config';
+import { EmfPublisher, Readiness, startHealthServer } from '@netsidecar/telemetry';
 import { handleShutdown } from './shutdown.js';
 import { catchEarlySignals } from './early-signals.js';
-import { checkHeapLimit } from './heap-check.js';
-
-export type CommonConfig = ConfigOf<typeof commonVariables>;
+import { openRuntime, type Runtime } from './open-runtime.js';
 
 /** What every service gets from the runtime. */
-export interface ServiceContext<C> {
-  config: CommonConfig & C;
-  logger: Logger;
-  registry: Registry;
+export interface ServiceContext<C> extends Runtime<C> {
   readiness: Readiness;
-  sink: Sink;
-  /** `<NETSIDECAR_LOG_GROUP_PREFIX>/<name>`, e.g. `/netsidecar/syslog`. */
-  logGroup: string;
 }
 
 /**
@@ -60,34 +49,19 @@ export async function runService<S extends Schema>(definition: ServiceDefinition
 
 async function start<S extends Schema>(definition: ServiceDefinition<S>): Promise<void> {
   const earlySignals = catchEarlySignals();
-  const config = loadConfig({ ...commonVariables, ...definition.schema }, { ownPrefix: definition.ownPrefix }) as CommonConfig & ConfigOf<S>;
-  const logger = createLogger({ level: config.NETSIDECAR_LOG_LEVEL, bindings: { service: definition.name } });
-  const registry = createRegistry(definition.name);
-  checkHeapLimit(config.NETSIDECAR_SINK_MEMORY_LIMIT, logger);
+  const runtime = await openRuntime(definition);
+  const { config, logger, registry, sink, logGroup } = runtime;
   const readiness = new Readiness();
-  const sink = await createSink({
-    kind: config.NETSIDECAR_SINK,
-    service: definition.name,
-    dataDir: config.NETSIDECAR_DATA_DIR,
-    flushIntervalMs: config.NETSIDECAR_SINK_FLUSH_INTERVAL,
-    memoryLimitBytes: config.NETSIDECAR_SINK_MEMORY_LIMIT,
-    spoolLimitBytes: config.NETSIDECAR_SPOOL_LIMIT,
-    registry,
-    logger,
-  });
   // A sink that can only refuse (spool full, disk failing) makes the task not ready: the NLB then
   // sends new flows to a task that can keep them.
   readiness.add('sink', () => sink.refusalReason());
-  const logGroup = `${config.NETSIDECAR_LOG_GROUP_PREFIX}/${definition.name}`;
-  const service = await definition.start({ config, logger, registry, readiness, sink, logGroup });
+  const service = await definition.start({ ...runtime, readiness });
   const health = await startHealthServer({ port: definition.healthPort(config), host: definition.healthAddress?.(config), registry, readiness });
 
-  let emfTimer: NodeJS.Timeout | undefined;
-  if (config.NETSIDECAR_SINK === 'cloudwatch') {
-    const emf = new EmfPublisher({ registry });
-    emfTimer = setInterval(() => void emf.publish().catch((err: unknown) => logger.warn('EMF publication failed', { err })), config.NETSIDECAR_EMF_INTERVAL);
-    emfTimer.unref();
-  }
+  const emf = config.NETSIDECAR_SINK === 'cloudwatch' ? new EmfPublisher({ registry }) : null;
+  const publishMetrics = () => emf?.publish().catch((err: unknown) => logger.warn('EMF publication failed', { err }));
+  const emfTimer = emf ? setInterval(() => void publishMetrics(), config.NETSIDECAR_EMF_INTERVAL) : undefined;
+  emfTimer?.unref();
   logger.info('started', { sink: config.NETSIDECAR_SINK, logGroup, healthAddress: health.address, healthPort: health.port });
 
   const shutdown = handleShutdown({
@@ -98,11 +72,20 @@ async function start<S extends Schema>(definition: ServiceDefinition<S>): Promis
     undelivered: () => ({ undeliveredEvents: sink.queuedEvents(), sink: sink.kind }),
     drain: async (deadline) => {
       readiness.markShuttingDown();
-      await service.stop(deadline);
+      // A service that fails to stop cleanly still hands over what the sink holds: the sink is
+      // drained whatever stop() did, and the failure then makes the exit code 1.
+      const stopped = await service.stop(deadline).then(
+        () => null,
+        (err: unknown) => err,
+      );
+      if (stopped !== null) logger.error('service stop failed: draining the sink anyway', { err: stopped });
       const report = await sink.close(deadline);
       clearInterval(emfTimer);
+      // The counters since the last interval, which a stopping task would otherwise never send.
+      await publishMetrics();
       logger.info('drained', { ...report });
       await health.close();
+      if (stopped !== null) throw stopped;
     },
   });
   // A SIGTERM that came while starting is honoured now, with the drain it would have skipped.

@@ -1,5 +1,5 @@
 /**
- * A sink is the only way out of a service (ARCHITECTURE.md). It owns batching, retries, spooling
+ * A sink is the only way out of a service (docs/ARCHITECTURE.md). It owns batching, retries, spooling
  * and draining at shutdown. Services hand it finished events and never see CloudWatch, files or
  * stdout themselves.
  */

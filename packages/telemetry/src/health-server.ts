@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { withIpv4Fallback } from '@netsidecar/net-address';
 import type { Registry } from 'prom-client';
 import type { Readiness } from './health.js';
 
@@ -46,14 +47,9 @@ export async function startHealthServer(options: { port: number; host?: string; 
         resolve();
       });
     });
-  const host = options.host ?? '0.0.0.0';
-  try {
-    await listen(host);
-  } catch (err) {
-    // `::` fails where IPv6 is off; every IPv4 address is then what was meant.
-    if (host !== '::' || !['EAFNOSUPPORT', 'EADDRNOTAVAIL'].includes((err as NodeJS.ErrnoException).code ?? '')) throw err;
-    await listen('0.0.0.0');
-  }
+  // `::` falls back to 0.0.0.0 where IPv6 is off, as every listener does; the caller logs the
+  // address bound (`healthAddress` in the `started` line), which shows the fallback.
+  await withIpv4Fallback(options.host ?? '0.0.0.0', listen, () => {});
   const bound = server.address() as AddressInfo;
   return {
     port: bound.port,

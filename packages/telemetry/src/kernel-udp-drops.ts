@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 
 /**
  * Datagrams the kernel dropped for our socket before we read them (receive buffer full): the only
- * loss ARCHITECTURE.md allows, and it must be visible (syslog datagrams, NTP requests). Linux keeps a per-socket `drops` column in
+ * loss docs/ARCHITECTURE.md allows, and it must be visible (syslog datagrams, NTP requests). Linux keeps a per-socket `drops` column in
  * /proc/net/udp and /proc/net/udp6; we sum the rows bound to our port. Returns null off Linux.
  */
 export function kernelUdpDrops(port: number, procFiles = ['/proc/net/udp', '/proc/net/udp6']): number | null {

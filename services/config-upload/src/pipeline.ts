@@ -170,6 +170,7 @@ export class UploadPipeline {
           redactions: redaction.count,
           redactionsByKind: redaction.byKind,
           freeText: redaction.freeText,
+          redactionGaps: redaction.unclassified,
           config: redaction.text,
           configBytes: Buffer.byteLength(redaction.text),
           configLines: countLines(redaction.text),
@@ -180,6 +181,9 @@ export class UploadPipeline {
         await this.emit(event, meta);
         this.remember(device, version, normalised.text);
         this.deps.metrics.redactions(redaction.count);
+        // Shapes only (`snmp-server host * vrf * version 2c *`), never a value: operators see which
+        // commands no vendor rule knows, so a rule can be added before the safety net is all there is.
+        if (redaction.unclassified.length > 0) this.deps.logger.warn('redaction gaps: values redacted blindly', { device, version, vendor, shapes: redaction.unclassified });
         this.deps.logger.info('config stored', {
           device,
           version,

@@ -104,11 +104,14 @@ for (const c of cases) {
     const lines = new Set(out.text.split('\n'));
     for (const line of c.lines) t.ok(lines.has(line), line);
     t.same(out.freeText, c.freeText);
+    t.same(out.unclassified, [], 'every planted value found by a vendor rule, none left to the safety net');
+    t.notOk('unclassified' in out.byKind);
     const again = redactor.redact(out.text, c.vendor);
     t.equal(again.text, out.text, 'redacting twice changes nothing');
     t.equal(again.count, 0);
     const asUnknown = redactor.redact(text, 'unknown');
     t.notOk(/Plant/.test(asUnknown.text), 'an unrecognised config still loses every planted secret');
+    t.ok(asUnknown.count >= c.count, 'and no fewer values');
   });
 }
 

@@ -156,20 +156,31 @@ t.test('the source allowlist', async (t) => {
 t.test('more uploads at once than NETSIDECAR_UPLOAD_MAX_CONCURRENT: 503 busy', async (t) => {
   const up = await startTestUpload(t, { NETSIDECAR_UPLOAD_MAX_CONCURRENT: '1' });
   const dir = await bodies(t);
-  // A body from a FIFO: curl sends it chunked as it comes, so the upload stays in progress until
-  // the test closes the pipe; no timing is involved.
-  const fifo = join(dir, 'slow');
-  execFileSync('mkfifo', [fifo]);
   const url = (device: string) => `http://${router}@127.0.0.1:${up.service.port}/configs/${device}`;
-  const slow = curl(['-T', fifo, '-H', 'Content-Type: text/plain', url('rtr-slow-1')]);
-  const writer = await open(fifo, 'w');
-  await writer.write('hostname rtr-slow-1\n');
-  let busy = await curl(['--data-binary', config, '-H', 'Content-Type: text/plain', url('rtr-fast-1')]);
-  // Until the slow request's headers have reached the service, the other one may still get in.
-  for (let i = 0; i < 200 && busy.status !== 503; i++) busy = await curl(['--data-binary', config, '-H', 'Content-Type: text/plain', url('rtr-fast-1')]);
-  t.match(busy, { status: 503, json: { error: 'busy' } });
-  await writer.write('end\n');
-  await writer.close();
-  t.match(await slow, { status: 201, json: { device: 'rtr-slow-1' } }, 'the upload in progress completes');
+  // Two uploads whose bodies come from FIFOs: curl sends each chunked as it comes, so both stay in
+  // progress until the test closes the pipes. Whichever reaches the service second is refused while
+  // the first is held open; no timing is involved in which one that is.
+  const held = await Promise.all(
+    ['rtr-slow-1', 'rtr-slow-2'].map(async (device) => {
+      const fifo = join(dir, device);
+      execFileSync('mkfifo', [fifo]);
+      const answer = curl(['-T', fifo, '-H', 'Content-Type: text/plain', url(device)]).then((r) => ({ device, r }));
+      const writer = await open(fifo, 'w');
+      await writer.write(`hostname ${device}\n`);
+      return { device, answer, writer };
+    }),
+  );
+  // The refused one has its answer but curl waits for its body's end; the service's warning says
+  // when the refusal happened, so both pipes are closed only after it.
+  const until = Date.now() + 20_000;
+  while (!up.logs.some((l) => l['code'] === 'busy') && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+  t.match(up.logs.find((l) => l['code'] === 'busy'), { msg: 'request refused', code: 'busy', principal: 'rtr-upload' }, 'the refusal is logged');
+  for (const h of held) {
+    await h.writer.write('end\n');
+    await h.writer.close();
+  }
+  const answers = (await Promise.all(held.map((h) => h.answer))).sort((a, b) => a.r.status - b.r.status);
+  t.match(answers[0]?.r, { status: 201, json: { device: answers[0]?.device } }, 'the upload in progress completes');
+  t.match(answers[1]?.r, { status: 503, json: { error: 'busy' } }, 'the other upload was refused while the first was in progress');
   await stillUp(t, up);
 });

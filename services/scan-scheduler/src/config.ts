@@ -57,7 +57,7 @@ const optionalText = (raw: string): string | null => text(raw);
 
 /** The scan scheduler's own variables (README.md lists them). */
 export const scanVariables = {
-  NETSIDECAR_SCAN_HEALTH_PORT: { parse: port, default: 9104, description: 'GET /healthz and GET /metrics.' },
+  NETSIDECAR_SCAN_HEALTH_PORT: { parse: port, default: 9104, description: 'GET /healthz and GET /metrics of the worker (plan opens no port).' },
   NETSIDECAR_SCAN_ECS_CLUSTERS: { parse: list, default: [] as string[], description: 'ECS cluster names or ARNs to inventory, comma-separated.' },
   NETSIDECAR_SCAN_EKS_CLUSTERS: {
     parse: parseEksClusters,
@@ -92,12 +92,12 @@ export const scanVariables = {
   NETSIDECAR_SCAN_MAX_ENQUEUE: { parse: integer(1, 1_000_000), default: 5_000, description: 'Images enqueued per planning run at most.' },
   NETSIDECAR_SCAN_CONCURRENCY: { parse: integer(1, 64), default: 2, description: 'Scans running at once in one worker task (the cap).' },
   NETSIDECAR_SCAN_TRIVY_PATH: { parse: text, default: 'trivy', description: 'The Trivy executable.' },
-  NETSIDECAR_SCAN_TRIVY_SERVER: { parse: optionalText, default: null as string | null, description: 'Trivy server URL for client mode (the sidecar).' },
-  NETSIDECAR_SCAN_TRIVY_CACHE_DIR: { parse: optionalText, default: null as string | null, description: '--cache-dir for trivy version (DB version used).' },
+  NETSIDECAR_SCAN_TRIVY_SERVER: { parse: optionalText, default: null as string | null, description: 'Trivy server URL for client mode (the sidecar); its GET /version gives the DB version.' },
+  NETSIDECAR_SCAN_TRIVY_CACHE_DIR: { parse: optionalText, default: null as string | null, description: '--cache-dir for trivy image and, without a server, trivy version.' },
   NETSIDECAR_SCAN_TRIVY_TIMEOUT: {
     parse: duration(1_000, 3 * 3_600_000),
     default: 10 * 60_000, // 10 min: large images over a slow registry; the SQS visibility timeout must exceed it
-    description: 'One scan at most; then it is killed and counted as failed.',
+    description: "One scan at most: Trivy's --timeout (trivy_timeout); a Trivy still running 5 s later is killed.",
   },
   NETSIDECAR_SCAN_SEVERITIES: { parse: parseSeverities, default: ['CRITICAL', 'HIGH'] as Severity[], description: 'Severities that are notified.' },
   NETSIDECAR_SCAN_SLACK_WEBHOOKS: {

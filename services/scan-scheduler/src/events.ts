@@ -6,7 +6,7 @@
 import { toLogStreamName, type Sink } from '@netsidecar/sink';
 import type { Platform } from './inventory/types.js';
 import type { Severity } from './config.js';
-import type { FindingRecord, ResolvedReason } from './state/records.js';
+import type { FindingRecord, ResolvedReason, ScanFailureCode } from './state/records.js';
 
 export const scanSchema = 'scan/1';
 export type ScanStream = 'planner' | 'worker';
@@ -98,7 +98,14 @@ export interface ImageCoverageEvent extends ImageFields {
   dbUpdatedAt: string | null;
   trivyVersion: string | null;
   openFindings: Record<Severity, number>;
-  flag: 'never_scanned' | 'stale' | null;
+  /** Since the last successful scan (null / 0 when the last attempt succeeded): ImageRecord's fields. */
+  failingSince: string | null;
+  failedAttempts: number;
+  lastScanErrorCode: ScanFailureCode | null;
+  lastScanError: string | null;
+  lastScanFailedAt: string | null;
+  /** `failing` (the last scan attempts failed) before `never_scanned` and `stale`; null when fresh. */
+  flag: 'never_scanned' | 'stale' | 'failing' | null;
 }
 
 /** One per planning run, after its `image_coverage` events: the report's totals. */
@@ -111,6 +118,7 @@ export interface CoverageSummaryEvent {
   fresh: number;
   neverScanned: number;
   stale: number;
+  failing: number;
   unpinned: number;
   openFindings: Record<Severity, number>;
   /** Images with at least one open CRITICAL or HIGH finding. */
@@ -134,10 +142,16 @@ export interface PlanFinishedEvent {
   resolvedFindings: number;
   neverScanned: number;
   staleImages: number;
+  /** Running images whose last scan attempts failed (flag `failing` in `image_coverage`). */
+  failingImages: number;
   inventoryErrors: number;
+  /** The newest Trivy DB known this run (what due `db_updated` compares with), or null. */
+  dbUpdatedAt: string | null;
+  /** Who said so: `server` / `trivy` (asked this run), `scans` (recorded by a scan), or null. */
+  dbSource: 'server' | 'trivy' | 'scans' | null;
 }
 
-export type ErrorStage = 'inventory' | 'store' | 'enqueue' | 'scan' | 'report' | 'notify' | 'message';
+export type ErrorStage = 'inventory' | 'db' | 'store' | 'enqueue' | 'scan' | 'report' | 'notify' | 'message';
 export type ErrorCode =
   | 'ecs_failed'
   | 'eks_failed'

@@ -6,18 +6,16 @@
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { commonVariables, ConfigError, loadConfig } from '@netsidecar/config';
-import { createSink } from '@netsidecar/runtime';
-import { createLogger, createRegistry } from '@netsidecar/telemetry';
+import { ConfigError } from '@netsidecar/config';
+import { openRuntime } from '@netsidecar/runtime';
 import { scanVariables } from './config.js';
 import { renderCoverageMarkdown, writeCoverage, buildCoverage } from './report/coverage-report.js';
 import { StaticInventory } from './inventory/static-inventory.js';
 import { inParallel, runPlan } from './plan/planner.js';
 import { MemoryScanQueue } from './queue/scan-queue.js';
 import { scanImage } from './scan/scan-image.js';
-import { TrivyRunner } from './scan/trivy-runner.js';
 import { MemoryStateStore } from './state/memory-store.js';
-import { coverageDir, plumbing } from './wiring.js';
+import { coverageDir, plumbing, trivyRunner } from './wiring.js';
 
 const usage = 'usage: node dist/local.js --inventory FILE [--state FILE] [--trivy PATH] [--json]';
 
@@ -38,31 +36,27 @@ export async function runLocal(io: LocalIo): Promise<number> {
     io.stderr(`${usage}\n`);
     return values.help ? 0 : 2;
   }
-  let config;
+  let runtime;
   try {
-    config = loadConfig({ ...commonVariables, ...scanVariables }, { ownPrefix: 'NETSIDECAR_SCAN_', env: io.env });
+    runtime = await openRuntime({
+      name: 'scan',
+      schema: scanVariables,
+      ownPrefix: 'NETSIDECAR_SCAN_',
+      env: io.env,
+      log: { write: (line) => io.stderr(line + '\n'), bindings: { mode: 'local' } },
+    });
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     io.stderr(`netsidecar-scan local: ${err.message}\n`);
     return 2;
   }
-  const logger = createLogger({ level: config.NETSIDECAR_LOG_LEVEL, bindings: { service: 'scan', mode: 'local' }, write: (line) => io.stderr(line + '\n') });
-  const registry = createRegistry('scan');
-  const sink = await createSink({
-    kind: config.NETSIDECAR_SINK,
-    service: 'scan',
-    dataDir: config.NETSIDECAR_DATA_DIR,
-    flushIntervalMs: config.NETSIDECAR_SINK_FLUSH_INTERVAL,
-    memoryLimitBytes: config.NETSIDECAR_SINK_MEMORY_LIMIT,
-    spoolLimitBytes: config.NETSIDECAR_SPOOL_LIMIT,
-    registry,
-    logger,
-  });
+  const { config, logger, registry, sink, logGroup } = runtime;
   const statePath = values.state ?? join(config.NETSIDECAR_DATA_DIR, 'scan-state.json');
   const store = await MemoryStateStore.load(statePath);
   let running = 0;
-  const { events, metrics, notifier } = plumbing({ config, sink, logGroup: `${config.NETSIDECAR_LOG_GROUP_PREFIX}/scan`, registry, store, running: () => running });
+  const { events, metrics, notifier } = plumbing({ config, sink, logGroup, registry, store, running: () => running });
   const queue = new MemoryScanQueue();
+  const trivy = trivyRunner(config, { ...(values.trivy ? { path: values.trivy } : {}), env: io.env });
   const plan = await runPlan({
     sources: [new StaticInventory(values.inventory)],
     store,
@@ -70,20 +64,16 @@ export async function runLocal(io: LocalIo): Promise<number> {
     events,
     notifier,
     now: () => new Date(),
-    leaseMs: config.NETSIDECAR_SCAN_QUEUE_LEASE,
+    // No queue outlives the process: what a run enqueued it has scanned or failed to scan, so the
+    // next run may take a failed image again (its failed attempts are counted on the image).
+    leaseMs: 0,
     maxEnqueue: config.NETSIDECAR_SCAN_MAX_ENQUEUE,
     maxAgeMs: config.NETSIDECAR_SCAN_MAX_AGE,
     dbRescanMinAgeMs: config.NETSIDECAR_SCAN_DB_RESCAN_MIN_AGE,
+    trivyDb: () => trivy.dbInfo(),
   });
   if (plan.inventoryErrors > 0) logger.error('inventory file could not be read; see the error event');
 
-  const trivy = new TrivyRunner({
-    path: values.trivy ?? config.NETSIDECAR_SCAN_TRIVY_PATH,
-    server: config.NETSIDECAR_SCAN_TRIVY_SERVER,
-    cacheDir: config.NETSIDECAR_SCAN_TRIVY_CACHE_DIR,
-    timeoutMs: config.NETSIDECAR_SCAN_TRIVY_TIMEOUT,
-    env: io.env,
-  });
   let failures = 0;
   await inParallel(queue.requests, config.NETSIDECAR_SCAN_CONCURRENCY, async (request) => {
     running++;

@@ -1,11 +1,13 @@
 #!/usr/bin/env node
-import { runService } from '@netsidecar/runtime';
+import { runJob, runService } from '@netsidecar/runtime';
 import { scanVariables } from './config.js';
 import { runPlanningRun, startWorker } from './service.js';
 
 /**
- * `node dist/main.js worker` (default): the long-lived SQS consumer (ECS service).
- * `node dist/main.js plan`: one planning run (EventBridge Scheduler -> ECS RunTask), then exit 0.
+ * `node dist/main.js worker` (default): the long-lived SQS consumer (ECS service), health and
+ * metrics on NETSIDECAR_SCAN_HEALTH_PORT.
+ * `node dist/main.js plan`: one planning run (EventBridge Scheduler -> ECS RunTask) as a one-shot
+ * job: no health port (README.md, "Commands"), exit 0 when the run finished, 1 when it could not run.
  */
 const command = process.argv[2] ?? 'worker';
 if (command !== 'worker' && command !== 'plan') {
@@ -13,21 +15,9 @@ if (command !== 'worker' && command !== 'plan') {
   process.exit(2);
 }
 
-await runService({
-  name: 'scan',
-  schema: scanVariables,
-  ownPrefix: 'NETSIDECAR_SCAN_',
-  healthPort: (config) => config.NETSIDECAR_SCAN_HEALTH_PORT,
-  start: async (context) => {
-    if (command === 'worker') return startWorker(context);
-    await runPlanningRun(context);
-    // Done: the runtime's SIGTERM path drains the sink, closes the health server and exits 0. The
-    // runtime installs its handler after start() returns and the health server listens: wait for it.
-    const finish = (): void => {
-      if (process.listenerCount('SIGTERM') > 0) process.kill(process.pid, 'SIGTERM');
-      else setTimeout(finish, 10);
-    };
-    finish();
-    return { stop: async () => {} };
-  },
-});
+const definition = { name: 'scan', schema: scanVariables, ownPrefix: 'NETSIDECAR_SCAN_' };
+if (command === 'plan') {
+  await runJob({ ...definition, run: (runtime) => runPlanningRun(runtime) });
+} else {
+  await runService({ ...definition, healthPort: (config) => config.NETSIDECAR_SCAN_HEALTH_PORT, start: (context) => startWorker(context) });
+}

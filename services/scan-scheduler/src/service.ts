@@ -1,15 +1,14 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { ConfigError, type ConfigOf } from '@netsidecar/config';
 import type { scanVariables } from './config.js';
-import type { RunningService, ServiceContext } from '@netsidecar/runtime';
+import type { Runtime, RunningService, ServiceContext } from '@netsidecar/runtime';
 import { writeCoverage } from './report/coverage-report.js';
 import { runPlan } from './plan/planner.js';
 import { SqsScanQueue } from './queue/scan-queue.js';
 import { SqsConsumer } from './queue/sqs-consumer.js';
 import { scanImage } from './scan/scan-image.js';
-import { TrivyRunner } from './scan/trivy-runner.js';
 import type { StateStore } from './state/records.js';
-import { coverageDir, dynamoStore, inventorySources, plumbing, type ScanConfig } from './wiring.js';
+import { coverageDir, dynamoStore, inventorySources, plumbing, trivyRunner, type ScanConfig } from './wiring.js';
 
 export type ScanServiceContext = ServiceContext<ConfigOf<typeof scanVariables>>;
 
@@ -25,12 +24,7 @@ export async function startWorker(context: ScanServiceContext, overrides: { stor
   const store = overrides.store ?? dynamoStore(config);
   let consumer: SqsConsumer | undefined;
   const { events, metrics, notifier } = plumbing({ ...context, store, running: () => consumer?.runningScans ?? 0 });
-  const trivy = new TrivyRunner({
-    path: config.NETSIDECAR_SCAN_TRIVY_PATH,
-    server: config.NETSIDECAR_SCAN_TRIVY_SERVER,
-    cacheDir: config.NETSIDECAR_SCAN_TRIVY_CACHE_DIR,
-    timeoutMs: config.NETSIDECAR_SCAN_TRIVY_TIMEOUT,
-  });
+  const trivy = trivyRunner(config);
   consumer = new SqsConsumer({
     client: overrides.sqs ?? new SQSClient({}),
     queueUrl: url,
@@ -49,14 +43,15 @@ export async function startWorker(context: ScanServiceContext, overrides: { stor
 }
 
 /**
- * The planning run, started by EventBridge Scheduler (RunTask with command `plan`). It runs to the
- * end inside start-up, so that a run that cannot work at all exits 1 through runService; then the
- * caller drains the sink and exits 0.
+ * The planning run, started by EventBridge Scheduler (RunTask with command `plan`) through runJob:
+ * it throws only when it could not run at all (the state store unreachable); inventory, DB version
+ * and enqueue failures are `error` events of a run that finished.
  */
-export async function runPlanningRun(context: ScanServiceContext, overrides: { store?: StateStore; sqs?: SQSClient } = {}): Promise<void> {
+export async function runPlanningRun(context: Runtime<ConfigOf<typeof scanVariables>>, overrides: { store?: StateStore; sqs?: SQSClient } = {}): Promise<void> {
   const { config } = context;
   const store = overrides.store ?? dynamoStore(config);
   const { events, notifier } = plumbing({ ...context, store, running: () => 0 });
+  const trivy = trivyRunner(config);
   const result = await runPlan({
     sources: await inventorySources(config),
     store,
@@ -68,8 +63,13 @@ export async function runPlanningRun(context: ScanServiceContext, overrides: { s
     maxEnqueue: config.NETSIDECAR_SCAN_MAX_ENQUEUE,
     maxAgeMs: config.NETSIDECAR_SCAN_MAX_AGE,
     dbRescanMinAgeMs: config.NETSIDECAR_SCAN_DB_RESCAN_MIN_AGE,
+    trivyDb: () => trivy.dbInfo(),
   });
-  const files = await writeCoverage(coverageDir(config), result.coverage);
-  context.logger.info('planning run finished', { planId: result.planId, enqueued: result.enqueued.length, coverage: files.markdown, ...result.timings });
+  // The files are a convenience (in AWS they go with the task): the run's coverage is in its events.
+  const files = await writeCoverage(coverageDir(config), result.coverage).catch((err: unknown) => {
+    context.logger.error('coverage files not written; the coverage events were', { err });
+    return null;
+  });
+  context.logger.info('planning run finished', { planId: result.planId, enqueued: result.enqueued.length, coverage: files?.markdown ?? null, ...result.timings });
   await context.sink.flush();
 }

@@ -17,6 +17,7 @@ import { Notifier } from './notify/notifier.js';
 import { SlackClient } from './notify/slack-client.js';
 import type { StateStore } from './state/records.js';
 import { DynamoStateStore } from './state/dynamo-store.js';
+import { TrivyRunner } from './scan/trivy-runner.js';
 
 export type ScanConfig = ConfigOf<typeof scanVariables> & { NETSIDECAR_DATA_DIR: string };
 
@@ -54,6 +55,17 @@ export function dynamoStore(config: ScanConfig): StateStore {
     client: new DynamoDBClient({}),
     imagesTable: config.NETSIDECAR_SCAN_IMAGES_TABLE,
     findingsTable: config.NETSIDECAR_SCAN_FINDINGS_TABLE,
+  });
+}
+
+/** Trivy as configured: the worker scans with it, the planner asks it for its DB version. */
+export function trivyRunner(config: ScanConfig, overrides: { path?: string; env?: NodeJS.ProcessEnv } = {}): TrivyRunner {
+  return new TrivyRunner({
+    path: overrides.path ?? config.NETSIDECAR_SCAN_TRIVY_PATH,
+    server: config.NETSIDECAR_SCAN_TRIVY_SERVER,
+    cacheDir: config.NETSIDECAR_SCAN_TRIVY_CACHE_DIR,
+    timeoutMs: config.NETSIDECAR_SCAN_TRIVY_TIMEOUT,
+    ...(overrides.env ? { env: overrides.env } : {}),
   });
 }
 

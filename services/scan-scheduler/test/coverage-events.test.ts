@@ -2,7 +2,7 @@
 // per running image per run with the right flag, a coverage_summary whose totals match, bounded
 // lists, and image_unpinned tied to the run. Asserted on what the sink received.
 import t from 'tap';
-import { emptyCounts, imageCoverageEvent, MemoryScanQueue, MemoryStateStore, runPlan, type InventorySource, type WorkloadImage } from '../src/index.js';
+import { emptyCounts, imageCoverageEvent, MemoryScanQueue, MemoryStateStore, noFailure, runPlan, type InventorySource, type WorkloadImage } from '../src/index.js';
 import { FakeSource } from './support/fake-source.js';
 import { deps, digestOf, TestClock } from './support/harness.js';
 
@@ -91,6 +91,7 @@ t.test('one image_coverage per running image with never_scanned / stale / fresh 
     fresh: 1,
     neverScanned: 1,
     stale: 2,
+    failing: 0,
     unpinned: 1,
     openFindings: { CRITICAL: 1, HIGH: 3, MEDIUM: 0, LOW: 4, UNKNOWN: 0 },
     imagesWithCriticalOrHigh: 2,
@@ -134,6 +135,45 @@ t.test('images no longer running get no image_coverage; a failed source is count
   t.match(ofRun.find((e) => e.type === 'coverage_summary'), { runningImages: 1, neverScanned: 1, stale: 0, fresh: 0, unpinned: 0, inventoryErrors: 1 });
 });
 
+t.test('an image whose last scans failed is failing, whatever its last good scan; the summary counts it apart', async (t) => {
+  const source = new FakeSource('ecs', 'prod', [row('fresh'), row('broken'), row('never-ok'), row('recovered')]);
+  const { store, clock, d, run } = setup([source]);
+  await run();
+  clock.advance(2 * hour);
+  const scanned = (name: string) =>
+    store.recordScan(digestOf(name), { scannedAt: new Date(clock.ms - hour).toISOString(), scanId: `s-${name}`, dbUpdatedAt: '2026-11-23T00:00:00.000Z', trivyVersion: '0.57.1', openCounts: { ...emptyCounts(), CRITICAL: 1 } });
+  for (const name of ['fresh', 'broken', 'recovered']) await scanned(name);
+  // broken: scanned an hour ago (fresh by age), every attempt since timed out; never-ok: never a
+  // successful scan, every attempt failed; recovered: failed, then scanned again.
+  const failure = (name: string, minutesAgo: number, code: 'trivy_timeout' | 'trivy_failed') =>
+    store.recordScanFailure(digestOf(name), { failedAt: new Date(clock.ms - minutesAgo * 60_000).toISOString(), code, message: `${code} message` });
+  await failure('broken', 50, 'trivy_timeout');
+  await failure('broken', 20, 'trivy_timeout');
+  await failure('never-ok', 30, 'trivy_failed');
+  await store.recordScan(digestOf('recovered'), { scannedAt: new Date(clock.ms - 10 * 60_000).toISOString(), scanId: 's-r2', dbUpdatedAt: null, trivyVersion: null, openCounts: emptyCounts() });
+  await failure('recovered', 40, 'trivy_failed');
+  const second = await run();
+
+  const ofRun = d.sink.parsed().filter((e) => e.planId === second.planId);
+  const by = (name: string) => ofRun.find((e) => e.type === 'image_coverage' && e.digest === digestOf(name))!;
+  t.match(by('broken'), {
+    flag: 'failing',
+    lastScannedAt: '2026-11-23T05:00:00.000Z',
+    openFindings: { CRITICAL: 1 },
+    failingSince: '2026-11-23T05:10:00.000Z',
+    failedAttempts: 2,
+    lastScanErrorCode: 'trivy_timeout',
+    lastScanError: 'trivy_timeout message',
+    lastScanFailedAt: '2026-11-23T05:40:00.000Z',
+  }, 'not fresh with the findings of an older scan: failing since its first failed attempt');
+  t.match(by('never-ok'), { flag: 'failing', lastScannedAt: null, failedAttempts: 1, lastScanErrorCode: 'trivy_failed' }, 'tried and failed, not just never scanned');
+  t.match(by('fresh'), { flag: null, failingSince: null, failedAttempts: 0, lastScanErrorCode: null, lastScanError: null, lastScanFailedAt: null });
+  t.match(by('recovered'), { flag: null, failedAttempts: 0 }, 'a failure older than the last success does not count');
+  t.match(ofRun.find((e) => e.type === 'coverage_summary'), { runningImages: 4, fresh: 2, failing: 2, neverScanned: 0, stale: 0 });
+  t.match(ofRun.find((e) => e.type === 'plan_finished'), { failingImages: 2, neverScanned: 0, staleImages: 0 });
+  t.same(second.coverage.images.filter((i) => i.flag === 'failing').map((i) => i.digest).sort(), [digestOf('broken'), digestOf('never-ok')].sort(), 'the files: the same rule');
+});
+
 t.test('worst case: many long names still make one small event', async (t) => {
   const long = (i: number) => `${'x'.repeat(1000)}-${i}`;
   const digest = digestOf('huge');
@@ -142,7 +182,7 @@ t.test('worst case: many long names still make one small event', async (t) => {
       digest, repository: 'registry.example/huge', references: Array.from({ length: 50 }, (_, i) => long(i)),
       locations: Array.from({ length: 5000 }, (_, i) => ({ platform: 'eks' as const, cluster: long(i % 40), workload: long(i), namespace: 'ns' })),
       owner: 'web', running: true, firstSeenAt: '2026-11-01T00:00:00.000Z', lastSeenAt: '2026-11-23T04:00:00.000Z', lastScannedAt: null, lastQueuedAt: null,
-      lastScanId: null, dbUpdatedAt: null, trivyVersion: null, lastScanError: null, openCounts: emptyCounts(),
+      lastScanId: null, dbUpdatedAt: null, trivyVersion: null, ...noFailure(), openCounts: emptyCounts(),
     },
     { planId: 'plan-x', plannedAt: '2026-11-23T04:00:00.000Z', now: new Date('2026-11-23T04:00:00.000Z'), maxAgeMs: 24 * hour },
   );

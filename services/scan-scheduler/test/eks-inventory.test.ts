@@ -66,7 +66,10 @@ t.test('paged pods and namespaces, init containers, owners, unpinned', async (t)
   const web0 = images.find((i) => i.digest === digestOf('web-0'))!;
   t.equal(web0.repository, 'registry.example/web', 'docker-pullable:// stripped');
   t.same(web0.references, ['registry.example/web:0']);
-  t.ok(web0.locations.every((l) => l.platform === 'eks' && l.cluster === 'eks-prod' && /\/ReplicaSet\/rs-0$/.test(l.workload)));
+  // The workload is the pod's controller, `namespace/Kind/name` (README.md), not the pod: one place
+  // however many pods it runs, and the same name across pod restarts.
+  t.same(web0.locations.map((l) => `${l.platform}/${l.cluster}/${l.workload}`), ['eks/eks-prod/kube-system/ReplicaSet/rs-0', 'eks/eks-prod/payments/ReplicaSet/rs-0', 'eks/eks-prod/web/ReplicaSet/rs-0']);
+  t.equal(rows.find((r) => r.image === 'dev-image:latest')?.workload, 'web/Pod/dev', 'a pod without a controller: Pod and its own name');
   t.ok(['web', 'payments'].includes(web0.owner!), 'owner from the namespace label');
   // busybox has no status yet in any pod: once per workload (3 namespaces x 4 ReplicaSets), plus dev-image.
   t.equal(unpinned.filter((u) => u.image === 'busybox:1.36').length, 12);

@@ -67,23 +67,72 @@ t.test('plan + scan + coverage in one command', async (t) => {
   t.equal(again.findings[0]!.history.length, 1);
 });
 
-t.test('a failing scan: exit 1, the image flagged never scanned', async (t) => {
+t.test('failing scans: exit 1, the images FAILING with the error code, Trivy\'s own timeout as trivy_timeout', async (t) => {
   const dir = await tempDir(t);
   const scenario = new Scenario(join(dir, 'scenario.json'));
-  const digest = digestOf('x');
-  await scenario.set(digest, 'fail');
+  const denied = digestOf('denied');
+  const slow = digestOf('slow');
+  await scenario.set(denied, 'fail');
+  await scenario.set(slow, 'timeout');
   const inventory = join(dir, 'inventory.json');
-  await writeFile(inventory, JSON.stringify({ workloads: [{ image: `registry.example/x@${digest}`, team: 'web' }] }));
-  // The real command, once: a process with its exit code.
-  const result = await spawnLocal(['--inventory', inventory, '--json'], {
-    PATH: process.env.PATH ?? '',
+  await writeFile(inventory, JSON.stringify({ workloads: [{ image: `registry.example/denied@${denied}`, team: 'web' }, { image: `registry.example/slow@${slow}`, team: 'data' }] }));
+  // The real command: a process with its exit code, its state file and its report.
+  const env = { PATH: process.env.PATH ?? '', NETSIDECAR_DATA_DIR: dir, NETSIDECAR_SCAN_TRIVY_PATH: join(fixtures, 'trivy'), FAKE_TRIVY_SCENARIO: scenario.path };
+  const result = await spawnLocal(['--inventory', inventory, '--json'], env);
+  t.equal(result.code, 1, result.stderr);
+  const coverage = JSON.parse(result.stdout) as { summary: Record<string, unknown>; images: Record<string, unknown>[] };
+  const at = /^\d{4}-\d\d-\d\dT[\d:.]+Z$/;
+  t.match(coverage.images, [
+    { owner: 'data', flag: 'failing', lastScannedAt: null, failedAttempts: 1, failingSince: at, lastScanFailedAt: at, lastScanErrorCode: 'trivy_timeout', lastScanError: /context deadline exceeded/ },
+    { owner: 'web', flag: 'failing', lastScannedAt: null, failedAttempts: 1, failingSince: at, lastScanErrorCode: 'trivy_failed', lastScanError: /DENIED/ },
+  ]);
+  t.match(coverage.summary, { runningImages: 2, failing: 2, neverScanned: 0 });
+  const state = JSON.parse(await readFile(join(dir, 'scan-state.json'), 'utf8')) as { images: Record<string, unknown>[] };
+  t.match(state.images.find((i) => i.digest === slow), { lastScanErrorCode: 'trivy_timeout', lastScanError: /context deadline exceeded/, failedAttempts: 1 }, 'lastScanError written');
+  const errors = (await readFile(join(dir, 'logs', 'netsidecar', 'scan', 'worker.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>).filter((e) => e.type === 'error');
+  t.same(errors.map((e) => [e.digest, e.code]).sort(), [[denied, 'trivy_failed'], [slow, 'trivy_timeout']].sort());
+  const markdown = await readFile(join(dir, 'coverage', 'coverage.md'), 'utf8');
+  t.match(markdown, /- failing \(last scan attempts failed\): 2/);
+  t.match(markdown, /\| data \| registry\.example\/slow \|.*\| never \|.*\| \*\*FAILING\*\* since \S+Z, 1 failed attempt, last \S+Z: trivy_timeout \|/);
+
+  // The second run retries both (never scanned successfully): two failed attempts, since the first.
+  const again = await run(['--inventory', inventory, '--json'], env);
+  t.equal(again.code, 1);
+  const images = (JSON.parse(again.stdout) as { images: Record<string, unknown>[] }).images;
+  const first = coverage.images.find((i) => i.owner === 'data')!;
+  t.match(images.find((i) => i.owner === 'data'), { flag: 'failing', failedAttempts: 2, failingSince: first.failingSince, lastScanErrorCode: 'trivy_timeout' });
+});
+
+t.test('a new Trivy DB: the next run rescans every image (db_updated), before any scan recorded it', async (t) => {
+  const dir = await tempDir(t);
+  const scenario = new Scenario(join(dir, 'scenario.json'));
+  await scenario.save();
+  const env = {
+    PATH: `${fixtures}:${process.env.PATH ?? ''}`,
     NETSIDECAR_DATA_DIR: dir,
-    NETSIDECAR_SCAN_TRIVY_PATH: join(fixtures, 'trivy'),
+    NETSIDECAR_SINK_FLUSH_INTERVAL: '10ms',
+    NETSIDECAR_SCAN_DB_RESCAN_MIN_AGE: '0ms',
     FAKE_TRIVY_SCENARIO: scenario.path,
-  });
-  t.equal(result.code, 1);
-  const coverage = JSON.parse(result.stdout) as { images: { flag: string; owner: string }[] };
-  t.match(coverage.images, [{ flag: 'never_scanned', owner: 'web' }]);
+  };
+  t.equal((await run(['--inventory', example], env)).code, 0);
+  const second = await run(['--inventory', example], env);
+  t.equal(second.code, 0);
+  t.match(second.stderr, /"scanned":0/, 'the same DB: nothing to rescan');
+
+  scenario.dbUpdatedAt = '2026-11-23T00:12:05Z';
+  await scenario.save();
+  const third = await run(['--inventory', example], env);
+  t.equal(third.code, 0, third.stderr);
+  t.match(third.stderr, /"scanned":2/);
+  const lines = async (stream: string) => (await readFile(join(dir, 'logs', 'netsidecar', 'scan', `${stream}.jsonl`), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  t.same((await lines('worker')).filter((e) => e.type === 'scan_started').map((e) => e.reason), ['new', 'new', 'db_updated', 'db_updated']);
+  t.match((await lines('planner')).filter((e) => e.type === 'plan_finished').map((e) => [e.dbSource, e.dbUpdatedAt]), [
+    ['trivy', '2026-11-22T18:00:00.000Z'],
+    ['trivy', '2026-11-22T18:00:00.000Z'],
+    ['trivy', '2026-11-23T00:12:05.000Z'],
+  ]);
+  const state = JSON.parse(await readFile(join(dir, 'scan-state.json'), 'utf8')) as { images: { dbUpdatedAt: string }[] };
+  t.same(state.images.map((i) => i.dbUpdatedAt), ['2026-11-23T00:12:05.000Z', '2026-11-23T00:12:05.000Z']);
 });
 
 t.test('usage and bad configuration', async (t) => {

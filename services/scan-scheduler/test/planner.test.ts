@@ -1,4 +1,5 @@
-// The planning run: due images (new, stale, DB updated), dedup by digest through the queue claim,
+// The planning run: due images (new, stale, DB updated: the DB version asked of the Trivy server at
+// every run), dedup by digest through the queue claim,
 // images gone -> findings resolved once, a failed inventory source not taken for an empty
 // cluster, and the SQS enqueue (batches of 10, FIFO dedup ids, failures release the claim).
 import t from 'tap';
@@ -10,7 +11,9 @@ import {
   MemoryStateStore,
   runPlan,
   SqsScanQueue,
+  TrivyRunner,
   emptyCounts,
+  type DbInfo,
   type ImageRecord,
   type InventorySource,
   type WorkloadImage,
@@ -20,6 +23,7 @@ import {
 import { FakeSource } from './support/fake-source.js';
 import { deps, digestOf, TestClock } from './support/harness.js';
 import { SlackReceiver } from './support/slack-receiver.js';
+import { TrivyServer } from './support/trivy-server.js';
 
 const hour = 3_600_000;
 
@@ -36,8 +40,8 @@ const row = (name: string, cluster = 'prod', team: string | null = 'payments', d
 
 function planner(store: MemoryStateStore, clock: TestClock, sources: InventorySource[], queue = new MemoryScanQueue(), webhooks: SlackWebhooks | null = null) {
   const d = deps({ store, clock, webhooks });
-  const run = () =>
-    runPlan({ sources, store, queue, events: d.events, notifier: d.notifier, now: clock.now, leaseMs: 2 * hour, maxEnqueue: 100, maxAgeMs: 24 * hour, dbRescanMinAgeMs: 6 * hour });
+  const run = (trivyDb?: () => Promise<DbInfo>) =>
+    runPlan({ sources, store, queue, events: d.events, notifier: d.notifier, now: clock.now, leaseMs: 2 * hour, maxEnqueue: 100, maxAgeMs: 24 * hour, dbRescanMinAgeMs: 6 * hour, ...(trivyDb ? { trivyDb } : {}) });
   return { d, run, queue };
 }
 
@@ -78,6 +82,39 @@ t.test('plan: new images enqueued once, unpinned reported, lease respected, stal
   clock.advance(24 * hour);
   const fourth = await p.run();
   t.same(fourth.enqueued.map((r) => [r.digest, r.reason]).sort(), [[digestOf('a'), 'stale'], [digestOf('b'), 'new']].sort());
+});
+
+t.test('a DB update makes every image due at the next run: the planner asks the Trivy server', async (t) => {
+  const server = await new TrivyServer().start();
+  t.teardown(() => server.close());
+  const trivy = new TrivyRunner({ path: 'trivy', server: server.url, cacheDir: null, timeoutMs: 60_000 });
+  const store = new MemoryStateStore();
+  const clock = new TestClock();
+  const p = planner(store, clock, [new FakeSource('ecs', 'prod', [row('a'), row('b'), row('c')])]);
+  await p.run(() => trivy.dbInfo());
+  // Every image scanned an hour later with the DB of the time; the server has a newer one since.
+  clock.advance(hour);
+  const usedDb = '2026-11-22T18:00:00.000Z';
+  for (const name of ['a', 'b', 'c']) await store.recordScan(digestOf(name), { scannedAt: clock.now().toISOString(), scanId: `s-${name}`, dbUpdatedAt: usedDb, trivyVersion: '0.57.1', openCounts: emptyCounts() });
+  server.dbUpdatedAt = '2026-11-23T00:12:05Z';
+  clock.advance(7 * hour);
+
+  const withoutAsking = await p.run();
+  t.equal(withoutAsking.enqueued.length, 0, 'from the scans alone no newer DB is known: nothing due (the behaviour before)');
+  t.match(p.d.sink.ofType('plan_finished').at(-1), { due: 0, dbUpdatedAt: usedDb, dbSource: 'scans' });
+
+  const asking = await p.run(() => trivy.dbInfo());
+  t.same(asking.enqueued.map((r) => [r.digest, r.reason]).sort(), ['a', 'b', 'c'].map((n) => [digestOf(n), 'db_updated']).sort(), 'every image, without waiting for a scan to record the new DB');
+  t.match(p.d.sink.ofType('plan_finished').at(-1), { due: 3, enqueued: 3, reasons: { db_updated: 3 }, dbUpdatedAt: '2026-11-23T00:12:05.000Z', dbSource: 'server' });
+  t.same(server.requests, ['GET /version', 'GET /version'], 'asked once per run');
+
+  // The server unreachable: an error event, and the run goes on with what the scans recorded.
+  server.failWith = 503;
+  clock.advance(hour);
+  const unreachable = await p.run(() => trivy.dbInfo());
+  t.equal(unreachable.enqueued.length, 0, 'claimed by the previous run (lease)');
+  t.match(p.d.sink.ofType('error').at(-1), { stage: 'db', code: 'trivy_failed', message: /\/version answered 503/, cluster: null, retried: false });
+  t.match(p.d.sink.ofType('plan_finished').at(-1), { dbUpdatedAt: usedDb, dbSource: 'scans' });
 });
 
 t.test('images gone: findings resolved once and notified once; a failed source hides nothing', async (t) => {

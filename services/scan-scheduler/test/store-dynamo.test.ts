@@ -1,9 +1,10 @@
 // The DynamoDB state store against dynalite on port 0: sightings that never touch scan fields, the
-// conditional queue claim (dedup by digest), findings written in batches of 25 and read back,
-// and the whole scan path run twice doubling nothing.
-import t from 'tap';
+// conditional queue claim (dedup by digest), failed scans counted once each and cleared by a success
+// (the memory store of local mode held to the same rule), findings written in batches of 25 and read
+// back, and the whole scan path run twice doubling nothing.
+import t, { type Test } from 'tap';
 import { join } from 'node:path';
-import { DynamoStateStore, emptyCounts, scanImage, scanRequestSchema, type FindingRecord, type ScanRequest } from '../src/index.js';
+import { DynamoStateStore, emptyCounts, MemoryStateStore, scanImage, scanRequestSchema, type FindingRecord, type ScanRequest, type StateStore } from '../src/index.js';
 import { startDynamo } from './support/dynamo.js';
 import { deps, digestOf, Scenario, tempDir, TestClock, trivyRunner } from './support/harness.js';
 
@@ -40,6 +41,37 @@ t.test('sightings, scans and claims', async (t) => {
   t.equal((await store.getImage(digest))?.running, false);
   t.equal((await store.listImages()).length, 1);
 });
+
+/** The failure rule, the same for DynamoDB (production) and the memory store (local mode). */
+async function failedScans(t: Test, store: StateStore) {
+  const digest = digestOf('failing');
+  await store.recordSighting({ digest, repository: repo, references: [], locations: [], owner: null, seenAt: '2026-11-23T04:00:00.000Z' });
+  const scanned = { scanId: 's1', dbUpdatedAt: '2026-11-22T18:00:00.000Z', trivyVersion: '0.57.1', openCounts: { ...emptyCounts(), HIGH: 1 } };
+  await store.recordScan(digest, { ...scanned, scannedAt: '2026-11-23T04:10:00.000Z' });
+  t.match(await store.getImage(digest), { lastScanError: null, lastScanErrorCode: null, lastScanFailedAt: null, failingSince: null, failedAttempts: 0 }, 'a fresh success: no failure');
+
+  const timeout = { code: 'trivy_timeout' as const, message: 'trivy image exited 1: ... context deadline exceeded' };
+  await store.recordScanFailure(digest, { ...timeout, failedAt: '2026-11-23T05:00:00.000Z' });
+  await store.recordScanFailure(digest, { ...timeout, failedAt: '2026-11-23T05:00:00.000Z' });
+  t.match(await store.getImage(digest), { lastScanErrorCode: 'trivy_timeout', lastScanError: timeout.message, failingSince: '2026-11-23T05:00:00.000Z', lastScanFailedAt: '2026-11-23T05:00:00.000Z', failedAttempts: 1 }, 'the same failure written twice counts once');
+  await store.recordScanFailure(digest, { code: 'trivy_failed', message: 'DENIED', failedAt: '2026-11-23T05:15:00.000Z' });
+  t.match(await store.getImage(digest), { lastScanErrorCode: 'trivy_failed', lastScanError: 'DENIED', failingSince: '2026-11-23T05:00:00.000Z', lastScanFailedAt: '2026-11-23T05:15:00.000Z', failedAttempts: 2 }, 'since the first failure; the last error');
+  await store.recordScanFailure(digest, { ...timeout, failedAt: '2026-11-23T05:10:00.000Z' });
+  t.match(await store.getImage(digest), { failedAttempts: 2, lastScanErrorCode: 'trivy_failed' }, 'an older attempt written late changes nothing');
+  t.match(await store.getImage(digest), { lastScannedAt: '2026-11-23T04:10:00.000Z', openCounts: { HIGH: 1 } }, 'the last successful scan and its findings stay');
+
+  await store.recordScan(digest, { ...scanned, scannedAt: '2026-11-23T06:00:00.000Z' });
+  t.match(await store.getImage(digest), { lastScanError: null, lastScanErrorCode: null, lastScanFailedAt: null, failingSince: null, failedAttempts: 0 }, 'a success clears the failure');
+  await store.recordScanFailure(digest, { ...timeout, failedAt: '2026-11-23T05:30:00.000Z' });
+  t.equal((await store.getImage(digest))?.failedAttempts, 0, 'an attempt that ended before the success changes nothing');
+  await store.recordScanFailure(digest, { ...timeout, failedAt: '2026-11-23T07:00:00.000Z' });
+  t.match(await store.getImage(digest), { failingSince: '2026-11-23T07:00:00.000Z', failedAttempts: 1 }, 'failing again: a new since');
+  await store.recordScanFailure(digestOf('unknown'), { ...timeout, failedAt: '2026-11-23T07:00:00.000Z' });
+  t.equal(await store.getImage(digestOf('unknown')), undefined, 'no image is created by a failure');
+}
+
+t.test('failed scans on DynamoDB', async (t) => failedScans(t, new DynamoStateStore(await startDynamo(t))));
+t.test('failed scans in the memory store (local mode)', async (t) => failedScans(t, new MemoryStateStore()));
 
 t.test('findings: batches of 25, pages, overwrite by fingerprint', async (t) => {
   const db = await startDynamo(t);

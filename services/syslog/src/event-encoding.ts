@@ -10,15 +10,16 @@ import type { ParseFormat, SyslogEvent } from './parser/index.js';
 export interface EventEncoding {
   schema: 1 | 2;
   /**
-   * `syslog/2` carries `receivedAt` only where the sink does not keep it as the event time: the
-   * CloudWatch sink sends it as the event's timestamp, the file and stdout sinks keep the message
-   * alone (and the awslogs driver stamps stdout lines with its own clock).
+   * Whether `syslog/2` carries `receivedAt`. Always, today: the CloudWatch sink also sends it as the
+   * event's timestamp, but the S3 archive keeps the message alone (Firehose's message extraction
+   * drops the CloudWatch envelope) and an audit from the archive needs each event's receive time.
+   * Omitting it would save ~40 bytes an event (docs/ARCHITECTURE.md, event contract).
    */
   receivedAt: boolean;
 }
 
-export function eventEncoding(schema: 1 | 2, sink: Sink['kind']): EventEncoding {
-  return { schema, receivedAt: sink !== 'cloudwatch' };
+export function eventEncoding(schema: 1 | 2, _sink: Sink['kind']): EventEncoding {
+  return { schema, receivedAt: true };
 }
 
 /** The event's JSON: `syslog/2` when configured and representable (it always is for parser output), else `syslog/1`. */

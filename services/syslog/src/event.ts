@@ -1,5 +1,5 @@
 /**
- * The `syslog/1` event: one JSON object, one CloudWatch log event (ARCHITECTURE.md, "The event
+ * The `syslog/1` event: one JSON object, one CloudWatch log event (docs/ARCHITECTURE.md, "The event
  * contract"). Field names and their order are a public interface that saved Logs Insights queries
  * depend on: a rename needs a new schema version. The parser builds every event with this exact key
  * order so that V8 gives all events one shape and `JSON.stringify` prints them alike.

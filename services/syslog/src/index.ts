@@ -3,6 +3,6 @@ export * from './service.js';
 export * from './metrics.js';
 export { FrameDecoder } from './frame-decoder.js';
 export { parseSyslog } from './parser/index.js';
-export type { SyslogEvent } from './event.js';
 export { EventEncoder } from './encode-event.js';
+export type { SyslogEvent } from './event.js';
 export { eventEncoding, type EventEncoding } from './event-encoding.js';

@@ -1,4 +1,4 @@
-// Events shaped exactly as the services emit them (syslog/1: ARCHITECTURE.md and
+// Events shaped exactly as the services emit them (syslog/1: docs/ARCHITECTURE.md and
 // services/syslog/src/event.ts; ntp/1: services/ntp-proxy/README.md), for Logs Insights tests.
 import type { InsightsEvent } from '@netsidecar/test-support';
 

@@ -4,6 +4,7 @@ import { basename, dirname, resolve } from 'node:path';
 import type { Context } from '../context.js';
 import { AuditError } from '../errors.js';
 import { Bundle } from '../evidence/bundle.js';
+import { archiveSection } from '../evidence/archive-section.js';
 import { configSection } from '../evidence/config-section.js';
 import { DEFAULT_LOOKBACK } from '../evidence/look-back.js';
 import { ntpSection } from '../evidence/ntp-section.js';
@@ -12,6 +13,7 @@ import type { SectionInput } from '../evidence/sections.js';
 import { summaryHtml, summaryMarkdown } from '../evidence/summary.js';
 import { syslogSection } from '../evidence/syslog-section.js';
 import { services } from '../services.js';
+import { isArchiveSource } from '../source/archive-source.js';
 import { iso, parseDuration } from '../time-range.js';
 import { resolveRange } from './resolve.js';
 
@@ -45,6 +47,7 @@ export async function evidenceCommand(ctx: Context): Promise<number> {
     if (!syslog.present && !ntp.present && !config.present && !scan.present) {
       throw new AuditError('AUDIT_NO_LOG_GROUP', `none of the log groups exists (${services.map((s) => ctx.source.logGroup(s)).join(', ')})`);
     }
+    const archive = isArchiveSource(ctx.source) ? await archiveSection(input, ctx.source, ctx.args.values['archive-bucket']!) : undefined;
     if (ctx.joinStats.incomplete > 0) warnings.push(`${ctx.joinStats.incomplete} split event(s) had parts missing: exported as their raw parts`);
     ctx.progress.done();
 
@@ -61,6 +64,7 @@ export async function evidenceCommand(ctx: Context): Promise<number> {
       source: ctx.sourceLabel,
       range: { from: iso(range.from), to: iso(range.to), note: 'from included, to excluded; times are the CloudWatch event timestamps (UTC)' },
       apiCalls: ctx.source.calls(),
+      ...(archive ? { archive } : {}),
       warnings,
       files: bundle.files,
     };

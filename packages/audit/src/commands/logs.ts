@@ -23,8 +23,8 @@ export async function logsCommand(ctx: Context): Promise<number> {
   }
   const format = oneOfOption('format', values.format, ['jsonl', 'csv'] as const, 'jsonl');
   const range = await resolveRange(ctx, [service], { from: '24h', to: 'now' });
-  const streams = await resolveDevice(ctx, service, values.device);
-  if (streams === undefined) await ctx.source.streams(service); // a missing group is an error, not an empty export
+  const streams = await resolveDevice(ctx, service, values.device, range);
+  if (streams === undefined) await ctx.source.streams(service, range); // a missing group is an error, not an empty export
 
   // A file is written beside its name and renamed when complete: a failed export leaves nothing
   // that could pass for a complete one.

@@ -5,10 +5,10 @@ import type { Service } from '../services.js';
 import { checkRetention, parseRange, type TimeRange } from '../time-range.js';
 
 /** `--device NAME` to its stream name (as the services name streams), checked to exist. */
-export async function resolveDevice(ctx: Context, service: Service, device: string | undefined): Promise<string[] | undefined> {
+export async function resolveDevice(ctx: Context, service: Service, device: string | undefined, range: TimeRange): Promise<string[] | undefined> {
   if (device === undefined || device === 'all') return undefined;
   const stream = toLogStreamName(device);
-  const known = await ctx.source.streams(service);
+  const known = await ctx.source.streams(service, range);
   if (!known.includes(stream)) {
     const shown = known.slice(0, 10).join(', ') + (known.length > 10 ? `, ... (${known.length} in all)` : '');
     throw new AuditError(

@@ -43,6 +43,10 @@ async function silentIn(ctx: Context, service: Service, thresholdMs: number, at:
 
 export async function silenceCommand(ctx: Context): Promise<number> {
   const { values } = ctx.args;
+  if (ctx.source.kind === 'archive') {
+    // The archive is behind CloudWatch by the Firehose buffer (up to 15 min) and lists no stream it has not read.
+    throw new AuditError('AUDIT_USAGE', 'silence reads the live log groups: use --source cloudwatch (or file), not archive');
+  }
   const threshold = parseDuration('--threshold', values.threshold ?? '1h');
   const ntpThreshold = parseDuration('--ntp-threshold', values['ntp-threshold'] ?? '30m');
   const at = values.at === undefined ? ctx.now : parseTime('--at', values.at, ctx.now);

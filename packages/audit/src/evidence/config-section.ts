@@ -62,8 +62,13 @@ export async function configSection(input: SectionInput): Promise<ConfigSection>
   const { ctx, bundle, range, warnings } = input;
   const section: ConfigSection = { present: false, devices: [], changesPerDay: new Map(), uploads: 0, incomplete: 0 };
   let streams: string[];
+  // Devices whose last upload is before the range are streams too: the archive, which lists only
+  // streams with events in what it reads, is asked for the look-back as well.
+  let lookBackFrom: number;
+  let lookBackUsed = false;
   try {
-    streams = await ctx.source.streams('config');
+    lookBackFrom = await lookBackStart(input, 'config');
+    streams = await ctx.source.streams('config', { from: lookBackFrom, to: range.to });
   } catch (err) {
     if (!(err instanceof AuditError && err.code === 'AUDIT_NO_LOG_GROUP')) throw err;
     warnings.push(`config: ${err.message}`);
@@ -75,7 +80,6 @@ export async function configSection(input: SectionInput): Promise<ConfigSection>
     csvLine(['device', 'version', 'receivedAt', 'who', 'when', 'principal', 'sourceIp', 'changed', 'diffAdded', 'diffRemoved', 'driftStatus', 'sha256', 'previousSha256', 'redactions', 'diffFile']),
   );
 
-  let lookBackFrom: number | undefined; // asked once, when a device needs it
   const before: string[] = [];
   for (const stream of streams) {
     const dir = `config/${safeName(stream)}`;
@@ -162,7 +166,7 @@ export async function configSection(input: SectionInput): Promise<ConfigSection>
     await raw.close();
     if (device.lastUpload === undefined) {
       // No upload in the range: its state at the end is that of its last upload before it.
-      lookBackFrom ??= await lookBackStart(input, 'config');
+      lookBackUsed = true;
       const last = await ctx.source.newestMatching('config', stream, lookBackFrom, range.from, isUpload);
       const e = last === undefined ? undefined : parseEvent(last.message);
       if (last !== undefined && e !== undefined) {
@@ -178,7 +182,7 @@ export async function configSection(input: SectionInput): Promise<ConfigSection>
   await versions.close();
   const derivedFrom = ['config/versions.csv'];
   let lookBack: { lookBack: Provenance } | undefined;
-  if (lookBackFrom !== undefined) {
+  if (lookBackUsed) {
     lookBack = { lookBack: lookBackProvenance(input, 'config', lookBackFrom) };
     // The uploads the look-back found, as stored: the drift of a quiet device can be checked too.
     await bundle.put('config/before-range.jsonl', before.join(''), lookBack.lookBack, before.length);

@@ -41,7 +41,7 @@ export async function ntpSection({ ctx, bundle, range, warnings }: SectionInput)
   const section: NtpSection = { present: false, upstreamEvents: 0, samples: 0, okSamples: 0, periods: [], syncedShare: 0, clients: [], offsets: new Map() };
   let streams: string[];
   try {
-    streams = await ctx.source.streams('ntp');
+    streams = await ctx.source.streams('ntp', range);
   } catch (err) {
     if (!(err instanceof AuditError && err.code === 'AUDIT_NO_LOG_GROUP')) throw err;
     warnings.push(`ntp: ${err.message}`);

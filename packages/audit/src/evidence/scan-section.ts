@@ -56,7 +56,7 @@ export async function scanSection(input: SectionInput): Promise<ScanSection> {
   const zero = () => Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
   const section: ScanSection = { present: false, scans: 0, errors: 0, open: zero(), openBefore: zero(), resolved: zero(), ignored: zero() };
   try {
-    await ctx.source.streams('scan');
+    await ctx.source.streams('scan', range);
   } catch (err) {
     if (!(err instanceof AuditError && err.code === 'AUDIT_NO_LOG_GROUP')) throw err;
     warnings.push(`scan: ${err.message}`);

@@ -33,7 +33,7 @@ export async function syslogSection({ ctx, bundle, range, warnings }: SectionInp
   const section: SyslogSection = { present: false, devices: [], perDay: new Map(), total: 0 };
   let streams: string[];
   try {
-    streams = await ctx.source.streams('syslog');
+    streams = await ctx.source.streams('syslog', range);
   } catch (err) {
     if (!(err instanceof AuditError && err.code === 'AUDIT_NO_LOG_GROUP')) throw err;
     warnings.push(`syslog: ${err.message}`);

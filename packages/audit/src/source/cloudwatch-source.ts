@@ -13,7 +13,7 @@ import { logGroupOf, type Service } from '../services.js';
 import { iso } from '../time-range.js';
 import { insightsEvents, insightsQueryText } from './insights.js';
 import { mergeByTime } from './merge.js';
-import { defaultRetryPolicy, withRetry, type RetryPolicy } from './retry.js';
+import { countedCalls, defaultRetryPolicy, type RetryPolicy } from './retry.js';
 import type { EventQuery, EventSource, Provenance } from './source.js';
 
 export interface CloudWatchSourceOptions {
@@ -37,17 +37,7 @@ export function createCloudWatchSource(options: CloudWatchSourceOptions): EventS
   const counts: Record<string, number> = {};
   const group = (service: Service) => logGroupOf(options.logGroupPrefix, service);
 
-  /** One API call, counted (retries included) and retried by the policy. */
-  const call = <T>(operation: string, send: () => Promise<T>): Promise<T> =>
-    withRetry(
-      operation,
-      policy,
-      () => {
-        counts[operation] = (counts[operation] ?? 0) + 1;
-        return send();
-      },
-      () => options.onRetry?.(operation),
-    );
+  const call = countedCalls(policy, counts, options.onRetry);
 
   const notFound = (service: Service) =>
     new AuditError('AUDIT_NO_LOG_GROUP', `log group ${group(service)} does not exist in this account and region`);

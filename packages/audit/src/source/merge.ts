@@ -2,19 +2,32 @@ import { compareEvents, type AuditEvent } from '../event.js';
 
 /**
  * K-way merge of per-stream event sequences (each already in time order) into FilterLogEvents
- * order: time, then stream name. A binary heap of the heads: one pending event per stream in memory.
+ * order: time, then stream name.
  */
-export async function* mergeByTime(sources: AsyncIterable<AuditEvent>[]): AsyncGenerator<AuditEvent> {
+export function mergeByTime(sources: AsyncIterable<AuditEvent>[]): AsyncGenerator<AuditEvent> {
+  return mergeSorted(sources, compareEvents);
+}
+
+/**
+ * K-way merge of sorted sequences by `compare`; items that compare equal come in the order of their
+ * sources (stable), so a merge of runs keeps their arrival order. A binary heap of the heads: one
+ * pending item per source in memory.
+ */
+export async function* mergeSorted<T>(sources: AsyncIterable<T>[], compare: (a: T, b: T) => number): AsyncGenerator<T> {
   if (sources.length === 1) {
     yield* sources[0]!;
     return;
   }
   interface Head {
-    event: AuditEvent;
-    it: AsyncIterator<AuditEvent>;
+    item: T;
+    source: number;
+    it: AsyncIterator<T>;
   }
   const heap: Head[] = [];
-  const less = (a: Head, b: Head) => compareEvents(a.event, b.event) < 0;
+  const less = (a: Head, b: Head) => {
+    const c = compare(a.item, b.item);
+    return c < 0 || (c === 0 && a.source < b.source);
+  };
   const up = (i: number) => {
     while (i > 0) {
       const p = (i - 1) >> 1;
@@ -35,17 +48,17 @@ export async function* mergeByTime(sources: AsyncIterable<AuditEvent>[]): AsyncG
       i = m;
     }
   };
-  for (const source of sources) {
-    const it = source[Symbol.asyncIterator]();
+  for (const [source, iterable] of sources.entries()) {
+    const it = iterable[Symbol.asyncIterator]();
     const first = await it.next();
     if (!first.done) {
-      heap.push({ event: first.value, it });
+      heap.push({ item: first.value, source, it });
       up(heap.length - 1);
     }
   }
   while (heap.length > 0) {
     const top = heap[0]!;
-    yield top.event;
+    yield top.item;
     const next = await top.it.next();
     if (next.done) {
       const last = heap.pop()!;
@@ -54,7 +67,7 @@ export async function* mergeByTime(sources: AsyncIterable<AuditEvent>[]): AsyncG
         down(0);
       }
     } else {
-      top.event = next.value;
+      top.item = next.value;
       down(0);
     }
   }

@@ -1,7 +1,7 @@
 import { AuditError } from '../errors.js';
 
 /**
- * Retries of CloudWatch Logs reads. The SDK's own retries are off (maxAttempts 1) so that this is
+ * Retries of CloudWatch Logs and S3 reads. The SDK's own retries are off (maxAttempts 1) so that this is
  * the one policy, with an explicit list (as undici's retry handler): throttling and server trouble
  * are retried with full-jitter backoff and a cap; anything else fails at once. Exhaustion is a
  * clear AUDIT_THROTTLED, never a partial answer that looks complete.
@@ -14,6 +14,9 @@ export const RETRYABLE_ERRORS: ReadonlySet<string> = new Set([
   'InternalServerError',
   'RequestTimeout',
   'TimeoutError',
+  'SlowDown', // S3
+  'InternalError', // S3
+  'ServiceUnavailable', // S3
   'ECONNRESET',
   'ECONNREFUSED',
   'EPIPE',
@@ -40,6 +43,20 @@ export function errorName(err: unknown): string {
   const e = err as { name?: string; code?: string; $metadata?: unknown } | null;
   if (e && typeof e.code === 'string' && /^E[A-Z]+$/.test(e.code)) return e.code;
   return e?.name ?? 'Error';
+}
+
+/** One API call of a source, counted by operation (retries included) and retried by the policy. */
+export function countedCalls(policy: RetryPolicy, counts: Record<string, number>, onRetry?: (operation: string) => void) {
+  return <T>(operation: string, send: () => Promise<T>): Promise<T> =>
+    withRetry(
+      operation,
+      policy,
+      () => {
+        counts[operation] = (counts[operation] ?? 0) + 1;
+        return send();
+      },
+      () => onRetry?.(operation),
+    );
 }
 
 export async function withRetry<T>(operation: string, policy: RetryPolicy, call: () => Promise<T>, onRetry?: () => void): Promise<T> {

@@ -1,5 +1,6 @@
 import type { AuditEvent } from '../event.js';
 import type { Service } from '../services.js';
+import type { TimeRange } from '../time-range.js';
 
 /** What one read asks for: a service, some streams (all when omitted), `[from, to)`. */
 export interface EventQuery {
@@ -17,27 +18,32 @@ export interface EventQuery {
 
 /** How a file of the evidence was produced, for the MANIFEST. */
 export interface Provenance {
-  source: 'file' | 'cloudwatch';
-  /** `FilterLogEvents`, `StartQuery` (Logs Insights) or `read` (file sink). */
+  source: 'file' | 'cloudwatch' | 'archive';
+  /** `FilterLogEvents`, `StartQuery` (Logs Insights), `read` (file sink) or `ListObjectsV2+GetObject` (archive). */
   method: string;
   logGroup: string;
   logStreams: readonly string[] | 'all';
   from: string;
   to: string;
-  /** The Logs Insights query text, or the files read. */
+  /** The Logs Insights query text, the files read, or the archive objects read. */
   query?: string;
 }
 
 /**
- * Where events come from: the local file sink or CloudWatch Logs. Both give the same events in the
- * same order for the same data (time, then stream name; split events joined), which the tests check.
+ * Where events come from: the local file sink, CloudWatch Logs or the S3 archive. They give the same
+ * events in the same order for the same data (time, then stream name; split events joined), which
+ * the tests check.
  */
 export interface EventSource {
-  readonly kind: 'file' | 'cloudwatch';
+  readonly kind: 'file' | 'cloudwatch' | 'archive';
   /** The log group of a service (`/netsidecar/syslog`). */
   logGroup(service: Service): string;
-  /** Stream names of a service's log group, sorted by code unit; throws AUDIT_NO_LOG_GROUP when absent. */
-  streams(service: Service): Promise<string[]>;
+  /**
+   * Stream names of a service's log group, sorted by code unit; throws AUDIT_NO_LOG_GROUP when
+   * absent. CloudWatch and the file sink list every stream; the archive, which has no stream index,
+   * the streams with events `within` the range (it requires one).
+   */
+  streams(service: Service, within?: TimeRange): Promise<string[]>;
   /** Retention of the log group in days; `undefined` when events never expire (file sink, no policy). */
   retentionDays(service: Service): Promise<number | undefined>;
   /** Time of the newest event of one stream, or `undefined` when it has none. */

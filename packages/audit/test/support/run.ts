@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { main } from '../../src/main.js';
 import type { RetryPolicy } from '../../src/source/retry.js';
 import { NOW } from './fixtures.js';
@@ -15,6 +16,7 @@ export interface RunResult {
 export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   client?: () => CloudWatchLogsClient;
+  s3?: () => S3Client;
   now?: number;
   tty?: boolean;
   maxAttempts?: number;
@@ -42,6 +44,7 @@ export async function runAudit(argv: string[], options: RunOptions = {}): Promis
     now: () => options.now ?? NOW,
     retry,
     ...(options.client ? { cloudWatchClient: options.client } : {}),
+    ...(options.s3 ? { s3Client: options.s3 } : {}),
   });
   return { code, stdout: Buffer.concat(chunks).toString('utf8'), stderr, sleeps };
 }

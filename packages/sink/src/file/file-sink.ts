@@ -9,7 +9,7 @@ import { fileNameOf, isHashedFileBase, streamFileExtension, streamNameFileConten
 
 /**
  * The local default sink: `$DATA_DIR/logs/<log group without the leading slash>/<stream>.jsonl`, one
- * event per line, exactly the message CloudWatch would get (ARCHITECTURE.md). The file name is the
+ * event per line, exactly the message CloudWatch would get (docs/ARCHITECTURE.md). The file name is the
  * stream name made safe for any stream (`fileNameOf`: `%XX` for `%`, `/` and control characters, and
  * a hash with the name in a `.name` file beside it when it would pass 255 bytes).
  *

@@ -43,6 +43,8 @@ export interface ConfigEvent {
   redactions: number;
   redactionsByKind: Record<string, number>;
   freeText: string[];
+  /** Shapes of commands whose secrets only the fail-closed rules caught (README "Redaction"). */
+  redactionGaps: string[];
   config: string | null;
   configBytes: number;
   configLines: number;

@@ -87,7 +87,11 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
     request.principal = principal;
     if (!isUpload) return;
     if (!acceptedContentType(request.headers['content-type'])) return sendError(reply, 'unsupported_media_type', deps.metrics);
-    if (inFlight >= deps.maxConcurrent) return sendError(reply, 'busy', deps.metrics);
+    if (inFlight >= deps.maxConcurrent) {
+      // Logged so that an operator sees routers turned away (they retry at their next archive run).
+      deps.logger.warn('request refused', { code: 'busy', ip, principal: principal.name, inFlight });
+      return sendError(reply, 'busy', deps.metrics);
+    }
     inFlight++;
     reply.raw.once('close', () => inFlight--);
   });

@@ -1,119 +1,143 @@
-import type { Rule } from './rule.js';
-import { commonRules } from './rules-common.js';
-import { ciscoRules } from './rules-cisco.js';
-import { junosRules } from './rules-junos.js';
-import { mikrotikRules } from './rules-mikrotik.js';
-import { fortiosRules } from './rules-fortios.js';
-import { findFreeText, fortiosCommunities, junosCommunities, mikrotikCommunities, type Replace } from './line-passes.js';
-import { Tagger } from './tagger.js';
+import { AllowList } from './allow-list.js';
+import { applySpans, Findings } from './findings.js';
+import { findFreeText, type FreeText } from './free-text.js';
+import { RuleBook, type CommandSpec } from './grammar.js';
+import type { Sets } from './pattern.js';
+import { safetyNet } from './safety-net.js';
+import { isSecretWord, typeWords } from './secret-words.js';
+import type { Tagger } from './tagger.js';
+import { scanBraces } from './walk-braces.js';
+import { scanFortiOs } from './walk-fortios.js';
+import { scanIndented } from './walk-indented.js';
+import { scanRouterOs } from './walk-routeros.js';
+import { scanXml } from './walk-xml.js';
 import type { Vendor } from './vendor.js';
+import { eosRules, eosSets } from './vendors/arista-eos.js';
+import { iosRules, iosSets } from './vendors/cisco-ios.js';
+import { iosxrRules, iosxrSets } from './vendors/cisco-iosxr.js';
+import { nxosRules, nxosSets } from './vendors/cisco-nxos.js';
+import { f5Rules, f5Sets } from './vendors/f5.js';
+import { fortiosRules, fortiosSets } from './vendors/fortios.js';
+import { junosRules, junosSets } from './vendors/junos.js';
+import { panosRules, panosSets } from './vendors/panos.js';
+import { routerosAttributes } from './vendors/routeros.js';
 
 export interface Redaction {
   text: string;
   count: number;
   byKind: Record<string, number>;
   freeText: string[];
-}
-
-type Pass = (text: string, replace: Replace) => string;
-interface Family {
-  rules: Rule[];
-  passes: Pass[];
   /**
-   * Set when every rule matches within one line and has a hint: the rules then run only over the
-   * lines holding a hint, found with indexOf. A 1 MB config has a few thousand such lines among
-   * 40,000; running 25 rules over the whole text cost ~20 ms of CPU (bench/RESULTS-config.md).
+   * Shapes of the commands whose secrets no rule classified (`snmp-server host * vrf * version 2c *`):
+   * their values were redacted blindly, by the fail-closed rules of pass 1 or by the safety net.
+   * Distinct, sorted; never a value.
    */
-  hotLines?: string[];
+  unclassified: string[];
 }
 
-function hotLines(rules: Rule[]): string[] {
-  return [...new Set(rules.map((r) => r.hint!))];
-}
+type Scan = (text: string, free: readonly FreeText[], found: Findings) => void;
 
-// The common rules ride along with Cisco's, so a Cisco config is split into lines once.
-const cisco: Family = { rules: [...commonRules, ...ciscoRules], passes: [], hotLines: hotLines([...commonRules, ...ciscoRules]) };
-const junos: Family = { rules: [...commonRules, ...junosRules], passes: [junosCommunities] };
-const mikrotik: Family = { rules: [...commonRules, ...mikrotikRules], passes: [mikrotikCommunities] };
-const fortios: Family = { rules: [...commonRules, ...fortiosRules], passes: [fortiosCommunities] };
+const allow = new AllowList();
+const books: RuleBook[] = [];
+const book = (rules: readonly CommandSpec[], sets: Sets, by: 'first' | 'last'): RuleBook => {
+  const b = new RuleBook(rules, sets, by);
+  books.push(b);
+  return b;
+};
 
-function applyRules(input: string, rules: Rule[], replace: Replace): string {
-  let text = input;
-  for (const { kind, re, hint } of rules) {
-    if (hint !== undefined && !text.includes(hint)) continue;
-    re.lastIndex = 0;
-    text = text.replace(re, (match: string, ...groups: unknown[]) => {
-      const [before, secret, after] = groups;
-      if (typeof secret !== 'string') return match;
-      return `${before as string}${replace(secret, kind)}${typeof after === 'string' ? after : ''}`;
-    });
+// A Cisco-family vendor's own commands come first (the first form that matches wins), then its
+// siblings': detection cannot always tell IOS from an XR or NX-OS file without its header line.
+const cisco = [iosRules, nxosRules, iosxrRules, eosRules];
+const ciscoBook = (own: readonly CommandSpec[]): RuleBook => book([...own, ...cisco.filter((r) => r !== own).flat()], { ...iosSets, ...nxosSets, ...iosxrSets, ...eosSets }, 'first');
+const ios = ciscoBook(iosRules);
+const nxos = ciscoBook(nxosRules);
+const iosxr = ciscoBook(iosxrRules);
+const eos = ciscoBook(eosRules);
+const anyCisco = ios;
+const junos = book(junosRules, junosSets, 'last');
+const panos = book(panosRules, panosSets, 'last');
+const f5 = book(f5Rules, f5Sets, 'last');
+const anyBraces = book([...junosRules, ...panosRules, ...f5Rules], { ...junosSets, ...panosSets, ...f5Sets }, 'last');
+const fortios = book(fortiosRules, fortiosSets, 'first');
+
+/** Words some grammar knows: shapes show them, everything else becomes `*`. */
+const vocabulary = new Set<string>([...typeWords, 'set', 'config', 'edit', 'no']);
+for (const b of books) for (const w of b.vocabulary) vocabulary.add(w);
+const known = (w: string): boolean => vocabulary.has(w);
+/** For shapes: secret words are keywords too (a redacted word is `*` whatever it is). */
+const shapeKnown = (w: string): boolean => known(w) || isSecretWord(w);
+
+const indented = (b: RuleBook): Scan => (text, free, found) => scanIndented(text, b, allow, free, found, shapeKnown);
+const braces = (b: RuleBook): Scan => (text, free, found) => scanBraces(text, b, allow, free, found, shapeKnown);
+const forti: Scan = (text, free, found) => scanFortiOs(text, fortios, allow, free, found, shapeKnown);
+const routeros: Scan = (text, free, found) => scanRouterOs(text, routerosAttributes, free, found);
+/** An XML configuration (PAN-OS's own, or an export) starts with a tag. */
+const isXml = (text: string): boolean => /^\s*</.test(text);
+const xml = (b: RuleBook): Scan => (text, _free, found) => {
+  if (isXml(text)) scanXml(text, b, allow, found, shapeKnown);
+};
+/** PAN-OS writes XML, braces or `set` commands; one rule book serves the three. */
+const bracesOrXml = (b: RuleBook): Scan => (text, free, found) => (isXml(text) ? scanXml(text, b, allow, found, shapeKnown) : scanBraces(text, b, allow, free, found, shapeKnown));
+
+// Credentials in URLs (`archive path http://user:pass@host/`, Junos archive sites, `/tool fetch`).
+const urlCredentials = /\b[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/:@"']+:([^\s@/"']+)@/g;
+const urls: Scan = (text, _free, found) => {
+  if (!text.includes('://')) return;
+  urlCredentials.lastIndex = 0;
+  for (let m = urlCredentials.exec(text); m !== null; m = urlCredentials.exec(text)) {
+    const end = m.index + m[0].length - 1;
+    found.add(end - m[1]!.length, end, 'url-password', m[1]!);
   }
-  return text;
-}
+};
 
-// An unknown vendor gets every family, Cisco's then FortiOS's first: they know the type words and
-// `ENC` before a value, so a later generic rule cannot take the type word for the value. Redacting
-// a harmless word is cheap, leaking a secret is not.
-const families: Record<Vendor, Family[]> = {
-  'cisco-ios': [cisco],
-  'cisco-nxos': [cisco],
-  'cisco-iosxr': [cisco],
-  'arista-eos': [cisco],
-  junos: [junos],
-  mikrotik: [mikrotik],
-  fortios: [fortios],
-  unknown: [cisco, fortios, junos, mikrotik],
+// An unknown vendor gets every family: redacting a harmless word is cheap, leaking a secret is not.
+const passOne: Record<Vendor, Scan[]> = {
+  'cisco-ios': [urls, indented(ios)],
+  'cisco-nxos': [urls, indented(nxos)],
+  'cisco-iosxr': [urls, indented(iosxr)],
+  'arista-eos': [urls, indented(eos)],
+  junos: [urls, braces(junos)],
+  mikrotik: [urls, routeros],
+  fortios: [urls, forti],
+  panos: [urls, bracesOrXml(panos)],
+  f5: [urls, braces(f5)],
+  unknown: [urls, indented(anyCisco), braces(anyBraces), xml(anyBraces), forti, routeros],
 };
 
 /**
  * Replaces every secret value with its keyed tag before the text goes anywhere (store, diff, log,
- * event). Line endings are normalised to LF first so that `$` and the rules see one form.
+ * event), in two independent passes (README "Redaction"):
+ *
+ * 1. by grammar: the vendor's commands (src/redact/vendors/<vendor>.ts) say where a secret sits in
+ *    each command; the family's walker reads logical statements (sub-modes, `set` paths,
+ *    continuation lines, multi-line values) and replaces exactly those values;
+ * 2. the safety net (safety-net.ts) reads pass 1's output knowing no command, only secret words
+ *    and secret encodings; what it still finds is redacted and reported as `unclassified`.
+ *
+ * A leak needs both to miss. Line endings are normalised to LF first; otherwise the text is kept
+ * byte for byte around the tags.
  */
 export class Redactor {
   constructor(private readonly tagger: Tagger) {}
 
   redact(input: string, vendor: Vendor): Redaction {
     const byKind: Record<string, number> = {};
-    let count = 0;
-    const replace: Replace = (secret, kind) => {
-      if (Tagger.isTag(secret)) return secret;
-      count++;
-      byKind[kind] = (byKind[kind] ?? 0) + 1;
-      return this.tagger.tag(secret);
+    const normalised = input.includes('\r') ? input.replace(/\r\n?/g, '\n') : input;
+    const first = new Findings();
+    const free = findFreeText(normalised);
+    for (const scan of passOne[vendor]) scan(normalised, free, first);
+    const one = applySpans(normalised, first.spans, this.tagger, byKind);
+    // Tags never open free text: without any in the input there is none in pass 1's output.
+    const freeAfter = one.count === 0 || free.length === 0 ? free : findFreeText(one.text);
+    const second = safetyNet(one.text, freeAfter, allow, known);
+    const two = applySpans(one.text, second.spans, this.tagger, byKind);
+    const unclassified = [...new Set([...first.unclassified, ...second.unclassified])].sort();
+    return {
+      text: two.text,
+      count: one.count + two.count,
+      byKind,
+      freeText: [...new Set(freeAfter.map((f) => f.label))].sort(),
+      unclassified,
     };
-    let text = input.includes('\r') ? input.replace(/\r\n?/g, '\n') : input;
-    for (const family of families[vendor]) {
-      text = family.hotLines ? this.onHotLines(text, family.rules, family.hotLines, replace) : applyRules(text, family.rules, replace);
-      for (const pass of family.passes) text = pass(text, replace);
-    }
-    return { text, count, byKind, freeText: findFreeText(text) };
-  }
-
-  /** Runs line-local rules over the hint-bearing lines only, then puts them back in place. */
-  private onHotLines(text: string, rules: Rule[], hints: string[], replace: Replace): string {
-    const starts = new Set<number>();
-    for (const hint of hints) {
-      for (let i = text.indexOf(hint); i !== -1; ) {
-        starts.add(text.lastIndexOf('\n', i) + 1);
-        const end = text.indexOf('\n', i);
-        i = end === -1 ? -1 : text.indexOf(hint, end + 1);
-      }
-    }
-    if (starts.size === 0) return text;
-    const at = [...starts].sort((x, y) => x - y);
-    const picked = at.map((start) => {
-      const end = text.indexOf('\n', start);
-      return text.slice(start, end === -1 ? text.length : end);
-    });
-    // Rules never add or remove a newline (values and tags are single-line), so lines map 1:1.
-    const done = applyRules(picked.join('\n'), rules, replace).split('\n');
-    const out: string[] = [];
-    let position = 0;
-    for (let k = 0; k < at.length; k++) {
-      out.push(text.slice(position, at[k]), done[k]!);
-      position = at[k]! + picked[k]!.length;
-    }
-    out.push(text.slice(position));
-    return out.join('');
   }
 }

@@ -1,5 +1,6 @@
 import type { ImageRecord } from '../state/records.js';
 import type { DueReason } from '../queue/scan-request.js';
+import type { DbInfo } from '../scan/trivy-runner.js';
 
 export interface DuePolicy {
   maxAgeMs: number;
@@ -18,6 +19,23 @@ export function latestDb(images: readonly ImageRecord[]): string | null {
   return latest;
 }
 
+/** The newest DB the planner knows of, and who told it: Trivy (or its server) this run, or a recorded scan. */
+export interface NewestDb {
+  dbUpdatedAt: string | null;
+  source: DbInfo['source'] | 'scans' | null;
+}
+
+/**
+ * What Trivy reports now (so a DB update makes images due at the next run, before any scan used
+ * it), or the newest DB a scan recorded when that is newer or Trivy could not say.
+ */
+export function newestDb(reported: DbInfo | null, images: readonly ImageRecord[]): NewestDb {
+  const recorded = latestDb(images);
+  const fromTrivy = reported?.dbUpdatedAt ?? null;
+  if (fromTrivy !== null && (recorded === null || fromTrivy >= recorded)) return { dbUpdatedAt: fromTrivy, source: reported!.source };
+  return { dbUpdatedAt: recorded, source: recorded === null ? null : 'scans' };
+}
+
 /**
  * Why an image is due now, or null: never scanned (`new`), scanned longer ago than the max age
  * (`stale`), or scanned with an older DB than the newest seen and at least the minimum age ago
@@ -32,12 +50,11 @@ export function dueReason(image: ImageRecord, now: number, policy: DuePolicy, ne
 }
 
 /** Running images that are due, never-scanned first, then the oldest scan first. */
-export function planDue(images: readonly ImageRecord[], now: number, policy: DuePolicy): DueImage[] {
-  const newestDb = latestDb(images);
+export function planDue(images: readonly ImageRecord[], now: number, policy: DuePolicy, db: string | null = latestDb(images)): DueImage[] {
   const due: DueImage[] = [];
   for (const image of images) {
     if (!image.running) continue;
-    const reason = dueReason(image, now, policy, newestDb);
+    const reason = dueReason(image, now, policy, db);
     if (reason !== null) due.push({ image, reason });
   }
   return due.sort((a, b) => (a.image.lastScannedAt ?? '').localeCompare(b.image.lastScannedAt ?? '') || a.image.digest.localeCompare(b.image.digest));

@@ -6,7 +6,8 @@ import type { Notifier } from '../notify/notifier.js';
 import type { ScanQueue } from '../queue/scan-queue.js';
 import { scanRequestSchema, type ScanRequest } from '../queue/scan-request.js';
 import type { ImageRecord, StateStore } from '../state/records.js';
-import { claimHeld, planDue, type DuePolicy } from './due.js';
+import { TrivyError, type DbInfo } from '../scan/trivy-runner.js';
+import { claimHeld, newestDb, planDue, type DuePolicy } from './due.js';
 import { buildCoverage, type Coverage } from '../report/coverage-report.js';
 import { emitCoverage } from '../report/coverage-events.js';
 
@@ -21,6 +22,8 @@ export interface PlannerOptions extends DuePolicy {
   maxEnqueue: number;
   /** Store writes in flight at once (DynamoDB UpdateItem is one item per call). */
   storeConcurrency?: number;
+  /** Asks Trivy (or its server) which DB the scans use now; without it, only recorded scans tell. */
+  trivyDb?: () => Promise<DbInfo>;
 }
 
 export interface PlanResult {
@@ -96,7 +99,8 @@ export async function runPlan(options: PlannerOptions): Promise<PlanResult> {
   const tStore = mark();
 
   const images = await options.store.listImages();
-  const due = planDue(images, started.getTime(), options);
+  const db = newestDb(await askTrivyDb(options), images);
+  const due = planDue(images, started.getTime(), options, db.dbUpdatedAt);
   const tPlan = mark();
 
   const enqueued: ScanRequest[] = [];
@@ -155,7 +159,10 @@ export async function runPlan(options: PlannerOptions): Promise<PlanResult> {
     resolvedFindings,
     neverScanned: coverage.summary.neverScanned,
     staleImages: coverage.summary.stale,
+    failingImages: coverage.summary.failing,
     inventoryErrors,
+    dbUpdatedAt: db.dbUpdatedAt,
+    dbSource: db.source,
   });
   return {
     planId,
@@ -170,6 +177,18 @@ export async function runPlan(options: PlannerOptions): Promise<PlanResult> {
       totalMs: finished - started.getTime(),
     },
   };
+}
+
+/** Trivy's answer, or null (after an `error` event) when it cannot be asked: the run goes on without it. */
+async function askTrivyDb(options: PlannerOptions): Promise<DbInfo | null> {
+  if (!options.trivyDb) return null;
+  try {
+    return await options.trivyDb();
+  } catch (err) {
+    const code = err instanceof TrivyError ? err.code : 'trivy_failed';
+    options.events.emit('planner', { type: 'error', stage: 'db', code, message: safeMessage(err), cluster: null, retried: false });
+    return null;
+  }
 }
 
 /** Runs `work` over `items` with at most `limit` in flight. */

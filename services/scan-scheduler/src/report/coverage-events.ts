@@ -8,7 +8,7 @@ import type { ScanEvents, ImageCoverageEvent, CoverageSummaryEvent } from '../ev
 import { imageFields } from '../events.js';
 import type { Platform } from '../inventory/types.js';
 import type { ImageRecord } from '../state/records.js';
-import { coverageFlag, type Coverage } from './coverage-report.js';
+import { coverageFlag, scanFailureFields, type Coverage } from './coverage-report.js';
 
 /** At most this many workloads / clusters / references per event; the `...Total` fields count all. */
 export const coverageListLimit = 20;
@@ -45,6 +45,7 @@ export function imageCoverageEvent(image: ImageRecord, run: { planId: string; pl
     dbUpdatedAt: image.dbUpdatedAt,
     trivyVersion: image.trivyVersion,
     openFindings: { ...image.openCounts },
+    ...scanFailureFields(image),
     flag: flag === 'ok' ? null : flag,
   };
 }
@@ -74,9 +75,10 @@ export function emitCoverage(
     plannedAt: run.plannedAt,
     maxAgeHours: coverage.maxAgeHours,
     runningImages: s.runningImages,
-    fresh: s.runningImages - s.neverScanned - s.stale,
+    fresh: s.runningImages - s.neverScanned - s.stale - s.failing,
     neverScanned: s.neverScanned,
     stale: s.stale,
+    failing: s.failing,
     unpinned: s.unpinned,
     openFindings: { ...s.openFindings },
     imagesWithCriticalOrHigh: withCriticalOrHigh,

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { findingEvent, imageFields, safeMessage, type ErrorCode, type ScanEvents } from '../events.js';
+import { findingEvent, imageFields, safeMessage, type ScanEvents } from '../events.js';
 import { loadIgnoreFile, type IgnoreRule } from '../findings/ignore-rules.js';
 import { reconcileScan } from '../findings/reconcile.js';
 import { repositoryOf } from '../image-ref.js';
 import type { ScanMetrics } from '../metrics.js';
 import type { Notifier } from '../notify/notifier.js';
 import type { ScanRequest } from '../queue/scan-request.js';
-import { openCounts, type StateStore } from '../state/records.js';
-import { parseTrivyReport, ReportError } from './trivy-report.js';
+import { openCounts, type ScanFailureCode, type StateStore } from '../state/records.js';
+import { parseTrivyReport } from './trivy-report.js';
 import { TrivyError, type TrivyRunner } from './trivy-runner.js';
 
 export interface ScanDeps {
@@ -43,10 +43,19 @@ export async function scanImage(request: ScanRequest, attempt: number, deps: Sca
   const fields = imageFields(image);
   deps.events.emit('worker', { type: 'scan_started', ...fields, scanId, reason: request.reason, attempt });
 
-  const fail = (code: ErrorCode, stage: 'scan' | 'report' | 'store' | 'notify', err: unknown): ScanDisposition => {
+  const fail = async (code: ScanFailureCode | 'slack_failed', stage: 'scan' | 'report' | 'store' | 'notify', err: unknown): Promise<ScanDisposition> => {
     const result = code === 'slack_failed' ? 'notify_failed' : code === 'trivy_timeout' || code === 'trivy_failed' || code === 'report_malformed' ? code : 'store_failed';
+    const message = safeMessage(err);
     deps.metrics.scans.inc({ result });
-    deps.events.emit('worker', { type: 'error', stage, code, message: safeMessage(err), ...fields, cluster: null, retried: true });
+    deps.events.emit('worker', { type: 'error', stage, code, message, ...fields, cluster: null, retried: true });
+    // A scan without a result is written on the image (lastScanError...), so the coverage report
+    // shows it FAILING rather than fresh with the findings of an older scan. A Slack failure is not
+    // one: the scan was recorded, only the message is pending.
+    if (code !== 'slack_failed') {
+      await deps.store.recordScanFailure(request.digest, { failedAt: deps.now().toISOString(), code, message }).catch((recordErr: unknown) =>
+        deps.events.emit('worker', { type: 'error', stage: 'store', code: 'store_failed', message: `recording the failed scan: ${safeMessage(recordErr)}`, ...fields, cluster: null, retried: true }),
+      );
+    }
     return 'retry';
   };
 
@@ -60,7 +69,9 @@ export async function scanImage(request: ScanRequest, attempt: number, deps: Sca
     }
   }
 
-  const db = await deps.trivy.dbInfo();
+  // Unknown (null) when Trivy cannot say: the image then counts as scanned with an older DB than
+  // any known one, and a DB rescan picks it up.
+  const db = await deps.trivy.dbInfo().catch(() => ({ trivyVersion: null, dbUpdatedAt: null }));
   let reportText: string;
   try {
     reportText = await deps.trivy.scan(request.imageRef);
@@ -71,7 +82,7 @@ export async function scanImage(request: ScanRequest, attempt: number, deps: Sca
   try {
     report = parseTrivyReport(reportText);
   } catch (err) {
-    return fail(err instanceof ReportError ? 'report_malformed' : 'report_malformed', 'report', err);
+    return fail('report_malformed', 'report', err);
   }
 
   let all;

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { FindingRecord, ImageRecord, ScanOutcome, Sighting, StateStore } from './records.js';
+import type { FindingRecord, ImageRecord, ScanFailure, ScanOutcome, Sighting, StateStore } from './records.js';
 import { emptyCounts } from './records.js';
 
 export interface DynamoStateStoreOptions {
@@ -104,8 +104,10 @@ export class DynamoStateStore implements StateStore {
       new UpdateCommand({
         TableName: this.options.imagesTable,
         Key: { digest },
+        // The failure fields are removed, not set to NULL: if_not_exists(failingSince) in
+        // recordScanFailure must see a failure after this success as the first one.
         UpdateExpression:
-          'SET lastScannedAt = :at, lastScanId = :scanId, dbUpdatedAt = :db, trivyVersion = :trivy, openCounts = :counts, lastScanError = :null',
+          'SET lastScannedAt = :at, lastScanId = :scanId, dbUpdatedAt = :db, trivyVersion = :trivy, openCounts = :counts REMOVE lastScanError, lastScanErrorCode, lastScanFailedAt, failingSince, failedAttempts',
         ConditionExpression: 'attribute_exists(digest)',
         ExpressionAttributeValues: {
           ':at': outcome.scannedAt,
@@ -113,8 +115,23 @@ export class DynamoStateStore implements StateStore {
           ':db': outcome.dbUpdatedAt,
           ':trivy': outcome.trivyVersion,
           ':counts': outcome.openCounts,
-          ':null': null,
         },
+      }),
+    );
+  }
+
+  async recordScanFailure(digest: string, failure: ScanFailure): Promise<void> {
+    await this.conditional(
+      new UpdateCommand({
+        TableName: this.options.imagesTable,
+        Key: { digest },
+        UpdateExpression:
+          'SET lastScanError = :message, lastScanErrorCode = :code, lastScanFailedAt = :at, failingSince = if_not_exists(failingSince, :at), failedAttempts = if_not_exists(failedAttempts, :zero) + :one',
+        // Newer than the last success and the last failure: the same write twice counts once, and
+        // an attempt that ended before a later success changes nothing.
+        ConditionExpression:
+          'attribute_exists(digest) AND (attribute_not_exists(lastScannedAt) OR attribute_type(lastScannedAt, :null) OR lastScannedAt < :at) AND (attribute_not_exists(lastScanFailedAt) OR attribute_type(lastScanFailedAt, :null) OR lastScanFailedAt < :at)',
+        ExpressionAttributeValues: { ':message': failure.message, ':code': failure.code, ':at': failure.failedAt, ':zero': 0, ':one': 1, ':null': 'NULL' },
       }),
     );
   }
@@ -179,6 +196,10 @@ function normaliseImage(item: Record<string, unknown>): ImageRecord {
     dbUpdatedAt: value.dbUpdatedAt ?? null,
     trivyVersion: value.trivyVersion ?? null,
     lastScanError: value.lastScanError ?? null,
+    lastScanErrorCode: value.lastScanErrorCode ?? null,
+    lastScanFailedAt: value.lastScanFailedAt ?? null,
+    failingSince: value.failingSince ?? null,
+    failedAttempts: Number(value.failedAttempts ?? 0),
     openCounts: { ...emptyCounts(), ...(value.openCounts ?? {}) },
   };
 }

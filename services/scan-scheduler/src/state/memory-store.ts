@@ -1,6 +1,6 @@
 import { readFile, rename, writeFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { emptyCounts, type FindingRecord, type ImageRecord, type ScanOutcome, type Sighting, type StateStore } from './records.js';
+import { emptyCounts, noFailure, type FindingRecord, type ImageRecord, type ScanFailure, type ScanOutcome, type Sighting, type StateStore } from './records.js';
 
 /**
  * The state store in memory, with the same semantics as the DynamoDB one (conditional claim,
@@ -20,7 +20,8 @@ export class MemoryStateStore implements StateStore {
       throw err;
     }
     const document = JSON.parse(text) as { images?: ImageRecord[]; findings?: FindingRecord[] };
-    for (const image of document.images ?? []) store.images.set(image.digest, image);
+    // A state file written before the failure fields existed: its images had no failed scan recorded.
+    for (const image of document.images ?? []) store.images.set(image.digest, { ...noFailure(), ...image });
     await store.putFindings(document.findings ?? []);
     return store;
   }
@@ -52,7 +53,7 @@ export class MemoryStateStore implements StateStore {
         lastScanId: null,
         dbUpdatedAt: null,
         trivyVersion: null,
-        lastScanError: null,
+        ...noFailure(),
         openCounts: emptyCounts(),
       }),
       digest: sighting.digest,
@@ -93,7 +94,19 @@ export class MemoryStateStore implements StateStore {
     image.dbUpdatedAt = outcome.dbUpdatedAt;
     image.trivyVersion = outcome.trivyVersion;
     image.openCounts = { ...outcome.openCounts };
-    image.lastScanError = null;
+    Object.assign(image, noFailure());
+  }
+
+  async recordScanFailure(digest: string, failure: ScanFailure): Promise<void> {
+    const image = this.images.get(digest);
+    if (!image) return;
+    if (image.lastScannedAt !== null && image.lastScannedAt >= failure.failedAt) return;
+    if (image.lastScanFailedAt !== null && image.lastScanFailedAt >= failure.failedAt) return;
+    image.lastScanError = failure.message;
+    image.lastScanErrorCode = failure.code;
+    image.lastScanFailedAt = failure.failedAt;
+    image.failingSince ??= failure.failedAt;
+    image.failedAttempts += 1;
   }
 
   async listFindings(digest: string): Promise<FindingRecord[]> {

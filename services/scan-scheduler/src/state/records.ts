@@ -1,6 +1,9 @@
 import type { Severity } from '../config.js';
 import type { Location } from '../inventory/aggregate.js';
 
+/** Why a scan produced no result (the `error` event's code); `slack_failed` is not one: the scan was recorded. */
+export type ScanFailureCode = 'trivy_failed' | 'trivy_timeout' | 'report_malformed' | 'store_failed' | 'ignore_file_invalid';
+
 export const findingStatuses = ['new', 'notified', 'resolved', 'ignored'] as const;
 export type FindingStatus = (typeof findingStatuses)[number];
 export type ResolvedReason = 'fixed' | 'image_gone';
@@ -20,8 +23,21 @@ export interface ImageRecord {
   lastScanId: string | null;
   dbUpdatedAt: string | null;
   trivyVersion: string | null;
+  /**
+   * The scan attempts since the last successful scan, when they failed (all null / 0 when the last
+   * attempt succeeded): what the coverage report shows as FAILING. `lastScanError` is the message.
+   */
   lastScanError: string | null;
+  lastScanErrorCode: ScanFailureCode | null;
+  lastScanFailedAt: string | null;
+  failingSince: string | null;
+  failedAttempts: number;
   openCounts: Record<Severity, number>;
+}
+
+/** The failure fields of an image whose last scan attempt succeeded (or that was never tried). */
+export function noFailure(): Pick<ImageRecord, 'lastScanError' | 'lastScanErrorCode' | 'lastScanFailedAt' | 'failingSince' | 'failedAttempts'> {
+  return { lastScanError: null, lastScanErrorCode: null, lastScanFailedAt: null, failingSince: null, failedAttempts: 0 };
 }
 
 export interface HistoryEntry {
@@ -78,6 +94,13 @@ export interface Sighting {
   seenAt: string;
 }
 
+/** A scan attempt that produced no result; the findings and the last successful scan stay as they were. */
+export interface ScanFailure {
+  failedAt: string;
+  code: ScanFailureCode;
+  message: string;
+}
+
 export interface ScanOutcome {
   scannedAt: string;
   scanId: string;
@@ -103,7 +126,14 @@ export interface StateStore {
   claimForQueue(digest: string, now: string, leaseMs: number): Promise<boolean>;
   /** Undoes our own claim (the send failed), only if it is still ours. */
   releaseClaim(digest: string, claimedAt: string, previous: string | null): Promise<void>;
+  /** The scan fields of a successful scan; clears the failure fields. */
   recordScan(digest: string, outcome: ScanOutcome): Promise<void>;
+  /**
+   * A failed attempt: sets the error fields, `failingSince` on the first failure after a success,
+   * and counts it. Ignored when not newer than the last success or the last failure recorded (the
+   * same write twice, or an older attempt written late), so it stays idempotent.
+   */
+  recordScanFailure(digest: string, failure: ScanFailure): Promise<void>;
   listFindings(digest: string): Promise<FindingRecord[]>;
   putFindings(findings: readonly FindingRecord[]): Promise<void>;
 }

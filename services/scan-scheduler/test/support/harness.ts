@@ -60,9 +60,10 @@ export interface FakeVuln {
 /** Writes the stand-in trivy's scenario file. */
 export class Scenario {
   private readonly images: Record<string, { mode: string; vulnerabilities?: FakeVuln[] }> = {};
-  dbUpdatedAt = '2026-11-22T18:00:00Z';
+  /** The DB `trivy version` reports; null: no DB downloaded yet. */
+  dbUpdatedAt: string | null = '2026-11-22T18:00:00Z';
   constructor(readonly path: string) {}
-  set(digest: string, mode: 'ok' | 'fail' | 'malformed' | 'garbage' | 'hang', vulnerabilities: FakeVuln[] = []): Promise<void> {
+  set(digest: string, mode: 'ok' | 'fail' | 'timeout' | 'malformed' | 'garbage' | 'hang', vulnerabilities: FakeVuln[] = []): Promise<void> {
     this.images[digest.slice('sha256:'.length)] = { mode, vulnerabilities };
     return this.save();
   }

@@ -1,6 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
+import { closeLoopback, listenOnLoopback } from './loopback.js';
 
 /**
  * A Kubernetes API server stand-in on 127.0.0.1:0: `GET /api/v1/namespaces` and `GET /api/v1/pods`
@@ -38,14 +37,11 @@ export class KubeServer {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ kind: url.pathname.endsWith('pods') ? 'PodList' : 'NamespaceList', apiVersion: 'v1', metadata: { resourceVersion: '12345', ...(next ? { continue: next } : {}) }, items: page }));
     });
-    this.server.listen(0, '127.0.0.1');
-    await once(this.server, 'listening');
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.url = await listenOnLoopback(this.server);
     return this;
   }
 
   async close(): Promise<void> {
-    this.server?.closeAllConnections();
-    this.server?.close();
+    closeLoopback(this.server);
   }
 }

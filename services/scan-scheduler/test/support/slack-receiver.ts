@@ -1,6 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
+import { closeLoopback, listenOnLoopback } from './loopback.js';
 
 /**
  * A Slack incoming-webhook receiver on 127.0.0.1:0. Each request takes the next scripted answer
@@ -26,14 +25,11 @@ export class SlackReceiver {
         res.end(answer.body ?? (answer.status === 200 ? 'ok' : 'error'));
       });
     });
-    this.server.listen(0, '127.0.0.1');
-    await once(this.server, 'listening');
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.url = await listenOnLoopback(this.server);
     return this;
   }
 
   async close(): Promise<void> {
-    this.server?.closeAllConnections();
-    this.server?.close();
+    closeLoopback(this.server);
   }
 }

@@ -1,0 +1,47 @@
+// The cost model's formula (deploy/scripts/cost-model.mjs), line by line on small numbers one can
+// check by hand, and the table committed in deploy/README.md is its output for the reference estate.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import t from 'tap';
+import { costModel, prices, referenceEstate, table } from '../scripts/cost-model.mjs';
+import { deployDir } from './support.js';
+
+const GB = 1024 ** 3;
+const line = (name: string, result = costModel()) => result.lines.find((l) => l.line === name)!.usd;
+
+t.test('CloudWatch ingestion: events × (bytes + 26) at the per-GB price, per log group', async (t) => {
+  // 1 router, 1 message/s, 1,000 bytes: 86,400 × 30.4 events a month.
+  const one = { ...referenceEstate, routers: 1, syslogPerSecond: 1, syslogBytes: 1000 };
+  const events = 86_400 * 30.4;
+  t.equal(line('CloudWatch Logs ingestion: syslog', costModel(one)), ((events * 1026) / GB) * 0.5);
+  t.equal(prices.logsEventOverheadBytes.usd, 26, 'the 26 bytes CloudWatch counts per event (bench/RESULTS.md)');
+  // Linear in the bytes per event: syslog/2 at half the size costs about half.
+  const half = costModel({ ...referenceEstate, syslogBytes: referenceEstate.syslogBytes / 2 });
+  const full = costModel();
+  t.ok(Math.abs(line('CloudWatch Logs ingestion: syslog', half) / line('CloudWatch Logs ingestion: syslog', full) - (398 + 26) / (796 + 26)) < 1e-9);
+});
+
+t.test('Firehose: each record rounded up to 5 KB; S3 and CloudWatch storage on the GZIP bytes', async (t) => {
+  // 1 router, 1 message/s of 100 bytes: one record a second of 12 GZIP bytes, billed 5 KB each.
+  const tiny = costModel({ ...referenceEstate, routers: 1, syslogPerSecond: 1, syslogBytes: 100, gzipRatio: 0.12 });
+  const records = 86_400 * 30.4;
+  const otherGroups = costModel({ ...referenceEstate, routers: 1, syslogPerSecond: 0, syslogBytes: 100 });
+  t.ok(Math.abs(tiny.firehoseGB - otherGroups.firehoseGB - (records * 5 * 1024) / GB) < 1e-6, 'syslog records billed at 5 KB each');
+  t.equal(tiny.compressedGB, tiny.rawGB * 0.12);
+  t.equal(line('CloudWatch Logs storage', tiny), tiny.compressedGB * 13 * 0.03);
+});
+
+t.test('every price names what it is and whether it was checked; the region and date are stated', async (t) => {
+  t.equal(prices.region, 'us-east-1');
+  t.match(prices.date, /^\d{4}-\d{2}$/);
+  for (const [name, price] of Object.entries(prices)) {
+    if (typeof price !== 'object') continue;
+    t.ok(price.usd > 0 && price.what.length > 10 && typeof price.verified === 'boolean', name);
+  }
+});
+
+t.test('deploy/README.md holds the table the script prints for the reference estate', async (t) => {
+  const readme = readFileSync(join(deployDir, 'README.md'), 'utf8');
+  t.ok(readme.includes(table(costModel())), 'reference estate, syslog/1 bytes');
+  t.ok(readme.includes(table(costModel({ ...referenceEstate, syslogBytes: 339 }), { ...referenceEstate, syslogBytes: 339 })), 'the same estate with syslog/2-sized events');
+});

@@ -1,0 +1,193 @@
+/**
+ * The small command language the per-vendor files are written in, close to the syntax lines of
+ * the vendors' command references:
+ *
+ *   word        that word (case-insensitive); `a|b|c` one of them; `*-pwd` any word ending so
+ *   *           any one word            #   a number
+ *   @address    an IP address (`10.1.1.1:0`)      @tag  a value already replaced by its tag
+ *   [ ... ]     optional (greedy, given back when the rest does not match)
+ *   ...         any words (as few as possible)
+ *   @set        one word of a named set;  @set*  any number of them
+ *   $kind       THE SECRET: one word, redacted and counted as `kind`
+ *   $kind...    the secret is every word to the end of the statement (values with spaces)
+ *   %kind       the rest is a program's argument list: values of secret flags are the secrets
+ *               (`-cvauth=key,X` → X, `--password X` → X), see argv.ts
+ *   &kind       one word holding an HTTP request (a health monitor's `send` string): the
+ *               credentials in it are the secrets (`Authorization: Basic X` → X)
+ *
+ * `snmp-server host * [vrf *] [informs|traps] [version 1|2c] $snmp-community [udp-port #]`
+ * says: after the host and any of those options, in that order, the next word is the community,
+ * whatever it looks like (`version`, `7`, `aes256`), because matching backtracks until the whole
+ * statement is consumed. A statement a pattern cannot consume does not match.
+ */
+import { argvSecrets } from './argv.js';
+import { embeddedSecrets } from './secret-encodings.js';
+import { Tagger } from './tagger.js';
+import { addressRe } from './tokens.js';
+
+type Node =
+  | { t: 'lit'; words: Set<string>; suffixes: string[] }
+  | { t: 'any' }
+  | { t: 'num' }
+  | { t: 'addr' }
+  | { t: 'tag' }
+  | { t: 'opt'; seq: Node[] }
+  | { t: 'skip' }
+  | { t: 'set'; words: Set<string>; many: boolean }
+  | { t: 'secret'; kind: string; rest: boolean }
+  | { t: 'argv'; kind: string }
+  | { t: 'http'; kind: string };
+
+export interface Pattern {
+  source: string;
+  nodes: Node[];
+  /** Every literal word of the pattern: what fail-closed redaction keeps and shapes show. */
+  vocabulary: Set<string>;
+  /** The literal alternatives of the first node, when it is a literal (for indexing). */
+  first: string[] | null;
+  /** The literal alternatives of the last literal node (for indexing statements by their keyword). */
+  last: string[] | null;
+}
+
+/** A secret found by a pattern: word indices [from, to), or characters [sub[0], sub[1]) of word `from`. */
+export interface Capture {
+  kind: string;
+  from: number;
+  to: number;
+  sub?: [number, number];
+}
+
+export type Sets = Readonly<Record<string, readonly string[]>>;
+
+/** The index key of patterns that start with an address (`@address password ...`). */
+export const addressKey = '@address';
+
+export function compile(source: string, sets: Sets = {}): Pattern {
+  const parts = source.match(/\[|\]|[^\s[\]]+/g) ?? [];
+  const vocabulary = new Set<string>();
+  let at = 0;
+  const seq = (closing: boolean): Node[] => {
+    const nodes: Node[] = [];
+    while (at < parts.length) {
+      const p = parts[at++]!;
+      if (p === ']') {
+        if (!closing) throw new Error(`pattern ${source}: unbalanced ]`);
+        return nodes;
+      }
+      if (p === '[') nodes.push({ t: 'opt', seq: seq(true) });
+      else if (p === '*') nodes.push({ t: 'any' });
+      else if (p === '#') nodes.push({ t: 'num' });
+      else if (p === '@address') nodes.push({ t: 'addr' });
+      else if (p === '@tag') nodes.push({ t: 'tag' });
+      else if (p === '...') nodes.push({ t: 'skip' });
+      else if (p.startsWith('%')) nodes.push({ t: 'argv', kind: p.slice(1) });
+      else if (p.startsWith('&')) nodes.push({ t: 'http', kind: p.slice(1) });
+      else if (p.startsWith('$')) {
+        const rest = p.endsWith('...');
+        nodes.push({ t: 'secret', kind: rest ? p.slice(1, -3) : p.slice(1), rest });
+      } else if (p.startsWith('@')) {
+        const many = p.endsWith('*');
+        const name = many ? p.slice(1, -1) : p.slice(1);
+        const words = sets[name];
+        if (!words) throw new Error(`pattern ${source}: unknown set @${name}`);
+        for (const w of words) vocabulary.add(w.toLowerCase());
+        nodes.push({ t: 'set', words: new Set(words.map((w) => w.toLowerCase())), many });
+      } else {
+        const words = new Set<string>();
+        const suffixes: string[] = [];
+        for (const alt of p.toLowerCase().split('|')) {
+          if (alt.length > 1 && alt.startsWith('*')) suffixes.push(alt.slice(1));
+          else {
+            words.add(alt);
+            vocabulary.add(alt);
+          }
+        }
+        nodes.push({ t: 'lit', words, suffixes });
+      }
+    }
+    if (closing) throw new Error(`pattern ${source}: unbalanced [`);
+    return nodes;
+  };
+  const nodes = seq(false);
+  const lits = nodes.filter((n): n is Extract<Node, { t: 'lit' }> => n.t === 'lit' && n.suffixes.length === 0);
+  const first = nodes[0]?.t === 'lit' && nodes[0].suffixes.length === 0 ? [...nodes[0].words] : nodes[0]?.t === 'addr' ? [addressKey] : null;
+  const lastLit = lits[lits.length - 1];
+  return { source, nodes, vocabulary, first, last: lastLit ? [...lastLit.words] : null };
+}
+
+const isNumber = (w: string): boolean => w.length > 0 && w.length < 12 && /^\d+$/.test(w);
+
+function literal(n: Extract<Node, { t: 'lit' }>, w: string): boolean {
+  if (n.words.has(w)) return true;
+  for (const s of n.suffixes) if (w.length > s.length && w.endsWith(s)) return true;
+  return false;
+}
+
+/**
+ * Matches `p` against `words` (lower-cased) from `at`. With `whole`, the pattern must consume every
+ * word to the end; otherwise it is a prefix and the result says where it stopped.
+ */
+export function match(p: Pattern, words: readonly string[], at = 0, whole = true): { end: number; captures: Capture[] } | null {
+  const captures: Capture[] = [];
+  let end = -1;
+  const done = (pos: number): boolean => {
+    if (whole && pos !== words.length) return false;
+    end = pos;
+    return true;
+  };
+  return run(p.nodes, 0, words, at, captures, done) ? { end, captures } : null;
+}
+
+function run(nodes: Node[], i: number, words: readonly string[], pos: number, caps: Capture[], k: (pos: number) => boolean): boolean {
+  if (i === nodes.length) return k(pos);
+  const n = nodes[i]!;
+  const next = (p: number): boolean => run(nodes, i + 1, words, p, caps, k);
+  switch (n.t) {
+    case 'lit':
+      return pos < words.length && literal(n, words[pos]!) && next(pos + 1);
+    case 'any':
+      return pos < words.length && next(pos + 1);
+    case 'num':
+      return pos < words.length && isNumber(words[pos]!) && next(pos + 1);
+    case 'tag':
+      return pos < words.length && Tagger.isTag(words[pos]!) && next(pos + 1);
+    case 'addr':
+      return pos < words.length && addressRe.test(words[pos]!) && next(pos + 1);
+    case 'opt':
+      return run(n.seq, 0, words, pos, caps, next) || next(pos);
+    case 'skip':
+      for (let p = pos; p <= words.length; p++) if (next(p)) return true;
+      return false;
+    case 'set': {
+      if (!n.many) return pos < words.length && n.words.has(words[pos]!) && next(pos + 1);
+      let max = pos;
+      while (max < words.length && n.words.has(words[max]!)) max++;
+      for (let p = max; p >= pos; p--) if (next(p)) return true;
+      return false;
+    }
+    case 'argv': {
+      const found = argvSecrets(words, pos, n.kind);
+      caps.push(...found);
+      if (next(words.length)) return true;
+      caps.length -= found.length;
+      return false;
+    }
+    case 'http': {
+      if (pos >= words.length) return false;
+      const ranges: [number, number][] = [];
+      embeddedSecrets(words[pos]!, ranges);
+      for (const r of ranges) caps.push({ kind: n.kind, from: pos, to: pos + 1, sub: r });
+      if (next(pos + 1)) return true;
+      caps.length -= ranges.length;
+      return false;
+    }
+    case 'secret': {
+      if (pos >= words.length) return false;
+      const to = n.rest ? words.length : pos + 1;
+      caps.push({ kind: n.kind, from: pos, to });
+      if (next(to)) return true;
+      caps.pop();
+      return false;
+    }
+  }
+}
