@@ -21,7 +21,9 @@ const total = Number(totalText);
 const lines = readFileSync(corpusPath, 'utf8').split('\n').filter(Boolean).map((line) => Buffer.from(line));
 const registry = createRegistry('syslog');
 const sink = await createCloudWatchSink({ dataDir, name: 'syslog', registry, logger: silentLogger });
-const ingest = new Ingest(sink, '/netsidecar/syslog', createSyslogMetrics(registry));
+// The service's default event (NETSIDECAR_SYSLOG_SCHEMA, or 2), as the CloudWatch sink writes it.
+const schema = Number(process.env.NETSIDECAR_SYSLOG_SCHEMA ?? 2);
+const ingest = new Ingest(sink, '/netsidecar/syslog', createSyslogMetrics(registry), { schema, receivedAt: false });
 
 const t0 = performance.now();
 for (let i = 0; i < total; i++) {

@@ -33,6 +33,8 @@ const events = `${archiveDatabase}.${archiveTable}`;
 const field = (path: string) => `json_extract_scalar(line, '$.${path}')`;
 const device = `coalesce(${field('host')}, ${field('sourceIp')})`;
 const partitions = (service: ServiceName) => `log_group = '/netsidecar/${service}' AND day BETWEEN ? AND ?`;
+/** Both syslog event versions (`syslog/1` names its schema; `syslog/2` carries `"v":2`). */
+const syslogEvent = `(${field('schema')} = 'syslog/1' OR ${field('v')} = '2')`;
 
 export function archiveQueries(): ArchiveQuery[] {
   return [
@@ -41,10 +43,10 @@ export function archiveQueries(): ArchiveQuery[] {
       description: 'Every syslog message of one device. Parameters: first day, last day (yyyy/MM/dd), device (host name or address).',
       service: 'syslog',
       query: [
-        `SELECT ${field('receivedAt')} AS received_at, ${field('severityName')} AS severity, ${field('msgId')} AS msg_id, ${field('message')} AS message`,
+        `SELECT ${field('receivedAt')} AS received_at, ${field('severity')} AS severity, ${field('msgId')} AS msg_id, ${field('message')} AS message`,
         `FROM ${events}`,
         `WHERE ${partitions('syslog')}`,
-        `  AND ${field('schema')} = 'syslog/1' AND ${device} = ?`,
+        `  AND ${syslogEvent} AND ${device} = ?`,
         'ORDER BY received_at',
       ].join('\n'),
     },
@@ -55,7 +57,7 @@ export function archiveQueries(): ArchiveQuery[] {
       query: [
         `SELECT ${device} AS device, max(${field('receivedAt')}) AS last_seen, count(*) AS messages`,
         `FROM ${events}`,
-        `WHERE ${partitions('syslog')} AND ${field('schema')} = 'syslog/1'`,
+        `WHERE ${partitions('syslog')} AND ${syslogEvent}`,
         'GROUP BY 1',
         'ORDER BY last_seen ASC',
       ].join('\n'),

@@ -54,7 +54,7 @@ export const filterMetrics = {
 
 /** The metric filter patterns (JSON patterns over the event fields). */
 export const filterPatterns = {
-  syslogAll: '{ $.schema = "syslog/1" }',
+  syslogAll: '{ ($.schema = "syslog/1") || ($.v = 2) }', // either contract version
   configDrifted: '{ ($.schema = "config/1") && ($.driftStatus = "drifted") }',
   scanNewCriticalHigh: '{ ($.schema = "scan/1") && ($.type = "finding_new") && (($.severity = "CRITICAL") || ($.severity = "HIGH")) }',
   ntpClientClockWarning: '{ ($.schema = "ntp/1") && ($.type = "client_clock_warning") }',

@@ -3,7 +3,7 @@ import type { ServiceName } from './services.js';
 /**
  * The saved Logs Insights queries, in one place: the stack saves them as QueryDefinitions and the
  * tests run each one against events the services' own code produces. Field names are the public
- * event contract (`syslog/1`, `ntp/1`, `config/1`, `scan/1`); a renamed field needs a new schema
+ * event contract (`syslog/1` and `syslog/2`, `ntp/1`, `config/1`, `scan/1`); a renamed field needs a new schema
  * version, and these tests fail first.
  */
 export interface SavedQuery {
@@ -16,6 +16,13 @@ export interface SavedQuery {
 
 /** The router as a person names it: its syslog host name, else the address it sends from. */
 const device = 'coalesce(host, sourceIp) as device';
+
+/**
+ * Syslog events of either contract version: `syslog/1` says `schema`, `syslog/2` says `v: 2`
+ * (services/syslog/README.md). The fields the queries read are in both; `syslog/2` leaves out
+ * `facilityName`/`severityName`, so the queries use the numbers.
+ */
+const isSyslogEvent = '(schema = "syslog/1" or v = 2)';
 
 /** Login failures as Cisco (SEC_LOGIN, AAA), Junos (SSHD_LOGIN_FAILED, LOGIN_FAILED), Arista and any sshd say them. */
 export const failedLoginPattern = '(?i)LOGIN_FAILED|LOGIN_FAILURE|AUTHFAIL|AUTHENTICATION_FAILED|failed password|login failed|authentication fail';
@@ -33,7 +40,7 @@ export function bgpQuery(peers: readonly string[]): string {
   const peerFilter = peers.length > 0 ? ` and message like /(^|[^0-9a-fA-F.:])(${peers.map(regexLiteral).join('|')})([^0-9a-fA-F.:]|$)/` : '';
   return [
     `fields @timestamp, ${device}, msgId, message`,
-    `| filter schema = "syslog/1" and msgId like /${bgpStatePattern}/${peerFilter}`,
+    `| filter ${isSyslogEvent} and msgId like /${bgpStatePattern}/${peerFilter}`,
     '| sort @timestamp desc',
   ].join('\n');
 }
@@ -80,7 +87,7 @@ export function savedQueries(options: { directConnectBgpPeers: readonly string[]
       services: ['syslog'],
       query: [
         `fields @timestamp, ${device}, msgId, message`,
-        `| filter schema = "syslog/1" and (msgId like /${failedLoginPattern}/ or message like /${failedLoginPattern}/)`,
+        `| filter ${isSyslogEvent} and (msgId like /${failedLoginPattern}/ or message like /${failedLoginPattern}/)`,
         '| sort @timestamp desc',
       ].join('\n'),
     },
@@ -94,7 +101,7 @@ export function savedQueries(options: { directConnectBgpPeers: readonly string[]
       services: ['syslog'],
       query: [
         `fields @timestamp, ${device}, msgId, message`,
-        `| filter schema = "syslog/1" and msgId like /${interfaceStatePattern}/ and message like /(?i)down/`,
+        `| filter ${isSyslogEvent} and msgId like /${interfaceStatePattern}/ and message like /(?i)down/`,
         '| sort @timestamp desc',
       ].join('\n'),
     },
@@ -103,8 +110,8 @@ export function savedQueries(options: { directConnectBgpPeers: readonly string[]
       services: ['syslog'],
       query: [
         `fields ${device}`,
-        '| filter schema = "syslog/1" and severity <= 3',
-        '| stats count(*) as messages by device, severity, severityName',
+        `| filter ${isSyslogEvent} and severity <= 3`,
+        '| stats count(*) as messages by device, severity',
         '| sort severity asc, messages desc',
       ].join('\n'),
     },
@@ -116,7 +123,7 @@ export function savedQueries(options: { directConnectBgpPeers: readonly string[]
       services: ['syslog'],
       query: [
         `fields ${device}`,
-        '| filter schema = "syslog/1"',
+        `| filter ${isSyslogEvent}`,
         '| stats max(@timestamp) as lastSeen, count(*) as messages by device',
         '| sort lastSeen asc',
       ].join('\n'),

@@ -10,7 +10,7 @@ import { hashPassword, startConfigUploadService, uploadVariables } from '@netsid
 import { createNtpMetrics, NtpEventWriter } from '@netsidecar/ntp-proxy';
 import { ScanEvents, findingEvent, imageCoverageEvent, imageFields, noFailure, type FindingRecord, type ImageRecord } from '@netsidecar/scan-scheduler';
 import { FileSink, toLogStreamName, type Sink, type SinkEvent } from '@netsidecar/sink';
-import { parseSyslog } from '@netsidecar/syslog';
+import { EventEncoder, eventEncoding } from '@netsidecar/syslog';
 import { Readiness, createLogger, createRegistry } from '@netsidecar/telemetry';
 import type { InsightsEvent } from '@netsidecar/test-support';
 import { secretWriterScript } from '../src/secret-files.js';
@@ -54,10 +54,15 @@ export const syslogLines: { line: string; sourceIp: string; atMs: number }[] = [
   { line: '<11>kernel: disk failure on /dev/sda', sourceIp: '10.4.4.4', atMs: -3 * 3_600_000 },
 ];
 
-export function syslogEvents(): InsightsEvent[] {
+/**
+ * The lines above as the syslog service's encoder writes them for the CloudWatch sink, in either
+ * contract version (NETSIDECAR_SYSLOG_SCHEMA): the saved queries and filter patterns read both.
+ */
+export function syslogEvents(schema: 1 | 2): InsightsEvent[] {
+  const encoder = new EventEncoder(eventEncoding(schema, 'cloudwatch'));
   return syslogLines.map(({ line, sourceIp, atMs }) => {
-    const { event } = parseSyslog(Buffer.from(line), { receivedAt: new Date(base + atMs), sourceIp, sourcePort: 514, transport: 'udp' });
-    return { timestamp: base + atMs, message: JSON.stringify(event), logStream: toLogStreamName(event.host ?? event.sourceIp), logGroup: '/netsidecar/syslog' };
+    const { message, stream } = encoder.encode(Buffer.from(line), { receivedAt: new Date(base + atMs), sourceIp, sourcePort: 514, transport: 'udp' });
+    return { timestamp: base + atMs, message, logStream: stream, logGroup: '/netsidecar/syslog' };
   });
 }
 

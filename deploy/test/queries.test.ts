@@ -1,22 +1,24 @@
 // Each saved query and metric filter pattern, run on events the services' own code produced (syslog
-// parser, NTP event writer, the real config-upload service, scan event builders) with the Logs
+// encoder, both contract versions, NTP event writer, the real config-upload service, scan event builders) with the Logs
 // Insights evaluator of @netsidecar/test-support.
 import t from 'tap';
 import { runInsightsQuery, type InsightsEvent } from '@netsidecar/test-support';
 import { filterPatterns } from '../src/metrics.js';
 import { archiveQueries } from '../src/archive-queries.js';
 import { savedQueries, type SavedQuery } from '../src/queries.js';
-import { configEvents, ntpEvents, scanEvents, syslogEvents } from './events.js';
+import { configEvents, ntpEvents, scanEvents, syslogEvents, syslogLines } from './events.js';
 import { compileJsonFilterPattern } from './json-filter-pattern.js';
 
 const peers = ['169.254.100.1', '169.254.100.5', '169.254.100.9'];
 const queries = new Map(savedQueries({ directConnectBgpPeers: peers }).map((q) => [q.name, q]));
-const events: InsightsEvent[] = [...syslogEvents(), ...ntpEvents(), ...scanEvents()];
+const others: InsightsEvent[] = [...ntpEvents(), ...scanEvents()];
+const schemas = [1, 2] as const;
+const events: InsightsEvent[] = [...syslogEvents(1), ...others];
 
-function run(name: string, extra: readonly InsightsEvent[] = []) {
+function run(name: string, extra: readonly InsightsEvent[] = [], on: readonly InsightsEvent[] = events) {
   const query = queries.get(name) as SavedQuery;
   if (!query) throw new Error(`no saved query ${name}`);
-  return runInsightsQuery(query.query, [...events, ...extra], { logGroups: query.services.map((s) => `/netsidecar/${s}`) });
+  return runInsightsQuery(query.query, [...on, ...extra], { logGroups: query.services.map((s) => `/netsidecar/${s}`) });
 }
 
 t.test('every query is tested here', async (t) => {
@@ -35,38 +37,46 @@ t.test('every query is tested here', async (t) => {
   ]);
 });
 
-t.test('syslog: failed logins from Cisco, Junos and sshd', async (t) => {
-  const { records } = run('netsidecar/syslog/failed-logins');
-  t.same(records.map((r) => `${r.device} ${r.msgId ?? '-'}`).sort(), ['rtr-osa-2 SSHD_LOGIN_FAILED', 'rtr-tyo-1 SEC_LOGIN-4-LOGIN_FAILED', 'sw-ams-1 -']);
-});
+// The syslog queries on the events of either contract version, as the service writes them with
+// NETSIDECAR_SYSLOG_SCHEMA=1 or 2: the same answers.
+for (const schema of schemas) {
+  t.test(`syslog/${schema}`, async (t) => {
+    const on = [...syslogEvents(schema), ...others];
+    t.ok(on.filter((e) => e.logGroup === '/netsidecar/syslog').every((e) => (schema === 1 ? e.message.startsWith('{"schema":"syslog/1"') : e.message.startsWith('{"v":2,'))), `written as syslog/${schema}`);
+    t.test('failed logins from Cisco, Junos and sshd', async (t) => {
+      const { records } = run('netsidecar/syslog/failed-logins', [], on);
+      t.same(records.map((r) => `${r.device} ${r.msgId ?? '-'}`).sort(), ['rtr-osa-2 SSHD_LOGIN_FAILED', 'rtr-tyo-1 SEC_LOGIN-4-LOGIN_FAILED', 'sw-ams-1 -']);
+    });
 
-t.test('syslog: BGP changes on the Direct Connect peers only', async (t) => {
-  const { records } = run('netsidecar/syslog/bgp-direct-connect-peers');
-  t.same(records.map((r) => r.device).sort(), ['rtr-osa-2', 'rtr-tyo-1', 'sw-ams-1'], 'Cisco, Junos and Arista');
-  t.notOk(records.some((r) => r.message?.includes('10.77.0.2')), 'a non-Direct-Connect neighbour is left out');
-  // Without configured peers: every BGP change.
-  const all = runInsightsQuery(savedQueries({ directConnectBgpPeers: [] }).find((q) => q.name.endsWith('bgp-direct-connect-peers'))!.query, events);
-  t.equal(all.records.length, 4);
-});
+    t.test('BGP changes on the Direct Connect peers only', async (t) => {
+      const { records } = run('netsidecar/syslog/bgp-direct-connect-peers', [], on);
+      t.same(records.map((r) => r.device).sort(), ['rtr-osa-2', 'rtr-tyo-1', 'sw-ams-1'], 'Cisco, Junos and Arista');
+      t.notOk(records.some((r) => r.message?.includes('10.77.0.2')), 'a non-Direct-Connect neighbour is left out');
+      // Without configured peers: every BGP change.
+      const all = runInsightsQuery(savedQueries({ directConnectBgpPeers: [] }).find((q) => q.name.endsWith('bgp-direct-connect-peers'))!.query, on);
+      t.equal(all.records.length, 4);
+    });
 
-t.test('syslog: interfaces going down, not up', async (t) => {
-  const { records } = run('netsidecar/syslog/interfaces-down');
-  t.same(records.map((r) => `${r.device} ${r.msgId}`).sort(), ['rtr-osa-2 SNMP_TRAP_LINK_DOWN', 'rtr-tyo-1 LINK-3-UPDOWN', 'sw-ams-1 LINEPROTO-5-UPDOWN']);
-});
+    t.test('interfaces going down, not up', async (t) => {
+      const { records } = run('netsidecar/syslog/interfaces-down', [], on);
+      t.same(records.map((r) => `${r.device} ${r.msgId}`).sort(), ['rtr-osa-2 SNMP_TRAP_LINK_DOWN', 'rtr-tyo-1 LINK-3-UPDOWN', 'sw-ams-1 LINEPROTO-5-UPDOWN']);
+    });
 
-t.test('syslog: severity 0-3 by device', async (t) => {
-  const { records } = run('netsidecar/syslog/severity-0-3-by-device');
-  t.same(
-    records.map((r) => `${r.device} ${r.severityName} ${r.messages}`).sort(),
-    ['10.4.4.4 err 1', 'rtr-tyo-1 err 1', 'sw-ams-1 crit 1'], // PRI 11, 187 (err) and 186 (crit); the rest are 4 and up
-  );
-});
+    t.test('severity 0-3 by device', async (t) => {
+      const { records } = run('netsidecar/syslog/severity-0-3-by-device', [], on);
+      t.same(
+        records.map((r) => `${r.device} ${r.severity} ${r.messages}`).sort(),
+        ['10.4.4.4 3 1', 'rtr-tyo-1 3 1', 'sw-ams-1 2 1'], // PRI 11, 187 (err) and 186 (crit); the rest are 4 and up
+      );
+    });
 
-t.test('syslog: devices by last message, the silent one first', async (t) => {
-  const { records } = run('netsidecar/syslog/devices-by-last-message');
-  t.equal(records[0]?.device, '10.4.4.4', 'silent for three hours: on top');
-  t.same(records.map((r) => r.device), ['10.4.4.4', 'rtr-tyo-1', 'rtr-osa-2', 'sw-ams-1']);
-});
+    t.test('devices by last message, the silent one first', async (t) => {
+      const { records } = run('netsidecar/syslog/devices-by-last-message', [], on);
+      t.equal(records[0]?.device, '10.4.4.4', 'silent for three hours: on top');
+      t.same(records.map((r) => r.device), ['10.4.4.4', 'rtr-tyo-1', 'rtr-osa-2', 'sw-ams-1']);
+    });
+  });
+}
 
 t.test('ntp: routers whose clock is off, worst first; time source changes', async (t) => {
   const clocks = run('netsidecar/ntp/router-clocks-off').records;
@@ -116,18 +126,21 @@ t.test('config: changes with their diff, drift from Git (events of the real uplo
 });
 
 t.test('metric filter patterns match the events they count, and nothing else', async (t) => {
-  const count = (pattern: string) => events.filter((e) => compileJsonFilterPattern(pattern)(e.message));
-  t.equal(count(filterPatterns.syslogAll).length, syslogEvents().length);
+  const count = (pattern: string, on = events) => on.filter((e) => compileJsonFilterPattern(pattern)(e.message));
+  for (const schema of schemas) {
+    const on = [...syslogEvents(schema), ...others];
+    t.equal(count(filterPatterns.syslogAll, on).length, syslogLines.length, `every syslog/${schema} event counts for the silent-device metric`);
+    const host = (e: InsightsEvent) => (JSON.parse(e.message) as { host?: string | null }).host ?? null;
+    t.same([...new Set(count(filterPatterns.syslogAll, on).map(host))].sort(), [null, 'rtr-osa-2', 'rtr-tyo-1', 'sw-ams-1'], `$.host of syslog/${schema}: the dimension of the silent-device metric`);
+  }
   t.same(count(filterPatterns.scanNewCriticalHigh).map((e) => JSON.parse(e.message).vulnerabilityId).sort(), ['CVE-2024-0001', 'CVE-2024-45491']);
   t.same(count(filterPatterns.ntpClientClockWarning).map((e) => JSON.parse(e.message).clientIp), ['10.1.1.1', '10.1.1.1', '10.2.2.2']);
-  const host = (e: InsightsEvent) => (JSON.parse(e.message) as { host: string | null }).host;
-  t.same([...new Set(count(filterPatterns.syslogAll).map(host))].sort(), [null, 'rtr-osa-2', 'rtr-tyo-1', 'sw-ams-1'], '$.host: the dimension of the silent-device metric');
   t.throws(() => compileJsonFilterPattern('{ $.a = * }'), 'the pattern reader refuses what it does not know');
 });
 
 t.test('archive named queries (Athena): every field they read is one the services write, with the values they compare', async (t) => {
   const written: Record<string, Record<string, unknown>[]> = {
-    syslog: syslogEvents().map((e) => JSON.parse(e.message)),
+    syslog: [...syslogEvents(1), ...syslogEvents(2)].map((e) => JSON.parse(e.message)),
     ntp: ntpEvents().map((e) => JSON.parse(e.message)),
     config: (await configEvents(t)).map((e) => JSON.parse(e.message)),
   };

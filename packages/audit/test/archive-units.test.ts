@@ -7,7 +7,7 @@ import t from 'tap';
 import { toSinkEvents } from '@netsidecar/config-upload';
 import { createNtpMetrics, NtpEventWriter } from '@netsidecar/ntp-proxy';
 import type { Sink, SinkEvent } from '@netsidecar/sink';
-import { EventEncoder } from '@netsidecar/syslog';
+import { EventEncoder, eventEncoding } from '@netsidecar/syslog';
 import { createRegistry } from '@netsidecar/telemetry';
 import { createArchiveSource } from '../src/source/archive-source.js';
 import { arrivalOf, compareArrival } from '../src/source/archive/layout.js';
@@ -32,7 +32,7 @@ function capture(into: SinkEvent[]): Sink {
 }
 
 t.test('the stream of an archived event is the one the service wrote it to', async (t) => {
-  const encoder = new EventEncoder();
+  const encoder = new EventEncoder(eventEncoding(2, 'cloudwatch'));
   const lines: [string, string][] = [
     ['<189>65: rtr-tyo-1: Nov 22 14:00:00.003 UTC: %LINK-3-UPDOWN: Interface Gi0/1, changed state to down', '10.1.1.1'],
     ['<28>Nov 22 14:00:00 rtr-osa-2 rpd[2345]: BGP_STATE_CHANGED: peer 169.254.100.5', '10.2.2.2'],

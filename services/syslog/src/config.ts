@@ -36,6 +36,11 @@ export const syslogVariables = {
     default: 1, // one thread beside the one reading the socket; 0 parses on the reading thread
     description: 'Worker threads that parse UDP datagrams (a device always goes to the same one, so its order holds); 0 = none.',
   },
+  NETSIDECAR_SYSLOG_SCHEMA: {
+    parse: (raw: string): 1 | 2 => (oneOf(['1', '2'] as const)(raw) === '1' ? 1 : 2),
+    default: 2 as 1 | 2, // the saved queries, the alarms' metric filter and the audit CLI read both
+    description: 'The event written: 2 (syslog/2, under half the bytes of syslog/1, nothing lost) or 1 (syslog/1, for saved queries or filters of your own that read its fields).',
+  },
   NETSIDECAR_SYSLOG_MAX_CONNECTIONS: {
     parse: integer(1, 1_000_000),
     default: 10_000,

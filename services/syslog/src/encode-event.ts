@@ -1,5 +1,6 @@
 import { toLogStreamName } from '@netsidecar/sink';
 import { parseSyslog, type ParseFormat, type ReceiveContext } from './parser/index.js';
+import { serialiseEvent, type EventEncoding } from './event-encoding.js';
 
 /** A message turned into what the sink needs: the event's JSON, its stream and how it parsed. */
 export interface EncodedEvent {
@@ -17,9 +18,11 @@ const maxCachedStreamNames = 10_000; // devices in a large data centre, with roo
 export class EventEncoder {
   private readonly streamNames = new Map<string, string>();
 
+  constructor(private readonly encoding: EventEncoding) {}
+
   encode(raw: Uint8Array, context: ReceiveContext): EncodedEvent {
     const { event, format } = parseSyslog(raw, context);
-    return { message: JSON.stringify(event), stream: this.streamName(event.host ?? event.sourceIp), format };
+    return { message: serialiseEvent(event, format, this.encoding), stream: this.streamName(event.host ?? event.sourceIp), format };
   }
 
   /** Device names repeat: sanitise each once. Bounded, since hosts come from the network. */

@@ -5,3 +5,4 @@ export { FrameDecoder } from './frame-decoder.js';
 export { parseSyslog } from './parser/index.js';
 export { EventEncoder } from './encode-event.js';
 export type { SyslogEvent } from './event.js';
+export { eventEncoding, type EventEncoding } from './event-encoding.js';

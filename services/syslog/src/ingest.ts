@@ -1,6 +1,7 @@
 import type { Sink, WriteOutcome } from '@netsidecar/sink';
 import type { ParseFormat, ReceiveContext } from './parser/index.js';
 import { EventEncoder } from './encode-event.js';
+import type { EventEncoding } from './event-encoding.js';
 import type { SyslogMetrics } from './metrics.js';
 
 /**
@@ -12,14 +13,16 @@ export class Ingest {
   // prom-client hashes a label object on every inc(); bound children skip that on the hot path.
   private readonly received;
   private readonly parsed;
-  private readonly encoder = new EventEncoder();
+  private readonly encoder: EventEncoder;
   private sinkClosed = false;
 
   constructor(
     private readonly sink: Sink,
     private readonly logGroup: string,
     private readonly metrics: SyslogMetrics,
+    encoding: EventEncoding,
   ) {
+    this.encoder = new EventEncoder(encoding);
     this.received = { udp: metrics.received.labels('udp'), tcp: metrics.received.labels('tcp'), tls: metrics.received.labels('tls') };
     this.parsed = { rfc5424: metrics.parsed.labels('rfc5424'), rfc3164: metrics.parsed.labels('rfc3164'), unparsed: metrics.unparsed.labels() };
   }

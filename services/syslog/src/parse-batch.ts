@@ -1,5 +1,6 @@
 import type { ParseFormat } from './parser/index.js';
 import type { EventEncoder } from './encode-event.js';
+import type { EventEncoding } from './event-encoding.js';
 
 /**
  * Datagrams sent to a parse worker in one message: their bytes back to back, and where each ends.
@@ -28,6 +29,11 @@ export interface EncodedBatch {
   streamIndex: Uint16Array;
   /** Per message: its index in `parseFormats`. */
   formats: Uint8Array;
+}
+
+/** What a parse worker is started with. */
+export interface WorkerData {
+  encoding: EventEncoding;
 }
 
 /** A worker's first message: its modules are loaded and it takes batches. */

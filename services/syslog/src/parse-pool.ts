@@ -1,7 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '@netsidecar/telemetry';
 import { EventEncoder } from './encode-event.js';
-import { encodeBatch, parseFormats, workerReady, type EncodedBatch, type RawBatch } from './parse-batch.js';
+import { encodeBatch, parseFormats, workerReady, type EncodedBatch, type RawBatch, type WorkerData } from './parse-batch.js';
+import type { EventEncoding } from './event-encoding.js';
 import type { Ingest } from './ingest.js';
 
 /**
@@ -18,6 +19,8 @@ import type { Ingest } from './ingest.js';
  */
 export interface ParsePoolOptions {
   workers: number;
+  /** syslog/1 or syslog/2 (the same as the Ingest's). */
+  encoding: EventEncoding;
   ingest: Ingest;
   logger: Logger;
   maxBatchMessages?: number; // 512
@@ -55,7 +58,7 @@ const workerUrl = new URL(import.meta.url.endsWith('.ts') ? './parse-worker.ts' 
 
 export class ParsePool {
   private readonly lanes: Lane[] = [];
-  private readonly fallback = new EventEncoder();
+  private readonly fallback: EventEncoder;
   private readonly maxBatch: number;
   private readonly maxInFlight: number;
   private nextId = 1;
@@ -67,6 +70,7 @@ export class ParsePool {
   private constructor(private readonly options: ParsePoolOptions) {
     this.maxBatch = options.maxBatchMessages ?? 512;
     this.maxInFlight = options.maxInFlightBatches ?? defaultMaxInFlightBatches;
+    this.fallback = new EventEncoder(options.encoding);
   }
 
   static async start(options: ParsePoolOptions): Promise<ParsePool> {
@@ -78,7 +82,8 @@ export class ParsePool {
   private async addLane(index: number): Promise<void> {
     // A worker holds only the batches in flight: a small heap keeps its garbage (and RSS) small.
     // Should it run out, it dies like any failed worker and its lane is parsed here.
-    const worker = new Worker(workerUrl, { resourceLimits: { maxOldGenerationSizeMb: workerHeapMb } });
+    const workerData: WorkerData = { encoding: this.options.encoding };
+    const worker = new Worker(workerUrl, { workerData, resourceLimits: { maxOldGenerationSizeMb: workerHeapMb } });
     const lane: Lane = { worker, pending: emptyPending(sharedBytes(minBatchBytes)), inFlight: new Map(), spare: [] };
     this.lanes.push(lane);
     let ready = (): void => {};

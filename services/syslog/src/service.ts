@@ -5,6 +5,7 @@ import { gauge, kernelUdpDrops } from '@netsidecar/telemetry';
 import { chooseUdpIo } from '@netsidecar/udp-batch';
 import type { syslogVariables } from './config.js';
 import { Ingest } from './ingest.js';
+import { eventEncoding } from './event-encoding.js';
 
 import { ParsePool } from './parse-pool.js';
 import { UDP_KERNEL_DROPS_METRIC, createSyslogMetrics } from './metrics.js';
@@ -26,14 +27,15 @@ export async function startSyslogService(context: ServiceContext<SyslogConfig>):
   const { config, sink, registry } = context;
   const logger = context.logger;
   const metrics = createSyslogMetrics(registry);
-  const ingest = new Ingest(sink, context.logGroup, metrics);
+  const encoding = eventEncoding(config.NETSIDECAR_SYSLOG_SCHEMA, sink.kind);
+  const ingest = new Ingest(sink, context.logGroup, metrics, encoding);
   const address = config.NETSIDECAR_SYSLOG_BIND_ADDRESS;
   // Read before any socket opens, so a bad certificate stops the start cleanly.
   const tlsFiles = readTlsFiles(config.NETSIDECAR_SYSLOG_TLS_CERT_FILE, config.NETSIDECAR_SYSLOG_TLS_KEY_FILE);
 
   const io = chooseUdpIo(config.NETSIDECAR_SYSLOG_UDP_IO);
   const workers = config.NETSIDECAR_SYSLOG_PARSE_WORKERS;
-  const pool = workers > 0 ? await ParsePool.start({ workers, ingest, logger }) : null;
+  const pool = workers > 0 ? await ParsePool.start({ workers, encoding, ingest, logger }) : null;
   const udp = await startUdpListener({
     io,
     pool,

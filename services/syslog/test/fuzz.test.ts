@@ -74,7 +74,7 @@ t.test('a million mutated and random datagrams: each one an event or a counted r
   const registry = createRegistry('syslog');
   const metrics = createSyslogMetrics(registry);
   const sink = new CountingSink();
-  const ingest = new Ingest(sink, '/netsidecar/syslog', metrics);
+  const ingest = new Ingest(sink, '/netsidecar/syslog', metrics, { schema: 2, receivedAt: true });
   const random = prng(20261122);
   const total = 1_000_000;
   const context = { receivedAt: new Date('2026-11-22T14:00:05Z'), sourceIp: '192.0.2.1', sourcePort: 514, transport: 'udp' as const };

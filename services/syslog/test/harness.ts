@@ -7,6 +7,7 @@ import { commonVariables, loadConfig } from '@netsidecar/config';
 import { FileSink, fileNameOf, type Sink } from '@netsidecar/sink';
 import { Readiness, createLogger, createRegistry, silentLogger } from '@netsidecar/telemetry';
 import { syslogVariables, startSyslogService, type RunningSyslog } from '@netsidecar/syslog';
+import { syslogMessageAsVersion1 } from '../src/contract.js';
 import type { SyslogEvent } from '../src/event.js';
 
 export interface TestSyslog {
@@ -18,7 +19,11 @@ export interface TestSyslog {
   logs: Record<string, unknown>[];
   /** How the service reads UDP, as its 'listening' log says: 'recvmmsg' or 'dgram'. */
   udpIo: unknown;
-  /** Flushes the sink and returns the events of one stream (device), or of all streams. */
+  /**
+   * Flushes the sink and returns the events of one stream (device), or of all streams, as `syslog/1`:
+   * the service writes `syslog/2` by default, read back here as the audit CLI reads it (so every
+   * test through this harness also checks that nothing was lost).
+   */
   events(stream?: string): Promise<SyslogEvent[]>;
   metric(name: string, labels?: Record<string, string>): Promise<number>;
   /** Polls (flushing the sink) until `count` events are there; fails after 10 s. */
@@ -72,7 +77,7 @@ export async function startTestSyslog(t: Teardown, env: Record<string, string> =
     const all: SyslogEvent[] = [];
     for (const file of files) {
       const text = await readFile(join(dir, file), 'utf8').catch(() => '');
-      for (const line of text.split('\n')) if (line) all.push(JSON.parse(line) as SyslogEvent);
+      for (const line of text.split('\n')) if (line) all.push(JSON.parse(syslogMessageAsVersion1(line, Number.NaN)) as SyslogEvent);
     }
     return all;
   };

@@ -32,11 +32,14 @@ class RecordingSink implements Sink {
   }
 }
 
+/** syslog/2 as the file sink gets it: the workers write what the main thread would. */
+const encoding = { schema: 2, receivedAt: true } as const;
+
 function setup(workers: number) {
   const sink = new RecordingSink();
   const registry = createRegistry('syslog');
-  const ingest = new Ingest(sink, '/netsidecar/syslog', createSyslogMetrics(registry));
-  return { sink, registry, ingest, start: () => ParsePool.start({ workers, ingest, logger: silentLogger, maxBatchMessages: 64 }) };
+  const ingest = new Ingest(sink, '/netsidecar/syslog', createSyslogMetrics(registry), encoding);
+  return { sink, registry, ingest, start: () => ParsePool.start({ workers, encoding, ingest, logger: silentLogger, maxBatchMessages: 64 }) };
 }
 
 const devices = ['rtr-a', 'rtr-b', 'rtr-c', 'rtr-d', 'rtr-e'];
@@ -88,7 +91,7 @@ t.test('a worker that dies mid-flight loses nothing: its batches are parsed on t
 
 t.test('a worker that has not answered maxInFlightBatches batches is a backlog until it is down to half', async (t) => {
   const { sink, ingest } = setup(1);
-  const pool = await ParsePool.start({ workers: 1, ingest, logger: silentLogger, maxBatchMessages: 1, maxInFlightBatches: 4 });
+  const pool = await ParsePool.start({ workers: 1, encoding, ingest, logger: silentLogger, maxBatchMessages: 1, maxInFlightBatches: 4 });
   t.teardown(() => pool.close());
   let relieved = 0;
   pool.onRelieved(() => relieved++);

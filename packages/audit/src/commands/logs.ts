@@ -3,6 +3,7 @@ import { oneOfOption } from '../args.js';
 import type { Context } from '../context.js';
 import { AuditError } from '../errors.js';
 import { parseEvent } from '../event.js';
+import { exportedMessage } from '../syslog-export.js';
 import { csvCells, csvColumns } from '../output/columns.js';
 import { csvLine } from '../output/csv.js';
 import { TextWriter } from '../output/sink-writer.js';
@@ -11,8 +12,8 @@ import { isService, services, type Service } from '../services.js';
 import { resolveDevice, resolveRange } from './resolve.js';
 
 /**
- * `logs`: one service's events, one device or all, as JSON lines (each line the event exactly as
- * stored) or CSV, streamed: each event is written as it is read, with backpressure.
+ * `logs`: one service's events, one device or all, as JSON lines (each line the event as stored, a
+ * `syslog/2` one as the `syslog/1` event it stands for: syslog-export.ts) or CSV, streamed: each event is written as it is read, with backpressure.
  */
 export async function logsCommand(ctx: Context): Promise<number> {
   const { values } = ctx.args;
@@ -45,7 +46,8 @@ export async function logsCommand(ctx: Context): Promise<number> {
   let n = 0;
   const query = { service, from: range.from, to: range.to, ...(streams ? { streams } : {}) };
   for await (const event of ctx.source.events(query)) {
-    await out.write(format === 'jsonl' ? event.message + '\n' : csvLine(csvCells(service, event, parseEvent(event.message))));
+    const message = exportedMessage(service, event);
+    await out.write(format === 'jsonl' ? message + '\n' : csvLine(csvCells(service, event, parseEvent(message))));
     n++;
     if ((n & 255) === 0) ctx.progress.update(`${service}: ${count(n)} events, at ${new Date(event.timestamp).toISOString()}`);
   }

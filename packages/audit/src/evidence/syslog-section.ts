@@ -1,6 +1,7 @@
 import { AuditError } from '../errors.js';
 import { count } from '../progress.js';
 import { csvLine } from '../output/csv.js';
+import { exportedMessage } from '../syslog-export.js';
 import { dayOf } from '../time-range.js';
 import { safeName } from './bundle.js';
 import type { SectionInput } from './sections.js';
@@ -24,7 +25,10 @@ export interface SyslogSection {
 /** A device with no event in the last day of the range is reported (`silence` has a finer threshold). */
 export const SYSLOG_SILENCE_MS = 24 * 3_600_000;
 
-/** One JSON lines file per device (the events exactly as stored), and the volume per device per day. */
+/**
+ * One JSON lines file per device (the events as stored, a `syslog/2` one as the `syslog/1` event it
+ * stands for: syslog-export.ts), and the volume per device per day.
+ */
 export async function syslogSection({ ctx, bundle, range, warnings }: SectionInput): Promise<SyslogSection> {
   const section: SyslogSection = { present: false, devices: [], perDay: new Map(), total: 0 };
   let streams: string[];
@@ -46,7 +50,7 @@ export async function syslogSection({ ctx, bundle, range, warnings }: SectionInp
     let dayStart = 0;
     let dayEnd = 0;
     for await (const event of ctx.source.events(query)) {
-      await out.row(event.message + '\n');
+      await out.row(exportedMessage('syslog', event) + '\n');
       device.events++;
       device.first ??= event.timestamp;
       device.last = event.timestamp;

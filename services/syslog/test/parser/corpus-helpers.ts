@@ -1,5 +1,6 @@
 import { type Test } from 'tap';
 import { parseSyslog, type ParseFormat, type ReceiveContext, type StructuredData } from '../../src/parser/index.js';
+import { checkSyslog2 } from '../syslog2-check.js';
 
 /** Every corpus line is "received" at this instant, so year inference and zones are deterministic. */
 export const RECEIVED_AT = new Date('2026-11-22T14:00:05Z');
@@ -31,7 +32,11 @@ export interface CorpusCase {
   vendor: Record<string, unknown> | null;
 }
 
-/** One subtest per line; also checks what every event owes the contract (raw, JSON round trip). */
+/**
+ * One subtest per line; also checks what every event owes the contract (raw, JSON round trip), and
+ * that its `syslog/2` form loses nothing: read back, it is the `syslog/1` event byte for byte, `raw`
+ * included (stored, or rebuilt from the fields).
+ */
 export function runCorpus(t: Test, cases: readonly CorpusCase[]): void {
   const names = new Set<string>();
   for (const c of cases) {
@@ -58,6 +63,11 @@ export function runCorpus(t: Test, cases: readonly CorpusCase[]): void {
       t.equal(event.raw, c.line, 'raw is the line as received');
       t.notOk('rawBase64' in event, 'no rawBase64 for valid UTF-8');
       t.same(JSON.parse(JSON.stringify(event)), event, 'survives JSON');
+      const v2 = checkSyslog2(Buffer.from(c.line, 'utf8'), ctx);
+      t.ok(v2.v2, 'written as syslog/2');
+      t.equal(v2.expanded, v2.v1, 'syslog/2 read back is the syslog/1 event');
+      t.equal(v2.expandedFromFile, v2.v1, 'also from the file sink form (receivedAt in the event)');
+      t.equal(v2.raw, c.line, v2.layout ? `raw rebuilt with layout ${v2.layout}` : 'raw stored');
     });
   }
 }

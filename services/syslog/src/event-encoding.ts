@@ -1,0 +1,32 @@
+import type { Sink } from '@netsidecar/sink';
+import { encodeSyslog2 } from './contract.js';
+import type { ParseFormat, SyslogEvent } from './parser/index.js';
+
+/**
+ * Which event the service writes (NETSIDECAR_SYSLOG_SCHEMA): `syslog/2` by default, `syslog/1` for
+ * teams whose own saved queries read the old fields. Plain data, so that it travels to the parse
+ * workers as workerData.
+ */
+export interface EventEncoding {
+  schema: 1 | 2;
+  /**
+   * Whether `syslog/2` carries `receivedAt`. Always, today: the CloudWatch sink also sends it as the
+   * event's timestamp, but the S3 archive keeps the message alone (Firehose's message extraction
+   * drops the CloudWatch envelope) and an audit from the archive needs each event's receive time.
+   * Omitting it would save ~40 bytes an event (docs/ARCHITECTURE.md, event contract).
+   */
+  receivedAt: boolean;
+}
+
+export function eventEncoding(schema: 1 | 2, _sink: Sink['kind']): EventEncoding {
+  return { schema, receivedAt: true };
+}
+
+/** The event's JSON: `syslog/2` when configured and representable (it always is for parser output), else `syslog/1`. */
+export function serialiseEvent(event: SyslogEvent, format: ParseFormat, encoding: EventEncoding): string {
+  if (encoding.schema === 2) {
+    const message = encodeSyslog2(event, format, encoding);
+    if (message !== null) return message;
+  }
+  return JSON.stringify(event);
+}
