@@ -59,6 +59,8 @@ export function registerReadRoutes(app: FastifyInstance, deps: { store: ConfigSt
       whenZone: m.whenZone,
       principal: m.principal,
       drift: m.drift,
+      // Rules this version failed; null when it was not checked (no rules file).
+      complianceFailed: m.compliance?.failedCount ?? null,
     }));
   });
 
