@@ -3,7 +3,7 @@
 // the read API and the metrics. Rules run on the redacted text: no secret may reach a result.
 import t from 'tap';
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { curl, startTestUpload, users, type TestUpload } from './support/harness.js';
@@ -220,4 +220,21 @@ t.test('a bad rules file stops the service with one line naming the file, the ru
   }
   const missing = await startTestUpload(t, { NETSIDECAR_UPLOAD_COMPLIANCE_RULES_FILE: '/nonexistent/rules.json' }).catch((err: Error) => err);
   t.match((missing as Error).message, /^NETSIDECAR_UPLOAD_COMPLIANCE_RULES_FILE: \/nonexistent\/rules\.json: cannot be read \(ENOENT\)$/);
+});
+
+t.test('the README example rules file loads and checks an upload', async (t) => {
+  const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
+  const at = readme.indexOf('## Compliance rules');
+  const start = readme.indexOf('```json\n', at) + 8;
+  const example = readme.slice(start, readme.indexOf('```', start));
+  const up = await startTestUpload(t, { NETSIDECAR_UPLOAD_COMPLIANCE_RULES_FILE: await rulesFile(t, example) });
+  const config = ['hostname rtr-doc-1', 'logging host 10.20.0.80', 'ntp server 10.20.0.80 key 1 prefer', 'ntp server 192.0.2.1', 'line vty 0 4', ' transport input ssh', 'end', ''].join('\n');
+  const r = await curl(['--data-binary', '@-', '-H', 'Content-Type: text/plain', `http://${router}@127.0.0.1:${up.service.port}/configs/rtr-doc-1`], config);
+  t.equal(r.status, 201);
+  t.same(await latestCompliance(up, 'rtr-doc-1'), {
+    rulesSha256: createHash('sha256').update(example).digest('hex'),
+    passed: ['logging-to-nlb', 'vty-ssh-only', 'snmp-v3-only'],
+    failed: [{ id: 'ntp-authenticated', reason: 'forbidden "ntp server (?!10\\.20\\.0\\.80 ).*" at line 4: ntp server 192.0.2.1' }],
+    failedCount: 1,
+  });
 });
