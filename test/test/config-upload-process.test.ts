@@ -84,5 +84,5 @@ t.test('a compliance rules file that does not validate stops it: exit 2, one lin
   const service = await spawnService(t, 'services/config-upload/src/main.ts', { NETSIDECAR_UPLOAD_COMPLIANCE_RULES_FILE: rules, NETSIDECAR_UPLOAD_PORT: '0', NETSIDECAR_UPLOAD_HEALTH_PORT: '0' });
   t.equal(await service.exited, 2);
   const line = service.stderr().split('\n').find((l) => l.includes('NETSIDECAR_UPLOAD_COMPLIANCE_RULES_FILE'));
-  t.equal(line?.startsWith(`netsidecar-config: NETSIDECAR_UPLOAD_COMPLIANCE_RULES_FILE: ${rules}: rule "ntp-keyed" (rules[0]): require[0] is not a valid regular expression: `), true, line);
+  t.equal(line?.startsWith(`netsidecar-config: NETSIDECAR_UPLOAD_COMPLIANCE_RULES_FILE: ${rules}: rule "ntp-keyed" (rules[0]): require[0] is not a valid regular expression: `), true, line ?? 'no line names the variable');
 });
