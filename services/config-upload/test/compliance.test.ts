@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { maxEventBytes } from '@netsidecar/config-upload';
 import { curl, startTestUpload, users, type TestUpload } from './support/harness.js';
 
 const corpus = new URL('./corpus/devices/', import.meta.url).pathname;
@@ -80,6 +81,12 @@ const rules = {
       devices: 'sw-*',
       require: ['hostname .*'],
     },
+    {
+      id: 'community-value-invisible',
+      description: 'a rule on a secret value (here the corpus community itself) never matches: rules see tags',
+      devices: 'rtr-tyo-core1',
+      forbid: ['snmp-server community Mk01026Zq( .*)?'],
+    },
   ],
 };
 
@@ -123,7 +130,7 @@ t.test('corpus routers: rules pass and fail per vendor, with section context and
 
   const core1 = (await latestCompliance(up, 'rtr-tyo-core1'))!;
   t.equal(core1.rulesSha256, sha, 'the SHA-256 of the rules file');
-  t.same(core1.passed, ['ntp-server-authenticated', 'ntp-no-other-source', 'vty-ssh-only', 'no-telnet-anywhere']);
+  t.same(core1.passed, ['ntp-server-authenticated', 'ntp-no-other-source', 'vty-ssh-only', 'no-telnet-anywhere', 'community-value-invisible']);
   t.same(core1.failed.map((f) => f.id), ['vty-no-type0-password', 'no-snmp-community']);
   t.equal(core1.failedCount, 2);
   const vty515 = await lineOf(up, 'rtr-tyo-core1', /^line vty 5 15$/);
@@ -183,6 +190,20 @@ t.test('section context: indented blocks, Junos paths, a section that is missing
   const j2 = (await latestCompliance(up, 'lab-j2'))!;
   t.ok(j1.passed.includes('junos-lo0'), 'curly: the filter is under interfaces lo0 unit 0');
   t.same(j2.failed.find((f) => f.id === 'junos-lo0'), { id: 'junos-lo0', reason: 'missing "family inet filter input \\S+" in "interfaces lo0 unit 0" (line 2)' });
+});
+
+t.test('500 rules failing everywhere: the config/1 event stays under its size limit', async (t) => {
+  const long = (i: number, j: number) => `${'x'.repeat(900)} required line ${i}.${j}`;
+  const many = Array.from({ length: 500 }, (_, i) => ({ id: `rule-${String(i).padStart(59, '0')}`, description: 'x', devices: '*', require: [0, 1, 2, 3, 4, 5].map((j) => long(i, j)) }));
+  const up = await startTestUpload(t, { NETSIDECAR_UPLOAD_COMPLIANCE_RULES_FILE: await rulesFile(t, JSON.stringify({ rules: many })) });
+  await upload(up, '01-ios-xe-rtr-tyo-core1.cfg', 'rtr-tyo-core1.cfg');
+  const raw = await readFile(join(up.dataDir, 'logs', 'netsidecar', 'config', 'rtr-tyo-core1.jsonl'), 'utf8');
+  const main = raw.split('\n').find((l) => l.includes('"schema":"config/1"'))!;
+  t.ok(Buffer.byteLength(main) <= maxEventBytes, `config/1 of ${Buffer.byteLength(main)} bytes`);
+  const compliance = (JSON.parse(main) as { compliance: Compliance }).compliance;
+  t.equal(compliance.failedCount, 500);
+  t.same(compliance.failed.map((f) => f.id), many.map((r) => r.id), 'every failed id, whole');
+  t.ok(compliance.failed.every((f) => f.reason.startsWith('missing "xxx') && f.reason.endsWith('...') && f.reason.length <= 131), 'reasons cut to an equal share');
 });
 
 t.test('no rules file: no compliance check', async (t) => {

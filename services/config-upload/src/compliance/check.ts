@@ -16,6 +16,12 @@ export interface ComplianceResult {
 /** Problems listed in one reason; a rule that fails everywhere says how many more there are. */
 const maxProblems = 5;
 const maxLineChars = 160;
+/**
+ * The reasons of one upload together, in characters: the `config/1` event must stay under its size
+ * limit (events/config-event.ts), and only the config and the diffs can be moved to parts. Past it,
+ * every reason is cut to an equal share (the ids are always whole).
+ */
+const maxReasonsChars = 64 * 1024;
 
 /**
  * Runs the rules that apply to a device (its name matches a rule's globs, its vendor is one the
@@ -31,6 +37,11 @@ export function checkCompliance(rules: ComplianceRules, device: string, vendor: 
     const problems = problemsOf(rule, lines!);
     if (problems.length === 0) passed.push(rule.id);
     else failed.push({ id: rule.id, reason: reasonOf(problems) });
+  }
+  const total = failed.reduce((n, f) => n + f.reason.length, 0);
+  if (total > maxReasonsChars) {
+    const share = Math.max(40, Math.floor(maxReasonsChars / failed.length));
+    for (const f of failed) if (f.reason.length > share) f.reason = `${f.reason.slice(0, share - 3)}...`;
   }
   return { rulesSha256: rules.sha256, passed, failed, failedCount: failed.length };
 }

@@ -52,7 +52,7 @@ export const rulesSchema = {
     $schema: { type: 'string' },
     rules: {
       type: 'array',
-      maxItems: 1000,
+      maxItems: 500,
       items: {
         type: 'object',
         additionalProperties: false,
