@@ -169,6 +169,7 @@ t.test('section context: indented blocks, Junos paths, a section that is missing
       { id: 'no-telnet-section', description: 'forbid-only without any such section passes', devices: '*', section: '^line telnet', forbid: ['.*'] },
       { id: 'bgp-auth', description: 'every neighbor block has a password', devices: '*', section: '^router bgp', require: ['neighbor \\S+ password .*'] },
       { id: 'junos-lo0', description: 'Junos: the loopback filter', devices: 'lab-j*', section: '^interfaces lo0 unit 0$', require: ['family inet filter input \\S+'] },
+      { id: 'junos-no-protect-re', description: 'a `delete` line is not a statement', devices: 'lab-j2', forbid: ['.*PROTECT-RE.*'] },
     ],
   });
   const up = await startTestUpload(t, { NETSIDECAR_UPLOAD_COMPLIANCE_RULES_FILE: await rulesFile(t, text) });
@@ -185,10 +186,11 @@ t.test('section context: indented blocks, Junos paths, a section that is missing
     { id: 'bgp-auth', reason: 'no section matches "^router bgp"' },
   ]);
   await put('lab-j1', ['## Last commit: 2026-11-22 22:58:01 UTC by admin', 'version 23.4R1;', 'interfaces {', '    lo0 {', '        unit 0 {', '            family inet {', '                filter {', '                    input PROTECT-RE;', '                }', '            }', '        }', '    }', '}', ''].join('\n'));
-  await put('lab-j2', 'set system host-name lab-j2\nset interfaces lo0 unit 0 family inet address 10.0.0.1/32\n');
+  await put('lab-j2', 'set system host-name lab-j2\nset interfaces lo0 unit 0 family inet address 10.0.0.1/32\ndelete interfaces lo0 unit 0 family inet filter input PROTECT-RE\n');
   const j1 = (await latestCompliance(up, 'lab-j1'))!;
   const j2 = (await latestCompliance(up, 'lab-j2'))!;
   t.ok(j1.passed.includes('junos-lo0'), 'curly: the filter is under interfaces lo0 unit 0');
+  t.ok(j2.passed.includes('junos-no-protect-re'), 'set form: the delete line is not read as a statement');
   t.same(j2.failed.find((f) => f.id === 'junos-lo0'), { id: 'junos-lo0', reason: 'missing "family inet filter input \\S+" in "interfaces lo0 unit 0" (line 2)' });
 });
 

@@ -115,6 +115,8 @@ function junosStatements(text: string): SetStatement[] {
       out.push({ number: i + 1, words: line.slice(4).trim().split(/\s+/) });
       return;
     }
+    // `delete`, `deactivate`... in a `set` listing change no statement of the stored text's own.
+    if (/^(?:deactivate|activate|delete|annotate|insert) /.test(line)) return;
     const open = line.indexOf('/*');
     if (open !== -1) {
       const close = line.indexOf('*/', open + 2);
