@@ -153,6 +153,8 @@ t.test('corpus routers: rules pass and fail per vendor, with section context and
 
   const versions = await curl([`http://${auditor}@127.0.0.1:${up.service.port}/api/devices/rtr-osa-br1/versions`]);
   t.match(JSON.parse(versions.body), [{ version: 1, complianceFailed: 3 }], 'the read API carries the failed count');
+  const devices = JSON.parse((await curl([`http://${auditor}@127.0.0.1:${up.service.port}/api/devices`])).body) as { device: string; complianceFailed: number }[];
+  t.same(devices.map((d) => [d.device, d.complianceFailed]).sort(), [['rtr-osa-br1', 3], ['rtr-osa-mx1', 0], ['rtr-tyo-core1', 2], ['rtr-tyo-mx2', 0]], 'and the devices list, of each latest version');
   const metric = await up.registry.getSingleMetricAsString('netsidecar_config_compliance_failures_total');
   t.match(metric, /^netsidecar_config_compliance_failures_total(\{service="config"\})? 5$/m, '2 + 3 failed rules');
 

@@ -37,6 +37,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: { store: ConfigSt
         changed: meta.changed,
         drift: meta.drift,
         driftStatus: meta.driftStatus,
+        complianceFailed: meta.compliance?.failedCount ?? null,
         sha256: meta.sha256,
       });
     }
