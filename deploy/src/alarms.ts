@@ -91,6 +91,12 @@ export class NetsidecarAlarms extends Construct {
       threshold: 0,
       description: 'router configuration uploads answered 503 (sink unavailable or too busy): versions not recorded',
     });
+    // Failed compliance rules are counted per upload, so a router that keeps failing pages again at
+    // each upload; the saved query netsidecar/config/compliance-failures says which rules and devices.
+    this.alarm('ConfigComplianceFailures', emf(emfMetrics.configComplianceFailures, 'config'), {
+      threshold: 0,
+      description: 'a router uploaded a configuration that fails a compliance rule (query netsidecar/config/compliance-failures)',
+    });
     this.alarm('ScansFailing', sumOf('scans failed', scanFailureResults.map((result) => emf(emfMetrics.scanScans, 'scan', { result }))), {
       threshold: 0,
       evaluationPeriods: 3, // retried through SQS: page when it lasts

@@ -20,6 +20,7 @@ export const emfMetrics = {
   sinkSpoolBytes: 'netsidecar_sink_spool_bytes', // {service} gauge
   cloudwatchCalls: 'netsidecar_cloudwatch_calls_total', // {service, operation, outcome}
   configUploads: 'netsidecar_config_uploads_total', // {service, outcome}: `stored` or the error code
+  configComplianceFailures: 'netsidecar_config_compliance_failures_total', // {service}: compliance rules failed by uploads
   scanScans: 'netsidecar_scan_scans_total', // {service, result}
   scanRunningRatio: 'netsidecar_scan_running_ratio', // {service} gauge: running scans / cap, per worker task
 } as const;

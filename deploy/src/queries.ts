@@ -68,6 +68,18 @@ export function savedQueries(options: { directConnectBgpPeers: readonly string[]
       ].join('\n'),
     },
     {
+      // The latest upload of each device: a device that was fixed drops out. `compliance` is null
+      // without a rules file (services/config-upload README, "Compliance rules"): the query is empty.
+      name: 'netsidecar/config/compliance-failures',
+      services: ['config'],
+      query: [
+        'filter schema = "config/1"',
+        '| stats latest(compliance.failedCount) as failedRules, latest(version) as version, latest(receivedAt) as lastUpload by device',
+        '| filter failedRules > 0',
+        '| sort failedRules desc, device asc',
+      ].join('\n'),
+    },
+    {
       name: 'netsidecar/ntp/router-clocks-off',
       services: ['ntp'],
       query: [

@@ -181,6 +181,12 @@ export const intendedConfig = ['!', 'hostname rtr-tyo-1', 'enable secret 9 $9$ab
  * written by the deploy stack's secret-files script, exactly as the init container writes them;
  * rtr-tyo-1 uploads its intended config, then a changed one (drift); rtr-osa-2 has no intended config.
  */
+/** The compliance rules of the config events (services/config-upload README, "Compliance rules"). */
+export const complianceRules = [
+  { id: 'enable-secret-set', description: 'an enable secret of type 9 is set (seen as its tag)', devices: 'rtr-*', require: ['enable secret 9 <redacted:[0-9a-f]{8}>'] },
+  { id: 'uplink-shut', description: 'the unused uplink is shut down', devices: 'rtr-tyo-*', section: '^interface GigabitEthernet0/1$', require: ['shutdown'] },
+];
+
 export async function configEvents(t: { teardown(fn: () => unknown): void }): Promise<InsightsEvent[]> {
   const dir = await mkdtemp(join(tmpdir(), 'netsidecar-deploy-config-'));
   let cleanup = () => rm(dir, { recursive: true, force: true });
@@ -190,6 +196,9 @@ export async function configEvents(t: { teardown(fn: () => unknown): void }): Pr
   await mkdir(secretsDir);
   await mkdir(intendedDir);
   await writeFile(join(intendedDir, 'rtr-tyo-1.cfg'), intendedConfig);
+  // rtr-tyo-1 v1 fails `uplink-shut` and v2 (which shuts the uplink) passes it; rtr-osa-2 has no
+  // enable secret: of the latest uploads, only rtr-osa-2's fails a rule.
+  await writeFile(join(dir, 'compliance.json'), JSON.stringify({ rules: complianceRules }));
   const password = 'R0uter-Upl0ad-Pa55';
   const { salt, hash } = await hashPassword(password);
   await run(process.execPath, ['-e', secretWriterScript], {
@@ -211,6 +220,7 @@ export async function configEvents(t: { teardown(fn: () => unknown): void }): Pr
         NETSIDECAR_UPLOAD_USERS_FILE: join(secretsDir, 'upload.users'),
         NETSIDECAR_UPLOAD_REDACTION_KEY_FILE: join(secretsDir, 'upload.redaction.key'),
         NETSIDECAR_UPLOAD_INTENDED_DIR: intendedDir,
+        NETSIDECAR_UPLOAD_COMPLIANCE_RULES_FILE: join(dir, 'compliance.json'),
         NETSIDECAR_UPLOAD_RATE_LIMIT: '0',
       },
     },

@@ -99,6 +99,9 @@ t.test('config upload: refused uploads by outcome; scan: failed scans by result'
   const uploads = published(await documents(configRegistry), emfMetrics.configUploads);
   t.same(uploads.map((d) => d.labels.outcome).sort(), [...uploadLossOutcomes].sort());
   t.ok(uploads.every((d) => d.dimensions.join() === 'outcome,service' && d.labels.service === 'config'));
+  upload.complianceFailures(2);
+  const compliance = published(await documents(configRegistry), emfMetrics.configComplianceFailures);
+  t.same(compliance.map((d) => d.labels), [{ service: 'config' }], 'compliance failures: one series, the dimension the alarm reads');
 
   const scanRegistry = createRegistry('scan');
   createScanMetrics(scanRegistry, 2, () => 0);

@@ -24,6 +24,7 @@ function run(name: string, extra: readonly InsightsEvent[] = [], on: readonly In
 t.test('every query is tested here', async (t) => {
   t.same([...queries.keys()].sort(), [
     'netsidecar/config/changes-with-diff',
+    'netsidecar/config/compliance-failures',
     'netsidecar/config/drifting-from-git',
     'netsidecar/ntp/router-clocks-off',
     'netsidecar/ntp/time-source-changes',
@@ -123,6 +124,21 @@ t.test('config: changes with their diff, drift from Git (events of the real uplo
   const drifted = compileJsonFilterPattern(filterPatterns.configDrifted);
   t.same(config.filter((e) => drifted(e.message)).map((e) => JSON.parse(e.message).version), [2]);
   t.notMatch(config.map((e) => e.message).join('\n'), /\$9\$abcdefghijklmn/, 'secrets are redacted before they reach an event');
+});
+
+t.test('config: devices whose latest upload fails a compliance rule (events of the real upload service)', async (t) => {
+  const config = await configEvents(t);
+  const results = config.map((e) => JSON.parse(e.message) as { device: string; version: number; compliance: { failed: { id: string }[] } });
+  t.same(
+    results.map((r) => [r.device, r.version, r.compliance.failed.map((f) => f.id)]).sort(),
+    [['rtr-osa-2', 1, ['enable-secret-set']], ['rtr-tyo-1', 1, ['uplink-shut']], ['rtr-tyo-1', 2, []]],
+    'what the service decided',
+  );
+  const failing = run('netsidecar/config/compliance-failures', config).records;
+  t.same(failing.map((r) => [r.device, r.failedRules, r.version]), [['rtr-osa-2', '1', '1']], 'rtr-tyo-1 failed at v1 but its latest upload passes');
+  // Without a rules file the events have `compliance: null`: nothing is listed.
+  const unchecked = config.map((e) => ({ ...e, message: JSON.stringify({ ...JSON.parse(e.message), compliance: null }) }));
+  t.same(run('netsidecar/config/compliance-failures', unchecked).records, []);
 });
 
 t.test('metric filter patterns match the events they count, and nothing else', async (t) => {

@@ -260,6 +260,8 @@ t.test('alarms: on the EMF metrics and metric filters, all to the encrypted SNS 
     expectMetric(`${s}SinkRefused`, emfMetrics.sinkEvents, emfNamespace);
   }
   expectMetric('ConfigUploadsRefused', emfMetrics.configUploads, emfNamespace);
+  expectMetric('ConfigComplianceFailures', emfMetrics.configComplianceFailures, emfNamespace);
+  t.match(byName.get('netsidecar-ConfigComplianceFailures'), { Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', Statistic: 'Sum', Dimensions: [{ Name: 'service', Value: 'config' }] }, 'any failed rule in 5 minutes');
   expectMetric('ScansFailing', emfMetrics.scanScans, emfNamespace);
   expectMetric('ScanConcurrency70', emfMetrics.scanRunningRatio, emfNamespace);
   expectMetric('ScanConcurrencyFull', emfMetrics.scanRunningRatio, emfNamespace);

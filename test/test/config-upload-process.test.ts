@@ -75,3 +75,14 @@ t.test('a bad variable stops it with one line naming the variable', async (t) =>
   t.equal(await service.exited, 2);
   t.match(service.stderr(), /^netsidecar-config: NETSIDECAR_UPLOAD_ALLOWED_CIDRS: '10\.0\.0\.0\/33' has a bad prefix length/m);
 });
+
+t.test('a compliance rules file that does not validate stops it: exit 2, one line naming the file, the rule and the problem', async (t) => {
+  const dir = (await import('node:os')).tmpdir();
+  const rules = join(dir, `netsidecar-compliance-${process.pid}.json`);
+  await writeFile(rules, JSON.stringify({ rules: [{ id: 'ntp-keyed', description: 'NTP with a key', devices: 'rtr-*', require: ['ntp server (10.20.0.80 key'] }] }));
+  t.teardown(() => import('node:fs/promises').then((fs) => fs.rm(rules, { force: true })));
+  const service = await spawnService(t, 'services/config-upload/src/main.ts', { NETSIDECAR_UPLOAD_COMPLIANCE_RULES_FILE: rules, NETSIDECAR_UPLOAD_PORT: '0', NETSIDECAR_UPLOAD_HEALTH_PORT: '0' });
+  t.equal(await service.exited, 2);
+  const line = service.stderr().split('\n').find((l) => l.includes('NETSIDECAR_UPLOAD_COMPLIANCE_RULES_FILE'));
+  t.equal(line?.startsWith(`netsidecar-config: NETSIDECAR_UPLOAD_COMPLIANCE_RULES_FILE: ${rules}: rule "ntp-keyed" (rules[0]): require[0] is not a valid regular expression: `), true, line ?? 'no line names the variable');
+});

@@ -60,4 +60,9 @@ export const uploadVariables = {
     default: null as { bucket: string; prefix: string } | null,
     description: 'Or an S3 prefix of intended configs, s3://bucket/prefix/ (not with NETSIDECAR_UPLOAD_INTENDED_DIR).',
   },
+  NETSIDECAR_UPLOAD_COMPLIANCE_RULES_FILE: {
+    parse: optional,
+    default: null as string | null,
+    description: 'JSON file of compliance rules (required and forbidden lines per device glob); none: no compliance check.',
+  },
 } satisfies Record<string, Variable<unknown>>;

@@ -7,13 +7,18 @@ export interface UploadMetrics {
   /** `stored`, or the error code of a refused request. */
   outcome(code: string): void;
   redactions(count: number): void;
+  /** Rules an upload failed (0 when it passed them all). */
+  complianceFailures(count: number): void;
 }
 
 export function createUploadMetrics(registry: Registry): UploadMetrics {
   const uploads = counter(registry, 'netsidecar_config_uploads_total', 'Upload and read API requests by outcome (stored or the error code)', ['outcome']);
   const redactions = counter(registry, 'netsidecar_config_redactions_total', 'Secret values replaced by tags');
+  // No labels: one series the alarm reads (the failing rule ids and devices are in the events).
+  const complianceFailures = counter(registry, 'netsidecar_config_compliance_failures_total', 'Compliance rules failed by uploads (one per failed rule per upload)');
   return {
     outcome: (code) => uploads.inc({ outcome: code }),
     redactions: (count) => redactions.inc(count),
+    complianceFailures: (count) => complianceFailures.inc(count),
   };
 }

@@ -1,6 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Sink } from '@netsidecar/sink';
 import type { Logger } from '@netsidecar/telemetry';
+import { checkCompliance } from './compliance/check.js';
+import type { ComplianceRules } from './compliance/rules-file.js';
 import { driftOf, maskedIntended, type IntendedText } from './analyse/drift.js';
 import type { IntendedSource } from './analyse/intended.js';
 import { unifiedDiff } from './analyse/unified-diff.js';
@@ -42,6 +44,8 @@ export interface PipelineDeps {
   store: ConfigStore;
   intended: IntendedSource;
   redactor: Redactor;
+  /** null: no rules file, no compliance check (the event's `compliance` is null). */
+  compliance: ComplianceRules | null;
   sink: Sink;
   logGroup: string;
   logger: Logger;
@@ -87,6 +91,8 @@ export class UploadPipeline {
     const sha256Redacted = sha256(redaction.text);
     const sha256Normalized = sha256(normalised.text);
     const intended = await this.intendedFor(device, vendor);
+    // On the redacted text: a rule can see that a secret is set (its tag), never its value.
+    const compliance = this.deps.compliance === null ? null : checkCompliance(this.deps.compliance, device, vendor, redaction.text);
     // The text's own stamp first, the file name's when it fixes the time and the text's does not.
     const stamp = bestWhen([{ when: normalised.when, whenZone: normalised.whenZone, whenRaw: normalised.whenRaw }, whenOfName(fromName, redaction.text)]);
 
@@ -122,6 +128,7 @@ export class UploadPipeline {
           driftStatus,
           intendedSha256,
           redactions: redaction.count,
+          compliance,
         };
         let key: string;
         try {
@@ -167,6 +174,7 @@ export class UploadPipeline {
           driftStatus,
           driftDiff,
           intendedSha256,
+          compliance,
           redactions: redaction.count,
           redactionsByKind: redaction.byKind,
           freeText: redaction.freeText,
@@ -181,6 +189,7 @@ export class UploadPipeline {
         await this.emit(event, meta);
         this.remember(device, version, normalised.text);
         this.deps.metrics.redactions(redaction.count);
+        if (compliance !== null) this.deps.metrics.complianceFailures(compliance.failedCount);
         // Shapes only (`snmp-server host * vrf * version 2c *`), never a value: operators see which
         // commands no vendor rule knows, so a rule can be added before the safety net is all there is.
         if (redaction.unclassified.length > 0) this.deps.logger.warn('redaction gaps: values redacted blindly', { device, version, vendor, shapes: redaction.unclassified });
@@ -192,6 +201,7 @@ export class UploadPipeline {
           ip: input.ip,
           changed,
           driftStatus,
+          complianceFailed: compliance?.failedCount ?? null,
           redactions: redaction.count,
           bytes: decoded.decodedBytes,
         });

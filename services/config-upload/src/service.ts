@@ -7,6 +7,7 @@ import { withIpv4Fallback } from '@netsidecar/net-address';
 import { IntendedDir, noIntended, type IntendedSource } from './analyse/intended.js';
 import { IntendedS3 } from './analyse/intended-s3.js';
 import { Authenticator } from './auth/authenticator.js';
+import { loadComplianceRules } from './compliance/rules-file.js';
 import { CidrAllowlist } from './auth/cidr.js';
 import { loadUsers } from './auth/users-file.js';
 import type { uploadVariables } from './config.js';
@@ -45,6 +46,8 @@ export async function startConfigUploadService(context: ServiceContext<UploadCon
   const { key, origin } = loadRedactionKey(config.NETSIDECAR_UPLOAD_REDACTION_KEY_FILE, config.NETSIDECAR_DATA_DIR);
   if (origin !== 'file') logger.warn('redaction key from the data dir; set NETSIDECAR_UPLOAD_REDACTION_KEY_FILE so every task shares one', { origin });
 
+  // Read once at start: a rules file that does not parse or validate stops the service here.
+  const compliance = loadComplianceRules(config.NETSIDECAR_UPLOAD_COMPLIANCE_RULES_FILE);
   const store = options.store ?? createStore(config, config.NETSIDECAR_DATA_DIR);
   const intended = options.intended ?? createIntended(config);
   const now = options.now ?? Date.now;
@@ -52,6 +55,7 @@ export async function startConfigUploadService(context: ServiceContext<UploadCon
     store,
     intended,
     redactor: new Redactor(new Tagger(key)),
+    compliance,
     sink,
     logGroup,
     logger,
@@ -81,7 +85,7 @@ export async function startConfigUploadService(context: ServiceContext<UploadCon
   const address = typeof bound === 'object' && bound ? bound.address : config.NETSIDECAR_UPLOAD_BIND_ADDRESS;
   let listening = true;
   readiness.add('http', () => (listening ? null : 'not listening'));
-  logger.info('config upload listening', { address, port, store: store.kind, principals: users.size, intended: config.NETSIDECAR_UPLOAD_INTENDED_DIR ?? (config.NETSIDECAR_UPLOAD_INTENDED_S3 ? 's3' : null) });
+  logger.info('config upload listening', { address, port, store: store.kind, principals: users.size, intended: config.NETSIDECAR_UPLOAD_INTENDED_DIR ?? (config.NETSIDECAR_UPLOAD_INTENDED_S3 ? 's3' : null), complianceRules: compliance?.rules.length ?? null, complianceRulesSha256: compliance?.sha256 ?? null });
 
   return {
     port,

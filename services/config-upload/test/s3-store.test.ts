@@ -102,7 +102,7 @@ t.test('whenRaw, whenZone and drift diffs round-trip through S3; metas stored be
   const old = { device: 'rtr-s3-old-1', version: 1, uploadId: 'u', receivedAt: '2026-01-01T00:00:00.000Z', vendor: 'cisco-ios', sha256: 'a', sha256Original: 'b', sha256Normalized: 'c', changed: true, who: null, when: '2025-12-31T00:00:00.000Z', principal: 'p', sourceIp: '10.0.0.5', drift: true, driftStatus: 'drifted', redactions: 0 };
   await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'configs/rtr-s3-old-1/00000001.json', Body: JSON.stringify(old) }));
   await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'configs/rtr-s3-old-1/00000001.cfg', Body: 'hostname rtr-s3-old-1\n' }));
-  t.same(await other.latest('rtr-s3-old-1'), { ...old, whenRaw: null, whenZone: 'explicit', intendedSha256: null });
+  t.same(await other.latest('rtr-s3-old-1'), { ...old, whenRaw: null, whenZone: 'explicit', intendedSha256: null, compliance: null });
   t.equal(await other.driftDiff('rtr-s3-old-1', 1), null);
   const api = await curl([`http://${users.auditor.name}:${users.auditor.password}@127.0.0.1:${up.service.port}/api/devices/rtr-s3-old-1/drift`]);
   t.match(api.json, { version: 1, driftStatus: 'drifted', driftDiff: null });
@@ -116,7 +116,7 @@ t.test('a version number another task took is not overwritten', async (t) => {
   const b = new S3Store(client, bucket, 'p/');
   const meta = (version: number, uploadId: string): VersionMeta => ({
     device: 'rtr-race-1', version, uploadId, receivedAt: '2026-11-22T23:00:00.000Z', vendor: 'cisco-ios', sha256: 'a', sha256Original: 'b', sha256Normalized: 'c',
-    changed: true, who: null, when: null, whenRaw: null, whenZone: null, principal: 'p', sourceIp: '127.0.0.1', drift: null, driftStatus: 'no_intended', intendedSha256: null, redactions: 0,
+    changed: true, who: null, when: null, whenRaw: null, whenZone: null, principal: 'p', sourceIp: '127.0.0.1', drift: null, driftStatus: 'no_intended', intendedSha256: null, redactions: 0, compliance: null,
   });
   t.equal(await a.latest('rtr-race-1'), null);
   t.equal(await b.latest('rtr-race-1'), null);

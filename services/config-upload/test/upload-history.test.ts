@@ -202,8 +202,8 @@ t.test('versions stored before whenZone and drift diffs were kept still load', a
   const versions = await curl([`${base}/versions`]);
   t.equal(versions.status, 200);
   t.match(versions.json, [
-    { version: 1, when: '2025-12-31T23:00:00.000Z', whenRaw: null, whenZone: 'explicit' },
-    { version: 2, when: null, whenRaw: null, whenZone: null },
+    { version: 1, when: '2025-12-31T23:00:00.000Z', whenRaw: null, whenZone: 'explicit', complianceFailed: null },
+    { version: 2, when: null, whenRaw: null, whenZone: null, complianceFailed: null },
   ]);
   t.same((await curl([`${base}/drift`])).json, { device: 'rtr-legacy-1', version: 2, receivedAt: '2026-01-01T00:00:00.000Z', drift: true, driftStatus: 'drifted', intendedSha256: null, driftDiff: null });
   const r = await curl(['--data-binary', 'hostname rtr-legacy-1\nend\n', '-H', 'Content-Type: text/plain', `http://${router}@127.0.0.1:${up.service.port}/configs/rtr-legacy-1`]);

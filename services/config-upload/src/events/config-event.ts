@@ -1,5 +1,6 @@
 import { toLogStreamName, type SinkEvent } from '@netsidecar/sink';
 import type { DriftStatus } from '../analyse/drift.js';
+import type { ComplianceResult } from '../compliance/check.js';
 import type { WhenZone } from '../analyse/when.js';
 import type { Vendor } from '../redact/vendor.js';
 
@@ -40,6 +41,8 @@ export interface ConfigEvent {
   driftStatus: DriftStatus;
   driftDiff: string | null;
   intendedSha256: string | null;
+  /** The compliance rules' result; null when no rules file is configured. */
+  compliance: ComplianceResult | null;
   redactions: number;
   redactionsByKind: Record<string, number>;
   freeText: string[];

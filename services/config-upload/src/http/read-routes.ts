@@ -37,6 +37,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: { store: ConfigSt
         changed: meta.changed,
         drift: meta.drift,
         driftStatus: meta.driftStatus,
+        complianceFailed: meta.compliance?.failedCount ?? null,
         sha256: meta.sha256,
       });
     }
@@ -59,6 +60,8 @@ export function registerReadRoutes(app: FastifyInstance, deps: { store: ConfigSt
       whenZone: m.whenZone,
       principal: m.principal,
       drift: m.drift,
+      // Rules this version failed; null when it was not checked (no rules file).
+      complianceFailed: m.compliance?.failedCount ?? null,
     }));
   });
 

@@ -1,4 +1,5 @@
 import type { DriftStatus } from '../analyse/drift.js';
+import type { ComplianceResult } from '../compliance/check.js';
 import type { WhenZone } from '../analyse/when.js';
 import type { Vendor } from '../redact/vendor.js';
 
@@ -24,20 +25,23 @@ export interface VersionMeta {
   /** SHA-256 of the masked intended text the version was compared with. */
   intendedSha256: string | null;
   redactions: number;
+  /** The compliance result at upload; null without rules (and for versions stored before it existed). */
+  compliance: ComplianceResult | null;
 }
 
 /**
- * A stored meta as read back. Versions stored before `whenRaw`, `whenZone` and `intendedSha256`
- * existed lack them: they read as null, except `whenZone`, which is `explicit` whenever `when` is
+ * A stored meta as read back. Versions stored before `whenRaw`, `whenZone`, `intendedSha256` and
+ * `compliance` existed lack them: they read as null, except `whenZone`, which is `explicit` whenever `when` is
  * set, because that code only gave a `when` for a stamp in UTC or a Junos file name (UTC).
  */
 export function storedMeta(json: string): VersionMeta {
-  const meta = JSON.parse(json) as Partial<VersionMeta> & Omit<VersionMeta, 'whenRaw' | 'whenZone' | 'intendedSha256'>;
+  const meta = JSON.parse(json) as Partial<VersionMeta> & Omit<VersionMeta, 'whenRaw' | 'whenZone' | 'intendedSha256' | 'compliance'>;
   return {
     ...meta,
     whenRaw: meta.whenRaw ?? null,
     whenZone: meta.whenZone !== undefined ? meta.whenZone : meta.when !== null ? 'explicit' : null,
     intendedSha256: meta.intendedSha256 ?? null,
+    compliance: meta.compliance ?? null,
   };
 }
 

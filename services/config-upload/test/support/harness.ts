@@ -47,6 +47,8 @@ export interface TestUpload {
   url: string;
   dataDir: string;
   sink: Sink;
+  /** The service's metrics registry (what GET /metrics shows). */
+  registry: ReturnType<typeof createRegistry>;
   logs: Record<string, unknown>[];
   /** Raw text of every operational log line, for "no secret anywhere" checks. */
   logText(): string;
@@ -111,6 +113,7 @@ export async function startTestUpload(t: Teardown, env: Record<string, string> =
     url: `http://127.0.0.1:${service.port}`,
     dataDir,
     sink,
+    registry,
     logs,
     logText: () => lines.join('\n'),
     events: async (stream) => {
