@@ -21,8 +21,13 @@ const run = promisify(execFile);
 export function captureSink(into: InsightsEvent[]): Sink {
   return {
     kind: 'stdout',
+    durableOnWrite: false,
     write(event: SinkEvent) {
       into.push({ timestamp: event.timestamp, message: event.message, logStream: event.logStream, logGroup: event.logGroup });
+      return 'ok';
+    },
+    writeGroup(events: readonly SinkEvent[]) {
+      for (const event of events) into.push({ timestamp: event.timestamp, message: event.message, logStream: event.logStream, logGroup: event.logGroup });
       return 'ok';
     },
     whenWritable: async () => {},

@@ -204,7 +204,8 @@ export class UploadPipeline {
   private async emit(event: ConfigEvent, meta: VersionMeta): Promise<void> {
     const { sink } = this.deps;
     for (const sinkEvent of toSinkEvents(event, this.deps.logGroup)) {
-      if (sink.write(sinkEvent) === 'refused') {
+      const outcome = sink.write(sinkEvent);
+      if (outcome === 'full' || outcome === 'closed') {
         await this.deps.store.remove(meta.device, meta.version).catch((err: unknown) => this.deps.logger.error('could not remove a version after a sink refusal', { device: meta.device, version: meta.version, err }));
         throw new UploadError('sink_unavailable');
       }

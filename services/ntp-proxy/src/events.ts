@@ -111,7 +111,7 @@ export class NtpEventWriter {
   write(stream: string, timeMs: number, fields: WithoutBase<NtpEvent>): void {
     const event = { schema: ntpSchema, time: new Date(timeMs).toISOString(), ...fields };
     const outcome = this.sink.write({ logGroup: this.logGroup, logStream: toLogStreamName(stream), timestamp: timeMs, message: JSON.stringify(event) });
-    if (outcome === 'refused') this.metrics.eventsDropped.inc({ reason: this.closing ? 'sink_closed' : 'sink_full' });
+    if (outcome === 'full' || outcome === 'closed') this.metrics.eventsDropped.inc({ reason: outcome === 'closed' || this.closing ? 'sink_closed' : 'sink_full' });
   }
 
   /** After this, refusals are counted as `sink_closed` rather than `sink_full`. */

@@ -181,7 +181,7 @@ export class ScanEvents {
     const time = this.options.now();
     const message = JSON.stringify({ schema: scanSchema, time: time.toISOString(), ...event });
     const outcome = this.options.sink.write({ logGroup: this.options.logGroup, logStream: toLogStreamName(stream), timestamp: time.getTime(), message });
-    if (outcome === 'refused') this.options.onRefused?.();
+    if (outcome === 'full' || outcome === 'closed') this.options.onRefused?.();
   }
 }
 

@@ -43,7 +43,7 @@ export class Ingest {
   deliver(message: string, stream: string, format: ParseFormat, receivedAt: number): WriteOutcome {
     this.parsed[format].inc();
     const outcome = this.sink.write({ logGroup: this.logGroup, logStream: stream, timestamp: receivedAt, message });
-    if (outcome === 'refused') this.metrics.dropped.inc({ reason: this.sinkClosed ? 'sink_closed' : 'sink_full' });
+    if (outcome === 'full' || outcome === 'closed') this.metrics.dropped.inc({ reason: outcome === 'closed' || this.sinkClosed ? 'sink_closed' : 'sink_full' });
     return outcome;
   }
 

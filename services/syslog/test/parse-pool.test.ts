@@ -10,9 +10,15 @@ import { ParsePool } from '../src/parse-pool.js';
 class RecordingSink implements Sink {
   readonly kind = 'file' as const;
   readonly events: SinkEvent[] = [];
+  readonly durableOnWrite = false;
   write(event: SinkEvent): WriteOutcome {
     this.events.push(event);
     return 'ok';
+  }
+  writeGroup(events: readonly SinkEvent[]): WriteOutcome {
+    let outcome: WriteOutcome = 'ok';
+    for (const event of events) outcome = this.write(event);
+    return outcome;
   }
   whenWritable(): Promise<void> {
     return Promise.resolve();

@@ -19,9 +19,15 @@ export function digestOf(name: string): string {
 export class MemorySink implements Sink {
   readonly kind = 'stdout' as const;
   readonly events: SinkEvent[] = [];
+  readonly durableOnWrite = false;
   write(event: SinkEvent): WriteOutcome {
     this.events.push(event);
     return 'ok';
+  }
+  writeGroup(events: readonly SinkEvent[]): WriteOutcome {
+    let outcome: WriteOutcome = 'ok';
+    for (const event of events) outcome = this.write(event);
+    return outcome;
   }
   async whenWritable(): Promise<void> {}
   async flush(): Promise<void> {}
