@@ -94,7 +94,7 @@ export async function startTestUpload(t: Teardown, env: Record<string, string> =
       logs.push(JSON.parse(line) as Record<string, unknown>);
     },
   });
-  const sink = new FileSink({ dataDir, registry, logger });
+  const sink = new FileSink({ dataDir, registry, logger, memoryLimitBytes: config.NETSIDECAR_SINK_MEMORY_LIMIT });
   const service = await startConfigUploadService({ config, logger, registry, readiness: new Readiness(), sink, logGroup: '/netsidecar/config' }, options);
   cleanup = async () => {
     await service.stop();
