@@ -1,6 +1,6 @@
 import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { VersionExistsError, storedMeta, versionName, type ConfigStore, type VersionMeta, type Withdrawn } from './store.js';
+import { VersionExistsError, newestKept, numberAfter, storedMeta, versionName, type ConfigStore, type VersionMeta, type Withdrawn } from './store.js';
 
 /**
  * `<root>/<device>/<00000001>.cfg` (redacted text), `<00000001>.drift` (the masked drift diff, when
@@ -20,9 +20,7 @@ export class FileStore implements ConfigStore {
   async latest(device: string): Promise<VersionMeta | null> {
     const cached = this.latestCache.get(device);
     if (cached !== undefined) return cached;
-    const numbers = await this.versionNumbers(device);
-    let meta: VersionMeta | null = null;
-    for (let i = numbers.length - 1; i >= 0 && meta === null; i--) meta = await this.readMeta(device, numbers[i]!);
+    const meta = await newestKept(await this.versionNumbers(device), (version) => this.readMeta(device, version));
     this.latestCache.set(device, meta);
     return meta;
   }
@@ -30,8 +28,7 @@ export class FileStore implements ConfigStore {
   async nextVersion(device: string): Promise<number> {
     const cached = this.nextCache.get(device);
     if (cached !== undefined) return cached;
-    const numbers = await this.versionNumbers(device);
-    const next = (numbers[numbers.length - 1] ?? 0) + 1;
+    const next = numberAfter(await this.versionNumbers(device));
     this.nextCache.set(device, next);
     return next;
   }

@@ -1,5 +1,5 @@
 import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { VersionExistsError, storedMeta, versionName, type ConfigStore, type VersionMeta, type Withdrawn } from './store.js';
+import { VersionExistsError, newestKept, numberAfter, storedMeta, versionName, type ConfigStore, type VersionMeta, type Withdrawn } from './store.js';
 
 /**
  * `<prefix><device>/<00000001>.cfg`, `.drift` (when the version drifted) and `.json` in a bucket with versioning on (nothing is ever
@@ -24,9 +24,7 @@ export class S3Store implements ConfigStore {
   async latest(device: string): Promise<VersionMeta | null> {
     const cached = this.latestCache.get(device);
     if (cached !== undefined) return cached;
-    const numbers = await this.versionNumbers(device);
-    let meta: VersionMeta | null = null;
-    for (let i = numbers.length - 1; i >= 0 && meta === null; i--) meta = await this.readMeta(device, numbers[i]!);
+    const meta = await newestKept(await this.versionNumbers(device), (version) => this.readMeta(device, version));
     this.latestCache.set(device, meta);
     return meta;
   }
@@ -34,8 +32,7 @@ export class S3Store implements ConfigStore {
   async nextVersion(device: string): Promise<number> {
     const cached = this.nextCache.get(device);
     if (cached !== undefined) return cached;
-    const numbers = await this.versionNumbers(device);
-    const next = (numbers[numbers.length - 1] ?? 0) + 1;
+    const next = numberAfter(await this.versionNumbers(device));
     this.nextCache.set(device, next);
     return next;
   }

@@ -85,6 +85,20 @@ export interface ConfigStore {
   devices(): Promise<string[]>;
 }
 
+/** The newest version not withdrawn, reading back from the highest number (`numbers` ascending). */
+export async function newestKept(numbers: readonly number[], read: (version: number) => Promise<VersionMeta | null>): Promise<VersionMeta | null> {
+  for (let i = numbers.length - 1; i >= 0; i--) {
+    const meta = await read(numbers[i]!);
+    if (meta !== null) return meta;
+  }
+  return null;
+}
+
+/** The number after the highest taken, withdrawn ones included (`numbers` ascending). */
+export function numberAfter(numbers: readonly number[]): number {
+  return (numbers[numbers.length - 1] ?? 0) + 1;
+}
+
 export class VersionExistsError extends Error {
   readonly code = 'version_exists';
   constructor(device: string, version: number) {
