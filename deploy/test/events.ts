@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { commonVariables, loadConfig } from '@netsidecar/config';
 import { hashPassword, startConfigUploadService, uploadVariables } from '@netsidecar/config-upload';
-import { createNtpMetrics, NtpEventWriter } from '@netsidecar/ntp-proxy';
-import { ScanEvents, findingEvent, imageCoverageEvent, imageFields, type FindingRecord, type ImageRecord } from '@netsidecar/scan-scheduler';
+import { createNtpMetrics, NtpEvents } from '@netsidecar/ntp-proxy';
+import { ScanEvents, createScanMetrics, findingEvent, imageCoverageEvent, imageFields, type FindingRecord, type ImageRecord } from '@netsidecar/scan-scheduler';
 import { FileSink, toLogStreamName, type Sink, type SinkEvent } from '@netsidecar/sink';
 import { parseSyslog } from '@netsidecar/syslog';
 import { Readiness, createLogger, createRegistry } from '@netsidecar/telemetry';
@@ -68,7 +68,7 @@ export function syslogEvents(): InsightsEvent[] {
 
 export function ntpEvents(): InsightsEvent[] {
   const events: InsightsEvent[] = [];
-  const writer = new NtpEventWriter(captureSink(events), '/netsidecar/ntp', createNtpMetrics(createRegistry('ntp')));
+  const writer = new NtpEvents({ sink: captureSink(events), logGroup: '/netsidecar/ntp', dropped: createNtpMetrics(createRegistry('ntp')).eventsDropped });
   const warning = (clientIp: string, offsetMs: number, at: number) =>
     writer.write(clientIp, base + at, {
       type: 'client_clock_warning',
@@ -105,7 +105,8 @@ export function ntpEvents(): InsightsEvent[] {
 export function scanEvents(): InsightsEvent[] {
   const events: InsightsEvent[] = [];
   let now = base;
-  const scan = new ScanEvents({ sink: captureSink(events), logGroup: '/netsidecar/scan', now: () => new Date((now += 1000)) });
+  const dropped = createScanMetrics(createRegistry('scan'), 1, () => 0).eventsDropped;
+  const scan = new ScanEvents({ sink: captureSink(events), logGroup: '/netsidecar/scan', dropped, now: () => new Date((now += 1000)) });
   const image = imageFields({ digest: `sha256:${'9f'.repeat(32)}`, repository: '123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/payments-api', owner: 'payments' });
   const finding = (id: string, severity: FindingRecord['severity']): FindingRecord => ({
     digest: image.digest,

@@ -100,7 +100,7 @@ export function deps(options: { store: StateStore; clock: TestClock; webhooks?: 
   const sink = new MemorySink();
   const registry = createRegistry('scan');
   const metrics = createScanMetrics(registry, 2, () => 0);
-  const events = new ScanEvents({ sink, logGroup: '/netsidecar/scan', now: options.clock.now });
+  const events = new ScanEvents({ sink, logGroup: '/netsidecar/scan', dropped: metrics.eventsDropped, now: options.clock.now });
   const notifier = new Notifier({
     webhooks: options.webhooks ?? null,
     severities: options.severities ?? ['CRITICAL', 'HIGH'],
