@@ -33,9 +33,9 @@ export type WriteOutcome = 'ok' | 'backpressure' | 'full' | 'closed';
 /** The two refusals. */
 export type Refusal = Extract<WriteOutcome, 'full' | 'closed'>;
 
-/** True when the event (or group) was accepted. */
-export function accepted(outcome: WriteOutcome): outcome is 'ok' | 'backpressure' {
-  return outcome === 'ok' || outcome === 'backpressure';
+/** True when the event (or group) was NOT accepted. */
+export function isRefusal(outcome: WriteOutcome): outcome is Refusal {
+  return outcome === 'full' || outcome === 'closed';
 }
 
 export interface DrainReport {

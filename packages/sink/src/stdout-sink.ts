@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import type { Registry } from 'prom-client';
 import { counter, gauge } from '@netsidecar/telemetry';
-import type { DrainReport, Sink, SinkEvent, WriteOutcome } from './sink.js';
+import type { DrainReport, Refusal, Sink, SinkEvent, WriteOutcome } from './sink.js';
 
 /**
  * One event per line on stdout, for the ECS awslogs driver (which ships each line to the task's log
@@ -51,12 +51,12 @@ export class StdoutSink implements Sink {
     return this.out.write(lines) ? 'ok' : 'backpressure';
   }
 
-  private refusal(): 'full' | 'closed' | null {
+  private refusal(): Refusal | null {
     if (this.closed) return 'closed';
     return this.out.writableLength >= this.limit ? 'full' : null;
   }
 
-  private refuse(refusal: 'full' | 'closed', events: number): WriteOutcome {
+  private refuse(refusal: Refusal, events: number): WriteOutcome {
     this.events.inc({ outcome: 'refused' }, events);
     return refusal;
   }

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Sink } from '@netsidecar/sink';
+import { isRefusal, type Sink } from '@netsidecar/sink';
 import type { Logger } from '@netsidecar/telemetry';
 import { driftOf, maskedIntended, type IntendedText } from './analyse/drift.js';
 import type { IntendedSource } from './analyse/intended.js';
@@ -206,7 +206,7 @@ export class UploadPipeline {
   private async emit(event: ConfigEvent, meta: VersionMeta): Promise<void> {
     const { sink } = this.deps;
     const outcome = sink.writeGroup(toSinkEvents(event, this.deps.logGroup));
-    if (outcome === 'full' || outcome === 'closed') {
+    if (isRefusal(outcome)) {
       const { device, version, uploadId } = meta;
       await this.deps.store
         .withdraw({ device, version, uploadId, reason: 'sink_refused' })

@@ -1,4 +1,4 @@
-import type { Sink, WriteOutcome } from '@netsidecar/sink';
+import { isRefusal, type Refusal, type Sink, type WriteOutcome } from '@netsidecar/sink';
 import { StreamNames, type ReasonCounter } from './stream-names.js';
 
 /** Why the sink did not take an event: the label values the writer counts. */
@@ -31,7 +31,7 @@ export class EventWriter {
   readonly #sink: Sink;
   readonly #logGroup: string;
   readonly #streams: StreamNames;
-  readonly #dropped: Record<'full' | 'closed', { inc(amount?: number): void }>;
+  readonly #dropped: Record<Refusal, { inc(amount?: number): void }>;
 
   constructor(options: EventWriterOptions) {
     this.#sink = options.sink;
@@ -69,6 +69,6 @@ export class EventWriter {
   }
 
   #count(outcome: WriteOutcome, events: number): void {
-    if (outcome === 'full' || outcome === 'closed') this.#dropped[outcome].inc(events);
+    if (isRefusal(outcome)) this.#dropped[outcome].inc(events);
   }
 }

@@ -2,7 +2,7 @@ import { mkdir, open, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Registry } from 'prom-client';
 import { HotCounter, counter, gauge, type Logger } from '@netsidecar/telemetry';
-import type { DrainReport, Sink, SinkEvent, WriteOutcome } from '../sink.js';
+import type { DrainReport, Refusal, Sink, SinkEvent, WriteOutcome } from '../sink.js';
 import { LruHandles } from './lru-handles.js';
 import { FailingFiles, type Lines } from './failing-files.js';
 import { fileNameOf, isHashedFileBase, streamFileExtension, streamNameFileContent, streamNameFileExtension } from './file-name.js';
@@ -150,7 +150,7 @@ export class FileSink implements Sink {
     return this.pendingBytes >= this.highWater ? 'backpressure' : 'ok';
   }
 
-  private refuse(refusal: 'full' | 'closed', events: number): WriteOutcome {
+  private refuse(refusal: Refusal, events: number): WriteOutcome {
     this.events.inc({ outcome: 'refused' }, events);
     return refusal;
   }
