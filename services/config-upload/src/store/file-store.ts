@@ -1,6 +1,6 @@
 import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { VersionExistsError, newestKept, numberAfter, storedMeta, versionName, type ConfigStore, type VersionMeta, type Withdrawn } from './store.js';
+import { VersionExistsError, newestKept, numberAfter, remembered, storedMeta, versionName, type ConfigStore, type VersionMeta, type Withdrawn } from './store.js';
 
 /**
  * `<root>/<device>/<00000001>.cfg` (redacted text), `<00000001>.drift` (the masked drift diff, when
@@ -17,20 +17,12 @@ export class FileStore implements ConfigStore {
 
   constructor(private readonly root: string) {}
 
-  async latest(device: string): Promise<VersionMeta | null> {
-    const cached = this.latestCache.get(device);
-    if (cached !== undefined) return cached;
-    const meta = await newestKept(await this.versionNumbers(device), (version) => this.readMeta(device, version));
-    this.latestCache.set(device, meta);
-    return meta;
+  latest(device: string): Promise<VersionMeta | null> {
+    return remembered(this.latestCache, device, async () => newestKept(await this.versionNumbers(device), (version) => this.readMeta(device, version)));
   }
 
-  async nextVersion(device: string): Promise<number> {
-    const cached = this.nextCache.get(device);
-    if (cached !== undefined) return cached;
-    const next = numberAfter(await this.versionNumbers(device));
-    this.nextCache.set(device, next);
-    return next;
+  nextVersion(device: string): Promise<number> {
+    return remembered(this.nextCache, device, async () => numberAfter(await this.versionNumbers(device)));
   }
 
   async put(meta: VersionMeta, text: string, driftDiff: string | null = null): Promise<{ key: string }> {

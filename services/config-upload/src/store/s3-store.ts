@@ -1,5 +1,5 @@
 import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { VersionExistsError, newestKept, numberAfter, storedMeta, versionName, type ConfigStore, type VersionMeta, type Withdrawn } from './store.js';
+import { VersionExistsError, newestKept, numberAfter, remembered, storedMeta, versionName, type ConfigStore, type VersionMeta, type Withdrawn } from './store.js';
 
 /**
  * `<prefix><device>/<00000001>.cfg`, `.drift` (when the version drifted) and `.json` in a bucket with versioning on (nothing is ever
@@ -21,20 +21,12 @@ export class S3Store implements ConfigStore {
     private readonly prefix: string,
   ) {}
 
-  async latest(device: string): Promise<VersionMeta | null> {
-    const cached = this.latestCache.get(device);
-    if (cached !== undefined) return cached;
-    const meta = await newestKept(await this.versionNumbers(device), (version) => this.readMeta(device, version));
-    this.latestCache.set(device, meta);
-    return meta;
+  latest(device: string): Promise<VersionMeta | null> {
+    return remembered(this.latestCache, device, async () => newestKept(await this.versionNumbers(device), (version) => this.readMeta(device, version)));
   }
 
-  async nextVersion(device: string): Promise<number> {
-    const cached = this.nextCache.get(device);
-    if (cached !== undefined) return cached;
-    const next = numberAfter(await this.versionNumbers(device));
-    this.nextCache.set(device, next);
-    return next;
+  nextVersion(device: string): Promise<number> {
+    return remembered(this.nextCache, device, async () => numberAfter(await this.versionNumbers(device)));
   }
 
   async put(meta: VersionMeta, text: string, driftDiff: string | null = null): Promise<{ key: string }> {

@@ -85,6 +85,15 @@ export interface ConfigStore {
   devices(): Promise<string[]>;
 }
 
+/** `cache`'s value for `device`, computed and kept when it has none (the stores' per-task caches). */
+export async function remembered<V>(cache: Map<string, V>, device: string, compute: () => Promise<V>): Promise<V> {
+  const cached = cache.get(device);
+  if (cached !== undefined) return cached;
+  const value = await compute();
+  cache.set(device, value);
+  return value;
+}
+
 /** The newest version not withdrawn, reading back from the highest number (`numbers` ascending). */
 export async function newestKept(numbers: readonly number[], read: (version: number) => Promise<VersionMeta | null>): Promise<VersionMeta | null> {
   for (let i = numbers.length - 1; i >= 0; i--) {
