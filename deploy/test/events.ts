@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { commonVariables, loadConfig } from '@netsidecar/config';
 import { hashPassword, startConfigUploadService, uploadVariables } from '@netsidecar/config-upload';
-import { createNtpMetrics, NtpEventWriter } from '@netsidecar/ntp-proxy';
-import { ScanEvents, findingEvent, imageCoverageEvent, imageFields, noFailure, type FindingRecord, type ImageRecord } from '@netsidecar/scan-scheduler';
+import { createNtpMetrics, NtpEvents } from '@netsidecar/ntp-proxy';
+import { ScanEvents, createScanMetrics, findingEvent, imageCoverageEvent, imageFields, noFailure, type FindingRecord, type ImageRecord } from '@netsidecar/scan-scheduler';
 import { FileSink, toLogStreamName, type Sink, type SinkEvent } from '@netsidecar/sink';
 import { EventEncoder, eventEncoding } from '@netsidecar/syslog';
 import { Readiness, createLogger, createRegistry } from '@netsidecar/telemetry';
@@ -21,8 +21,13 @@ const run = promisify(execFile);
 export function captureSink(into: InsightsEvent[]): Sink {
   return {
     kind: 'stdout',
+    durableOnWrite: false,
     write(event: SinkEvent) {
       into.push({ timestamp: event.timestamp, message: event.message, logStream: event.logStream, logGroup: event.logGroup });
+      return 'ok';
+    },
+    writeGroup(events: readonly SinkEvent[]) {
+      for (const event of events) into.push({ timestamp: event.timestamp, message: event.message, logStream: event.logStream, logGroup: event.logGroup });
       return 'ok';
     },
     whenWritable: async () => {},
@@ -61,14 +66,14 @@ export const syslogLines: { line: string; sourceIp: string; atMs: number }[] = [
 export function syslogEvents(schema: 1 | 2): InsightsEvent[] {
   const encoder = new EventEncoder(eventEncoding(schema, 'cloudwatch'));
   return syslogLines.map(({ line, sourceIp, atMs }) => {
-    const { message, stream } = encoder.encode(Buffer.from(line), { receivedAt: new Date(base + atMs), sourceIp, sourcePort: 514, transport: 'udp' });
-    return { timestamp: base + atMs, message, logStream: stream, logGroup: '/netsidecar/syslog' };
+    const { message, device } = encoder.encode(Buffer.from(line), { receivedAt: new Date(base + atMs), sourceIp, sourcePort: 514, transport: 'udp' });
+    return { timestamp: base + atMs, message, logStream: toLogStreamName(device), logGroup: '/netsidecar/syslog' };
   });
 }
 
 export function ntpEvents(): InsightsEvent[] {
   const events: InsightsEvent[] = [];
-  const writer = new NtpEventWriter(captureSink(events), '/netsidecar/ntp', createNtpMetrics(createRegistry('ntp')));
+  const writer = new NtpEvents({ sink: captureSink(events), logGroup: '/netsidecar/ntp', dropped: createNtpMetrics(createRegistry('ntp')).eventsDropped });
   const warning = (clientIp: string, offsetMs: number, at: number) =>
     writer.write(clientIp, base + at, {
       type: 'client_clock_warning',
@@ -105,7 +110,8 @@ export function ntpEvents(): InsightsEvent[] {
 export function scanEvents(): InsightsEvent[] {
   const events: InsightsEvent[] = [];
   let now = base;
-  const scan = new ScanEvents({ sink: captureSink(events), logGroup: '/netsidecar/scan', now: () => new Date((now += 1000)) });
+  const dropped = createScanMetrics(createRegistry('scan'), 1, () => 0).eventsDropped;
+  const scan = new ScanEvents({ sink: captureSink(events), logGroup: '/netsidecar/scan', dropped, now: () => new Date((now += 1000)) });
   const image = imageFields({ digest: `sha256:${'9f'.repeat(32)}`, repository: '123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/payments-api', owner: 'payments' });
   const finding = (id: string, severity: FindingRecord['severity']): FindingRecord => ({
     digest: image.digest,

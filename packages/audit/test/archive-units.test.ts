@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { toSinkEvents } from '@netsidecar/config-upload';
-import { createNtpMetrics, NtpEventWriter } from '@netsidecar/ntp-proxy';
-import type { Sink, SinkEvent } from '@netsidecar/sink';
+import { createNtpMetrics, NtpEvents } from '@netsidecar/ntp-proxy';
+import { toLogStreamName, type Sink, type SinkEvent } from '@netsidecar/sink';
 import { EventEncoder, eventEncoding } from '@netsidecar/syslog';
 import { createRegistry } from '@netsidecar/telemetry';
 import { createArchiveSource } from '../src/source/archive-source.js';
@@ -22,7 +22,9 @@ t.teardown(() => rm(dir, { recursive: true, force: true }));
 function capture(into: SinkEvent[]): Sink {
   return {
     kind: 'stdout',
+    durableOnWrite: false,
     write: (event: SinkEvent) => (into.push(event), 'ok'),
+    writeGroup: (events: readonly SinkEvent[]) => (into.push(...events), 'ok'),
     whenWritable: async () => {},
     flush: async () => {},
     close: async () => ({}) as never,
@@ -40,11 +42,12 @@ t.test('the stream of an archived event is the one the service wrote it to', asy
   ];
   for (const [line, sourceIp] of lines) {
     const encoded = encoder.encode(Buffer.from(line), { receivedAt: new Date(NOW), sourceIp, sourcePort: 514, transport: 'udp' });
-    t.equal(streamOf('syslog', JSON.parse(encoded.message)), encoded.stream, `syslog: ${encoded.stream}`);
+    const stream = toLogStreamName(encoded.device);
+    t.equal(streamOf('syslog', JSON.parse(encoded.message)), stream, `syslog: ${stream}`);
   }
 
   const ntp: SinkEvent[] = [];
-  const writer = new NtpEventWriter(capture(ntp), '/netsidecar/ntp', createNtpMetrics(createRegistry('ntp')));
+  const writer = new NtpEvents({ sink: capture(ntp), logGroup: '/netsidecar/ntp', dropped: createNtpMetrics(createRegistry('ntp')).eventsDropped });
   writer.write('2001:db8::9', NOW, { type: 'client_clock_warning', clientIp: '2001:db8::9', version: 4, clientOffsetMs: 1500, clientOffsetBoundMs: 0.4, clientOffsetMethod: 'exchange', thresholdMs: 1000, message: 'x' });
   writer.write('upstream', NOW, { type: 'status', synchronised: true, previousSynchronised: false, selected: '169.254.169.123:123', previousSelected: null, leap: 0, stratum: 2, refId: 'GPS', offsetMs: 0, rootDelayMs: 0, rootDispersionMs: 0, lastSampleAgeS: 1, holdoverS: 3600, reason: null });
   t.equal(ntp.length, 2);

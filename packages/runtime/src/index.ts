@@ -3,3 +3,4 @@ export * from './shutdown.js';
 export * from './open-runtime.js';
 export * from './run-service.js';
 export * from './run-job.js';
+export * from './events/index.js';

@@ -11,3 +11,4 @@ export {
 export { StdoutSink, type StdoutSinkOptions } from './stdout-sink.js';
 export * from './cloudwatch/index.js';
 export { SpoolLockedError } from './spool/directory-lock.js';
+export { MAX_STREAM_NAME_CHARS, toLogStreamName } from './stream-name.js';

@@ -17,14 +17,26 @@ export interface SinkEvent {
 }
 
 /**
- * What happened to a `write()`:
+ * What happened to a `write()` or a `writeGroup()`:
  * - `ok`: accepted; the sink will deliver it at least once.
  * - `backpressure`: accepted too, but the sink is above its high-water mark; a producer that can
  *   pause (a TCP socket) should pause until `whenWritable()` resolves.
- * - `refused`: NOT accepted, because memory and spool are both full or the sink is closing. The
- *   caller counts it as dropped with reason `sink_full` or `sink_closed`; it must not retry in a loop.
+ * - `full`: NOT accepted: the sink holds all it may (memory, spool, a failing file's share) or
+ *   cannot store it (spool writes failing). It may take events again later.
+ * - `closed`: NOT accepted: `close()` was called; it never takes events again.
+ *
+ * A refused event is the caller's to count (the runtime's EventWriter counts `sink_full` and
+ * `sink_closed`); it must not be retried in a loop.
  */
-export type WriteOutcome = 'ok' | 'backpressure' | 'refused';
+export type WriteOutcome = 'ok' | 'backpressure' | 'full' | 'closed';
+
+/** The two refusals. */
+export type Refusal = Extract<WriteOutcome, 'full' | 'closed'>;
+
+/** True when the event (or group) was NOT accepted. */
+export function isRefusal(outcome: WriteOutcome): outcome is Refusal {
+  return outcome === 'full' || outcome === 'closed';
+}
 
 export interface DrainReport {
   /** Events delivered to the destination during the drain. */
@@ -36,14 +48,29 @@ export interface DrainReport {
 }
 
 export interface Sink {
+  /** Which sink this is, for the operational log; behaviour is asked through the members below. */
   readonly kind: 'file' | 'stdout' | 'cloudwatch';
+  /**
+   * True when an accepted event survives the death of the process as soon as `write()` returns
+   * (the CloudWatch sink writes ahead to its spool inside `write()`); false when it is durable only
+   * once `flush()` resolves (the file and stdout sinks hold it in memory or in a pipe until then).
+   */
+  readonly durableOnWrite: boolean;
   write(event: SinkEvent): WriteOutcome;
+  /**
+   * Takes `events` as one unit, accepted or refused whole: accepted when the sink has room for all
+   * of them under the limits `write()` keeps, otherwise none is taken (and all are counted refused).
+   * What is accepted stays together: one spool append that a crash cannot split (CloudWatch), one
+   * buffered unit written in one write per file (file), one write (stdout). For what must never be
+   * delivered in part, such as an upload's `config/1` event and its `config-part/1` parts.
+   */
+  writeGroup(events: readonly SinkEvent[]): WriteOutcome;
   /** Resolves when the sink is below its high-water mark again (at once when it already is). */
   whenWritable(): Promise<void>;
   /** Delivers everything accepted so far (or fails after retries only for non-retryable errors). */
   flush(): Promise<void>;
   /**
-   * Stops accepting (later writes are `refused`), delivers what it can before `deadline`
+   * Stops accepting (later writes are `closed`), delivers what it can before `deadline`
    * (ms since the epoch, by the sink's clock), and releases its resources.
    */
   close(deadline: number): Promise<DrainReport>;
@@ -55,15 +82,4 @@ export interface Sink {
    * task instead of one that can only count drops. Closing is not a reason: shutdown has its own.
    */
   refusalReason(): string | null;
-}
-
-/**
- * CloudWatch forbids `:` and `*` in stream names and allows at most 512 characters; the file sink
- * also needs a name that is one safe path component. IPv6 source addresses contain `:`, so they
- * become `2001_db8__1`. The same function serves both sinks so the names agree.
- */
-export function toLogStreamName(name: string): string {
-  let safe = name.replace(/[:*/\\\u0000-\u001f]/g, '_');
-  if (safe === '' || safe === '.' || safe === '..') safe = `_${safe}`;
-  return safe.length > 512 ? safe.slice(0, 512) : safe;
 }

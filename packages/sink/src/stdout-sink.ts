@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import type { Registry } from 'prom-client';
 import { counter, gauge } from '@netsidecar/telemetry';
-import type { DrainReport, Sink, SinkEvent, WriteOutcome } from './sink.js';
+import type { DrainReport, Refusal, Sink, SinkEvent, WriteOutcome } from './sink.js';
 
 /**
  * One event per line on stdout, for the ECS awslogs driver (which ships each line to the task's log
@@ -16,6 +16,8 @@ export interface StdoutSinkOptions {
 
 export class StdoutSink implements Sink {
   readonly kind = 'stdout' as const;
+  /** Written into the pipe at once, but a crash loses what the pipe still holds. */
+  readonly durableOnWrite = false;
   private closed = false;
   private readonly out: Writable;
   private readonly limit: number;
@@ -32,12 +34,31 @@ export class StdoutSink implements Sink {
   }
 
   write(event: SinkEvent): WriteOutcome {
-    if (this.closed || this.out.writableLength >= this.limit) {
-      this.events.inc({ outcome: 'refused' });
-      return 'refused';
-    }
+    const refusal = this.refusal();
+    if (refusal !== null) return this.refuse(refusal, 1);
     this.events.inc({ outcome: 'accepted' });
     return this.out.write(event.message + '\n') ? 'ok' : 'backpressure';
+  }
+
+  /** One write of all the lines: the pipe gets the group whole or not at all. */
+  writeGroup(events: readonly SinkEvent[]): WriteOutcome {
+    if (events.length === 0) return 'ok';
+    const refusal = this.refusal();
+    if (refusal !== null) return this.refuse(refusal, events.length);
+    this.events.inc({ outcome: 'accepted' }, events.length);
+    let lines = '';
+    for (const event of events) lines += event.message + '\n';
+    return this.out.write(lines) ? 'ok' : 'backpressure';
+  }
+
+  private refusal(): Refusal | null {
+    if (this.closed) return 'closed';
+    return this.out.writableLength >= this.limit ? 'full' : null;
+  }
+
+  private refuse(refusal: Refusal, events: number): WriteOutcome {
+    this.events.inc({ outcome: 'refused' }, events);
+    return refusal;
   }
 
   refusalReason(): string | null {

@@ -33,9 +33,9 @@ t.test('memory and spool both full: refused and counted, the accepted ones all d
   h.fake.outage('PutLogEvents', 'service-unavailable');
   const outcomes: string[] = [];
   for (let i = 0; i < 200; i++) outcomes.push(h.sink.write(event(i)));
-  const accepted = outcomes.filter((o) => o !== 'refused').length;
+  const accepted = outcomes.filter((o) => o !== 'full').length;
   t.ok(accepted > 20 && accepted < 200, `${accepted} accepted`);
-  t.same(outcomes.slice(accepted).every((o) => o === 'refused'), true, 'refused from the moment it is full');
+  t.same(outcomes.slice(accepted).every((o) => o === 'full'), true, 'refused (full) from the moment it is full');
   t.equal(await h.metric('netsidecar_sink_events_total', { outcome: 'refused' }), 200 - accepted);
   t.equal(h.sink.queuedEvents(), accepted);
   t.match(h.sink.refusalReason(), /^memory and spool full/, 'a reason for /healthz while full');
@@ -65,7 +65,7 @@ t.test('after close(), writes are refused and whenWritable() does not hang', asy
   h.sink.write(event(1));
   let report: unknown;
   void h.sink.close(h.clock.now() + 1_000).then((r) => (report = r));
-  t.equal(h.sink.write(event(2)), 'refused');
+  t.equal(h.sink.write(event(2)), 'closed');
   await h.sink.whenWritable();
   await h.until(() => report !== undefined, 'close');
   t.same(report, { delivered: 1, pending: 0, pendingSpooled: true });

@@ -31,7 +31,7 @@ test('close(deadline) drains what it can; what is left is replayed once at the n
   const report = await closed(a, start + 5_000);
   t.same(report, { delivered: 0, pending: 70, pendingSpooled: true });
   t.ok(a.clock.now() >= start + 5_000 && a.clock.now() < start + 6_000, 'returned at the deadline');
-  t.equal(a.sink.write({ logGroup: GROUP, logStream: 'rtr-a', timestamp: START, message: 'late' }), 'refused');
+  t.equal(a.sink.write({ logGroup: GROUP, logStream: 'rtr-a', timestamp: START, message: 'late' }), 'closed');
   t.equal(await a.metric('netsidecar_sink_events_total', { outcome: 'refused' }), 1);
   t.ok(walFiles(path.join(a.dataDir, 'spool', 'syslog')).length > 0, 'spool kept on disk');
 

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Sink } from '@netsidecar/sink';
+import { isRefusal, type Sink } from '@netsidecar/sink';
 import type { Logger } from '@netsidecar/telemetry';
 import { checkCompliance } from './compliance/check.js';
 import type { ComplianceRules } from './compliance/rules-file.js';
@@ -99,7 +99,8 @@ export class UploadPipeline {
     return this.serialised(device, async () => {
       for (let attempt = 0; ; attempt++) {
         const previous = await this.deps.store.latest(device);
-        const version = (previous?.version ?? 0) + 1;
+        // Not previous + 1: a withdrawn number (a refused upload) is never given out again.
+        const version = await this.deps.store.nextVersion(device);
         const changed = previous === null || previous.sha256Normalized !== sha256Normalized;
         let diff = null;
         if (previous !== null && changed) {
@@ -211,19 +212,23 @@ export class UploadPipeline {
   }
 
   /**
-   * Hands the events to the sink and waits until they are durable: the CloudWatch sink writes ahead
-   * to its disk spool inside write(); the file and stdout sinks hold events in memory until flush().
-   * A refusal (sink full or closing) removes the stored version: nothing is stored without its event.
+   * Hands the upload's events (`config/1` and its `config-part/1` parts) to the sink as one unit,
+   * accepted or refused whole, and waits until they are durable (`durableOnWrite`, or after
+   * `flush()`). A refusal withdraws the stored version: nothing is stored without its events, no
+   * part of a refused upload reaches the log, and its number is not given out again.
    */
   private async emit(event: ConfigEvent, meta: VersionMeta): Promise<void> {
     const { sink } = this.deps;
-    for (const sinkEvent of toSinkEvents(event, this.deps.logGroup)) {
-      if (sink.write(sinkEvent) === 'refused') {
-        await this.deps.store.remove(meta.device, meta.version).catch((err: unknown) => this.deps.logger.error('could not remove a version after a sink refusal', { device: meta.device, version: meta.version, err }));
-        throw new UploadError('sink_unavailable');
-      }
+    const outcome = sink.writeGroup(toSinkEvents(event, this.deps.logGroup));
+    if (isRefusal(outcome)) {
+      const { device, version, uploadId } = meta;
+      await this.deps.store
+        .withdraw({ device, version, uploadId, reason: 'sink_refused' })
+        .catch((err: unknown) => this.deps.logger.error('could not withdraw a version after a sink refusal', { device, version, err }));
+      this.deps.logger.warn('upload refused by the sink; version withdrawn', { device, version, uploadId, outcome });
+      throw new UploadError('sink_unavailable');
     }
-    if (sink.kind !== 'cloudwatch') await sink.flush();
+    if (!sink.durableOnWrite) await sink.flush();
   }
 
   private async previousNormalised(device: string, version: number): Promise<string> {

@@ -125,8 +125,12 @@ t.test('a version number another task took is not overwritten', async (t) => {
   t.match(await b.latest('rtr-race-1'), { uploadId: 'from-a' }, 'the loser re-reads the latest');
   t.equal((await a.get('rtr-race-1', 1))?.text, 'hostname a\n', "the winner's text is untouched");
   t.same(conditional, ['p/rtr-race-1/00000001.json', 'p/rtr-race-1/00000001.json'], 'the claim is a conditional write');
-  await a.remove('rtr-race-1', 1);
-  t.equal(await a.get('rtr-race-1', 1), null, 'remove');
+  await a.withdraw({ device: 'rtr-race-1', version: 1, uploadId: 'from-a', reason: 'sink_refused' });
+  t.equal(await a.get('rtr-race-1', 1), null, 'a withdrawn version is gone');
+  const fresh = new S3Store(client, bucket, 'p/'); // another task, nothing cached
+  t.equal(await fresh.latest('rtr-race-1'), null, 'and is nobody\'s latest');
+  t.equal(await b.nextVersion('rtr-race-1'), 2, 'but its number stays taken');
+  await t.rejects(b.put(meta(1, 'from-b'), 'hostname b\n'), { code: 'version_exists' }, 'for every task');
 });
 
 t.test('intended configs from an S3 prefix', async (t) => {

@@ -1,5 +1,6 @@
 // Large configs: the config/1 event stays under the size limit and the big fields are moved to
-// config-part/1 events that reassemble exactly. And a sink that refuses: 503, nothing stored.
+// config-part/1 events that reassemble exactly. And a sink that refuses: 503, nothing stored, no
+// part of the refused upload in the log, and its number never given to another upload.
 import t from 'tap';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -78,5 +79,33 @@ t.test('a sink that refuses: 503, and the version is not kept', async (t) => {
   const r = await curl(['--data-binary', 'hostname rtr-refused-1\nend\n', '-H', 'Content-Type: text/plain', `http://${router}@127.0.0.1:${up.service.port}/configs/rtr-refused-1`]);
   t.equal(r.status, 503);
   t.equal(r.json?.error, 'sink_unavailable');
-  t.same(await up.storedFiles(), [], 'nothing stored without its event');
+  t.same(await up.storedFiles(), ['rtr-refused-1/00000001.json'], 'no text stored without its event: only the number, withdrawn');
+  t.match(JSON.parse(await readFile(join(up.dataDir, 'config-upload', 'store', 'rtr-refused-1', '00000001.json'), 'utf8')), { withdrawn: true, version: 1, reason: 'sink_refused' });
+  const versions = await curl([`http://${users.auditor.name}:${users.auditor.password}@127.0.0.1:${up.service.port}/api/devices/rtr-refused-1/versions`]);
+  t.equal(versions.status, 404, 'and no version to read');
+});
+
+t.test('a sink too full for a whole upload: none of its events reach the log, and its number is not reused', async (t) => {
+  // The file sink holds at most 1 MiB: a 1.2 MB config's config/1 event and parts do not fit together.
+  const up = await startTestUpload(t, { NETSIDECAR_SINK_MEMORY_LIMIT: '1MiB' });
+  const put = (body: string) => curl(['--data-binary', '@-', '-H', 'Content-Type: text/plain', `http://${router}@127.0.0.1:${up.service.port}/configs/rtr-big-1`], body);
+  t.match((await put('hostname rtr-big-1\nend\n')).json, { version: 1 });
+  const big = bigConfig('withdrawn-upload', 9_000);
+  t.ok(big.length > 1024 * 1024, `${big.length} bytes`);
+  const refused = await put(big);
+  t.equal(refused.status, 503);
+  t.equal(refused.json?.error, 'sink_unavailable');
+  const withdrawn = up.logs.find((l) => l.msg === 'upload refused by the sink; version withdrawn');
+  t.match(withdrawn, { device: 'rtr-big-1', version: 2, outcome: 'full' });
+  const next = await put('hostname rtr-big-1\ninterface Gi0/1\nend\n');
+  t.equal(next.status, 201);
+  t.match(next.json, { version: 3 }, 'the refused upload\'s number 2 is not given out again');
+
+  const events = await up.events('rtr-big-1');
+  t.same(events.filter((e) => e.uploadId === withdrawn?.uploadId), [], 'no event of the refused upload, not its config/1, not one of its parts');
+  t.same(events.map((e) => [e.schema, e.version]), [['config/1', 1], ['config/1', 3]]);
+  t.match(events[1], { previousVersion: 1 }, 'the diff is against the last version kept');
+  const history = await curl([`http://${users.auditor.name}:${users.auditor.password}@127.0.0.1:${up.service.port}/api/devices/rtr-big-1/versions`]);
+  t.same((history.json as unknown as { version: number }[]).map((v) => v.version), [1, 3], 'the withdrawn version is not in the history');
+  t.notOk((await up.everythingWritten()).includes('withdrawn-upload port'), 'nothing of the refused config in the log or the store');
 });

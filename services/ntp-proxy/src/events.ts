@@ -4,9 +4,8 @@
  * `ntp/2`. Stream `upstream` takes the upstream samples and status changes; each client address has
  * its own stream (as each device has in syslog) for its summaries and clock warnings.
  */
+import { EventWriter, type ReasonCounter } from '@netsidecar/runtime';
 import type { Sink } from '@netsidecar/sink';
-import { toLogStreamName } from '@netsidecar/sink';
-import type { NtpMetrics } from './metrics.js';
 
 export const ntpSchema = 'ntp/1';
 export const upstreamStream = 'upstream';
@@ -98,25 +97,19 @@ export type NtpEvent = UpstreamSampleEvent | StatusEvent | ClientSummaryEvent | 
 
 type WithoutBase<E> = E extends EventBase ? Omit<E, 'schema' | 'time'> : never;
 
-/** Hands events to the sink (the only way out) and counts what it refuses. */
-export class NtpEventWriter {
-  private closing = false;
+/**
+ * The ntp/1 events, typed, written through the runtime's EventWriter (which stamps them, names the
+ * stream and counts refusals in `netsidecar_ntp_events_dropped_total{reason}`).
+ */
+export class NtpEvents {
+  readonly #writer: EventWriter;
 
-  constructor(
-    private readonly sink: Sink,
-    private readonly logGroup: string,
-    private readonly metrics: NtpMetrics,
-  ) {}
-
-  write(stream: string, timeMs: number, fields: WithoutBase<NtpEvent>): void {
-    const event = { schema: ntpSchema, time: new Date(timeMs).toISOString(), ...fields };
-    const outcome = this.sink.write({ logGroup: this.logGroup, logStream: toLogStreamName(stream), timestamp: timeMs, message: JSON.stringify(event) });
-    if (outcome === 'refused') this.metrics.eventsDropped.inc({ reason: this.closing ? 'sink_closed' : 'sink_full' });
+  constructor(options: { sink: Sink; logGroup: string; dropped: ReasonCounter }) {
+    this.#writer = new EventWriter(options);
   }
 
-  /** After this, refusals are counted as `sink_closed` rather than `sink_full`. */
-  markClosing(): void {
-    this.closing = true;
+  write(stream: string, timeMs: number, fields: WithoutBase<NtpEvent>): void {
+    this.#writer.writeEvent(stream, timeMs, ntpSchema, fields);
   }
 }
 

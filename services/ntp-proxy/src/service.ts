@@ -9,7 +9,7 @@ import { measurePrecision } from './clock/precision.js';
 import { ServedClock } from './clock/served-clock.js';
 import type { ntpVariables } from './config.js';
 import { clientSummaryFields, clientWarningFields, statusFields, upstreamSampleFields } from './event-builders.js';
-import { NtpEventWriter, roundMs, upstreamStream } from './events.js';
+import { NtpEvents, roundMs, upstreamStream } from './events.js';
 import { createNtpMetrics, registerReferenceGauges } from './metrics.js';
 import { nsToMs } from './packet/ntp-time.js';
 import { ClientTable } from './server/client-table.js';
@@ -63,7 +63,7 @@ const hostClockPollMs = 60_000; // the metadata endpoint refreshes ClockErrorBou
 export async function startNtpService(context: ServiceContext<NtpConfig>, options: NtpServiceOptions = {}): Promise<RunningNtp> {
   const { config, logger, registry, readiness, sink, logGroup } = context;
   const metrics = createNtpMetrics(registry);
-  const events = new NtpEventWriter(sink, logGroup, metrics);
+  const events = new NtpEvents({ sink, logGroup, dropped: metrics.eventsDropped });
   const keys = loadKeys({ file: config.NETSIDECAR_NTP_KEYS_FILE, text: config.NETSIDECAR_NTP_KEYS });
   if (config.NETSIDECAR_NTP_REQUIRE_AUTH && !keys) {
     throw new ConfigError('NETSIDECAR_NTP_REQUIRE_AUTH', 'requiring authentication needs keys: set NETSIDECAR_NTP_KEYS_FILE or NETSIDECAR_NTP_KEYS');
@@ -247,7 +247,6 @@ export async function startNtpService(context: ServiceContext<NtpConfig>, option
       await client?.close();
       // The last partial period of every client goes out before the runtime drains the sink.
       flushClientSummaries();
-      events.markClosing();
     },
   };
 }

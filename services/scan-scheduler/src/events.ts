@@ -3,7 +3,8 @@
  * `<prefix>/scan`; field names are a public interface for Logs Insights queries: a rename needs
  * `scan/2`. Stream `planner` takes planning runs, stream `worker` the scans.
  */
-import { toLogStreamName, type Sink } from '@netsidecar/sink';
+import { EventWriter, type ReasonCounter } from '@netsidecar/runtime';
+import type { Sink } from '@netsidecar/sink';
 import type { Platform } from './inventory/types.js';
 import type { Severity } from './config.js';
 import type { FindingRecord, ResolvedReason, ScanFailureCode } from './state/records.js';
@@ -185,17 +186,21 @@ export type ScanEvent =
   | PlanFinishedEvent
   | ErrorEvent;
 
-/** Writes scan/1 events to the sink; refused ones are counted, never thrown. */
+/**
+ * The scan/1 events, typed, written through the runtime's EventWriter (which stamps them, names the
+ * stream and counts refusals in `netsidecar_scan_events_dropped_total{reason}`); never thrown.
+ */
 export class ScanEvents {
-  constructor(
-    private readonly options: { sink: Sink; logGroup: string; now: () => Date; onRefused?: () => void },
-  ) {}
+  readonly #writer: EventWriter;
+  readonly #now: () => Date;
+
+  constructor(options: { sink: Sink; logGroup: string; dropped: ReasonCounter; now: () => Date }) {
+    this.#writer = new EventWriter(options);
+    this.#now = options.now;
+  }
 
   emit(stream: ScanStream, event: ScanEvent): void {
-    const time = this.options.now();
-    const message = JSON.stringify({ schema: scanSchema, time: time.toISOString(), ...event });
-    const outcome = this.options.sink.write({ logGroup: this.options.logGroup, logStream: toLogStreamName(stream), timestamp: time.getTime(), message });
-    if (outcome === 'refused') this.options.onRefused?.();
+    this.#writer.writeEvent(stream, this.#now().getTime(), scanSchema, event);
   }
 }
 

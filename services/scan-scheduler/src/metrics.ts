@@ -29,6 +29,6 @@ export function createScanMetrics(registry: Registry, cap: number, running: () =
     messages,
     slackRetries: counter(registry, 'netsidecar_scan_slack_retries_total', 'Slack webhook retries (429, 5xx, network)'),
     enqueued: counter(registry, 'netsidecar_scan_enqueued_total', 'Scan requests sent to SQS by the planner'),
-    eventsDropped: counter(registry, 'netsidecar_scan_events_dropped_total', 'scan/1 events the sink refused'),
+    eventsDropped: counter(registry, 'netsidecar_scan_events_dropped_total', 'scan/1 events the sink refused, by reason (sink_full, sink_closed)', ['reason']),
   };
 }

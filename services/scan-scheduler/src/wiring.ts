@@ -91,14 +91,12 @@ export function plumbing(options: {
   slack?: SlackClient;
 }): Plumbing {
   const now = options.now ?? (() => new Date());
-  let metrics: ScanMetrics | undefined;
-  const events = new ScanEvents({ sink: options.sink, logGroup: options.logGroup, now, onRefused: () => metrics?.eventsDropped.inc() });
-  metrics = createScanMetrics(options.registry, options.config.NETSIDECAR_SCAN_CONCURRENCY, options.running);
-  const created = metrics;
+  const metrics = createScanMetrics(options.registry, options.config.NETSIDECAR_SCAN_CONCURRENCY, options.running);
+  const events = new ScanEvents({ sink: options.sink, logGroup: options.logGroup, dropped: metrics.eventsDropped, now });
   const notifier = new Notifier({
     webhooks: options.config.NETSIDECAR_SCAN_SLACK_WEBHOOKS,
     severities: options.config.NETSIDECAR_SCAN_SEVERITIES,
-    client: options.slack ?? new SlackClient({ onRetry: () => created.slackRetries.inc() }),
+    client: options.slack ?? new SlackClient({ onRetry: () => metrics.slackRetries.inc() }),
     store: options.store,
     events,
     now,

@@ -61,4 +61,14 @@ export const syslogVariables = {
     default: 15 * 60_000, // 15 min: routers keep quiet connections open between bursts
     description: 'A TCP or TLS connection silent for this long is closed and counted as idle_timeout.',
   },
+  NETSIDECAR_SYSLOG_NEW_STREAMS_PER_SOURCE: {
+    parse: integer(0, 1_000_000),
+    default: 30, // a router names itself: one stream; a relay forwarding many devices gets 30 at once, then 30 a minute
+    description: 'New log streams (host names) one source address may open per minute; beyond, its events go to the source address stream (streams_capped_total{reason=source_limit}). 0: no cap.',
+  },
+  NETSIDECAR_SYSLOG_NEW_STREAMS_PER_MINUTE: {
+    parse: integer(0, 1_000_000),
+    default: 600, // 10 a second on average: CloudWatch limits CreateLogStream per account, and each new stream costs calls
+    description: 'New log streams all sources together may open per minute; beyond, events go to their source address stream (streams_capped_total{reason=global_limit}). 0: no cap.',
+  },
 } satisfies Record<string, Variable<unknown>>;

@@ -1,38 +1,24 @@
-import { toLogStreamName } from '@netsidecar/sink';
 import { parseSyslog, type ParseFormat, type ReceiveContext } from './parser/index.js';
 import { serialiseEvent, type EventEncoding } from './event-encoding.js';
 
-/** A message turned into what the sink needs: the event's JSON, its stream and how it parsed. */
+/** A message turned into what the sink needs: the event's JSON, the name of its device and how it parsed. */
 export interface EncodedEvent {
   message: string;
-  stream: string;
+  /** The device's name (its `host`, else its source IP) as it came: the main thread names the stream. */
+  device: string;
   format: ParseFormat;
 }
 
-const maxCachedStreamNames = 10_000; // devices in a large data centre, with room to spare
-
 /**
- * Parse, serialise, and pick the stream (device name, else the source IP). The same function runs
- * on the main thread or in a parse worker; it never throws.
+ * Parse and serialise. The same function runs on the main thread or in a parse worker; it never
+ * throws. The stream is named on the main thread (the runtime's EventWriter), where the cap on new
+ * streams per source sees every worker's messages.
  */
 export class EventEncoder {
-  private readonly streamNames = new Map<string, string>();
-
   constructor(private readonly encoding: EventEncoding) {}
 
   encode(raw: Uint8Array, context: ReceiveContext): EncodedEvent {
     const { event, format } = parseSyslog(raw, context);
-    return { message: serialiseEvent(event, format, this.encoding), stream: this.streamName(event.host ?? event.sourceIp), format };
-  }
-
-  /** Device names repeat: sanitise each once. Bounded, since hosts come from the network. */
-  private streamName(device: string): string {
-    let name = this.streamNames.get(device);
-    if (name === undefined) {
-      if (this.streamNames.size >= maxCachedStreamNames) this.streamNames.clear();
-      name = toLogStreamName(device);
-      this.streamNames.set(device, name);
-    }
-    return name;
+    return { message: serialiseEvent(event, format, this.encoding), device: event.host ?? event.sourceIp, format };
   }
 }

@@ -1,3 +1,4 @@
+import { EventWriter, type StreamNames } from '@netsidecar/runtime';
 import type { Sink, WriteOutcome } from '@netsidecar/sink';
 import type { ParseFormat, ReceiveContext } from './parser/index.js';
 import { EventEncoder } from './encode-event.js';
@@ -6,25 +7,22 @@ import type { SyslogMetrics } from './metrics.js';
 
 /**
  * The one path every message takes, whatever the transport: count it, encode it (here, or in a
- * parse worker that hands back the result), hand the event to the sink, count what happened.
- * Never throws.
+ * parse worker that hands back the result), hand the event to the runtime's EventWriter (which
+ * names its stream, capping new ones per source, and counts what the sink refused). Never throws.
  */
 export class Ingest {
   // prom-client hashes a label object on every inc(); bound children skip that on the hot path.
   private readonly received;
   private readonly parsed;
   private readonly encoder: EventEncoder;
-  private sinkClosed = false;
+  private readonly writer: EventWriter;
 
-  constructor(
-    private readonly sink: Sink,
-    private readonly logGroup: string,
-    private readonly metrics: SyslogMetrics,
-    encoding: EventEncoding,
-  ) {
+  /** `streams`: how streams are named and new ones capped (service.ts); without it, no cap. */
+  constructor(sink: Sink, logGroup: string, private readonly metrics: SyslogMetrics, encoding: EventEncoding, streams?: StreamNames) {
     this.encoder = new EventEncoder(encoding);
     this.received = { udp: metrics.received.labels('udp'), tcp: metrics.received.labels('tcp'), tls: metrics.received.labels('tls') };
     this.parsed = { rfc5424: metrics.parsed.labels('rfc5424'), rfc3164: metrics.parsed.labels('rfc3164'), unparsed: metrics.unparsed.labels() };
+    this.writer = new EventWriter({ sink, logGroup, dropped: metrics.dropped, streams });
   }
 
   /** Counts a message of `length` bytes as received; false when it is empty (then counted as dropped, nothing to keep). */
@@ -39,19 +37,12 @@ export class Ingest {
   accept(raw: Uint8Array, context: ReceiveContext): WriteOutcome {
     if (!this.receive(raw.length, context.transport)) return 'ok';
     const encoded = this.encoder.encode(raw, context);
-    return this.deliver(encoded.message, encoded.stream, encoded.format, context.receivedAt.getTime());
+    return this.deliver(encoded.message, context.sourceIp, encoded.device, encoded.format, context.receivedAt.getTime());
   }
 
-  /** Hands an encoded event to the sink. */
-  deliver(message: string, stream: string, format: ParseFormat, receivedAt: number): WriteOutcome {
+  /** Hands an encoded event from `sourceIp` about `device` (its `host`, else `sourceIp`) to the writer. */
+  deliver(message: string, sourceIp: string, device: string, format: ParseFormat, receivedAt: number): WriteOutcome {
     this.parsed[format].inc();
-    const outcome = this.sink.write({ logGroup: this.logGroup, logStream: stream, timestamp: receivedAt, message });
-    if (outcome === 'refused') this.metrics.dropped.inc({ reason: this.sinkClosed ? 'sink_closed' : 'sink_full' });
-    return outcome;
-  }
-
-  /** After this, refusals are counted as `sink_closed` rather than `sink_full`. */
-  markClosing(): void {
-    this.sinkClosed = true;
+    return this.writer.writeMessageFrom(sourceIp, device, receivedAt, message);
   }
 }

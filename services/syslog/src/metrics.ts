@@ -1,4 +1,5 @@
 import type { Registry } from 'prom-client';
+import { capReasons } from '@netsidecar/runtime';
 import { HotCounter, counter, gauge } from '@netsidecar/telemetry';
 
 /**
@@ -35,7 +36,15 @@ export function createSyslogMetrics(registry: Registry) {
     parsed: new HotCounter(registry, 'netsidecar_syslog_parsed_total', 'Messages parsed, by the format recognised', ['format']),
     unparsed: new HotCounter(registry, 'netsidecar_syslog_unparsed_total', 'Messages kept whole as the message because no format matched'),
     dropped,
+    // Not a loss: the events went to their source address stream (NETSIDECAR_SYSLOG_NEW_STREAMS_*).
+    streamsCapped: capped(registry),
     connections: gauge(registry, 'netsidecar_syslog_connections', 'Open TCP and TLS connections', ['transport']),
     udpReceiveBuffer: gauge(registry, 'netsidecar_syslog_udp_receive_buffer_bytes', 'Effective UDP receive buffer (SO_RCVBUF)'),
   };
+}
+
+function capped(registry: Registry) {
+  const streamsCapped = counter(registry, 'netsidecar_syslog_streams_capped_total', 'Events sent to their source address stream because the cap on new streams refused their host name its own, by reason', ['reason']);
+  for (const reason of capReasons) streamsCapped.inc({ reason }, 0);
+  return streamsCapped;
 }

@@ -5,7 +5,7 @@ import type { EventEncoding } from './event-encoding.js';
 /**
  * Datagrams sent to a parse worker in one message: their bytes back to back, and where each ends.
  * Strings are what structured cloning costs most (each is serialised and allocated again on the
- * other side), so the few distinct source IPs and streams of a batch travel once each, in a table,
+ * other side), so the few distinct source IPs and device names of a batch travel once each, in a table,
  * and every message refers to its entry by index.
  */
 export interface RawBatch {
@@ -24,9 +24,9 @@ export interface RawBatch {
 export interface EncodedBatch {
   id: number;
   messages: string[];
-  /** The distinct streams of the batch; `streamIndex[i]` is message i's. */
-  streamTable: string[];
-  streamIndex: Uint16Array;
+  /** The distinct device names of the batch; `deviceIndex[i]` is message i's. */
+  deviceTable: string[];
+  deviceIndex: Uint16Array;
   /** Per message: its index in `parseFormats`. */
   formats: Uint8Array;
 }
@@ -45,9 +45,9 @@ const formatCode: Record<ParseFormat, number> = { rfc5424: 0, rfc3164: 1, unpars
 export function encodeBatch(encoder: EventEncoder, batch: RawBatch): EncodedBatch {
   const count = batch.ends.length;
   const messages = new Array<string>(count);
-  const streamTable: string[] = [];
-  const streamSlots = new Map<string, number>();
-  const streamIndex = new Uint16Array(count);
+  const deviceTable: string[] = [];
+  const deviceSlots = new Map<string, number>();
+  const deviceIndex = new Uint16Array(count);
   const formats = new Uint8Array(count);
   const context = { receivedAt: new Date(0), sourceIp: '', sourcePort: 0, transport: 'udp' as const };
   let start = 0;
@@ -58,14 +58,14 @@ export function encodeBatch(encoder: EventEncoder, batch: RawBatch): EncodedBatc
     context.sourcePort = batch.sourcePorts[i]!;
     const encoded = encoder.encode(batch.data.subarray(start, end), context);
     messages[i] = encoded.message;
-    let slot = streamSlots.get(encoded.stream);
+    let slot = deviceSlots.get(encoded.device);
     if (slot === undefined) {
-      slot = streamTable.push(encoded.stream) - 1;
-      streamSlots.set(encoded.stream, slot);
+      slot = deviceTable.push(encoded.device) - 1;
+      deviceSlots.set(encoded.device, slot);
     }
-    streamIndex[i] = slot;
+    deviceIndex[i] = slot;
     formats[i] = formatCode[encoded.format];
     start = end;
   }
-  return { id: batch.id, messages, streamTable, streamIndex, formats };
+  return { id: batch.id, messages, deviceTable, deviceIndex, formats };
 }

@@ -216,7 +216,9 @@ export class ParsePool {
   private deliverBatch(result: EncodedBatch, batch: RawBatch): void {
     const { ingest } = this.options;
     for (let i = 0; i < result.messages.length; i++) {
-      ingest.deliver(result.messages[i]!, result.streamTable[result.streamIndex[i]!]!, parseFormats[result.formats[i]!]!, batch.receivedAt[i]!);
+      const device = result.deviceTable[result.deviceIndex[i]!]!;
+      const sourceIp = batch.ipTable[batch.ipIndex[i]!]!;
+      ingest.deliver(result.messages[i]!, sourceIp, device, parseFormats[result.formats[i]!]!, batch.receivedAt[i]!);
     }
   }
 

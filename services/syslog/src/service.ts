@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { RunningService, ServiceContext } from '@netsidecar/runtime';
+import { NewStreamCap, StreamNames, type RunningService, type ServiceContext } from '@netsidecar/runtime';
 import { ConfigError, type ConfigOf } from '@netsidecar/config';
 import { gauge, kernelUdpDrops } from '@netsidecar/telemetry';
 import { chooseUdpIo } from '@netsidecar/udp-batch';
@@ -28,7 +28,9 @@ export async function startSyslogService(context: ServiceContext<SyslogConfig>):
   const logger = context.logger;
   const metrics = createSyslogMetrics(registry);
   const encoding = eventEncoding(config.NETSIDECAR_SYSLOG_SCHEMA, sink.kind);
-  const ingest = new Ingest(sink, context.logGroup, metrics, encoding);
+  // Host names come from message text: new streams are capped per source address and per minute.
+  const cap = new NewStreamCap({ perSource: config.NETSIDECAR_SYSLOG_NEW_STREAMS_PER_SOURCE, perMinute: config.NETSIDECAR_SYSLOG_NEW_STREAMS_PER_MINUTE });
+  const ingest = new Ingest(sink, context.logGroup, metrics, encoding, new StreamNames({ cap, capped: metrics.streamsCapped }));
   const address = config.NETSIDECAR_SYSLOG_BIND_ADDRESS;
   // Read before any socket opens, so a bad certificate stops the start cleanly.
   const tlsFiles = readTlsFiles(config.NETSIDECAR_SYSLOG_TLS_CERT_FILE, config.NETSIDECAR_SYSLOG_TLS_KEY_FILE);
@@ -84,7 +86,6 @@ export async function startSyslogService(context: ServiceContext<SyslogConfig>):
     tcpPort: tcp.port,
     tlsPort: tls?.port ?? null,
     stop: async (deadline?: number) => {
-      ingest.markClosing();
       // TCP and TLS senders get half the time left to have what they sent read; the sink gets the rest.
       const readUntil = deadline === undefined ? undefined : Date.now() + Math.max(0, deadline - Date.now()) / 2;
       await Promise.all([udp.close(), tcp.close(readUntil), tls?.close(readUntil)]);

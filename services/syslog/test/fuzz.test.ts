@@ -47,10 +47,16 @@ class CountingSink implements Sink {
   readonly kind = 'file' as const;
   written = 0;
   lastMessage = '';
+  readonly durableOnWrite = false;
   write(event: SinkEvent): WriteOutcome {
     this.written++;
     this.lastMessage = event.message;
     return 'ok';
+  }
+  writeGroup(events: readonly SinkEvent[]): WriteOutcome {
+    let outcome: WriteOutcome = 'ok';
+    for (const event of events) outcome = this.write(event);
+    return outcome;
   }
   whenWritable(): Promise<void> {
     return Promise.resolve();

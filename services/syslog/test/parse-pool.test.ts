@@ -2,6 +2,7 @@
 // loses nothing (its datagrams are parsed on the main thread).
 import t from 'tap';
 import type { DrainReport, Sink, SinkEvent, WriteOutcome } from '@netsidecar/sink';
+import { NewStreamCap, StreamNames } from '@netsidecar/runtime';
 import { createRegistry, silentLogger } from '@netsidecar/telemetry';
 import { Ingest } from '../src/ingest.js';
 import { createSyslogMetrics } from '../src/metrics.js';
@@ -10,9 +11,15 @@ import { ParsePool } from '../src/parse-pool.js';
 class RecordingSink implements Sink {
   readonly kind = 'file' as const;
   readonly events: SinkEvent[] = [];
+  readonly durableOnWrite = false;
   write(event: SinkEvent): WriteOutcome {
     this.events.push(event);
     return 'ok';
+  }
+  writeGroup(events: readonly SinkEvent[]): WriteOutcome {
+    let outcome: WriteOutcome = 'ok';
+    for (const event of events) outcome = this.write(event);
+    return outcome;
   }
   whenWritable(): Promise<void> {
     return Promise.resolve();
@@ -35,10 +42,10 @@ class RecordingSink implements Sink {
 /** syslog/2 as the file sink gets it: the workers write what the main thread would. */
 const encoding = { schema: 2, receivedAt: true } as const;
 
-function setup(workers: number) {
+function setup(workers: number, streams?: StreamNames) {
   const sink = new RecordingSink();
   const registry = createRegistry('syslog');
-  const ingest = new Ingest(sink, '/netsidecar/syslog', createSyslogMetrics(registry), encoding);
+  const ingest = new Ingest(sink, '/netsidecar/syslog', createSyslogMetrics(registry), encoding, streams);
   return { sink, registry, ingest, start: () => ParsePool.start({ workers, encoding, ingest, logger: silentLogger, maxBatchMessages: 64 }) };
 }
 
@@ -72,6 +79,18 @@ t.test('two workers: every datagram delivered once, each device in order', async
   const expected = Array.from({ length: 2_000 }, (_, n) => n);
   for (const [ip, counters] of byDevice(sink)) t.same(counters, expected, `${ip} in order`);
   t.equal(sink.events[0]!.logGroup, '/netsidecar/syslog');
+  t.same([...new Set(sink.events.map((e) => e.logStream))].sort(), devices, 'each device its own stream');
+});
+
+t.test('through a worker, the new-stream cap sees each datagram\'s source address', async (t) => {
+  // Two new streams a minute for everyone: the first two devices get theirs, the others their address's.
+  const cap = new NewStreamCap({ perSource: 0, perMinute: 2, now: () => 0 });
+  const { sink, ingest, start } = setup(1, new StreamNames({ cap }));
+  const pool = await start();
+  submitAll(pool, ingest, 10);
+  await pool.close();
+  const streams = new Map(sink.events.map((e) => [(JSON.parse(e.message) as { sourceIp: string }).sourceIp, e.logStream]));
+  t.same(Object.fromEntries(streams), { '192.0.2.1': 'rtr-a', '192.0.2.2': 'rtr-b', '192.0.2.3': '192.0.2.3', '192.0.2.4': '192.0.2.4', '192.0.2.5': '192.0.2.5' });
 });
 
 t.test('a worker that dies mid-flight loses nothing: its batches are parsed on the main thread', async (t) => {

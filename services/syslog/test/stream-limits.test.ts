@@ -51,9 +51,15 @@ class BlockingSink implements Sink {
   readonly events: SinkEvent[] = [];
   blocked = true;
   private waiters: (() => void)[] = [];
+  readonly durableOnWrite = false;
   write(event: SinkEvent): WriteOutcome {
     this.events.push(event);
     return this.blocked ? 'backpressure' : 'ok';
+  }
+  writeGroup(events: readonly SinkEvent[]): WriteOutcome {
+    let outcome: WriteOutcome = 'ok';
+    for (const event of events) outcome = this.write(event);
+    return outcome;
   }
   whenWritable(): Promise<void> {
     return this.blocked ? new Promise((resolve) => this.waiters.push(resolve)) : Promise.resolve();

@@ -96,6 +96,8 @@ export interface CloudWatchSinkStats {
 
 class CloudWatchLogsSink implements CloudWatchSink {
   readonly kind = 'cloudwatch' as const;
+  /** Written ahead to the spool inside write() (see "Durability" above). */
+  readonly durableOnWrite = true;
   readonly #o: ResolvedOptions;
   readonly #spool: Spool;
   readonly #metrics: SinkMetrics;
@@ -172,6 +174,12 @@ class CloudWatchLogsSink implements CloudWatchSink {
 
   write(event: SinkEvent): WriteOutcome {
     const outcome = this.#closing ? this.#writePath.refuseClosed() : this.#writePath.write(event, this.#sendAtOnce());
+    this.#schedulePump();
+    return outcome;
+  }
+
+  writeGroup(events: readonly SinkEvent[]): WriteOutcome {
+    const outcome = this.#closing ? this.#writePath.refuseClosed(events.length) : this.#writePath.writeGroup(events, this.#sendAtOnce());
     this.#schedulePump();
     return outcome;
   }

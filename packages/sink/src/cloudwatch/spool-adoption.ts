@@ -129,7 +129,7 @@ export class SpoolAdoption {
     let pushedBack = false;
     for (const { seq, logGroup, logStream, timestamp, message } of events) {
       const outcome = this.#p.write({ logGroup, logStream, timestamp, message });
-      if (outcome === 'refused') {
+      if (outcome === 'full' || outcome === 'closed') {
         pushedBack = true;
         break;
       }

@@ -2,7 +2,7 @@ import { mkdir, open, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Registry } from 'prom-client';
 import { HotCounter, counter, gauge, type Logger } from '@netsidecar/telemetry';
-import type { DrainReport, Sink, SinkEvent, WriteOutcome } from '../sink.js';
+import type { DrainReport, Refusal, Sink, SinkEvent, WriteOutcome } from '../sink.js';
 import { LruHandles } from './lru-handles.js';
 import { FailingFiles, type Lines } from './failing-files.js';
 import { fileNameOf, isHashedFileBase, streamFileExtension, streamNameFileContent, streamNameFileExtension } from './file-name.js';
@@ -45,6 +45,8 @@ const failingShare = 0.5;
 
 export class FileSink implements Sink {
   readonly kind = 'file' as const;
+  /** Events wait in memory until their flush: durable once `flush()` resolves. */
+  readonly durableOnWrite = false;
   private pending = new Map<string, Lines>();
   private pendingBytes = 0;
   private pendingEvents = 0;
@@ -100,10 +102,37 @@ export class FileSink implements Sink {
 
   write(event: SinkEvent): WriteOutcome {
     // At the limit, not beyond: what the sink holds is what a service's heap limit must allow for.
-    if (this.closed || this.pendingBytes + this.failing.bytes >= this.memoryLimit) return this.refuse();
+    if (this.closed) return this.refuse('closed', 1);
+    if (this.pendingBytes + this.failing.bytes >= this.memoryLimit) return this.refuse('full', 1);
     const path = this.pathOf(event.logGroup, event.logStream);
-    // A file that cannot be written may hold half the memory; beyond, only its own events are refused.
-    if (this.failing.size > 0 && this.failing.bytes >= this.memoryLimit * failingShare && this.failing.has(path)) return this.refuse();
+    if (this.atFailingShare(path)) return this.refuse('full', 1);
+    this.hold(path, event);
+    return this.afterHold();
+  }
+
+  /**
+   * All the events or none, under the same limits as `write()`: the group must fit below the
+   * memory limit (its last event may cross it, as a single write may), and none may be for a file
+   * at its failing share. Taken in one call, a group lands whole in one flush: one write per file.
+   */
+  writeGroup(events: readonly SinkEvent[]): WriteOutcome {
+    if (events.length === 0) return 'ok';
+    if (this.closed) return this.refuse('closed', events.length);
+    let bytes = 0;
+    for (let i = 0; i < events.length - 1; i++) bytes += events[i]!.message.length + 1;
+    if (this.pendingBytes + this.failing.bytes + bytes >= this.memoryLimit) return this.refuse('full', events.length);
+    const paths = events.map((event) => this.pathOf(event.logGroup, event.logStream));
+    if (paths.some((path) => this.atFailingShare(path))) return this.refuse('full', events.length);
+    for (let i = 0; i < events.length; i++) this.hold(paths[i]!, events[i]!);
+    return this.afterHold();
+  }
+
+  /** A file that cannot be written may hold half the memory; beyond, only its own events are refused. */
+  private atFailingShare(path: string): boolean {
+    return this.failing.size > 0 && this.failing.bytes >= this.memoryLimit * failingShare && this.failing.has(path);
+  }
+
+  private hold(path: string, event: SinkEvent): void {
     let file = this.pending.get(path);
     if (!file) this.pending.set(path, (file = { stream: event.logStream, lines: [], bytes: 0, events: 0 }));
     const line = event.message + '\n';
@@ -114,13 +143,16 @@ export class FileSink implements Sink {
     this.pendingBytes += line.length;
     this.pendingEvents++;
     this.accepted.inc();
+  }
+
+  private afterHold(): WriteOutcome {
     if (this.pendingBytes >= this.flushBytes && !this.writing) void this.writeOnce(false).catch(() => {});
     return this.pendingBytes >= this.highWater ? 'backpressure' : 'ok';
   }
 
-  private refuse(): WriteOutcome {
-    this.events.inc({ outcome: 'refused' });
-    return 'refused';
+  private refuse(refusal: Refusal, events: number): WriteOutcome {
+    this.events.inc({ outcome: 'refused' }, events);
+    return refusal;
   }
 
   /** The file of a group and stream, computed once per pair: path.join per event showed in profiles. */

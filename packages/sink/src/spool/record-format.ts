@@ -16,6 +16,11 @@ import { readVarint, varintLength, writeVarint } from './varint.js';
  *             (strings in UTF-8; the message runs to the end of the payload)
  *   2 ack:    varint range count | per range: varint (start - previous end) | varint (end - start)
  *             (sorted inclusive ranges of acknowledged sequence numbers; "previous end" starts at 0)
+ *   3 group:  f64 first seq | u32 count: the next `count` event frames, numbered from `first seq`,
+ *             were appended as one unit (a sink's writeGroup, or a message split into parts). Replay
+ *             keeps them only when all are there: a crash in the middle of their append drops all.
+ *             Written in the same write(2) as its events, only for more than one event. Code that
+ *             predates it skips it as an unreadable record and replays the events one by one.
  */
 
 export const FRAME_HEADER_BYTES = 8;
@@ -27,9 +32,13 @@ export const EVENT_OVERHEAD_BYTES = 26;
 export const RECORD_HEADER = 0;
 export const RECORD_EVENT = 1;
 export const RECORD_ACK = 2;
+export const RECORD_GROUP = 3;
 
 const MAGIC = Buffer.from('netsidecar-spool/1', 'latin1');
 const EVENT_FIXED_BYTES = 1 + 8 + 8 + 2 + 2;
+const GROUP_PAYLOAD_BYTES = 1 + 8 + 4;
+/** Frame size of a group record. */
+export const GROUP_FRAME_BYTES = FRAME_HEADER_BYTES + GROUP_PAYLOAD_BYTES;
 
 export interface SpoolEventInput {
   logGroup: string;
@@ -97,6 +106,16 @@ export function encodeEventInto(buf: Buffer, offset: number, seq: number, event:
   return p;
 }
 
+/** Encodes a group record at `offset` of `buf` (room for GROUP_FRAME_BYTES); returns the end offset. */
+export function encodeGroupInto(buf: Buffer, offset: number, firstSeq: number, count: number): number {
+  const p = offset + FRAME_HEADER_BYTES;
+  buf[p] = RECORD_GROUP;
+  buf.writeDoubleLE(firstSeq, p + 1);
+  buf.writeUInt32LE(count, p + 9);
+  seal(buf, offset, GROUP_PAYLOAD_BYTES);
+  return offset + GROUP_FRAME_BYTES;
+}
+
 /** Encodes sorted, disjoint inclusive ranges of sequence numbers. */
 export function encodeAck(ranges: readonly (readonly [number, number])[]): Buffer {
   let length = 1 + varintLength(ranges.length);
@@ -135,6 +154,7 @@ export type DecodedRecord =
   | { type: 'header' }
   | { type: 'event'; event: SpooledEvent }
   | { type: 'ack'; ranges: [number, number][] }
+  | { type: 'group'; firstSeq: number; count: number }
   | { type: 'unknown' };
 
 /** Decodes a payload whose CRC matched. Malformed content is `unknown`, never an exception. */
@@ -182,6 +202,13 @@ export function decodePayload(payload: Buffer): DecodedRecord {
       p = b.next;
     }
     return { type: 'ack', ranges };
+  }
+  if (type === RECORD_GROUP) {
+    if (payload.length !== GROUP_PAYLOAD_BYTES) return { type: 'unknown' };
+    const firstSeq = payload.readDoubleLE(1);
+    const count = payload.readUInt32LE(9);
+    if (!Number.isSafeInteger(firstSeq) || firstSeq < 0 || count < 2) return { type: 'unknown' };
+    return { type: 'group', firstSeq, count };
   }
   return { type: 'unknown' };
 }

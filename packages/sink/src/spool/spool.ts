@@ -5,8 +5,10 @@ import {
   decodePayload,
   encodeAck,
   encodeEventInto,
+  encodeGroupInto,
   encodeHeader,
   eventFrameBound,
+  GROUP_FRAME_BYTES,
   toRanges,
   type SpoolEventInput,
   type SpooledEvent,
@@ -53,6 +55,8 @@ export interface SpoolReplayReport {
   pendingEvents: number;
   /** Torn or corrupt frames (bad length or checksum): the rest of their segment was cut off. */
   tornRecords: number;
+  /** Groups (events appended as one unit) cut off whole because their append was interrupted. */
+  tornGroups: number;
   /** Bytes cut off behind torn frames. */
   skippedBytes: number;
   /** Frames with a good checksum that this version cannot read (skipped). */
@@ -81,6 +85,15 @@ interface Segment {
   contiguous?: boolean;
   /** The head segment only: where appends go. */
   fd?: number;
+}
+
+/** Replay: a group record whose events are being read, and the segment's counts before it. */
+interface OpenGroup {
+  offset: number;
+  firstSeq: number;
+  count: number;
+  read: number;
+  before: { count: number; contiguous: boolean; maxSeq: number; firstSeq: number; lastSeq: number };
 }
 
 interface Cursor {
@@ -156,20 +169,23 @@ export class Spool {
   }
 
   /**
-   * Appends events in one write. Returns the sequence number of the first (the others follow),
-   * or `undefined` when they do not fit under the size limit. With `toBacklog`, or whenever there
-   * is a backlog already, they join the backlog; otherwise the caller keeps them in memory.
-   * Throws on an I/O error, after cutting the partial write away.
+   * Appends events in one write, as one unit: more than one event go behind a group record, so a
+   * crash in the middle of the write loses all of them at replay, never some. Returns the sequence
+   * number of the first (the others follow), or `undefined` when they do not fit under the size
+   * limit. With `toBacklog`, or whenever there is a backlog already, they join the backlog;
+   * otherwise the caller keeps them in memory. Throws on an I/O error, after cutting the partial
+   * write away.
    */
   append(events: readonly SpoolEventInput[], toBacklog: boolean): number | undefined {
     if (this.#closed) throw new Error('spool is closed');
     // Encode into a buffer sized for the worst case (3 UTF-8 bytes per UTF-16 code unit), which
     // saves measuring every string first: this is the hot path of every write().
-    let bound = 0;
+    const grouped = events.length > 1;
+    let bound = grouped ? GROUP_FRAME_BYTES : 0;
     for (const event of events) bound += eventFrameBound(event);
     const scratch = Buffer.allocUnsafe(bound);
     const first = this.#nextSeq;
-    let total = 0;
+    let total = grouped ? encodeGroupInto(scratch, 0, first, events.length) : 0;
     for (let i = 0; i < events.length; i++) total = encodeEventInto(scratch, total, first + i, events[i]!);
     let head = this.#head();
     const rotate = head === undefined || (head.firstSeq >= 0 && head.bytes + total > this.#segmentBytes);
@@ -396,7 +412,7 @@ export class Spool {
 
   /** Scans the segment files a previous run left, in order. */
   #replay(): SpoolReplayReport {
-    const report: SpoolReplayReport = { pendingEvents: 0, tornRecords: 0, skippedBytes: 0, unreadableRecords: 0, unreadableFiles: 0, segments: 0 };
+    const report: SpoolReplayReport = { pendingEvents: 0, tornRecords: 0, tornGroups: 0, skippedBytes: 0, unreadableRecords: 0, unreadableFiles: 0, segments: 0 };
     const files = fs
       .readdirSync(this.dir)
       .map((name) => ({ name, match: SEGMENT_NAME.exec(name) }))
@@ -428,23 +444,44 @@ export class Spool {
           }
           continue;
         }
+        // A group whose events are not all read yet, and what the counts were before it.
+        let group: OpenGroup | undefined;
         for (;;) {
           const frame = reader.next(size);
-          if (frame.kind === 'end') break;
-          if (frame.kind === 'torn') {
-            report.tornRecords++;
-            report.skippedBytes += size - frame.offset;
-            fs.truncateSync(full, frame.offset);
+          if (frame.kind === 'end' || frame.kind === 'torn') {
+            // A crash in the middle of a group's append: the whole group goes, from its record on.
+            const cutAt = group?.offset ?? (frame.kind === 'torn' ? frame.offset : undefined);
+            if (group !== undefined) {
+              report.tornGroups++;
+              ({ count, contiguous, maxSeq } = group.before);
+              segment.firstSeq = group.before.firstSeq;
+              segment.lastSeq = group.before.lastSeq;
+            }
+            if (frame.kind === 'torn') report.tornRecords++;
+            if (cutAt !== undefined) {
+              report.skippedBytes += size - cutAt;
+              fs.truncateSync(full, cutAt);
+              reader.position = cutAt;
+            }
             break;
           }
           const record = decodePayload(frame.payload);
-          if (record.type === 'event') {
+          if (group !== undefined && (record.type !== 'event' || record.event.seq !== group.firstSeq + group.read)) {
+            // A crash ends the file, so this is not one: the record does not match what follows it
+            // (nothing this code writes). Its events are kept, one by one, as before groups existed.
+            report.unreadableRecords++;
+            group = undefined;
+          }
+          if (record.type === 'group') {
+            group = { offset: frame.offset, firstSeq: record.firstSeq, count: record.count, read: 0, before: { count, contiguous, maxSeq, firstSeq: segment.firstSeq, lastSeq: segment.lastSeq } };
+          } else if (record.type === 'event') {
             const seq = record.event.seq;
             if (segment.firstSeq < 0) segment.firstSeq = seq;
             else if (seq !== segment.lastSeq + 1) contiguous = false;
             segment.lastSeq = Math.max(segment.lastSeq, seq);
             count++;
             maxSeq = Math.max(maxSeq, seq);
+            if (group !== undefined && ++group.read === group.count) group = undefined;
           } else if (record.type === 'ack') {
             for (const [start, end] of record.ranges) {
               acks.push(start, end);

@@ -1,27 +1,28 @@
 import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { VersionExistsError, storedMeta, versionName, type ConfigStore, type VersionMeta } from './store.js';
+import { VersionExistsError, newestKept, numberAfter, remembered, storedMeta, versionName, type ConfigStore, type VersionMeta, type Withdrawn } from './store.js';
 
 /**
  * `<root>/<device>/<00000001>.cfg` (redacted text), `<00000001>.drift` (the masked drift diff, when
  * the version drifted) and `<00000001>.json` (metadata). The JSON is
  * written last, with an exclusive create, and is the commit: a version without it does not exist.
+ * A withdrawn version keeps its `.json`, holding a `Withdrawn` record: the number stays taken.
  * The device name is validated before it gets here (ingest/device-name.ts): one safe path component.
  */
 export class FileStore implements ConfigStore {
   readonly kind = 'file' as const;
   private readonly latestCache = new Map<string, VersionMeta | null>();
+  /** Per device, the number after the highest taken, as this task last saw it; a conflict clears it. */
+  private readonly nextCache = new Map<string, number>();
 
   constructor(private readonly root: string) {}
 
-  async latest(device: string): Promise<VersionMeta | null> {
-    const cached = this.latestCache.get(device);
-    if (cached !== undefined) return cached;
-    const numbers = await this.versionNumbers(device);
-    const last = numbers[numbers.length - 1];
-    const meta = last === undefined ? null : await this.readMeta(device, last);
-    this.latestCache.set(device, meta);
-    return meta;
+  latest(device: string): Promise<VersionMeta | null> {
+    return remembered(this.latestCache, device, async () => newestKept(await this.versionNumbers(device), (version) => this.readMeta(device, version)));
+  }
+
+  nextVersion(device: string): Promise<number> {
+    return remembered(this.nextCache, device, async () => numberAfter(await this.versionNumbers(device)));
   }
 
   async put(meta: VersionMeta, text: string, driftDiff: string | null = null): Promise<{ key: string }> {
@@ -39,7 +40,11 @@ export class FileStore implements ConfigStore {
     try {
       handle = await open(join(dir, `${name}.json`), 'wx');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new VersionExistsError(meta.device, meta.version);
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
+        this.latestCache.delete(meta.device);
+        this.nextCache.delete(meta.device);
+        throw new VersionExistsError(meta.device, meta.version);
+      }
       throw err;
     }
     try {
@@ -48,15 +53,22 @@ export class FileStore implements ConfigStore {
       await handle.close();
     }
     this.latestCache.set(meta.device, meta);
+    this.nextCache.set(meta.device, Math.max(this.nextCache.get(meta.device) ?? 0, meta.version + 1));
     return { key: `${meta.device}/${name}` };
   }
 
-  async remove(device: string, version: number): Promise<void> {
-    const name = versionName(version);
-    await rm(join(this.root, device, `${name}.json`), { force: true });
-    await rm(join(this.root, device, `${name}.cfg`), { force: true });
-    await rm(join(this.root, device, `${name}.drift`), { force: true });
-    this.latestCache.delete(device);
+  async withdraw(record: Omit<Withdrawn, 'withdrawn' | 'at'>): Promise<void> {
+    const dir = join(this.root, record.device);
+    const name = versionName(record.version);
+    const withdrawn: Withdrawn = { withdrawn: true, ...record, at: new Date().toISOString() };
+    // The record replaces the metadata in one rename: the number is never free, not even for a moment.
+    const temp = join(dir, `.${name}.json.tmp`);
+    await writeFile(temp, JSON.stringify(withdrawn));
+    await rename(temp, join(dir, `${name}.json`));
+    this.latestCache.delete(record.device);
+    this.nextCache.set(record.device, Math.max(this.nextCache.get(record.device) ?? 0, record.version + 1));
+    await rm(join(dir, `${name}.cfg`), { force: true });
+    await rm(join(dir, `${name}.drift`), { force: true });
   }
 
   async get(device: string, version: number): Promise<{ meta: VersionMeta; text: string } | null> {

@@ -1,16 +1,19 @@
 import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { VersionExistsError, storedMeta, versionName, type ConfigStore, type VersionMeta } from './store.js';
+import { VersionExistsError, newestKept, numberAfter, remembered, storedMeta, versionName, type ConfigStore, type VersionMeta, type Withdrawn } from './store.js';
 
 /**
  * `<prefix><device>/<00000001>.cfg`, `.drift` (when the version drifted) and `.json` in a bucket with versioning on (nothing is ever
  * really overwritten or deleted without a trace). Several tasks may write: the `.json` claims the
  * number with `If-None-Match: *` (S3 conditional writes), so a second writer of the same version
- * gets 412 and the pipeline retries with the next number. The latest version is cached per device; a conflict
+ * gets 412 and the pipeline retries with the next number. A withdrawn version's `.json` holds a `Withdrawn` record, so its
+ * number stays claimed. The latest version is cached per device; a conflict
  * clears it.
  */
 export class S3Store implements ConfigStore {
   readonly kind = 's3' as const;
   private readonly latestCache = new Map<string, VersionMeta | null>();
+  /** Per device, the number after the highest taken, as this task last saw it; a conflict clears it. */
+  private readonly nextCache = new Map<string, number>();
 
   constructor(
     private readonly client: S3Client,
@@ -18,14 +21,12 @@ export class S3Store implements ConfigStore {
     private readonly prefix: string,
   ) {}
 
-  async latest(device: string): Promise<VersionMeta | null> {
-    const cached = this.latestCache.get(device);
-    if (cached !== undefined) return cached;
-    const numbers = await this.versionNumbers(device);
-    const last = numbers[numbers.length - 1];
-    const meta = last === undefined ? null : await this.readMeta(device, last);
-    this.latestCache.set(device, meta);
-    return meta;
+  latest(device: string): Promise<VersionMeta | null> {
+    return remembered(this.latestCache, device, async () => newestKept(await this.versionNumbers(device), (version) => this.readMeta(device, version)));
+  }
+
+  nextVersion(device: string): Promise<number> {
+    return remembered(this.nextCache, device, async () => numberAfter(await this.versionNumbers(device)));
   }
 
   async put(meta: VersionMeta, text: string, driftDiff: string | null = null): Promise<{ key: string }> {
@@ -40,6 +41,7 @@ export class S3Store implements ConfigStore {
       const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
       if (status === 412 || status === 409) {
         this.latestCache.delete(meta.device);
+        this.nextCache.delete(meta.device);
         throw new VersionExistsError(meta.device, meta.version);
       }
       throw err;
@@ -50,17 +52,22 @@ export class S3Store implements ConfigStore {
         await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: `${base}.drift`, Body: driftDiff, ContentType: 'text/plain; charset=utf-8' }));
       }
     } catch (err) {
-      await this.remove(meta.device, meta.version).catch(() => {});
+      await this.withdraw({ device: meta.device, version: meta.version, uploadId: meta.uploadId, reason: 'store_failed' }).catch(() => {});
       throw err;
     }
     this.latestCache.set(meta.device, meta);
+    this.nextCache.set(meta.device, Math.max(this.nextCache.get(meta.device) ?? 0, meta.version + 1));
     return { key: base.slice(this.prefix.length) };
   }
 
-  async remove(device: string, version: number): Promise<void> {
-    const base = `${this.prefix}${device}/${versionName(version)}`;
-    await this.client.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: [{ Key: `${base}.json` }, { Key: `${base}.cfg` }, { Key: `${base}.drift` }] } }));
-    this.latestCache.delete(device);
+  async withdraw(record: Omit<Withdrawn, 'withdrawn' | 'at'>): Promise<void> {
+    const base = `${this.prefix}${record.device}/${versionName(record.version)}`;
+    const withdrawn: Withdrawn = { withdrawn: true, ...record, at: new Date().toISOString() };
+    // Overwritten, not deleted: the claim on the number stays (the bucket keeps the old object's version).
+    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: `${base}.json`, Body: JSON.stringify(withdrawn), ContentType: 'application/json' }));
+    this.latestCache.delete(record.device);
+    this.nextCache.set(record.device, Math.max(this.nextCache.get(record.device) ?? 0, record.version + 1));
+    await this.client.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: [{ Key: `${base}.cfg` }, { Key: `${base}.drift` }] } }));
   }
 
   async get(device: string, version: number): Promise<{ meta: VersionMeta; text: string } | null> {

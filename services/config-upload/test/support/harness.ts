@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { commonVariables, loadConfig } from '@netsidecar/config';
 import { FileSink, type Sink } from '@netsidecar/sink';
-import { Readiness, createLogger, createRegistry } from '@netsidecar/telemetry';
+import { Readiness, createLogger, createRegistry, type Logger } from '@netsidecar/telemetry';
 import { hashPassword, startConfigUploadService, uploadVariables, type RunningUpload, type UploadServiceOptions } from '@netsidecar/config-upload';
 
 export const users = {
@@ -64,7 +64,10 @@ interface Teardown {
   teardown(fn: () => unknown): void;
 }
 
-export async function startTestUpload(t: Teardown, env: Record<string, string> = {}, options: UploadServiceOptions = {}): Promise<TestUpload> {
+/** Makes the service's sink instead of the default file sink (`events()` then reads nothing). */
+export type SinkFactory = (dataDir: string, registry: ReturnType<typeof createRegistry>, logger: Logger) => Promise<Sink>;
+
+export async function startTestUpload(t: Teardown, env: Record<string, string> = {}, options: UploadServiceOptions = {}, makeSink?: SinkFactory): Promise<TestUpload> {
   const dataDir = await mkdtemp(join(tmpdir(), 'netsidecar-upload-'));
   let cleanup = () => rm(dataDir, { recursive: true, force: true });
   t.teardown(() => cleanup());
@@ -96,7 +99,7 @@ export async function startTestUpload(t: Teardown, env: Record<string, string> =
       logs.push(JSON.parse(line) as Record<string, unknown>);
     },
   });
-  const sink = new FileSink({ dataDir, registry, logger });
+  const sink = makeSink ? await makeSink(dataDir, registry, logger) : new FileSink({ dataDir, registry, logger, memoryLimitBytes: config.NETSIDECAR_SINK_MEMORY_LIMIT });
   const service = await startConfigUploadService({ config, logger, registry, readiness: new Readiness(), sink, logGroup: '/netsidecar/config' }, options);
   cleanup = async () => {
     await service.stop();

@@ -19,9 +19,15 @@ export function digestOf(name: string): string {
 export class MemorySink implements Sink {
   readonly kind = 'stdout' as const;
   readonly events: SinkEvent[] = [];
+  readonly durableOnWrite = false;
   write(event: SinkEvent): WriteOutcome {
     this.events.push(event);
     return 'ok';
+  }
+  writeGroup(events: readonly SinkEvent[]): WriteOutcome {
+    let outcome: WriteOutcome = 'ok';
+    for (const event of events) outcome = this.write(event);
+    return outcome;
   }
   async whenWritable(): Promise<void> {}
   async flush(): Promise<void> {}
@@ -95,7 +101,7 @@ export function deps(options: { store: StateStore; clock: TestClock; webhooks?: 
   const sink = new MemorySink();
   const registry = createRegistry('scan');
   const metrics = createScanMetrics(registry, 2, () => 0);
-  const events = new ScanEvents({ sink, logGroup: '/netsidecar/scan', now: options.clock.now });
+  const events = new ScanEvents({ sink, logGroup: '/netsidecar/scan', dropped: metrics.eventsDropped, now: options.clock.now });
   const notifier = new Notifier({
     webhooks: options.webhooks ?? null,
     severities: options.severities ?? ['CRITICAL', 'HIGH'],

@@ -48,37 +48,66 @@ export class WritePath {
   }
 
   /** close() was called: counted, and refused. */
-  refuseClosed(): WriteOutcome {
-    this.#p.metrics.writes.refused++;
-    return 'refused';
+  refuseClosed(events = 1): WriteOutcome {
+    this.#p.metrics.writes.refused += events;
+    return 'closed';
   }
 
   /** `due`: queue the event to be sent without waiting for the flush tick (a flush or a backlog waits). */
   write(event: SinkEvent, due: boolean): WriteOutcome {
+    if (this.#rejectedInvalid(event)) return this.#pressure();
+    const records: SpoolEventInput[] = [];
+    const sizes: number[] = [];
+    const cost = this.#prepare(event, records, sizes);
+    return this.#accept(records, cost, sizes, due);
+  }
+
+  /**
+   * The events of a group in one spool append (all or none, and a crash cannot split it: see the
+   * spool's group record). An event CloudWatch could never take is rejected on its own, counted, as
+   * `write()` does; it is not a refusal of the others.
+   */
+  writeGroup(events: readonly SinkEvent[], due: boolean): WriteOutcome {
+    const records: SpoolEventInput[] = [];
+    const sizes: number[] = [];
+    let cost = 0;
+    for (const event of events) if (!this.#rejectedInvalid(event)) cost += this.#prepare(event, records, sizes);
+    if (records.length === 0) return this.#pressure();
+    return this.#accept(records, cost, sizes, due);
+  }
+
+  /**
+   * An event CloudWatch could never take is accepted and given up on at once, counted like an event
+   * CloudWatch refuses: the caller's refusals mean "full" or "closed", which this is not.
+   */
+  #rejectedInvalid(event: SinkEvent): boolean {
     const problem = invalidField(event);
-    if (problem !== undefined) {
-      // Accepted and given up on at once, counted like an event CloudWatch refuses: the caller's
-      // `refused` means "full or closing", which this is not.
-      this.#p.metrics.writes.accepted++;
-      this.#p.metrics.rejected.inc({ reason: 'invalid_event' });
-      this.#p.log.log('warn', 'sink event invalid; rejected', { field: problem });
-      return this.#pressure();
-    }
+    if (problem === undefined) return false;
+    this.#p.metrics.writes.accepted++;
+    this.#p.metrics.rejected.inc({ reason: 'invalid_event' });
+    this.#p.log.log('warn', 'sink event invalid; rejected', { field: problem });
+    return true;
+  }
+
+  /** The spool records of an event (numbered parts when it is too large) and their sizes; returns their cost. */
+  #prepare(event: SinkEvent, records: SpoolEventInput[], sizes: number[]): number {
     const { logGroup, logStream, message } = event;
     const timestamp = Math.floor(event.timestamp);
     const bytes = Buffer.byteLength(message) + EVENT_OVERHEAD_BYTES;
     const maxEventBytes = this.#p.options.maxEventBytes;
     if (bytes <= maxEventBytes) {
-      return this.#accept([{ logGroup, logStream, timestamp, message }], bytes, [bytes], due);
+      records.push({ logGroup, logStream, timestamp, message });
+      sizes.push(bytes);
+      return bytes;
     }
-    const parts = splitMessage(message, maxEventBytes - EVENT_OVERHEAD_BYTES);
     let cost = 0;
-    const sizes = parts.map((part) => {
+    for (const part of splitMessage(message, maxEventBytes - EVENT_OVERHEAD_BYTES)) {
       const size = Buffer.byteLength(part) + EVENT_OVERHEAD_BYTES;
+      records.push({ logGroup, logStream, timestamp, message: part });
+      sizes.push(size);
       cost += size;
-      return size;
-    });
-    return this.#accept(parts.map((part) => ({ logGroup, logStream, timestamp, message: part })), cost, sizes, due);
+    }
+    return cost;
   }
 
   /** Writes ahead, then keeps in memory or leaves in the backlog; all the records or none. */
@@ -93,13 +122,13 @@ export class WritePath {
       metrics.writes.refused += records.length;
       log.log('error', 'spool write failed; event refused', { dir: spool.dir, err });
       this.#refusing = `spool writes under ${spool.dir} failing (${(err as NodeJS.ErrnoException).code ?? 'error'})`;
-      return 'refused';
+      return 'full';
     }
     if (first === undefined) {
       metrics.writes.refused += records.length;
       log.log('warn', 'sink full (memory and spool); event refused', { spoolBytes: spool.bytes });
       this.#refusing = `memory and spool full (${spool.bytes} bytes spooled): CloudWatch is not taking events`;
-      return 'refused';
+      return 'full';
     }
     this.#refusing = null;
     metrics.writes.accepted += records.length;
