@@ -16,7 +16,7 @@ import { repoRoot, spawnService } from './support/spawn-service.js';
 const curl = (args: string[]) =>
   new Promise<{ status: number; body: string }>((resolve, reject) =>
     execFile('curl', ['-sS', '-w', '\n%{http_code}', ...args], { maxBuffer: 8 * 1024 * 1024 }, (err, stdout) => {
-      if (err) return reject(err);
+      if (err) return reject(err as Error);
       const cut = stdout.lastIndexOf('\n');
       resolve({ status: Number(stdout.slice(cut + 1)), body: stdout.slice(0, cut) });
     }),

@@ -124,15 +124,15 @@ test('SIGKILL right after write() returned loses nothing: the next start deliver
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stderr = '';
-  proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise((resolve) => proc.on('exit', resolve));
   t.teardown(async () => {
     if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
     await exited;
   });
-  const replies = readline.createInterface({ input: proc.stdout! })[Symbol.asyncIterator]();
+  const replies = readline.createInterface({ input: proc.stdout })[Symbol.asyncIterator]();
   const ask = async (command: object) => {
-    proc.stdin!.write(JSON.stringify(command) + '\n');
+    proc.stdin.write(JSON.stringify(command) + '\n');
     for (;;) {
       const next = await replies.next();
       if (next.done) throw new Error(`child ended: ${stderr}`);

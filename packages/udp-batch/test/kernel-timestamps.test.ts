@@ -21,7 +21,7 @@ async function sendOne(t: Test, port: number, text: string): Promise<void> {
 /** Reads what is waiting, retrying on an empty read until `deadline` (the datagram is already queued). */
 function readOne(socket: ReturnType<BatchBinding['open']>, meta: Int32Array): number {
   const deadline = Date.now() + 10_000;
-  let count = 0;
+  let count: number;
   while ((count = socket.read(new Uint8Array(2048), meta, 4)) === 0 && Date.now() < deadline);
   return count;
 }

@@ -65,7 +65,7 @@ t.test('bodies that are not a configuration', async (t) => {
   await writeFile(join(dir, 'corrupt.gz'), corrupt);
   const truncated = gzipSync(Buffer.from(config.repeat(200))).subarray(0, 100);
   await writeFile(join(dir, 'truncated.gz'), truncated);
-  let junk = randomBytes(64 * 1024);
+  const junk = randomBytes(64 * 1024);
   junk[0] = 0x00; // never gzip magic
   await writeFile(join(dir, 'junk.bin'), junk);
   await writeFile(join(dir, 'empty'), '');

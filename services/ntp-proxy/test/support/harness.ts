@@ -81,7 +81,7 @@ export async function startTestNtp(t: Teardown, env: Record<string, string> = {}
     await sink.close(Date.now() + 2_000);
     await rm(dataDir, { recursive: true, force: true });
   };
-  const originalStop = service.stop;
+  const originalStop = service.stop.bind(service);
   service.stop = async () => {
     stopped = true;
     await originalStop();
