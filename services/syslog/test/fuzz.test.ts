@@ -5,6 +5,7 @@ import { connect } from 'node:net';
 import { once } from 'node:events';
 import type { DrainReport, Sink, SinkEvent, WriteOutcome } from '@netsidecar/sink';
 import { createRegistry } from '@netsidecar/telemetry';
+import { eventually } from '@netsidecar/test-support/eventually';
 import { Ingest } from '../src/ingest.js';
 import { createSyslogMetrics } from '../src/metrics.js';
 import { startTestSyslog, startTestSyslogWithIo, udpIoModes, type TestSyslog } from './harness.js';
@@ -88,18 +89,17 @@ t.test('a million mutated and random datagrams: each one an event or a counted r
   t.doesNotThrow(() => JSON.parse(sink.lastMessage), 'events are valid JSON');
 });
 
-/**
- * Polls the UDP counters until `total` datagrams are accounted for (read, or dropped by the kernel)
- * and returns them; after 10 s returns what is there, for the caller's assertion to fail.
- */
-async function waitForUdp(syslog: TestSyslog, total: number, pollMs = 20): Promise<{ received: number; kernelDrops: number }> {
-  const giveUp = Date.now() + 10_000;
-  for (;;) {
-    const received = await syslog.metric('netsidecar_syslog_received_total', { transport: 'udp' });
-    const kernelDrops = await syslog.metric('netsidecar_syslog_udp_kernel_drops');
-    if (received + kernelDrops >= total || Date.now() > giveUp) return { received, kernelDrops };
-    await new Promise((resolve) => setTimeout(resolve, pollMs));
-  }
+/** The UDP counters once `total` datagrams are accounted for (read, or dropped by the kernel); fails after 10 s. */
+function waitForUdp(syslog: TestSyslog, total: number, pollMs = 20): Promise<{ received: number; kernelDrops: number }> {
+  return eventually(
+    async () => {
+      const received = await syslog.metric('netsidecar_syslog_received_total', { transport: 'udp' });
+      const kernelDrops = await syslog.metric('netsidecar_syslog_udp_kernel_drops');
+      if (received + kernelDrops < total) throw new Error(`${received} received, ${kernelDrops} dropped by the kernel`);
+      return { received, kernelDrops };
+    },
+    { timeoutMs: 10_000, intervalMs: pollMs, what: `${total} datagrams accounted for` },
+  );
 }
 
 function send(client: Socket, datagram: Buffer, port: number): Promise<void> {
