@@ -47,7 +47,7 @@ class Receiver {
   readonly readCounts: number[] = [];
   readonly problems: string[] = [];
   readonly names = new SourceNames();
-  error: unknown;
+  error: Error | undefined;
   private readonly target: Uint8Array;
   private readonly meta: Int32Array;
   private readonly max: number;
@@ -95,8 +95,8 @@ class Receiver {
         }
       }
     } catch (err) {
-      this.error = err;
-      for (const w of this.waiters) w.reject(err as Error);
+      this.error = err as Error;
+      for (const w of this.waiters) w.reject(this.error);
       this.waiters = [];
       return;
     }
@@ -113,7 +113,7 @@ class Receiver {
 
   /** Resolves once `count` datagrams in all were read; rejects after DEADLINE_MS. */
   waitFor(count: number, what = `${count} datagrams`): Promise<void> {
-    if (this.error) return Promise.reject(this.error as Error);
+    if (this.error) return Promise.reject(this.error);
     if (this.got.length >= count) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
