@@ -203,7 +203,9 @@ async function runBench() {
     let bytes = 0;
     try {
       bytes = statSync(out).isFile() ? statSync(out).size : 0;
-    } catch {}
+    } catch {
+      // no output file: 0 bytes
+    }
     results.push({ ...run, ...r, calls, bytes, memory: memoryProfile(r.samples) });
     console.error(`${run.name}: exit ${r.code}, ${r.seconds.toFixed(1)} s, peak RSS ${r.hwm.toFixed(0)} MB, calls ${JSON.stringify(calls)}${r.stderr ? `\n  ${r.stderr}` : ''}`);
   }

@@ -38,7 +38,7 @@ export function kernelUdpDrops(port) {
   const portHex = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
   let drops = 0;
   for (const file of ['/proc/net/udp', '/proc/net/udp6']) {
-    let text = '';
+    let text;
     try {
       text = readFileSync(file, 'utf8');
     } catch {

@@ -55,7 +55,7 @@ export async function startNetsidecar({ dataDir, env = {}, nodeArgs = [], timeou
     await Promise.race([readyPromise, proc.exited.then(({ code, signal }) => Promise.reject(new Error(`exited ${code ?? signal}`))), timeout]);
   } catch (err) {
     await proc.stop('SIGKILL');
-    throw new Error(`the syslog service did not start (${err.message}): ${proc.output.stderr.trim().slice(-2000)}`);
+    throw new Error(`the syslog service did not start (${err.message}): ${proc.output.stderr.trim().slice(-2000)}`, { cause: err });
   }
   return {
     pid: proc.pid,

@@ -119,7 +119,7 @@ export async function startNtpProxy({ dir, upstreamPort, cpu = null, env = {}, n
     await Promise.race([readyPromise, proc.exited.then(({ code, signal }) => Promise.reject(new Error(`exited ${code ?? signal}`))), timeout]);
   } catch (err) {
     await proc.stop('SIGKILL');
-    throw new Error(`the NTP service did not start and synchronise (${err.message}): ${proc.output.stderr.trim().slice(-2000)}`);
+    throw new Error(`the NTP service did not start and synchronise (${err.message}): ${proc.output.stderr.trim().slice(-2000)}`, { cause: err });
   }
   return {
     pid: proc.pid,

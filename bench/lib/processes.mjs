@@ -117,7 +117,7 @@ export function cpuSecondsOf(pid) {
  */
 export function threadsSchedOf(pid) {
   const threads = new Map();
-  let tids = [];
+  let tids;
   try {
     tids = readdirSync(`/proc/${pid}/task`);
   } catch {

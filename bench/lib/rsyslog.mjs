@@ -49,7 +49,7 @@ export async function startRsyslog({ dir, receiveBufferBytes }) {
     await Promise.race([waitForTcp(tcpPort), proc.exited.then(({ code }) => Promise.reject(new Error(`rsyslogd exited ${code}`)))]);
   } catch (err) {
     await proc.stop('SIGKILL');
-    throw new Error(`rsyslogd did not start (${err.message}): ${proc.output.stderr.trim().slice(-2000)}`);
+    throw new Error(`rsyslogd did not start (${err.message}): ${proc.output.stderr.trim().slice(-2000)}`, { cause: err });
   }
   return {
     pid: proc.pid,

@@ -16,18 +16,18 @@ export function loadDeployConfig(context: { config?: unknown; netsidecar?: unkno
     try {
       text = readFileSync(file, 'utf8');
     } catch (err) {
-      throw new Error(`netsidecar deploy: cannot read the config file ${file}: ${(err as Error).message}`);
+      throw new Error(`netsidecar deploy: cannot read the config file ${file}: ${(err as Error).message}`, { cause: err });
     }
     let raw: unknown;
     try {
       raw = JSON.parse(text);
     } catch (err) {
-      throw new Error(`netsidecar deploy: ${file} is not valid JSON: ${(err as Error).message}`);
+      throw new Error(`netsidecar deploy: ${file} is not valid JSON: ${(err as Error).message}`, { cause: err });
     }
     return parseDeployConfig(raw);
   }
   if (context.netsidecar !== undefined) {
-    const raw = typeof context.netsidecar === 'string' ? JSON.parse(context.netsidecar) : context.netsidecar;
+    const raw: unknown = typeof context.netsidecar === 'string' ? JSON.parse(context.netsidecar) : context.netsidecar;
     return parseDeployConfig(raw);
   }
   throw new Error('netsidecar deploy: no inputs: run with -c config=config/<name>.json (see deploy/README.md)');

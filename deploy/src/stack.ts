@@ -326,7 +326,7 @@ export class NetsidecarStack extends Stack {
       key,
       eventGroups: this.logging.eventGroups,
       accessLogs,
-      retentionDays: config.logRetentionDays as logs.RetentionDays,
+      retentionDays: config.logRetentionDays,
     });
     this.archiveAnalytics = new ArchiveAnalytics(this, 'ArchiveAnalytics', {
       archiveBucket: this.archive.bucket,

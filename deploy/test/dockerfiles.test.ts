@@ -41,7 +41,7 @@ const strict: ValidatorSettings = Object.fromEntries(
     'deprecatedMaintainer', 'directiveCasing', 'emptyContinuationLine', 'instructionCasing', 'instructionCmdMultiple',
     'instructionEntrypointMultiple', 'instructionHealthcheckMultiple', 'instructionJSONInSingleQuotes', 'instructionWorkdirRelative',
   ].map((k) => [k, ValidationSeverity.ERROR]),
-) as ValidatorSettings;
+);
 
 /** @netsidecar/* workspaces a package needs at run time, transitively: what the image must carry. */
 function workspaceClosure(packageDir: string, seen = new Set<string>()): Set<string> {

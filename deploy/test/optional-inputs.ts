@@ -32,7 +32,7 @@ export function statementsOf(json: Synthesized['json'], prefix: string): Stateme
 }
 
 export function taskDefinition(json: Synthesized['json'], family: string): Props {
-  return resourcesOfType(json, 'AWS::ECS::TaskDefinition').find(([, td]) => td.Family === family)![1] as Props;
+  return resourcesOfType(json, 'AWS::ECS::TaskDefinition').find(([, td]) => td.Family === family)![1];
 }
 
 export function container(td: Props, name: string): Props | undefined {

@@ -11,24 +11,19 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { hashPassword } from '@netsidecar/config-upload';
 import { runInsightsQuery, startFakeCloudWatchLogs, type InsightsEvent } from '@netsidecar/test-support';
+import { eventually } from '@netsidecar/test-support/eventually';
 import { repoRoot, spawnService } from './support/spawn-service.js';
 
 const curl = (args: string[]) =>
   new Promise<{ status: number; body: string }>((resolve, reject) =>
-    execFile('curl', ['-sS', '-w', '\n%{http_code}', ...args], { maxBuffer: 8 * 1024 * 1024 }, (err, stdout) => {
+    execFile('curl', ['-sS', '-w', '\n%{http_code}', ...args], { maxBuffer: 8 * 1024 * 1024 }, (err: Error | null, stdout: string) => {
       if (err) return reject(err);
       const cut = stdout.lastIndexOf('\n');
       resolve({ status: Number(stdout.slice(cut + 1)), body: stdout.slice(0, cut) });
     }),
   );
 
-async function until(predicate: () => boolean, what: string): Promise<void> {
-  const giveUp = Date.now() + 30_000;
-  while (!predicate()) {
-    if (Date.now() > giveUp) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+const until = (predicate: () => boolean, what: string) => eventually(predicate, { timeoutMs: 30_000, intervalMs: 25, what });
 
 /** The fenced code block that follows `heading` in the README. */
 function queryAfter(readme: string, heading: string): string {

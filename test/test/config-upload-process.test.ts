@@ -9,7 +9,7 @@ import { spawnService } from './support/spawn-service.js';
 
 const run = (args: string[]) =>
   new Promise<{ status: number; body: string }>((resolve, reject) =>
-    execFile('curl', ['-sS', '-w', '\n%{http_code}', ...args], (err, stdout) => {
+    execFile('curl', ['-sS', '-w', '\n%{http_code}', ...args], (err: Error | null, stdout: string) => {
       if (err) return reject(err);
       const cut = stdout.lastIndexOf('\n');
       resolve({ status: Number(stdout.slice(cut + 1)), body: stdout.slice(0, cut) });

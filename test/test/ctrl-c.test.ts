@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileNameOf } from '@netsidecar/sink';
+import { eventually } from '@netsidecar/test-support/eventually';
 import { spawnService, type SpawnedService } from './support/spawn-service.js';
 import { describe, tally } from './support/tally.js';
 import { numbersInFileSink, syslogOnLoopback } from './support/syslog-env.js';
@@ -31,12 +32,12 @@ async function sendNumbered(port: number, host: string, total: number): Promise<
 
 /** Until the service counts `total` received over TCP: they are accepted, buffered in the sink. */
 async function waitReceived(healthPort: number, total: number): Promise<void> {
-  const giveUp = Date.now() + 30_000;
   const pattern = new RegExp(`netsidecar_syslog_received_total\\{transport="tcp",service="syslog"\\} ${total}\\b`);
-  while (!pattern.test(await (await fetch(`http://127.0.0.1:${healthPort}/metrics`)).text())) {
-    if (Date.now() > giveUp) throw new Error(`the service did not receive ${total} lines within 30 s`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await eventually(async () => pattern.test(await (await fetch(`http://127.0.0.1:${healthPort}/metrics`)).text()), {
+    timeoutMs: 30_000,
+    intervalMs: 20,
+    what: `the service to receive ${total} lines`,
+  });
 }
 
 async function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {

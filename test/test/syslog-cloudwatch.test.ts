@@ -8,6 +8,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startFakeCloudWatchLogs, type FakeCloudWatchLogs } from '@netsidecar/test-support';
+import { eventually } from '@netsidecar/test-support/eventually';
 import { spawnService } from './support/spawn-service.js';
 
 const run = promisify(execFile);
@@ -31,13 +32,7 @@ function cloudWatchEnv(fake: FakeCloudWatchLogs, extra: Record<string, string> =
   };
 }
 
-async function until(predicate: () => boolean, what: string): Promise<void> {
-  const giveUp = Date.now() + 20_000;
-  while (!predicate()) {
-    if (Date.now() > giveUp) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+const until = (predicate: () => boolean, what: string) => eventually(predicate, { timeoutMs: 20_000, intervalMs: 25, what });
 
 t.test('logger → syslog → CloudWatch Logs: group and stream created, events in order, retention untouched', async (t) => {
   const fake = await startFakeCloudWatchLogs();

@@ -4,6 +4,7 @@
 import t from 'tap';
 import { connect } from 'node:net';
 import { once } from 'node:events';
+import { eventually } from '@netsidecar/test-support/eventually';
 import { spawnService } from './support/spawn-service.js';
 import { syslogOnLoopback } from './support/syslog-env.js';
 
@@ -28,12 +29,14 @@ t.test('a 600-character hostname: its lines and every other device\'s are writte
     const byStream = await service.fileEvents('netsidecar/syslog');
     return hosts.map((host) => byStream.get(host.length > 512 ? host.slice(0, 512) : host)?.length ?? 0);
   };
-  const giveUp = Date.now() + 15_000;
-  let counts = await count();
-  while (counts.some((n) => n < perHost) && Date.now() < giveUp) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    counts = await count();
-  }
+  const counts = await eventually(
+    async () => {
+      const now = await count();
+      if (now.some((n) => n < perHost)) throw new Error(`per host ${now.join('/')}`);
+      return now;
+    },
+    { timeoutMs: 15_000, intervalMs: 50, what: `${perHost} lines of every device in the files` },
+  );
   const sent = hosts.length * perHost;
   const delivered = counts.reduce((a, b) => a + b, 0);
   t.comment(`point 2: sent ${sent}, delivered ${delivered}, lost ${sent - delivered} (per host ${counts.join('/')})`);

@@ -7,6 +7,7 @@ import { createSocket } from 'node:dgram';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { eventually } from '@netsidecar/test-support/eventually';
 import { spawnService } from './support/spawn-service.js';
 import { syslogOnLoopback } from './support/syslog-env.js';
 
@@ -42,11 +43,12 @@ t.test('SIGTERM: stop accepting, drain every accepted message to the sink, exit 
   socket.end(wire);
   await once(socket, 'close');
   // Accepted = parsed: wait until the service has read them all, then stop it before its 60 s flush.
-  for (;;) {
-    const metrics = await (await fetch(`http://127.0.0.1:${started.healthPort}/metrics`)).text();
-    if (new RegExp(`netsidecar_syslog_received_total\\{transport="tcp",service="syslog"\\} ${total}\\b`).test(metrics)) break;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  const received = new RegExp(`netsidecar_syslog_received_total\\{transport="tcp",service="syslog"\\} ${total}\\b`);
+  await eventually(async () => received.test(await (await fetch(`http://127.0.0.1:${started.healthPort}/metrics`)).text()), {
+    timeoutMs: 30_000,
+    intervalMs: 20,
+    what: `the service to read the ${total} messages`,
+  });
   t.equal(await service.stop('SIGTERM'), 0, 'exits 0 after draining');
   const events = (await service.fileEvents('netsidecar/syslog')).get('edge-1') ?? [];
   t.equal(events.length, total, 'nothing accepted is lost at shutdown');
@@ -70,12 +72,14 @@ t.test('a sink that cannot write turns /healthz not ready with the reason, and r
   const udp = createSocket('udp4');
   t.teardown(() => udp.close());
   udp.send('<190>1 2026-11-22T14:00:00.000Z edge-9 app - - - kept while the disk fails', listening.udpPort as number, '127.0.0.1');
-  let health = await healthz();
-  while (health.status === 200) health = await healthz();
-  t.equal(health.status, 503);
-  t.match(health.body, /sink: writes under .* failing \((ENOTDIR|EEXIST)\); retrying/);
+  const failing = await eventually(async () => {
+    const health = await healthz();
+    return health.status !== 200 && health;
+  }, { timeoutMs: 10_000, what: '/healthz to turn not ready' });
+  t.equal(failing.status, 503);
+  t.match(failing.body, /sink: writes under .* failing \((ENOTDIR|EEXIST)\); retrying/);
   await rm(join(dataDir, 'logs'));
-  while ((health = await healthz()).status !== 200);
+  await eventually(async () => (await healthz()).status === 200, { timeoutMs: 30_000, what: '/healthz to turn ready again (the sink retries after 1 s, then 2 s)' });
   t.equal(await service.stop('SIGTERM'), 0);
   const events = (await service.fileEvents('netsidecar/syslog')).get('edge-9') ?? [];
   t.same(events.map((e) => e.message), ['kept while the disk fails'], 'the accepted event was written once the disk recovered');

@@ -6,6 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { eventually } from '@netsidecar/test-support/eventually';
 import { spawnService } from './support/spawn-service.js';
 import { syslogOnLoopback } from './support/syslog-env.js';
 
@@ -34,16 +35,17 @@ async function startRsyslog(t: { teardown(fn: () => unknown): void }, actions: s
     await rm(dir, { recursive: true, force: true });
   });
   // rsyslog creates the socket when its input is ready.
-  const giveUp = Date.now() + 10_000;
-  for (;;) {
-    try {
+  await eventually(
+    async () => {
+      if (child.exitCode !== null) throw new Error(`rsyslogd exited (${child.exitCode})`);
       await run('test', ['-S', socket]);
-      return socket;
-    } catch {
-      if (Date.now() > giveUp || child.exitCode !== null) throw new Error(`rsyslogd did not start: ${stderr}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
+      return true;
+    },
+    { timeoutMs: 10_000, intervalMs: 20, what: "rsyslogd's socket" },
+  ).catch((err: Error) => {
+    throw new Error(`rsyslogd did not start: ${err.message}; its stderr: ${stderr}`, { cause: err });
+  });
+  return socket;
 }
 
 t.test('rsyslog omfwd over UDP (RFC 5424) and TCP octet-counted (traditional) arrive as events', async (t) => {
@@ -58,13 +60,14 @@ t.test('rsyslog omfwd over UDP (RFC 5424) and TCP octet-counted (traditional) ar
   );
   await run('logger', ['-u', socket, '-p', 'local7.err', '-t', 'bgpd', 'BGP neighbor 192.0.2.1 Down hold time expired']);
 
-  const giveUp = Date.now() + 15_000;
-  let events: Record<string, unknown>[] = [];
-  while (Date.now() < giveUp) {
-    events = [...(await service.fileEvents('netsidecar/syslog')).values()].flat();
-    if (events.length >= 2) break;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  const events = await eventually(
+    async () => {
+      const all = [...(await service.fileEvents('netsidecar/syslog')).values()].flat();
+      if (all.length < 2) throw new Error(`${all.length} events`);
+      return all;
+    },
+    { timeoutMs: 15_000, intervalMs: 50, what: 'the UDP and the TCP event' },
+  );
   const host = hostname();
   const udp = events.find((e) => e.transport === 'udp');
   const tcp = events.find((e) => e.transport === 'tcp');

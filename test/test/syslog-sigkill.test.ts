@@ -78,7 +78,7 @@ t.test('SIGKILL under a steady UDP load: everything spooled is delivered after t
   const target = 4_000;
   const giveUp = Date.now() + 60_000;
   let sent = 0;
-  let readBeforeKill = 0;
+  let readBeforeKill: number;
   for (let tick = 0; ; tick++) {
     for (let i = 0; i < 20; i++) await send(sent++);
     await new Promise((resolve) => setTimeout(resolve, 10));

@@ -5,6 +5,7 @@
 import t from 'tap';
 import { connect } from 'node:net';
 import { once } from 'node:events';
+import { eventually } from '@netsidecar/test-support/eventually';
 import { spawnService } from './support/spawn-service.js';
 import { numbersInFileSink, syslogOnLoopback } from './support/syslog-env.js';
 import { describe, tally } from './support/tally.js';
@@ -31,17 +32,15 @@ t.test('SIGTERM with frames in the socket buffers: every frame reaches the sink,
   // (Node's default, allowHalfOpen false), after what it has written.
 
   // Some frames have been read (the rest is in the buffers): stop the service now.
-  const giveUp = Date.now() + 60_000;
-  for (;;) {
-    const metrics = await (await fetch(`http://127.0.0.1:${started.healthPort}/metrics`)).text();
-    const received = Number(/netsidecar_syslog_received_total\{transport="tcp",service="syslog"\} (\d+)/.exec(metrics)?.[1] ?? 0);
-    if (received > 0) {
-      t.ok(received < total, `${received} of ${total} read when SIGTERM is sent: the rest is in the socket buffers`);
-      break;
-    }
-    if (Date.now() > giveUp) throw new Error('the service read nothing within 60 s');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  const received = await eventually(
+    async () => {
+      const metrics = await (await fetch(`http://127.0.0.1:${started.healthPort}/metrics`)).text();
+      const count = Number(/netsidecar_syslog_received_total\{transport="tcp",service="syslog"\} (\d+)/.exec(metrics)?.[1] ?? 0);
+      return count > 0 ? count : false;
+    },
+    { timeoutMs: 60_000, what: 'the service to read a first frame' },
+  );
+  t.ok(received < total, `${received} of ${total} read when SIGTERM is sent: the rest is in the socket buffers`);
   const code = await Promise.race([service.stop('SIGTERM'), new Promise<string>((resolve) => setTimeout(() => resolve('no exit within 60 s'), 60_000))]);
   const result = tally(total, await numbersInFileSink(service.dataDir, 'edge-7'));
   t.comment(describe('point 7, SIGTERM with frames in the socket buffers', result));

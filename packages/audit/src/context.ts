@@ -125,7 +125,7 @@ async function checkAwsClient(client: CloudWatchLogsClient | S3Client): Promise<
 
 /** The source closes its client with it. */
 function withClient<S extends EventSource>(source: S, client: { destroy(): void }): S {
-  const close = source.close;
+  const close = source.close.bind(source);
   source.close = async () => {
     await close();
     client.destroy();

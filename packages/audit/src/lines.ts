@@ -9,7 +9,7 @@ export async function* textLines(input: AsyncIterable<Buffer | Uint8Array>): Asy
   const decoder = new StringDecoder('utf8');
   let rest = '';
   for await (const chunk of input) {
-    const text = rest + decoder.write(chunk as Buffer);
+    const text = rest + decoder.write(chunk);
     let start = 0;
     for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
       const line = text.charCodeAt(nl - 1) === 13 ? text.slice(start, nl - 1) : text.slice(start, nl);

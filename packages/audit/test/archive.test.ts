@@ -4,7 +4,6 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import t from 'tap';
 import { verifyBundle } from '../src/commands/evidence.js';
 import { BUCKET, firehoseObjects, startArchive, subscriptionRecords } from './support/archive.js';

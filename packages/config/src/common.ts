@@ -19,7 +19,7 @@ export const commonVariables = {
   NETSIDECAR_LOG_GROUP_PREFIX: {
     parse: (raw: string) => {
       const value = text(raw);
-      if (!/^\/[\w\-./#]*[^/]$/.test(value)) throw "expected a log group path like '/netsidecar' (leading slash, no trailing slash)";
+      if (!/^\/[\w\-./#]*[^/]$/.test(value)) throw new Error("expected a log group path like '/netsidecar' (leading slash, no trailing slash)");
       return value;
     },
     default: '/netsidecar',

@@ -50,7 +50,7 @@ export function loadConfig<S extends Schema>(schema: S, options: LoadOptions = {
     } catch (problem) {
       // Echo short values to help the operator; never echo long ones, which may be secrets pasted by mistake.
       const shown = raw.length <= 64 && !/secret|password|key|token|webhook|credential/i.test(name) ? `, got '${raw}'` : '';
-      throw new ConfigError(name, `${typeof problem === 'string' ? problem : String(problem)}${shown}`);
+      throw new ConfigError(name, `${problem instanceof Error ? problem.message : String(problem)}${shown}`);
     }
   }
   return Object.freeze(config) as ConfigOf<S>;

@@ -8,6 +8,7 @@
 // with memoryLimitBytes at 64 KiB instead of 64 MiB: the same 1,000:1 ratio of outage volume to
 // memory as the real case, so the same code path (spill to disk, read back in order) carries it.
 import t from 'tap';
+import { eventually } from '@netsidecar/test-support/eventually';
 import { GROUP, harness, precreate, received } from './support/cloudwatch-harness.js';
 
 const RATE = 20; // events per fake second, over all streams
@@ -31,7 +32,7 @@ t.test('30 minutes of 503s: every event exactly once, in order, per stream, afte
   let seq = 0;
   const idle = async () => {
     await new Promise((resolve) => setImmediate(resolve));
-    while (h.inFlight.total > 0) await new Promise((resolve) => setTimeout(resolve, 1));
+    await eventually(() => h.inFlight.total === 0, { timeoutMs: 10_000, intervalMs: 1, what: 'no call in flight' });
   };
   for (let second = 0; second < OUTAGE_S; second++) {
     for (let k = 0; k < RATE; k++) {

@@ -1,4 +1,5 @@
 import t, { type Test } from 'tap';
+import fc from 'fast-check';
 import { parsePart, reassembleParts, splitMessage } from '../src/cloudwatch/index.js';
 
 const LIMIT = 200; // bytes of UTF-8 per part message
@@ -59,19 +60,18 @@ t.test('reassembly keeps order, ignores duplicates, reports missing parts, passe
 });
 
 t.test('property: random strings round-trip at random limits', async (t) => {
-  let seed = 42;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
   const alphabet = ['a', 'é', '€', '😀', '"', '\\', '\n', '\u0000', '\ud800', '\udfff', ' '];
-  for (let run = 0; run < 200; run++) {
-    let s = '';
-    const n = 50 + Math.floor(rand() * 600);
-    for (let i = 0; i < n; i++) s += alphabet[Math.floor(rand() * alphabet.length)];
-    const limit = 130 + Math.floor(rand() * 200);
-    const parts = splitMessage(s, limit, `r${run}`);
-    if (!parts.every((p) => Buffer.byteLength(p) <= limit) || reassembleParts(parts).messages[0] !== s) {
-      t.fail(`run ${run} failed`, { s, limit });
-      return;
-    }
-  }
+  const text = fc.array(fc.constantFrom(...alphabet), { minLength: 50, maxLength: 649, size: 'max' }).map((pieces) => pieces.join(''));
+  const limit = fc.integer({ min: 130, max: 329 });
+  let run = 0;
+  fc.assert(
+    fc.property(text, limit, (s, limit) => {
+      const parts = splitMessage(s, limit, `r${run++}`);
+      const tooLong = parts.find((p) => Buffer.byteLength(p) > limit);
+      if (tooLong !== undefined) throw new Error(`a part of ${Buffer.byteLength(tooLong)} bytes over the limit`);
+      if (reassembleParts(parts).messages[0] !== s) throw new Error('does not reassemble to the original');
+    }),
+    { numRuns: 200 },
+  );
   t.pass('200 random strings');
 });

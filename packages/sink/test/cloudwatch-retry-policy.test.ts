@@ -81,7 +81,7 @@ t.test('the lists are the gate: a failure on none of them is unknown, neither re
     new TypeError("Cannot read properties of undefined (reading 'x')"), // a bug, no answer
     new Error('anything'),
   ];
-  for (const err of unknown) t.equal(classifyError(err).kind, 'unknown', `${(err as Error).name}: ${(err as Error).message}`);
+  for (const err of unknown) t.equal(classifyError(err).kind, 'unknown', `${err.name}: ${err.message}`);
   t.same(classifyError(new TypeError('x')), { kind: 'unknown', code: 'TypeError' }, 'the code names what to put on a list');
 });
 

@@ -1,10 +1,12 @@
 import t from 'tap';
+import fc from 'fast-check';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRegistry, silentLogger } from '@netsidecar/telemetry';
 import type { Registry } from 'prom-client';
 import { FileSink, fileNameOf, isHashedFileBase, parseStreamNameFile, streamOfFileBase, toLogStreamName } from '@netsidecar/sink';
+import { eventually } from '@netsidecar/test-support/eventually';
 
 async function tempDir(t: { teardown(fn: () => unknown): void }): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'netsidecar-file-sink-'));
@@ -18,14 +20,6 @@ async function metricValue(registry: Registry, name: string, labels: Record<stri
   return samples.reduce((sum, v) => sum + v.value, 0);
 }
 
-/** Polls `condition` every 5 ms; fails the test after 5 s instead of hanging. */
-async function waitFor(condition: () => Promise<boolean>): Promise<void> {
-  const giveUp = Date.now() + 5_000;
-  while (!(await condition().catch(() => false))) {
-    if (Date.now() > giveUp) throw new Error('condition not met within 5 s');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 t.test('events land in <dataDir>/logs/<group>/<stream>.jsonl, one per line, in order', async (t) => {
   const dataDir = await tempDir(t);
@@ -82,7 +76,7 @@ t.test('a failing disk delays delivery but loses nothing', async (t) => {
   t.equal(sink.refusalReason(), null, 'healthy before the first write fails');
   const flushed = sink.flush();
   // Wait for the failure itself (it is certain), not for a guessed time.
-  while (sink.refusalReason() === null) await new Promise((resolve) => setTimeout(resolve, 5));
+  await eventually(() => sink.refusalReason() !== null, { timeoutMs: 5_000, intervalMs: 5, what: 'the write to fail' });
   t.match(sink.refusalReason(), /^writes under .* failing \((ENOTDIR|EEXIST)\); retrying$/, 'the reason names the error for /healthz');
   t.equal(sink.queuedEvents(), 1, 'still queued while the disk fails');
   await rm(join(dataDir, 'logs'));
@@ -113,25 +107,25 @@ t.test('file names: ordinary stream names are the file name; %, / and control ch
 });
 
 t.test('file names: any stream name maps to one safe path component of at most 255 bytes, distinct names to distinct files', async (t) => {
-  // A seeded generator of hostile names: long, multi-byte, separators, lone surrogates.
-  let seed = 13;
-  const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+  // Hostile names: long, multi-byte, separators, lone surrogates; one in four long enough to be hashed.
   const alphabet = ['a', 'Z', '9', '-', '.', '%', '/', ':', '*', '~', ' ', '\u0000', '\n', 'é', '日本', '😀', '\ud800', '\udc00', '%~', '%25'];
+  const name = (maxLength: number) => fc.array(fc.constantFrom(...alphabet), { maxLength, size: 'max' }).map((pieces) => pieces.join(''));
+  const hostileName = fc.oneof({ weight: 3, arbitrary: name(40) }, { weight: 1, arbitrary: name(600) });
   const seen = new Map<string, string>();
-  const problems: string[] = [];
-  for (let i = 0; i < 3_000; i++) {
-    let name = '';
-    const length = random(4) === 0 ? random(600) : random(40);
-    while (name.length < length) name += alphabet[random(alphabet.length)];
-    const file = fileNameOf(name);
-    if (Buffer.byteLength(file) > 255 || file.includes('/') || file.includes('\u0000') || !file.endsWith('.jsonl')) problems.push(`unsafe: ${JSON.stringify(file)}`);
-    const base = file.slice(0, -'.jsonl'.length);
-    if (!isHashedFileBase(base) && streamOfFileBase(base) !== name) problems.push(`does not read back: ${JSON.stringify(name)}`);
-    const other = seen.get(file);
-    if (other !== undefined && other !== name) problems.push(`${JSON.stringify(name)} and ${JSON.stringify(other)} share ${file}`);
-    seen.set(file, name);
-  }
-  t.same(problems, [], `${seen.size} distinct names, each safe, distinct, and read back when escaped`);
+  fc.assert(
+    fc.property(hostileName, (name) => {
+      const file = fileNameOf(name);
+      if (Buffer.byteLength(file) > 255 || file.includes('/') || file.includes('\u0000') || !file.endsWith('.jsonl')) throw new Error(`unsafe: ${JSON.stringify(file)}`);
+      const base = file.slice(0, -'.jsonl'.length);
+      if (!isHashedFileBase(base) && streamOfFileBase(base) !== name) throw new Error(`does not read back: ${JSON.stringify(name)}`);
+      const other = seen.get(file);
+      if (other !== undefined && other !== name) throw new Error(`${JSON.stringify(name)} and ${JSON.stringify(other)} share ${file}`);
+      seen.set(file, name);
+    }),
+    // A fixed seed: the assertion below that the hashed form was reached must not depend on the draw.
+    { numRuns: 3_000, seed: 13 },
+  );
+  t.pass(`${seen.size} distinct names, each safe, distinct, and read back when escaped`);
   t.ok([...seen.keys()].some((file) => isHashedFileBase(file.slice(0, -6))), 'the generator reached the hashed form');
   t.equal(fileNameOf('x'.repeat(249)), 'x'.repeat(249) + '.jsonl', '255 bytes exactly still fits');
   t.match(fileNameOf('x'.repeat(250)), /^x{215}%~[0-9a-f]{32}\.jsonl$/, 'one byte more is hashed, with the start of the name kept');
@@ -166,12 +160,12 @@ t.test('a file that cannot be written holds only its own lines: the others are w
   sink.write({ logGroup: '/g', logStream: 'bad', timestamp: 0, message: 'bad 1' });
   sink.write({ logGroup: '/g', logStream: 'good', timestamp: 0, message: 'good 1' });
   const flushed = sink.flush(); // resolves only once `bad` is written too
-  await waitFor(async () => (await metricValue(registry, 'netsidecar_sink_errors_total', { code: 'EISDIR' })) >= 1);
+  await eventually(async () => (await metricValue(registry, 'netsidecar_sink_errors_total', { code: 'EISDIR' })) >= 1, { timeoutMs: 5_000, intervalMs: 5, what: 'the first EISDIR counted' });
   t.equal(await readFile(join(dir, 'good.jsonl'), 'utf8'), 'good 1\n', 'the good file is written while the bad one fails');
   sink.write({ logGroup: '/g', logStream: 'bad', timestamp: 0, message: 'bad 2' });
   sink.write({ logGroup: '/g', logStream: 'good', timestamp: 0, message: 'good 2' });
-  await waitFor(async () => (await readFile(join(dir, 'good.jsonl'), 'utf8')) === 'good 1\ngood 2\n');
-  await waitFor(async () => (await metricValue(registry, 'netsidecar_sink_errors_total', { code: 'EISDIR' })) >= 2);
+  await eventually(async () => (await readFile(join(dir, 'good.jsonl'), 'utf8')) === 'good 1\ngood 2\n', { timeoutMs: 5_000, intervalMs: 5, what: 'both lines in good.jsonl' });
+  await eventually(async () => (await metricValue(registry, 'netsidecar_sink_errors_total', { code: 'EISDIR' })) >= 2, { timeoutMs: 5_000, intervalMs: 5, what: 'the retry counted as a second EISDIR' });
   t.equal(sink.refusalReason(), null, 'one bad file among good ones does not make the task unready');
   t.equal(await metricValue(registry, 'netsidecar_sink_failing_files'), 1);
   t.equal(sink.queuedEvents(), 2, 'both lines of the bad file are still queued');
@@ -190,7 +184,7 @@ t.test('failing files hold at most half the memory limit: then only their events
   const message = 'x'.repeat(99); // 100 with its newline
   for (let i = 0; i < 5; i++) t.not(sink.write({ logGroup: '/g', logStream: 'bad', timestamp: 0, message }), 'full');
   const flushed = sink.flush(); // resolves only when the drain gives up on `bad`
-  await waitFor(async () => (await metricValue(registry, 'netsidecar_sink_errors_total', { code: 'EISDIR' })) === 1);
+  await eventually(async () => (await metricValue(registry, 'netsidecar_sink_errors_total', { code: 'EISDIR' })) === 1, { timeoutMs: 5_000, intervalMs: 5, what: 'one EISDIR counted' });
   t.equal(sink.write({ logGroup: '/g', logStream: 'bad', timestamp: 0, message }), 'full', 'the failing file is at its share: its events are refused');
   t.not(sink.write({ logGroup: '/g', logStream: 'good', timestamp: 0, message }), 'full', 'other files still take events');
   const report = await sink.close(Date.now() + 100);

@@ -10,9 +10,9 @@ export interface BatchReaderOptions {
   /** Read calls per wake-up before timers, TCP and the sink get a turn. */
   readsPerWakeup: number;
   /** Takes `count` datagrams from `target`/`meta`; they are overwritten by the next read. */
-  onDatagrams(count: number): void;
+  onDatagrams: (count: number) => void;
   /** A read failed (e.g. an ICMP error queued on the socket): reported, and reading goes on. */
-  onError(err: unknown): void;
+  onError: (err: unknown) => void;
   /**
    * False while what was read cannot be taken (a parse backlog): the reader stops watching the
    * socket, so the kernel buffers and then drops (and counts) instead of this process holding an

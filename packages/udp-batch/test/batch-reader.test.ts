@@ -3,6 +3,7 @@
 import dgram from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import t, { type Test } from 'tap';
+import { eventually } from '@netsidecar/test-support/eventually';
 import { loadUdpBatch, META, META_STRIDE, startBatchReader, type BatchBinding } from '../src/index.js';
 
 const DEADLINE_MS = 10_000;
@@ -24,14 +25,7 @@ async function client(t: Test): Promise<dgram.Socket> {
 const send = (socket: dgram.Socket, text: string, port: number) =>
   new Promise<void>((resolve, reject) => socket.send(text, port, '127.0.0.1', (err) => (err ? reject(err) : resolve())));
 
-/** Resolves when `condition()` holds, checking on every event-loop turn; fails after DEADLINE_MS. */
-async function until(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + DEADLINE_MS;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-}
+const until = (condition: () => boolean, what: string) => eventually(condition, { timeoutMs: DEADLINE_MS, intervalMs: 2, what });
 
 /** Datagrams waiting in the kernel's receive queue of a local IPv4 UDP port (/proc/net/udp rx_queue, in bytes). */
 function kernelQueueBytes(port: number): number {

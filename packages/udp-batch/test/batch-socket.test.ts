@@ -47,7 +47,7 @@ class Receiver {
   readonly readCounts: number[] = [];
   readonly problems: string[] = [];
   readonly names = new SourceNames();
-  error: unknown;
+  error: Error | undefined;
   private readonly target: Uint8Array;
   private readonly meta: Int32Array;
   private readonly max: number;
@@ -95,8 +95,8 @@ class Receiver {
         }
       }
     } catch (err) {
-      this.error = err;
-      for (const w of this.waiters) w.reject(err as Error);
+      this.error = err as Error;
+      for (const w of this.waiters) w.reject(this.error);
       this.waiters = [];
       return;
     }
@@ -113,7 +113,7 @@ class Receiver {
 
   /** Resolves once `count` datagrams in all were read; rejects after DEADLINE_MS. */
   waitFor(count: number, what = `${count} datagrams`): Promise<void> {
-    if (this.error) return Promise.reject(this.error as Error);
+    if (this.error) return Promise.reject(this.error);
     if (this.got.length >= count) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -304,7 +304,7 @@ t.test('a datagram larger than the whole target throws ERANGE and is kept for a 
       for (let n; (n = socket.read(big, meta, 4)) > 0; ) {
         for (let i = 0; i < n; i++) {
           const m = i * META_STRIDE;
-          results.texts.push(Buffer.from(big.subarray(meta[m + META.offset]!, meta[m + META.offset]! + meta[m + META.length]!)).toString());
+          results.texts.push(Buffer.from(big.subarray(meta[m + META.offset], meta[m + META.offset]! + meta[m + META.length]!)).toString());
         }
       }
       if (results.texts.length > 0) {
@@ -518,6 +518,7 @@ t.test('errors', async (t) => {
   t.throws(() => socket.send(Buffer.from('x'), meta, 0), { code: 'ERR_SOCKET_CLOSED' }, 'send after close');
   t.throws(() => socket.info(), { code: 'ERR_SOCKET_CLOSED' }, 'info after close');
   t.throws(() => socket.start(() => undefined), { code: 'ERR_SOCKET_STATE' }, 'start after close');
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- detached on purpose: the addon must refuse a call on something that is not a socket
   const plain = { read: socket.read };
   t.throws(() => plain.read(new Uint8Array(64), meta, 4), { code: 'EINVAL' }, 'a method called on something that is not a socket');
 });

@@ -2,6 +2,7 @@
 // socket buffer can be dated to its arrival (NTP's T2), not to when it was read.
 import dgram from 'node:dgram';
 import t, { type Test } from 'tap';
+import { eventually } from '@netsidecar/test-support/eventually';
 import { kernelAgeNs, loadUdpBatch, META, META_STRIDE, realtimeReading, type BatchBinding } from '../src/index.js';
 
 function binding(t: Test): BatchBinding {
@@ -18,12 +19,15 @@ async function sendOne(t: Test, port: number, text: string): Promise<void> {
   await new Promise<void>((resolve, reject) => client.send(text, port, '127.0.0.1', (err) => (err ? reject(err) : resolve())));
 }
 
-/** Reads what is waiting, retrying on an empty read until `deadline` (the datagram is already queued). */
-function readOne(socket: ReturnType<BatchBinding['open']>, meta: Int32Array): number {
-  const deadline = Date.now() + 10_000;
-  let count = 0;
-  while ((count = socket.read(new Uint8Array(2048), meta, 4)) === 0 && Date.now() < deadline);
-  return count;
+/** Reads what is waiting, retrying on an empty read (the datagram is already queued); fails after 10 s. */
+function readOne(socket: ReturnType<BatchBinding['open']>, meta: Int32Array): Promise<number> {
+  return eventually(
+    () => {
+      const count = socket.read(new Uint8Array(2048), meta, 4);
+      return count > 0 ? count : false;
+    },
+    { timeoutMs: 10_000, intervalMs: 1, what: 'the datagram' },
+  );
 }
 
 t.test('with timestamps, each datagram carries its arrival time: its age covers the time it waited unread', async (t) => {
@@ -36,7 +40,7 @@ t.test('with timestamps, each datagram carries its arrival time: its age covers 
   // Left unread for at least 30 ms: the age must include that wait (a lower bound, whatever the load).
   await new Promise((resolve) => setTimeout(resolve, 30));
   const meta = new Int32Array(4 * META_STRIDE);
-  t.equal(readOne(socket, meta), 1);
+  t.equal(await readOne(socket, meta), 1);
   const now = addon.realtimeNs();
   const age = kernelAgeNs(meta, 0, realtimeReading(now));
   t.not(age, null, 'a kernel timestamp came with the datagram');
@@ -52,7 +56,7 @@ t.test('without timestamps the words are 0 and the age is unknown', async (t) =>
   t.teardown(() => socket.close());
   await sendOne(t, socket.info().port, 'plain');
   const meta = new Int32Array(4 * META_STRIDE).fill(-1);
-  t.equal(readOne(socket, meta), 1);
+  t.equal(await readOne(socket, meta), 1);
   t.equal(meta[META.receivedSeconds], 0);
   t.equal(meta[META.receivedNanos], 0);
   t.equal(kernelAgeNs(meta, 0, realtimeReading(addon.realtimeNs())), null);

@@ -44,7 +44,7 @@ export const uploadVariables = {
   NETSIDECAR_UPLOAD_S3_PREFIX: {
     parse: (raw: string) => {
       const value = text(raw);
-      if (value.startsWith('/')) throw 'expected a key prefix without a leading slash, like configs/';
+      if (value.startsWith('/')) throw new Error('expected a key prefix without a leading slash, like configs/');
       return value.endsWith('/') ? value : `${value}/`;
     },
     default: 'configs/',

@@ -105,7 +105,7 @@ function createIntended(config: UploadConfig): IntendedSource {
   if (dir && s3) throw new ConfigError('NETSIDECAR_UPLOAD_INTENDED_S3', 'set it or NETSIDECAR_UPLOAD_INTENDED_DIR, not both');
   if (dir) {
     // A mistyped path would otherwise report every device as having no intended config.
-    let isDir = false;
+    let isDir: boolean;
     try {
       isDir = statSync(dir).isDirectory();
     } catch {

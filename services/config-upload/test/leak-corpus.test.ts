@@ -261,7 +261,7 @@ function reportLeaks(t: Test, findings: Finding[]): void {
   const leakedBy = new Map<Family, Map<Variant, number>>();
   for (const e of manifest.files) planted.set(e.family, (planted.get(e.family) ?? 0) + distinct(e.markers) * 2 + distinct(e.intendedMarkers));
   const shapes = new Map<string, number>();
-  for (const [core, { owner, places }] of [...leaks].sort((a, b) => a[1].owner.entry.file.localeCompare(b[1].owner.entry.file) || a[0].localeCompare(b[0]))) {
+  for (const [, { owner, places }] of [...leaks].sort((a, b) => a[1].owner.entry.file.localeCompare(b[1].owner.entry.file) || a[0].localeCompare(b[0]))) {
     const perFamily = leakedBy.get(owner.entry.family) ?? new Map<Variant, number>();
     perFamily.set(owner.variant, (perFamily.get(owner.variant) ?? 0) + 1);
     leakedBy.set(owner.entry.family, perFamily);

@@ -59,7 +59,7 @@ const cisco: fc.Arbitrary<Form>[] = [
   })),
   // IOS-XR sub-mode: snmp-server vrf X / host <ip> traps version 2c [encrypted|clear] <community>
   fc.record({ vrf: name, ip, enc: T(['encrypted', 'clear']), port: opt(num) }).map((r) => ({
-    vendor: 'cisco-iosxr' as Vendor,
+    vendor: 'cisco-iosxr',
     before: [`snmp-server vrf ${r.vrf}`],
     prefix: ` host ${r.ip} traps version 2c ${o(r.enc, (e) => `${e} `)}`,
     suffix: o(r.port, (p) => ` udp-port ${p}`),
@@ -82,33 +82,33 @@ const cisco: fc.Arbitrary<Form>[] = [
     after: [],
   })),
   // enable secret [level N] [0|5|8|9] <v>
-  fc.record({ level: opt(fc.integer({ min: 1, max: 15 }).map(String)), type: T(['0', '5', '8', '9']) }).map((r) => ({ vendor: 'cisco-ios' as Vendor, before: [], prefix: `enable secret${o(r.level, (l) => ` level ${l}`)} ${o(r.type, (x) => `${x} `)}`, suffix: '', after: [] })),
+  fc.record({ level: opt(fc.integer({ min: 1, max: 15 }).map(String)), type: T(['0', '5', '8', '9']) }).map((r) => ({ vendor: 'cisco-ios', before: [], prefix: `enable secret${o(r.level, (l) => ` level ${l}`)} ${o(r.type, (x) => `${x} `)}`, suffix: '', after: [] })),
   // username U [privilege N] [view V] secret [5|8|9] <v>;  NX-OS: username U password 5 <v> role R
-  fc.record({ user: name, priv: opt(fc.integer({ min: 0, max: 15 }).map(String)), view: opt(name), type: T(['0', '5', '8', '9']) }).map((r) => ({ vendor: 'cisco-ios' as Vendor, before: [], prefix: `username ${r.user}${o(r.priv, (p) => ` privilege ${p}`)}${o(r.view, (v) => ` view ${v}`)} secret ${o(r.type, (x) => `${x} `)}`, suffix: '', after: [] })),
-  fc.record({ user: name, role: fc.constantFrom('network-admin', 'network-operator') }).map((r) => ({ vendor: 'cisco-nxos' as Vendor, before: [], prefix: `username ${r.user} password 5 `, suffix: `  role ${r.role}`, after: [] })),
+  fc.record({ user: name, priv: opt(fc.integer({ min: 0, max: 15 }).map(String)), view: opt(name), type: T(['0', '5', '8', '9']) }).map((r) => ({ vendor: 'cisco-ios', before: [], prefix: `username ${r.user}${o(r.priv, (p) => ` privilege ${p}`)}${o(r.view, (v) => ` view ${v}`)} secret ${o(r.type, (x) => `${x} `)}`, suffix: '', after: [] })),
+  fc.record({ user: name, role: fc.constantFrom('network-admin', 'network-operator') }).map((r) => ({ vendor: 'cisco-nxos', before: [], prefix: `username ${r.user} password 5 `, suffix: `  role ${r.role}`, after: [] })),
   // tacacs server T / key [0|6|7] <v>
-  fc.record({ server: name, ip, type: T(['0', '6', '7']) }).map((r) => ({ vendor: 'cisco-ios' as Vendor, before: [`tacacs server ${r.server}`, ` address ipv4 ${r.ip}`], prefix: ` key ${o(r.type, (x) => `${x} `)}`, suffix: '', after: ['!'] })),
+  fc.record({ server: name, ip, type: T(['0', '6', '7']) }).map((r) => ({ vendor: 'cisco-ios', before: [`tacacs server ${r.server}`, ` address ipv4 ${r.ip}`], prefix: ` key ${o(r.type, (x) => `${x} `)}`, suffix: '', after: ['!'] })),
   // tacacs-server host <ip> [port N] [timeout N] key [7] <v>
   fc.record({ ip, port: opt(num), timeout: opt(fc.integer({ min: 1, max: 60 }).map(String)), type: T(['0', '7']), vendor: fc.constantFrom<Vendor>('cisco-ios', 'arista-eos') }).map((r) => ({ vendor: r.vendor, before: [], prefix: `tacacs-server host ${r.ip}${o(r.port, (p) => ` port ${p}`)}${o(r.timeout, (x) => ` timeout ${x}`)} key ${o(r.type, (x) => `${x} `)}`, suffix: '', after: [] })),
   // key chain K / key N / key-string [7] <v>
   fc.record({ chain: name, key: num, type: T(['0', '7']), vendor: fc.constantFrom<Vendor>('cisco-ios', 'cisco-nxos') }).map((r) => ({ vendor: r.vendor, before: [`key chain ${r.chain}`, ` key ${r.key}`], prefix: `  key-string ${o(r.type, (x) => `${x} `)}`, suffix: '', after: ['!'] })),
   // interface / ip ospf message-digest-key N <alg> [0|7] <v>
-  fc.record({ n: num, id: fc.integer({ min: 1, max: 255 }).map(String), alg: fc.constantFrom('md5', 'sha1', 'sha256', 'sha512'), type: T(['0', '7']) }).map((r) => ({ vendor: 'cisco-ios' as Vendor, before: [`interface GigabitEthernet0/${r.n}`], prefix: ` ip ospf message-digest-key ${r.id} ${r.alg} ${o(r.type, (x) => `${x} `)}`, suffix: '', after: ['!'] })),
+  fc.record({ n: num, id: fc.integer({ min: 1, max: 255 }).map(String), alg: fc.constantFrom('md5', 'sha1', 'sha256', 'sha512'), type: T(['0', '7']) }).map((r) => ({ vendor: 'cisco-ios', before: [`interface GigabitEthernet0/${r.n}`], prefix: ` ip ospf message-digest-key ${r.id} ${r.alg} ${o(r.type, (x) => `${x} `)}`, suffix: '', after: ['!'] })),
   // router bgp / neighbor <ip> password [0|7] <v>
   fc.record({ asn: num, ip, type: T(['0', '7']), vendor: fc.constantFrom<Vendor>('cisco-ios', 'arista-eos') }).map((r) => ({ vendor: r.vendor, before: [`router bgp ${r.asn}`, ` neighbor ${r.ip} remote-as 65002`], prefix: ` neighbor ${r.ip} password ${o(r.type, (x) => `${x} `)}`, suffix: '', after: ['!'] })),
   // standby N authentication md5 key-string [7] <v> [timeout N]
-  fc.record({ n: num, g: fc.integer({ min: 0, max: 255 }).map(String), type: T(['0', '7']), timeout: opt(fc.integer({ min: 1, max: 60 }).map(String)) }).map((r) => ({ vendor: 'cisco-ios' as Vendor, before: [`interface Vlan${r.n}`], prefix: ` standby ${r.g} authentication md5 key-string ${o(r.type, (x) => `${x} `)}`, suffix: o(r.timeout, (x) => ` timeout ${x}`), after: ['!'] })),
+  fc.record({ n: num, g: fc.integer({ min: 0, max: 255 }).map(String), type: T(['0', '7']), timeout: opt(fc.integer({ min: 1, max: 60 }).map(String)) }).map((r) => ({ vendor: 'cisco-ios', before: [`interface Vlan${r.n}`], prefix: ` standby ${r.g} authentication md5 key-string ${o(r.type, (x) => `${x} `)}`, suffix: o(r.timeout, (x) => ` timeout ${x}`), after: ['!'] })),
   // NX-OS hsrp N / authentication text <v>; EOS vrrp N peer authentication text <v>
-  fc.record({ n: num, g: fc.integer({ min: 1, max: 255 }).map(String) }).map((r) => ({ vendor: 'cisco-nxos' as Vendor, before: [`interface Vlan${r.n}`, `  hsrp ${r.g}`], prefix: '    authentication text ', suffix: '', after: [] })),
-  fc.record({ n: num, g: fc.integer({ min: 1, max: 255 }).map(String) }).map((r) => ({ vendor: 'arista-eos' as Vendor, before: [`interface Vlan${r.n}`], prefix: `   vrrp ${r.g} peer authentication text `, suffix: '', after: ['!'] })),
+  fc.record({ n: num, g: fc.integer({ min: 1, max: 255 }).map(String) }).map((r) => ({ vendor: 'cisco-nxos', before: [`interface Vlan${r.n}`, `  hsrp ${r.g}`], prefix: '    authentication text ', suffix: '', after: [] })),
+  fc.record({ n: num, g: fc.integer({ min: 1, max: 255 }).map(String) }).map((r) => ({ vendor: 'arista-eos', before: [`interface Vlan${r.n}`], prefix: `   vrrp ${r.g} peer authentication text `, suffix: '', after: ['!'] })),
   // EOS daemon TerminAttr / exec ... -cvauth=key,<v> ...
-  fc.record({ vrf: name, tail: fc.boolean() }).map((r) => ({ vendor: 'arista-eos' as Vendor, before: ['daemon TerminAttr'], prefix: '   exec /usr/bin/TerminAttr -cvaddr=apiserver.arista.io:443 -cvauth=key,', suffix: ` -cvvrf=${r.vrf}${r.tail ? ' -taillogs' : ''}`, after: ['   no shutdown', '!'] })),
+  fc.record({ vrf: name, tail: fc.boolean() }).map((r) => ({ vendor: 'arista-eos', before: ['daemon TerminAttr'], prefix: '   exec /usr/bin/TerminAttr -cvaddr=apiserver.arista.io:443 -cvauth=key,', suffix: ` -cvvrf=${r.vrf}${r.tail ? ' -taillogs' : ''}`, after: ['   no shutdown', '!'] })),
 ];
 
 // Commands whose value is the rest of the line, spaces included (IOS `line` and `enable password`).
 const spacedForms: fc.Arbitrary<Form>[] = [
-  fc.record({ type: T(['0', '7']), line: fc.constantFrom('con 0', 'vty 0 4', 'aux 0') }).map((r) => ({ vendor: 'cisco-ios' as Vendor, before: [`line ${r.line}`], prefix: ` password ${o(r.type, (x) => `${x} `)}`, suffix: '', after: ['!'] })),
-  fc.record({ level: opt(fc.integer({ min: 1, max: 15 }).map(String)), type: T(['0', '7']) }).map((r) => ({ vendor: 'cisco-ios' as Vendor, before: [], prefix: `enable password${o(r.level, (l) => ` level ${l}`)} ${o(r.type, (x) => `${x} `)}`, suffix: '', after: [] })),
+  fc.record({ type: T(['0', '7']), line: fc.constantFrom('con 0', 'vty 0 4', 'aux 0') }).map((r) => ({ vendor: 'cisco-ios', before: [`line ${r.line}`], prefix: ` password ${o(r.type, (x) => `${x} `)}`, suffix: '', after: ['!'] })),
+  fc.record({ level: opt(fc.integer({ min: 1, max: 15 }).map(String)), type: T(['0', '7']) }).map((r) => ({ vendor: 'cisco-ios', before: [], prefix: `enable password${o(r.level, (l) => ` level ${l}`)} ${o(r.type, (x) => `${x} `)}`, suffix: '', after: [] })),
 ];
 
 const quoted = (v: string) => `"${v}"`;
@@ -116,28 +116,28 @@ const junosPath = fc.constantFrom('', 'logical-systems LS1 ', 'groups G1 ');
 const junos: fc.Arbitrary<Form>[] = [
   fc.record({ path: junosPath, curly: fc.boolean() }).map((r) =>
     r.curly
-      ? { vendor: 'junos' as Vendor, before: [...r.path.trim().split(' ').filter(Boolean).map((w, i, a) => (i % 2 === 0 ? `${'    '.repeat(i / 2)}${w} ${a[i + 1]} {` : '')).filter(Boolean), 'snmp {'], prefix: '    community ', suffix: ' {', after: ['        authorization read-only;', '    }', '}', ...(r.path ? ['}'] : [])] }
-      : { vendor: 'junos' as Vendor, before: [], prefix: `set ${r.path}snmp community `, suffix: ' authorization read-only', after: [] },
+      ? { vendor: 'junos', before: [...r.path.trim().split(' ').filter(Boolean).map((w, i, a) => (i % 2 === 0 ? `${'    '.repeat(i / 2)}${w} ${a[i + 1]} {` : '')).filter(Boolean), 'snmp {'], prefix: '    community ', suffix: ' {', after: ['        authorization read-only;', '    }', '}', ...(r.path ? ['}'] : [])] }
+      : { vendor: 'junos', before: [], prefix: `set ${r.path}snmp community `, suffix: ' authorization read-only', after: [] },
   ),
-  fc.record({ path: junosPath, ip }).map((r) => ({ vendor: 'junos' as Vendor, before: [], prefix: `set ${r.path}snmp trap-group `, suffix: ` targets ${r.ip}`, after: [] })),
-  fc.record({ ip }).map((r) => ({ vendor: 'junos' as Vendor, before: ['system {', '    tacplus-server {'], prefix: `        ${r.ip} secret `, suffix: '; ## SECRET-DATA', after: ['    }', '}'], quote: quoted })),
-  fc.record({ id: num, alg: fc.constantFrom('md5', 'sha1', 'sha256') }).map((r) => ({ vendor: 'junos' as Vendor, before: [], prefix: `set system ntp authentication-key ${r.id} type ${r.alg} value `, suffix: '', after: [], quote: quoted })),
-  fc.record({ path: junosPath, area: fc.constantFrom('0.0.0.0', '0.0.0.1'), id: fc.integer({ min: 0, max: 255 }).map(String) }).map((r) => ({ vendor: 'junos' as Vendor, before: [], prefix: `set ${r.path}protocols ospf area ${r.area} interface ge-0/0/0.0 authentication md5 ${r.id} key `, suffix: '', after: [], quote: quoted })),
-  fc.record({ user: name }).map((r) => ({ vendor: 'junos' as Vendor, before: ['system {', '    login {', `        user ${r.user} {`, '            authentication {'], prefix: '                encrypted-password ', suffix: '; ## SECRET-DATA', after: ['            }', '        }', '    }', '}'], quote: quoted })),
+  fc.record({ path: junosPath, ip }).map((r) => ({ vendor: 'junos', before: [], prefix: `set ${r.path}snmp trap-group `, suffix: ` targets ${r.ip}`, after: [] })),
+  fc.record({ ip }).map((r) => ({ vendor: 'junos', before: ['system {', '    tacplus-server {'], prefix: `        ${r.ip} secret `, suffix: '; ## SECRET-DATA', after: ['    }', '}'], quote: quoted })),
+  fc.record({ id: num, alg: fc.constantFrom('md5', 'sha1', 'sha256') }).map((r) => ({ vendor: 'junos', before: [], prefix: `set system ntp authentication-key ${r.id} type ${r.alg} value `, suffix: '', after: [], quote: quoted })),
+  fc.record({ path: junosPath, area: fc.constantFrom('0.0.0.0', '0.0.0.1'), id: fc.integer({ min: 0, max: 255 }).map(String) }).map((r) => ({ vendor: 'junos', before: [], prefix: `set ${r.path}protocols ospf area ${r.area} interface ge-0/0/0.0 authentication md5 ${r.id} key `, suffix: '', after: [], quote: quoted })),
+  fc.record({ user: name }).map((r) => ({ vendor: 'junos', before: ['system {', '    login {', `        user ${r.user} {`, '            authentication {'], prefix: '                encrypted-password ', suffix: '; ## SECRET-DATA', after: ['            }', '        }', '    }', '}'], quote: quoted })),
 ];
 
 const forti: fc.Arbitrary<Form>[] = [
-  fc.record({ user: name, attr: fc.constantFrom('passwd', 'password', 'psksecret', 'secret', 'auth-pwd', 'priv-pwd', 'key') }).map((r) => ({ vendor: 'fortios' as Vendor, before: ['config user local', `    edit "${r.user}"`, '        set type password'], prefix: `        set ${r.attr} `, suffix: '', after: ['    next', 'end'], quote: (v: string) => `ENC ${v}` })),
-  fc.record({ id: num }).map((r) => ({ vendor: 'fortios' as Vendor, before: ['config system snmp community', `    edit ${r.id}`], prefix: '        set name ', suffix: '', after: ['        set status enable', '    next', 'end'], quote: quoted })),
+  fc.record({ user: name, attr: fc.constantFrom('passwd', 'password', 'psksecret', 'secret', 'auth-pwd', 'priv-pwd', 'key') }).map((r) => ({ vendor: 'fortios', before: ['config user local', `    edit "${r.user}"`, '        set type password'], prefix: `        set ${r.attr} `, suffix: '', after: ['    next', 'end'], quote: (v: string) => `ENC ${v}` })),
+  fc.record({ id: num }).map((r) => ({ vendor: 'fortios', before: ['config system snmp community', `    edit ${r.id}`], prefix: '        set name ', suffix: '', after: ['        set status enable', '    next', 'end'], quote: quoted })),
 ];
 
 // PAN-OS `set` commands and F5 tmsh blocks (the vendors detection now names).
 const panosF5: fc.Arbitrary<Form>[] = [
-  fc.record({ user: name }).map((r) => ({ vendor: 'panos' as Vendor, before: ['set deviceconfig system hostname fw-1'], prefix: `set mgt-config users ${r.user.toLowerCase()} phash `, suffix: '', after: [] })),
-  fc.record({ profile: name, server: name }).map((r) => ({ vendor: 'panos' as Vendor, before: [], prefix: `set shared server-profile radius ${r.profile} server ${r.server.toLowerCase()} secret `, suffix: '', after: [] })),
-  fc.record({ gw: name }).map((r) => ({ vendor: 'panos' as Vendor, before: [], prefix: `set network ike gateway ${r.gw} authentication pre-shared-key key `, suffix: '', after: [] })),
-  fc.record({ server: name }).map((r) => ({ vendor: 'f5' as Vendor, before: ['#TMSH-VERSION: 17.1.1.3', `auth radius-server /Common/${r.server} {`], prefix: '    secret ', suffix: '', after: ['    server 10.0.0.5', '}'] })),
-  fc.record({ trap: name }).map((r) => ({ vendor: 'f5' as Vendor, before: ['sys snmp {', '    traps {', `        /Common/${r.trap} {`], prefix: '            community ', suffix: '', after: ['            host 10.0.0.6', '        }', '    }', '}'] })),
+  fc.record({ user: name }).map((r) => ({ vendor: 'panos', before: ['set deviceconfig system hostname fw-1'], prefix: `set mgt-config users ${r.user.toLowerCase()} phash `, suffix: '', after: [] })),
+  fc.record({ profile: name, server: name }).map((r) => ({ vendor: 'panos', before: [], prefix: `set shared server-profile radius ${r.profile} server ${r.server.toLowerCase()} secret `, suffix: '', after: [] })),
+  fc.record({ gw: name }).map((r) => ({ vendor: 'panos', before: [], prefix: `set network ike gateway ${r.gw} authentication pre-shared-key key `, suffix: '', after: [] })),
+  fc.record({ server: name }).map((r) => ({ vendor: 'f5', before: ['#TMSH-VERSION: 17.1.1.3', `auth radius-server /Common/${r.server} {`], prefix: '    secret ', suffix: '', after: ['    server 10.0.0.5', '}'] })),
+  fc.record({ trap: name }).map((r) => ({ vendor: 'f5', before: ['sys snmp {', '    traps {', `        /Common/${r.trap} {`], prefix: '            community ', suffix: '', after: ['            host 10.0.0.6', '        }', '    }', '}'] })),
 ];
 
 type Built = { vendor: Vendor; input: string; expected: string; value: string };

@@ -7,6 +7,7 @@ import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { eventually } from '@netsidecar/test-support/eventually';
 import { curl, startTestUpload, users, type TestUpload } from './support/harness.js';
 
 interface Teardown {
@@ -65,7 +66,7 @@ t.test('bodies that are not a configuration', async (t) => {
   await writeFile(join(dir, 'corrupt.gz'), corrupt);
   const truncated = gzipSync(Buffer.from(config.repeat(200))).subarray(0, 100);
   await writeFile(join(dir, 'truncated.gz'), truncated);
-  let junk = randomBytes(64 * 1024);
+  const junk = randomBytes(64 * 1024);
   junk[0] = 0x00; // never gzip magic
   await writeFile(join(dir, 'junk.bin'), junk);
   await writeFile(join(dir, 'empty'), '');
@@ -172,9 +173,8 @@ t.test('more uploads at once than NETSIDECAR_UPLOAD_MAX_CONCURRENT: 503 busy', a
   );
   // The refused one has its answer but curl waits for its body's end; the service's warning says
   // when the refusal happened, so both pipes are closed only after it.
-  const until = Date.now() + 20_000;
-  while (!up.logs.some((l) => l['code'] === 'busy') && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
-  t.match(up.logs.find((l) => l['code'] === 'busy'), { msg: 'request refused', code: 'busy', principal: 'rtr-upload' }, 'the refusal is logged');
+  const refusal = await eventually(() => up.logs.find((l) => l['code'] === 'busy'), { timeoutMs: 20_000, what: 'the busy refusal in the log' });
+  t.match(refusal, { msg: 'request refused', code: 'busy', principal: 'rtr-upload' }, 'the refusal is logged');
   for (const h of held) {
     await h.writer.write('end\n');
     await h.writer.close();

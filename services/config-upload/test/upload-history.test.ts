@@ -178,7 +178,7 @@ t.test('drift is secrets-blind: other secret values are in sync, a real change d
   t.equal(e3.driftDiff.replace('v3', 'v2'), e2.driftDiff, 'the rotated secret makes no difference to the drift diff');
   for (const e of [e2, e3]) {
     t.notMatch(e.driftDiff, /<redacted:|Plant/, 'no tag and no value in the drift diff');
-    t.match(e.driftDiff, /^  key 7 <secret>$/m, 'secret lines in context are masked');
+    t.match(e.driftDiff, /^ {2}key 7 <secret>$/m, 'secret lines in context are masked');
   }
   t.match(e3.diff, /^-snmp-server community <redacted:[0-9a-f]{8}> RO\n\+snmp-server community <redacted:[0-9a-f]{8}> RO$/m, 'the version diff keeps its tags');
   const api = await curl([`http://${auditor}@127.0.0.1:${up.service.port}/api/devices/rtr-blind-1/drift`]);

@@ -4,16 +4,21 @@ import t from 'tap';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { eventually } from '@netsidecar/test-support/eventually';
 import { startChronyClient, startChronyServer, type ChronyClient } from './support/chrony.js';
 import { startTestNtp, type TestNtp } from './support/harness.js';
 
 /** Polls chronyc until chronyd has taken `samples` valid replies from us (it polls 16 times a second). */
-async function afterValidReplies(client: ChronyClient, samples: number): Promise<Map<string, string>> {
-  for (;;) {
-    const data = await client.ntpdata();
-    if (Number(data.get('Total valid RX') ?? 0) >= samples) return data;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+function afterValidReplies(client: ChronyClient, samples: number): Promise<Map<string, string>> {
+  return eventually(
+    async () => {
+      const data = await client.ntpdata();
+      const valid = Number(data.get('Total valid RX') ?? 0);
+      if (valid < samples) throw new Error(`${valid} valid replies`);
+      return data;
+    },
+    { timeoutMs: 30_000, intervalMs: 100, what: `chronyd to take ${samples} valid replies` },
+  );
 }
 
 async function synchronisedToChronyd(t: { teardown(fn: () => unknown): void }, env: Record<string, string> = {}): Promise<TestNtp> {

@@ -26,7 +26,7 @@ async function startMain(t: { teardown(fn: () => unknown): void }, env: Record<s
   let stderr = '';
   let partial = '';
   const waiters: (() => void)[] = [];
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk;
     partial += chunk;
     const lines = partial.split('\n');

@@ -1,6 +1,7 @@
 import t from 'tap';
 import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
+import { eventually } from '@netsidecar/test-support/eventually';
 import { parseUpstream, type UpstreamServer } from '../src/upstream/server-list.js';
 import { SntpClient, type StrayReason } from '../src/upstream/sntp-client.js';
 import { fakeUpstreamClock, startFakeUpstream } from './support/fake-upstream.js';
@@ -11,9 +12,7 @@ const serverAt = (port: number): UpstreamServer => {
   return setting.servers[0]!;
 };
 
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 2));
-}
+const until = (condition: () => boolean, what: string) => eventually(condition, { timeoutMs: 10_000, intervalMs: 2, what });
 
 function newClient(t: { teardown(fn: () => unknown): void }, options: { timeoutMs?: number; nonce?: () => bigint; strays?: StrayReason[] } = {}) {
   const client = new SntpClient({
@@ -72,7 +71,7 @@ t.test('a reply with our nonce from another port is not taken; the real one stil
   const strays: StrayReason[] = [];
   const client = newClient(t, { timeoutMs: 10_000, strays });
   const querying = client.query(serverAt(upstream.port));
-  await until(() => upstream.requests.length === 1);
+  await until(() => upstream.requests.length === 1, 'the request upstream');
   // The impostor knows the nonce (an on-path attacker would) but not the server's address and port.
   const spoof = Buffer.alloc(48);
   spoof[0] = 0x24;
@@ -81,7 +80,7 @@ t.test('a reply with our nonce from another port is not taken; the real one stil
   spoof.writeBigUInt64BE(1n << 60n, 32);
   spoof.writeBigUInt64BE(1n << 60n, 40);
   impostor.send(spoof, upstream.remotes[0]!.port, '127.0.0.1');
-  await until(() => strays.length === 1);
+  await until(() => strays.length === 1, 'the stray reply counted');
   t.same(strays, ['wrong_source']);
   upstream.answer(0);
   const result = await querying;
@@ -105,7 +104,7 @@ t.test('after close, queries fail cleanly and pending ones end', async (t) => {
   const upstream = await startFakeUpstream(t, { silent: true });
   const client = newClient(t, { timeoutMs: 60_000 });
   const pending = client.query(serverAt(upstream.port));
-  await until(() => upstream.requests.length === 1);
+  await until(() => upstream.requests.length === 1, 'the request upstream');
   await client.close();
   t.match(await pending, { ok: false, reason: 'timeout' });
   t.match(await client.query(serverAt(upstream.port)), { ok: false, reason: 'send_failed' });

@@ -17,15 +17,15 @@ const list = (raw: string): string[] =>
 function parseEksClusters(raw: string): EksClusterSetting[] {
   return list(raw).map((item) => {
     const match = /^([A-Za-z0-9][A-Za-z0-9_-]{0,99})=(https?:\/\/[^\s,]+)$/.exec(item);
-    if (!match) throw "expected name=https://endpoint pairs separated by commas";
+    if (!match) throw new Error("expected name=https://endpoint pairs separated by commas");
     return { name: match[1]!, endpoint: match[2]!.replace(/\/$/, '') };
   });
 }
 
 function parseSeverities(raw: string): Severity[] {
   const values = list(raw).map((item) => item.toUpperCase());
-  if (values.length === 0) throw `expected severities among ${severities.join(', ')}`;
-  for (const value of values) if (!(severities as readonly string[]).includes(value)) throw `expected severities among ${severities.join(', ')}`;
+  if (values.length === 0) throw new Error(`expected severities among ${severities.join(', ')}`);
+  for (const value of values) if (!(severities as readonly string[]).includes(value)) throw new Error(`expected severities among ${severities.join(', ')}`);
   return values as Severity[];
 }
 
@@ -40,13 +40,13 @@ function parseWebhooks(raw: string): SlackWebhooks {
   try {
     parsed = JSON.parse(raw);
   } catch {
-    throw 'expected a JSON object {"default":"https://...","<team>":"https://..."}';
+    throw new Error('expected a JSON object {"default":"https://...","<team>":"https://..."}');
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw 'expected a JSON object of team -> webhook URL';
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('expected a JSON object of team -> webhook URL');
   const teams: Record<string, string> = {};
   let fallback: string | null = null;
   for (const [team, url] of Object.entries(parsed)) {
-    if (typeof url !== 'string' || !/^https?:\/\/\S+$/.test(url)) throw `the webhook of team '${team}' is not an http(s) URL`;
+    if (typeof url !== 'string' || !/^https?:\/\/\S+$/.test(url)) throw new Error(`the webhook of team '${team}' is not an http(s) URL`);
     if (team === 'default') fallback = url;
     else teams[team] = url;
   }

@@ -9,6 +9,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageBatchCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import { commonVariables, loadConfig } from '@netsidecar/config';
 import { createRegistry, Readiness, silentLogger } from '@netsidecar/telemetry';
+import { eventually } from '@netsidecar/test-support/eventually';
 import { DynamoStateStore, runPlanningRun, scanVariables, startWorker, decodeEksToken } from '../src/index.js';
 import { startDynamo } from './support/dynamo.js';
 import { digestOf, fakeTrivy, MemorySink, Scenario, tempDir } from './support/harness.js';
@@ -75,9 +76,11 @@ async function setup(t: Test) {
     const ended = () => sink.ofType('scan_finished').length + sink.ofType('error').filter((e) => e.stage !== 'inventory').length;
     const before = ended();
     const worker = await startWorker(context(), { store, sqs: new SQSClient({ region: 'eu-west-1' }) });
-    const deadline = Date.now() + 60_000;
-    while (ended() === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    await worker.stop();
+    try {
+      await eventually(() => ended() > before, { timeoutMs: 60_000, intervalMs: 20, what: 'a scan to end' });
+    } finally {
+      await worker.stop();
+    }
   };
   return { dir, store, scenario, sink, sqs, queue, tokens, plan, work };
 }

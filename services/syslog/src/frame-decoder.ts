@@ -53,7 +53,7 @@ export class FrameDecoder {
   /** Feeds bytes; returns false when the stream cannot be trusted any more and the connection must close. */
   push(chunk: Buffer): boolean {
     if (this.broken) return false;
-    let data = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    const data = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
     this.pending = Buffer.alloc(0);
     if (this.mode === 'unknown') {
       const first = firstNonWhitespace(data);

@@ -162,7 +162,7 @@ export class ParsePool {
       this.lanes.map((lane) => {
         const worker = lane.worker;
         lane.worker = null;
-        return worker?.terminate();
+        return worker === null ? Promise.resolve() : worker.terminate();
       }),
     );
   }

@@ -8,6 +8,7 @@ import { FileSink, fileNameOf, type Sink } from '@netsidecar/sink';
 import { Readiness, createLogger, createRegistry, silentLogger } from '@netsidecar/telemetry';
 import { syslogVariables, startSyslogService, type RunningSyslog } from '@netsidecar/syslog';
 import { syslogMessageAsVersion1 } from '../src/contract.js';
+import { eventually } from '@netsidecar/test-support/eventually';
 import type { SyslogEvent } from '../src/event.js';
 
 export interface TestSyslog {
@@ -86,14 +87,15 @@ export async function startTestSyslog(t: Teardown, env: Record<string, string> =
     const sample = family?.values.find((v) => Object.entries(labels).every(([k, val]) => String(v.labels[k]) === val));
     return sample?.value ?? 0;
   };
-  const waitForEvents = async (count: number, stream?: string): Promise<SyslogEvent[]> => {
-    const giveUp = Date.now() + 10_000;
-    for (;;) {
-      const found = await events(stream);
-      if (found.length >= count || Date.now() > giveUp) return found;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  };
+  const waitForEvents = (count: number, stream?: string): Promise<SyslogEvent[]> =>
+    eventually(
+      async () => {
+        const found = await events(stream);
+        if (found.length < count) throw new Error(`${found.length} events`);
+        return found;
+      },
+      { timeoutMs: 10_000, intervalMs: 20, what: `${count} events${stream === undefined ? '' : ` in stream ${stream}`}` },
+    );
   const udpIo = logs.find((line) => line.msg === 'listening')?.udpIo;
   return { service, registry, sink, dataDir, logs, udpIo, events, metric, waitForEvents };
 }

@@ -4,6 +4,7 @@ import t from 'tap';
 import { connect, type Socket } from 'node:net';
 import { once } from 'node:events';
 import type { DrainReport, Sink, SinkEvent, WriteOutcome } from '@netsidecar/sink';
+import { eventually } from '@netsidecar/test-support/eventually';
 import { startTestSyslog } from './harness.js';
 
 function open(port: number): Promise<Socket> {
@@ -94,14 +95,14 @@ t.test('a full sink pauses the TCP sender (kernel backpressure) and loses nothin
   let written = false;
   socket.write(lines.join(''), () => (written = true)); // ~20 MB, more than the socket buffers hold
 
-  while (sink.events.length === 0) await new Promise((resolve) => setImmediate(resolve));
+  await eventually(() => sink.events.length > 0, { timeoutMs: 10_000, intervalMs: 1, what: 'the first event' });
   // Give the kernel time to fill both socket buffers; the service must not read past them.
   await new Promise((resolve) => setTimeout(resolve, 300));
   t.ok(sink.events.length < total / 2, `paused after ${sink.events.length} of ${total} events`);
   t.equal(written, false, 'the sender is blocked by TCP flow control');
 
   sink.release();
-  while (sink.events.length < total) await new Promise((resolve) => setTimeout(resolve, 10));
+  await eventually(() => sink.events.length >= total, { timeoutMs: 30_000, what: `${total} events after the release` });
   t.equal(sink.events.length, total);
   t.same(
     sink.events.slice(0, 3).map((e) => JSON.parse(e.message).message.split(' ')[0]),

@@ -49,7 +49,7 @@ export function optionalStringList(input: Input, field: string): string[] | unde
   if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
     throw violation(field, value, 'Member must be a list of strings');
   }
-  return value as string[];
+  return value;
 }
 
 /** A log event as received, before any rule is applied. */

@@ -162,7 +162,7 @@ function aggregate(name: string, args: Expr[], rows: readonly Row[]): Value {
       if (values.length === 0) return null;
       const numbers = values.map(toNumber);
       if (numbers.every((n) => n !== null) && !values.some((v) => v instanceof Timestamp)) {
-        return (numbers as number[]).reduce((a, b) => (name === 'min' ? Math.min(a, b) : Math.max(a, b)));
+        return numbers.reduce((a, b) => (name === 'min' ? Math.min(a, b) : Math.max(a, b)));
       }
       let best = values[0]!;
       for (const v of values) {

@@ -67,7 +67,7 @@ export const SCALAR_FUNCTIONS: ReadonlyMap<string, ScalarFunction> = new Map<str
   ['ispresent', { min: 1, max: 1, apply: ([a]) => a !== null && a !== undefined }],
   ['isempty', { min: 1, max: 1, apply: ([a]) => { const s = text(a ?? null); return s === null || s === ''; } }],
   ['isblank', { min: 1, max: 1, apply: ([a]) => { const s = text(a ?? null); return s === null || s.trim() === ''; } }],
-  ['coalesce', { min: 1, max: 100, apply: (args) => (args.find((a) => a !== null && !isPeriod(a)) as Value | undefined) ?? null }],
+  ['coalesce', { min: 1, max: 100, apply: (args) => args.find((a): a is Exclude<Value, null> => a !== null && !isPeriod(a)) ?? null }],
   [
     'concat',
     {

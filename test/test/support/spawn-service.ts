@@ -49,7 +49,7 @@ export async function spawnService(
   const listeners: (() => void)[] = [];
   let stderrText = '';
   let partial = '';
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     stderrText += chunk;
     partial += chunk;
     const lines = partial.split('\n');
@@ -64,7 +64,7 @@ export async function spawnService(
     for (const notify of listeners.splice(0)) notify();
   });
   let stdoutText = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdoutText += chunk));
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdoutText += chunk));
   const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
   t.teardown(async () => {
     if (options.detached) {

@@ -55,7 +55,7 @@ export class TextWriter {
   }
 
   private check(): void {
-    const failed = this.failed as Error | undefined;
+    const failed = this.failed;
     if (failed) throw new AuditError('AUDIT_IO', `cannot write ${this.name}: ${failed.message}`);
   }
 

@@ -85,12 +85,14 @@ export class FileSink implements Sink {
     this.flushBytes = options.flushBytes ?? Math.min(1024 * 1024, this.highWater);
     this.failing = new FailingFiles(options.retryDelayMs ?? 1_000, options.maxRetryDelayMs ?? 60_000);
     this.handles = new LruHandles(options.maxOpenFiles ?? 256);
-    const sink = this;
+    // prom-client calls `collect` with the gauge as `this`; the arrows keep the sink's.
+    const queuedEvents = () => this.queuedEvents();
+    const failingFiles = () => this.failing.size;
     gauge(options.registry, 'netsidecar_sink_queue_events', 'Events accepted and not yet delivered', [], function () {
-      this.set(sink.queuedEvents());
+      this.set(queuedEvents());
     });
     gauge(options.registry, 'netsidecar_sink_failing_files', 'Files of the file sink whose last write failed, retried with backoff', [], function () {
-      this.set(sink.failing.size);
+      this.set(failingFiles());
     });
     // Counted once per event: a hot counter (plain numbers, moved into prom-client when read).
     this.events = new HotCounter(options.registry, 'netsidecar_sink_events_total', 'Events through the sink, by outcome', ['outcome']);
@@ -158,7 +160,7 @@ export class FileSink implements Sink {
   /** The file of a group and stream, computed once per pair: path.join per event showed in profiles. */
   private pathOf(logGroup: string, logStream: string): string {
     let streams = this.paths.get(logGroup);
-    if (!streams) this.paths.set(logGroup, (streams = new Map()));
+    if (!streams) this.paths.set(logGroup, (streams = new Map<string, string>()));
     let path = streams.get(logStream);
     if (path === undefined) {
       if (streams.size >= maxCachedPaths) streams.clear();

@@ -9,9 +9,9 @@ import type { FakeCloudWatchLogs } from '@netsidecar/test-support';
 export interface SinkChild {
   proc: ChildProcess;
   /** Sends one command and resolves with the child's next `{"done":...}` answer. */
-  ask(command: object): Promise<{ done: string; outcomes?: string[] }>;
+  ask: (command: object) => Promise<{ done: string; outcomes?: string[] }>;
   /** SIGKILLs the child and resolves once it has exited. */
-  kill(): Promise<void>;
+  kill: () => Promise<void>;
 }
 
 /** Starts `file` (the calling test file) as a child with `SINK_TEST_CHILD_DATA_DIR=dataDir`, killed at teardown. */
@@ -31,16 +31,16 @@ export function startSinkChild(t: Test, file: string, fake: FakeCloudWatchLogs, 
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stderr = '';
-  proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise((resolve) => proc.on('exit', resolve));
   const kill = async () => {
     if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
     await exited;
   };
   t.teardown(kill);
-  const replies = readline.createInterface({ input: proc.stdout! })[Symbol.asyncIterator]();
+  const replies = readline.createInterface({ input: proc.stdout })[Symbol.asyncIterator]();
   const ask = async (command: object) => {
-    proc.stdin!.write(JSON.stringify(command) + '\n');
+    proc.stdin.write(JSON.stringify(command) + '\n');
     for (;;) {
       const next = await replies.next();
       if (next.done) throw new Error(`child ended: ${stderr}`);

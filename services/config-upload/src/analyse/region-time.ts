@@ -37,7 +37,7 @@ function offsetAt(format: Intl.DateTimeFormat, utc: number): number {
   const whole = utc - (((utc % 1000) + 1000) % 1000);
   const parts: Record<string, number> = {};
   for (const part of format.formatToParts(whole)) if (part.type !== 'literal') parts[part.type] = Number(part.value);
-  const asUtc = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
+  const asUtc = Date.UTC(parts.year!, parts.month! - 1, parts.day, parts.hour, parts.minute, parts.second);
   return (asUtc - whole) / 60_000;
 }
 

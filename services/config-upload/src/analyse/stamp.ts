@@ -51,7 +51,7 @@ export function parseStamp(raw: string): Stamp | null {
     const mo = /^\d+$/.test(monthText) ? Number(monthText) : months[monthText.toLowerCase()]!;
     const [y, d, h, mi, s] = [at[0], at[2], at[3], at[4], at[5]].map((i) => Number(field(i)));
     const ms = Number(`${field(at[6]) ?? ''}000`.slice(0, 3));
-    const wall = Date.UTC(y!, mo - 1, d!, h!, mi!, s!, ms);
+    const wall = Date.UTC(y!, mo - 1, d, h, mi, s, ms);
     const check = new Date(wall);
     // Date.UTC rolls 31 Feb over into March and 24:00 into the next day: such a stamp is not a time.
     if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d || check.getUTCHours() !== h || check.getUTCMinutes() !== mi || s! > 59) return null;

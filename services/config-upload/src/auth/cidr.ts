@@ -15,13 +15,13 @@ export function parseCidrList(raw: string): Cidr[] {
   for (const item of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
     const [address = '', prefixText] = item.split('/');
     const version = isIP(address);
-    if (version === 0) throw `'${item}' is not an address or CIDR`;
+    if (version === 0) throw new Error(`'${item}' is not an address or CIDR`);
     const max = version === 4 ? 32 : 128;
     const prefix = prefixText === undefined ? max : Number(prefixText);
-    if (!Number.isInteger(prefix) || prefix < 0 || prefix > max || (prefixText !== undefined && !/^\d+$/.test(prefixText))) throw `'${item}' has a bad prefix length`;
+    if (!Number.isInteger(prefix) || prefix < 0 || prefix > max || (prefixText !== undefined && !/^\d+$/.test(prefixText))) throw new Error(`'${item}' has a bad prefix length`);
     out.push({ text: item, address, prefix, family: version === 4 ? 'ipv4' : 'ipv6' });
   }
-  if (out.length === 0) throw 'expected at least one CIDR';
+  if (out.length === 0) throw new Error('expected at least one CIDR');
   return out;
 }
 

@@ -24,7 +24,7 @@ export function findFreeText(text: string): FreeText[] {
   for (let m = opening.exec(text); m !== null; m = opening.exec(text)) {
     const start = m.index;
     const lineEnd = endOfLine(text, start);
-    let end = lineEnd;
+    let end: number;
     let label: string;
     if (m[1] !== undefined) {
       label = `banner ${m[1]}`;

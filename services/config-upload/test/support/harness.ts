@@ -167,7 +167,7 @@ export function curl(args: string[], stdin?: string | Buffer): Promise<CurlResul
       const body = text.slice(headerEnd + 4);
       const statuses = [...headers.matchAll(/^HTTP\/[\d.]+ (\d{3})/gm)];
       const status = Number(statuses[statuses.length - 1]?.[1] ?? 0);
-      let json: Record<string, unknown> | null = null;
+      let json: Record<string, unknown> | null;
       try {
         json = JSON.parse(body) as Record<string, unknown>;
       } catch {

@@ -102,7 +102,7 @@ export class ClientTable {
   }
 
   private evictOldest(): void {
-    const oldest = this.entries.values().next().value as ClientEntry | undefined;
+    const oldest = this.entries.values().next().value;
     if (!oldest) return;
     this.entries.delete(oldest.ip);
     this.options.onEvict?.(oldest);

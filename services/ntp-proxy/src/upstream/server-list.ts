@@ -26,10 +26,10 @@ export function parseUpstream(raw: string): UpstreamSetting {
   for (const item of text.split(',').map((part) => part.trim())) {
     if (item === '') continue;
     const server = parseServer(item);
-    if (servers.some((known) => known.label === server.label)) throw `${server.label} is listed twice`;
+    if (servers.some((known) => known.label === server.label)) throw new Error(`${server.label} is listed twice`);
     servers.push(server);
   }
-  if (servers.length === 0) throw "expected 'local' or a comma-separated list of IP addresses, e.g. 169.254.169.123,[fd00:ec2::123]";
+  if (servers.length === 0) throw new Error("expected 'local' or a comma-separated list of IP addresses, e.g. 169.254.169.123,[fd00:ec2::123]");
   return { kind: 'servers', servers };
 }
 
@@ -46,8 +46,8 @@ function parseServer(item: string): UpstreamServer {
     port = Number(v4WithPort[2]);
   }
   const family = isIP(address);
-  if (family === 0) throw `'${item}' is not an IP address (names are not accepted; write IPv6 as [addr] or [addr]:port)`;
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw `'${item}' has a port outside 1-65535`;
+  if (family === 0) throw new Error(`'${item}' is not an IP address (names are not accepted; write IPv6 as [addr] or [addr]:port)`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`'${item}' has a port outside 1-65535`);
   const label = family === 6 ? `[${address}]:${port}` : `${address}:${port}`;
   return { address, port, family: family as 4 | 6, label };
 }

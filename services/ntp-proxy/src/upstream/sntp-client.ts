@@ -96,7 +96,7 @@ export class SntpClient {
     const sockets = await Promise.allSettled(this.sockets.values());
     this.sockets.clear();
     await Promise.all(
-      sockets.map((settled) => (settled.status === 'fulfilled' ? new Promise<void>((done) => settled.value.close(() => done())) : undefined)),
+      sockets.map((settled) => (settled.status === 'fulfilled' ? new Promise<void>((done) => settled.value.close(() => done())) : Promise.resolve())),
     );
   }
 

@@ -49,7 +49,7 @@ export async function startChronyServer(t: Teardown, options: { local: boolean }
   // -x: never touch this machine's clock; -d: stay in the foreground, log to stderr.
   const child = spawn(chronyd, ['-x', '-d', ...userArgs, '-f', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
   t.teardown(() => stop(child));
   // Ready once it answers: probe with a plain client request.
   const probe = createSocket('udp4');
@@ -107,8 +107,8 @@ export async function chronyQuery(t: Teardown, options: ChronyClientOptions): Pr
   await writeFile(conf, lines.join('\n') + '\n');
   const child = spawn(chronyd, ['-Q', '-d', ...userArgs, '-f', conf, '-t', String(options.timeoutS ?? 5)], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   const [code] = (await once(child, 'exit')) as [number | null];
   const match = /System clock wrong by (-?[\d.]+) seconds/.exec(output);
   return { code, output, wrongByS: match ? Number(match[1]) : null };
@@ -144,15 +144,15 @@ export async function startChronyClient(t: Teardown, options: ChronyClientOption
   await writeFile(conf, lines.join('\n') + '\n');
   const child = spawn(chronyd, ['-x', '-d', ...userArgs, '-f', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
   t.teardown(() => stop(child));
   return {
     async ntpdata() {
       if (child.exitCode !== null) throw new Error(`chronyd exited: ${log}`);
       const chronyc = spawn('chronyc', ['-h', socket, '-n', 'ntpdata', '127.0.0.1'], { stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
-      chronyc.stdout!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-      chronyc.stderr!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+      chronyc.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+      chronyc.stderr.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
       await once(chronyc, 'exit');
       const fields = new Map<string, string>();
       for (const line of out.split('\n')) {

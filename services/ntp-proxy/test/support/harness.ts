@@ -11,6 +11,7 @@ import { commonVariables, loadConfig } from '@netsidecar/config';
 import { FileSink, type Sink } from '@netsidecar/sink';
 import { Readiness, createLogger, createRegistry } from '@netsidecar/telemetry';
 import { ntpVariables, startNtpService, type NtpServiceOptions, type RunningNtp } from '@netsidecar/ntp-proxy';
+import { eventually } from '@netsidecar/test-support/eventually';
 import { clientRequest } from './packets.js';
 
 export interface TestNtp {
@@ -81,7 +82,7 @@ export async function startTestNtp(t: Teardown, env: Record<string, string> = {}
     await sink.close(Date.now() + 2_000);
     await rm(dataDir, { recursive: true, force: true });
   };
-  const originalStop = service.stop;
+  const originalStop = service.stop.bind(service);
   service.stop = async () => {
     stopped = true;
     await originalStop();
@@ -140,19 +141,12 @@ export async function startTestNtp(t: Teardown, env: Record<string, string> = {}
       const sentinel = clientRequest({ transmit: 0x5e5e5e5e5e5e5e5en });
       socket.send(request, service.port, '127.0.0.1');
       socket.send(sentinel, service.port, '127.0.0.1');
-      const giveUp = Date.now() + 5_000;
-      while (!replies.some((reply) => reply.length >= 32 && reply.readBigUInt64BE(24) === 0x5e5e5e5e5e5e5e5en)) {
-        if (Date.now() > giveUp) throw new Error('the sentinel request got no reply');
-        await new Promise((resolve) => setTimeout(resolve, 2));
-      }
-      return replies.filter((reply) => !(reply.length >= 32 && reply.readBigUInt64BE(24) === 0x5e5e5e5e5e5e5e5en));
+      const isSentinel = (reply: Buffer) => reply.length >= 32 && reply.readBigUInt64BE(24) === 0x5e5e5e5e5e5e5e5en;
+      await eventually(() => replies.some(isSentinel), { timeoutMs: 5_000, intervalMs: 2, what: 'the reply to the sentinel request' });
+      return replies.filter((reply) => !isSentinel(reply));
     });
   const until = async (condition: () => boolean | Promise<boolean>, what: string): Promise<void> => {
-    const giveUp = Date.now() + 10_000;
-    while (!(await condition())) {
-      if (Date.now() > giveUp) throw new Error(`gave up waiting for: ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
+    await eventually(condition, { timeoutMs: 10_000, intervalMs: 5, what });
   };
   const udpIo = logs.find((line) => line.msg === 'listening')?.udpIo;
   return { service, registry, readiness, sink, logs, udpIo, events, metric, query, repliesBefore, until };

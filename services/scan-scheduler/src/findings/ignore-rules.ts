@@ -69,7 +69,7 @@ function stringList(value: unknown, where: string): string[] {
 function expiry(value: unknown, index: number): number | null {
   if (value === undefined || value === null) return null;
   // The YAML parser gives a string for `2026-12-31` (YAML 1.2 core schema has no timestamps).
-  const text = value instanceof Date ? value.toISOString() : String(value);
+  const text = value instanceof Date ? value.toISOString() : typeof value === 'string' || typeof value === 'number' ? String(value) : '';
   const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
   if (Number.isNaN(ms)) throw new IgnoreFileError(`ignore file: vulnerabilities[${index}].expired_at is not a date`);
   return ms;

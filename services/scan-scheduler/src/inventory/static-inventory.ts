@@ -25,7 +25,7 @@ export function parseStaticInventory(document: unknown): WorkloadImage[] {
   if (!Array.isArray(workloads)) throw new Error('inventory file: expected {"workloads": [...]}');
   return workloads.map((row: unknown, index) => {
     const item = row as Record<string, unknown>;
-    const str = (key: string): string | null => (typeof item[key] === 'string' && item[key] !== '' ? (item[key] as string) : null);
+    const str = (key: string): string | null => (typeof item[key] === 'string' && item[key] !== '' ? item[key] : null);
     const image = str('image');
     if (image === null) throw new Error(`inventory file: workloads[${index}].image missing`);
     const digest = str('digest');

@@ -1,6 +1,6 @@
 import { findingEvent, imageFields, safeMessage, type ScanEvents } from '../events.js';
 import { resolveGone } from '../findings/reconcile.js';
-import { aggregateInventory, type UnpinnedImage } from '../inventory/aggregate.js';
+import { aggregateInventory } from '../inventory/aggregate.js';
 import type { InventorySource, WorkloadImage } from '../inventory/types.js';
 import type { Notifier } from '../notify/notifier.js';
 import type { ScanQueue } from '../queue/scan-queue.js';
@@ -138,7 +138,7 @@ export async function runPlan(options: PlannerOptions): Promise<PlanResult> {
   const tEnqueue = mark();
 
   const finalImages: ImageRecord[] = await options.store.listImages();
-  const coverage = buildCoverage(finalImages, unpinned as UnpinnedImage[], started, options.maxAgeMs);
+  const coverage = buildCoverage(finalImages, unpinned, started, options.maxAgeMs);
   // The report as events: what survives a planner task whose coverage files go with it.
   emitCoverage(options.events, finalImages, coverage, { planId, plannedAt: at, now: started, maxAgeMs: options.maxAgeMs, inventoryErrors });
   const reasons = { new: 0, stale: 0, db_updated: 0 };

@@ -6,7 +6,6 @@
  */
 import type { ScanEvents, ImageCoverageEvent, CoverageSummaryEvent } from '../events.js';
 import { imageFields } from '../events.js';
-import type { Platform } from '../inventory/types.js';
 import type { ImageRecord } from '../state/records.js';
 import { coverageFlag, scanFailureFields, type Coverage } from './coverage-report.js';
 
@@ -34,7 +33,7 @@ export function imageCoverageEvent(image: ImageRecord, run: { planId: string; pl
     plannedAt: run.plannedAt,
     references: references.list,
     referencesTotal: references.total,
-    platforms: [...new Set(image.locations.map((l) => l.platform))].sort() as Platform[],
+    platforms: [...new Set(image.locations.map((l) => l.platform))].sort(),
     clusters: clusters.list,
     clustersTotal: clusters.total,
     workloads: workloads.list,

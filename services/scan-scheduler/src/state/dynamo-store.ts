@@ -161,7 +161,7 @@ export class DynamoStateStore implements StateStore {
       for (let round = 0; requests.length > 0; round++) {
         if (round === maxUnprocessedRounds) throw new Error(`DynamoDB left ${requests.length} findings unprocessed after ${round} rounds`);
         const result = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.options.findingsTable]: requests } }));
-        requests = (result.UnprocessedItems?.[this.options.findingsTable] ?? []) as Record<string, unknown>[];
+        requests = result.UnprocessedItems?.[this.options.findingsTable] ?? [];
         if (requests.length > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** round));
       }
     }

@@ -116,7 +116,7 @@ export class MemoryStateStore implements StateStore {
   async putFindings(findings: readonly FindingRecord[]): Promise<void> {
     for (const finding of findings) {
       let byFingerprint = this.findings.get(finding.digest);
-      if (!byFingerprint) this.findings.set(finding.digest, (byFingerprint = new Map()));
+      if (!byFingerprint) this.findings.set(finding.digest, (byFingerprint = new Map<string, FindingRecord>()));
       byFingerprint.set(finding.fingerprint, clone(finding));
     }
   }

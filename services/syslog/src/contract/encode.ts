@@ -29,7 +29,7 @@ export function encodeSyslog2(e: SyslogEvent, format: LineFormat, options: Syslo
   if (e.timestampRaw === null && e.timestamp !== null) return null;
 
   // timestampRaw: left out when it is `timestamp` itself, or (with a layout) a UTC style renders it.
-  let timeText = e.timestampRaw;
+  const timeText = e.timestampRaw;
   let style = null;
   let keepTimeText = timeText !== null && timeText !== e.timestamp;
   if (keepTimeText && e.timestamp !== null) {
