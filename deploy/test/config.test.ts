@@ -4,10 +4,10 @@ import t from 'tap';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DeployConfigError, parseDeployConfig } from '../src/config.js';
+import { parseDeployConfig } from '../src/config.js';
 import { loadDeployConfig } from '../src/load-config.js';
 import { container, environmentOf, statementsOf, taskDefinition } from './optional-inputs.js';
-import { exampleConfig, resourcesOfType, synthesize } from './support.js';
+import { exampleConfig, problems, resourcesOfType, synthesize } from './support.js';
 
 const minimal = {
   account: '210987654321',
@@ -22,16 +22,6 @@ const minimal = {
   secrets: { uploadCredentials: 'ns/upload-users', redactionKey: 'ns/redaction-key', slackWebhook: 'ns/slack' },
   alarms: { topicArn: 'arn:aws:sns:eu-west-1:210987654321:pager' },
 };
-
-function problems(raw: unknown): string[] {
-  try {
-    parseDeployConfig(raw);
-  } catch (err) {
-    if (err instanceof DeployConfigError) return err.problems;
-    throw err;
-  }
-  return [];
-}
 
 t.test('the example and the minimal inputs are valid; defaults are filled in and frozen', async (t) => {
   t.same(problems(exampleConfig()), []);

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../src/app.js';
+import { DeployConfigError, parseDeployConfig } from '../src/config.js';
 import type { NetsidecarStack } from '../src/stack.js';
 
 export const deployDir = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -41,4 +42,15 @@ export function resourcesOfType(json: Synthesized['json'], type: string): [strin
   return Object.entries(json.Resources)
     .filter(([, r]) => r.Type === type)
     .map(([id, r]) => [id, r.Properties ?? {}]);
+}
+
+/** The problems parseDeployConfig finds in `raw`, [] when it is valid. */
+export function problems(raw: unknown): string[] {
+  try {
+    parseDeployConfig(raw);
+  } catch (err) {
+    if (err instanceof DeployConfigError) return err.problems;
+    throw err;
+  }
+  return [];
 }

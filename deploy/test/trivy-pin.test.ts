@@ -4,8 +4,8 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DeployConfigError, compromisedTrivyVersions, defaultTrivyImage, parseDeployConfig } from '../src/config.js';
-import { exampleConfig, repoRoot, resourcesOfType, synthesize } from './support.js';
+import { compromisedTrivyVersions, defaultTrivyImage } from '../src/config.js';
+import { exampleConfig, problems, repoRoot, resourcesOfType, synthesize } from './support.js';
 
 const pinned = /^(?<repository>[^@]+?)(?::(?<tag>[^:@/]+))?@sha256:(?<digest>[0-9a-f]{64})$/;
 
@@ -14,16 +14,6 @@ function dockerfileTrivyImage(): string {
   const arg = /^ARG TRIVY_IMAGE=(\S+)$/m.exec(text);
   if (!arg) throw new Error('services/scan-scheduler/Dockerfile has no ARG TRIVY_IMAGE=');
   return arg[1]!;
-}
-
-function problems(raw: Record<string, unknown>): string[] {
-  try {
-    parseDeployConfig(raw);
-  } catch (err) {
-    if (err instanceof DeployConfigError) return err.problems;
-    throw err;
-  }
-  return [];
 }
 
 t.test('the Dockerfile and the deploy default name the same Trivy, pinned by digest, not a compromised release', async (t) => {
