@@ -85,7 +85,7 @@ async function start<S extends Schema>(definition: ServiceDefinition<S>): Promis
       await publishMetrics();
       logger.info('drained', { ...report });
       await health.close();
-      if (stopped !== null) throw stopped;
+      if (stopped !== null) throw stopped instanceof Error ? stopped : new Error('service stop failed', { cause: stopped });
     },
   });
   // A SIGTERM that came while starting is honoured now, with the drain it would have skipped.
