@@ -19,6 +19,7 @@ t.test('device names from the senders filename conventions', async (t) => {
   t.match(deviceFromFilename('sw-tyo-1.cfg'), { device: 'sw-tyo-1' });
   t.match(deviceFromFilename('sw-tyo-1_running-config.txt'), { device: 'sw-tyo-1' });
   t.match(deviceFromFilename('mt-tyo-1.rsc'), { device: 'mt-tyo-1' });
+  t.match(deviceFromFilename('fw-tyo-pa1.xml'), { device: 'fw-tyo-pa1' }, 'PAN-OS exports its configuration as XML');
   t.match(deviceFromFilename('rtr-1-confg'), { device: 'rtr-1' });
   t.match(deviceFromFilename('rtr-osa-1.set'), { device: 'rtr-osa-1' }, 'Junos set files');
   t.match(deviceFromFilename('rtr-osa-1.SET.GZ'), { device: 'rtr-osa-1' }, 'case-insensitive, .gz on top');

@@ -31,7 +31,7 @@ const months = 'Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec';
 const ciscoArchiveRe = new RegExp(`^(.+?)-((?:${months})-[ -]?\\d{1,2}-(?:\\d{4}-)?\\d{1,2}-\\d{2}-\\d{2}(?:\\.\\d+)?(?:-[A-Za-z]+)?)-\\d+$`);
 const ciscoVersionRe = /^(.+?)-\d{1,5}$/;
 // Config file extensions (Junos `set` files too), `.gz` on top of any, and the IOS/NX-OS file names.
-const extensionRe = /(?:\.gz)$|(?:\.(?:cfg|conf|config|set|txt|rsc|log))$|(?:[-_](?:confg|running-config|startup-config|config))$/i;
+const extensionRe = /(?:\.gz)$|(?:\.(?:cfg|conf|config|set|txt|rsc|log|xml))$|(?:[-_](?:confg|running-config|startup-config|config))$/i;
 
 /** The name without its config extensions: `rtr-1.conf.gz` → `rtr-1`, `sw-1_running-config.txt` → `sw-1`. */
 export function withoutExtensions(name: string): string {
