@@ -6,16 +6,16 @@
 //
 //   npx tsc -b services/syslog && node bench/syslog-bytes.mjs [--markdown]
 //
-// CloudWatch bills each event's message bytes plus 26; the price is the one of the deploy cost model
-// (deploy/scripts/cost-model.mjs: CloudWatch Logs ingestion, Standard class, us-east-1 list price,
-// 2026-12, USD 0.50 per GB of 1024^3 bytes, marked there as to be checked).
+// CloudWatch bills each event's message bytes plus a fixed overhead; the price and the overhead are
+// the deploy cost model's (deploy/scripts/cost-model.mjs), read from it so the two cannot differ.
 import { parseArgs } from 'node:util';
+import { prices } from '../deploy/scripts/cost-model.mjs';
 import { EventEncoder, eventEncoding, parseSyslog } from '@netsidecar/syslog';
 import { buildCorpus } from './lib/corpus.mjs';
 
-const usdPerGB = 0.5;
+const usdPerGB = prices.logsIngestPerGB.usd;
 const GB = 1024 ** 3;
-const eventOverheadBytes = 26;
+const eventOverheadBytes = prices.logsEventOverheadBytes.usd;
 
 const { values: opts } = parseArgs({ options: { markdown: { type: 'boolean', default: false } } });
 
