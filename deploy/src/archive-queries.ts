@@ -33,6 +33,8 @@ const events = `${archiveDatabase}.${archiveTable}`;
 const field = (path: string) => `json_extract_scalar(line, '$.${path}')`;
 const device = `coalesce(${field('host')}, ${field('sourceIp')})`;
 const partitions = (service: ServiceName) => `log_group = '/netsidecar/${service}' AND day BETWEEN ? AND ?`;
+/** A syslog event's receive time as ISO 8601 text: `receivedAt` in syslog/1, `rt` (epoch ms) in syslog/2. */
+const syslogReceivedAt = `coalesce(${field('receivedAt')}, to_iso8601(from_unixtime(CAST(${field('rt')} AS bigint) / 1000.0)))`;
 /** Both syslog event versions (`syslog/1` names its schema; `syslog/2` carries `"v":2`). */
 const syslogEvent = `(${field('schema')} = 'syslog/1' OR ${field('v')} = '2')`;
 
@@ -43,7 +45,7 @@ export function archiveQueries(): ArchiveQuery[] {
       description: 'Every syslog message of one device. Parameters: first day, last day (yyyy/MM/dd), device (host name or address).',
       service: 'syslog',
       query: [
-        `SELECT ${field('receivedAt')} AS received_at, ${field('severity')} AS severity, ${field('msgId')} AS msg_id, ${field('message')} AS message`,
+        `SELECT ${syslogReceivedAt} AS received_at, ${field('severity')} AS severity, ${field('msgId')} AS msg_id, ${field('message')} AS message`,
         `FROM ${events}`,
         `WHERE ${partitions('syslog')}`,
         `  AND ${syslogEvent} AND ${device} = ?`,
@@ -55,7 +57,7 @@ export function archiveQueries(): ArchiveQuery[] {
       description: 'Devices by their newest message, oldest first: the silent ones are on top. Parameters: first day, last day.',
       service: 'syslog',
       query: [
-        `SELECT ${device} AS device, max(${field('receivedAt')}) AS last_seen, count(*) AS messages`,
+        `SELECT ${device} AS device, max(${syslogReceivedAt}) AS last_seen, count(*) AS messages`,
         `FROM ${events}`,
         `WHERE ${partitions('syslog')} AND ${syslogEvent}`,
         'GROUP BY 1',

@@ -47,11 +47,11 @@ t.test('logger → syslog → CloudWatch Logs: group and stream created, events 
   const events = fake.events('/netsidecar/syslog', host);
   t.same(events.map((e) => JSON.parse(e.message).message), ['one', 'two', 'three']);
   const first = JSON.parse(events[0]!.message);
-  // syslog/2 (the default): no schema name; receivedAt kept (the S3 archive keeps the message alone)
+  // syslog/2 (the default): no schema name; the receive time kept as rt (the S3 archive keeps the message alone)
   // and the CloudWatch timestamp is the same instant.
   t.match(first, { v: 2, transport: 'tcp', app: 'rpd', host });
   t.notOk('schema' in first, 'no schema name in the event');
-  t.equal(events[0]!.timestamp, Date.parse(first.receivedAt), 'the CloudWatch timestamp is receivedAt');
+  t.equal(events[0]!.timestamp, first.rt, 'the CloudWatch timestamp is the receive time (rt)');
   t.ok(Math.abs(events[0]!.timestamp - Date.now()) < 60_000, 'the CloudWatch timestamp is the time the service received it');
   t.same(fake.retentionPolicies(), {}, 'retention is deploy’s job, never the sink’s');
   t.ok(fake.calls('PutLogEvents').some((c) => c.error === 'ThrottlingException'), 'the throttled call was retried');

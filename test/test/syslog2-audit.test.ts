@@ -1,8 +1,8 @@
 // syslog/2 end to end: the real syslog service (NETSIDECAR_SYSLOG_SCHEMA=2) with the file sink and
 // with the CloudWatch sink (wire-level test server), then the audit CLI's export of what they
 // stored. The export must be the syslog/1 event of each line, byte for byte what the parser makes
-// of it, `raw` included (rebuilt where the service left it out), and `receivedAt` (from the
-// CloudWatch event time, where the service left it out).
+// of it, `raw` included (rebuilt where the service left it out), and `receivedAt` (from `rt`, or the
+// CloudWatch event time where the service left it out).
 import t, { type Test } from 'tap';
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
@@ -79,7 +79,7 @@ function checkExport(t: Test, exported: string, sourcePort: number): void {
 const schema2 = { ...syslogOnLoopback, NETSIDECAR_SYSLOG_SCHEMA: '2', NETSIDECAR_SINK_FLUSH_INTERVAL: '100ms' };
 const range = () => ['--from', new Date(Date.now() - 3_600_000).toISOString(), '--to', new Date(Date.now() + 60_000).toISOString()];
 
-t.test('file sink: syslog/2 lines with receivedAt; the audit export is every syslog/1 event, raw rebuilt', async (t) => {
+t.test('file sink: syslog/2 lines with the receive time (rt); the audit export is every syslog/1 event, raw rebuilt', async (t) => {
   const service: SpawnedService = await spawnService(t, 'services/syslog/src/main.ts', schema2);
   const listening = await service.waitForLog('listening');
   await service.waitForLog('started');
@@ -90,7 +90,7 @@ t.test('file sink: syslog/2 lines with receivedAt; the audit export is every sys
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   t.equal(stored.length, lines.length, 'every line stored');
-  t.ok(stored.every((e) => e.v === 2 && typeof e.receivedAt === 'string' && !('schema' in e)), 'stored as syslog/2, receivedAt kept (the file has no event time)');
+  t.ok(stored.every((e) => e.v === 2 && Number.isSafeInteger(e.rt) && !('receivedAt' in e) && !('schema' in e)), 'stored as syslog/2, the receive time kept as rt (the file has no event time)');
   t.equal(stored.filter((e) => 'raw' in e || 'rawBase64' in e).length, 2, 'raw kept only where the fields cannot rebuild it');
   t.equal(await service.stop(), 0);
 
@@ -106,7 +106,7 @@ t.test('file sink: syslog/2 lines with receivedAt; the audit export is every sys
   t.match(first, /^\d{4}-\d\d-\d\dT[\d:.]+Z,rtr-tyo-1,127\.0\.0\.1,\d+,tcp,23,local7,5,notice,2026-11-22T14:00:00\.003Z,rtr-tyo-1,,,LINK-3-UPDOWN,/);
 });
 
-t.test('CloudWatch sink: syslog/2 with receivedAt equal to the event time; the audit export gives back syslog/1', async (t) => {
+t.test('CloudWatch sink: syslog/2 with rt equal to the event time; the audit export gives back syslog/1', async (t) => {
   const fake = await startFakeCloudWatchLogs();
   t.teardown(() => fake.close());
   const service = await spawnService(t, 'services/syslog/src/main.ts', {
@@ -125,7 +125,7 @@ t.test('CloudWatch sink: syslog/2 with receivedAt equal to the event time; the a
   t.equal(await service.stop(), 0);
   const messages = stored().map((e) => JSON.parse(e.message) as Record<string, unknown>);
   t.ok(messages.every((e) => e.v === 2 && !('schema' in e)), 'stored as syslog/2');
-  t.ok(stored().every((e) => Date.parse((JSON.parse(e.message) as { receivedAt: string }).receivedAt) === e.timestamp), 'receivedAt kept, equal to the CloudWatch event time');
+  t.ok(stored().every((e) => (JSON.parse(e.message) as { rt: number }).rt === e.timestamp), 'the receive time kept as rt, equal to the CloudWatch event time');
   t.ok(messages.every((e) => !('facilityName' in e) && !('severityName' in e)), 'no names the numbers give');
 
   const out = await audit(['logs', '--service', 'syslog', '--source', 'cloudwatch', ...range()], { AWS_REGION: 'eu-west-1' }, fake);

@@ -2,7 +2,7 @@
 export interface AuditEvent {
   /** Log stream: the device name (syslog), client address or `upstream` (ntp), ... */
   stream: string;
-  /** Milliseconds since the epoch: the CloudWatch event timestamp (`receivedAt`, or `time` for ntp/1). */
+  /** Milliseconds since the epoch: the CloudWatch event timestamp (`receivedAt`, `rt` for syslog/2, or `time` for ntp/1). */
   timestamp: number;
   /** The event JSON exactly as stored (split events already put back together). */
   message: string;
@@ -16,7 +16,16 @@ export interface AuditEvent {
  */
 const timeKeys = ['"receivedAt":"', '"time":"', '"uploadedAt":"', '"at":"'];
 
+/** A `syslog/2` event's receive time: epoch milliseconds, written right after the version. */
+const syslog2TimePrefix = '{"v":2,"rt":';
+
 export function timeOfMessage(message: string): number {
+  if (message.startsWith(syslog2TimePrefix)) {
+    const start = syslog2TimePrefix.length;
+    const end = message.indexOf(',', start);
+    const ms = end > start && end - start <= 16 ? Number(message.slice(start, end)) : Number.NaN;
+    if (Number.isSafeInteger(ms)) return ms;
+  }
   for (const key of timeKeys) {
     const at = message.indexOf(key);
     if (at < 0) continue;

@@ -10,10 +10,10 @@ import type { ParseFormat, SyslogEvent } from './parser/index.js';
 export interface EventEncoding {
   schema: 1 | 2;
   /**
-   * Whether `syslog/2` carries `receivedAt`. Always, today: the CloudWatch sink also sends it as the
-   * event's timestamp, but the S3 archive keeps the message alone (Firehose's message extraction
-   * drops the CloudWatch envelope) and an audit from the archive needs each event's receive time.
-   * Omitting it would save ~40 bytes an event (docs/ARCHITECTURE.md, event contract).
+   * Whether `syslog/2` carries the receive time (`rt`, epoch ms). Always, today: the CloudWatch sink
+   * also sends it as the event's timestamp, but the S3 archive keeps the message alone (Firehose's
+   * message extraction drops the CloudWatch envelope) and an audit from the archive needs each
+   * event's receive time. Omitting it would save 19 bytes an event (docs/ARCHITECTURE.md, event contract).
    */
   receivedAt: boolean;
 }

@@ -14,7 +14,7 @@ import type { EventQuery, EventSource, Provenance } from './source.js';
 /**
  * The local file sink: `<dataDir>/logs/<log group without leading slash>/<stream>.jsonl`, one
  * message per line in arrival order (docs/ARCHITECTURE.md). The file keeps no timestamp, so it is read
- * from the message (`receivedAt`, `time`). Files are read whole and filtered: the sink does not
+ * from the message (`receivedAt`, `rt` in syslog/2, `time`). Files are read whole and filtered: the sink does not
  * index them. File names are the sink's mapping of stream names (`fileNameOf` in packages/sink:
  * `%XX` escapes, and a hashed name with the full stream name in `<base>.name` beside it when the
  * name is too long for the file system), read back here so devices are listed and found by their

@@ -7,7 +7,7 @@ import { compactVendor } from './vendor.js';
 export type LineFormat = 'rfc5424' | 'rfc3164' | 'unparsed';
 
 export interface Syslog2Options {
-  /** Write `receivedAt`: for sinks that do not keep it as the event time (file, stdout). */
+  /** Write the receive time (`rt`, epoch milliseconds): see syslog2.ts for why every sink gets it. */
   receivedAt: boolean;
 }
 
@@ -52,7 +52,7 @@ export function encodeSyslog2(e: SyslogEvent, format: LineFormat, options: Syslo
   }
 
   let s = '{"v":2';
-  if (options.receivedAt) s += ',"receivedAt":"' + e.receivedAt + '"';
+  if (options.receivedAt) s += ',"rt":' + Date.parse(e.receivedAt);
   s += ',"sourceIp":' + JSON.stringify(e.sourceIp) + ',"sourcePort":' + e.sourcePort + ',"transport":"' + e.transport + '"';
   s += ',"facility":' + e.facility + ',"severity":' + e.severity;
   if (e.priDefaulted) s += ',"priDefaulted":true';

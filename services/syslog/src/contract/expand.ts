@@ -19,12 +19,12 @@ export function rawOf(e: Syslog2Event): string | null {
 /**
  * The `syslog/1` event a `syslog/2` event stands for, the same bytes once `JSON.stringify`'d as the
  * service would have written with `NETSIDECAR_SYSLOG_SCHEMA=1`. `receivedAtMs` is the CloudWatch
- * event timestamp (`@timestamp`), used when the event has no `receivedAt` of its own.
+ * event timestamp (`@timestamp`), used when the event has no `rt` of its own.
  */
 export function expandSyslog2(e: Syslog2Event, receivedAtMs: number): SyslogEvent {
   const event: SyslogEvent = {
     schema: SYSLOG_SCHEMA,
-    receivedAt: e.receivedAt ?? new Date(receivedAtMs).toISOString(),
+    receivedAt: new Date(e.rt ?? receivedAtMs).toISOString(),
     sourceIp: e.sourceIp,
     sourcePort: e.sourcePort,
     transport: e.transport,

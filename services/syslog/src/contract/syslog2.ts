@@ -7,8 +7,10 @@ import type { StructuredData } from '../event.js';
  *
  * - `v: 2` stands in for `schema` (the log group already says "syslog"); a `syslog/1` event has
  *   `schema` and no `v`, so a reader tells them apart in one log group.
- * - `receivedAt` only where the sink does not keep it as the event time (file, stdout); in
- *   CloudWatch Logs it is the event's `@timestamp`.
+ * - `rt`, the receive time in milliseconds since the epoch, stands in for `receivedAt` (19 bytes
+ *   instead of 40, and every byte is billed). CloudWatch Logs keeps it as the event's `@timestamp`
+ *   too, but the S3 archive stores the message alone (Firehose's message extraction drops the
+ *   envelope), so the event carries it with every sink.
  * - No `facilityName`/`severityName` (from the numbers); no null field; `timestampRaw` only when
  *   `timestamp` does not render it (see `timestampRawOf`); vendor fields that other fields give
  *   (vendor.ts) left out.
@@ -20,7 +22,8 @@ import type { StructuredData } from '../event.js';
  */
 export interface Syslog2Event {
   v: 2;
-  receivedAt?: string;
+  /** Receive time, ms since the epoch (`receivedAt` of syslog/1). */
+  rt?: number;
   sourceIp: string;
   sourcePort: number;
   transport: 'udp' | 'tcp' | 'tls';
