@@ -44,8 +44,10 @@ t.test('chronyc ntpdata: every field of our reply as chronyd decoded it, and eve
   t.equal(data.get('Reference ID'), '7F000001 ()', 'refid = the upstream IPv4 address');
   const rootDelay = Number(/^([\d.]+) seconds$/.exec(data.get('Root delay') ?? '')?.[1]);
   const rootDispersion = Number(/^([\d.]+) seconds$/.exec(data.get('Root dispersion') ?? '')?.[1]);
-  t.ok(rootDelay > 0 && rootDelay < 0.01, `root delay ${rootDelay} s: the upstream path, not 0`);
-  t.ok(rootDispersion > 0 && rootDispersion < 0.01, `root dispersion ${rootDispersion} s: grows with the sample's age, never 0`);
+  // Upper bounds catch a misread field (16.16 fixed point read as integer seconds is 65,536× off),
+  // not load: the path delay to the upstream is measured, and a busy 2-core CI machine gave 15–54 ms.
+  t.ok(rootDelay > 0 && rootDelay < 1, `root delay ${rootDelay} s: the upstream path, not 0`);
+  t.ok(rootDispersion > 0 && rootDispersion < 1, `root dispersion ${rootDispersion} s: grows with the sample's age, never 0`);
   const referenceTime = Date.parse(data.get('Reference time') + ' UTC');
   t.ok(Math.abs(referenceTime - Date.now()) < 60_000, `reference time ${data.get('Reference time')} is the last upstream sample`);
   t.equal(data.get('NTP tests'), '111 111 1111', 'chronyd applied every RFC 5905 test and all passed');

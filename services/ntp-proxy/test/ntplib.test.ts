@@ -34,8 +34,10 @@ for (const io of udpIoModes) {
       t.equal(reply.stratum, 2, 'upstream stratum 1 + 1');
       t.equal(reply.ref_id, 0x7f000001, 'refid: the upstream’s IPv4 address, 127.0.0.1');
       t.ok(reply.precision! <= -10 && reply.precision! >= -30);
-      t.ok(reply.root_delay! > 66 / 65536 && reply.root_delay! < 0.05, `root delay ${reply.root_delay} s: upstream’s 1 ms + the path`);
-      t.ok(reply.root_dispersion! > 131 / 65536 && reply.root_dispersion! < 0.05, `root dispersion ${reply.root_dispersion} s: above upstream’s (0.002 s as 131/65536)`);
+      // Upper bounds catch a misread 16.16 field (65,536× off), not load: the path delay to the
+      // upstream is measured, and a busy 2-core CI machine gave 54 ms.
+      t.ok(reply.root_delay! > 66 / 65536 && reply.root_delay! < 1, `root delay ${reply.root_delay} s: upstream’s 1 ms + the path`);
+      t.ok(reply.root_dispersion! > 131 / 65536 && reply.root_dispersion! < 1, `root dispersion ${reply.root_dispersion} s: above upstream’s (0.002 s as 131/65536)`);
       t.ok(reply.recv_timestamp! <= reply.tx_timestamp!, 'T2 ≤ T3');
       t.ok(reply.ref_timestamp! <= reply.recv_timestamp! && reply.recv_timestamp! - reply.ref_timestamp! < 60, 'reference time: recent, not in the future');
       // ntplib puts its own T1 in the request: the origin must come back as it was sent, and sit before T4.

@@ -21,8 +21,9 @@ t.test('synchronised to a stratum-1 upstream: stratum 2, refid = upstream IPv4, 
   t.ok(header.precision <= -10 && header.precision >= -30, `precision ${header.precision}`);
   const rootDelayS = shortToSeconds(header.rootDelay);
   const rootDispersionS = shortToSeconds(header.rootDispersion);
-  t.ok(rootDelayS > 0 && rootDelayS < 0.1, `root delay ${rootDelayS} s: the loopback path`);
-  t.ok(rootDispersionS >= 0.0005 && rootDispersionS < 0.01, `root dispersion ${rootDispersionS} s: upstream's 0.5 ms and more`);
+  // Upper bounds catch a misread 16.16 field (65,536× off), not load: the loopback path is measured.
+  t.ok(rootDelayS > 0 && rootDelayS < 1, `root delay ${rootDelayS} s: the loopback path`);
+  t.ok(rootDispersionS >= 0.0005 && rootDispersionS < 1, `root dispersion ${rootDispersionS} s: upstream's 0.5 ms and more`);
   t.ok(ntpDiffNs(header.transmitTimestamp, header.receiveTimestamp) >= 0n, 'T3 ≥ T2');
   const referenceAgeNs = ntpDiffNs(header.receiveTimestamp, header.referenceTimestamp);
   t.ok(referenceAgeNs >= 0n && referenceAgeNs < 60_000_000_000n, 'reference time: the last update, recent');
