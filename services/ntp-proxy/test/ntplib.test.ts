@@ -43,7 +43,7 @@ for (const io of udpIoModes) {
       // ntplib puts its own T1 in the request: the origin must come back as it was sent, and sit before T4.
       t.ok(reply.orig_timestamp! <= reply.dest_timestamp!, 'origin is the client’s T1');
       t.ok(Math.abs(reply.offset!) < clientOffsetToleranceS, `offset ${reply.offset} s (same machine)`);
-      t.ok(reply.delay! >= 0 && reply.delay! < 0.1, `delay ${reply.delay} s`);
+      t.ok(reply.delay! >= 0 && reply.delay! < 1, `delay ${reply.delay} s`);
     }
     t.equal(v3!.poll, v4!.poll, 'poll echoed (ntplib sends the same both times)');
   });
