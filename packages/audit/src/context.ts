@@ -61,20 +61,17 @@ export async function createContext(io: MainIo, args: ParsedArgs): Promise<Conte
   const progress = new Progress(io.stderr, io.now);
   const joinStats: JoinStats = { joined: 0, incomplete: 0 };
   const now = (io.now ?? Date.now)();
+  const prefix = config.NETSIDECAR_LOG_GROUP_PREFIX;
+  const common = { io, args, now, progress, joinStats, logGroupPrefix: prefix };
   if (kind === 'file') {
     if (args.values.insights) throw new AuditError('AUDIT_USAGE', '--insights reads CloudWatch Logs: add --source cloudwatch');
     const dataDir = args.values['data-dir'] ?? config.NETSIDECAR_DATA_DIR;
     return {
-      io,
-      args,
-      now,
-      progress,
-      joinStats,
-      source: createFileSource({ dataDir, logGroupPrefix: config.NETSIDECAR_LOG_GROUP_PREFIX, joinStats }),
+      ...common,
+      source: createFileSource({ dataDir, logGroupPrefix: prefix, joinStats }),
       sourceLabel: `file sink at ${dataDir}`,
-      auditLog: createFileAuditLog(dataDir, config.NETSIDECAR_LOG_GROUP_PREFIX),
+      auditLog: createFileAuditLog(dataDir, prefix),
       auditLogOptions: ['--source', 'file', '--data-dir', resolve(dataDir)],
-      logGroupPrefix: config.NETSIDECAR_LOG_GROUP_PREFIX,
     };
   }
   if (kind === 'archive') {
@@ -89,7 +86,7 @@ export async function createContext(io: MainIo, args: ParsedArgs): Promise<Conte
     const source = createArchiveSource({
       client,
       bucket,
-      logGroupPrefix: config.NETSIDECAR_LOG_GROUP_PREFIX,
+      logGroupPrefix: prefix,
       latenessMs,
       now,
       joinStats,
@@ -97,39 +94,25 @@ export async function createContext(io: MainIo, args: ParsedArgs): Promise<Conte
       onRetry: (operation) => progress.update(`${operation} throttled or unavailable: retrying`, true),
       onProgress: (text) => progress.update(text),
     });
-    return {
-      io,
-      args,
-      now,
-      progress,
-      joinStats,
-      source: withClient(source, client),
-      sourceLabel: `S3 archive s3://${bucket}, region ${region}`,
-      auditLogOptions: ['--source', 'cloudwatch'],
-      logGroupPrefix: config.NETSIDECAR_LOG_GROUP_PREFIX,
-    };
+    // No audit log: the archive is written by Firehose only; bundles are recorded in CloudWatch.
+    return { ...common, source: withClient(source, client), sourceLabel: `S3 archive s3://${bucket}, region ${region}`, auditLogOptions: ['--source', 'cloudwatch'] };
   }
   const client = io.cloudWatchClient?.() ?? new CloudWatchLogsClient({ maxAttempts: 1 });
   const region = await checkAwsClient(client);
   const source = createCloudWatchSource({
     client,
-    logGroupPrefix: config.NETSIDECAR_LOG_GROUP_PREFIX,
+    logGroupPrefix: prefix,
     insights: args.values.insights === true,
     joinStats,
     ...(io.retry ? { retry: io.retry } : {}),
     onRetry: (operation) => progress.update(`${operation} throttled or unavailable: retrying`, true),
   });
   return {
-    io,
-    args,
-    now,
-    progress,
-    joinStats,
+    ...common,
     source: withClient(source, client),
     sourceLabel: `CloudWatch Logs, region ${region}`,
-    auditLog: createCloudWatchAuditLog({ client, prefix: config.NETSIDECAR_LOG_GROUP_PREFIX, retry: io.retry ?? defaultRetryPolicy(), region }),
+    auditLog: createCloudWatchAuditLog({ client, prefix, retry: io.retry ?? defaultRetryPolicy(), region }),
     auditLogOptions: ['--source', 'cloudwatch'],
-    logGroupPrefix: config.NETSIDECAR_LOG_GROUP_PREFIX,
   };
 }
 

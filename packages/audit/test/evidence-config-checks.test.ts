@@ -1,10 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { cloudWatchLogsClientFor, startFakeCloudWatchLogs } from '@netsidecar/test-support';
-import { configEvent, dataset, NOW, putToCloudWatch, writeFileSink, type Seed } from './support/fixtures.js';
+import { configEvent, dataset, writeFileSink, type Seed } from './support/fixtures.js';
 import { runAudit } from './support/run.js';
+import { seededSources } from './support/seeded.js';
 import { tree } from './support/tree.js';
 
 // Config compliance and stale backups at the end of the range, from the file sink and from
@@ -39,18 +37,10 @@ const seeds: Seed[] = [
   ...upload('rtr-d', '2026-03-05T23:00:00Z', 3, null),
 ].sort((a, b) => a.timestamp - b.timestamp);
 
-const dir = await mkdtemp(join(tmpdir(), 'audit-config-checks-'));
-t.teardown(() => rm(dir, { recursive: true, force: true }));
-await writeFileSink(join(dir, 'data'), seeds);
-const fake = await startFakeCloudWatchLogs({ now: () => NOW });
-t.teardown(() => fake.close());
-const seedClient = cloudWatchLogsClientFor(fake);
-await putToCloudWatch(seedClient, seeds);
-seedClient.destroy();
-const client = () => cloudWatchLogsClientFor(fake);
+const { dir, data, client } = await seededSources(t, 'config-checks', seeds);
 
 const range = ['--from', '2026-03-01', '--to', '2026-03-06'];
-const file = ['--source', 'file', '--data-dir', join(dir, 'data')];
+const file = ['--source', 'file', '--data-dir', data];
 const fileOut = join(dir, 'file');
 const cloudOut = join(dir, 'cloud');
 const fromFile = await runAudit(['evidence', ...range, '--out', fileOut, ...file]);

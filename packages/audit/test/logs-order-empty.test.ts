@@ -1,18 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { cloudWatchLogsClientFor, startFakeCloudWatchLogs } from '@netsidecar/test-support';
-import { NOW, putToCloudWatch, syslogEvent, writeFileSink, type Seed } from './support/fixtures.js';
+import { syslogEvent, type Seed } from './support/fixtures.js';
 import { runAudit } from './support/run.js';
+import { seededSources } from './support/seeded.js';
 
 // Exports across streams come in time order from every source; an empty range says so; a Logs
 // Insights failure is one line with its code.
-const dir = await mkdtemp(join(tmpdir(), 'audit-order-'));
-t.teardown(() => rm(dir, { recursive: true, force: true }));
-const fake = await startFakeCloudWatchLogs({ now: () => NOW });
-t.teardown(() => fake.close());
-const client = () => cloudWatchLogsClientFor(fake);
 
 // Three devices whose events interleave: each file is in time order, the export must be too.
 const base = Date.parse('2026-03-08T00:00:00.000Z');
@@ -21,16 +14,13 @@ for (let i = 0; i < 300; i++) {
   seeds.push(syslogEvent(['rtr-c', 'rtr-a', 'rtr-b'][i % 3]!, base + Math.floor(i / 2) * 1000 + (i % 2) * 7, `event ${i}`));
 }
 seeds.sort((a, b) => a.timestamp - b.timestamp);
-await writeFileSink(dir, seeds);
-const seedClient = client();
-await putToCloudWatch(seedClient, seeds);
-seedClient.destroy();
+const { dir, data, fake, client } = await seededSources(t, 'order', seeds);
 
 const args = ['logs', '--service', 'syslog', '--from', '2026-03-08', '--to', '2026-03-09'];
 const expected = [...seeds].sort((a, b) => a.timestamp - b.timestamp || (a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : 0)).map((s) => s.message + '\n').join('');
 
 t.test('all devices: one time order across streams, from the files, FilterLogEvents and Logs Insights', async (t) => {
-  const file = await runAudit([...args, '--data-dir', dir]);
+  const file = await runAudit([...args, '--data-dir', data]);
   const filter = await runAudit([...args, '--source', 'cloudwatch'], { client });
   const insights = await runAudit([...args, '--source', 'cloudwatch', '--insights'], { client });
   for (const [name, r] of [['file', file], ['FilterLogEvents', filter], ['insights', insights]] as const) {
@@ -43,7 +33,7 @@ t.test('all devices: one time order across streams, from the files, FilterLogEve
 t.test('an empty range: nothing on stdout, one line on stderr saying so, exit 0', async (t) => {
   const empty = ['logs', '--service', 'syslog', '--from', '2026-03-09T00:00:00Z', '--to', '2026-03-09T06:00:00Z'];
   const want = 'no events: /netsidecar/syslog, all streams, from 2026-03-09T00:00:00.000Z to 2026-03-09T06:00:00.000Z (to excluded)\n';
-  const file = await runAudit([...empty, '--data-dir', dir]);
+  const file = await runAudit([...empty, '--data-dir', data]);
   const cloud = await runAudit([...empty, '--source', 'cloudwatch'], { client });
   const insights = await runAudit([...empty, '--source', 'cloudwatch', '--insights'], { client });
   for (const r of [file, cloud, insights]) {
@@ -51,11 +41,11 @@ t.test('an empty range: nothing on stdout, one line on stderr saying so, exit 0'
     t.equal(r.stdout, '');
     t.equal(r.stderr, want);
   }
-  const device = await runAudit([...empty, '--device', 'rtr-b', '--format', 'csv', '--data-dir', dir]);
+  const device = await runAudit([...empty, '--device', 'rtr-b', '--format', 'csv', '--data-dir', data]);
   t.match(device.stdout, /^receivedAt,stream,/, 'the CSV header is still written');
   t.equal(device.stderr, want.replace('all streams', 'stream rtr-b'));
   const out = join(dir, 'empty.jsonl');
-  const toFile = await runAudit([...empty, '--out', out, '--data-dir', dir]);
+  const toFile = await runAudit([...empty, '--out', out, '--data-dir', data]);
   t.equal(toFile.stderr, want, 'not followed by "0 events"');
 });
 

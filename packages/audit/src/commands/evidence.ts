@@ -89,7 +89,7 @@ export async function evidenceCommand(ctx: Context): Promise<number> {
     await rm(tmp, { recursive: true, force: true });
     throw err;
   }
-  return await vouch(ctx, out, sealed!);
+  return await vouch(ctx, out, sealed);
 }
 
 /**
