@@ -18,11 +18,15 @@ const options = {
   lookback: { type: 'string' },
   'archive-bucket': { type: 'string' },
   lateness: { type: 'string' },
+  record: { type: 'boolean' },
+  'backup-interval': { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 export type ParsedArgs = {
   command: string | undefined;
+  /** The bundle directory of `verify DIR` and `record DIR`. */
+  target: string | undefined;
   values: {
     source?: string;
     'data-dir'?: string;
@@ -39,6 +43,8 @@ export type ParsedArgs = {
     lookback?: string;
     'archive-bucket'?: string;
     lateness?: string;
+    record?: boolean;
+    'backup-interval'?: string[];
     help?: boolean;
   };
 };
@@ -46,8 +52,10 @@ export type ParsedArgs = {
 export function parseCommandLine(argv: readonly string[]): ParsedArgs {
   try {
     const { values, positionals } = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
-    if (positionals.length > 1) throw new AuditError('AUDIT_USAGE', `unexpected argument '${positionals[1]}'`);
-    return { command: positionals[0], values };
+    const takesTarget = positionals[0] === 'verify' || positionals[0] === 'record';
+    const extra = positionals[takesTarget ? 2 : 1];
+    if (extra !== undefined) throw new AuditError('AUDIT_USAGE', `unexpected argument '${extra}'`);
+    return { command: positionals[0], target: takesTarget ? positionals[1] : undefined, values };
   } catch (err) {
     if (err instanceof AuditError) throw err;
     throw new AuditError('AUDIT_USAGE', (err as Error).message);
@@ -66,10 +74,20 @@ Commands:
   logs      --service syslog|ntp|config|scan [--device NAME|all] [--from T] [--to T]
             [--format jsonl|csv] [--out FILE] [--insights]
             The events of one service, streamed to stdout (or FILE). Default range: the last 24h.
-  evidence  --from T --to T --out DIR [--lookback 400d]
+  evidence  --from T --to T --out DIR [--lookback 400d] [--backup-interval [GLOB=]25h]...
+            [--record]
             An evidence bundle: syslog per device, NTP sync history and offsets, config versions,
-            scan findings, MANIFEST.json + SHA256SUMS, summary.md and summary.html. The state at
-            --to (drift, open findings) also reads up to --lookback before --from.
+            compliance, stale backups, scan findings, MANIFEST.json + SHA256SUMS, summary.md and
+            summary.html. The state at --to (drift, open findings) also reads up to --lookback
+            before --from. With --record, the SHA-256 of SHA256SUMS is recorded in the audit log
+            group (<prefix>/audit); without, the exact command that records it is printed.
+  verify    DIR
+            Checks every file of a bundle against its SHA256SUMS, and that the SHA256SUMS digest
+            is recorded in the audit log group of --source. Exit 4 tampered, 5 missing file,
+            6 digest not recorded.
+  record    DIR
+            Records a bundle's SHA256SUMS digest in the audit log group of --source (after
+            checking its files), e.g. for a bundle made without --record.
   silence   [--threshold 1h] [--ntp-threshold 30m] [--at now] [--format text|jsonl]
             Devices silent in syslog, routers that stopped asking for time. Exit 3 when any.
 
@@ -83,5 +101,6 @@ Common options:
   --lateness 15d             archive: how long after its time an event may still arrive
 
 Times: 2026-03-01 (UTC midnight), 2026-03-01T12:00:00Z, now, or an age: 90m, 24h, 30d, 2w.
---from is included, --to excluded. Exit 0 ok, 1 AWS/archive/disk failure, 2 bad input, 3 silent devices.
+--from is included, --to excluded. Exit 0 ok, 1 AWS/archive/disk failure, 2 bad input, 3 silent devices,
+4/5/6 verify: tampered, missing file, digest not recorded.
 `;

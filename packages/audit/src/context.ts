@@ -6,11 +6,13 @@ import { AuditError } from './errors.js';
 import type { JoinStats } from './parts-joiner.js';
 import { Progress, type ProgressOutput } from './progress.js';
 import { createArchiveSource } from './source/archive-source.js';
+import { createCloudWatchAuditLog, createFileAuditLog, type AuditLog } from './source/audit-log.js';
 import { createCloudWatchSource } from './source/cloudwatch-source.js';
 import { createFileSource } from './source/file-source.js';
-import type { RetryPolicy } from './source/retry.js';
+import { defaultRetryPolicy, type RetryPolicy } from './source/retry.js';
 import type { EventSource } from './source/source.js';
 import { parseDuration } from './time-range.js';
+import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 
 /** What `main()` gets from the outside: injectable so tests run the CLI in-process. */
@@ -36,6 +38,14 @@ export interface Context {
   joinStats: JoinStats;
   /** For the MANIFEST: where the events came from, without anything secret. */
   sourceLabel: string;
+  /**
+   * The audit CLI's own log group where bundle digests are recorded: the file sink's or CloudWatch's,
+   * as the source; none for the archive (written by Firehose only: record in CloudWatch).
+   */
+  auditLog?: AuditLog;
+  /** The options that name the same audit log on another command line (`--source file --data-dir ./var`). */
+  auditLogOptions: string[];
+  logGroupPrefix: string;
 }
 
 export async function createContext(io: MainIo, args: ParsedArgs): Promise<Context> {
@@ -51,17 +61,17 @@ export async function createContext(io: MainIo, args: ParsedArgs): Promise<Conte
   const progress = new Progress(io.stderr, io.now);
   const joinStats: JoinStats = { joined: 0, incomplete: 0 };
   const now = (io.now ?? Date.now)();
+  const prefix = config.NETSIDECAR_LOG_GROUP_PREFIX;
+  const common = { io, args, now, progress, joinStats, logGroupPrefix: prefix };
   if (kind === 'file') {
     if (args.values.insights) throw new AuditError('AUDIT_USAGE', '--insights reads CloudWatch Logs: add --source cloudwatch');
     const dataDir = args.values['data-dir'] ?? config.NETSIDECAR_DATA_DIR;
     return {
-      io,
-      args,
-      now,
-      progress,
-      joinStats,
-      source: createFileSource({ dataDir, logGroupPrefix: config.NETSIDECAR_LOG_GROUP_PREFIX, joinStats }),
+      ...common,
+      source: createFileSource({ dataDir, logGroupPrefix: prefix, joinStats }),
       sourceLabel: `file sink at ${dataDir}`,
+      auditLog: createFileAuditLog(dataDir, prefix),
+      auditLogOptions: ['--source', 'file', '--data-dir', resolve(dataDir)],
     };
   }
   if (kind === 'archive') {
@@ -76,7 +86,7 @@ export async function createContext(io: MainIo, args: ParsedArgs): Promise<Conte
     const source = createArchiveSource({
       client,
       bucket,
-      logGroupPrefix: config.NETSIDECAR_LOG_GROUP_PREFIX,
+      logGroupPrefix: prefix,
       latenessMs,
       now,
       joinStats,
@@ -84,19 +94,26 @@ export async function createContext(io: MainIo, args: ParsedArgs): Promise<Conte
       onRetry: (operation) => progress.update(`${operation} throttled or unavailable: retrying`, true),
       onProgress: (text) => progress.update(text),
     });
-    return { io, args, now, progress, joinStats, source: withClient(source, client), sourceLabel: `S3 archive s3://${bucket}, region ${region}` };
+    // No audit log: the archive is written by Firehose only; bundles are recorded in CloudWatch.
+    return { ...common, source: withClient(source, client), sourceLabel: `S3 archive s3://${bucket}, region ${region}`, auditLogOptions: ['--source', 'cloudwatch'] };
   }
   const client = io.cloudWatchClient?.() ?? new CloudWatchLogsClient({ maxAttempts: 1 });
   const region = await checkAwsClient(client);
   const source = createCloudWatchSource({
     client,
-    logGroupPrefix: config.NETSIDECAR_LOG_GROUP_PREFIX,
+    logGroupPrefix: prefix,
     insights: args.values.insights === true,
     joinStats,
     ...(io.retry ? { retry: io.retry } : {}),
     onRetry: (operation) => progress.update(`${operation} throttled or unavailable: retrying`, true),
   });
-  return { io, args, now, progress, joinStats, source: withClient(source, client), sourceLabel: `CloudWatch Logs, region ${region}` };
+  return {
+    ...common,
+    source: withClient(source, client),
+    sourceLabel: `CloudWatch Logs, region ${region}`,
+    auditLog: createCloudWatchAuditLog({ client, prefix, retry: io.retry ?? defaultRetryPolicy(), region }),
+    auditLogOptions: ['--source', 'cloudwatch'],
+  };
 }
 
 /** `--lateness` when not given: CloudWatch Logs takes events up to 14 days old, Firehose buffers up to 15 min. */

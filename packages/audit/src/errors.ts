@@ -1,7 +1,8 @@
 /**
  * Every failure the CLI reports, by code (one registry, as fastify's FST_ERR_*): a test checks that
  * each code is unique and documented in the README. Exit 2 means "what you asked for cannot be
- * answered as asked" (bad input, environment); exit 1 means "AWS, the archive or the disk let us down".
+ * answered as asked" (bad input, environment); exit 1 means "AWS, the archive or the disk let us down";
+ * exits 4, 5, 6 are `verify`'s findings, one per kind, so a script can tell them apart.
  */
 export const auditErrors = {
   AUDIT_USAGE: { exit: 2, what: 'bad command line (unknown option, missing value, bad format)' },
@@ -19,6 +20,11 @@ export const auditErrors = {
   AUDIT_ARCHIVE_CORRUPT: { exit: 1, what: 'an archive object is not a complete GZIP stream of JSON event lines' },
   AUDIT_INSIGHTS_FAILED: { exit: 1, what: 'a Logs Insights query failed, was cancelled or timed out' },
   AUDIT_IO: { exit: 1, what: 'reading the file sink or writing the output failed' },
+  AUDIT_NOT_A_BUNDLE: { exit: 2, what: 'verify/record: the directory is not an evidence bundle (no SHA256SUMS)' },
+  AUDIT_NOT_RECORDED: { exit: 1, what: 'evidence/record: the bundle is complete but its SHA256SUMS digest could not be recorded in the audit log group' },
+  AUDIT_BUNDLE_TAMPERED: { exit: 4, what: 'verify: a file differs from SHA256SUMS, is not listed in it, or SHA256SUMS is malformed' },
+  AUDIT_BUNDLE_FILE_MISSING: { exit: 5, what: 'verify: a file listed in SHA256SUMS is missing' },
+  AUDIT_DIGEST_NOT_RECORDED: { exit: 6, what: 'verify: the SHA256SUMS digest is not recorded in the audit log group' },
 } as const;
 
 export type AuditErrorCode = keyof typeof auditErrors;

@@ -1,7 +1,9 @@
 import { parseCommandLine, usage } from './args.js';
 import { evidenceCommand } from './commands/evidence.js';
 import { logsCommand } from './commands/logs.js';
+import { recordCommand } from './commands/record.js';
 import { silenceCommand } from './commands/silence.js';
+import { verifyCommand } from './commands/verify.js';
 import { createContext, type Context, type MainIo } from './context.js';
 import { AuditError, isAuditError } from './errors.js';
 
@@ -9,6 +11,8 @@ const commands: Record<string, (ctx: Context) => Promise<number>> = {
   logs: logsCommand,
   evidence: evidenceCommand,
   silence: silenceCommand,
+  verify: verifyCommand,
+  record: recordCommand,
 };
 
 /**
@@ -24,13 +28,14 @@ export async function main(io: MainIo): Promise<number> {
       return args.command === undefined && !args.values.help ? 2 : 0;
     }
     const run = commands[args.command];
-    if (run === undefined) throw new AuditError('AUDIT_USAGE', `unknown command '${args.command}' (logs, evidence, silence)`);
+    if (run === undefined) throw new AuditError('AUDIT_USAGE', `unknown command '${args.command}' (${Object.keys(commands).join(', ')})`);
     ctx = await createContext(io, args);
     return await run(ctx);
   } catch (err) {
     ctx?.progress.done();
     if (isAuditError(err)) {
-      io.stderr.write(`netsidecar-audit: ${err.code}: ${err.message}\n`);
+      // One line whatever the message holds (an AWS error's text may span several).
+      io.stderr.write(`netsidecar-audit: ${err.code}: ${err.message.replace(/\s*[\r\n]+\s*/g, ' ')}\n`);
       return err.exitCode;
     }
     io.stderr.write(`netsidecar-audit: unexpected error: ${(err as Error)?.stack ?? String(err)}\n`);

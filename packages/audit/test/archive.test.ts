@@ -73,6 +73,8 @@ t.test('evidence: the same bundle as from the file sink, plus every archive obje
   t.equal(a.code, 0, a.stderr);
   t.equal(b.code, 0, b.stderr);
   t.same(await verifyBundle(archiveOut), []);
+  // The archive is written by Firehose only: the digest is to be recorded in CloudWatch Logs.
+  t.match(b.stderr, new RegExp(`SHA256SUMS sha256 [0-9a-f]{64}, not recorded; record it with: netsidecar-audit record ${archiveOut} --source cloudwatch\n`));
   const fromFile = await tree(fileOut);
   const fromS3 = await tree(archiveOut);
   t.same([...fromS3.keys()].sort(), [...fromFile.keys(), 'archive/objects.csv'].sort(), 'the same files, and the archive objects');

@@ -9,6 +9,7 @@ import { csvLine } from '../output/csv.js';
 import { TextWriter } from '../output/sink-writer.js';
 import { count } from '../progress.js';
 import { isService, services, type Service } from '../services.js';
+import { iso } from '../time-range.js';
 import { resolveDevice, resolveRange } from './resolve.js';
 
 /**
@@ -56,7 +57,12 @@ export async function logsCommand(ctx: Context): Promise<number> {
   if (ctx.joinStats.incomplete > 0) {
     ctx.io.stderr.write(`warning: ${ctx.joinStats.incomplete} split event(s) had parts missing; their parts were written as they are\n`);
   }
-  if (ctx.progress.enabled || values.out !== undefined) ctx.io.stderr.write(`${count(n)} events\n`);
+  if (n === 0) {
+    // An empty export is an answer, not a failure (exit 0), but never a silent one: an empty file
+    // or an empty pipe alone cannot tell "nothing happened" from "asked the wrong range".
+    const which = streams === undefined ? 'all streams' : `stream ${streams[0]}`;
+    ctx.io.stderr.write(`no events: ${ctx.source.logGroup(service)}, ${which}, from ${iso(range.from)} to ${iso(range.to)} (to excluded)\n`);
+  } else if (ctx.progress.enabled || values.out !== undefined) ctx.io.stderr.write(`${count(n)} events\n`);
   return 0;
   }
 }

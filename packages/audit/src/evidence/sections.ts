@@ -47,3 +47,13 @@ export class Downsampled {
 
 export const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/**
+ * What a section that is not one of the four services' adds to summary.md and summary.html, after
+ * them (compliance, stale backups): a title, Markdown lines, an HTML fragment (already escaped).
+ */
+export interface SummaryPart {
+  title: string;
+  markdown: string[];
+  html: string;
+}

@@ -3,6 +3,7 @@ import { driftLabel, type ConfigSection } from './config-section.js';
 import type { NtpSection } from './ntp-section.js';
 import { SEVERITIES, type ScanSection } from './scan-section.js';
 import { barChart, esc, heatmap, lineChart, stackedBar } from './svg.js';
+import type { SummaryPart } from './sections.js';
 import type { SyslogSection } from './syslog-section.js';
 
 export interface SummaryInput {
@@ -14,6 +15,8 @@ export interface SummaryInput {
   config: ConfigSection;
   scan: ScanSection;
   warnings: string[];
+  /** Sections after the four services' (sections.ts `SummaryPart`). */
+  parts?: SummaryPart[];
 }
 
 /** Every UTC day that the range touches. */
@@ -87,6 +90,7 @@ export function summaryMarkdown(s: SummaryInput): string {
     lines.push(`${s.scan.scans} scan(s) finished, ${s.scan.errors} error event(s).`, '', '| severity | open at the end (opened before the range) | resolved in range | ignored in range |', '|---|---:|---:|---:|');
     for (const sev of SEVERITIES) lines.push(`| ${sev} | ${openCell(s.scan, sev)} | ${s.scan.resolved[sev] ?? 0} | ${s.scan.ignored[sev] ?? 0} |`);
   }
+  for (const part of s.parts ?? []) lines.push('', `## ${part.title}`, '', ...part.markdown);
   return lines.join('\n') + '\n';
 }
 
@@ -135,6 +139,7 @@ ${offsets}
 <table><tr><th>device</th><th>versions</th><th>changes</th><th>drift at end</th></tr>${configTable}</table>
 <h2>Vulnerability findings</h2>
 <table><tr><th>severity</th><th>open at the end (opened before the range)</th><th>resolved in range</th><th>ignored in range</th></tr>${scanTable}</table>
+${(s.parts ?? []).map((part) => `<h2>${esc(part.title)}</h2>${part.html}`).join('\n')}
 </body></html>
 `;
 }

@@ -49,8 +49,26 @@ export function parseInsightsTime(value: string): number {
   return Date.parse(`${value.replace(' ', 'T')}${/[Zz]|[+-]\d\d:\d\d$/.test(value) ? '' : 'Z'}`);
 }
 
+/**
+ * A Logs Insights call whose error is not retried (a malformed query, a refused parameter, access
+ * denied) fails the query: AUDIT_INSIGHTS_FAILED, one line naming the group and the service's error.
+ */
+function insightsCall(o: InsightsOptions): InsightsOptions['call'] {
+  return async (operation, send) => {
+    try {
+      return await o.call(operation, send);
+    } catch (err) {
+      if (err instanceof AuditError && err.code === 'AUDIT_AWS_ERROR') {
+        throw new AuditError('AUDIT_INSIGHTS_FAILED', `Logs Insights on ${o.logGroup}: ${err.message}`);
+      }
+      throw err;
+    }
+  };
+}
+
 async function runQuery(o: InsightsOptions, startS: number, endS: number): Promise<ResultField[][]> {
-  const { client, call } = o;
+  const { client } = o;
+  const call = insightsCall(o);
   const started = await call('StartQuery', () =>
     client.send(
       new StartQueryCommand({
