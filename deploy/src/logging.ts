@@ -17,6 +17,13 @@ export function opsLogGroupName(service: ServiceName): string {
   return `${logGroupPrefix}/ops/${service}`;
 }
 
+/**
+ * The audit CLI's own records (`audit/1`: the SHA-256 of each evidence bundle's SHA256SUMS, written by
+ * `netsidecar-audit evidence --record` / `record`, read by `verify`): evidence about the evidence,
+ * kept and encrypted like the event groups. No service writes it.
+ */
+export const auditRecordGroupName = `${logGroupPrefix}/audit`;
+
 /** Firehose's delivery errors for the archive: operational, beside the services' own. */
 export const archiveOpsLogGroupName = `${logGroupPrefix}/ops/archive`;
 
@@ -34,6 +41,9 @@ export class AuditLogging extends Construct {
   readonly key: kms.Key;
   readonly eventGroups: Record<ServiceName, logs.LogGroup>;
   readonly opsGroups: Record<ServiceName, logs.LogGroup>;
+  readonly auditRecords: logs.LogGroup;
+  /** Attach to the roles that build evidence bundles: record their digests, and verify them later. */
+  readonly auditRecordPolicy: iam.ManagedPolicy;
 
   constructor(scope: Construct, id: string, props: AuditLoggingProps) {
     super(scope, id);
@@ -71,6 +81,17 @@ export class AuditLogging extends Construct {
       new logs.LogGroup(this, idPart, { logGroupName: name, retention, encryptionKey: this.key, removalPolicy: RemovalPolicy.RETAIN });
     this.eventGroups = Object.fromEntries(serviceNames.map((s) => [s, group(`${cap(s)}Events`, eventLogGroupName(s))])) as Record<ServiceName, logs.LogGroup>;
     this.opsGroups = Object.fromEntries(serviceNames.map((s) => [s, group(`${cap(s)}Ops`, opsLogGroupName(s))])) as Record<ServiceName, logs.LogGroup>;
+    this.auditRecords = group('AuditRecords', auditRecordGroupName);
+    // The group's ARN without CloudFormation's trailing `:*`, so that streams can be named after it.
+    const auditGroupArn = stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: auditRecordGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    this.auditRecordPolicy = new iam.ManagedPolicy(this, 'AuditRecordPolicy', {
+      description: 'netsidecar: record evidence bundle digests in /netsidecar/audit and find them again (netsidecar-audit record / verify)',
+      statements: [
+        // Appending is all a recorder can do: no DeleteLogStream, no retention change, no other group.
+        new iam.PolicyStatement({ sid: 'RecordDigests', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${auditGroupArn}:log-stream:*`] }),
+        new iam.PolicyStatement({ sid: 'FindDigests', actions: ['logs:FilterLogEvents', 'logs:DescribeLogStreams'], resources: [`${auditGroupArn}:*`] }),
+      ],
+    });
   }
 }
 

@@ -108,6 +108,16 @@ export function acknowledgements(config?: Pick<DeployConfig, 'intendedConfigs'>)
       reason: 'Athena writes each query\'s results under a name of its own (the query execution ID) in the results bucket; the policy lets the reader write and read results there only, without delete.',
     },
     {
+      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<region>:<account>:log-group:/netsidecar/audit:log-stream:*]',
+      paths: /^Logging\/AuditRecordPolicy\/Resource$/,
+      reason: 'The audit CLI creates the stream `evidence` on first use; the statement is limited to the audit records group /netsidecar/audit and to CreateLogStream and PutLogEvents (append only).',
+    },
+    {
+      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<region>:<account>:log-group:/netsidecar/audit:*]',
+      paths: /^Logging\/AuditRecordPolicy\/Resource$/,
+      reason: 'FilterLogEvents and DescribeLogStreams are granted on a log group ARN, which IAM writes with a trailing `:*`; only the audit records group /netsidecar/audit.',
+    },
+    {
       id: 'PCI.DSS.321-S3DefaultEncryptionKMS',
       paths: /^ConfigStoreAccessLogs\/Resource$/,
       reason: 'S3 server access logging can only deliver to SSE-S3 buckets; the bucket is encrypted (SSE-S3), private and TLS-only.',

@@ -343,6 +343,10 @@ export class NetsidecarStack extends Stack {
       description: 'Attach to auditors\' roles: read the archive, run the Athena workgroup',
       value: this.archiveAnalytics.readPolicy.managedPolicyArn,
     });
+    new CfnOutput(this, 'AuditRecordPolicyArn', {
+      description: 'Attach to the roles that build evidence bundles: netsidecar-audit evidence --record, record and verify (/netsidecar/audit)',
+      value: this.logging.auditRecordPolicy.managedPolicyArn,
+    });
     this.guardrails = new CostGuardrails(this, 'Guardrails', {
       config,
       alarms: this.alarms,

@@ -188,10 +188,10 @@ t.test('services: 2+ tasks, CPU autoscaling, no ECS Exec, circuit breaker', asyn
   t.notMatch(JSON.stringify(json), /ssmmessages:/);
 });
 
-t.test('log groups: the four evidence groups and their ops groups, 400+ days, the CMK, retained', async (t) => {
+t.test('log groups: the four evidence groups, their ops groups and the audit records, 400+ days, the CMK, retained', async (t) => {
   const groups = resources('AWS::Logs::LogGroup');
   const names = groups.map(([, g]) => g.LogGroupName).sort();
-  t.same(names, ['/netsidecar/config', '/netsidecar/ntp', '/netsidecar/ops/archive', '/netsidecar/ops/config', '/netsidecar/ops/ntp', '/netsidecar/ops/scan', '/netsidecar/ops/syslog', '/netsidecar/scan', '/netsidecar/syslog']);
+  t.same(names, ['/netsidecar/audit', '/netsidecar/config', '/netsidecar/ntp', '/netsidecar/ops/archive', '/netsidecar/ops/config', '/netsidecar/ops/ntp', '/netsidecar/ops/scan', '/netsidecar/ops/syslog', '/netsidecar/scan', '/netsidecar/syslog']);
   const [[keyId, key]] = resources('AWS::KMS::Key') as [[string, Props]];
   t.equal(key.EnableKeyRotation, true);
   for (const [id, group] of groups) {
@@ -201,6 +201,22 @@ t.test('log groups: the four evidence groups and their ops groups, 400+ days, th
   }
   const logsStatement = key.KeyPolicy.Statement.find((s: Props) => s.Sid === 'CloudWatchLogsNetsidecarGroups');
   t.match(JSON.stringify(logsStatement.Condition), /log-group:\/netsidecar\/\*/);
+});
+
+t.test('audit records: a policy that can append evidence digests to /netsidecar/audit and find them, nothing more', async (t) => {
+  const policies = resources('AWS::IAM::ManagedPolicy').filter(([, p]) => String(p.Description).includes('/netsidecar/audit'));
+  t.equal(policies.length, 1);
+  const statements = policies[0]![1].PolicyDocument.Statement as Props[];
+  const text = (v: unknown) => JSON.stringify(v);
+  const record = statements.find((s) => s.Sid === 'RecordDigests')!;
+  t.same([record.Action].flat().sort(), ['logs:CreateLogStream', 'logs:PutLogEvents']);
+  t.match(text(record.Resource), /log-group:\/netsidecar\/audit:log-stream:\*/);
+  const find = statements.find((s) => s.Sid === 'FindDigests')!;
+  t.same([find.Action].flat().sort(), ['logs:DescribeLogStreams', 'logs:FilterLogEvents']);
+  t.match(text(find.Resource), /log-group:\/netsidecar\/audit:\*/);
+  t.equal(statements.length, 2, 'no other statement');
+  t.notMatch(text(statements), /logs:(Delete|PutRetention|Untag)/);
+  t.ok((json as Props).Outputs?.AuditRecordPolicyArn, 'the policy ARN is a stack output');
 });
 
 t.test('IAM: no `*` action, `*` resources only where AWS has no resource type, logs only to the own group', async (t) => {
