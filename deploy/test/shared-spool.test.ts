@@ -102,14 +102,14 @@ t.test('one access point per service: its own root directory, created for the co
     t.equal(refId(ap.FileSystemId), fileSystemId);
     t.same(ap.PosixUser, { Uid: '1000', Gid: '1000' }, `${service}: every client is the containers' user`);
     t.same(ap.RootDirectory, { Path: `/${service}`, CreationInfo: { OwnerUid: '1000', OwnerGid: '1000', Permissions: '0700' } });
-    const main = container(taskDefinition(json, families[service as keyof typeof families]), service)!;
+    const main = container(taskDefinition(json, families[service]), service)!;
     t.equal(main.User, '1000:1000', `${service}: the container runs as the access point's user`);
   }
 });
 
 t.test('the task volume: through the service\'s access point, TLS, IAM; at the data dir; NETSIDECAR_SPOOL_SHARED', async (t) => {
   for (const service of sharedSpoolServices) {
-    const td = taskDefinition(json, families[service as keyof typeof families]);
+    const td = taskDefinition(json, families[service]);
     const data = (td.Volumes as Props[]).find((v) => v.Name === 'data')!;
     t.same(data.EFSVolumeConfiguration, {
       FilesystemId: { Ref: fileSystemId },
@@ -161,7 +161,7 @@ t.test('sharedSpool.enabled false: task storage as before, no file system, no gr
   for (const type of ['AWS::EFS::FileSystem', 'AWS::EFS::AccessPoint', 'AWS::EFS::MountTarget']) t.equal(resources(off, type).length, 0, `no ${type}`);
   t.same(efsActions(off), []);
   for (const service of sharedSpoolServices) {
-    const td = taskDefinition(off, families[service as keyof typeof families]);
+    const td = taskDefinition(off, families[service]);
     t.same((td.Volumes as Props[]).find((v) => v.Name === 'data'), { Name: 'data' }, `${service}: task storage`);
     t.equal(environmentOf(container(td, service)!).NETSIDECAR_SPOOL_SHARED, undefined);
     t.equal(resources(off, 'AWS::ECS::Service').find(([, s]) => s.ServiceName === `netsidecar-${service}`)![1].PlatformVersion, 'LATEST');
