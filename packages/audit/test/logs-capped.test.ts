@@ -1,11 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import t from 'tap';
-import { cloudWatchLogsClientFor, startFakeCloudWatchLogs } from '@netsidecar/test-support';
 import { isSourceAddressStream } from '../src/commands/device-events.js';
-import { NOW, putToCloudWatch, syslogEvent, writeFileSink, type Seed } from './support/fixtures.js';
-import { runAudit } from './support/run.js';
+import { syslogEvent, type Seed } from './support/fixtures.js';
+import { seedBoth } from './support/seeded.js';
 
 // A syslog event whose host name the cap on new streams refused a stream of its own goes to its
 // source address's stream and keeps its `host` (services/syslog, NETSIDECAR_SYSLOG_NEW_STREAMS_*).
@@ -26,20 +22,8 @@ const seeds: Seed[] = [
   capped('rtr-cap-1', '198.51.100.7', t0 + 30 * H, 'capped, after the range'),
 ];
 
-const dir = await mkdtemp(join(tmpdir(), 'audit-capped-'));
-t.teardown(() => rm(dir, { recursive: true, force: true }));
-await writeFileSink(dir, seeds);
-const fake = await startFakeCloudWatchLogs({ now: () => NOW });
-t.teardown(() => fake.close());
-const seedClient = cloudWatchLogsClientFor(fake);
-await putToCloudWatch(seedClient, seeds);
-seedClient.destroy();
-
 const range = ['--from', '2026-03-05', '--to', '2026-03-06'];
-const both = async (args: string[]) => ({
-  file: await runAudit([...args, '--source', 'file', '--data-dir', dir]),
-  cloud: await runAudit([...args, '--source', 'cloudwatch'], { client: () => cloudWatchLogsClientFor(fake) }),
-});
+const { both } = await seedBoth(t, seeds);
 
 t.test('a device\'s events capped into source address streams are found by its name, in time order', async (t) => {
   const { file, cloud } = await both(['logs', '--service', 'syslog', '--device', 'rtr-cap-1', ...range]);
