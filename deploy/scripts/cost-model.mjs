@@ -27,6 +27,7 @@ export const prices = {
   fargateGBHour: { usd: 0.004445, verified: false, what: 'Fargate Linux/x86, per GB-hour' },
   nlbHour: { usd: 0.0225, verified: false, what: 'Network Load Balancer, per hour' },
   nlcuHour: { usd: 0.006, verified: false, what: 'Network Load Balancer, per NLCU-hour (1 GB processed per hour = 1 NLCU)' },
+  efsElasticWritePerGB: { usd: 0.06, verified: false, what: 'EFS Elastic throughput, per GB written (the shared spool, deploy/README.md "Shared spool")' },
   metricMonth: { usd: 0.3, verified: false, what: 'CloudWatch custom metric, per metric-month (first 10,000)' },
   alarmMonth: { usd: 0.1, verified: false, what: 'CloudWatch standard alarm, per alarm-month (anomaly detection: 3x)' },
 };
@@ -66,6 +67,8 @@ export const referenceEstate = {
     { name: 'scan worker', count: 2, vcpu: 0.5, gb: 2 },
     { name: 'scan planner', count: 24 * 5 / 60 / 24, vcpu: 0.5, gb: 2 }, // hourly, ~5 min a run
   ],
+  /** Spool frame bytes beyond the message: 8 frame header + 21 fixed + log group (~18) + stream (~9) (packages/sink record-format.ts). */
+  spoolFrameOverheadBytes: 56,
   /** Custom metrics: syslog messages per host (metric filter) + EMF series (assumption: 200). */
   customMetrics: 500 + 200,
   alarms: 80,
@@ -120,6 +123,11 @@ export function costModel(estate = referenceEstate, p = prices) {
   add('S3 archive storage', hot * p.s3StandardPerGBMonth.usd + cold * p.s3GlacierIRPerGBMonth.usd, `steady state: ${fmt(hot)} GB Standard + ${fmt(cold)} GB Glacier IR (Object Lock adds no charge; versions are the objects)`);
   add('S3 archive requests', (objects / 1000) * (p.s3PutPer1000.usd + p.s3TransitionPer1000.usd), `${fmt(objects)} objects/month: PUT + one transition each`);
   add('Athena scans', e.athenaTBScannedPerMonth * p.athenaPerTB.usd, `${e.athenaTBScannedPerMonth} TB scanned (GZIP bytes) × $${p.athenaPerTB.usd}`);
+  // The shared spool (sharedSpool, on by default): every syslog and config event is appended once;
+  // read back only on replay and adoption, which this leaves out.
+  const spoolGB = ['syslog', 'config'].reduce((n, name) => n + (groups[name].events * (groups[name].bytes + e.spoolFrameOverheadBytes)) / GB, 0);
+  const spoolMiBps = (spoolGB * 1024) / (MONTH_DAYS * DAY_S);
+  add('EFS spool writes (Elastic throughput)', spoolGB * p.efsElasticWritePerGB.usd, `${fmt(spoolGB)} GB written (syslog and config events + ${e.spoolFrameOverheadBytes} B each) × $${p.efsElasticWritePerGB.usd}; ${fmt(spoolMiBps)} MiB/s on average (sharedSpool.provisionedMiBps bills per MiB/s-month instead)`);
   const vcpu = e.tasks.reduce((n, t) => n + t.count * t.vcpu, 0);
   const mem = e.tasks.reduce((n, t) => n + t.count * t.gb, 0);
   add('Fargate', HOURS * (vcpu * p.fargateVcpuHour.usd + mem * p.fargateGBHour.usd), `${fmt(vcpu)} vCPU + ${fmt(mem)} GB running all month`);

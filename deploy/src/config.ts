@@ -55,6 +55,17 @@ export interface ArchiveInput {
   athenaScanLimitGiB: number;
 }
 
+/**
+ * The CloudWatch spools of syslog and config-upload on a shared EFS volume (README "Shared spool"):
+ * what a replaced task could not deliver is adopted by a running task. Off, a replaced task loses
+ * whatever its drain did not deliver.
+ */
+export interface SharedSpoolInput {
+  enabled: boolean;
+  /** Provisioned throughput, MiB/s; null = Elastic throughput (billed per GB read and written). */
+  provisionedMiBps: number | null;
+}
+
 /** Cost and capacity guardrails (README "Cost guardrails"). */
 export interface CostsInput {
   /** The cost-allocation tag put on every resource of the stack (activate it in Billing to filter on it). */
@@ -118,6 +129,7 @@ export interface DeployConfig {
   /** EKS clusters the scan planner inventories besides the netsidecar ECS cluster. */
   eksClusters: EksClusterInput[];
   services: Record<ServiceName, ServiceSizing>;
+  sharedSpool: SharedSpoolInput;
   archive: ArchiveInput;
   costs: CostsInput;
 }
@@ -264,7 +276,7 @@ export function parseDeployConfig(input: unknown): Readonly<DeployConfig> {
   const top = r.object(input, 'config', [
     'account', 'region', 'stackName', 'vpcId', 'subnets', 'onPremisesCidrs', 'certificateArn', 'images', 'secrets',
     'alarms', 'directConnectBgpPeers', 'logRetentionDays', 'shutdownDeadlineSeconds', 'ntpRequireAuth', 'scanSchedule', 'trivyImage', 'scanRepositoryArns', 'intendedConfigs', 'eksClusters', 'services',
-    'archive', 'costs',
+    'sharedSpool', 'archive', 'costs',
   ]);
 
   const subnets = r.array(top, 'subnets', 'config', 2).map((raw, i): SubnetInput => {
@@ -391,6 +403,7 @@ export function parseDeployConfig(input: unknown): Readonly<DeployConfig> {
     intendedConfigs: parseIntendedConfigs(r, top.intendedConfigs),
     eksClusters: parseEksClusters(r, top),
     services,
+    sharedSpool: parseSharedSpool(r, top.sharedSpool),
     archive: parseArchive(r, top.archive),
     costs: parseCosts(r, top.costs, typeof top.stackName === 'string' ? top.stackName : 'Netsidecar'),
   };
@@ -419,6 +432,19 @@ function parseIntendedConfigs(r: Reader, value: unknown): IntendedConfigsInput |
     // The service adds the trailing slash too (parseS3Url): the policy must grant what it reads.
     prefix: prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`,
     kmsKeyArn: r.optionalString(raw, 'kmsKeyArn', path, ids.kmsKey, 'a KMS key ARN'),
+  };
+}
+
+/** EFS provisioned throughput bounds (the upper one depends on the region). */
+const maxProvisionedMiBps = 3414;
+
+function parseSharedSpool(r: Reader, value: unknown): SharedSpoolInput {
+  const path = 'config.sharedSpool';
+  const raw = value === undefined ? {} : r.object(value, path, ['enabled', 'provisionedMiBps']);
+  const provisioned = raw['provisionedMiBps'];
+  return {
+    enabled: r.boolean(raw, 'enabled', path, true),
+    provisionedMiBps: provisioned === undefined || provisioned === null ? null : r.number(raw, 'provisionedMiBps', path, 1, maxProvisionedMiBps, 1),
   };
 }
 

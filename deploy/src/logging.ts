@@ -33,8 +33,9 @@ export interface AuditLoggingProps {
 
 /**
  * One customer-managed KMS key (rotated yearly) for everything netsidecar stores: log groups, the
- * alarm topic, the scan queue and tables, the config store. CloudWatch Logs may use it only for the
- * `/netsidecar/*` groups (encryption context condition), CloudWatch alarms only to publish to SNS.
+ * alarm topic, the scan queue and tables, the config store, the spool file system. CloudWatch Logs
+ * may use it only for the `/netsidecar/*` groups (encryption context condition), CloudWatch alarms
+ * only to publish to SNS.
  * Log groups are retained when the stack is deleted: they are audit evidence.
  */
 export class AuditLogging extends Construct {
@@ -50,7 +51,7 @@ export class AuditLogging extends Construct {
     const stack = Stack.of(this);
     this.key = new kms.Key(this, 'Key', {
       alias: 'alias/netsidecar',
-      description: 'netsidecar: log groups, alarm topic, scan queue and tables, config store',
+      description: 'netsidecar: log groups, alarm topic, scan queue and tables, config store, spool file system',
       enableKeyRotation: true,
       rotationPeriod: Duration.days(365),
       removalPolicy: RemovalPolicy.RETAIN,

@@ -22,6 +22,7 @@ import { publicFilesMountPath } from './public-files.js';
 import { savedQueries } from './queries.js';
 import { ScanResources, trivyTimeoutMinutes } from './scan-resources.js';
 import { serviceSpecs, type ServiceName } from './services.js';
+import { SharedSpool, sharedSpoolServices } from './shared-spool.js';
 import { NetsidecarTaskDefinition, containerUser, dataDir } from './task-definition.js';
 
 export const clusterName = 'netsidecar';
@@ -46,6 +47,8 @@ export class NetsidecarStack extends Stack {
   readonly archive: LogArchive;
   readonly archiveAnalytics: ArchiveAnalytics;
   readonly guardrails: CostGuardrails;
+  /** The spool file system of syslog and config-upload; null with `sharedSpool.enabled: false`. */
+  readonly sharedSpool: SharedSpool | null;
   /** Which cdk-nag acknowledgements matched how many constructs (see nag-acknowledgements.ts). */
   readonly acknowledged: Map<string, number>;
   private readonly config: Readonly<DeployConfig>;
@@ -91,6 +94,11 @@ export class NetsidecarStack extends Stack {
       return ecs.ContainerImage.fromEcrRepository(repository, config.images.tags[name]);
     };
 
+    this.sharedSpool = config.sharedSpool.enabled
+      ? new SharedSpool(this, 'SharedSpool', { vpc, subnets, key, provisionedMiBps: config.sharedSpool.provisionedMiBps })
+      : null;
+    const sharedSpool = this.sharedSpool;
+
     const taskDefinition = (name: ServiceName, id: string, family: string, extra: Partial<ConstructorParameters<typeof NetsidecarTaskDefinition>[2]>) =>
       new NetsidecarTaskDefinition(this, id, {
         spec: serviceSpecs[name],
@@ -102,6 +110,7 @@ export class NetsidecarStack extends Stack {
         environment: {},
         family,
         withPorts: true,
+        ...(sharedSpool && sharedSpoolServices.includes(name) ? { sharedSpool } : {}),
         ...extra,
       });
 
@@ -370,6 +379,8 @@ export class NetsidecarStack extends Stack {
   /** A Fargate service of two or more tasks over the AZs, CPU autoscaling, no ECS Exec. */
   private addService(name: ServiceName, task: NetsidecarTaskDefinition, cluster: ecs.ICluster, subnets: ec2.SubnetSelection): ecs.FargateService {
     const securityGroup = this.taskSecurityGroup(cap(name), name);
+    const spool = sharedSpoolServices.includes(name) ? this.sharedSpool : null;
+    spool?.admit(name, securityGroup);
     const service = new ecs.FargateService(this, `${cap(name)}Service`, {
       serviceName: `netsidecar-${name}`,
       cluster,
@@ -379,7 +390,8 @@ export class NetsidecarStack extends Stack {
       securityGroups: [securityGroup],
       assignPublicIp: false,
       enableExecuteCommand: false,
-      platformVersion: ecs.FargatePlatformVersion.LATEST,
+      // EFS volumes need platform 1.4.0 or later: pinned where one is mounted, so LATEST moving cannot matter.
+      platformVersion: spool ? ecs.FargatePlatformVersion.VERSION1_4 : ecs.FargatePlatformVersion.LATEST,
       minHealthyPercent: 100,
       maxHealthyPercent: 200,
       circuitBreaker: { enable: true, rollback: true },

@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { stopTimeoutMarginSeconds, type DeployConfig, type ServiceSizing } from './config.js';
 import { publicFileWriterScript, publicFilesMountPath, publicFilesVariable } from './public-files.js';
 import { secretFilePath, secretVariablePrefix, secretWriterScript, secretsMountPath } from './secret-files.js';
+import type { SharedSpool } from './shared-spool.js';
 import type { ServiceSpec } from './services.js';
 
 /** Where the images keep NETSIDECAR_DATA_DIR (the Dockerfiles declare it a VOLUME, owned by `node`). */
@@ -34,6 +35,12 @@ export interface TaskDefinitionProps {
   family: string;
   /** Listener ports the container exposes (none for the scan planner). */
   withPorts: boolean;
+  /**
+   * The data dir on the shared spool file system (this service's access point) instead of task
+   * storage: NETSIDECAR_SPOOL_SHARED, and the task role may mount it. The data dir of the services
+   * that use it holds only the spool (`<dataDir>/spool/<service>/tasks/<task ID>/`).
+   */
+  sharedSpool?: SharedSpool;
 }
 
 /**
@@ -55,7 +62,14 @@ export class NetsidecarTaskDefinition extends Construct {
       memoryLimitMiB: sizing.memoryMiB,
       runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.X86_64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
     });
-    this.taskDefinition.addVolume({ name: 'data' }); // Fargate ephemeral storage (20 GiB): spool and state
+    const { sharedSpool } = props;
+    if (sharedSpool) {
+      // Mounted at the data dir itself, in place of task storage: no mount nested in another.
+      this.taskDefinition.addVolume({ name: 'data', efsVolumeConfiguration: sharedSpool.volume(spec.name) });
+      sharedSpool.grant(spec.name, this.taskDefinition.taskRole);
+    } else {
+      this.taskDefinition.addVolume({ name: 'data' }); // Fargate ephemeral storage (20 GiB): spool and state
+    }
 
     const logging = ecs.LogDrivers.awsLogs({
       logGroup: props.opsLogGroup,
@@ -80,6 +94,7 @@ export class NetsidecarTaskDefinition extends Construct {
         NETSIDECAR_DATA_DIR: dataDir,
         NETSIDECAR_LOG_GROUP_PREFIX: '/netsidecar',
         NETSIDECAR_SHUTDOWN_DEADLINE: `${config.shutdownDeadlineSeconds}s`,
+        ...(sharedSpool ? { NETSIDECAR_SPOOL_SHARED: 'true' } : {}),
         AWS_REGION: Stack.of(this).region,
         ...Object.fromEntries(Object.keys(fileSecrets).map((suffix) => [fileVariable(suffix), secretFilePath(suffix)])),
         ...props.environment,

@@ -181,6 +181,12 @@ t.test('minimal deployment: no TLS listeners without certificates, no file secre
   t.equal(plannerEnv.NETSIDECAR_SCAN_EKS_CA_DIR, undefined);
   t.notOk((planner.Volumes as { Name: string }[]).some((v) => v.Name === 'files'));
   t.ok((json as unknown as { Outputs: Record<string, unknown> }).Outputs.ScanPlannerRoleArn, 'the role ARN is an output anyway: access entries can be made before clusters are listed');
+  // sharedSpool is on unless turned off: the spool file system, Elastic throughput by default.
+  const fileSystems = resourcesOfType(json, 'AWS::EFS::FileSystem');
+  t.equal(fileSystems.length, 1, 'the shared spool volume without being asked for');
+  t.equal(fileSystems[0]![1].ThroughputMode, 'elastic');
+  t.equal(fileSystems[0]![1].ProvisionedThroughputInMibps, undefined);
+  t.equal(environmentOf(container(taskDefinition(json, 'netsidecar-syslog'), 'syslog')!).NETSIDECAR_SPOOL_SHARED, 'true');
   // The archive with its defaults; no budget without costs.budget, the guardrail alarms all the same.
   const [, archive] = resourcesOfType(json, 'AWS::S3::Bucket').find(([id]) => id.startsWith('ArchiveBucket'))!;
   t.same(archive.ObjectLockConfiguration, { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 400 } } });

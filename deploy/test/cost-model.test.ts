@@ -45,3 +45,15 @@ t.test('deploy/README.md holds the table the script prints for the reference est
   t.ok(readme.includes(table(costModel())), 'reference estate, syslog/1 bytes');
   t.ok(readme.includes(table(costModel({ ...referenceEstate, syslogBytes: 339 }), { ...referenceEstate, syslogBytes: 339 })), 'the same estate with syslog/2-sized events');
 });
+
+t.test('the shared spool: every syslog and config event written once to EFS, message + frame bytes, at the Elastic per-GB price', async (t) => {
+  // 1 router, 1 message/s of 1,000 bytes, no config uploads: (1,000 + 56) bytes a second.
+  const one = { ...referenceEstate, routers: 1, syslogPerSecond: 1, syslogBytes: 1000, configUploadsPerDay: 0 };
+  t.equal(referenceEstate.spoolFrameOverheadBytes, 56, 'frame header 8 + fixed 21 + /netsidecar/syslog 18 + a 9-character stream');
+  t.equal(line('EFS spool writes (Elastic throughput)', costModel(one)), ((86_400 * 30.4 * 1056) / GB) * prices.efsElasticWritePerGB.usd);
+  // Config events count too; ntp and scan events do not (their spools stay on task storage).
+  const withConfig = costModel({ ...one, configUploadsPerDay: 10 });
+  const configShare = line('EFS spool writes (Elastic throughput)', withConfig) - line('EFS spool writes (Elastic throughput)', costModel(one));
+  t.ok(Math.abs(configShare - ((10 * 30.4 * (referenceEstate.configBytes + 56)) / GB) * 0.06) < 1e-12, `config events: ${configShare}`);
+  t.equal(line('EFS spool writes (Elastic throughput)', costModel({ ...one, syslogPerSecond: 0 })), 0, 'no ntp or scan bytes');
+});

@@ -1,6 +1,7 @@
 // The whole stack from deploy/config/example.json (every option on), synthesized once with the
 // cdk-nag packs, then checked resource by resource against docs/ARCHITECTURE.md and issue 5.
 import t from 'tap';
+import type { CfnElement } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { commonVariables, loadConfig, type Schema } from '@netsidecar/config';
 import { uploadVariables } from '@netsidecar/config-upload';
@@ -90,9 +91,15 @@ t.test('every listener → target group → container mapping is exactly the por
   }
 });
 
-t.test('security groups admit only the on-premises CIDRs and the NLB', async (t) => {
+t.test('security groups admit only the on-premises CIDRs and the NLB (and NFS from the tasks to the spool volume)', async (t) => {
+  // The spool file system's group admits NFS from task groups only (shared-spool.test.ts).
+  const spoolGroup = stack.sharedSpool?.securityGroup;
+  const isSpoolGroup = (rule: Props) => spoolGroup !== undefined && refId(rule.GroupId) === stack.getLogicalId(spoolGroup.node.defaultChild as CfnElement);
+  const nfs = resources('AWS::EC2::SecurityGroupIngress').map(([, r]) => r).filter(isSpoolGroup);
+  t.equal(nfs.length, 2, 'syslog and config-upload tasks');
+  for (const rule of nfs) t.match(rule, { IpProtocol: 'tcp', FromPort: 2049, ToPort: 2049, SourceSecurityGroupId: { 'Fn::GetAtt': [/^(Syslog|Config)TaskSecurityGroup/, 'GroupId'] } });
   const ingress = [
-    ...resources('AWS::EC2::SecurityGroupIngress').map(([, r]) => r),
+    ...resources('AWS::EC2::SecurityGroupIngress').map(([, r]) => r).filter((r) => !isSpoolGroup(r)),
     ...resources('AWS::EC2::SecurityGroup').flatMap(([, g]) => (g.SecurityGroupIngress ?? []) as Props[]),
   ];
   t.ok(ingress.length > 10);

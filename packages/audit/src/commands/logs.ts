@@ -10,6 +10,7 @@ import { TextWriter } from '../output/sink-writer.js';
 import { count } from '../progress.js';
 import { isService, services, type Service } from '../services.js';
 import { iso } from '../time-range.js';
+import { syslogDeviceEvents } from './device-events.js';
 import { resolveDevice, resolveRange } from './resolve.js';
 
 /**
@@ -46,7 +47,9 @@ export async function logsCommand(ctx: Context): Promise<number> {
   if (format === 'csv') await out.write(csvLine(csvColumns(service)));
   let n = 0;
   const query = { service, from: range.from, to: range.to, ...(streams ? { streams } : {}) };
-  for await (const event of ctx.source.events(query)) {
+  // A syslog device's events capped into source address streams are its events too (device-events.ts).
+  const events = streams !== undefined && service === 'syslog' ? await syslogDeviceEvents(ctx.source, query, values.device!) : ctx.source.events(query);
+  for await (const event of events) {
     const message = exportedMessage(service, event);
     await out.write(format === 'jsonl' ? message + '\n' : csvLine(csvCells(service, event, parseEvent(message))));
     n++;
