@@ -61,10 +61,11 @@ export async function ntpSection(input: SectionInput): Promise<NtpSection> {
   // Following the service's own clock (upstream `local`, refid LOCL) is synchronised to nothing
   // trusted: such stretches are periods of their own, never "synchronised".
   let localSince: number | undefined;
-  let localSource = '';
+  let localSource: TimeSource | undefined;
   const closeLocal = (end: number, note = '') => {
-    if (localSince === undefined) return;
-    section.periods.push({ start: localSince, end, kind: 'local clock', note: `${localSource}${note}` });
+    if (localSince === undefined || localSource === undefined) return;
+    // Described when the period ends: the samples of the period have told its stratum and refid.
+    section.periods.push({ start: localSince, end, kind: 'local clock', note: `${describeSource(localSource)}${note}` });
     localSince = undefined;
   };
 
@@ -104,7 +105,7 @@ export async function ntpSection(input: SectionInput): Promise<NtpSection> {
       if (synced && followed !== undefined && isLocalSource(followed)) {
         if (localSince === undefined) {
           localSince = event.timestamp;
-          localSource = describeSource(followed);
+          localSource = followed;
         }
       } else closeLocal(event.timestamp);
       if (!synced && state !== false) {

@@ -8,8 +8,8 @@ import {
   timeSourceHeader, timeSourceRow, timeSourceSentences, type SummaryInput,
 } from './summary.js';
 
-/** A table cell: router-controlled text (a config's user name) must not break the table. */
-const cell = (v: string | number): string => String(v).replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
+/** A table cell: router-controlled text (a config's user name) must neither break the table nor open an HTML tag. */
+const cell = (v: string | number): string => String(v).replace(/[\\|<]/g, (c) => `\\${c}`).replace(/[\r\n]+/g, ' ');
 
 function table(lines: string[], header: string[], rows: (string | number)[][], right: number[] = []): void {
   lines.push(`| ${header.map(cell).join(' | ')} |`, `|${header.map((_, i) => (right.includes(i) ? '---:' : '---')).join('|')}|`);
