@@ -172,3 +172,26 @@ t.test('who made each config change, with the user a router writes into its conf
     t.ok(findings(files).includes('config: 1 of 3 change(s) do not say who made them (no user in the uploaded config): PCI DSS 10.2.2 asks for the user of each change'));
   }
 });
+
+t.test('the clock chart draws every router: the 10 worst named, the others grey, the unmeasured named under the legend', async (t) => {
+  const seeds: Seed[] = [];
+  for (let i = 0; i < 5 * 24 * 6; i++) seeds.push(ntpSample(start + i * 600_000, true, 0.01));
+  const routers = Array.from({ length: 25 }, (_, k) => `10.1.0.${k + 1}`);
+  routers.forEach((ip, k) => {
+    for (let i = 0; i < 10; i++) seeds.push(ntpClient(ip, start + k * H + i * 300_000, (k % 2 ? 1 : -1) * (k + i / 10)));
+  });
+  // chrony hides its clock (clientOffsetMethod `hidden`): no offset to draw.
+  const hidden = ntpClient('10.9.9.9', start + H, 0);
+  seeds.push({ ...hidden, message: JSON.stringify({ ...JSON.parse(hidden.message), clientOffsetMs: null, clientOffsetBoundMs: null, clientOffsetMethod: 'hidden' }) });
+  for (const { source, files } of await bundles('many', seeds.sort((a, b) => a.timestamp - b.timestamp))) {
+    const html = files.get('summary.html')!;
+    const chart = html.slice(html.indexOf('aria-label="clock offset per router over time"'), html.indexOf('</svg>', html.indexOf('aria-label="clock offset')));
+    const drawn = [...chart.matchAll(/<path class="series" data-name="([^"]+)" d="M[^"]+" fill="none" stroke="([^"]+)"/g)].map((m) => [m[1]!, m[2]!] as const);
+    t.same(drawn.map(([name]) => name).sort(), [...routers].sort(), `${source}: every router with an offset has its line`);
+    const named = drawn.filter(([, stroke]) => stroke !== '#b0b0b0').map(([name]) => name);
+    t.same(named.sort(), routers.slice(15).sort(), 'the 10 worst in colour');
+    t.match(chart, '>15 other(s), grey</text>');
+    t.match(chart, '>no offset measured: 10.9.9.9</text>');
+    t.match(files.get('summary.md')!, '| 10.9.9.9 | 1 | 0 | - | - |', 'in the router table, without an offset');
+  }
+});

@@ -6,7 +6,8 @@
 export const esc = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-const palette = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#17becf', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22'];
+/** Colours of series and devices: no red, which the page keeps for what is wrong (thresholds, unsynchronised, drift). */
+const palette = ['#1f77b4', '#2ca02c', '#9467bd', '#ff7f0e', '#17becf', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#393b79'];
 export const colour = (i: number): string => palette[i % palette.length]!;
 
 /** The `<svg>` element every chart is: a role and label for screen readers and the tests. */
