@@ -73,16 +73,18 @@ async function marks(page: Page, chart: string, selector: string): Promise<Mark[
   return page.$$eval(`svg.chart[aria-label="${chart}"]`, (svgs, sel) => {
     const svg = svgs[0]!;
     const box = svg.getBoundingClientRect();
+    // The page's window (the test's tsconfig has no DOM globals: they are reached from the element).
+    const view = svg.ownerDocument.defaultView!;
     return [...svg.querySelectorAll(sel)].map((el) => {
       const r = el.getBoundingClientRect();
-      const style = getComputedStyle(el);
+      const style = view.getComputedStyle(el);
       const paint = el.tagName === 'path' ? style.stroke : style.fill;
       return {
         kind: el.tagName,
         name: el.getAttribute('data-name'),
         width: r.width,
         height: r.height,
-        inside: r.left >= box.left - 1 && r.right <= box.right + 1 && r.top >= box.top - 1 && r.bottom <= box.bottom + 1 && box.right <= window.innerWidth,
+        inside: r.left >= box.left - 1 && r.right <= box.right + 1 && r.top >= box.top - 1 && r.bottom <= box.bottom + 1 && box.right <= view.innerWidth,
         shown: style.display !== 'none' && style.visibility === 'visible' && Number(style.opacity) > 0 && paint !== 'none' && paint !== 'rgb(255, 255, 255)',
         length: el.tagName === 'path' ? (el as unknown as { getTotalLength(): number }).getTotalLength() : 0,
       };
@@ -109,7 +111,7 @@ for (const viewport of [{ width: 1280, height: 800 }, { width: 1920, height: 108
 
     t.same(problems, [], 'no console error or warning');
     t.same(requests, [url], 'nothing loaded but the page itself');
-    t.equal(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), true, 'no horizontal scrolling');
+    t.equal(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth'), true, 'no horizontal scrolling');
 
     const charts = await page.$$eval('svg.chart', (list) =>
       list.map((svg) => {
@@ -176,7 +178,7 @@ for (const viewport of [{ width: 1280, height: 800 }, { width: 1920, height: 108
     const headings = await page.$$eval('h2', (l) => l.map((e) => e.textContent ?? ''));
     t.match(headings.find((h) => h.startsWith('Clock offset')), /PCI DSS 10\.6\.1, 10\.6\.2, 10\.6\.3/);
     t.match(headings.find((h) => h.startsWith('Configuration')), /PCI DSS 1\.2\.2/);
-    const body = await page.evaluate(() => document.body.innerText);
+    const body = await page.innerText('body');
     t.match(body, /The NTP service followed 169\.254\.169\.123:123 \(stratum 1, refid GPS; served as stratum 2\)/);
     t.match(body, /rtr-new-9\s+1\s+not in the config/);
 
