@@ -42,7 +42,7 @@ export async function openLogGroup(
     streams = await ctx.source.streams(service, within);
   } catch (err) {
     if (!(err instanceof AuditError && err.code === 'AUDIT_NO_LOG_GROUP')) throw err;
-    warnings.push(`${service}: ${err.message}: no ${service} evidence at all`);
+    warnings.push(`${service}: no ${service} evidence at all: ${err.message}`);
     facts.missingReason = err.message;
     return { facts, streams: undefined };
   }
@@ -75,7 +75,7 @@ export function settleLogGroup(input: SectionInput, facts: LogGroupFacts, events
 
 /** The sentence a section prints instead of its tables when there is nothing to show. */
 export function noDataSentence(facts: LogGroupFacts): string | undefined {
-  if (facts.state === 'missing') return `No evidence: ${facts.missingReason ?? `log group ${facts.name} does not exist`}.`;
+  if (facts.state === 'missing') return sentence(`No evidence: ${facts.missingReason ?? `log group ${facts.name} does not exist`}`);
   if (facts.state === 'empty') {
     return facts.streams === 0
       ? `No evidence: log group ${facts.name} exists but has no stream (nothing was ever written to it).`
@@ -83,3 +83,6 @@ export function noDataSentence(facts: LogGroupFacts): string | undefined {
   }
   return undefined;
 }
+
+/** Ends a sentence once: a source's message may end with its own `?` or `.`. */
+const sentence = (text: string): string => (/[.?!]$/.test(text) ? text : `${text}.`);
