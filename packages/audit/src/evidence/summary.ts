@@ -86,7 +86,7 @@ export const changesSentence = (config: ConfigSection): string =>
   config.changesTotal === 0
     ? 'No configuration change in the range.'
     : `${config.changesTotal} change(s) in the range` +
-      (config.changesTotal > config.changes.length ? `; the first ${config.changes.length} are listed, every one is in config/versions.csv` : '; every version is also in config/versions.csv') +
+      (config.changesTotal > config.changes.length ? `; ${config.changes.length} are listed (devices in name order), every one is in config/versions.csv` : '; every version is also in config/versions.csv') +
       '. "who" is the user the device wrote into its config; "uploaded by" the credential that sent it.';
 
 /** The scan table only when scans left events: no scan is not "0 (0)". */
