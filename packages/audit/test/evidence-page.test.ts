@@ -195,3 +195,13 @@ t.test('the clock chart draws every router: the 10 worst named, the others grey,
     t.match(files.get('summary.md')!, '| 10.9.9.9 | 1 | 0 | - | - |', 'in the router table, without an offset');
   }
 });
+
+t.test('more changes than the page lists: the count, and where every one is', async (t) => {
+  const seeds = Array.from({ length: 205 }, (_, k) => configEvent(`rtr-${String(k % 3)}`, start + k * 600_000, k + 1, 'in_sync')[0]!);
+  for (const { source, files } of await bundles('many-changes', seeds)) {
+    const md = files.get('summary.md')!;
+    t.match(md, '205 change(s) in the range; 200 are listed (devices in name order), every one is in config/versions.csv.', source);
+    t.equal(md.split('\n').filter((l) => /^\| 2026-03-\S+ \| rtr-\d \| \d+ \| admin \|/.test(l)).length, 200);
+    t.equal(files.get('config/versions.csv')!.trim().split('\r\n').length, 206, 'a header and every version');
+  }
+});
