@@ -113,11 +113,12 @@ export async function complianceSection({ bundle, warnings }: SectionInput, conf
 }
 
 function summaryPart(configured: boolean, present: boolean, devices: ComplianceDevice[], status: (d: ComplianceDevice) => string): SummaryPart {
-  const title = 'Config compliance at the end of the range (PCI DSS 1.2.8, 2.2)';
-  if (!present) return { title, markdown: ['No config log group.'], html: '<p>No config log group.</p>' };
+  const title = 'Config compliance at the end of the range';
+  const section = 'compliance';
+  if (!present) return { title, section, markdown: ['No config log group.'], html: '<p>No config log group.</p>' };
   if (!configured) {
     const text = 'No compliance rules configured: no config/1 event read carries a compliance result (no data, not zero failures).';
-    return { title, markdown: [text], html: `<p>${esc(text)}</p>` };
+    return { title, section, markdown: [text], html: `<p>${esc(text)}</p>` };
   }
   const cells = (d: ComplianceDevice) => [
     d.device,
@@ -132,5 +133,5 @@ function summaryPart(configured: boolean, present: boolean, devices: ComplianceD
   const row = (d: ComplianceDevice) =>
     `<tr${status(d) === 'failed' ? ' style="color:#a00;font-weight:bold"' : ''}>${cells(d).map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`;
   const html = `<table><tr><th>device</th><th>last upload</th><th>compliance</th><th>rules passed</th><th>rules failed</th><th>failed rules</th></tr>${devices.map(row).join('')}</table>`;
-  return { title, markdown, html };
+  return { title, section, markdown, html };
 }

@@ -5,6 +5,7 @@ import { csvLine } from '../output/csv.js';
 import { dayOf } from '../time-range.js';
 import type { Provenance } from '../source/source.js';
 import { safeName } from './bundle.js';
+import { openLogGroup, settleLogGroup, type LogGroupFacts } from './log-group.js';
 import { lookBackProvenance, lookBackStart } from './look-back.js';
 import { str, num, type SectionInput } from './sections.js';
 
@@ -36,11 +37,36 @@ export const driftLabel = (d: ConfigDevice): string =>
 /** A `config/1` event (not a `config-part/1`): the look-back wants the upload itself. */
 const isUpload = (message: string): boolean => message.includes('"config/1"') && parseEvent(message)?.['schema'] === 'config/1';
 
+/** One changed version in the range: who changed the device and when, as the page lists it. */
+export interface ConfigChange {
+  device: string;
+  version: number;
+  receivedAt: number;
+  /** The user the config names (`who`), `null` when it does not say. */
+  who: string | null;
+  /** When the device says the change was made (`when`, UTC), `null` when unknown. */
+  when: string | null;
+  /** Who uploaded it (the upload credential's principal) and from where. */
+  principal: string | null;
+  sourceIp: string | null;
+}
+
+/** Changes kept for the summary's table; every version is in config/versions.csv whatever the number. */
+export const MAX_LISTED_CHANGES = 200;
+
 export interface ConfigSection {
   present: boolean;
+  group: LogGroupFacts;
   devices: ConfigDevice[];
   /** day -> changed uploads */
   changesPerDay: Map<string, number>;
+  /** device -> day -> changed uploads: the config chart has a mark per device. */
+  changesPerDevicePerDay: Map<string, Map<string, number>>;
+  /** The first MAX_LISTED_CHANGES changes of the range (devices in name order, each in time order). */
+  changes: ConfigChange[];
+  changesTotal: number;
+  /** Changes whose config does not say who made them. */
+  withoutWho: number;
   uploads: number;
   incomplete: number;
 }
@@ -60,21 +86,22 @@ interface Pending {
  */
 export async function configSection(input: SectionInput): Promise<ConfigSection> {
   const { ctx, bundle, range, warnings } = input;
-  const section: ConfigSection = { present: false, devices: [], changesPerDay: new Map(), uploads: 0, incomplete: 0 };
-  let streams: string[];
   // Devices whose last upload is before the range are streams too: the archive, which lists only
   // streams with events in what it reads, is asked for the look-back as well.
-  let lookBackFrom: number;
+  let lookBackFrom = range.from;
   let lookBackUsed = false;
   try {
     lookBackFrom = await lookBackStart(input, 'config');
-    streams = await ctx.source.streams('config', { from: lookBackFrom, to: range.to });
   } catch (err) {
-    if (!(err instanceof AuditError && err.code === 'AUDIT_NO_LOG_GROUP')) throw err;
-    warnings.push(`config: ${err.message}`);
-    return section;
+    if (!(err instanceof AuditError && err.code === 'AUDIT_NO_LOG_GROUP')) throw err; // openLogGroup says it
   }
+  const { facts, streams } = await openLogGroup(input, 'config', { from: lookBackFrom, to: range.to });
+  const section: ConfigSection = {
+    present: false, group: facts, devices: [], changesPerDay: new Map(), changesPerDevicePerDay: new Map(), changes: [], changesTotal: 0, withoutWho: 0, uploads: 0, incomplete: 0,
+  };
+  if (streams === undefined) return section;
   section.present = true;
+  let events = 0;
   const versions = await bundle.open('config/versions.csv', { derivedFrom: streams.map((s) => `config/${safeName(s)}/events.jsonl`) });
   await versions.write(
     csvLine(['device', 'version', 'receivedAt', 'who', 'when', 'principal', 'sourceIp', 'changed', 'diffAdded', 'diffRemoved', 'driftStatus', 'sha256', 'previousSha256', 'redactions', 'diffFile']),
@@ -107,6 +134,18 @@ export async function configSection(input: SectionInput): Promise<ConfigSection>
         device.changes++;
         const day = dayOf(p.timestamp);
         section.changesPerDay.set(day, (section.changesPerDay.get(day) ?? 0) + 1);
+        const perDay = section.changesPerDevicePerDay.get(stream) ?? new Map<string, number>();
+        section.changesPerDevicePerDay.set(stream, perDay.set(day, (perDay.get(day) ?? 0) + 1));
+        const who = str(e['who']) ?? null;
+        if (who === null) section.withoutWho++;
+        if (section.changesTotal++ < MAX_LISTED_CHANGES) {
+          const principal = field(e, 'source.principal');
+          const sourceIp = field(e, 'source.ip');
+          section.changes.push({
+            device: stream, version, receivedAt: p.timestamp, who, when: str(e['when']) ?? null,
+            principal: typeof principal === 'string' ? principal : null, sourceIp: typeof sourceIp === 'string' ? sourceIp : null,
+          });
+        }
       }
       device.driftAtEnd = str(e['driftStatus']);
       device.lastUpload = p.timestamp;
@@ -129,6 +168,7 @@ export async function configSection(input: SectionInput): Promise<ConfigSection>
     };
     for await (const event of ctx.source.events(query)) {
       await raw.row(event.message + '\n');
+      events++;
       const e = parseEvent(event.message);
       if (e === undefined) continue;
       const uploadId = str(e['uploadId']) ?? '';
@@ -180,6 +220,10 @@ export async function configSection(input: SectionInput): Promise<ConfigSection>
     section.devices.push(device);
   }
   await versions.close();
+  settleLogGroup(input, facts, events);
+  if (section.withoutWho > 0) {
+    warnings.push(`config: ${section.withoutWho} of ${section.changesTotal} change(s) do not say who made them (no user in the uploaded config): PCI DSS 10.2.2 asks for the user of each change`);
+  }
   const derivedFrom = ['config/versions.csv'];
   let lookBack: { lookBack: Provenance } | undefined;
   if (lookBackUsed) {

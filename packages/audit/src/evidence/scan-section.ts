@@ -1,6 +1,6 @@
-import { AuditError } from '../errors.js';
 import { parseEvent } from '../event.js';
 import { csvLine } from '../output/csv.js';
+import { openLogGroup, settleLogGroup, type LogGroupFacts } from './log-group.js';
 import { lookBackStart } from './look-back.js';
 import { str, type SectionInput } from './sections.js';
 
@@ -8,6 +8,9 @@ export const SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'] as co
 
 export interface ScanSection {
   present: boolean;
+  group: LogGroupFacts;
+  /** scan/1 events in the range: with none, there is no evidence that a scan ran (never a table of zeros). */
+  events: number;
   scans: number;
   errors: number;
   /** Findings open at the end of the range (opened in it or before it), by severity. */
@@ -54,14 +57,9 @@ function applyFinding(open: Map<string, OpenFinding>, e: Record<string, unknown>
 export async function scanSection(input: SectionInput): Promise<ScanSection> {
   const { ctx, bundle, range, warnings } = input;
   const zero = () => Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
-  const section: ScanSection = { present: false, scans: 0, errors: 0, open: zero(), openBefore: zero(), resolved: zero(), ignored: zero() };
-  try {
-    await ctx.source.streams('scan', range);
-  } catch (err) {
-    if (!(err instanceof AuditError && err.code === 'AUDIT_NO_LOG_GROUP')) throw err;
-    warnings.push(`scan: ${err.message}`);
-    return section;
-  }
+  const { facts, streams } = await openLogGroup(input, 'scan');
+  const section: ScanSection = { present: false, group: facts, events: 0, scans: 0, errors: 0, open: zero(), openBefore: zero(), resolved: zero(), ignored: zero() };
+  if (streams === undefined) return section;
   section.present = true;
 
   // The state at --from: only finding events matter, and only the open set is kept in memory.
@@ -80,6 +78,7 @@ export async function scanSection(input: SectionInput): Promise<ScanSection> {
   await findings.write(csvLine(['time', 'type', 'severity', 'vulnerabilityId', 'pkgName', 'installedVersion', 'fixedVersion', 'imageRef', 'owner', 'reason', 'reopened', 'fingerprint']));
   for await (const event of ctx.source.events(query)) {
     await raw.row(event.message + '\n');
+    section.events++;
     const e = parseEvent(event.message);
     if (e === undefined) continue;
     const type = str(e['type']);
@@ -97,6 +96,7 @@ export async function scanSection(input: SectionInput): Promise<ScanSection> {
   }
   await raw.close();
   await findings.close();
+  settleLogGroup(input, facts, section.events);
 
   const csv = [csvLine(['key', 'severity', 'openedAt', 'openedBeforeRange', 'vulnerabilityId', 'pkgName', 'installedVersion', 'fixedVersion', 'imageRef', 'owner'])];
   for (const [key, f] of open) {

@@ -1,6 +1,7 @@
 import type { Context } from '../context.js';
 import type { TimeRange } from '../time-range.js';
 import type { Bundle } from './bundle.js';
+import type { PageSection } from './pci-dss.js';
 
 /** What every section gets. */
 export interface SectionInput {
@@ -54,6 +55,8 @@ export const str = (v: unknown): string | undefined => (typeof v === 'string' ? 
  */
 export interface SummaryPart {
   title: string;
+  /** Which PCI DSS requirements it answers (pci-dss.ts), printed under its heading. */
+  section: PageSection;
   markdown: string[];
   html: string;
 }

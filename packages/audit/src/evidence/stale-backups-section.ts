@@ -91,11 +91,12 @@ export async function staleBackupsSection({ ctx, bundle, range, warnings }: Sect
 
 function summaryPart(present: boolean, end: number, devices: BackupAge[]): SummaryPart {
   const title = 'Stale backups (last config upload at the end of the range)';
-  if (!present) return { title, markdown: ['No config log group.'], html: '<p>No config log group.</p>' };
+  const section = 'backups';
+  if (!present) return { title, section, markdown: ['No config log group.'], html: '<p>No config log group.</p>' };
   const intro = `Ages at ${iso(end)}; a device is stale when its last upload is older than its expected interval (--backup-interval). All devices: config/backup-age-at-end.csv.`;
   const cells = (d: BackupAge) => [d.device, d.lastUpload === undefined ? 'no upload found' : iso(d.lastUpload), d.ageMs === undefined ? '-' : hours(d.ageMs), hours(d.intervalMs), d.stale ? 'stale' : 'ok'];
   const markdown = [intro, '', '| device | last upload | age at end | expected every | |', '|---|---|---:|---:|---|', ...devices.map((d) => `| ${cells(d).join(' | ')} |`)];
   const row = (d: BackupAge) => `<tr${d.stale ? ' style="color:#a00;font-weight:bold"' : ''}>${cells(d).map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`;
   const html = `<p class="meta">${esc(intro)}</p><table><tr><th>device</th><th>last upload</th><th>age at end</th><th>expected every</th><th></th></tr>${devices.map(row).join('')}</table>`;
-  return { title, markdown, html };
+  return { title, section, markdown, html };
 }

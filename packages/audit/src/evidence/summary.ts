@@ -1,11 +1,19 @@
 import { dayOf, iso, type TimeRange } from '../time-range.js';
-import { driftLabel, type ConfigSection } from './config-section.js';
-import type { NtpSection } from './ntp-section.js';
-import { SEVERITIES, type ScanSection } from './scan-section.js';
-import { barChart, esc, heatmap, lineChart, stackedBar } from './svg.js';
+import type { ConfigSection } from './config-section.js';
+import type { LogGroupFacts } from './log-group.js';
+import { signedMs, type NtpSection } from './ntp-section.js';
+import type { ScanSection } from './scan-section.js';
 import type { SummaryPart } from './sections.js';
 import type { SyslogSection } from './syslog-section.js';
+import { describeSource, type TimeSource } from './time-sources.js';
 
+export { summaryMarkdown } from './summary-md.js';
+export { summaryHtml } from './summary-html.js';
+
+/**
+ * What summary.md and summary.html both say, in the same words: the two pages differ in form
+ * (tables and charts), never in what they state.
+ */
 export interface SummaryInput {
   range: TimeRange;
   source: string;
@@ -15,7 +23,7 @@ export interface SummaryInput {
   config: ConfigSection;
   scan: ScanSection;
   warnings: string[];
-  /** Sections after the four services' (sections.ts `SummaryPart`). */
+  /** Sections after the four services' (compliance, stale backups: sections.ts `SummaryPart`). */
   parts?: SummaryPart[];
 }
 
@@ -26,120 +34,70 @@ export function daysOf(range: TimeRange): string[] {
   return days;
 }
 
-const MAX_SERIES = 10; // routers on the offset chart; the worst ones, the rest are in the CSV
+export const pct = (x: number): string => `${(x * 100).toFixed(3)} %`;
+const when = (t: number | undefined): string => (t === undefined ? '-' : iso(t));
 
-function worstRouters(ntp: NtpSection): string[] {
-  return [...ntp.clients]
-    .filter((c) => ntp.offsets.has(c.client))
-    .sort((a, b) => (b.maxAbsOffsetMs ?? 0) - (a.maxAbsOffsetMs ?? 0))
-    .slice(0, MAX_SERIES)
-    .map((c) => c.client);
+/** The log groups table: one row per section, saying whether there is anything to read at all. */
+export const logGroupHeader = ['log group', 'state', 'streams', 'events in range', 'retention'];
+export function logGroupRows(s: SummaryInput): string[][] {
+  const state = (f: LogGroupFacts) => (f.state === 'missing' ? 'does not exist' : f.state === 'empty' ? (f.streams === 0 ? 'exists, no stream' : 'no event in the range') : 'events');
+  return [s.syslog.group, s.ntp.group, s.config.group, s.scan.group].map((f) => [
+    f.name,
+    state(f),
+    f.state === 'missing' ? '-' : String(f.streams),
+    f.state === 'missing' ? '-' : String(f.events),
+    f.state === 'missing' ? '-' : f.retention,
+  ]);
 }
 
-const openCell = (scan: ScanSection, sev: string): string => `${scan.open[sev] ?? 0} (${scan.openBefore[sev] ?? 0})`;
+/** The share of the range the routers' time came from a trusted, recorded source. */
+export const syncSentence = (ntp: NtpSection): string =>
+  `Synchronised to a trusted time source, with records, for ${pct(ntp.syncedShare)} of the range (unsynchronised, own-clock and unrecorded periods excluded).`;
 
-const driftParts = (config: ConfigSection) => {
-  const by = (s: string | undefined) => config.devices.filter((d) => d.driftAtEnd === s).length;
-  return [
-    { name: 'in sync', value: by('in_sync'), colour: '#2ca02c' },
-    { name: 'drifted', value: by('drifted'), colour: '#d62728' },
-    { name: 'no intended config', value: by('no_intended'), colour: '#7f7f7f' },
-    { name: 'no upload found', value: by(undefined), colour: '#c7c7c7' },
-  ];
-};
-
-const pct = (x: number) => `${(x * 100).toFixed(3)} %`;
-
-export function summaryMarkdown(s: SummaryInput): string {
-  const lines: string[] = [];
-  lines.push(`# Audit evidence, ${iso(s.range.from)} to ${iso(s.range.to)}`, '');
-  lines.push(`Source: ${s.source}. Created ${iso(s.createdAt)} by netsidecar-audit. Every file and the query that produced it: MANIFEST.json; hashes: SHA256SUMS (\`sha256sum -c SHA256SUMS\`). Charts: summary.html.`, '');
-  lines.push('## Findings to look at', '');
-  if (s.warnings.length === 0) lines.push('None.');
-  for (const w of s.warnings) lines.push(`- ${w}`);
-  lines.push('', '## Syslog (PCI DSS 10.2, 10.3, 10.5)', '');
-  if (!s.syslog.present) lines.push('No syslog log group.');
-  else {
-    lines.push(`${s.syslog.total} events from ${s.syslog.devices.length} device(s).`, '', '| device | events | first | last | file |', '|---|---:|---|---|---|');
-    for (const d of s.syslog.devices) {
-      lines.push(`| ${d.device} | ${d.events} | ${d.first ? iso(d.first) : '-'} | ${d.last ? iso(d.last) : '-'} | ${d.file} |`);
-    }
-  }
-  lines.push('', '## Time synchronisation (PCI DSS 10.6)', '');
-  if (!s.ntp.present) lines.push('No ntp log group.');
-  else {
-    lines.push(`Synchronised with records for ${pct(s.ntp.syncedShare)} of the range; ${s.ntp.samples} upstream samples, ${s.ntp.okSamples} valid.`, '');
-    lines.push('| from | to | what | note |', '|---|---|---|---|');
-    for (const p of s.ntp.periods) lines.push(`| ${iso(p.start)} | ${iso(p.end)} | ${p.kind} | ${p.note ?? ''} |`);
-    if (s.ntp.periods.length === 0) lines.push('| - | - | synchronised throughout | |');
-    lines.push('', '| router | summaries | clock warnings | worst offset (ms) | last offset (ms) | last seen |', '|---|---:|---:|---:|---:|---|');
-    for (const c of s.ntp.clients) {
-      lines.push(`| ${c.client} | ${c.summaries} | ${c.warnings} | ${c.maxAbsOffsetMs?.toFixed(3) ?? '-'} | ${c.lastOffsetMs?.toFixed(3) ?? '-'} | ${c.lastSeen ? iso(c.lastSeen) : '-'} |`);
-    }
-  }
-  lines.push('', '## Configuration (PCI DSS 1.2.2, 1.2.8, 11.5)', '');
-  if (!s.config.present) lines.push('No config log group.');
-  else {
-    lines.push(`${s.config.uploads} upload(s) in the range. Every version with who/when: config/versions.csv; diffs beside them.`, '');
-    lines.push('| device | versions | changes | last version | drift at end |', '|---|---:|---:|---:|---|');
-    for (const d of s.config.devices) lines.push(`| ${d.device} | ${d.versions} | ${d.changes} | ${d.lastVersion ?? '-'} | ${driftLabel(d)} |`);
-  }
-  lines.push('', '## Vulnerability scans (PCI DSS 6.3, 11.3)', '');
-  if (!s.scan.present) lines.push('No scan log group.');
-  else {
-    lines.push(`${s.scan.scans} scan(s) finished, ${s.scan.errors} error event(s).`, '', '| severity | open at the end (opened before the range) | resolved in range | ignored in range |', '|---|---:|---:|---:|');
-    for (const sev of SEVERITIES) lines.push(`| ${sev} | ${openCell(s.scan, sev)} | ${s.scan.resolved[sev] ?? 0} | ${s.scan.ignored[sev] ?? 0} |`);
-  }
-  for (const part of s.parts ?? []) lines.push('', `## ${part.title}`, '', ...part.markdown);
-  return lines.join('\n') + '\n';
+/** Which source(s) the NTP service followed, named with stratum and refid (PCI DSS 10.6.2). */
+export function timeSourceSentences(ntp: NtpSection): { text: string; bad: boolean }[] {
+  const followed = ntp.sources.filter((s) => s.firstFollowed !== undefined);
+  if (followed.length === 0) return [{ text: 'The NTP service followed no time source in the range (no synchronised upstream sample or status).', bad: true }];
+  return followed.map((s) => ({
+    text: `${s.local ? 'NOT A TRUSTED SOURCE: t' : 'T'}he NTP service followed ${describeSource(s)} from ${when(s.firstFollowed)} to ${when(s.lastFollowed)}${
+      s.local ? ": its own clock, not UTC from a trusted source; routers got this machine's time" : ''
+    }.`,
+    bad: s.local,
+  }));
 }
 
-export function summaryHtml(s: SummaryInput): string {
-  const days = daysOf(s.range);
-  const devices = s.syslog.devices.map((d) => d.device);
-  const volume = heatmap('syslog events per device per day', devices, days, (device, day) => s.syslog.perDay.get(device)?.get(day) ?? 0);
-  const routers = worstRouters(s.ntp);
-  const offsets = lineChart(
-    'clock offset per router over time',
-    s.range.from,
-    s.range.to,
-    routers.map((r) => ({ name: r, points: s.ntp.offsets.get(r)!.points })),
-    s.ntp.periods,
-    'client clock − served clock (ms)',
+export const timeSourceHeader = ['upstream', 'followed (first – last)', 'stratum', 'refid', 'served stratum', 'samples (valid)'];
+export const timeSourceRow = (s: TimeSource): string[] => [
+  s.local ? "local (this machine's clock)" : s.server,
+  s.firstFollowed === undefined ? 'never' : `${when(s.firstFollowed)} – ${when(s.lastFollowed)}`,
+  s.strata.join('/') || '-',
+  s.refIds.join('/') || '-',
+  s.servedStrata.join('/') || '-',
+  `${s.samples} (${s.okSamples})`,
+];
+
+export const routerHeader = ['router', 'summaries', 'clock warnings', 'worst offset (ms)', 'last offset (ms)', 'last seen'];
+export const routerRows = (ntp: NtpSection): string[][] =>
+  ntp.clients.map((c) => [c.client, String(c.summaries), String(c.warnings), signedMs(c.worstOffsetMs), signedMs(c.lastOffsetMs), when(c.lastSeen)]);
+
+export const changeHeader = ['received', 'device', 'version', 'who (in the config)', 'when (device)', 'uploaded by', 'from'];
+export const changeRows = (config: ConfigSection): string[][] =>
+  [...config.changes]
+    .sort((a, b) => a.receivedAt - b.receivedAt)
+    .map((c) => [iso(c.receivedAt), c.device, String(c.version), c.who ?? 'not in the config', c.when ?? '-', c.principal ?? '-', c.sourceIp ?? '-']);
+export const changesSentence = (config: ConfigSection): string =>
+  config.changesTotal === 0
+    ? 'No configuration change in the range.'
+    : `${config.changesTotal} change(s) in the range` +
+      (config.changesTotal > config.changes.length ? `; ${config.changes.length} are listed (devices in name order), every one is in config/versions.csv` : '; every version is also in config/versions.csv') +
+      '. "who" is the user the device wrote into its config; "uploaded by" the credential that sent it.';
+
+/** The scan table only when scans left events: no scan is not "0 (0)". */
+export function scanSentence(scan: ScanSection): string {
+  if (scan.events > 0) return `${scan.scans} scan(s) finished, ${scan.errors} error event(s).`;
+  const before = Object.values(scan.open).reduce((a, b) => a + b, 0);
+  return (
+    'No scan event in the range: there is no evidence that a scan ran, so no count of findings is given (an empty table would read as "no vulnerability").' +
+    (before > 0 ? ` ${before} finding(s) opened before the range were still open at its start (scan/open-at-end.csv).` : '')
   );
-  const changes = barChart('config changes per day', days, days.map((d) => s.config.changesPerDay.get(d) ?? 0), 'changes');
-  const drift = stackedBar('drift at the end of the range', driftParts(s.config));
-  const warnings = s.warnings.length === 0 ? '<p>None.</p>' : `<ul>${s.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>`;
-  const row = (cells: (string | number)[]) => `<tr>${cells.map((c) => `<td>${esc(String(c))}</td>`).join('')}</tr>`;
-  const ntpTable = s.ntp.clients.map((c) => row([c.client, c.summaries, c.warnings, c.maxAbsOffsetMs?.toFixed(3) ?? '-', c.lastSeen ? iso(c.lastSeen) : '-'])).join('');
-  const syslogTable = s.syslog.devices.map((d) => row([d.device, d.events, d.first ? iso(d.first) : '-', d.last ? iso(d.last) : '-'])).join('');
-  const configTable = s.config.devices.map((d) => row([d.device, d.versions, d.changes, driftLabel(d)])).join('');
-  const scanTable = SEVERITIES.map((sev) => row([sev, openCell(s.scan, sev), s.scan.resolved[sev] ?? 0, s.scan.ignored[sev] ?? 0])).join('');
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<title>Audit evidence ${esc(iso(s.range.from))} – ${esc(iso(s.range.to))}</title>
-<style>
-body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px auto;max-width:1000px;color:#222}
-h1{font-size:22px}h2{font-size:18px;margin-top:32px;border-bottom:1px solid #ddd}
-table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ddd;padding:3px 8px;text-align:left}
-.meta{color:#555;font-size:13px}.warn li{color:#a00}svg.chart{display:block;margin:12px 0;background:#fff}
-</style></head><body>
-<h1>Audit evidence, ${esc(iso(s.range.from))} to ${esc(iso(s.range.to))}</h1>
-<p class="meta">Source: ${esc(s.source)}. Created ${esc(iso(s.createdAt))} by netsidecar-audit. Files and hashes: MANIFEST.json, SHA256SUMS.</p>
-<h2>Findings to look at</h2><div class="warn">${warnings}</div>
-<h2>Syslog volume per device per day</h2>${volume}
-<table><tr><th>device</th><th>events</th><th>first</th><th>last</th></tr>${syslogTable}</table>
-<h2>Clock offset per router over time</h2>
-<p class="meta">Synchronised with records for ${pct(s.ntp.syncedShare)} of the range. Shaded: red unsynchronised, grey no record. ${routers.length < s.ntp.offsets.size ? `The ${routers.length} worst of ${s.ntp.offsets.size} routers; all are in ntp/client-offsets.csv.` : ''}</p>
-${offsets}
-<table><tr><th>router</th><th>summaries</th><th>clock warnings</th><th>worst offset (ms)</th><th>last seen</th></tr>${ntpTable}</table>
-<h2>Config changes over time</h2>${changes}
-<h2>Drift at the end of the range</h2>${drift}
-<table><tr><th>device</th><th>versions</th><th>changes</th><th>drift at end</th></tr>${configTable}</table>
-<h2>Vulnerability findings</h2>
-<table><tr><th>severity</th><th>open at the end (opened before the range)</th><th>resolved in range</th><th>ignored in range</th></tr>${scanTable}</table>
-${(s.parts ?? []).map((part) => `<h2>${esc(part.title)}</h2>${part.html}`).join('\n')}
-</body></html>
-`;
 }

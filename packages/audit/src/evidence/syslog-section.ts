@@ -1,9 +1,9 @@
-import { AuditError } from '../errors.js';
 import { count } from '../progress.js';
 import { csvLine } from '../output/csv.js';
 import { exportedMessage } from '../syslog-export.js';
 import { dayOf } from '../time-range.js';
 import { safeName } from './bundle.js';
+import { openLogGroup, settleLogGroup, type LogGroupFacts } from './log-group.js';
 import type { SectionInput } from './sections.js';
 
 export interface SyslogDevice {
@@ -16,6 +16,7 @@ export interface SyslogDevice {
 
 export interface SyslogSection {
   present: boolean;
+  group: LogGroupFacts;
   devices: SyslogDevice[];
   /** device -> day (YYYY-MM-DD) -> events */
   perDay: Map<string, Map<string, number>>;
@@ -29,16 +30,11 @@ export const SYSLOG_SILENCE_MS = 24 * 3_600_000;
  * One JSON lines file per device (the events as stored, a `syslog/2` one as the `syslog/1` event it
  * stands for: syslog-export.ts), and the volume per device per day.
  */
-export async function syslogSection({ ctx, bundle, range, warnings }: SectionInput): Promise<SyslogSection> {
-  const section: SyslogSection = { present: false, devices: [], perDay: new Map(), total: 0 };
-  let streams: string[];
-  try {
-    streams = await ctx.source.streams('syslog', range);
-  } catch (err) {
-    if (!(err instanceof AuditError && err.code === 'AUDIT_NO_LOG_GROUP')) throw err;
-    warnings.push(`syslog: ${err.message}`);
-    return section;
-  }
+export async function syslogSection(input: SectionInput): Promise<SyslogSection> {
+  const { ctx, bundle, range, warnings } = input;
+  const { facts, streams } = await openLogGroup(input, 'syslog');
+  const section: SyslogSection = { present: false, group: facts, devices: [], perDay: new Map(), total: 0 };
+  if (streams === undefined) return section;
   section.present = true;
   for (const stream of streams) {
     const query = { service: 'syslog' as const, streams: [stream], from: range.from, to: range.to };
@@ -71,6 +67,7 @@ export async function syslogSection({ ctx, bundle, range, warnings }: SectionInp
       warnings.push(`syslog: device ${stream} went silent: last event ${new Date(device.last!).toISOString()}`);
     }
   }
+  settleLogGroup(input, facts, section.total);
   const rows = [csvLine(['device', 'day', 'events'])];
   for (const [device, days] of section.perDay) {
     for (const [day, n] of [...days].sort()) rows.push(csvLine([device, day, n]));

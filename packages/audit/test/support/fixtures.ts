@@ -78,6 +78,37 @@ export function ntpClient(ip: string, t: number, offsetMs: number): Seed {
   return { group: '/netsidecar/ntp', stream: ip.replace(/:/g, '_'), timestamp: t, message: JSON.stringify(body) };
 }
 
+/** A router's clock off by more than the service's threshold (`client_clock_warning`). */
+export function ntpClockWarning(ip: string, t: number, offsetMs: number, thresholdMs = 1000): Seed {
+  const body = {
+    schema: 'ntp/1', time: iso(t), type: 'client_clock_warning', clientIp: ip, version: 4, clientOffsetMs: offsetMs, clientOffsetBoundMs: 0.4,
+    clientOffsetMethod: 'exchange', thresholdMs,
+    message: `client clock is ${Math.abs(offsetMs / 1000).toFixed(3)} s ${offsetMs > 0 ? 'ahead' : 'behind'} (threshold ${thresholdMs / 1000} s)`,
+  };
+  return { group: '/netsidecar/ntp', stream: ip.replace(/:/g, '_'), timestamp: t, message: JSON.stringify(body) };
+}
+
+/**
+ * What ntp-proxy writes with `NETSIDECAR_NTP_UPSTREAM=local` (its default off AWS): this machine's
+ * clock as the reference, refid LOCL, stratum 9 in the sample and 10 served, always "synchronised".
+ */
+export function ntpLocalSample(t: number): Seed {
+  const body = {
+    schema: 'ntp/1', time: iso(t), type: 'upstream_sample', server: 'local', result: 'ok', kissCode: null, offsetMs: 0.002, delayMs: 0,
+    stratum: 9, leap: 0, rootDelayMs: 0, rootDispersionMs: 0, refId: 'LOCL', selected: true, synchronised: true, servedOffsetMs: 0.002,
+    servedStratum: 10, servedRootDelayMs: 0, servedRootDispersionMs: 0.01, hostClockErrorBoundMs: null,
+  };
+  return { group: '/netsidecar/ntp', stream: 'upstream', timestamp: t, message: JSON.stringify(body) };
+}
+
+export function ntpLocalStatus(t: number): Seed {
+  const body = {
+    schema: 'ntp/1', time: iso(t), type: 'status', synchronised: true, previousSynchronised: false, selected: 'local', previousSelected: null,
+    leap: 0, stratum: 10, refId: 'LOCL', offsetMs: 0.002, rootDelayMs: 0, rootDispersionMs: 0.01, lastSampleAgeS: 0, holdoverS: 3600, reason: null,
+  };
+  return { group: '/netsidecar/ntp', stream: 'upstream', timestamp: t, message: JSON.stringify(body) };
+}
+
 export function configEvent(device: string, t: number, version: number, drift: string, detachDiff = false): Seed[] {
   const uploadId = `00000000-0000-4000-8000-${String(version).padStart(12, '0')}`;
   const diff = version === 1 ? null : `--- ${device} v${version - 1}\n+++ ${device} v${version}\n@@ -1 +1 @@\n-hostname a\n+hostname b${version}\n`;
