@@ -150,6 +150,15 @@ t.test('round trip with the real SDK: groups, streams, events, retention, deleti
   const groups = await client.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/netsidecar/' }));
   t.match(groups.logGroups, [{ logGroupName: GROUP, retentionInDays: 365, creationTime: NOW, storedBytes: 11 }]);
 
+  t.notOk('kmsKeyId' in (groups.logGroups?.[0] ?? {}), 'no key given, none described');
+  const key = 'arn:aws:kms:us-east-1:123456789012:key/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b';
+  await client.send(new CreateLogGroupCommand({ logGroupName: '/netsidecar/keyed', kmsKeyId: key }));
+  const keyed = await client.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/netsidecar/keyed' }));
+  t.equal(keyed.logGroups?.[0]?.kmsKeyId, key, 'the key given to CreateLogGroup is described');
+  const badKey = await failure(client.send(new CreateLogGroupCommand({ logGroupName: '/netsidecar/badkey', kmsKeyId: 'alias/netsidecar' })));
+  t.ok(badKey instanceof InvalidParameterException, `a key that is not an ARN: ${badKey.name}`);
+  await client.send(new DeleteLogGroupCommand({ logGroupName: '/netsidecar/keyed' }));
+
   const dupGroup = await failure(client.send(new CreateLogGroupCommand({ logGroupName: GROUP })));
   t.ok(dupGroup instanceof ResourceAlreadyExistsException, dupGroup.name);
   t.equal(dupGroup.$metadata.httpStatusCode, 400);

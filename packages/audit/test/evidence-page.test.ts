@@ -90,6 +90,7 @@ t.test('the time source is named, and a switch from Amazon Time Sync to the loca
 });
 
 t.test('no data is not zero: a missing log group, an empty one, a range without scans', async (t) => {
+  const stackKey = 'arn:aws:kms:eu-west-1:123456789012:key/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b';
   // syslog has events; ntp exists without a stream; config does not exist; scan has events only
   // before the range (a finding still open from February).
   const seeds: Seed[] = [syslogEvent('rtr-tyo-1', start + H, 'up'), scanEvent(start - 2 * 24 * H, 'finding_new', 'HIGH', 'f9')];
@@ -97,7 +98,7 @@ t.test('no data is not zero: a missing log group, an empty one, a range without 
   await mkdir(ntpFolder, { recursive: true });
   const [file, cloud] = await bundles('nodata', seeds, async (prefix) => {
     const c = client();
-    await c.send(new CreateLogGroupCommand({ logGroupName: `${prefix}/ntp` }));
+    await c.send(new CreateLogGroupCommand({ logGroupName: `${prefix}/ntp`, kmsKeyId: stackKey }));
     await c.send(new PutRetentionPolicyCommand({ logGroupName: `${prefix}/syslog`, retentionInDays: 90 }));
     c.destroy();
   });
@@ -128,7 +129,10 @@ t.test('no data is not zero: a missing log group, an empty one, a range without 
   t.match(file!.files.get('summary.md')!, '| /netsidecar/syslog | events | 1 | 1 | local file sink: no retention policy (files are kept until deleted) |');
   const cw = cloud!.files.get('summary.md')!;
   t.match(cw, '| /nodata/syslog | events | 1 | 1 | 90 days |');
-  t.match(cw, '| /nodata/ntp | exists, no stream | 0 | 0 | never expire |');
+  t.match(cw, `| /nodata/ntp | exists, no stream | 0 | 0 | never expire | ${stackKey} |`, 'the KMS key that encrypts the group, named');
+  t.match(cw, '| /nodata/syslog | events | 1 | 1 | 90 days | CloudWatch Logs service key (no customer managed KMS key) |');
+  t.match(cloud!.files.get('summary.html')!, `<td>${stackKey}</td>`);
+  t.match(file!.files.get('summary.md')!, '| local file sink: no retention policy (files are kept until deleted) | local file sink: as the disk is |');
   t.ok(findings(cloud!.files).includes('syslog: log group /nodata/syslog keeps events 90 days: PCI DSS 10.5.1 asks for 12 months of audit log history (older events only in the archive, if it is deployed)'));
   t.notOk(findings(file!.files).some((w) => w.includes('10.5.1')));
 });

@@ -82,6 +82,8 @@ export class LogStreamState {
 export class LogGroupState {
   readonly streams = new Map<string, LogStreamState>();
   retentionInDays: number | undefined;
+  /** The KMS key ARN given to CreateLogGroup (`kmsKeyId`), if any. */
+  kmsKeyId: string | undefined;
   storedBytes = 0;
 
   constructor(

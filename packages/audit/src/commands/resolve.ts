@@ -29,7 +29,7 @@ export async function resolveRange(ctx: Context, services: readonly Service[], d
   for (const service of services) {
     let days: number | undefined;
     try {
-      days = await ctx.source.retentionDays(service);
+      days = (await ctx.source.logGroupSettings(service)).retentionDays;
     } catch (err) {
       // A group that does not exist has no retention to break; reading it reports the problem.
       if (err instanceof AuditError && err.code === 'AUDIT_NO_LOG_GROUP') continue;

@@ -24,6 +24,8 @@ export interface LogGroupFacts {
   retention: string;
   /** CloudWatch retention in days; `null` when events never expire; `undefined` when not CloudWatch. */
   retentionDays?: number | null;
+  /** How the log group is encrypted, as the page prints it. */
+  encryption: string;
 }
 
 /**
@@ -36,7 +38,7 @@ export async function openLogGroup(
   within = input.range,
 ): Promise<{ facts: LogGroupFacts; streams: string[] | undefined }> {
   const { ctx, warnings } = input;
-  const facts: LogGroupFacts = { service, name: ctx.source.logGroup(service), state: 'missing', streams: 0, events: 0, retention: '-' };
+  const facts: LogGroupFacts = { service, name: ctx.source.logGroup(service), state: 'missing', streams: 0, events: 0, retention: '-', encryption: '-' };
   let streams: string[];
   try {
     streams = await ctx.source.streams(service, within);
@@ -48,10 +50,17 @@ export async function openLogGroup(
   }
   facts.state = 'empty';
   facts.streams = streams.length;
-  if (ctx.source.kind === 'file') facts.retention = 'local file sink: no retention policy (files are kept until deleted)';
-  else if (ctx.source.kind === 'archive') facts.retention = 'S3 archive: Object Lock retention per object (archive/objects.csv)';
-  else {
-    const days = await ctx.source.retentionDays(service);
+  if (ctx.source.kind === 'file') {
+    facts.retention = 'local file sink: no retention policy (files are kept until deleted)';
+    facts.encryption = 'local file sink: as the disk is';
+  } else if (ctx.source.kind === 'archive') {
+    facts.retention = 'S3 archive: Object Lock retention per object (archive/objects.csv)';
+    facts.encryption = 'S3 archive: per object (archive/objects.csv)';
+  } else {
+    const { retentionDays: days, kmsKeyId } = await ctx.source.logGroupSettings(service);
+    // The CDK app encrypts every netsidecar log group with the stack's customer managed key; the
+    // page names the key so an assessor can ask for its policy (who may decrypt the logs).
+    facts.encryption = kmsKeyId ?? 'CloudWatch Logs service key (no customer managed KMS key)';
     facts.retentionDays = days ?? null;
     facts.retention = days === undefined ? 'never expire' : `${days} days`;
     if (days !== undefined && days < PCI_RETENTION_DAYS) {

@@ -16,7 +16,7 @@ export const DEFAULT_LOOKBACK = '400d';
  */
 export async function lookBackStart({ ctx, range, lookBackMs }: SectionInput, service: Service): Promise<number> {
   let start = range.from - lookBackMs;
-  const days = await ctx.source.retentionDays(service);
+  const days = (await ctx.source.logGroupSettings(service)).retentionDays;
   if (days !== undefined) start = Math.max(start, ctx.now - days * DAY_MS);
   return Math.min(start, range.from);
 }

@@ -38,7 +38,7 @@ export const pct = (x: number): string => `${(x * 100).toFixed(3)} %`;
 const when = (t: number | undefined): string => (t === undefined ? '-' : iso(t));
 
 /** The log groups table: one row per section, saying whether there is anything to read at all. */
-export const logGroupHeader = ['log group', 'state', 'streams', 'events in range', 'retention'];
+export const logGroupHeader = ['log group', 'state', 'streams', 'events in range', 'retention', 'encryption'];
 export function logGroupRows(s: SummaryInput): string[][] {
   const state = (f: LogGroupFacts) => (f.state === 'missing' ? 'does not exist' : f.state === 'empty' ? (f.streams === 0 ? 'exists, no stream' : 'no event in the range') : 'events');
   return [s.syslog.group, s.ntp.group, s.config.group, s.scan.group].map((f) => [
@@ -47,6 +47,7 @@ export function logGroupRows(s: SummaryInput): string[][] {
     f.state === 'missing' ? '-' : String(f.streams),
     f.state === 'missing' ? '-' : String(f.events),
     f.state === 'missing' ? '-' : f.retention,
+    f.state === 'missing' ? '-' : f.encryption,
   ]);
 }
 

@@ -230,7 +230,8 @@ export function createArchiveSource(options: ArchiveSourceOptions): ArchiveSourc
       if (within === undefined) throw new Error('the archive lists streams within a range');
       return (await ensure(service, within.from, within.to)).stage.streams();
     },
-    retentionDays: async () => undefined, // the archive expires nothing unless its lifecycle says so
+    // The archive expires nothing unless its lifecycle says so; its objects' keys are in objects.csv.
+    logGroupSettings: async () => ({ retentionDays: undefined, kmsKeyId: undefined }),
     async lastEventTime(service, stream) {
       return (await state(service)).stage.newest(stream);
     },

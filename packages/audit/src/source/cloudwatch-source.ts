@@ -118,14 +118,14 @@ export function createCloudWatchSource(options: CloudWatchSourceOptions): EventS
     kind: 'cloudwatch',
     logGroup: group,
     streams,
-    async retentionDays(service) {
+    async logGroupSettings(service) {
       let nextToken: string | undefined;
       do {
         const page = await call('DescribeLogGroups', () =>
           client.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: group(service), nextToken })),
         );
         const found = page.logGroups?.find((g) => g.logGroupName === group(service));
-        if (found) return found.retentionInDays;
+        if (found) return { retentionDays: found.retentionInDays, kmsKeyId: found.kmsKeyId };
         nextToken = page.nextToken;
       } while (nextToken !== undefined);
       throw notFound(service);

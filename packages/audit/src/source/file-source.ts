@@ -91,7 +91,7 @@ export function createFileSource(options: FileSourceOptions): EventSource {
     kind: 'file',
     logGroup: (service) => logGroupOf(options.logGroupPrefix, service),
     streams,
-    retentionDays: async () => undefined,
+    logGroupSettings: async () => ({ retentionDays: undefined, kmsKeyId: undefined }),
     async lastEventTime(service, stream) {
       for await (const line of linesBackward(fileOf(service, stream))) {
         const time = timeOfMessage(line);

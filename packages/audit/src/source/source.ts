@@ -44,8 +44,11 @@ export interface EventSource {
    * the streams with events `within` the range (it requires one).
    */
   streams(service: Service, within?: TimeRange): Promise<string[]>;
-  /** Retention of the log group in days; `undefined` when events never expire (file sink, no policy). */
-  retentionDays(service: Service): Promise<number | undefined>;
+  /**
+   * How the log group keeps events: retention in days (`undefined` when events never expire: file
+   * sink, no policy) and the KMS key that encrypts it (`undefined`: CloudWatch's own key, or not CloudWatch).
+   */
+  logGroupSettings(service: Service): Promise<LogGroupSettings>;
   /** Time of the newest event of one stream, or `undefined` when it has none. */
   lastEventTime(service: Service, stream: string): Promise<number | undefined>;
   /**
@@ -60,4 +63,9 @@ export interface EventSource {
   /** API calls made so far by operation (CloudWatch) or files opened (file). */
   calls(): Record<string, number>;
   close(): Promise<void>;
+}
+
+export interface LogGroupSettings {
+  retentionDays: number | undefined;
+  kmsKeyId: string | undefined;
 }

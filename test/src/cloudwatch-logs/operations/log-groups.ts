@@ -27,7 +27,12 @@ export const createLogGroup: Operation = {
   apply(input, ctx) {
     const name = requiredString(input, 'logGroupName');
     checkLogGroupName(name);
-    ctx.store.createGroup(name, ctx.now);
+    // kmsKeyId: a key ARN, at most 256 characters (API reference); the key itself is not checked here.
+    const kmsKeyId = optionalString(input, 'kmsKeyId');
+    if (kmsKeyId !== undefined && (kmsKeyId.length > 256 || !kmsKeyId.startsWith('arn:'))) {
+      throw invalidParameter(`1 validation error detected: Value '${kmsKeyId.slice(0, 100)}' at 'kmsKeyId' failed to satisfy constraint: Member must be a KMS key ARN of at most 256 characters`);
+    }
+    ctx.store.createGroup(name, ctx.now).kmsKeyId = kmsKeyId;
     return {};
   },
 };
@@ -67,6 +72,7 @@ function describeGroup(group: LogGroupState, ctx: OperationContext, brief: boole
     logGroupName: group.name,
     creationTime: group.creationTime,
     ...(group.retentionInDays === undefined ? {} : { retentionInDays: group.retentionInDays }),
+    ...(group.kmsKeyId === undefined ? {} : { kmsKeyId: group.kmsKeyId }),
     metricFilterCount: 0,
     arn: `${arn}:*`,
     logGroupArn: arn,
