@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import t from 'tap';
+import { requirementsLine } from '../src/evidence/pci-dss.js';
 import { configEvent, dataset, writeFileSink, type Seed } from './support/fixtures.js';
 import { runAudit } from './support/run.js';
 import { seededSources } from './support/seeded.js';
@@ -134,7 +135,7 @@ t.test('no event carries a compliance result: "no compliance rules configured", 
   t.equal(r.code, 0, r.stderr);
   const files = await tree(out);
   const md = files.get('summary.md')!;
-  t.match(md, '## Config compliance at the end of the range (PCI DSS 1.2.8, 2.2)\n\nNo compliance rules configured');
+  t.match(md, `## Config compliance at the end of the range (PCI DSS 1.2.7, 1.2.8, 2.2.1)\n\n${requirementsLine('compliance')}\n\nNo compliance rules configured`);
   t.notMatch(md, /compliance rule\(s\)/);
   t.match(files.get('summary.html')!, 'No compliance rules configured');
   t.match(files.get('config/compliance-at-end.csv')!, 'rtr-tyo-1,3,2026-03-03T02:00:00.000Z,range,not checked,,,,,');
