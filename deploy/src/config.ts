@@ -1,3 +1,7 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ComplianceRulesError, maxInlineRulesBytes, parseComplianceRules } from '@netsidecar/config-upload/compliance-rules';
 import { serviceNames, type ServiceName } from './services.js';
 
 /**
@@ -27,6 +31,19 @@ export interface IntendedConfigsInput {
   prefix: string;
   /** The KMS key of the bucket when it is SSE-KMS with a customer-managed key: adds kms:Decrypt on it. */
   kmsKeyArn: string | null;
+}
+
+/**
+ * The config upload's compliance rules, read from a local file at synth time, checked with the
+ * service's own schema and compiler, and shipped inline in NETSIDECAR_UPLOAD_COMPLIANCE_RULES.
+ */
+export interface ComplianceRulesInput {
+  /** The file as resolved (for messages). */
+  file: string;
+  /** The file's text exactly: the service's `rulesSha256` is its SHA-256, the same as of the file in Git. */
+  text: string;
+  sha256: string;
+  rules: number;
 }
 
 /** An EKS cluster the scan planner inventories (NETSIDECAR_SCAN_EKS_CLUSTERS). */
@@ -115,6 +132,8 @@ export interface DeployConfig {
   scanRepositoryArns: string[];
   /** Drift against Git for the config upload; null = no intended configs (drift stays null). */
   intendedConfigs: IntendedConfigsInput | null;
+  /** Compliance rules for the config upload (`complianceRulesFile`); null = no compliance check. */
+  complianceRules: ComplianceRulesInput | null;
   /** EKS clusters the scan planner inventories besides the netsidecar ECS cluster. */
   eksClusters: EksClusterInput[];
   services: Record<ServiceName, ServiceSizing>;
@@ -259,11 +278,15 @@ export function isIpv4(value: string): boolean {
   return m !== null && m.slice(1).every((o) => Number(o) <= 255);
 }
 
-export function parseDeployConfig(input: unknown): Readonly<DeployConfig> {
+/**
+ * `baseDir`: what relative file inputs (`complianceRulesFile`) are read from: the directory of the
+ * config file, else the working directory (deploy/ when run with `npx cdk`).
+ */
+export function parseDeployConfig(input: unknown, options: { baseDir?: string } = {}): Readonly<DeployConfig> {
   const r = new Reader();
   const top = r.object(input, 'config', [
     'account', 'region', 'stackName', 'vpcId', 'subnets', 'onPremisesCidrs', 'certificateArn', 'images', 'secrets',
-    'alarms', 'directConnectBgpPeers', 'logRetentionDays', 'shutdownDeadlineSeconds', 'ntpRequireAuth', 'scanSchedule', 'trivyImage', 'scanRepositoryArns', 'intendedConfigs', 'eksClusters', 'services',
+    'alarms', 'directConnectBgpPeers', 'logRetentionDays', 'shutdownDeadlineSeconds', 'ntpRequireAuth', 'scanSchedule', 'trivyImage', 'scanRepositoryArns', 'intendedConfigs', 'complianceRulesFile', 'eksClusters', 'services',
     'archive', 'costs',
   ]);
 
@@ -389,6 +412,7 @@ export function parseDeployConfig(input: unknown): Readonly<DeployConfig> {
       return String(raw);
     }),
     intendedConfigs: parseIntendedConfigs(r, top.intendedConfigs),
+    complianceRules: parseComplianceRulesFile(r, top.complianceRulesFile, options.baseDir ?? process.cwd()),
     eksClusters: parseEksClusters(r, top),
     services,
     archive: parseArchive(r, top.archive),
@@ -420,6 +444,40 @@ function parseIntendedConfigs(r: Reader, value: unknown): IntendedConfigsInput |
     prefix: prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`,
     kmsKeyArn: r.optionalString(raw, 'kmsKeyArn', path, ids.kmsKey, 'a KMS key ARN'),
   };
+}
+
+/**
+ * The rules file, checked as the service checks it at start (same schema, same compiler): a bad file
+ * fails synth with one problem line naming the file, the rule and the problem, instead of a task
+ * that stops at start (exit 2) in every deployment attempt.
+ */
+function parseComplianceRulesFile(r: Reader, value: unknown, baseDir: string): ComplianceRulesInput | null {
+  if (value === undefined || value === null) return null;
+  const path = 'config.complianceRulesFile';
+  if (typeof value !== 'string' || value === '') {
+    r.problems.push(`${path}: expected the path of a JSON rules file (services/config-upload README, "Compliance rules"), got ${describe(value)}`);
+    return null;
+  }
+  const file = resolve(baseDir, value);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (err) {
+    r.problems.push(`${path}: ${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    return null;
+  }
+  if (bytes.length > maxInlineRulesBytes) {
+    r.problems.push(`${path}: ${file}: ${bytes.length} bytes, at most ${maxInlineRulesBytes} (the rules travel in the task definition)`);
+    return null;
+  }
+  try {
+    const rules = parseComplianceRules(bytes);
+    return { file, text: bytes.toString('utf8'), sha256: createHash('sha256').update(bytes).digest('hex'), rules: rules.rules.length };
+  } catch (err) {
+    if (!(err instanceof ComplianceRulesError)) throw err;
+    r.problems.push(`${path}: ${file}: ${err.detail}`);
+    return null;
+  }
 }
 
 /** PCI DSS 10.5.1: a year of audit logs; compliance-mode locks cannot be shortened, so no less. */

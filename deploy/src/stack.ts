@@ -164,6 +164,10 @@ export class NetsidecarStack extends Stack {
         ...(config.intendedConfigs
           ? { NETSIDECAR_UPLOAD_INTENDED_S3: `s3://${config.intendedConfigs.bucketName}/${config.intendedConfigs.prefix}` }
           : {}),
+        // Inline, not a file: rules are no secret (a pattern must never hold one), a change makes a new
+        // task definition revision (the tasks restart with it, as the service needs), and there is no
+        // extra bucket, init container or S3 read at start (deploy/README.md, complianceRulesFile).
+        ...(config.complianceRules ? { NETSIDECAR_UPLOAD_COMPLIANCE_RULES: config.complianceRules.text } : {}),
       },
       fileSecrets: {
         UPLOAD_USERS: ecs.Secret.fromSecretsManager(secret('UploadUsersSecret', config.secrets.uploadCredentials)),

@@ -1,9 +1,13 @@
 // The whole stack from deploy/config/example.json (every option on), synthesized once with the
 // cdk-nag packs, then checked resource by resource against docs/ARCHITECTURE.md and issue 5.
 import t from 'tap';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { commonVariables, loadConfig, type Schema } from '@netsidecar/config';
 import { uploadVariables } from '@netsidecar/config-upload';
+import { loadComplianceRules } from '@netsidecar/config-upload/compliance-rules';
 import { ntpVariables } from '@netsidecar/ntp-proxy';
 import { scanVariables } from '@netsidecar/scan-scheduler';
 import { syslogVariables } from '@netsidecar/syslog';
@@ -16,7 +20,7 @@ import { publicFileWriterScript, publicFilesMountPath, publicFilesVariable } fro
 import { secretFilePath, secretsMountPath } from '../src/secret-files.js';
 import { serviceNames, serviceSpecs } from '../src/services.js';
 import { container, environmentOf, rendered, statementsOf, taskDefinition } from './optional-inputs.js';
-import { exampleConfig, resourcesOfType, synthesize } from './support.js';
+import { deployDir, exampleConfig, resourcesOfType, synthesize } from './support.js';
 
 const raw = exampleConfig();
 const config = parseDeployConfig(raw);
@@ -363,6 +367,18 @@ t.test('intended configs: the upload reads exactly that S3 prefix, read only', a
   t.equal(statementsOf(json, '').filter((s) => s.Sid?.startsWith('IntendedConfigs')).length, 3, 'no other role may read them');
   const outputs = (json as unknown as { Outputs: Record<string, Props> }).Outputs;
   t.same(outputs.ConfigUploadRoleArn!.Value, { 'Fn::GetAtt': [upload.TaskRoleArn['Fn::GetAtt'][0], 'Arn'] }, 'for bucket and key policies');
+});
+
+t.test('compliance rules: the file named by complianceRulesFile reaches the upload task inline, as the service reads it', async (t) => {
+  const file = join(deployDir, 'config', 'compliance.example.json');
+  const text = readFileSync(file, 'utf8');
+  t.same(config.complianceRules, { file, text, sha256: createHash('sha256').update(text).digest('hex'), rules: 5 });
+  const env = environmentOf(container(taskDefinition(json, 'netsidecar-config-upload'), 'config')!);
+  t.equal(env.NETSIDECAR_UPLOAD_COMPLIANCE_RULES, text, 'the file byte for byte: rulesSha256 in the events is the SHA-256 of the file in Git');
+  t.equal(env.NETSIDECAR_UPLOAD_COMPLIANCE_RULES_FILE, undefined);
+  const loaded = loadComplianceRules(null, env.NETSIDECAR_UPLOAD_COMPLIANCE_RULES as string)!;
+  t.same(loaded.rules.map((r) => r.id), ['logging-to-nlb', 'ntp-authenticated', 'vty-ssh-only', 'snmp-v3-only', 'junos-ssh-no-root'], 'the service loads it');
+  t.equal(loaded.sha256, config.complianceRules!.sha256);
 });
 
 t.test('EKS inventory: the planner gets the clusters and their CA files; its role is an output', async (t) => {

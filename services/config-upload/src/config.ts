@@ -65,4 +65,9 @@ export const uploadVariables = {
     default: null as string | null,
     description: 'JSON file of compliance rules (required and forbidden lines per device glob); none: no compliance check.',
   },
+  NETSIDECAR_UPLOAD_COMPLIANCE_RULES: {
+    parse: optional,
+    default: null as string | null,
+    description: 'The compliance rules inline, as JSON text (at most 32 KiB; not with NETSIDECAR_UPLOAD_COMPLIANCE_RULES_FILE): what the CDK app sets.',
+  },
 } satisfies Record<string, Variable<unknown>>;

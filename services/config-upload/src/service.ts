@@ -47,7 +47,7 @@ export async function startConfigUploadService(context: ServiceContext<UploadCon
   if (origin !== 'file') logger.warn('redaction key from the data dir; set NETSIDECAR_UPLOAD_REDACTION_KEY_FILE so every task shares one', { origin });
 
   // Read once at start: a rules file that does not parse or validate stops the service here.
-  const compliance = loadComplianceRules(config.NETSIDECAR_UPLOAD_COMPLIANCE_RULES_FILE);
+  const compliance = loadComplianceRules(config.NETSIDECAR_UPLOAD_COMPLIANCE_RULES_FILE, config.NETSIDECAR_UPLOAD_COMPLIANCE_RULES);
   const store = options.store ?? createStore(config, config.NETSIDECAR_DATA_DIR);
   const intended = options.intended ?? createIntended(config);
   const now = options.now ?? Date.now;
