@@ -266,6 +266,13 @@ t.test('alarms: on the EMF metrics and metric filters, all to the encrypted SNS 
   expectMetric('ConfigUploadsRefused', emfMetrics.configUploads, emfNamespace);
   expectMetric('ConfigComplianceFailures', emfMetrics.configComplianceFailures, emfNamespace);
   t.match(byName.get('netsidecar-ConfigComplianceFailures'), { Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', Statistic: 'Sum', Dimensions: [{ Name: 'service', Value: 'config' }] }, 'any failed rule in 5 minutes');
+  expectMetric('ConfigBackupsStale', emfMetrics.configStaleDevices, emfNamespace);
+  t.match(
+    byName.get('netsidecar-ConfigBackupsStale'),
+    { Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', Statistic: 'Maximum', Period: 300, EvaluationPeriods: 1, TreatMissingData: 'notBreaching', Dimensions: [{ Name: 'service', Value: 'config' }] },
+    'any stale device (the gauge, the maximum over the tasks) alarms',
+  );
+  t.same(byName.get('netsidecar-ConfigBackupsStale')!.AlarmActions.map(refId), [topicId], 'to the alarm topic');
   expectMetric('ScansFailing', emfMetrics.scanScans, emfNamespace);
   expectMetric('ScanConcurrency70', emfMetrics.scanRunningRatio, emfNamespace);
   expectMetric('ScanConcurrencyFull', emfMetrics.scanRunningRatio, emfNamespace);

@@ -1,6 +1,7 @@
-import { byteSize, integer, oneOf, port, text, type Variable } from '@netsidecar/config';
+import { byteSize, duration, integer, oneOf, port, text, type Variable } from '@netsidecar/config';
 import { parseCidrList, type Cidr } from './auth/cidr.js';
 import { parseS3Url } from './analyse/intended-s3.js';
+import { parseStaleAfter, parseStaleOverrides, type StaleOverride } from './stale/stale-policy.js';
 
 const optional = (raw: string): string | null => text(raw);
 
@@ -69,5 +70,20 @@ export const uploadVariables = {
     parse: optional,
     default: null as string | null,
     description: 'The compliance rules inline, as JSON text (at most 32 KiB; not with NETSIDECAR_UPLOAD_COMPLIANCE_RULES_FILE): what the CDK app sets.',
+  },
+  NETSIDECAR_UPLOAD_STALE_AFTER: {
+    parse: parseStaleAfter,
+    default: 25 * 3_600_000, // a daily archive job, plus an hour of slack
+    description: 'A device without an upload for longer is a stale backup (alarm); 1m to 1440h.',
+  },
+  NETSIDECAR_UPLOAD_STALE_AFTER_BY_DEVICE: {
+    parse: parseStaleOverrides,
+    default: [] as StaleOverride[],
+    description: 'Per device glob, glob=duration or glob=off, comma separated, first match wins: fw-*=49h,lab-*=off.',
+  },
+  NETSIDECAR_UPLOAD_STALE_CHECK_INTERVAL: {
+    parse: duration(1_000, 24 * 3_600_000),
+    default: 10 * 60_000,
+    description: 'How often the last uploads are checked for stale backups.',
   },
 } satisfies Record<string, Variable<unknown>>;

@@ -20,6 +20,8 @@ import { Redactor } from './redact/redactor.js';
 import { Tagger } from './redact/tagger.js';
 import { FileStore } from './store/file-store.js';
 import { S3Store } from './store/s3-store.js';
+import { StaleBackups, systemTimers, type Timers } from './stale/stale-backups.js';
+import { stalePolicy } from './stale/stale-policy.js';
 import type { ConfigStore } from './store/store.js';
 
 export type UploadConfig = ConfigOf<typeof uploadVariables>;
@@ -30,6 +32,8 @@ export interface UploadServiceOptions {
   store?: ConfigStore;
   intended?: IntendedSource;
   now?: () => number;
+  /** The stale backup check's timers (tests pass a fake clock). */
+  timers?: Timers;
 }
 
 export interface RunningUpload extends RunningService {
@@ -51,6 +55,7 @@ export async function startConfigUploadService(context: ServiceContext<UploadCon
   const store = options.store ?? createStore(config, config.NETSIDECAR_DATA_DIR);
   const intended = options.intended ?? createIntended(config);
   const now = options.now ?? Date.now;
+  const policy = stalePolicy(config.NETSIDECAR_UPLOAD_STALE_AFTER, config.NETSIDECAR_UPLOAD_STALE_AFTER_BY_DEVICE);
   const pipeline = new UploadPipeline({
     store,
     intended,
@@ -71,6 +76,7 @@ export async function startConfigUploadService(context: ServiceContext<UploadCon
     rateLimiter: new RateLimiter(config.NETSIDECAR_UPLOAD_RATE_LIMIT, now),
     metrics,
     logger,
+    stalePolicy: policy,
     maxBodyBytes: config.NETSIDECAR_UPLOAD_MAX_BODY,
     maxConcurrent: config.NETSIDECAR_UPLOAD_MAX_CONCURRENT,
     now,
@@ -83,6 +89,16 @@ export async function startConfigUploadService(context: ServiceContext<UploadCon
   const bound = app.server.address();
   const port = typeof bound === 'object' && bound ? bound.port : config.NETSIDECAR_UPLOAD_PORT;
   const address = typeof bound === 'object' && bound ? bound.address : config.NETSIDECAR_UPLOAD_BIND_ADDRESS;
+  const staleBackups = new StaleBackups({
+    store,
+    policy,
+    intervalMs: config.NETSIDECAR_UPLOAD_STALE_CHECK_INTERVAL,
+    logger,
+    staleDevices: (count) => metrics.staleDevices(count),
+    now,
+    timers: options.timers ?? systemTimers,
+  });
+  staleBackups.start();
   let listening = true;
   readiness.add('http', () => (listening ? null : 'not listening'));
   logger.info('config upload listening', { address, port, store: store.kind, principals: users.size, intended: config.NETSIDECAR_UPLOAD_INTENDED_DIR ?? (config.NETSIDECAR_UPLOAD_INTENDED_S3 ? 's3' : null), complianceRules: compliance?.rules.length ?? null, complianceRulesSha256: compliance?.sha256 ?? null });
@@ -94,7 +110,7 @@ export async function startConfigUploadService(context: ServiceContext<UploadCon
     // Stops accepting and waits for uploads in progress: each is answered only after its event is in the sink.
     stop: async () => {
       listening = false;
-      await app.close();
+      await Promise.all([app.close(), staleBackups.stop()]);
     },
   };
 }
