@@ -22,6 +22,7 @@ import { FileStore } from './store/file-store.js';
 import { S3Store } from './store/s3-store.js';
 import { StaleBackups, systemTimers, type Timers } from './stale/stale-backups.js';
 import { stalePolicy } from './stale/stale-policy.js';
+import { changeNoticesFrom, type NoticeSeams } from './notify/wiring.js';
 import type { ConfigStore } from './store/store.js';
 
 export type UploadConfig = ConfigOf<typeof uploadVariables>;
@@ -32,8 +33,10 @@ export interface UploadServiceOptions {
   store?: ConfigStore;
   intended?: IntendedSource;
   now?: () => number;
-  /** The stale backup check's timers (tests pass a fake clock). */
+  /** The stale backup check's and the change notices' timers (tests pass a fake clock). */
   timers?: Timers;
+  /** Change notice clients (tests point them at local servers). */
+  notify?: NoticeSeams;
 }
 
 export interface RunningUpload extends RunningService {
@@ -55,12 +58,16 @@ export async function startConfigUploadService(context: ServiceContext<UploadCon
   const store = options.store ?? createStore(config, config.NETSIDECAR_DATA_DIR);
   const intended = options.intended ?? createIntended(config);
   const now = options.now ?? Date.now;
+  const timers = options.timers ?? systemTimers;
+  const notices = changeNoticesFrom(config, config.NETSIDECAR_DATA_DIR, { logger, metrics: metrics.notices, now, timers }, options.notify);
+  await notices?.start();
   const policy = stalePolicy(config.NETSIDECAR_UPLOAD_STALE_AFTER, config.NETSIDECAR_UPLOAD_STALE_AFTER_BY_DEVICE);
   const pipeline = new UploadPipeline({
     store,
     intended,
     redactor: new Redactor(new Tagger(key)),
     compliance,
+    notices,
     sink,
     logGroup,
     logger,
@@ -96,12 +103,12 @@ export async function startConfigUploadService(context: ServiceContext<UploadCon
     logger,
     staleDevices: (count) => metrics.staleDevices(count),
     now,
-    timers: options.timers ?? systemTimers,
+    timers,
   });
   staleBackups.start();
   let listening = true;
   readiness.add('http', () => (listening ? null : 'not listening'));
-  logger.info('config upload listening', { address, port, store: store.kind, principals: users.size, intended: config.NETSIDECAR_UPLOAD_INTENDED_DIR ?? (config.NETSIDECAR_UPLOAD_INTENDED_S3 ? 's3' : null), complianceRules: compliance?.rules.length ?? null, complianceRulesSha256: compliance?.sha256 ?? null });
+  logger.info('config upload listening', { address, port, store: store.kind, principals: users.size, intended: config.NETSIDECAR_UPLOAD_INTENDED_DIR ?? (config.NETSIDECAR_UPLOAD_INTENDED_S3 ? 's3' : null), complianceRules: compliance?.rules.length ?? null, complianceRulesSha256: compliance?.sha256 ?? null, notify: { slack: config.NETSIDECAR_UPLOAD_NOTIFY_SLACK_WEBHOOK_FILE !== null, snsTopicArn: config.NETSIDECAR_UPLOAD_NOTIFY_SNS_TOPIC_ARN } });
 
   return {
     port,
@@ -110,7 +117,10 @@ export async function startConfigUploadService(context: ServiceContext<UploadCon
     // Stops accepting and waits for uploads in progress: each is answered only after its event is in the sink.
     stop: async () => {
       listening = false;
+      // Uploads in progress finish first (their notices reach the outbox); then posting stops, and
+      // what is left stays in the outbox for the next start.
       await Promise.all([app.close(), staleBackups.stop()]);
+      await notices?.stop();
     },
   };
 }
