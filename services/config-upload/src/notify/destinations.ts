@@ -12,18 +12,25 @@ export interface Destination {
   post(notice: ChangeNotice): Promise<void>;
 }
 
+/** The device globs part of a destination (NETSIDECAR_UPLOAD_NOTIFY_*_DEVICES). */
+abstract class ForDevices {
+  constructor(private readonly devices: readonly RegExp[]) {}
+
+  covers(device: string): boolean {
+    return matchesAny(this.devices, device);
+  }
+}
+
 /** A Slack incoming webhook (its URL is a secret: SlackError never names it). */
-export class SlackDestination implements Destination {
+export class SlackDestination extends ForDevices implements Destination {
   readonly name = 'slack' as const;
 
   constructor(
     private readonly client: SlackClient,
     private readonly webhookUrl: string,
-    private readonly devices: readonly RegExp[],
-  ) {}
-
-  covers(device: string): boolean {
-    return matchesAny(this.devices, device);
+    devices: readonly RegExp[],
+  ) {
+    super(devices);
   }
 
   async post(notice: ChangeNotice): Promise<void> {
@@ -35,17 +42,15 @@ export class SlackDestination implements Destination {
 const finalSnsErrors = new Set(['InvalidParameter', 'InvalidParameterException', 'InvalidParameterValue', 'InvalidParameterValueException', 'NotFound', 'NotFoundException']);
 
 /** The SNS alarm topic (e-mail, pager): subject and plain text. */
-export class SnsDestination implements Destination {
+export class SnsDestination extends ForDevices implements Destination {
   readonly name = 'sns' as const;
 
   constructor(
     private readonly client: SNSClient,
     private readonly topicArn: string,
-    private readonly devices: readonly RegExp[],
-  ) {}
-
-  covers(device: string): boolean {
-    return matchesAny(this.devices, device);
+    devices: readonly RegExp[],
+  ) {
+    super(devices);
   }
 
   async post(notice: ChangeNotice): Promise<void> {
