@@ -46,6 +46,16 @@ export interface ComplianceRulesInput {
   rules: number;
 }
 
+/** Config change notices (services/config-upload README, "Change notices"). */
+export interface ChangeNoticesInput {
+  /** Post each change to the stack's alarm topic (NETSIDECAR_UPLOAD_NOTIFY_SNS_TOPIC_ARN). */
+  sns: boolean;
+  snsDevices: string[];
+  /** A Secrets Manager secret whose value is the Slack webhook URL (a file secret of the task); null: no Slack. */
+  slackWebhook: string | null;
+  slackDevices: string[];
+}
+
 /** An EKS cluster the scan planner inventories (NETSIDECAR_SCAN_EKS_CLUSTERS). */
 export interface EksClusterInput {
   /** The EKS cluster name: the token's `x-k8s-aws-id` and the CA file's name. */
@@ -132,6 +142,8 @@ export interface DeployConfig {
   scanRepositoryArns: string[];
   /** Drift against Git for the config upload; null = no intended configs (drift stays null). */
   intendedConfigs: IntendedConfigsInput | null;
+  /** Config change notices; null = none. */
+  changeNotices: ChangeNoticesInput | null;
   /** Compliance rules for the config upload (`complianceRulesFile`); null = no compliance check. */
   complianceRules: ComplianceRulesInput | null;
   /** EKS clusters the scan planner inventories besides the netsidecar ECS cluster. */
@@ -286,7 +298,7 @@ export function parseDeployConfig(input: unknown, options: { baseDir?: string } 
   const r = new Reader();
   const top = r.object(input, 'config', [
     'account', 'region', 'stackName', 'vpcId', 'subnets', 'onPremisesCidrs', 'certificateArn', 'images', 'secrets',
-    'alarms', 'directConnectBgpPeers', 'logRetentionDays', 'shutdownDeadlineSeconds', 'ntpRequireAuth', 'scanSchedule', 'trivyImage', 'scanRepositoryArns', 'intendedConfigs', 'complianceRulesFile', 'eksClusters', 'services',
+    'alarms', 'directConnectBgpPeers', 'logRetentionDays', 'shutdownDeadlineSeconds', 'ntpRequireAuth', 'scanSchedule', 'trivyImage', 'scanRepositoryArns', 'intendedConfigs', 'complianceRulesFile', 'changeNotices', 'eksClusters', 'services',
     'archive', 'costs',
   ]);
 
@@ -412,6 +424,7 @@ export function parseDeployConfig(input: unknown, options: { baseDir?: string } 
       return String(raw);
     }),
     intendedConfigs: parseIntendedConfigs(r, top.intendedConfigs),
+    changeNotices: parseChangeNotices(r, top.changeNotices),
     complianceRules: parseComplianceRulesFile(r, top.complianceRulesFile, options.baseDir ?? process.cwd()),
     eksClusters: parseEksClusters(r, top),
     services,
@@ -444,6 +457,25 @@ function parseIntendedConfigs(r: Reader, value: unknown): IntendedConfigsInput |
     prefix: prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`,
     kmsKeyArn: r.optionalString(raw, 'kmsKeyArn', path, ids.kmsKey, 'a KMS key ARN'),
   };
+}
+
+function parseChangeNotices(r: Reader, value: unknown): ChangeNoticesInput | null {
+  if (value === undefined || value === null) return null;
+  const path = 'config.changeNotices';
+  const raw = r.object(value, path, ['sns', 'snsDevices', 'slackWebhook', 'slackDevices']);
+  const globs = (key: string) =>
+    r.array(raw, key, path, 1, ['*']).map((glob, i) => {
+      if (typeof glob !== 'string' || !/^[A-Za-z0-9._*?-]+$/.test(glob)) r.problems.push(`${path}.${key}[${i}]: expected a device glob (letters, digits, . _ - * ?), got ${describe(glob)}`);
+      return String(glob);
+    });
+  const notices = {
+    sns: r.boolean(raw, 'sns', path, false),
+    snsDevices: globs('snsDevices'),
+    slackWebhook: r.optionalString(raw, 'slackWebhook', path, ids.secretName, 'a Secrets Manager secret name (its value: the webhook URL)'),
+    slackDevices: globs('slackDevices'),
+  };
+  if (!notices.sns && notices.slackWebhook === null) r.problems.push(`${path}: set sns to true or give slackWebhook (or leave changeNotices out)`);
+  return notices;
 }
 
 /**

@@ -150,6 +150,13 @@ t.test('complianceRulesFile: checked at synth with the service schema; a bad fil
   });
 });
 
+t.test('changeNotices: defaults, and bad values named', async (t) => {
+  t.same(parseDeployConfig({ ...minimal, changeNotices: { sns: true } }).changeNotices, { sns: true, snsDevices: ['*'], slackWebhook: null, slackDevices: ['*'] });
+  t.equal(parseDeployConfig(minimal).changeNotices, null);
+  t.same(problems({ ...minimal, changeNotices: {} }), ['config.changeNotices: set sns to true or give slackWebhook (or leave changeNotices out)']);
+  t.match(problems({ ...minimal, changeNotices: { sns: true, snsDevices: ['rtr /*'], colour: 1 } }), [/^config\.changeNotices\.colour: unknown key/, /^config\.changeNotices\.snsDevices\[0\]: expected a device glob/]);
+});
+
 t.test('archive and costs: defaults, and bad values named', async (t) => {
   const config = parseDeployConfig(minimal);
   t.same(config.archive, { retentionDays: 400, coldAfterDays: 90, coldStorageClass: 'GLACIER_IR', expireAfterDays: null, bufferSeconds: 900, athenaScanLimitGiB: 500 });
@@ -211,6 +218,8 @@ t.test('minimal deployment: no TLS listeners without certificates, no file secre
   // Without intendedConfigs: no variable, no statement on any other bucket.
   t.equal(environmentOf(container(taskDefinition(json, 'netsidecar-config-upload'), 'config')!).NETSIDECAR_UPLOAD_INTENDED_S3, undefined);
   t.equal(environmentOf(container(taskDefinition(json, 'netsidecar-config-upload'), 'config')!).NETSIDECAR_UPLOAD_COMPLIANCE_RULES, undefined, 'no rules without complianceRulesFile');
+  t.same(Object.keys(environmentOf(container(taskDefinition(json, 'netsidecar-config-upload'), 'config')!)).filter((k) => k.startsWith('NETSIDECAR_UPLOAD_NOTIFY_')), [], 'no change notices without changeNotices');
+  t.same(statementsOf(json, '').filter((s) => [s.Action].flat().includes('sns:Publish')), []);
   t.same(statementsOf(json, '').filter((s) => s.Sid?.startsWith('IntendedConfigs')), []);
   t.equal((json as unknown as { Outputs: Record<string, unknown> }).Outputs.ConfigUploadRoleArn, undefined);
   const buckets = statementsOf(json, 'ConfigTask').filter((s) => [s.Action].flat().some((a) => a.startsWith('s3:')));

@@ -155,7 +155,7 @@ t.test('file secrets: written by the init container, read-only to the service, n
 
   const [, upload] = resources('AWS::ECS::TaskDefinition').find(([, td]) => td.Family === 'netsidecar-config-upload')!;
   const uploadInit = upload.ContainerDefinitions.find((c: Props) => c.Name === 'secret-files');
-  t.same(uploadInit.Secrets.map((s: Props) => s.Name).sort(), ['SECRET_FILE_UPLOAD_REDACTION_KEY', 'SECRET_FILE_UPLOAD_USERS']);
+  t.same(uploadInit.Secrets.map((s: Props) => s.Name).sort(), ['SECRET_FILE_UPLOAD_NOTIFY_SLACK_WEBHOOK', 'SECRET_FILE_UPLOAD_REDACTION_KEY', 'SECRET_FILE_UPLOAD_USERS']);
   const uploadEnv = Object.fromEntries(upload.ContainerDefinitions.find((c: Props) => c.Name === 'config').Environment.map((e: Props) => [e.Name, e.Value]));
   t.equal(uploadEnv.NETSIDECAR_UPLOAD_USERS_FILE, secretFilePath('UPLOAD_USERS'));
   t.equal(uploadEnv.NETSIDECAR_UPLOAD_REDACTION_KEY_FILE, secretFilePath('UPLOAD_REDACTION_KEY'));
@@ -388,6 +388,20 @@ t.test('compliance rules: the file named by complianceRulesFile reaches the uplo
   t.equal(loaded.sha256, config.complianceRules!.sha256);
 });
 
+t.test('change notices: to the alarm topic (sns:Publish on it alone) and to Slack through a file secret', async (t) => {
+  const [[topicId]] = resources('AWS::SNS::Topic') as [[string, Props]];
+  const upload = taskDefinition(json, 'netsidecar-config-upload');
+  const env = environmentOf(container(upload, 'config')!);
+  t.same(env.NETSIDECAR_UPLOAD_NOTIFY_SNS_TOPIC_ARN, { Ref: topicId }, 'the stack alarm topic');
+  t.equal(env.NETSIDECAR_UPLOAD_NOTIFY_SNS_DEVICES, 'rtr-*,fw-*');
+  t.equal(env.NETSIDECAR_UPLOAD_NOTIFY_SLACK_DEVICES, '*');
+  t.equal(env.NETSIDECAR_UPLOAD_NOTIFY_SLACK_WEBHOOK_FILE, secretFilePath('UPLOAD_NOTIFY_SLACK_WEBHOOK'), 'the URL as a file secret, never in the environment');
+  t.notOk(Object.values(env).some((v) => typeof v === 'string' && /hooks\.slack|https:/.test(v)), 'no URL in the environment');
+  const publish = statementsOf(json, '').filter((s) => [s.Action].flat().includes('sns:Publish'));
+  t.same(publish.map((s) => ({ policy: s.policy.startsWith('ConfigTask'), Sid: s.Sid, Resource: s.Resource })), [{ policy: true, Sid: 'ChangeNoticesPublish', Resource: { Ref: topicId } }], 'only the upload role may publish, only there');
+  // That the service accepts each variable (its own schema) is the 'every variable known and valid' test.
+});
+
 t.test('EKS inventory: the planner gets the clusters and their CA files; its role is an output', async (t) => {
   const planner = taskDefinition(json, 'netsidecar-scan-plan');
   const main = container(planner, 'scan')!;
@@ -425,6 +439,7 @@ t.test("each service's own config loader accepts the environment the stack gives
   // CloudFormation fills these in at deploy time; stand-ins of the same shape.
   const standIns: Record<string, string> = {
     NETSIDECAR_UPLOAD_S3_BUCKET: 'netsidecar-configstore-0123',
+    NETSIDECAR_UPLOAD_NOTIFY_SNS_TOPIC_ARN: 'arn:aws:sns:ap-northeast-1:123456789012:Netsidecar-AlarmsTopic0123',
     NETSIDECAR_SCAN_QUEUE_URL: 'https://sqs.ap-northeast-1.amazonaws.com/123456789012/netsidecar-scan-requests',
     NETSIDECAR_SCAN_IMAGES_TABLE: 'netsidecar-scan-images',
     NETSIDECAR_SCAN_FINDINGS_TABLE: 'netsidecar-scan-findings',
