@@ -4,7 +4,7 @@
 import t from 'tap';
 import { Clock } from '@tapjs/clock';
 import { eventually } from '@netsidecar/test-support';
-import { curl, startTestUpload, users, type TestUpload } from './support/harness.js';
+import { curl, startTestUpload, users } from './support/harness.js';
 
 const hour = 3_600_000;
 const base = Date.parse('2026-11-22T00:00:00.000Z');

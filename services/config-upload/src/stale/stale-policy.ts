@@ -32,7 +32,7 @@ export function parseStaleOverrides(raw: string): StaleOverride[] {
     try {
       afterMs = value === 'off' ? null : parseInterval(value);
     } catch (err) {
-      throw new Error(`${glob}: ${(err as Error).message} (or off)`);
+      throw new Error(`${glob}: ${(err as Error).message} (or off)`, { cause: err });
     }
     return { glob, regex: globToRegExp(glob), afterMs };
   });
