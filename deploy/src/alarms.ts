@@ -97,6 +97,12 @@ export class NetsidecarAlarms extends Construct {
       threshold: 0,
       description: 'a router uploaded a configuration that fails a compliance rule (query netsidecar/config/compliance-failures)',
     });
+    // A router whose archive job broke goes quiet: every task checks the whole store (it sees the
+    // other tasks' uploads), so the Maximum over the tasks is the count; the log names the devices.
+    this.alarm('ConfigBackupsStale', emf(emfMetrics.configStaleDevices, 'config', {}, 'Maximum'), {
+      threshold: 0,
+      description: 'a router has not uploaded its configuration within its expected interval (NETSIDECAR_UPLOAD_STALE_AFTER, 25 h by default): its archive job may be broken; the config-upload log names it and its last upload',
+    });
     this.alarm('ScansFailing', sumOf('scans failed', scanFailureResults.map((result) => emf(emfMetrics.scanScans, 'scan', { result }))), {
       threshold: 0,
       evaluationPeriods: 3, // retried through SQS: page when it lasts

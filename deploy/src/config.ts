@@ -1,3 +1,7 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ComplianceRulesError, maxInlineRulesBytes, parseComplianceRules } from '@netsidecar/config-upload/compliance-rules';
 import { serviceNames, type ServiceName } from './services.js';
 
 /**
@@ -27,6 +31,29 @@ export interface IntendedConfigsInput {
   prefix: string;
   /** The KMS key of the bucket when it is SSE-KMS with a customer-managed key: adds kms:Decrypt on it. */
   kmsKeyArn: string | null;
+}
+
+/**
+ * The config upload's compliance rules, read from a local file at synth time, checked with the
+ * service's own schema and compiler, and shipped inline in NETSIDECAR_UPLOAD_COMPLIANCE_RULES.
+ */
+export interface ComplianceRulesInput {
+  /** The file as resolved (for messages). */
+  file: string;
+  /** The file's text exactly: the service's `rulesSha256` is its SHA-256, the same as of the file in Git. */
+  text: string;
+  sha256: string;
+  rules: number;
+}
+
+/** Config change notices (services/config-upload README, "Change notices"). */
+export interface ChangeNoticesInput {
+  /** Post each change to the stack's alarm topic (NETSIDECAR_UPLOAD_NOTIFY_SNS_TOPIC_ARN). */
+  sns: boolean;
+  snsDevices: string[];
+  /** A Secrets Manager secret whose value is the Slack webhook URL (a file secret of the task); null: no Slack. */
+  slackWebhook: string | null;
+  slackDevices: string[];
 }
 
 /** An EKS cluster the scan planner inventories (NETSIDECAR_SCAN_EKS_CLUSTERS). */
@@ -126,6 +153,10 @@ export interface DeployConfig {
   scanRepositoryArns: string[];
   /** Drift against Git for the config upload; null = no intended configs (drift stays null). */
   intendedConfigs: IntendedConfigsInput | null;
+  /** Config change notices; null = none. */
+  changeNotices: ChangeNoticesInput | null;
+  /** Compliance rules for the config upload (`complianceRulesFile`); null = no compliance check. */
+  complianceRules: ComplianceRulesInput | null;
   /** EKS clusters the scan planner inventories besides the netsidecar ECS cluster. */
   eksClusters: EksClusterInput[];
   services: Record<ServiceName, ServiceSizing>;
@@ -271,11 +302,15 @@ export function isIpv4(value: string): boolean {
   return m !== null && m.slice(1).every((o) => Number(o) <= 255);
 }
 
-export function parseDeployConfig(input: unknown): Readonly<DeployConfig> {
+/**
+ * `baseDir`: what relative file inputs (`complianceRulesFile`) are read from: the directory of the
+ * config file, else the working directory (deploy/ when run with `npx cdk`).
+ */
+export function parseDeployConfig(input: unknown, options: { baseDir?: string } = {}): Readonly<DeployConfig> {
   const r = new Reader();
   const top = r.object(input, 'config', [
     'account', 'region', 'stackName', 'vpcId', 'subnets', 'onPremisesCidrs', 'certificateArn', 'images', 'secrets',
-    'alarms', 'directConnectBgpPeers', 'logRetentionDays', 'shutdownDeadlineSeconds', 'ntpRequireAuth', 'scanSchedule', 'trivyImage', 'scanRepositoryArns', 'intendedConfigs', 'eksClusters', 'services',
+    'alarms', 'directConnectBgpPeers', 'logRetentionDays', 'shutdownDeadlineSeconds', 'ntpRequireAuth', 'scanSchedule', 'trivyImage', 'scanRepositoryArns', 'intendedConfigs', 'complianceRulesFile', 'changeNotices', 'eksClusters', 'services',
     'sharedSpool', 'archive', 'costs',
   ]);
 
@@ -401,6 +436,8 @@ export function parseDeployConfig(input: unknown): Readonly<DeployConfig> {
       return String(raw);
     }),
     intendedConfigs: parseIntendedConfigs(r, top.intendedConfigs),
+    changeNotices: parseChangeNotices(r, top.changeNotices),
+    complianceRules: parseComplianceRulesFile(r, top.complianceRulesFile, options.baseDir ?? process.cwd()),
     eksClusters: parseEksClusters(r, top),
     services,
     sharedSpool: parseSharedSpool(r, top.sharedSpool),
@@ -446,6 +483,59 @@ function parseSharedSpool(r: Reader, value: unknown): SharedSpoolInput {
     enabled: r.boolean(raw, 'enabled', path, true),
     provisionedMiBps: provisioned === undefined || provisioned === null ? null : r.number(raw, 'provisionedMiBps', path, 1, maxProvisionedMiBps, 1),
   };
+}
+
+function parseChangeNotices(r: Reader, value: unknown): ChangeNoticesInput | null {
+  if (value === undefined || value === null) return null;
+  const path = 'config.changeNotices';
+  const raw = r.object(value, path, ['sns', 'snsDevices', 'slackWebhook', 'slackDevices']);
+  const globs = (key: string) =>
+    r.array(raw, key, path, 1, ['*']).map((glob, i) => {
+      if (typeof glob !== 'string' || !/^[A-Za-z0-9._*?-]+$/.test(glob)) r.problems.push(`${path}.${key}[${i}]: expected a device glob (letters, digits, . _ - * ?), got ${describe(glob)}`);
+      return String(glob);
+    });
+  const notices = {
+    sns: r.boolean(raw, 'sns', path, false),
+    snsDevices: globs('snsDevices'),
+    slackWebhook: r.optionalString(raw, 'slackWebhook', path, ids.secretName, 'a Secrets Manager secret name (its value: the webhook URL)'),
+    slackDevices: globs('slackDevices'),
+  };
+  if (!notices.sns && notices.slackWebhook === null) r.problems.push(`${path}: set sns to true or give slackWebhook (or leave changeNotices out)`);
+  return notices;
+}
+
+/**
+ * The rules file, checked as the service checks it at start (same schema, same compiler): a bad file
+ * fails synth with one problem line naming the file, the rule and the problem, instead of a task
+ * that stops at start (exit 2) in every deployment attempt.
+ */
+function parseComplianceRulesFile(r: Reader, value: unknown, baseDir: string): ComplianceRulesInput | null {
+  if (value === undefined || value === null) return null;
+  const path = 'config.complianceRulesFile';
+  if (typeof value !== 'string' || value === '') {
+    r.problems.push(`${path}: expected the path of a JSON rules file (services/config-upload README, "Compliance rules"), got ${describe(value)}`);
+    return null;
+  }
+  const file = resolve(baseDir, value);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (err) {
+    r.problems.push(`${path}: ${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    return null;
+  }
+  if (bytes.length > maxInlineRulesBytes) {
+    r.problems.push(`${path}: ${file}: ${bytes.length} bytes, at most ${maxInlineRulesBytes} (the rules travel in the task definition)`);
+    return null;
+  }
+  try {
+    const rules = parseComplianceRules(bytes);
+    return { file, text: bytes.toString('utf8'), sha256: createHash('sha256').update(bytes).digest('hex'), rules: rules.rules.length };
+  } catch (err) {
+    if (!(err instanceof ComplianceRulesError)) throw err;
+    r.problems.push(`${path}: ${file}: ${err.detail}`);
+    return null;
+  }
 }
 
 /** PCI DSS 10.5.1: a year of audit logs; compliance-mode locks cannot be shortened, so no less. */

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { parseDeployConfig, type DeployConfig } from './config.js';
 
 /**
@@ -24,11 +24,12 @@ export function loadDeployConfig(context: { config?: unknown; netsidecar?: unkno
     } catch (err) {
       throw new Error(`netsidecar deploy: ${file} is not valid JSON: ${(err as Error).message}`, { cause: err });
     }
-    return parseDeployConfig(raw);
+    // A rules file named in it is read from beside it.
+    return parseDeployConfig(raw, { baseDir: dirname(file) });
   }
   if (context.netsidecar !== undefined) {
     const raw: unknown = typeof context.netsidecar === 'string' ? JSON.parse(context.netsidecar) : context.netsidecar;
-    return parseDeployConfig(raw);
+    return parseDeployConfig(raw, { baseDir });
   }
   throw new Error('netsidecar deploy: no inputs: run with -c config=config/<name>.json (see deploy/README.md)');
 }

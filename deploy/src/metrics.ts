@@ -21,6 +21,7 @@ export const emfMetrics = {
   cloudwatchCalls: 'netsidecar_cloudwatch_calls_total', // {service, operation, outcome}
   configUploads: 'netsidecar_config_uploads_total', // {service, outcome}: `stored` or the error code
   configComplianceFailures: 'netsidecar_config_compliance_failures_total', // {service}: compliance rules failed by uploads
+  configStaleDevices: 'netsidecar_config_stale_devices', // {service} gauge: devices without an upload within their expected interval, at each task's last check
   scanScans: 'netsidecar_scan_scans_total', // {service, result}
   scanRunningRatio: 'netsidecar_scan_running_ratio', // {service} gauge: running scans / cap, per worker task
 } as const;

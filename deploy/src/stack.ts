@@ -173,10 +173,18 @@ export class NetsidecarStack extends Stack {
         ...(config.intendedConfigs
           ? { NETSIDECAR_UPLOAD_INTENDED_S3: `s3://${config.intendedConfigs.bucketName}/${config.intendedConfigs.prefix}` }
           : {}),
+        // Inline, not a file: rules are no secret (a pattern must never hold one), a change makes a new
+        // task definition revision (the tasks restart with it, as the service needs), and there is no
+        // extra bucket, init container or S3 read at start (deploy/README.md, complianceRulesFile).
+        ...(config.complianceRules ? { NETSIDECAR_UPLOAD_COMPLIANCE_RULES: config.complianceRules.text } : {}),
       },
       fileSecrets: {
         UPLOAD_USERS: ecs.Secret.fromSecretsManager(secret('UploadUsersSecret', config.secrets.uploadCredentials)),
         UPLOAD_REDACTION_KEY: ecs.Secret.fromSecretsManager(secret('RedactionKeySecret', config.secrets.redactionKey)),
+        // NETSIDECAR_UPLOAD_NOTIFY_SLACK_WEBHOOK_FILE: the webhook URL is a secret, kept out of the environment.
+        ...(config.changeNotices?.slackWebhook
+          ? { UPLOAD_NOTIFY_SLACK_WEBHOOK: ecs.Secret.fromSecretsManager(secret('ConfigSlackWebhookSecret', config.changeNotices.slackWebhook)) }
+          : {}),
       },
     });
     const uploadRole = upload.taskDefinition.taskRole;
@@ -329,6 +337,18 @@ export class NetsidecarStack extends Stack {
       targetGroups: this.loadBalancer.targetGroups,
       scanDeadLetterQueue: scan.deadLetterQueue,
     });
+
+    // Config change notices to the alarm topic (made with the alarms, after the upload task).
+    const notices = config.changeNotices;
+    if (notices) {
+      upload.container.addEnvironment('NETSIDECAR_UPLOAD_NOTIFY_SLACK_DEVICES', notices.slackDevices.join(','));
+      if (notices.sns) {
+        upload.container.addEnvironment('NETSIDECAR_UPLOAD_NOTIFY_SNS_TOPIC_ARN', this.alarms.topic.topicArn);
+        upload.container.addEnvironment('NETSIDECAR_UPLOAD_NOTIFY_SNS_DEVICES', notices.snsDevices.join(','));
+        // The topic is encrypted with the stack key, on which ConfigStoreKey already grants GenerateDataKey and Decrypt.
+        uploadRole.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'ChangeNoticesPublish', actions: ['sns:Publish'], resources: [this.alarms.topic.topicArn] }));
+      }
+    }
 
     this.archive = new LogArchive(this, 'Archive', {
       archive: config.archive,

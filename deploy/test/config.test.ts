@@ -1,6 +1,7 @@
 // The inputs: validated once with errors that name the key, and a minimal deployment (no
 // certificate, no syslog TLS, no NTP keys, NLB addresses left to AWS) that still synthesizes clean.
 import t from 'tap';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -109,6 +110,53 @@ t.test('intendedConfigs and eksClusters: optional, validated, each error naming 
   t.match(problems({ ...minimal, eksClusters: [{ name: 'x', endpoint: 'https://x.example' }] }), [/eksClusters\[0\]\.certificateAuthority: expected certificateAuthority\.data of DescribeCluster/]);
 });
 
+t.test('complianceRulesFile: checked at synth with the service schema; a bad file is one problem line', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'netsidecar-deploy-rules-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const good = JSON.stringify({ rules: [{ id: 'ntp', description: 'NTP from the NLB', devices: 'rtr-*', require: ['ntp server 10\\.20\\.0\\.10( .*)?'] }] });
+  writeFileSync(join(dir, 'rules.json'), good);
+  t.same(parseDeployConfig({ ...minimal, complianceRulesFile: 'rules.json' }, { baseDir: dir }).complianceRules, {
+    file: join(dir, 'rules.json'),
+    text: good,
+    sha256: createHash('sha256').update(good).digest('hex'),
+    rules: 1,
+  });
+  t.equal(parseDeployConfig(minimal).complianceRules, null);
+  // Relative to the config file when loaded from one.
+  writeFileSync(join(dir, 'prod.json'), JSON.stringify({ ...minimal, complianceRulesFile: 'rules.json' }));
+  t.equal(loadDeployConfig({ config: 'prod.json' }, dir).complianceRules?.text, good);
+
+  const cases: [string, string, RegExp][] = [
+    ['not JSON', '{"rules": [', /: is not valid JSON: /],
+    ['an unknown field', JSON.stringify({ rules: [{ id: 'ntp', description: 'x', devices: '*', require: ['x'], requires: ['x'] }] }), /: rule "ntp" \(rules\[0\]\): the rule must NOT have additional properties: requires$/],
+    ['a bad regular expression', JSON.stringify({ rules: [{ id: 'ntp', description: 'x', devices: '*', forbid: ['(unclosed'] }] }), /: rule "ntp" \(rules\[0\]\): forbid\[0\] is not a valid regular expression: /],
+    ['too large for the task definition', JSON.stringify({ rules: [{ id: 'x', description: 'x', devices: '*', forbid: ['a'] }], $schema: 'x'.repeat(40_000) }), /: \d+ bytes, at most 32768 \(the rules travel in the task definition\)$/],
+  ];
+  for (const [name, content, problem] of cases) {
+    writeFileSync(join(dir, 'bad.json'), content);
+    const found = problems({ ...minimal, complianceRulesFile: join(dir, 'bad.json') });
+    t.equal(found.length, 1, `${name}: one problem`);
+    t.ok(found[0]!.startsWith(`config.complianceRulesFile: ${join(dir, 'bad.json')}: `), `${name}: names the key and the file`);
+    t.match(found[0], problem, `${name}: ${found[0]}`);
+    t.notOk(found[0]!.includes('\n'), `${name}: one line`);
+  }
+  t.same(problems({ ...minimal, complianceRulesFile: join(dir, 'missing.json') }), [`config.complianceRulesFile: ${join(dir, 'missing.json')}: cannot be read (ENOENT)`]);
+  t.match(problems({ ...minimal, complianceRulesFile: 5 }), [/^config\.complianceRulesFile: expected the path of a JSON rules file/]);
+  // The whole message `cdk synth` prints (app.ts: the error, exit 2).
+  writeFileSync(join(dir, 'bad.json'), JSON.stringify({ rules: [{ id: 'ntp', description: 'x', devices: '*' }] }));
+  t.throws(() => synthesize({ ...minimal, complianceRulesFile: join(dir, 'bad.json') }, t), {
+    name: 'DeployConfigError',
+    message: `invalid netsidecar deploy config:\n  - config.complianceRulesFile: ${join(dir, 'bad.json')}: rule "ntp" (rules[0]): the rule must have require or forbid`,
+  });
+});
+
+t.test('changeNotices: defaults, and bad values named', async (t) => {
+  t.same(parseDeployConfig({ ...minimal, changeNotices: { sns: true } }).changeNotices, { sns: true, snsDevices: ['*'], slackWebhook: null, slackDevices: ['*'] });
+  t.equal(parseDeployConfig(minimal).changeNotices, null);
+  t.same(problems({ ...minimal, changeNotices: {} }), ['config.changeNotices: set sns to true or give slackWebhook (or leave changeNotices out)']);
+  t.match(problems({ ...minimal, changeNotices: { sns: true, snsDevices: ['rtr /*'], colour: 1 } }), [/^config\.changeNotices\.colour: unknown key/, /^config\.changeNotices\.snsDevices\[0\]: expected a device glob/]);
+});
+
 t.test('archive and costs: defaults, and bad values named', async (t) => {
   const config = parseDeployConfig(minimal);
   t.same(config.archive, { retentionDays: 400, coldAfterDays: 90, coldStorageClass: 'GLACIER_IR', expireAfterDays: null, bufferSeconds: 900, athenaScanLimitGiB: 500 });
@@ -169,6 +217,9 @@ t.test('minimal deployment: no TLS listeners without certificates, no file secre
 
   // Without intendedConfigs: no variable, no statement on any other bucket.
   t.equal(environmentOf(container(taskDefinition(json, 'netsidecar-config-upload'), 'config')!).NETSIDECAR_UPLOAD_INTENDED_S3, undefined);
+  t.equal(environmentOf(container(taskDefinition(json, 'netsidecar-config-upload'), 'config')!).NETSIDECAR_UPLOAD_COMPLIANCE_RULES, undefined, 'no rules without complianceRulesFile');
+  t.same(Object.keys(environmentOf(container(taskDefinition(json, 'netsidecar-config-upload'), 'config')!)).filter((k) => k.startsWith('NETSIDECAR_UPLOAD_NOTIFY_')), [], 'no change notices without changeNotices');
+  t.same(statementsOf(json, '').filter((s) => [s.Action].flat().includes('sns:Publish')), []);
   t.same(statementsOf(json, '').filter((s) => s.Sid?.startsWith('IntendedConfigs')), []);
   t.equal((json as unknown as { Outputs: Record<string, unknown> }).Outputs.ConfigUploadRoleArn, undefined);
   const buckets = statementsOf(json, 'ConfigTask').filter((s) => [s.Action].flat().some((a) => a.startsWith('s3:')));

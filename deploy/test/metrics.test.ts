@@ -102,6 +102,10 @@ t.test('config upload: refused uploads by outcome; scan: failed scans by result'
   upload.complianceFailures(2);
   const compliance = published(await documents(configRegistry), emfMetrics.configComplianceFailures);
   t.same(compliance.map((d) => d.labels), [{ service: 'config' }], 'compliance failures: one series, the dimension the alarm reads');
+  upload.staleDevices(3);
+  const docs = await documents(configRegistry);
+  t.same(published(docs, emfMetrics.configStaleDevices).map((d) => d.labels), [{ service: 'config' }], 'stale devices: one series, the dimension the alarm reads');
+  t.same(docs.filter((d) => emfMetrics.configStaleDevices in d).map((d) => d[emfMetrics.configStaleDevices]), [3], 'as a value, not an increase (a gauge)');
 
   const scanRegistry = createRegistry('scan');
   createScanMetrics(scanRegistry, 2, () => 0);

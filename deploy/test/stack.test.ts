@@ -2,9 +2,13 @@
 // cdk-nag packs, then checked resource by resource against docs/ARCHITECTURE.md and issue 5.
 import t from 'tap';
 import type { CfnElement } from 'aws-cdk-lib';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { commonVariables, loadConfig, type Schema } from '@netsidecar/config';
 import { uploadVariables } from '@netsidecar/config-upload';
+import { loadComplianceRules } from '@netsidecar/config-upload/compliance-rules';
 import { ntpVariables } from '@netsidecar/ntp-proxy';
 import { scanVariables } from '@netsidecar/scan-scheduler';
 import { syslogVariables } from '@netsidecar/syslog';
@@ -17,7 +21,7 @@ import { publicFileWriterScript, publicFilesMountPath, publicFilesVariable } fro
 import { secretFilePath, secretsMountPath } from '../src/secret-files.js';
 import { serviceNames, serviceSpecs } from '../src/services.js';
 import { container, environmentOf, rendered, statementsOf, taskDefinition } from './optional-inputs.js';
-import { exampleConfig, resourcesOfType, synthesize } from './support.js';
+import { deployDir, exampleConfig, resourcesOfType, synthesize } from './support.js';
 
 const raw = exampleConfig();
 const config = parseDeployConfig(raw);
@@ -158,7 +162,7 @@ t.test('file secrets: written by the init container, read-only to the service, n
 
   const [, upload] = resources('AWS::ECS::TaskDefinition').find(([, td]) => td.Family === 'netsidecar-config-upload')!;
   const uploadInit = upload.ContainerDefinitions.find((c: Props) => c.Name === 'secret-files');
-  t.same(uploadInit.Secrets.map((s: Props) => s.Name).sort(), ['SECRET_FILE_UPLOAD_REDACTION_KEY', 'SECRET_FILE_UPLOAD_USERS']);
+  t.same(uploadInit.Secrets.map((s: Props) => s.Name).sort(), ['SECRET_FILE_UPLOAD_NOTIFY_SLACK_WEBHOOK', 'SECRET_FILE_UPLOAD_REDACTION_KEY', 'SECRET_FILE_UPLOAD_USERS']);
   const uploadEnv = Object.fromEntries(upload.ContainerDefinitions.find((c: Props) => c.Name === 'config').Environment.map((e: Props) => [e.Name, e.Value]));
   t.equal(uploadEnv.NETSIDECAR_UPLOAD_USERS_FILE, secretFilePath('UPLOAD_USERS'));
   t.equal(uploadEnv.NETSIDECAR_UPLOAD_REDACTION_KEY_FILE, secretFilePath('UPLOAD_REDACTION_KEY'));
@@ -285,6 +289,13 @@ t.test('alarms: on the EMF metrics and metric filters, all to the encrypted SNS 
   expectMetric('ConfigUploadsRefused', emfMetrics.configUploads, emfNamespace);
   expectMetric('ConfigComplianceFailures', emfMetrics.configComplianceFailures, emfNamespace);
   t.match(byName.get('netsidecar-ConfigComplianceFailures'), { Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', Statistic: 'Sum', Dimensions: [{ Name: 'service', Value: 'config' }] }, 'any failed rule in 5 minutes');
+  expectMetric('ConfigBackupsStale', emfMetrics.configStaleDevices, emfNamespace);
+  t.match(
+    byName.get('netsidecar-ConfigBackupsStale'),
+    { Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', Statistic: 'Maximum', Period: 300, EvaluationPeriods: 1, TreatMissingData: 'notBreaching', Dimensions: [{ Name: 'service', Value: 'config' }] },
+    'any stale device (the gauge, the maximum over the tasks) alarms',
+  );
+  t.same(byName.get('netsidecar-ConfigBackupsStale')!.AlarmActions.map(refId), [topicId], 'to the alarm topic');
   expectMetric('ScansFailing', emfMetrics.scanScans, emfNamespace);
   expectMetric('ScanConcurrency70', emfMetrics.scanRunningRatio, emfNamespace);
   expectMetric('ScanConcurrencyFull', emfMetrics.scanRunningRatio, emfNamespace);
@@ -388,6 +399,32 @@ t.test('intended configs: the upload reads exactly that S3 prefix, read only', a
   t.same(outputs.ConfigUploadRoleArn!.Value, { 'Fn::GetAtt': [upload.TaskRoleArn['Fn::GetAtt'][0], 'Arn'] }, 'for bucket and key policies');
 });
 
+t.test('compliance rules: the file named by complianceRulesFile reaches the upload task inline, as the service reads it', async (t) => {
+  const file = join(deployDir, 'config', 'compliance.example.json');
+  const text = readFileSync(file, 'utf8');
+  t.same(config.complianceRules, { file, text, sha256: createHash('sha256').update(text).digest('hex'), rules: 5 });
+  const env = environmentOf(container(taskDefinition(json, 'netsidecar-config-upload'), 'config')!);
+  t.equal(env.NETSIDECAR_UPLOAD_COMPLIANCE_RULES, text, 'the file byte for byte: rulesSha256 in the events is the SHA-256 of the file in Git');
+  t.equal(env.NETSIDECAR_UPLOAD_COMPLIANCE_RULES_FILE, undefined);
+  const loaded = loadComplianceRules(null, env.NETSIDECAR_UPLOAD_COMPLIANCE_RULES as string)!;
+  t.same(loaded.rules.map((r) => r.id), ['logging-to-nlb', 'ntp-authenticated', 'vty-ssh-only', 'snmp-v3-only', 'junos-ssh-no-root'], 'the service loads it');
+  t.equal(loaded.sha256, config.complianceRules!.sha256);
+});
+
+t.test('change notices: to the alarm topic (sns:Publish on it alone) and to Slack through a file secret', async (t) => {
+  const [[topicId]] = resources('AWS::SNS::Topic') as [[string, Props]];
+  const upload = taskDefinition(json, 'netsidecar-config-upload');
+  const env = environmentOf(container(upload, 'config')!);
+  t.same(env.NETSIDECAR_UPLOAD_NOTIFY_SNS_TOPIC_ARN, { Ref: topicId }, 'the stack alarm topic');
+  t.equal(env.NETSIDECAR_UPLOAD_NOTIFY_SNS_DEVICES, 'rtr-*,fw-*');
+  t.equal(env.NETSIDECAR_UPLOAD_NOTIFY_SLACK_DEVICES, '*');
+  t.equal(env.NETSIDECAR_UPLOAD_NOTIFY_SLACK_WEBHOOK_FILE, secretFilePath('UPLOAD_NOTIFY_SLACK_WEBHOOK'), 'the URL as a file secret, never in the environment');
+  t.notOk(Object.values(env).some((v) => typeof v === 'string' && /hooks\.slack|https:/.test(v)), 'no URL in the environment');
+  const publish = statementsOf(json, '').filter((s) => [s.Action].flat().includes('sns:Publish'));
+  t.same(publish.map((s) => ({ policy: s.policy.startsWith('ConfigTask'), Sid: s.Sid, Resource: s.Resource })), [{ policy: true, Sid: 'ChangeNoticesPublish', Resource: { Ref: topicId } }], 'only the upload role may publish, only there');
+  // That the service accepts each variable (its own schema) is the 'every variable known and valid' test.
+});
+
 t.test('EKS inventory: the planner gets the clusters and their CA files; its role is an output', async (t) => {
   const planner = taskDefinition(json, 'netsidecar-scan-plan');
   const main = container(planner, 'scan')!;
@@ -425,6 +462,7 @@ t.test("each service's own config loader accepts the environment the stack gives
   // CloudFormation fills these in at deploy time; stand-ins of the same shape.
   const standIns: Record<string, string> = {
     NETSIDECAR_UPLOAD_S3_BUCKET: 'netsidecar-configstore-0123',
+    NETSIDECAR_UPLOAD_NOTIFY_SNS_TOPIC_ARN: 'arn:aws:sns:ap-northeast-1:123456789012:Netsidecar-AlarmsTopic0123',
     NETSIDECAR_SCAN_QUEUE_URL: 'https://sqs.ap-northeast-1.amazonaws.com/123456789012/netsidecar-scan-requests',
     NETSIDECAR_SCAN_IMAGES_TABLE: 'netsidecar-scan-images',
     NETSIDECAR_SCAN_FINDINGS_TABLE: 'netsidecar-scan-findings',

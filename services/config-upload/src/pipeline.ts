@@ -15,6 +15,7 @@ import { decodeBody } from './ingest/decode-body.js';
 import { checkFilename } from './ingest/device-name.js';
 import { uploadDevice } from './ingest/upload-device.js';
 import type { UploadMetrics } from './metrics.js';
+import type { ChangeNotices } from './notify/change-notices.js';
 import type { Redactor } from './redact/redactor.js';
 import { detectVendor } from './redact/vendor.js';
 import { VersionExistsError, type ConfigStore, type VersionMeta } from './store/store.js';
@@ -50,6 +51,8 @@ export interface PipelineDeps {
   logGroup: string;
   logger: Logger;
   metrics: UploadMetrics;
+  /** Change notices (Slack, SNS); null when none is configured. */
+  notices?: ChangeNotices | null;
   maxBodyBytes: number;
   now?: () => number;
 }
@@ -187,7 +190,11 @@ export class UploadPipeline {
           parts: 0,
           storeKey: key,
         };
+        // Before emit: the sink may detach a long diff from the event.
+        const notice = this.deps.notices?.noticeOf(event) ?? null;
         await this.emit(event, meta);
+        // In the outbox before the 201, so a restart cannot lose it; posting happens afterwards.
+        if (notice !== null) await this.deps.notices!.accept(notice);
         this.remember(device, version, normalised.text);
         this.deps.metrics.redactions(redaction.count);
         if (compliance !== null) this.deps.metrics.complianceFailures(compliance.failedCount);

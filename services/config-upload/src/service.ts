@@ -20,6 +20,9 @@ import { Redactor } from './redact/redactor.js';
 import { Tagger } from './redact/tagger.js';
 import { FileStore } from './store/file-store.js';
 import { S3Store } from './store/s3-store.js';
+import { StaleBackups, systemTimers, type Timers } from './stale/stale-backups.js';
+import { stalePolicy } from './stale/stale-policy.js';
+import { changeNoticesFrom, type NoticeSeams } from './notify/wiring.js';
 import type { ConfigStore } from './store/store.js';
 
 export type UploadConfig = ConfigOf<typeof uploadVariables>;
@@ -30,6 +33,10 @@ export interface UploadServiceOptions {
   store?: ConfigStore;
   intended?: IntendedSource;
   now?: () => number;
+  /** The stale backup check's and the change notices' timers (tests pass a fake clock). */
+  timers?: Timers;
+  /** Change notice clients (tests point them at local servers). */
+  notify?: NoticeSeams;
 }
 
 export interface RunningUpload extends RunningService {
@@ -47,15 +54,20 @@ export async function startConfigUploadService(context: ServiceContext<UploadCon
   if (origin !== 'file') logger.warn('redaction key from the data dir; set NETSIDECAR_UPLOAD_REDACTION_KEY_FILE so every task shares one', { origin });
 
   // Read once at start: a rules file that does not parse or validate stops the service here.
-  const compliance = loadComplianceRules(config.NETSIDECAR_UPLOAD_COMPLIANCE_RULES_FILE);
+  const compliance = loadComplianceRules(config.NETSIDECAR_UPLOAD_COMPLIANCE_RULES_FILE, config.NETSIDECAR_UPLOAD_COMPLIANCE_RULES);
   const store = options.store ?? createStore(config, config.NETSIDECAR_DATA_DIR);
   const intended = options.intended ?? createIntended(config);
   const now = options.now ?? Date.now;
+  const timers = options.timers ?? systemTimers;
+  const notices = changeNoticesFrom(config, config.NETSIDECAR_DATA_DIR, { logger, metrics: metrics.notices, now, timers }, options.notify);
+  await notices?.start();
+  const policy = stalePolicy(config.NETSIDECAR_UPLOAD_STALE_AFTER, config.NETSIDECAR_UPLOAD_STALE_AFTER_BY_DEVICE);
   const pipeline = new UploadPipeline({
     store,
     intended,
     redactor: new Redactor(new Tagger(key)),
     compliance,
+    notices,
     sink,
     logGroup,
     logger,
@@ -71,6 +83,7 @@ export async function startConfigUploadService(context: ServiceContext<UploadCon
     rateLimiter: new RateLimiter(config.NETSIDECAR_UPLOAD_RATE_LIMIT, now),
     metrics,
     logger,
+    stalePolicy: policy,
     maxBodyBytes: config.NETSIDECAR_UPLOAD_MAX_BODY,
     maxConcurrent: config.NETSIDECAR_UPLOAD_MAX_CONCURRENT,
     now,
@@ -83,9 +96,19 @@ export async function startConfigUploadService(context: ServiceContext<UploadCon
   const bound = app.server.address();
   const port = typeof bound === 'object' && bound ? bound.port : config.NETSIDECAR_UPLOAD_PORT;
   const address = typeof bound === 'object' && bound ? bound.address : config.NETSIDECAR_UPLOAD_BIND_ADDRESS;
+  const staleBackups = new StaleBackups({
+    store,
+    policy,
+    intervalMs: config.NETSIDECAR_UPLOAD_STALE_CHECK_INTERVAL,
+    logger,
+    staleDevices: (count) => metrics.staleDevices(count),
+    now,
+    timers,
+  });
+  staleBackups.start();
   let listening = true;
   readiness.add('http', () => (listening ? null : 'not listening'));
-  logger.info('config upload listening', { address, port, store: store.kind, principals: users.size, intended: config.NETSIDECAR_UPLOAD_INTENDED_DIR ?? (config.NETSIDECAR_UPLOAD_INTENDED_S3 ? 's3' : null), complianceRules: compliance?.rules.length ?? null, complianceRulesSha256: compliance?.sha256 ?? null });
+  logger.info('config upload listening', { address, port, store: store.kind, principals: users.size, intended: config.NETSIDECAR_UPLOAD_INTENDED_DIR ?? (config.NETSIDECAR_UPLOAD_INTENDED_S3 ? 's3' : null), complianceRules: compliance?.rules.length ?? null, complianceRulesSha256: compliance?.sha256 ?? null, notify: { slack: config.NETSIDECAR_UPLOAD_NOTIFY_SLACK_WEBHOOK_FILE !== null, snsTopicArn: config.NETSIDECAR_UPLOAD_NOTIFY_SNS_TOPIC_ARN } });
 
   return {
     port,
@@ -94,7 +117,10 @@ export async function startConfigUploadService(context: ServiceContext<UploadCon
     // Stops accepting and waits for uploads in progress: each is answered only after its event is in the sink.
     stop: async () => {
       listening = false;
-      await app.close();
+      // Uploads in progress finish first (their notices reach the outbox); then posting stops, and
+      // what is left stays in the outbox for the next start.
+      await Promise.all([app.close(), staleBackups.stop()]);
+      await notices?.stop();
     },
   };
 }

@@ -263,3 +263,23 @@ t.test('the README example rules file loads and checks an upload', async (t) => 
     failedCount: 1,
   });
 });
+
+t.test('inline rules (NETSIDECAR_UPLOAD_COMPLIANCE_RULES, what the CDK app sets) check as the file does', async (t) => {
+  const text = JSON.stringify(rules);
+  const up = await startTestUpload(t, { NETSIDECAR_UPLOAD_COMPLIANCE_RULES: text });
+  await upload(up, '02-ios-rtr-osa-br1.cfg', 'rtr-osa-br1.cfg');
+  const inline = (await latestCompliance(up, 'rtr-osa-br1'))!;
+  const fromFile = await startTestUpload(t, { NETSIDECAR_UPLOAD_COMPLIANCE_RULES_FILE: await rulesFile(t, text) });
+  await upload(fromFile, '02-ios-rtr-osa-br1.cfg', 'rtr-osa-br1.cfg');
+  t.same(inline, await latestCompliance(fromFile, 'rtr-osa-br1'), 'the same result, the same rulesSha256');
+  t.equal(inline.rulesSha256, createHash('sha256').update(text).digest('hex'), 'the SHA-256 of the text as given');
+
+  const failure = (env: Record<string, string>) => startTestUpload(t, env).then(() => null, (err: unknown) => err as Error & { code?: string });
+  const both = await failure({ NETSIDECAR_UPLOAD_COMPLIANCE_RULES: text, NETSIDECAR_UPLOAD_COMPLIANCE_RULES_FILE: await rulesFile(t, text) });
+  t.equal(both?.message, 'NETSIDECAR_UPLOAD_COMPLIANCE_RULES: set it or NETSIDECAR_UPLOAD_COMPLIANCE_RULES_FILE, not both');
+  const bad = await failure({ NETSIDECAR_UPLOAD_COMPLIANCE_RULES: JSON.stringify({ rules: [{ id: 'x', description: 'x', devices: '*', forbid: ['(unclosed'] }] }) });
+  t.equal(bad?.code, 'NETSIDECAR_ERR_CONFIG');
+  t.match(bad?.message, /^NETSIDECAR_UPLOAD_COMPLIANCE_RULES: inline rules: rule "x" \(rules\[0\]\): forbid\[0\] is not a valid regular expression: [^\n]*$/);
+  const large = await failure({ NETSIDECAR_UPLOAD_COMPLIANCE_RULES: JSON.stringify({ rules: [{ id: 'x', description: 'x'.repeat(40_000), devices: '*', forbid: ['a'] }] }) });
+  t.match(large?.message, /^NETSIDECAR_UPLOAD_COMPLIANCE_RULES: \d+ bytes, at most 32768: use NETSIDECAR_UPLOAD_COMPLIANCE_RULES_FILE$/);
+});

@@ -156,3 +156,30 @@ t.test('intended configs from an S3 prefix', async (t) => {
   t.match((await put('hostname rtr-s3i-1\nenable secret 0 PlantS3Intended\nend\n')).json, { drift: true }, 'the changed object is read again');
   t.notOk(/Plant/.test(await up.everythingWritten()));
 });
+
+t.test('two tasks on one bucket: the stale check sees the uploads the other task took (its cached latest is refreshed)', async (t) => {
+  const client = await startS3(t);
+  withConditionalWrites(client);
+  const clock = { at: Date.parse('2026-11-22T00:00:00.000Z') };
+  const taskA = await startTestUpload(t, { NETSIDECAR_UPLOAD_STALE_AFTER: '25h' }, { store: new S3Store(client, bucket, 'configs/'), now: () => clock.at });
+  const taskB = await startTestUpload(t, { NETSIDECAR_UPLOAD_STALE_AFTER: '25h' }, { store: new S3Store(client, bucket, 'configs/'), now: () => clock.at });
+  const put = (port: number, device: string) =>
+    curl(['--data-binary', `hostname ${device}\nend\n`, '-H', 'Content-Type: text/plain', `http://${users.router.name}:${users.router.password}@127.0.0.1:${port}/configs/${device}`]);
+  t.equal((await put(taskA.service.port, 'rtr-s3-a')).status, 201);
+  t.equal((await put(taskA.service.port, 'rtr-s3-b')).status, 201);
+  t.same(await taskA.service.store.lastUploads(), new Map([['rtr-s3-a', '2026-11-22T00:00:00.000Z'], ['rtr-s3-b', '2026-11-22T00:00:00.000Z']]));
+  // A day later rtr-s3-a uploads through the other task (the NLB spreads connections).
+  clock.at += 24 * 3_600_000;
+  t.equal((await put(taskB.service.port, 'rtr-s3-a')).status, 201);
+  clock.at += 2 * 3_600_000;
+  t.same(
+    await taskA.service.store.lastUploads(),
+    new Map([['rtr-s3-a', '2026-11-23T00:00:00.000Z'], ['rtr-s3-b', '2026-11-22T00:00:00.000Z']]),
+    'task A sees the upload task B took',
+  );
+  const list = await curl([`http://${users.auditor.name}:${users.auditor.password}@127.0.0.1:${taskA.service.port}/api/devices`]);
+  t.match(JSON.parse(list.body), [
+    { device: 'rtr-s3-a', version: 2, stale: false, lastUploadAt: '2026-11-23T00:00:00.000Z' },
+    { device: 'rtr-s3-b', version: 1, stale: true },
+  ], 'and so does its devices list: only rtr-s3-b is stale');
+});

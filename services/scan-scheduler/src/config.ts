@@ -1,4 +1,5 @@
 import { duration, integer, port, text, type Variable } from '@netsidecar/config';
+import { isWebhookUrl } from '@netsidecar/slack';
 
 export const severities = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'] as const;
 export type Severity = (typeof severities)[number];
@@ -46,7 +47,7 @@ function parseWebhooks(raw: string): SlackWebhooks {
   const teams: Record<string, string> = {};
   let fallback: string | null = null;
   for (const [team, url] of Object.entries(parsed)) {
-    if (typeof url !== 'string' || !/^https?:\/\/\S+$/.test(url)) throw new Error(`the webhook of team '${team}' is not an http(s) URL`);
+    if (typeof url !== 'string' || !isWebhookUrl(url)) throw new Error(`the webhook of team '${team}' is not an http(s) URL`);
     if (team === 'default') fallback = url;
     else teams[team] = url;
   }

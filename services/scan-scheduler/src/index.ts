@@ -21,7 +21,7 @@ export * from './scan/trivy-runner.js';
 export * from './scan/scan-image.js';
 export * from './findings/ignore-rules.js';
 export * from './findings/reconcile.js';
-export * from './notify/slack-client.js';
+export { SlackClient, SlackError, type SlackClientOptions } from '@netsidecar/slack';
 export * from './notify/slack-message.js';
 export * from './notify/notifier.js';
 export * from './report/coverage-report.js';

@@ -14,7 +14,7 @@ import { createEksToken } from './inventory/eks-token.js';
 import type { CallCounter, InventorySource } from './inventory/types.js';
 import { createScanMetrics, type ScanMetrics } from './metrics.js';
 import { Notifier } from './notify/notifier.js';
-import { SlackClient } from './notify/slack-client.js';
+import { SlackClient } from '@netsidecar/slack';
 import type { StateStore } from './state/records.js';
 import { DynamoStateStore } from './state/dynamo-store.js';
 import { TrivyRunner } from './scan/trivy-runner.js';

@@ -6,6 +6,7 @@ import { globToRegExp } from '../auth/glob.js';
 import { vendors, type Vendor } from '../redact/vendor.js';
 
 const variable = 'NETSIDECAR_UPLOAD_COMPLIANCE_RULES_FILE';
+const inlineVariable = 'NETSIDECAR_UPLOAD_COMPLIANCE_RULES';
 
 /** One rule as written in the rules file (README "Compliance"). */
 interface RuleText {
@@ -75,21 +76,58 @@ export const rulesSchema = {
 
 const validate = new Ajv({ allErrors: false }).compile<{ rules: RuleText[] }>(rulesSchema);
 
+/** Largest inline rules text (NETSIDECAR_UPLOAD_COMPLIANCE_RULES): it travels in the ECS task definition, 64 KiB in all. */
+export const maxInlineRulesBytes = 32 * 1024;
+
+/** A rules text that does not parse, validate or compile: `detail` is one line naming the rule and the problem. */
+export class ComplianceRulesError extends Error {
+  override readonly name = 'ComplianceRulesError';
+  constructor(readonly detail: string) {
+    super(detail);
+  }
+}
+
 /**
- * Reads and checks the rules file at start. Anything wrong stops the service (ConfigError, exit 2)
- * with one line naming the file, the rule and the problem: a typo must not silently pass every router.
+ * Reads and checks the rules at start, from the file (NETSIDECAR_UPLOAD_COMPLIANCE_RULES_FILE) or
+ * inline (NETSIDECAR_UPLOAD_COMPLIANCE_RULES, what the CDK app sets). Anything wrong stops the service
+ * (ConfigError, exit 2) with one line naming the file, the rule and the problem: a typo must not
+ * silently pass every router.
  */
-export function loadComplianceRules(file: string | null): ComplianceRules | null {
+export function loadComplianceRules(file: string | null, inline: string | null = null): ComplianceRules | null {
+  if (file !== null && inline !== null) throw new ConfigError(inlineVariable, `set it or ${variable}, not both`);
+  if (inline !== null) {
+    const bytes = Buffer.from(inline, 'utf8');
+    if (bytes.length > maxInlineRulesBytes) throw new ConfigError(inlineVariable, `${bytes.length} bytes, at most ${maxInlineRulesBytes}: use ${variable}`);
+    return parsedOrFail(inlineVariable, 'inline rules', bytes);
+  }
   if (file === null) return null;
-  const fail = (detail: string): never => {
-    throw new ConfigError(variable, `${file}: ${detail}`);
-  };
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
   } catch (err) {
-    return fail(`cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new ConfigError(variable, `${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
   }
+  return parsedOrFail(variable, file, bytes);
+}
+
+function parsedOrFail(name: string, source: string, bytes: Buffer): ComplianceRules {
+  try {
+    return parseComplianceRules(bytes);
+  } catch (err) {
+    if (err instanceof ComplianceRulesError) throw new ConfigError(name, `${source}: ${err.detail}`);
+    throw err;
+  }
+}
+
+/**
+ * The rules of a rules text (its bytes as written: `sha256` is theirs), checked against `rulesSchema`,
+ * ids unique, every pattern a regular expression; throws ComplianceRulesError. The CDK app checks a
+ * deployment's rules file with this too, at synth time.
+ */
+export function parseComplianceRules(bytes: Buffer): ComplianceRules {
+  const fail = (detail: string): never => {
+    throw new ComplianceRulesError(detail);
+  };
   let parsed: unknown;
   try {
     parsed = JSON.parse(bytes.toString('utf8'));

@@ -6,12 +6,13 @@ import { UploadError } from '../errors.js';
 import { checkDevice } from '../ingest/device-name.js';
 import type { UploadMetrics } from '../metrics.js';
 import type { ConfigStore } from '../store/store.js';
+import { isStale, type StalePolicy } from '../stale/stale-policy.js';
 
 /**
  * The auditors' API (role `read`, checked in onRequest). It only ever serves what the store holds,
  * which is redacted text: there is no unredacted content to leak.
  */
-export function registerReadRoutes(app: FastifyInstance, deps: { store: ConfigStore; metrics: UploadMetrics; now: () => number }): void {
+export function registerReadRoutes(app: FastifyInstance, deps: { store: ConfigStore; metrics: UploadMetrics; stalePolicy: StalePolicy; now: () => number }): void {
   const allowedDevice = (request: FastifyRequest): string => {
     const device = checkDevice((request.params as { device: string }).device);
     if (!matchesAny(request.principal!.devices, device)) throw new UploadError('device_not_allowed');
@@ -34,6 +35,9 @@ export function registerReadRoutes(app: FastifyInstance, deps: { store: ConfigSt
         version: meta.version,
         lastUploadAt: meta.receivedAt,
         ageSeconds: Math.max(0, Math.round((deps.now() - Date.parse(meta.receivedAt)) / 1000)),
+        // The same rule as the stale backup check (NETSIDECAR_UPLOAD_STALE_AFTER[_BY_DEVICE]).
+        stale: isStale(deps.stalePolicy, device, meta.receivedAt, deps.now()),
+        staleAfterSeconds: staleAfterSeconds(deps.stalePolicy, device),
         changed: meta.changed,
         drift: meta.drift,
         driftStatus: meta.driftStatus,
@@ -99,4 +103,10 @@ export function registerReadRoutes(app: FastifyInstance, deps: { store: ConfigSt
     const diff = unifiedDiff(`${device} v${from}`, `${device} v${to}`, normalise(a.text).text, normalise(b.text).text);
     return reply.type('text/plain; charset=utf-8').send(diff.text);
   });
+}
+
+/** The expected upload interval of a device, in seconds; null when it is never stale (`off`). */
+function staleAfterSeconds(policy: StalePolicy, device: string): number | null {
+  const ms = policy.afterMs(device);
+  return ms === null ? null : ms / 1000;
 }

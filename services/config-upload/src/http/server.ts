@@ -14,6 +14,7 @@ import { sourceIp } from './source-ip.js';
 import { errorHandler, sendError } from './error-handler.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { registerReadRoutes } from './read-routes.js';
+import type { StalePolicy } from '../stale/stale-policy.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -31,6 +32,8 @@ export interface ServerDeps {
   logger: Logger;
   maxBodyBytes: number;
   maxConcurrent: number;
+  /** Marks stale backups in the devices list. */
+  stalePolicy: StalePolicy;
   now?: () => number;
 }
 
@@ -140,6 +143,6 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
   for (const url of [uploadPrefix, `${uploadPrefix}/*`]) {
     app.route({ method: ['PUT', 'POST'], url, handler: upload });
   }
-  registerReadRoutes(app, { store: deps.store, metrics: deps.metrics, now: deps.now ?? Date.now });
+  registerReadRoutes(app, { store: deps.store, metrics: deps.metrics, stalePolicy: deps.stalePolicy, now: deps.now ?? Date.now });
   return app;
 }

@@ -96,6 +96,16 @@ export class FileStore implements ConfigStore {
     return out;
   }
 
+  /** One task writes a file store, so its cache of latest versions is the truth. */
+  async lastUploads(): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (const device of await this.devices()) {
+      const meta = await this.latest(device);
+      if (meta) out.set(device, meta.receivedAt);
+    }
+    return out;
+  }
+
   async devices(): Promise<string[]> {
     const entries = await readdir(this.root, { withFileTypes: true }).catch(() => []);
     return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();

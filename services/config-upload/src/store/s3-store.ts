@@ -90,6 +90,32 @@ export class S3Store implements ConfigStore {
     return out;
   }
 
+  /**
+   * Several tasks write the bucket, so this task's cached latest version of a device may be behind.
+   * One listing of the whole prefix gives each device's newest kept version (the highest number
+   * with its `.cfg`: a withdrawn version's text is deleted); a device whose newest is not the cached
+   * one is read again (one listing and one GET), which also refreshes what the read API answers.
+   */
+  async lastUploads(): Promise<Map<string, string>> {
+    const newest = new Map<string, number>();
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix, ContinuationToken: token }));
+      for (const object of page.Contents ?? []) {
+        const m = /^([^/]+)\/(\d{8})\.cfg$/.exec((object.Key ?? '').slice(this.prefix.length));
+        if (m) newest.set(m[1]!, Math.max(newest.get(m[1]!) ?? 0, Number(m[2])));
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    const out = new Map<string, string>();
+    for (const [device, version] of [...newest].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      if (this.latestCache.get(device)?.version !== version) this.latestCache.delete(device);
+      const meta = await this.latest(device);
+      if (meta) out.set(device, meta.receivedAt);
+    }
+    return out;
+  }
+
   async devices(): Promise<string[]> {
     const out: string[] = [];
     let token: string | undefined;

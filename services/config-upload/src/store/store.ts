@@ -87,6 +87,11 @@ export interface ConfigStore {
   driftDiff(device: string, version: number): Promise<string | null>;
   versions(device: string): Promise<VersionMeta[]>;
   devices(): Promise<string[]>;
+  /**
+   * Every device with a kept version, and the `receivedAt` of its newest one, as the store holds
+   * it now: uploads another task took included (the stale backup check reads this).
+   */
+  lastUploads(): Promise<Map<string, string>>;
 }
 
 /** `cache`'s value for `device`, computed and kept when it has none (the stores' per-task caches). */

@@ -2,7 +2,7 @@ import type { Severity, SlackWebhooks } from '../config.js';
 import { imageFields, type ScanEvents, type ScanStream } from '../events.js';
 import { historyLimit, type FindingRecord, type StateStore } from '../state/records.js';
 import { buildSlackMessage, type ImageSummary } from './slack-message.js';
-import type { SlackClient } from './slack-client.js';
+import type { SlackClient } from '@netsidecar/slack';
 
 export interface NotifyOutcome {
   sent: boolean;

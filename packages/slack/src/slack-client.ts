@@ -24,6 +24,8 @@ export class SlackError extends Error {
   constructor(
     message: string,
     readonly attempts: number,
+    /** Whether a later try may succeed (429, 5xx, network, timeout); false for a final answer (400, 403, 404). */
+    readonly retryable: boolean,
   ) {
     super(message);
     this.name = 'SlackError';
@@ -65,13 +67,13 @@ export class SlackClient {
         const text = await response.text().catch(() => '');
         if (response.ok) return attempt;
         reason = `HTTP ${response.status}${text ? ` ${text.slice(0, 60)}` : ''}`;
-        if (!retryableStatuses.has(response.status)) throw new SlackError(`Slack webhook answered ${reason}`, attempt);
+        if (!retryableStatuses.has(response.status)) throw new SlackError(`Slack webhook answered ${reason}`, attempt, false);
         if (response.status === 429) waitMs = retryAfterMs(response.headers.get('retry-after'));
       } catch (err) {
         if (err instanceof SlackError) throw err;
         reason = (err as Error).name === 'TimeoutError' ? 'timeout' : `network error (${(err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name})`;
       }
-      if (attempt >= this.maxAttempts) throw new SlackError(`Slack webhook failed after ${attempt} attempts: ${reason}`, attempt);
+      if (attempt >= this.maxAttempts) throw new SlackError(`Slack webhook failed after ${attempt} attempts: ${reason}`, attempt, true);
       this.options.onRetry?.(reason);
       // Full jitter with a cap (AWS architecture blog, "Exponential Backoff And Jitter").
       const backoff = Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** (attempt - 1));

@@ -1,0 +1,2 @@
+export { SlackClient, SlackError, type SlackClientOptions } from './slack-client.js';
+export { isWebhookUrl, slackText } from './webhook-url.js';
