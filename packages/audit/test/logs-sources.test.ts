@@ -1,29 +1,12 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import t from 'tap';
-import { cloudWatchLogsClientFor, startFakeCloudWatchLogs } from '@netsidecar/test-support';
-import { dataset, NOW, putToCloudWatch, writeFileSink } from './support/fixtures.js';
+import { dataset } from './support/fixtures.js';
 import { runAudit } from './support/run.js';
+import { seededSources } from './support/seeded.js';
 
 // The same events in the file sink and in (fake) CloudWatch must export identically, byte for byte:
 // order, the IPv6 stream name, the event over 1 MB that CloudWatch holds as parts.
 const seeds = dataset();
-const dir = await mkdtemp(join(tmpdir(), 'audit-logs-'));
-t.teardown(() => rm(dir, { recursive: true, force: true }));
-await writeFileSink(dir, seeds);
-const fake = await startFakeCloudWatchLogs({ now: () => NOW });
-t.teardown(() => fake.close());
-const seedClient = cloudWatchLogsClientFor(fake);
-await putToCloudWatch(seedClient, seeds);
-seedClient.destroy();
-const client = () => cloudWatchLogsClientFor(fake);
-
-const both = async (args: string[]) => {
-  const file = await runAudit([...args, '--source', 'file', '--data-dir', dir]);
-  const cloud = await runAudit([...args, '--source', 'cloudwatch'], { client });
-  return { file, cloud };
-};
+const { data: dir, fake, both } = await seededSources(t, 'logs', seeds);
 
 t.test('syslog of all devices, JSON lines: the same from both sources, parts joined', async (t) => {
   const { file, cloud } = await both(['logs', '--service', 'syslog', '--from', '2026-03-01', '--to', '2026-03-06']);

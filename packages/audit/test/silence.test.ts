@@ -1,21 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import t from 'tap';
-import { cloudWatchLogsClientFor, startFakeCloudWatchLogs } from '@netsidecar/test-support';
-import { dataset, NOW, putToCloudWatch, writeFileSink } from './support/fixtures.js';
+import { dataset } from './support/fixtures.js';
 import { runAudit } from './support/run.js';
+import { seededSources } from './support/seeded.js';
 
 const seeds = dataset();
-const dir = await mkdtemp(join(tmpdir(), 'audit-silence-'));
-t.teardown(() => rm(dir, { recursive: true, force: true }));
-await writeFileSink(dir, seeds);
-const fake = await startFakeCloudWatchLogs({ now: () => NOW });
-t.teardown(() => fake.close());
-const seedClient = cloudWatchLogsClientFor(fake);
-await putToCloudWatch(seedClient, seeds);
-seedClient.destroy();
-const client = () => cloudWatchLogsClientFor(fake);
+const { data: dir, client } = await seededSources(t, 'silence', seeds);
 const file = ['--source', 'file', '--data-dir', dir];
 
 t.test('silent devices and routers, the same from both sources', async (t) => {
