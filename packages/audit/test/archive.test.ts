@@ -82,7 +82,8 @@ t.test('evidence: the same bundle as from the file sink, plus every archive obje
   const sourceFree = (text: string) =>
     text
       .replace(/Source: [^.]*\./g, 'Source: X.')
-      .replace(/local file sink: no retention policy \(files are kept until deleted\)|S3 archive: Object Lock retention per object \(archive\/objects\.csv\)/g, 'RETENTION');
+      .replace(/local file sink: no retention policy \(files are kept until deleted\)|S3 archive: Object Lock retention per object \(archive\/objects\.csv\)/g, 'RETENTION')
+      .replace(/local file sink: as the disk is|S3 archive: per object \(archive\/objects\.csv\)/g, 'ENCRYPTION');
   for (const [path, text] of fromFile) {
     if (path === 'MANIFEST.json' || path === 'SHA256SUMS') continue;
     t.equal(sourceFree(fromS3.get(path)!), sourceFree(text), path);

@@ -19,9 +19,12 @@ const seedClient = cloudWatchLogsClientFor(fake);
 await putToCloudWatch(seedClient, seeds, 365);
 seedClient.destroy();
 const client = () => cloudWatchLogsClientFor(fake);
-/** The summaries name their source and the log groups' retention (none for files, 365 days here): the rest is the same. */
+/** The summaries name their source and the log groups' retention and encryption (none for files; 365 days and the service key here): the rest is the same. */
 const sourceFree = (text: string) =>
-  text.replace(/Source: [^.]*\./g, 'Source: X.').replace(/local file sink: no retention policy \(files are kept until deleted\)|365 days/g, 'RETENTION');
+  text
+    .replace(/Source: [^.]*\./g, 'Source: X.')
+    .replace(/local file sink: no retention policy \(files are kept until deleted\)|365 days/g, 'RETENTION')
+    .replace(/local file sink: as the disk is|CloudWatch Logs service key \(no customer managed KMS key\)/g, 'ENCRYPTION');
 
 const range = ['--from', '2026-03-01', '--to', '2026-03-06'];
 const fileOut = join(dir, 'bundle-file');

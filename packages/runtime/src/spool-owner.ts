@@ -10,9 +10,9 @@ const METADATA_TIMEOUT_MS = 2_000;
  * under Docker). Where the endpoint is set but does not answer, start-up fails: a name that another
  * task might use too would let two tasks share one spool directory.
  */
-export async function spoolOwnerName(env: NodeJS.ProcessEnv = process.env): Promise<string> {
+export async function spoolOwnerName(env: NodeJS.ProcessEnv = process.env, hostname: () => string = os.hostname): Promise<string> {
   const uri = env['ECS_CONTAINER_METADATA_URI_V4'];
-  if (uri === undefined || uri === '') return safeName(os.hostname());
+  if (uri === undefined || uri === '') return safeName(hostname());
   const answer = await fetch(`${uri}/task`, { signal: AbortSignal.timeout(METADATA_TIMEOUT_MS) });
   if (!answer.ok) throw new Error(`ECS task metadata answered ${answer.status}; NETSIDECAR_SPOOL_SHARED needs the task ID`);
   const arn = ((await answer.json()) as { TaskARN?: unknown }).TaskARN;

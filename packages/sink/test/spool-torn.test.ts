@@ -101,22 +101,17 @@ t.test('a frame corrupted under a running spool: the backlog reader counts it an
 
 t.test('a failed append (disk full) is cut back, refused by a throw, and the spool goes on', async (t) => {
   let failNext = false;
-  const { Spool: MockedSpool } = await t.mockImport<typeof import('../src/spool/spool.js')>('../src/spool/spool.js', {
-    'node:fs': {
-      ...fs,
-      writeSync: (...args: unknown[]) => {
-        if (failNext) {
-          failNext = false;
-          // A short write, then ENOSPC: the torn part must not stay in the segment.
-          (fs.writeSync as (...a: unknown[]) => number)(args[0], args[1], 0, 5, args[4]);
-          throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
-        }
-        return (fs.writeSync as (...a: unknown[]) => number)(...args);
-      },
-    },
-  });
+  const writeSync = (fd: number, buffer: Buffer, offset: number, length: number, position: number): number => {
+    if (failNext) {
+      failNext = false;
+      // A short write, then ENOSPC: the torn part must not stay in the segment.
+      fs.writeSync(fd, buffer, offset, Math.min(5, length), position);
+      throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+    }
+    return fs.writeSync(fd, buffer, offset, length, position);
+  };
   const dir = tempDir(t);
-  const spool = MockedSpool.open({ dir, limitBytes: 1 << 20, segmentBytes: 1 << 20 });
+  const spool = Spool.open({ dir, limitBytes: 1 << 20, segmentBytes: 1 << 20, writeSync });
   const ev = (i: number) => ({ logGroup: '/g', logStream: 's', timestamp: i, message: `m${i}` });
   spool.append([ev(0)], false);
   const before = spool.bytes;

@@ -48,6 +48,8 @@ export interface SpoolOptions {
   /** A segment is closed and a new one started beyond this size. */
   segmentBytes: number;
   logger?: Logger;
+  /** The positional write (node:fs `writeSync`); the disk-full test gives one that fails part way. */
+  writeSync?: (fd: number, buffer: Buffer, offset: number, length: number, position: number) => number;
 }
 
 export interface SpoolReplayReport {
@@ -112,6 +114,7 @@ export class Spool {
   #limitBytes: number;
   #segmentBytes: number;
   #logger: Logger | undefined;
+  #writeSync: NonNullable<SpoolOptions['writeSync']>;
   #segments: Segment[] = [];
   #bytes = 0;
   #nextSeq = 0;
@@ -128,6 +131,7 @@ export class Spool {
     this.#limitBytes = options.limitBytes;
     this.#segmentBytes = options.segmentBytes;
     this.#logger = options.logger;
+    this.#writeSync = options.writeSync ?? fs.writeSync;
     fs.mkdirSync(this.dir, { recursive: true });
     this.#unlock = lockDirectory(this.dir);
     try {
@@ -312,7 +316,7 @@ export class Spool {
     const fd = segment.fd!;
     let done = 0;
     try {
-      while (done < buf.length) done += fs.writeSync(fd, buf, done, buf.length - done, segment.bytes + done);
+      while (done < buf.length) done += this.#writeSync(fd, buf, done, buf.length - done, segment.bytes + done);
     } catch (err) {
       try {
         fs.ftruncateSync(fd, segment.bytes);
