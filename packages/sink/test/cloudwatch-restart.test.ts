@@ -101,7 +101,9 @@ async function child(dataDir: string): Promise<void> {
 }
 
 test('SIGKILL right after write() returned loses nothing: the next start delivers it', async (t) => {
-  const fake = await startFakeCloudWatchLogs();
+  // The events carry fixed times (START + i): the fake's clock stands beside them, or CloudWatch's
+  // 14-day rule would refuse them once the calendar passed START + 14 days.
+  const fake = await startFakeCloudWatchLogs({ now: () => START + 60_000 });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-sigkill-'));
   t.teardown(async () => {
     await fake.close();
