@@ -187,7 +187,11 @@ t.test('drift is secrets-blind: other secret values are in sync, a real change d
 });
 
 t.test('versions stored before whenZone and drift diffs were kept still load', async (t) => {
-  const up = await startTestUpload(t);
+  // The files below are written behind the running service. The file store's cache is the truth for
+  // the one task that writes it, and the stale backup check's first run (at start) fills it: were it
+  // to list this device between the mkdir and the writes, it would remember "no version". So no
+  // check runs here (timers that never fire); stale-backups.test.ts tests the check.
+  const up = await startTestUpload(t, {}, { timers: { setTimeout: () => undefined, clearTimeout: () => {} } });
   const dir = join(up.dataDir, 'config-upload', 'store', 'rtr-legacy-1');
   await mkdir(dir, { recursive: true });
   const legacy = (version: number, when: string | null) => ({
