@@ -118,7 +118,14 @@ t.test('failures: retried with backoff on a fake clock, never holding the upload
   await put(up, 'rtr-r-1', 'hostname rtr-r-1\nend\n');
   const answered = await put(up, 'rtr-r-1', 'hostname rtr-r-1\nlogging host 10.0.0.1\nend\n');
   t.match(answered, { version: 2 }, '201 while Slack answers 503 and SNS 500');
+  // A try's failure is counted `retried` in the same tick as its retry timer is set: wait for the
+  // count before moving the fake clock, or the clock could move before the timer exists.
+  const retried = async (slackTries: number, snsTries: number) => {
+    const c = await counts(up);
+    return (c["slack retried"] ?? 0) === slackTries && (c["sns retried"] ?? 0) === snsTries;
+  };
   await eventually(() => hook.statuses.length === 1 && sns.fake.calls.length === 1, { timeoutMs: 10_000, what: 'the first tries' });
+  await eventually(() => retried(1, 1), { timeoutMs: 10_000, what: 'both retries scheduled' });
   t.same(await readdir(join(up.dataDir, 'config-upload', 'outbox')).then((f) => f.length), 1, 'kept in the outbox meanwhile');
 
   clock.advance(499); // the first retry waits at least half of 1 s
@@ -126,6 +133,7 @@ t.test('failures: retried with backoff on a fake clock, never holding the upload
   t.equal(hook.statuses.length, 1, 'no retry before the backoff');
   clock.advance(1);
   await eventually(() => hook.statuses.length === 2 && sns.fake.published.length === 1, { timeoutMs: 10_000, what: 'the second tries' });
+  await eventually(() => retried(2, 1), { timeoutMs: 10_000, what: 'the third Slack try scheduled' });
   clock.advance(1_000); // then 1 s (half of 2 s)
   await eventually(() => hook.statuses.length === 3, { timeoutMs: 10_000, what: 'the third Slack try' });
   t.same(hook.statuses, [503, 503, 404]);
