@@ -122,7 +122,7 @@ t.test('failures: retried with backoff on a fake clock, never holding the upload
   // count before moving the fake clock, or the clock could move before the timer exists.
   const retried = async (slackTries: number, snsTries: number) => {
     const c = await counts(up);
-    return (c["slack retried"] ?? 0) === slackTries && (c["sns retried"] ?? 0) === snsTries;
+    return (c['slack retried'] ?? 0) === slackTries && (c['sns retried'] ?? 0) === snsTries;
   };
   await eventually(() => hook.statuses.length === 1 && sns.fake.calls.length === 1, { timeoutMs: 10_000, what: 'the first tries' });
   await eventually(() => retried(1, 1), { timeoutMs: 10_000, what: 'both retries scheduled' });
