@@ -55,3 +55,21 @@ function describe(value: unknown): string {
   if (value instanceof Error) return value.message;
   return typeof value === 'string' ? JSON.stringify(value) : String(value);
 }
+
+/**
+ * `promise`, or a rejection naming `what` once `timeoutMs` (real time) passed first. The timer is
+ * cleared as soon as the promise settles: a bare `setTimeout` raced against it would keep the test
+ * process alive until it fired, long after the test was done.
+ */
+export async function within<T>(promise: Promise<T>, options: { timeoutMs: number; what: string }): Promise<T> {
+  const abort = new AbortController();
+  const timeout = sleep(options.timeoutMs, undefined, { signal: abort.signal }).then(() => {
+    throw new Error(`timed out after ${options.timeoutMs} ms waiting for ${options.what}`);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    abort.abort();
+    timeout.catch(() => {}); // the aborted sleep's rejection is expected
+  }
+}

@@ -1,7 +1,7 @@
 // eventually(): the one polling wait of the tests, always with a deadline and a reason on timeout.
 import t from 'tap';
 import { Clock } from '@tapjs/clock';
-import { eventually, EventuallyTimeout } from '@netsidecar/test-support/eventually';
+import { eventually, EventuallyTimeout, within } from '@netsidecar/test-support/eventually';
 
 t.test('resolves to the first value that is not false, null or undefined', async (t) => {
   let calls = 0;
@@ -46,4 +46,15 @@ t.test('keeps its real-time deadline while a fake clock is entered', async (t) =
   t.teardown(() => clock.exit());
   const err = await eventually(() => null, { timeoutMs: 30, what: 'a frozen clock' }).catch((e: unknown) => e);
   t.match(err, { message: /^timed out after 30 ms waiting for a frozen clock/ });
+});
+
+t.test('within: the value when the promise settles first, and no timer left behind', async (t) => {
+  const before = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+  t.equal(await within(Promise.resolve(7), { timeoutMs: 60_000, what: 'seven' }), 7);
+  await new Promise((resolve) => setImmediate(resolve));
+  t.equal(process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length, before, 'the 60 s timer is gone: the test process can exit');
+});
+
+t.test('within: rejects naming what was awaited when the deadline passes first', async (t) => {
+  await t.rejects(within(new Promise(() => {}), { timeoutMs: 20, what: 'the service to exit' }), /timed out after 20 ms waiting for the service to exit/);
 });

@@ -5,7 +5,7 @@
 import t from 'tap';
 import { connect } from 'node:net';
 import { once } from 'node:events';
-import { eventually } from '@netsidecar/test-support/eventually';
+import { eventually, within } from '@netsidecar/test-support/eventually';
 import { spawnService } from './support/spawn-service.js';
 import { numbersInFileSink, syslogOnLoopback } from './support/syslog-env.js';
 import { describe, tally } from './support/tally.js';
@@ -41,7 +41,7 @@ t.test('SIGTERM with frames in the socket buffers: every frame reaches the sink,
     { timeoutMs: 60_000, what: 'the service to read a first frame' },
   );
   t.ok(received < total, `${received} of ${total} read when SIGTERM is sent: the rest is in the socket buffers`);
-  const code = await Promise.race([service.stop('SIGTERM'), new Promise<string>((resolve) => setTimeout(() => resolve('no exit within 60 s'), 60_000))]);
+  const code = await within(service.stop('SIGTERM'), { timeoutMs: 60_000, what: 'the service to exit after SIGTERM' });
   const result = tally(total, await numbersInFileSink(service.dataDir, 'edge-7'));
   t.comment(describe('point 7, SIGTERM with frames in the socket buffers', result));
   const drained = service.logs.find((l) => l.msg === 'connections drained');

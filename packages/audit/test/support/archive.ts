@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { splitMessage } from '@netsidecar/sink';
-import { MAX_EVENT_MESSAGE_BYTES } from '@netsidecar/test-support';
+import { MAX_EVENT_MESSAGE_BYTES, within } from '@netsidecar/test-support';
 import type { Seed } from './fixtures.js';
 
 export const BUCKET = 'netsidecar-archive-test';
@@ -90,7 +90,8 @@ export async function startArchive(t: { teardown(fn: () => unknown): void }, ret
     await new Promise<void>((resolve) => proxy.close(() => resolve()));
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill('SIGTERM');
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+    // s3rver stops at once; if it does not within 5 s, it is killed rather than left behind.
+    await within(exited, { timeoutMs: 5_000, what: 's3rver to exit' }).catch(() => child.kill('SIGKILL'));
     await rm(directory, { recursive: true, force: true });
   });
   const seeder = client();
