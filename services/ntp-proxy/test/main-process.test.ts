@@ -1,63 +1,16 @@
 // The service as a process, the way `npm start` and ECS run it: configuration from the environment,
 // the local default said loudly, /healthz and /metrics, and SIGTERM draining the last summaries.
 import t from 'tap';
-import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { startServiceProcess } from '@netsidecar/test-support/service-process';
 import { clientRequest } from './support/packets.js';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const main = join(repoRoot, 'services/ntp-proxy/src/main.ts');
-
-async function startMain(t: { teardown(fn: () => unknown): void }, env: Record<string, string>) {
-  const dataDir = await mkdtemp(join(tmpdir(), 'netsidecar-ntp-main-'));
-  const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('NETSIDECAR_') && !k.startsWith('AWS_') && !k.startsWith('ECS_')));
-  // The same TypeScript loader tap gives this test, so what runs is the source `npm start` builds.
-  const child = spawn(process.execPath, [...process.execArgv, main], {
-    cwd: repoRoot,
-    env: { ...cleanEnv, NETSIDECAR_DATA_DIR: dataDir, NETSIDECAR_NTP_BIND_ADDRESS: '127.0.0.1', NETSIDECAR_NTP_PORT: '0', NETSIDECAR_NTP_HEALTH_PORT: '0', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  const logs: Record<string, unknown>[] = [];
-  let stderr = '';
-  let partial = '';
-  const waiters: (() => void)[] = [];
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-    partial += chunk;
-    const lines = partial.split('\n');
-    partial = lines.pop()!;
-    for (const line of lines) {
-      try {
-        logs.push(JSON.parse(line) as Record<string, unknown>);
-      } catch {
-        /* not JSON */
-      }
-    }
-    for (const wake of waiters.splice(0)) wake();
-  });
-  const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
-  t.teardown(async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-      await exited;
-    }
-    await rm(dataDir, { recursive: true, force: true });
-  });
-  const waitForLog = async (msg: string | RegExp): Promise<Record<string, unknown>> => {
-    for (;;) {
-      const found = logs.find((line) => (typeof msg === 'string' ? line.msg === msg : msg.test(String(line.msg))));
-      if (found) return found;
-      if (child.exitCode !== null) throw new Error(`exited before logging ${String(msg)}: ${stderr}`);
-      await Promise.race([new Promise<void>((wake) => waiters.push(wake)), exited]);
-    }
-  };
-  return { child, dataDir, logs, stderr: () => stderr, exited, waitForLog };
-}
+/** The service's real main() as a process, on loopback with free ports. */
+const startMain = (t: { teardown(fn: () => unknown): void }, env: Record<string, string>) =>
+  startServiceProcess(t, 'services/ntp-proxy/src/main.ts', { NETSIDECAR_NTP_BIND_ADDRESS: '127.0.0.1', NETSIDECAR_NTP_PORT: '0', NETSIDECAR_NTP_HEALTH_PORT: '0', ...env });
 
 t.test('an invalid variable stops the service with one line naming it', async (t) => {
   const service = await startMain(t, { NETSIDECAR_NTP_UPSTREAM: 'time.aws.com' });
