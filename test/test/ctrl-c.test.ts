@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileNameOf } from '@netsidecar/sink';
-import { eventually } from '@netsidecar/test-support/eventually';
+import { eventually, within } from '@netsidecar/test-support/eventually';
 import { spawnService, type SpawnedService } from './support/spawn-service.js';
 import { describe, tally } from './support/tally.js';
 import { numbersInFileSink, syslogOnLoopback } from './support/syslog-env.js';
@@ -40,16 +40,6 @@ async function waitReceived(healthPort: number, total: number): Promise<void> {
   });
 }
 
-async function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const expiry = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms)));
-  try {
-    return await Promise.race([promise, expiry]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 t.test('Ctrl-C (SIGINT to the process group) drains every buffered line to the file sink, exit 0', async (t) => {
   // 60 s flush interval: at Ctrl-C every line is still in the sink's memory, only the drain writes it.
   const run = await launch(t, { NETSIDECAR_SINK_FLUSH_INTERVAL: '60s' });
@@ -59,7 +49,7 @@ t.test('Ctrl-C (SIGINT to the process group) drains every buffered line to the f
   await sendNumbered(listening.tcpPort as number, 'edge-1', total);
   await waitReceived(started.healthPort as number, total);
   process.kill(-run.child.pid!, 'SIGINT');
-  const code = await withDeadline(run.exited, 60_000, 'the launcher exits after Ctrl-C');
+  const code = await within(run.exited, { timeoutMs: 60_000, what: 'the launcher to exit after Ctrl-C' });
   const result = tally(total, await numbersInFileSink(run.dataDir, 'edge-1'));
   t.comment(describe('point 1, Ctrl-C', result));
   t.same(result, { sent: total, delivered: total, duplicated: 0, lost: 0, holes: [] }, 'every line once');
@@ -85,7 +75,7 @@ t.test('a second Ctrl-C more than a second later cuts the drain short and says w
   await run.waitForLog('file sink write failed; retrying this file with backoff, the others go on');
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, Date.parse(first.time as string) + 1_100 - Date.now())));
   process.kill(-run.child.pid!, 'SIGINT');
-  const code = await withDeadline(run.exited, 30_000, 'the second Ctrl-C stops it well before the 100 s deadline');
+  const code = await within(run.exited, { timeoutMs: 30_000, what: 'the second Ctrl-C to stop it well before the 100 s deadline' });
   t.equal(code, 1, 'a drain cut short is a failure');
   t.match(run.logs.find((l) => l.service === 'syslog' && l.msg === 'second request to stop: exiting before the drain finished'), {
     level: 'error',
