@@ -108,9 +108,17 @@ export class TaskLease {
     return true;
   }
 
-  /** At stop: removes the directory when `empty`, else marks it released. Nothing once lost. Throws on an I/O error. */
+  /**
+   * At stop: removes the directory when `empty`, else marks it released. Nothing once the directory
+   * is another task's (found here too: a task that stalled may stop before its next renew()).
+   * Throws on an I/O error.
+   */
   release(empty: boolean): void {
     if (this.#lost || !this.#leased) return;
+    if (readLease(this.dir)?.owner !== this.owner) {
+      this.#lost = true;
+      return;
+    }
     if (empty) fs.rmSync(this.dir, { recursive: true, force: true });
     else writeLease(this.dir, { owner: this.owner, renewedAt: this.now(), released: true });
     this.#leased = false;
