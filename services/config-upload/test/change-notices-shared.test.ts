@@ -6,9 +6,9 @@
 // renews its lease nor retries, which is what a dead task does.
 import t from 'tap';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Clock } from '@tapjs/clock';
 import { DEFAULT_SPOOL_LEASE_MS } from '@netsidecar/sink';
 import { eventually } from '@netsidecar/test-support/eventually';
@@ -128,4 +128,26 @@ t.test('a task that stops with a notice left releases its outbox: a running task
   await eventually(async () => (await outboxRecords(dataDir)).length === 0, { timeoutMs: 5_000, what: 'the outbox empty' });
   t.same(hook.statuses, [503, 200], 'posted once');
   t.same(await counts(b), { 'slack sent': 1 });
+});
+
+t.test('a notice an earlier version left directly in the outbox is taken by the task that starts, and posted once', async (t) => {
+  const dataDir = await sharedDataDir(t);
+  const hook = await startWebhook(t, [503]);
+  const file = await webhookFile(t, hook.url);
+  const clock = clockAt(start);
+  const old = await task(t, dataDir, 'task-old', clock, file);
+  await changeWhileSlackDown(old, 'rtr-m-1', 'logging host 10.0.0.5');
+  await old.service.stop();
+  // The layout before directories per task: the record straight under outbox/.
+  const [record] = await outboxRecords(dataDir);
+  await rename(outboxDir(dataDir, record!), outboxDir(dataDir, basename(record!)));
+  await rm(outboxDir(dataDir, 'task-old'), { recursive: true });
+
+  const b = await task(t, dataDir, 'task-b', clock, file);
+  t.match(b.logs.find((l) => l['msg'] === 'change notices from the outbox resume'), { notices: 1 });
+  t.notOk(existsSync(outboxDir(dataDir, basename(record!))), "taken from where it was (moved into task B's directory, not copied)");
+  await eventually(() => hook.bodies.length === 1, { timeoutMs: 10_000, what: 'the notice posted' });
+  t.same(texts(hook.bodies), ['Config change: rtr-m-1 v1 -&gt; v2 (cisco-ios), +1 -0 lines']);
+  await eventually(async () => (await outboxRecords(dataDir)).length === 0, { timeoutMs: 5_000, what: 'the outbox empty' });
+  t.same(hook.statuses, [503, 200], 'posted once');
 });
