@@ -124,7 +124,8 @@ export class ChangeNotices {
   private async renewAndAdopt(): Promise<void> {
     const { outbox, logger } = this.options;
     try {
-      const { records, unreadable, lost, tasks } = await outbox.renewAndAdopt();
+      const { records, unreadable, lost, tasks, failure } = await outbox.renewAndAdopt();
+      if (failure !== null) logger.error('change notices of a gone task not all adopted; will try again', { err: failure });
       if (lost) logger.error('this task lost its change notice outbox to another task: its notices may be posted twice, and new ones are kept in memory only', { dir: outbox.dir });
       if (unreadable.length > 0) logger.warn('change notice outbox: unreadable files skipped', { files: unreadable });
       if (tasks > 0) logger.warn('change notices adopted from tasks that are gone', { tasks, notices: records.length });

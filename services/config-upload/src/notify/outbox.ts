@@ -29,6 +29,16 @@ export interface LoadedRecords {
   unreadable: string[];
 }
 
+/** What one look at the root took from tasks that are gone. */
+export interface Adopted extends LoadedRecords {
+  /** This task's own directory was claimed by another task (said once). */
+  lost: boolean;
+  /** Directories of gone tasks emptied (or tried). */
+  tasks: number;
+  /** The first error moving them; the rest was taken, and the directory is tried again at the next look. */
+  failure: unknown;
+}
+
 /**
  * Notices accepted but not yet posted, one JSON file each under `<root>/<owner>/`, written (fsync,
  * then rename) before the upload is answered 201: a restart between the answer and the post
@@ -50,13 +60,13 @@ export class Outbox {
   readonly dir: string;
 
   constructor(private readonly options: OutboxOptions) {
-    mkdirSync(options.root, { recursive: true });
     this.lease = new TaskLease(options.owner, options.root, options.now);
-    this.lease.renew(); // throws when the volume is not writable: fail at start
     this.dir = this.lease.dir;
+    mkdirSync(this.dir, { recursive: true });
     // Two processes on one host with one data dir and one host name would both take this directory
     // for theirs; the pid lock refuses the second (on a shared volume the names differ anyway).
     this.unlock = lockDirectory(this.dir);
+    this.lease.renew(); // throws when the volume is not writable: fail at start
   }
 
   get leaseMs(): number {
@@ -81,20 +91,25 @@ export class Outbox {
    * task claimed this task's directory (a stall longer than the lease), said once; what this task
    * holds may then be posted twice, and what it accepts from now on is kept in memory only.
    */
-  async renewAndAdopt(): Promise<LoadedRecords & { lost: boolean; tasks: number }> {
+  async renewAndAdopt(): Promise<Adopted> {
     const wasLost = this.lease.lost;
-    if (!this.lease.renew()) return { records: [], unreadable: [], lost: !wasLost, tasks: 0 };
+    if (!this.lease.renew()) return { records: [], unreadable: [], lost: !wasLost, tasks: 0, failure: null };
     const { root, owner, leaseMs, now } = this.options;
     claimOrphans(root, owner, now(), leaseMs);
     const adopted = claimedSpools(root, owner);
     return this.serial(async () => {
       const moved: string[] = [];
+      let failure: unknown = null;
       for (const dir of adopted) {
-        moved.push(...(await this.moveRecords(dir)));
-        // Nested adopted directories come first in claimedSpools' order: this one is empty of records now.
-        await rm(dir, { recursive: true, force: true });
+        try {
+          await this.moveRecords(dir, moved);
+          // Nested adopted directories come first in claimedSpools' order: this one is empty of records now.
+          await rm(dir, { recursive: true, force: true });
+        } catch (err) {
+          failure ??= err; // that directory stays in adopted/ for the next look; what moved is returned
+        }
       }
-      return { ...(await readRecords(this.dir, moved)), lost: false, tasks: adopted.length };
+      return { ...(await readRecords(this.dir, moved)), lost: false, tasks: adopted.length, failure };
     });
   }
 
@@ -130,9 +145,8 @@ export class Outbox {
     });
   }
 
-  /** Renames every record file of `from` into this task's directory; a file another task took first is skipped. */
-  private async moveRecords(from: string): Promise<string[]> {
-    const moved: string[] = [];
+  /** Renames every record file of `from` into this task's directory, adding its name to `moved`; a file another task took first is skipped. */
+  private async moveRecords(from: string, moved: string[] = []): Promise<void> {
     for (const name of (await readdir(from).catch(() => [])).filter((n) => n.endsWith('.json'))) {
       try {
         await rename(join(from, name), join(this.dir, name));
@@ -141,7 +155,6 @@ export class Outbox {
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
       }
     }
-    return moved;
   }
 
   private serial<T>(work: () => Promise<T>): Promise<T> {
