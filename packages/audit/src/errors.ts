@@ -1,3 +1,5 @@
+import { CodedError, type CodedErrorOptions } from '@netsidecar/config';
+
 /**
  * Every failure the CLI reports, by code (one registry, as fastify's FST_ERR_*): a test checks that
  * each code is unique and documented in the README. Exit 2 means "what you asked for cannot be
@@ -29,14 +31,10 @@ export const auditErrors = {
 
 export type AuditErrorCode = keyof typeof auditErrors;
 
-export class AuditError extends Error {
+export class AuditError extends CodedError<AuditErrorCode> {
   readonly exitCode: number;
-  constructor(
-    readonly code: AuditErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'AuditError';
+  constructor(code: AuditErrorCode, message: string, options?: CodedErrorOptions) {
+    super(code, message, options);
     this.exitCode = auditErrors[code].exit;
   }
 }

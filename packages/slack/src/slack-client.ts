@@ -1,3 +1,5 @@
+import { CodedError } from '@netsidecar/config';
+
 /**
  * Posts to a Slack incoming webhook with retries. Retryable, as an explicit list (undici's
  * retry-handler style): 429 (waiting Retry-After), 500, 502, 503, 504, and network errors or
@@ -19,16 +21,14 @@ export interface SlackClientOptions {
 
 const retryableStatuses = new Set([429, 500, 502, 503, 504]);
 
-export class SlackError extends Error {
-  readonly code = 'slack_failed';
+export class SlackError extends CodedError<'slack_failed'> {
   constructor(
     message: string,
     readonly attempts: number,
     /** Whether a later try may succeed (429, 5xx, network, timeout); false for a final answer (400, 403, 404). */
     readonly retryable: boolean,
   ) {
-    super(message);
-    this.name = 'SlackError';
+    super('slack_failed', message);
   }
 }
 

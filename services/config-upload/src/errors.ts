@@ -1,3 +1,5 @@
+import { CodedError, type CodedErrorOptions } from '@netsidecar/config';
+
 /**
  * Every answer the upload API can give besides 201, as a coded error (fastify's FST_ERR_* style).
  * The README's "Answers" table lists each code; a test checks that they stay in step.
@@ -27,11 +29,10 @@ export const uploadErrors = {
 export type UploadErrorCode = keyof typeof uploadErrors;
 
 /** Thrown inside the pipeline and turned into `{error, message}` with its status by the error handler. */
-export class UploadError extends Error {
+export class UploadError extends CodedError<UploadErrorCode> {
   readonly status: number;
-  constructor(readonly code: UploadErrorCode) {
-    super(uploadErrors[code].message);
-    this.name = 'UploadError';
+  constructor(code: UploadErrorCode, options?: CodedErrorOptions) {
+    super(code, uploadErrors[code].message, options);
     this.status = uploadErrors[code].status;
   }
 }

@@ -59,7 +59,7 @@ export async function startConfigUploadService(context: ServiceContext<UploadCon
   const intended = options.intended ?? createIntended(config);
   const now = options.now ?? Date.now;
   const timers = options.timers ?? systemTimers;
-  const notices = changeNoticesFrom(config, config.NETSIDECAR_DATA_DIR, { logger, metrics: metrics.notices, now, timers }, options.notify);
+  const notices = await changeNoticesFrom(config, config.NETSIDECAR_DATA_DIR, { logger, metrics: metrics.notices, now, timers }, options.notify);
   await notices?.start();
   const policy = stalePolicy(config.NETSIDECAR_UPLOAD_STALE_AFTER, config.NETSIDECAR_UPLOAD_STALE_AFTER_BY_DEVICE);
   const pipeline = new UploadPipeline({

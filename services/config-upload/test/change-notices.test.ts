@@ -4,42 +4,20 @@
 // on a fake clock and never hold an upload; the outbox carries a notice across a restart; the leak
 // corpus proves that no secret reaches a notice.
 import t from 'tap';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { Clock } from '@tapjs/clock';
 import { eventually } from '@netsidecar/test-support/eventually';
 import { startFakeSns, type FakeSns } from '@netsidecar/test-support/sns';
-import { curl, startTestUpload, users, type TestUpload } from './support/harness.js';
+import { startTestUpload, type TestUpload } from './support/harness.js';
+import { outboxRecords, put, startWebhook, webhookFile, webhookSecret } from './support/notify.js';
 import { corpusDir, loadManifest, readCorpusFile, secondVersion } from './support/corpus.js';
 import { findCores } from './support/leak-search.js';
 
 const topicArn = 'arn:aws:sns:us-east-1:123456789012:netsidecar-alarms';
-const webhookSecret = 'T0000/B0000/WebhookSecretPart42';
-const router = `${users.router.name}:${users.router.password}`;
 type Teardown = { teardown(fn: () => unknown): void };
-
-/** A Slack incoming webhook stand-in: records each body; `answers` scripts the statuses (then 200). */
-async function startWebhook(t: Teardown, answers: number[] = []) {
-  const bodies: string[] = [];
-  const statuses: number[] = [];
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
-    req.on('end', () => {
-      const status = answers.shift() ?? 200;
-      statuses.push(status);
-      if (status === 200) bodies.push(body);
-      res.writeHead(status, { 'content-type': 'text/plain' }).end(status === 200 ? 'ok' : status === 404 ? 'no_service' : 'busy');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.teardown(() => new Promise((resolve) => server.close(resolve)));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/services/${webhookSecret}`, bodies, statuses, answers };
-}
 
 async function startSns(t: Teardown): Promise<{ fake: FakeSns; client: SNSClient }> {
   const fake = await startFakeSns({ topics: [topicArn] });
@@ -49,19 +27,6 @@ async function startSns(t: Teardown): Promise<{ fake: FakeSns; client: SNSClient
     await fake.close();
   });
   return { fake, client };
-}
-
-async function webhookFile(t: Teardown, url: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'netsidecar-webhook-'));
-  t.teardown(() => rm(dir, { recursive: true, force: true }));
-  await writeFile(join(dir, 'slack-webhook'), `${url}\n`, { mode: 0o600 });
-  return join(dir, 'slack-webhook');
-}
-
-async function put(up: TestUpload, device: string, body: string, principal = router) {
-  const r = await curl(['--data-binary', '@-', '-H', 'Content-Type: text/plain', `http://${principal}@127.0.0.1:${up.service.port}/configs/${device}`], body);
-  if (r.status !== 201) throw new Error(`${device}: ${r.status} ${r.body}`);
-  return r.json!;
 }
 
 const config = (stamp: string, secret: string, extra = '') =>
@@ -101,7 +66,7 @@ t.test('a real change is posted once to Slack and SNS with who, when and the red
 
   const everything = hook.bodies.join('\n') + sns.fake.published.map((p) => p.message).join('\n') + up.logText();
   for (const secret of ['FirstSecret-111', 'SecondSecret-222', webhookSecret]) t.notOk(everything.includes(secret), `${secret} in no notice and no log line`);
-  await eventually(async () => (await readdir(join(up.dataDir, 'config-upload', 'outbox'))).length === 0, { timeoutMs: 5_000, what: 'the outbox empty once all is posted' });
+  await eventually(async () => (await outboxRecords(up.dataDir)).length === 0, { timeoutMs: 5_000, what: 'the outbox empty once all is posted' });
   t.same(await counts(up), { 'slack sent': 2, 'sns sent': 1 });
 });
 
@@ -126,7 +91,7 @@ t.test('failures: retried with backoff on a fake clock, never holding the upload
   };
   await eventually(() => hook.statuses.length === 1 && sns.fake.calls.length === 1, { timeoutMs: 10_000, what: 'the first tries' });
   await eventually(() => retried(1, 1), { timeoutMs: 10_000, what: 'both retries scheduled' });
-  t.same(await readdir(join(up.dataDir, 'config-upload', 'outbox')).then((f) => f.length), 1, 'kept in the outbox meanwhile');
+  t.same((await outboxRecords(up.dataDir)).length, 1, 'kept in the outbox meanwhile');
 
   clock.advance(499); // the first retry waits at least half of 1 s
   await new Promise((resolve) => setTimeout(resolve, 50));
@@ -160,14 +125,14 @@ t.test('the outbox: a notice accepted before a restart is posted by the next sta
   await put(first, 'rtr-o-1', 'hostname rtr-o-1\nntp server 10.0.0.9\nend\n');
   await eventually(() => down.statuses.length === 1, { timeoutMs: 10_000, what: 'the failed first try' });
   await first.service.stop();
-  const left = await readdir(join(dataDir, 'config-upload', 'outbox'));
+  const left = await outboxRecords(dataDir);
   t.equal(left.length, 1, 'one notice left in the outbox');
 
   const hook = await startWebhook(t);
   const second = await startTestUpload(t, { NETSIDECAR_DATA_DIR: dataDir, NETSIDECAR_UPLOAD_NOTIFY_SLACK_WEBHOOK_FILE: await webhookFile(t, hook.url) });
   await eventually(() => hook.bodies.length === 1, { timeoutMs: 10_000, what: 'the notice posted after the restart' });
   t.match(JSON.parse(hook.bodies[0]!), { text: 'Config change: rtr-o-1 v1 -&gt; v2 (cisco-ios), +1 -0 lines' });
-  await eventually(async () => (await readdir(join(dataDir, 'config-upload', 'outbox'))).length === 0, { timeoutMs: 5_000, what: 'the outbox emptied' });
+  await eventually(async () => (await outboxRecords(dataDir)).length === 0, { timeoutMs: 5_000, what: 'the outbox emptied' });
   t.match(second.logs.find((l) => l['msg'] === 'change notices from the outbox resume'), { notices: 1 });
   await new Promise((resolve) => setTimeout(resolve, 100));
   t.equal(hook.bodies.length, 1, 'posted once');

@@ -5,7 +5,7 @@ import type { Logger } from '@netsidecar/telemetry';
 import type { SinkEvent, WriteOutcome } from '../sink.js';
 import { ADOPTED_DIR, claimOrphans, claimedSpools } from '../spool/orphan-spools.js';
 import { Spool } from '../spool/spool.js';
-import { readLease, writeLease } from '../spool/task-lease.js';
+import { TaskLease } from '../spool/task-lease.js';
 import type { Timers } from './timers.js';
 
 /** Events read from an adopted spool per step; the event loop turns between steps. */
@@ -38,18 +38,16 @@ export interface SpoolAdoptionParts {
  */
 export class SpoolAdoption {
   readonly #p: SpoolAdoptionParts;
-  readonly #dir: string;
+  readonly #lease: TaskLease;
   #timer: unknown;
   #adopting = true;
-  #leased = false;
-  #lostLease = false;
   #stopped = false;
   /** The adopted spool being emptied, kept open between ticks (opening replays it). */
   #current: Spool | undefined;
 
   constructor(parts: SpoolAdoptionParts) {
     this.#p = parts;
-    this.#dir = path.join(parts.root, parts.owner);
+    this.#lease = new TaskLease(parts.owner, parts.root, parts.now);
     this.#renew(); // throws at start-up when the volume is not writable: fail before accepting anything
     this.#schedule(0);
   }
@@ -68,13 +66,12 @@ export class SpoolAdoption {
     if (this.#timer !== undefined) this.#p.timers.clearTimeout(this.#timer);
     this.#current?.close();
     this.#current = undefined;
-    if (this.#lostLease) return; // the directory is another task's now
+    if (this.#lease.lost) return; // the directory is another task's now
     try {
-      if (eventsLeft === 0 && claimedSpools(this.#p.root, this.#p.owner).length === 0) fs.rmSync(this.#dir, { recursive: true, force: true });
-      else writeLease(this.#dir, { owner: this.#p.owner, renewedAt: this.#p.now(), released: true });
+      this.#lease.release(eventsLeft === 0 && claimedSpools(this.#p.root, this.#p.owner).length === 0);
     } catch (err) {
       // Not released: another task adopts it once the lease runs out instead.
-      this.#p.logger.error('spool lease not released', { dir: this.#dir, err });
+      this.#p.logger.error('spool lease not released', { dir: this.#lease.dir, err });
     }
   }
 
@@ -100,18 +97,11 @@ export class SpoolAdoption {
   }
 
   #renew(): void {
-    if (!this.#leased) {
-      fs.mkdirSync(this.#dir, { recursive: true });
-    } else if (readLease(this.#dir)?.owner !== this.#p.owner) {
-      // Our directory was claimed: this task went longer than the lease without renewing it (a
-      // stall), and another task took its spool. What it appends now may never be delivered;
-      // renewing in a new directory would hide that. Said loudly, once; the lease stays gone.
-      if (!this.#lostLease) this.#p.logger.error('this task lost its spool lease to another task; events it accepts from now on may not be delivered', { dir: this.#dir });
-      this.#lostLease = true;
-      return;
-    }
-    writeLease(this.#dir, { owner: this.#p.owner, renewedAt: this.#p.now(), released: false });
-    this.#leased = true;
+    if (this.#lease.lost || this.#lease.renew()) return;
+    // Our directory was claimed: this task went longer than the lease without renewing it (a
+    // stall), and another task took its spool. What it appends now may never be delivered.
+    // Said loudly, once; the lease stays gone.
+    this.#p.logger.error('this task lost its spool lease to another task; events it accepts from now on may not be delivered', { dir: this.#lease.dir });
   }
 
   /** Moves up to STEP_BYTES of adopted events into this sink; true when there is more to do now. */

@@ -1,3 +1,5 @@
+import { CodedError } from '@netsidecar/config';
+
 /**
  * The timers the sink uses, injectable so tests run a 30-minute outage on a fake clock
  * (`@tapjs/clock`'s `Clock` fits as it is).
@@ -13,10 +15,9 @@ export const systemTimers: Timers = {
 };
 
 /** Thrown out of waits and calls once the sink stops (close deadline passed). */
-export class SinkStoppedError extends Error {
-  override readonly name = 'SinkStoppedError';
+export class SinkStoppedError extends CodedError<'sink_stopped'> {
   constructor() {
-    super('sink stopped');
+    super('sink_stopped', 'sink stopped');
   }
 }
 

@@ -1,14 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { CodedError } from '@netsidecar/config';
 
 /** A second process on a spool directory would replay and acknowledge the same events twice. */
-export class SpoolLockedError extends Error {
+export class SpoolLockedError extends CodedError<'spool_locked'> {
   constructor(
     readonly dir: string,
     readonly ownerPid: number,
   ) {
-    super(`spool directory ${dir} is in use by process ${ownerPid}; give each task its own NETSIDECAR_DATA_DIR`);
-    this.name = 'SpoolLockedError';
+    super('spool_locked', `spool directory ${dir} is in use by process ${ownerPid}; give each task its own NETSIDECAR_DATA_DIR`);
   }
 }
 

@@ -63,3 +63,64 @@ export function ownerGone(dir: string, now: number, leaseMs: number): boolean {
     return false; // gone already: adopted by another task meanwhile
   }
 }
+
+/**
+ * This task's hold on its own directory `<root>/<owner>` under a shared root: created and leased at
+ * the first renew(), renewed by the caller every third of the lease time, and at stop either
+ * removed (nothing left in it) or marked released, so a running task adopts what is left at its
+ * next look instead of a lease time later. Used by the CloudWatch sink's spool and by every other
+ * per-task store on the same volume (config-upload's change notice outbox).
+ */
+export class TaskLease {
+  readonly dir: string;
+  #leased = false;
+  #lost = false;
+
+  constructor(
+    readonly owner: string,
+    root: string,
+    private readonly now: () => number,
+  ) {
+    this.dir = path.join(root, owner);
+  }
+
+  /** Another task claimed this directory: this one went longer than the lease without renewing it. */
+  get lost(): boolean {
+    return this.#lost;
+  }
+
+  /**
+   * Writes a fresh lease (the first call creates the directory). Returns false, without writing,
+   * once the directory is another task's: renewing in a new directory would hide that what this
+   * task keeps from now on may never be delivered, so the caller says it, and the lease stays gone.
+   * Throws on an I/O error (at start-up: fail before accepting anything).
+   */
+  renew(): boolean {
+    if (this.#lost) return false;
+    if (!this.#leased) {
+      fs.mkdirSync(this.dir, { recursive: true });
+    } else if (readLease(this.dir)?.owner !== this.owner) {
+      this.#lost = true;
+      return false;
+    }
+    writeLease(this.dir, { owner: this.owner, renewedAt: this.now(), released: false });
+    this.#leased = true;
+    return true;
+  }
+
+  /**
+   * At stop: removes the directory when `empty`, else marks it released. Nothing once the directory
+   * is another task's (found here too: a task that stalled may stop before its next renew()).
+   * Throws on an I/O error.
+   */
+  release(empty: boolean): void {
+    if (this.#lost || !this.#leased) return;
+    if (readLease(this.dir)?.owner !== this.owner) {
+      this.#lost = true;
+      return;
+    }
+    if (empty) fs.rmSync(this.dir, { recursive: true, force: true });
+    else writeLease(this.dir, { owner: this.owner, renewedAt: this.now(), released: true });
+    this.#leased = false;
+  }
+}

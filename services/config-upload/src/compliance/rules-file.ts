@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
-import { ConfigError } from '@netsidecar/config';
+import { CodedError, ConfigError } from '@netsidecar/config';
 import { globToRegExp } from '../auth/glob.js';
 import { vendors, type Vendor } from '../redact/vendor.js';
 
@@ -80,10 +80,9 @@ const validate = new Ajv({ allErrors: false }).compile<{ rules: RuleText[] }>(ru
 export const maxInlineRulesBytes = 32 * 1024;
 
 /** A rules text that does not parse, validate or compile: `detail` is one line naming the rule and the problem. */
-export class ComplianceRulesError extends Error {
-  override readonly name = 'ComplianceRulesError';
+export class ComplianceRulesError extends CodedError<'compliance_rules_invalid'> {
   constructor(readonly detail: string) {
-    super(detail);
+    super('compliance_rules_invalid', detail);
   }
 }
 
@@ -114,7 +113,7 @@ function parsedOrFail(name: string, source: string, bytes: Buffer): ComplianceRu
   try {
     return parseComplianceRules(bytes);
   } catch (err) {
-    if (err instanceof ComplianceRulesError) throw new ConfigError(name, `${source}: ${err.detail}`);
+    if (err instanceof ComplianceRulesError) throw new ConfigError(name, `${source}: ${err.detail}`, { cause: err });
     throw err;
   }
 }

@@ -30,8 +30,8 @@ export function decodeBody(body: Buffer, options: { contentEncoding?: string | u
       raw = gunzipSync(raw, { maxOutputLength: options.maxBytes });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ERR_BUFFER_TOO_LARGE' || (err as RangeError).name === 'RangeError') throw new UploadError('too_large');
-      throw new UploadError('corrupt_gzip');
+      if (code === 'ERR_BUFFER_TOO_LARGE' || (err as RangeError).name === 'RangeError') throw new UploadError('too_large', { cause: err });
+      throw new UploadError('corrupt_gzip', { cause: err });
     }
     if (raw.length === 0) throw new UploadError('empty_body');
   }

@@ -41,19 +41,27 @@ export class ChangeNotices {
   private readonly records = new Set<OutboxRecord>();
   private readonly workers: Map<DestinationName, DestinationWorker>;
   private readonly maxRecords: number;
+  private leaseTimer: unknown = null;
+  /** The latest renewal and adoption; earlier ones finish before it (the outbox's order). */
+  private lastLook: Promise<void> = Promise.resolve();
+  private stopped = false;
 
   constructor(private readonly options: ChangeNoticesOptions) {
     this.maxRecords = options.maxRecords ?? 1_000;
     this.workers = new Map(options.destinations.map((d) => [d.name, new DestinationWorker(d, options, (record, outcome) => this.settled(record, d.name, outcome))]));
   }
 
-  /** Picks up what an earlier run left in the outbox. */
+  /**
+   * Picks up what an earlier run of this task left in its outbox, then renews the outbox lease and
+   * adopts the notices of tasks that are gone every third of the lease time.
+   */
   async start(): Promise<void> {
     const { records, unreadable } = await this.options.outbox.load();
     if (unreadable.length > 0) this.options.logger.warn('change notice outbox: unreadable files skipped', { files: unreadable });
     if (records.length > 0) this.options.logger.info('change notices from the outbox resume', { notices: records.length });
     for (const record of records) this.enqueue(record);
     this.options.metrics.pending(this.records.size);
+    this.scheduleLease();
   }
 
   /**
@@ -85,8 +93,47 @@ export class ChangeNotices {
     metrics.pending(this.records.size);
   }
 
+  /** Posting stops; what is left stays in the outbox, released for a running task to adopt. */
   async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.leaseTimer !== null) this.options.timers.clearTimeout(this.leaseTimer);
+    await this.lastLook;
     await Promise.all([...this.workers.values()].map((w) => w.stop()));
+    try {
+      await this.options.outbox.close();
+    } catch (err) {
+      // Not released: a running task adopts it once the lease runs out instead.
+      this.options.logger.error('change notice outbox not released', { err });
+    }
+  }
+
+  /**
+   * The next look is set before this one runs: the lease is renewed on a fixed period, whatever the
+   * moving of adopted notices takes (the outbox runs its file work one step at a time, in order).
+   */
+  private scheduleLease(): void {
+    this.leaseTimer = this.options.timers.setTimeout(() => {
+      this.leaseTimer = null;
+      if (this.stopped) return;
+      this.scheduleLease();
+      this.lastLook = this.renewAndAdopt();
+    }, Math.floor(this.options.outbox.leaseMs / 3));
+  }
+
+  private async renewAndAdopt(): Promise<void> {
+    const { outbox, logger } = this.options;
+    try {
+      const { records, unreadable, lost, tasks, failure } = await outbox.renewAndAdopt();
+      if (failure !== null) logger.error('change notices of a gone task not all adopted; will try again', { err: failure });
+      if (lost) logger.error('this task lost its change notice outbox to another task: its notices may be posted twice, and new ones are kept in memory only', { dir: outbox.dir });
+      if (unreadable.length > 0) logger.warn('change notice outbox: unreadable files skipped', { files: unreadable });
+      if (tasks > 0) logger.warn('change notices adopted from tasks that are gone', { tasks, notices: records.length });
+      for (const record of records) this.enqueue(record);
+      if (records.length > 0) this.options.metrics.pending(this.records.size);
+    } catch (err) {
+      logger.error('change notice outbox lease renewal failed; will try again', { err });
+    }
   }
 
   private enqueue(record: OutboxRecord): void {

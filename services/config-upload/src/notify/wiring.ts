@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { ConfigError } from '@netsidecar/config';
+import { spoolOwnerName } from '@netsidecar/runtime';
+import { DEFAULT_SPOOL_LEASE_MS } from '@netsidecar/sink';
 import { SlackClient, isWebhookUrl } from '@netsidecar/slack';
 import type { Logger } from '@netsidecar/telemetry';
 import type { UploadConfig } from '../service.js';
@@ -15,10 +17,17 @@ export interface NoticeSeams {
   sns?: SNSClient;
   slack?: SlackClient;
   random?: () => number;
+  /** This task's outbox directory name (tests run two tasks in one process); default: the ECS task ID, else the host name. */
+  owner?: string;
 }
 
 /** The change notices the variables ask for, or null when no destination is configured. */
-export function changeNoticesFrom(config: UploadConfig, dataDir: string, deps: { logger: Logger; metrics: NoticeMetrics; now: () => number; timers: Timers }, seams: NoticeSeams = {}): ChangeNotices | null {
+export async function changeNoticesFrom(
+  config: UploadConfig,
+  dataDir: string,
+  deps: { logger: Logger; metrics: NoticeMetrics; now: () => number; timers: Timers },
+  seams: NoticeSeams = {},
+): Promise<ChangeNotices | null> {
   const destinations: Destination[] = [];
   const webhookFile = config.NETSIDECAR_UPLOAD_NOTIFY_SLACK_WEBHOOK_FILE;
   if (webhookFile !== null) {
@@ -30,7 +39,8 @@ export function changeNoticesFrom(config: UploadConfig, dataDir: string, deps: {
   if (topic !== null) destinations.push(new SnsDestination(seams.sns ?? new SNSClient({ maxAttempts: 1 }), topic, config.NETSIDECAR_UPLOAD_NOTIFY_SNS_DEVICES));
   if (destinations.length === 0) return null;
   return new ChangeNotices({
-    outbox: new Outbox(join(dataDir, 'config-upload', 'outbox')),
+    // The data dir may be the volume every task mounts (the CDK app's EFS): one directory per task.
+    outbox: new Outbox({ root: join(dataDir, 'config-upload', 'outbox'), owner: seams.owner ?? (await spoolOwnerName()), leaseMs: DEFAULT_SPOOL_LEASE_MS, now: deps.now }),
     destinations,
     diffLimit: config.NETSIDECAR_UPLOAD_NOTIFY_DIFF_LIMIT,
     maxAgeMs: config.NETSIDECAR_UPLOAD_NOTIFY_MAX_AGE,

@@ -1,3 +1,4 @@
+import { CodedError } from '@netsidecar/config';
 import type { DriftStatus } from '../analyse/drift.js';
 import type { ComplianceResult } from '../compliance/check.js';
 import type { WhenZone } from '../analyse/when.js';
@@ -117,11 +118,9 @@ export function numberAfter(numbers: readonly number[]): number {
   return (numbers[numbers.length - 1] ?? 0) + 1;
 }
 
-export class VersionExistsError extends Error {
-  readonly code = 'version_exists';
+export class VersionExistsError extends CodedError<'version_exists'> {
   constructor(device: string, version: number) {
-    super(`version ${version} of ${device} already exists`);
-    this.name = 'VersionExistsError';
+    super('version_exists', `version ${version} of ${device} already exists`);
   }
 }
 

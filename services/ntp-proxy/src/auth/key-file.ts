@@ -1,3 +1,5 @@
+import { CodedError } from '@netsidecar/config';
+
 /**
  * Symmetric keys in chrony's keyfile format (chrony.conf(5), `keyfile`), one per line:
  *
@@ -16,8 +18,10 @@ export interface SymmetricKey {
   secret: Buffer;
 }
 
-export class KeyFileError extends Error {
-  readonly code = 'NETSIDECAR_ERR_NTP_KEY_FILE';
+export class KeyFileError extends CodedError<'NETSIDECAR_ERR_NTP_KEY_FILE'> {
+  constructor(message: string) {
+    super('NETSIDECAR_ERR_NTP_KEY_FILE', message);
+  }
 }
 
 export function parseKeyFile(text: string): Map<number, SymmetricKey> {

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
+import { CodedError } from '@netsidecar/config';
 import type { ObservedFinding } from '../scan/trivy-report.js';
 
 /** One entry of `vulnerabilities:` in Trivy's `.trivyignore.yaml`. */
@@ -12,8 +13,10 @@ export interface IgnoreRule {
   statement: string | null;
 }
 
-export class IgnoreFileError extends Error {
-  readonly code = 'ignore_file_invalid';
+export class IgnoreFileError extends CodedError<'ignore_file_invalid'> {
+  constructor(message: string) {
+    super('ignore_file_invalid', message);
+  }
 }
 
 export async function loadIgnoreFile(path: string): Promise<IgnoreRule[]> {

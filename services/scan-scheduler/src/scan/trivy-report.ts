@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { CodedError } from '@netsidecar/config';
 import { severities, type Severity } from '../config.js';
 
 /** One vulnerability of a Trivy report, as recorded. */
@@ -22,11 +23,9 @@ export interface ParsedReport {
   findings: ObservedFinding[];
 }
 
-export class ReportError extends Error {
-  readonly code = 'report_malformed';
+export class ReportError extends CodedError<'report_malformed'> {
   constructor(message: string) {
-    super(`Trivy report: ${message}`);
-    this.name = 'ReportError';
+    super('report_malformed', `Trivy report: ${message}`);
   }
 }
 

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { CodedError, type CodedErrorOptions } from '@netsidecar/config';
 
 export interface TrivyRunnerOptions {
   path: string;
@@ -20,13 +21,9 @@ export interface DbInfo {
   source: 'server' | 'trivy';
 }
 
-export class TrivyError extends Error {
-  constructor(
-    readonly code: 'trivy_failed' | 'trivy_timeout',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'TrivyError';
+export class TrivyError extends CodedError<'trivy_failed' | 'trivy_timeout'> {
+  constructor(code: 'trivy_failed' | 'trivy_timeout', message: string, options?: CodedErrorOptions) {
+    super(code, message, options);
   }
 }
 
@@ -91,7 +88,7 @@ export class TrivyRunner {
         response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
       } catch (err) {
         const timedOut = (err as Error).name === 'TimeoutError';
-        throw new TrivyError(timedOut ? 'trivy_timeout' : 'trivy_failed', `trivy server ${url.href}: ${timedOut ? `no answer in ${timeoutMs} ms` : causeOf(err)}`);
+        throw new TrivyError(timedOut ? 'trivy_timeout' : 'trivy_failed', `trivy server ${url.href}: ${timedOut ? `no answer in ${timeoutMs} ms` : causeOf(err)}`, { cause: err });
       }
       const text = await response.text();
       if (!response.ok) throw new TrivyError('trivy_failed', `trivy server ${url.href} answered ${response.status}`);
@@ -128,7 +125,7 @@ export class TrivyRunner {
       });
       child.on('error', (err) => {
         clearTimeout(timer);
-        reject(new TrivyError('trivy_failed', `cannot run ${this.options.path}: ${(err as NodeJS.ErrnoException).code ?? err.message}`));
+        reject(new TrivyError('trivy_failed', `cannot run ${this.options.path}: ${(err as NodeJS.ErrnoException).code ?? err.message}`, { cause: err }));
       });
       child.on('close', (code, signal) => {
         clearTimeout(timer);

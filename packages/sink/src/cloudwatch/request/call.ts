@@ -1,3 +1,4 @@
+import { CodedError } from '@netsidecar/config';
 import { errorCode } from '../retry/classify-error.js';
 import type { SinkMetrics } from '../metrics.js';
 import { SinkStoppedError, type Timers } from '../timers.js';
@@ -5,11 +6,9 @@ import { SinkStoppedError, type Timers } from '../timers.js';
 export type Operation = 'PutLogEvents' | 'CreateLogGroup' | 'CreateLogStream';
 
 /** The per-request timeout fired: the connection hung, so the call is retried like a network error. */
-export class RequestTimeoutError extends Error {
-  override readonly name = 'RequestTimeoutError';
-  readonly code = 'RequestTimeout';
+export class RequestTimeoutError extends CodedError<'RequestTimeout'> {
   constructor(operation: string, ms: number) {
-    super(`${operation} not answered within ${ms} ms`);
+    super('RequestTimeout', `${operation} not answered within ${ms} ms`);
   }
 }
 
