@@ -1,5 +1,6 @@
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { S3Client } from '@aws-sdk/client-s3';
+import { auditCli } from '@netsidecar/contracts';
 import { commonVariables, ConfigError, loadConfig } from '@netsidecar/config';
 import { oneOfOption, type ParsedArgs } from './args.js';
 import { AuditError } from './errors.js';
@@ -52,7 +53,7 @@ export async function createContext(io: MainIo, args: ParsedArgs): Promise<Conte
   let config;
   try {
     // The common schema whole: the CLI runs from the services' shell, where all of them may be set.
-    config = loadConfig(commonVariables, { env: io.env, ownPrefix: 'NETSIDECAR_AUDIT_' });
+    config = loadConfig(commonVariables, { env: io.env, ownPrefix: auditCli.envPrefix });
   } catch (err) {
     if (err instanceof ConfigError) throw new AuditError('AUDIT_CONFIG', err.message);
     throw err;

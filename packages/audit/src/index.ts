@@ -8,4 +8,3 @@ export { streamOf } from './source/archive/stream-of.js';
 export type { EventSource, EventQuery, Provenance } from './source/source.js';
 export type { AuditEvent } from './event.js';
 export { joinParts } from './parts-joiner.js';
-export { services, type Service } from './services.js';

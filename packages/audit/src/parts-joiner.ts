@@ -1,22 +1,20 @@
-import { parsePart, PART_SCHEMA, reassembleParts } from '@netsidecar/sink';
+import { parseMessagePart, PartGroup } from '@netsidecar/contracts';
 import type { AuditEvent } from './event.js';
 
 /**
  * Puts events split by the CloudWatch sink (`part/1`, over 1 MB) back together while streaming.
- * `reassembleParts()` of @netsidecar/sink does the joining; this keeps only the groups still open
+ * `PartGroup` of @netsidecar/contracts does the joining; this keeps only the groups still open
  * and the events behind them, so memory is bounded by one split event, not by the export.
  *
  * Order is the sink's: the joined event takes the place of its first part. A group whose parts do
  * not all arrive within `maxHeld` later events (or by the end) is passed on as its raw parts, together
  * at the place of the first, counted in `incomplete`: lossless, and visible, rather than dropped.
  */
-const partPrefix = `{"schema":"${PART_SCHEMA}"`;
-
 interface Group {
   partId: string;
+  /** The part events as they came, each once: passed on as they are when the group stays incomplete. */
   parts: AuditEvent[];
-  expected: number;
-  seen: Set<number>;
+  joiner: PartGroup;
 }
 
 export interface JoinStats {
@@ -47,18 +45,15 @@ export async function* joinParts(
         yield head;
         continue;
       }
-      const complete = head.seen.size === head.expected;
-      if (!complete && !force && held.length <= maxHeld) return;
+      const joined = head.joiner.join();
+      if (joined === undefined && !force && held.length <= maxHeld) return;
       held.shift();
       open.delete(head.partId);
-      if (complete) {
-        const joined = reassembleParts(head.parts.map((p) => p.message)).messages[0];
-        if (joined !== undefined) {
-          stats.joined++;
-          remember(head.partId);
-          yield { stream: head.parts[0]!.stream, timestamp: head.parts[0]!.timestamp, message: joined };
-          continue;
-        }
+      if (joined !== undefined) {
+        stats.joined++;
+        remember(head.partId);
+        yield { stream: head.parts[0]!.stream, timestamp: head.parts[0]!.timestamp, message: joined };
+        continue;
       }
       stats.incomplete++;
       yield* head.parts;
@@ -66,7 +61,7 @@ export async function* joinParts(
   };
 
   for await (const event of events) {
-    const part = event.message.startsWith(partPrefix) ? parsePart(event.message) : undefined;
+    const part = parseMessagePart(event.message);
     if (part === undefined) {
       if (held.length === 0) yield event;
       else {
@@ -77,15 +72,12 @@ export async function* joinParts(
     }
     if (done.has(part.partId)) continue;
     let group = open.get(part.partId);
-    if (group === undefined || group.expected !== part.parts) {
-      group = { partId: part.partId, parts: [], expected: part.parts, seen: new Set() };
+    if (group === undefined || group.joiner.parts !== part.parts) {
+      group = { partId: part.partId, parts: [], joiner: new PartGroup(part.parts) };
       open.set(part.partId, group);
       held.push(group);
     }
-    if (!group.seen.has(part.part)) {
-      group.seen.add(part.part);
-      group.parts.push(event);
-    }
+    if (group.joiner.add(part.part, part.data)) group.parts.push(event);
     yield* release(false);
   }
   yield* release(true);

@@ -1,6 +1,5 @@
-import { syslogMessageAsVersion1 } from '@netsidecar/syslog/contract';
 import type { AuditEvent } from './event.js';
-import type { Service } from './services.js';
+import { syslogMessageAsVersion1, type ServiceName } from '@netsidecar/contracts';
 
 /**
  * An event as the CLI exports it. A `syslog/2` event (services/syslog/README.md) is stored without
@@ -10,6 +9,6 @@ import type { Service } from './services.js';
  * `timestampRaw`, and `raw` rebuilt from the fields. Every other event, `syslog/1` included, is
  * exported as stored. So an auditor gets the same record whichever version a range holds.
  */
-export function exportedMessage(service: Service, event: AuditEvent): string {
+export function exportedMessage(service: ServiceName, event: AuditEvent): string {
   return service === 'syslog' ? syslogMessageAsVersion1(event.message, event.timestamp) : event.message;
 }

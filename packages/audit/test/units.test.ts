@@ -1,5 +1,5 @@
 import t from 'tap';
-import { splitMessage } from '@netsidecar/sink';
+import { splitMessage } from '@netsidecar/contracts';
 import { csvCell } from '../src/output/csv.js';
 import { joinParts } from '../src/parts-joiner.js';
 import { parseTime } from '../src/time-range.js';

@@ -4,10 +4,11 @@
  * `ntp/2`. Stream `upstream` takes the upstream samples and status changes; each client address has
  * its own stream (as each device has in syslog) for its summaries and clock warnings.
  */
+import { schemaIds } from '@netsidecar/contracts';
 import { EventWriter, type ReasonCounter } from '@netsidecar/runtime';
 import type { Sink } from '@netsidecar/sink';
 
-export const ntpSchema = 'ntp/1';
+export const ntpSchema = schemaIds.ntp1;
 export const upstreamStream = 'upstream';
 
 interface EventBase {

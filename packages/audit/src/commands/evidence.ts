@@ -15,7 +15,7 @@ import type { SectionInput } from '../evidence/sections.js';
 import { parseBackupIntervals, staleBackupsSection } from '../evidence/stale-backups-section.js';
 import { summaryHtml, summaryMarkdown } from '../evidence/summary.js';
 import { syslogSection } from '../evidence/syslog-section.js';
-import { services } from '../services.js';
+import { serviceNames } from '@netsidecar/contracts';
 import { isArchiveSource } from '../source/archive-source.js';
 import { iso, parseDuration } from '../time-range.js';
 import { recordBundle, recordCommandLine, type Sealed } from './record.js';
@@ -37,7 +37,7 @@ export async function evidenceCommand(ctx: Context): Promise<number> {
   }
   const lookBackMs = parseDuration('--lookback', ctx.args.values.lookback ?? DEFAULT_LOOKBACK);
   parseBackupIntervals(ctx.args.values['backup-interval']); // a bad value fails before anything is read
-  const range = await resolveRange(ctx, services);
+  const range = await resolveRange(ctx, serviceNames);
   let sealed: Sealed | undefined;
   const tmp = await mkdtemp(`${dirname(out)}/.${basename(out)}.partial-`).catch((err: Error) => {
     throw new AuditError('AUDIT_IO', `cannot create a directory beside ${out}: ${err.message}`);
@@ -53,7 +53,7 @@ export async function evidenceCommand(ctx: Context): Promise<number> {
     // Sections derived from the config section: each adds a part to the summaries.
     const parts = [(await complianceSection(input, config)).part, (await staleBackupsSection(input, config)).part];
     if (!syslog.present && !ntp.present && !config.present && !scan.present) {
-      throw new AuditError('AUDIT_NO_LOG_GROUP', `none of the log groups exists (${services.map((s) => ctx.source.logGroup(s)).join(', ')})`);
+      throw new AuditError('AUDIT_NO_LOG_GROUP', `none of the log groups exists (${serviceNames.map((s) => ctx.source.logGroup(s)).join(', ')})`);
     }
     const archive = isArchiveSource(ctx.source) ? await archiveSection(input, ctx.source, ctx.args.values['archive-bucket']!) : undefined;
     if (ctx.joinStats.incomplete > 0) warnings.push(`${ctx.joinStats.incomplete} split event(s) had parts missing: exported as their raw parts`);

@@ -8,7 +8,7 @@ import { csvCells, csvColumns } from '../output/columns.js';
 import { csvLine } from '../output/csv.js';
 import { TextWriter } from '../output/sink-writer.js';
 import { count } from '../progress.js';
-import { isService, services, type Service } from '../services.js';
+import { isServiceName, serviceNames, type ServiceName } from '@netsidecar/contracts';
 import { iso } from '../time-range.js';
 import { syslogDeviceEvents } from './device-events.js';
 import { resolveDevice, resolveRange } from './resolve.js';
@@ -20,8 +20,8 @@ import { resolveDevice, resolveRange } from './resolve.js';
 export async function logsCommand(ctx: Context): Promise<number> {
   const { values } = ctx.args;
   const service = values.service;
-  if (service === undefined || !isService(service)) {
-    throw new AuditError('AUDIT_USAGE', `logs needs --service ${services.join('|')}${service ? ` (got '${service}')` : ''}`);
+  if (service === undefined || !isServiceName(service)) {
+    throw new AuditError('AUDIT_USAGE', `logs needs --service ${serviceNames.join('|')}${service ? ` (got '${service}')` : ''}`);
   }
   const format = oneOfOption('format', values.format, ['jsonl', 'csv'] as const, 'jsonl');
   const range = await resolveRange(ctx, [service], { from: '24h', to: 'now' });
@@ -43,7 +43,7 @@ export async function logsCommand(ctx: Context): Promise<number> {
   }
 
   async function copy(this: void): Promise<number> {
-  const service = values.service as Service;
+  const service = values.service as ServiceName;
   if (format === 'csv') await out.write(csvLine(csvColumns(service)));
   let n = 0;
   const query = { service, from: range.from, to: range.to, ...(streams ? { streams } : {}) };

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { DEFAULT_LOG_GROUP_PREFIX, schemaIds } from '@netsidecar/contracts';
 import type { Context } from '../context.js';
 import { AuditError } from '../errors.js';
 import { bundleRecord, checkBundle } from '../evidence/bundle-check.js';
@@ -56,7 +57,7 @@ async function checkedBundle(dir: string): Promise<Sealed> {
 export function recordedDigest(message: string): string | undefined {
   try {
     const e = JSON.parse(message) as { schema?: unknown; sha256SumsSha256?: unknown };
-    return e.schema === 'audit/1' && typeof e.sha256SumsSha256 === 'string' ? e.sha256SumsSha256 : undefined;
+    return e.schema === schemaIds.audit1 && typeof e.sha256SumsSha256 === 'string' ? e.sha256SumsSha256 : undefined;
   } catch {
     return undefined;
   }
@@ -66,7 +67,7 @@ const shellWord = (word: string): string => (/^[\w@%+=:,./-]+$/.test(word) ? wor
 
 /** The exact command that records `dir` in the audit log of this context (the prefix too, when not the default). */
 export function recordCommandLine(ctx: Context, dir: string): string {
-  const env = ctx.logGroupPrefix === '/netsidecar' ? '' : `NETSIDECAR_LOG_GROUP_PREFIX=${shellWord(ctx.logGroupPrefix)} `;
+  const env = ctx.logGroupPrefix === DEFAULT_LOG_GROUP_PREFIX ? '' : `NETSIDECAR_LOG_GROUP_PREFIX=${shellWord(ctx.logGroupPrefix)} `;
   return env + ['netsidecar-audit', 'record', resolve(dir), ...ctx.auditLogOptions].map(shellWord).join(' ');
 }
 

@@ -1,11 +1,11 @@
 import { toLogStreamName } from '@netsidecar/sink';
 import type { Context } from '../context.js';
 import { AuditError } from '../errors.js';
-import type { Service } from '../services.js';
+import type { ServiceName } from '@netsidecar/contracts';
 import { checkRetention, parseRange, type TimeRange } from '../time-range.js';
 
 /** `--device NAME` to its stream name (as the services name streams), checked to exist. */
-export async function resolveDevice(ctx: Context, service: Service, device: string | undefined, range: TimeRange): Promise<string[] | undefined> {
+export async function resolveDevice(ctx: Context, service: ServiceName, device: string | undefined, range: TimeRange): Promise<string[] | undefined> {
   if (device === undefined || device === 'all') return undefined;
   const stream = toLogStreamName(device);
   const known = await ctx.source.streams(service, range);
@@ -20,7 +20,7 @@ export async function resolveDevice(ctx: Context, service: Service, device: stri
 }
 
 /** The range of the command line, checked against the retention of every group it will read. */
-export async function resolveRange(ctx: Context, services: readonly Service[], defaults?: { from: string; to: string }): Promise<TimeRange> {
+export async function resolveRange(ctx: Context, services: readonly ServiceName[], defaults?: { from: string; to: string }): Promise<TimeRange> {
   const { from, to } = ctx.args.values;
   if ((from === undefined || to === undefined) && defaults === undefined) {
     throw new AuditError('AUDIT_USAGE', `${ctx.args.command} needs --from and --to`);

@@ -2,7 +2,7 @@ import { oneOfOption } from '../args.js';
 import type { Context } from '../context.js';
 import { AuditError } from '../errors.js';
 import { count } from '../progress.js';
-import { NTP_UPSTREAM_STREAM, type Service } from '../services.js';
+import { NTP_UPSTREAM_STREAM, type ServiceName } from '@netsidecar/contracts';
 import { iso, parseDuration, parseTime } from '../time-range.js';
 
 /**
@@ -12,7 +12,7 @@ import { iso, parseDuration, parseTime } from '../time-range.js';
  * cron job or a pipeline step can alarm on it.
  */
 export interface SilentStream {
-  service: Service;
+  service: ServiceName;
   device: string;
   lastEventAt: string;
   silentForS: number;
@@ -21,7 +21,7 @@ export interface SilentStream {
 
 export const SILENT_EXIT = 3;
 
-async function silentIn(ctx: Context, service: Service, thresholdMs: number, at: number, skip: (s: string) => boolean) {
+async function silentIn(ctx: Context, service: ServiceName, thresholdMs: number, at: number, skip: (s: string) => boolean) {
   const names = (await ctx.source.streams(service)).filter((s) => !skip(s));
   const silent: SilentStream[] = [];
   let done = 0;

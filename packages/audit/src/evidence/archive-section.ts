@@ -1,7 +1,7 @@
 import type { ArchiveSource } from '../source/archive-source.js';
 import { csvLine } from '../output/csv.js';
 import { iso } from '../time-range.js';
-import { services } from '../services.js';
+import { serviceNames } from '@netsidecar/contracts';
 import type { SectionInput } from './sections.js';
 
 export const ARCHIVE_OBJECTS_FILE = 'archive/objects.csv';
@@ -31,7 +31,7 @@ export async function archiveSection({ ctx, bundle, range, warnings }: SectionIn
   await bundle.put(ARCHIVE_OBJECTS_FILE, rows.join(''), {
     source: 'archive',
     method: 'ListObjectsV2+GetObject',
-    logGroup: services.map((s) => source.logGroup(s)).join(','),
+    logGroup: serviceNames.map((s) => source.logGroup(s)).join(','),
     logStreams: 'all',
     from: iso(range.from),
     to: iso(range.to),

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join, posix } from 'node:path';
+import { schemaIds } from '@netsidecar/contracts';
 import { AuditError } from '../errors.js';
 import { iso } from '../time-range.js';
 
@@ -107,7 +108,7 @@ export async function bundleRecord(dir: string, digest: string, files: number, n
   }
   const text = (v: unknown) => (typeof v === 'string' ? v : null);
   return JSON.stringify({
-    schema: 'audit/1',
+    schema: schemaIds.audit1,
     time: iso(now),
     type: 'evidence_bundle',
     sha256SumsSha256: digest,

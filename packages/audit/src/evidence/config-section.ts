@@ -1,3 +1,4 @@
+import { PartGroup, readPart, schemaIds } from '@netsidecar/contracts';
 import { AuditError } from '../errors.js';
 import { parseEvent } from '../event.js';
 import { field } from '../output/columns.js';
@@ -35,7 +36,7 @@ export const driftLabel = (d: ConfigDevice): string =>
       : d.driftAtEnd;
 
 /** A `config/1` event (not a `config-part/1`): the look-back wants the upload itself. */
-const isUpload = (message: string): boolean => message.includes('"config/1"') && parseEvent(message)?.['schema'] === 'config/1';
+const isUpload = (message: string): boolean => message.includes(`"${schemaIds.config1}"`) && parseEvent(message)?.['schema'] === schemaIds.config1;
 
 /** One changed version in the range: who changed the device and when, as the page lists it. */
 export interface ConfigChange {
@@ -74,7 +75,8 @@ export interface ConfigSection {
 interface Pending {
   event: Record<string, unknown> | undefined;
   timestamp: number;
-  fields: Map<string, string[]>;
+  /** The detached fields' parts, one joiner per field (the one codec of @netsidecar/contracts). */
+  fields: Map<string, PartGroup>;
   expected: number;
   received: number;
 }
@@ -117,7 +119,10 @@ export async function configSection(input: SectionInput): Promise<ConfigSection>
 
     const finish = async (p: Pending & { event: Record<string, unknown> }) => {
       const e = p.event;
-      for (const [name, data] of p.fields) e[name] = data.join('');
+      for (const [name, parts] of p.fields) {
+        const joined = parts.join();
+        if (joined !== undefined) e[name] = joined;
+      }
       const version = num(e['version']) ?? device.versions + 1;
       const base = `${dir}/v${version}`;
       const derived = { derivedFrom: [`${dir}/events.jsonl`] };
@@ -173,16 +178,14 @@ export async function configSection(input: SectionInput): Promise<ConfigSection>
       if (e === undefined) continue;
       const uploadId = str(e['uploadId']) ?? '';
       let p: Pending;
-      if (e['schema'] === 'config-part/1') {
-        const name = str(e['field']);
-        const part = num(e['part']);
-        if (name === undefined || part === undefined || part < 1 || typeof e['data'] !== 'string') continue;
+      if (e['schema'] === schemaIds.configPart1) {
+        const part = readPart(e);
+        if (part?.schema !== schemaIds.configPart1) continue;
         p = openUpload(uploadId, event.timestamp);
-        const list = p.fields.get(name) ?? [];
-        if (list[part - 1] === undefined) p.received++;
-        list[part - 1] = e['data'];
-        p.fields.set(name, list);
-      } else if (e['schema'] === 'config/1') {
+        const fieldParts = p.fields.get(part.field) ?? new PartGroup(part.parts);
+        p.fields.set(part.field, fieldParts);
+        if (fieldParts.parts === part.parts && fieldParts.add(part.part, part.data)) p.received++;
+      } else if (e['schema'] === schemaIds.config1) {
         p = openUpload(uploadId, event.timestamp);
         p.event = e;
         p.timestamp = event.timestamp;

@@ -1,5 +1,5 @@
 import { AuditError } from '../errors.js';
-import type { Service } from '../services.js';
+import type { ServiceName } from '@netsidecar/contracts';
 import type { SectionInput } from './sections.js';
 
 /** 12 months of audit log history (PCI DSS 10.5.1), in the days CloudWatch retention offers. */
@@ -10,7 +10,7 @@ export const PCI_RETENTION_DAYS = 365;
  * range holds events, and how long it keeps them. "No data" must never read as "zero".
  */
 export interface LogGroupFacts {
-  service: Service;
+  service: ServiceName;
   name: string;
   /** `missing`: no log group (file sink: no folder); `empty`: no event in the range; `data`: events. */
   state: 'missing' | 'empty' | 'data';
@@ -34,7 +34,7 @@ export interface LogGroupFacts {
  */
 export async function openLogGroup(
   input: SectionInput,
-  service: Service,
+  service: ServiceName,
   within = input.range,
 ): Promise<{ facts: LogGroupFacts; streams: string[] | undefined }> {
   const { ctx, warnings } = input;

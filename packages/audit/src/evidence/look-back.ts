@@ -1,4 +1,4 @@
-import type { Service } from '../services.js';
+import type { ServiceName } from '@netsidecar/contracts';
 import type { Provenance } from '../source/source.js';
 import { iso } from '../time-range.js';
 import type { SectionInput } from './sections.js';
@@ -14,7 +14,7 @@ export const DEFAULT_LOOKBACK = '400d';
  * only cost calls). The state at the end of the range (a device's last upload, the findings still
  * open) depends on events before it; this bounds how far back they are looked for.
  */
-export async function lookBackStart({ ctx, range, lookBackMs }: SectionInput, service: Service): Promise<number> {
+export async function lookBackStart({ ctx, range, lookBackMs }: SectionInput, service: ServiceName): Promise<number> {
   let start = range.from - lookBackMs;
   const days = (await ctx.source.logGroupSettings(service)).retentionDays;
   if (days !== undefined) start = Math.max(start, ctx.now - days * DAY_MS);
@@ -22,7 +22,7 @@ export async function lookBackStart({ ctx, range, lookBackMs }: SectionInput, se
 }
 
 /** The MANIFEST entry of the newest-first look-back (one event per stream). */
-export function lookBackProvenance(input: SectionInput, service: Service, from: number): Provenance {
+export function lookBackProvenance(input: SectionInput, service: ServiceName, from: number): Provenance {
   const { ctx, range } = input;
   const base = ctx.source.provenance({ service, from, to: range.from });
   return {

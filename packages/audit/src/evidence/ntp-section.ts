@@ -1,7 +1,7 @@
 import { parseEvent } from '../event.js';
 import { csvLine } from '../output/csv.js';
 import { count } from '../progress.js';
-import { NTP_UPSTREAM_STREAM } from '../services.js';
+import { NTP_UPSTREAM_STREAM } from '@netsidecar/contracts';
 import { openLogGroup, settleLogGroup, type LogGroupFacts } from './log-group.js';
 import { Downsampled, num, str, type Period, type SectionInput } from './sections.js';
 import { coveredMs, describeSource, isLocalSource, TimeSources, type TimeSource } from './time-sources.js';

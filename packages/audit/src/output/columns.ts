@@ -1,12 +1,12 @@
 import type { AuditEvent } from '../event.js';
-import type { Service } from '../services.js';
+import type { ServiceName } from '@netsidecar/contracts';
 
 /**
  * CSV columns per service: a CSV is streamed, so its header is fixed before the first row. The
  * names are the event fields (the public interface), plus `stream`. A field an older or newer
  * schema lacks is an empty cell; `json` keeps the whole event for anything not in a column.
  */
-const columns: Record<Service, readonly string[]> = {
+const columns: Record<ServiceName, readonly string[]> = {
   syslog: [
     'receivedAt', 'stream', 'sourceIp', 'sourcePort', 'transport', 'facility', 'facilityName', 'severity', 'severityName',
     'timestamp', 'host', 'app', 'procId', 'msgId', 'message',
@@ -26,9 +26,9 @@ const columns: Record<Service, readonly string[]> = {
   ],
 };
 
-export const csvColumns = (service: Service): readonly string[] => columns[service];
+export const csvColumns = (service: ServiceName): readonly string[] => columns[service];
 
-export function csvCells(service: Service, event: AuditEvent, parsed: Record<string, unknown> | undefined): unknown[] {
+export function csvCells(service: ServiceName, event: AuditEvent, parsed: Record<string, unknown> | undefined): unknown[] {
   return columns[service].map((name) => {
     if (name === 'stream') return event.stream;
     if (name === 'json') return event.message;

@@ -2,11 +2,11 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListObjectsV2Command, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
-import { PART_SCHEMA } from '@netsidecar/sink';
+import { mayBeMessagePart } from '@netsidecar/contracts';
 import { AuditError } from '../errors.js';
 import { parseEvent, timeOfMessage, type AuditEvent } from '../event.js';
 import { joinParts, type JoinStats } from '../parts-joiner.js';
-import { logGroupOf, type Service } from '../services.js';
+import { logGroupOf, type ServiceName } from '@netsidecar/contracts';
 import { iso } from '../time-range.js';
 import { arrivalOf, compareArrival, dayPrefix, daysOf, EARLY_MS, groupPrefix } from './archive/layout.js';
 import { archiveObjectLines, getArchiveObject, type ArchiveObject } from './archive/object-lines.js';
@@ -66,7 +66,6 @@ interface ServiceState {
 /** CloudWatch Logs' subscription health check, should Firehose pass it through message extraction. */
 const controlMessage = 'CWL CONTROL MESSAGE';
 const PENDING = '\u0000part';
-const partPrefix = `{"schema":"${PART_SCHEMA}"`;
 
 export interface ArchiveSource extends EventSource {
   readonly kind: 'archive';
@@ -86,8 +85,8 @@ export function createArchiveSource(options: ArchiveSourceOptions): ArchiveSourc
   const read = new Map<string, ArchiveObject>();
   let controls = 0;
   let root: Promise<string> | undefined;
-  const states = new Map<Service, Promise<ServiceState>>();
-  const group = (service: Service) => logGroupOf(options.logGroupPrefix, service);
+  const states = new Map<ServiceName, Promise<ServiceState>>();
+  const group = (service: ServiceName) => logGroupOf(options.logGroupPrefix, service);
 
   const counted = countedCalls(policy, counts, options.onRetry);
   const call = <T>(operation: string, send: () => Promise<T>): Promise<T> =>
@@ -98,7 +97,7 @@ export function createArchiveSource(options: ArchiveSourceOptions): ArchiveSourc
       throw err;
     });
 
-  function state(service: Service): Promise<ServiceState> {
+  function state(service: ServiceName): Promise<ServiceState> {
     let s = states.get(service);
     if (s === undefined) {
       s = (async () => {
@@ -127,7 +126,7 @@ export function createArchiveSource(options: ArchiveSourceOptions): ArchiveSourc
   const windowOf = (from: number, to: number) => ({ lo: from - EARLY_MS, hi: Math.min(to + options.latenessMs, options.now + EARLY_MS) });
 
   /** Lists and stages every object of the service that may hold events of `[from, to)`. */
-  async function ensure(service: Service, from: number, to: number): Promise<ServiceState> {
+  async function ensure(service: ServiceName, from: number, to: number): Promise<ServiceState> {
     const s = await state(service);
     s.present ??= await present(groupPrefix(group(service)));
     if (!s.present) {
@@ -156,7 +155,7 @@ export function createArchiveSource(options: ArchiveSourceOptions): ArchiveSourc
   }
 
   /** The lines of the objects in arrival order, each checked to be a JSON object. */
-  async function* linesOf(service: Service, s: ServiceState, due: Listed[]): AsyncGenerator<AuditEvent> {
+  async function* linesOf(service: ServiceName, s: ServiceState, due: Listed[]): AsyncGenerator<AuditEvent> {
     let done = 0;
     const ahead = new Map<number, Promise<GetObjectCommandOutput>>();
     const fetch = (i: number) => {
@@ -184,7 +183,7 @@ export function createArchiveSource(options: ArchiveSourceOptions): ArchiveSourc
         if (event === undefined) {
           throw new AuditError('AUDIT_ARCHIVE_CORRUPT', `s3://${bucket}/${listed.key}: line ${n} is not a JSON event; nothing was written as complete`);
         }
-        if (line.startsWith(partPrefix)) {
+        if (mayBeMessagePart(line)) {
           yield { stream: PENDING, timestamp: Number.NaN, message: line };
           continue;
         }
@@ -200,14 +199,14 @@ export function createArchiveSource(options: ArchiveSourceOptions): ArchiveSourc
     }
   }
 
-  async function stageObjects(service: Service, s: ServiceState, due: Listed[]): Promise<void> {
+  async function stageObjects(service: ServiceName, s: ServiceState, due: Listed[]): Promise<void> {
     // Split events (`part/1`, over 1 MB) are joined across lines and objects, then placed by the
     // joined event; a group with parts missing is kept as its raw parts beside the event before it.
     let previous: { stream: string; timestamp: number } | undefined;
     for await (const event of joinParts(linesOf(service, s, due), joinStats)) {
       let { stream, timestamp } = event;
       if (stream === PENDING) {
-        const joined = event.message.startsWith(partPrefix) ? undefined : parseEvent(event.message);
+        const joined = mayBeMessagePart(event.message) ? undefined : parseEvent(event.message);
         stream = (joined && streamOf(service, joined)) ?? previous?.stream ?? '_parts';
         timestamp = joined ? timeOfMessage(event.message) : Number.NaN;
       }
@@ -218,7 +217,7 @@ export function createArchiveSource(options: ArchiveSourceOptions): ArchiveSourc
     }
   }
 
-  const provenanceQuery = (service: Service, from: number, to: number) => {
+  const provenanceQuery = (service: ServiceName, from: number, to: number) => {
     const { lo, hi } = windowOf(from, to);
     return `s3://${bucket}/${groupPrefix(group(service))}yyyy/MM/dd/ objects that arrived from ${iso(lo)} to ${iso(hi)} (events up to ${Math.round(options.latenessMs / 3_600_000)} h late)`;
   };
@@ -238,7 +237,7 @@ export function createArchiveSource(options: ArchiveSourceOptions): ArchiveSourc
     async newestMatching(service, stream, from, to, accept) {
       const s = await ensure(service, from, to);
       let found: AuditEvent | undefined;
-      for await (const event of s.stage.events(stream, from, to)) if (!event.message.startsWith(partPrefix) && accept(event.message)) found = event;
+      for await (const event of s.stage.events(stream, from, to)) if (!mayBeMessagePart(event.message) && accept(event.message)) found = event;
       return found;
     },
     async *events(query: EventQuery) {

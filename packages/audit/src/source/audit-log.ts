@@ -6,6 +6,7 @@ import {
   PutLogEventsCommand,
   type CloudWatchLogsClient,
 } from '@aws-sdk/client-cloudwatch-logs';
+import { auditCli, logGroupOf } from '@netsidecar/contracts';
 import { fileNameOf } from '@netsidecar/sink';
 import { AuditError } from '../errors.js';
 import { countedCalls, type RetryPolicy } from './retry.js';
@@ -16,10 +17,9 @@ import { countedCalls, type RetryPolicy } from './retry.js';
  * then vouches for more than itself: rewriting a file means rewriting SHA256SUMS, whose new digest
  * is in no record. One stream, `evidence`; one small event per bundle.
  */
-export const AUDIT_LOG_GROUP_SUFFIX = 'audit';
-export const EVIDENCE_STREAM = 'evidence';
+export const EVIDENCE_STREAM = auditCli.evidenceStream;
 
-export const auditLogGroup = (prefix: string): string => `${prefix}/${AUDIT_LOG_GROUP_SUFFIX}`;
+export const auditLogGroup = (prefix: string): string => logGroupOf(prefix, 'audit');
 
 export interface RecordedEvent {
   timestamp: number;

@@ -9,7 +9,7 @@ import {
 import { AuditError } from '../errors.js';
 import type { AuditEvent } from '../event.js';
 import { joinParts, type JoinStats } from '../parts-joiner.js';
-import { logGroupOf, type Service } from '../services.js';
+import { logGroupOf, type ServiceName } from '@netsidecar/contracts';
 import { iso } from '../time-range.js';
 import { insightsEvents, insightsQueryText } from './insights.js';
 import { mergeByTime } from './merge.js';
@@ -35,14 +35,14 @@ export function createCloudWatchSource(options: CloudWatchSourceOptions): EventS
   const policy = options.retry ?? defaultRetryPolicy();
   const joinStats = options.joinStats ?? { joined: 0, incomplete: 0 };
   const counts: Record<string, number> = {};
-  const group = (service: Service) => logGroupOf(options.logGroupPrefix, service);
+  const group = (service: ServiceName) => logGroupOf(options.logGroupPrefix, service);
 
   const call = countedCalls(policy, counts, options.onRetry);
 
-  const notFound = (service: Service) =>
+  const notFound = (service: ServiceName) =>
     new AuditError('AUDIT_NO_LOG_GROUP', `log group ${group(service)} does not exist in this account and region`);
 
-  const withGroup = async <T>(service: Service, send: () => Promise<T>, operation: string): Promise<T> => {
+  const withGroup = async <T>(service: ServiceName, send: () => Promise<T>, operation: string): Promise<T> => {
     try {
       return await call(operation, send);
     } catch (err) {
@@ -53,7 +53,7 @@ export function createCloudWatchSource(options: CloudWatchSourceOptions): EventS
     }
   };
 
-  async function streams(service: Service): Promise<string[]> {
+  async function streams(service: ServiceName): Promise<string[]> {
     const names: string[] = [];
     let nextToken: string | undefined;
     do {
@@ -68,7 +68,7 @@ export function createCloudWatchSource(options: CloudWatchSourceOptions): EventS
     return names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   }
 
-  async function* filter(service: Service, names: readonly string[] | undefined, from: number, to: number, filterPattern?: string): AsyncGenerator<AuditEvent> {
+  async function* filter(service: ServiceName, names: readonly string[] | undefined, from: number, to: number, filterPattern?: string): AsyncGenerator<AuditEvent> {
     let nextToken: string | undefined;
     do {
       const page = await withGroup(

@@ -7,7 +7,7 @@ import { timeOfMessage, type AuditEvent } from '../event.js';
 import { textLines } from '../lines.js';
 import { joinParts, type JoinStats } from '../parts-joiner.js';
 import { iso } from '../time-range.js';
-import { logGroupOf, type Service } from '../services.js';
+import { logGroupOf, type ServiceName } from '@netsidecar/contracts';
 import { mergeByTime } from './merge.js';
 import type { EventQuery, EventSource, Provenance } from './source.js';
 
@@ -29,12 +29,12 @@ export interface FileSourceOptions {
 export function createFileSource(options: FileSourceOptions): EventSource {
   const opened = { files: 0 };
   const joinStats = options.joinStats ?? { joined: 0, incomplete: 0 };
-  const dirOf = (service: Service) => join(options.dataDir, 'logs', logGroupOf(options.logGroupPrefix, service).replace(/^\/+/, ''));
+  const dirOf = (service: ServiceName) => join(options.dataDir, 'logs', logGroupOf(options.logGroupPrefix, service).replace(/^\/+/, ''));
   /** Stream name -> file name, as listed (a hashed file whose `.name` is missing is listed by its file name). */
-  const listed = new Map<Service, Map<string, string>>();
-  const fileOf = (service: Service, stream: string) => join(dirOf(service), listed.get(service)?.get(stream) ?? fileNameOf(stream));
+  const listed = new Map<ServiceName, Map<string, string>>();
+  const fileOf = (service: ServiceName, stream: string) => join(dirOf(service), listed.get(service)?.get(stream) ?? fileNameOf(stream));
 
-  async function streams(service: Service): Promise<string[]> {
+  async function streams(service: ServiceName): Promise<string[]> {
     let names: string[];
     try {
       names = await readdir(dirOf(service));
@@ -56,7 +56,7 @@ export function createFileSource(options: FileSourceOptions): EventSource {
     return [...files.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   }
 
-  async function streamOfFile(service: Service, base: string): Promise<string> {
+  async function streamOfFile(service: ServiceName, base: string): Promise<string> {
     if (!isHashedFileBase(base)) return streamOfFileBase(base);
     const text = await readFile(join(dirOf(service), base + streamNameFileExtension), 'utf8').catch(() => null);
     return (text === null ? null : parseStreamNameFile(text)) ?? base;
@@ -76,7 +76,7 @@ export function createFileSource(options: FileSourceOptions): EventSource {
   }
 
   /** One stream: parts joined, times taken from the joined message, then the range. */
-  async function* streamEvents(service: Service, stream: string, from: number, to: number): AsyncGenerator<AuditEvent> {
+  async function* streamEvents(service: ServiceName, stream: string, from: number, to: number): AsyncGenerator<AuditEvent> {
     let previous = 0;
     for await (const event of joinParts(lines(fileOf(service, stream), stream), joinStats)) {
       let timestamp = Number.isNaN(event.timestamp) ? timeOfMessage(event.message) : event.timestamp;

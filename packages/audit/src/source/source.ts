@@ -1,10 +1,10 @@
 import type { AuditEvent } from '../event.js';
-import type { Service } from '../services.js';
+import type { ServiceName } from '@netsidecar/contracts';
 import type { TimeRange } from '../time-range.js';
 
 /** What one read asks for: a service, some streams (all when omitted), `[from, to)`. */
 export interface EventQuery {
-  service: Service;
+  service: ServiceName;
   streams?: readonly string[];
   from: number;
   to: number;
@@ -37,26 +37,26 @@ export interface Provenance {
 export interface EventSource {
   readonly kind: 'file' | 'cloudwatch' | 'archive';
   /** The log group of a service (`/netsidecar/syslog`). */
-  logGroup(service: Service): string;
+  logGroup(service: ServiceName): string;
   /**
    * Stream names of a service's log group, sorted by code unit; throws AUDIT_NO_LOG_GROUP when
    * absent. CloudWatch and the file sink list every stream; the archive, which has no stream index,
    * the streams with events `within` the range (it requires one).
    */
-  streams(service: Service, within?: TimeRange): Promise<string[]>;
+  streams(service: ServiceName, within?: TimeRange): Promise<string[]>;
   /**
    * How the log group keeps events: retention in days (`undefined` when events never expire: file
    * sink, no policy) and the KMS key that encrypts it (`undefined`: CloudWatch's own key, or not CloudWatch).
    */
-  logGroupSettings(service: Service): Promise<LogGroupSettings>;
+  logGroupSettings(service: ServiceName): Promise<LogGroupSettings>;
   /** Time of the newest event of one stream, or `undefined` when it has none. */
-  lastEventTime(service: Service, stream: string): Promise<number | undefined>;
+  lastEventTime(service: ServiceName, stream: string): Promise<number | undefined>;
   /**
    * The newest event of one stream in `[from, to)` whose message `accept`s, read newest first and
    * stopping at the first match (the look-back of `evidence`: a device's last upload before the
    * range). A split message (`part/1`) is never accepted: the events looked for are small.
    */
-  newestMatching(service: Service, stream: string, from: number, to: number, accept: (message: string) => boolean): Promise<AuditEvent | undefined>;
+  newestMatching(service: ServiceName, stream: string, from: number, to: number, accept: (message: string) => boolean): Promise<AuditEvent | undefined>;
   /** The events of the query, streamed in order, split events joined. */
   events(query: EventQuery): AsyncIterable<AuditEvent>;
   provenance(query: EventQuery): Provenance;

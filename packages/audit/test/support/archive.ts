@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { splitMessage } from '@netsidecar/sink';
+import { splitMessage } from '@netsidecar/contracts';
 import { MAX_EVENT_MESSAGE_BYTES } from '@netsidecar/test-support';
 import type { Seed } from './fixtures.js';
 

@@ -7,7 +7,8 @@ import {
   PutRetentionPolicyCommand,
   type CloudWatchLogsClient,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { fileNameOf, splitMessage } from '@netsidecar/sink';
+import { splitMessage } from '@netsidecar/contracts';
+import { fileNameOf } from '@netsidecar/sink';
 import { MAX_EVENT_MESSAGE_BYTES } from '@netsidecar/test-support';
 
 /** One stored event as a service would write it: to a file sink line or a CloudWatch event. */

@@ -1,6 +1,5 @@
 import { toLogStreamName } from '@netsidecar/sink';
-import type { Service } from '../../services.js';
-import { NTP_UPSTREAM_STREAM } from '../../services.js';
+import { NTP_UPSTREAM_STREAM, type ServiceName } from '@netsidecar/contracts';
 
 /**
  * The archive keeps each event's JSON and nothing else (Firehose's message extraction drops the
@@ -17,7 +16,7 @@ export const ARCHIVE_SCAN_STREAM = 'scan';
 
 const ntpUpstreamTypes = new Set(['upstream_sample', 'status']);
 
-export function streamOf(service: Service, event: Record<string, unknown>): string | undefined {
+export function streamOf(service: ServiceName, event: Record<string, unknown>): string | undefined {
   const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
   switch (service) {
     case 'syslog': {

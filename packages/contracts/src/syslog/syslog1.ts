@@ -1,3 +1,5 @@
+import { schemaIds } from '../schemas.js';
+
 /**
  * The `syslog/1` event: one JSON object, one CloudWatch log event (docs/ARCHITECTURE.md, "The event
  * contract"). Field names and their order are a public interface that saved Logs Insights queries
@@ -5,13 +7,13 @@
  * order so that V8 gives all events one shape and `JSON.stringify` prints them alike.
  */
 
-export const SYSLOG_SCHEMA = 'syslog/1';
+export const SYSLOG_SCHEMA = schemaIds.syslog1;
 
 /** RFC 5424 SD: SD-ID -> PARAM-NAME -> value; a PARAM-NAME that repeats gets an array. */
 export type StructuredData = Record<string, Record<string, string | string[]>>;
 
 export interface SyslogEvent {
-  schema: 'syslog/1';
+  schema: typeof SYSLOG_SCHEMA;
   /** When the service read the datagram or frame: ISO 8601 UTC with milliseconds. */
   receivedAt: string;
   sourceIp: string;

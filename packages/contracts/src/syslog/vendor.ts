@@ -1,5 +1,5 @@
 import type { LineFields } from './line-fields.js';
-import type { StructuredData } from '../event.js';
+import type { StructuredData } from './syslog1.js';
 
 /**
  * Vendor fields that other fields of the event give, left out of `syslog/2` (`compactVendor`) and

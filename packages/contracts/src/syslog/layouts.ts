@@ -1,5 +1,5 @@
 import type { LineFields } from './line-fields.js';
-import type { StructuredData } from '../event.js';
+import type { StructuredData } from './syslog1.js';
 import { renderTime, type TimeStyle } from './time-styles.js';
 import { ciscoCode } from './vendor.js';
 

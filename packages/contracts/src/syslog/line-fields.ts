@@ -1,4 +1,4 @@
-import type { StructuredData } from '../event.js';
+import type { StructuredData } from './syslog1.js';
 
 /**
  * The fields a line is rebuilt from and vendor fields are derived from, as both versions hold

@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap';
 import fc from 'fast-check';
-import { parsePart, reassembleParts, splitMessage } from '../src/cloudwatch/index.js';
+import { parsePart, reassembleParts, splitMessage } from '../src/index.js';
 
 const LIMIT = 200; // bytes of UTF-8 per part message
 

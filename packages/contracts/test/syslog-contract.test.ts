@@ -2,7 +2,7 @@
 // never saw the line makes of them. (That every line the parser reads survives the round trip is
 // proven in syslog2-lossless.test.ts and in every parser corpus case.)
 import t from 'tap';
-import { renderTime, styleOf, syslogMessageAsVersion1 } from '../src/contract.js';
+import { renderTime, styleOf, syslogMessageAsVersion1 } from '../src/index.js';
 
 t.test('time styles render a UTC timestamp as Cisco prints it, and nothing else', async (t) => {
   t.equal(renderTime('2026-11-02T04:05:06.007Z', 1), 'Nov  2 04:05:06.007 UTC', 'the day is space-padded');

@@ -1,4 +1,4 @@
-import type { StructuredData } from '../event.js';
+import type { StructuredData } from './syslog1.js';
 
 /**
  * The `syslog/2` event: `syslog/1` without what CloudWatch or the event's other fields already hold

@@ -1,5 +1,5 @@
 import { rebuildWith, type LayoutLetter } from './layouts.js';
-import type { SyslogEvent } from '../event.js';
+import type { SyslogEvent } from './syslog1.js';
 import { styleOf } from './time-styles.js';
 import { compactVendor } from './vendor.js';
 

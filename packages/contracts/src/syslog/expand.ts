@@ -1,6 +1,6 @@
-import { FACILITY_NAMES, SEVERITY_NAMES } from '../parser/pri.js';
+import { FACILITY_NAMES, SEVERITY_NAMES } from './names.js';
 import { rebuildRaw, styleOfLayout, timeTextOf } from './layouts.js';
-import { SYSLOG_SCHEMA, type SyslogEvent } from '../event.js';
+import { SYSLOG_SCHEMA, type SyslogEvent } from './syslog1.js';
 import { SYSLOG2_PREFIX, type Syslog2Event } from './syslog2.js';
 import { expandVendor } from './vendor.js';
 
