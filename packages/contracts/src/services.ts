@@ -5,7 +5,7 @@
  * the config loader, the audit CLI, the CDK app and `npm start` read it; none writes its own copy.
  */
 
-/** A service's runtime name: its log group `<prefix>/<name>` and the `service` label of its metrics. */
+/** A service's runtime name: its log group `<prefix>/<name>` (`logGroupOf`) and the `service` label of its metrics. */
 export type ServiceName = 'syslog' | 'ntp' | 'config' | 'scan';
 
 /** Container ports (local defaults; the NLB maps the standard ports in deploy/). Each service has those it has. */
@@ -26,20 +26,18 @@ export interface ServiceEntry {
   /** The `NETSIDECAR_*` variables it owns: unknown names under it stop it; other services leave them alone. */
   envPrefix: string;
   ports: ServicePorts;
-  /** Its log group without the prefix: `<NETSIDECAR_LOG_GROUP_PREFIX>/<logGroup>`. */
-  logGroup: string;
 }
 
 /** `NETSIDECAR_LOG_GROUP_PREFIX` when unset, and what the CDK app deploys. */
 export const DEFAULT_LOG_GROUP_PREFIX = '/netsidecar';
 
 export const serviceTable = {
-  syslog: { name: 'syslog', folder: 'syslog', envPrefix: 'NETSIDECAR_SYSLOG_', ports: { udp: 5514, tcp: 5601, tls: 6514, health: 9101 }, logGroup: 'syslog' },
-  ntp: { name: 'ntp', folder: 'ntp-proxy', envPrefix: 'NETSIDECAR_NTP_', ports: { udp: 10123, health: 9102 }, logGroup: 'ntp' },
-  config: { name: 'config', folder: 'config-upload', envPrefix: 'NETSIDECAR_UPLOAD_', ports: { http: 8080, health: 9103 }, logGroup: 'config' },
+  syslog: { name: 'syslog', folder: 'syslog', envPrefix: 'NETSIDECAR_SYSLOG_', ports: { udp: 5514, tcp: 5601, tls: 6514, health: 9101 } },
+  ntp: { name: 'ntp', folder: 'ntp-proxy', envPrefix: 'NETSIDECAR_NTP_', ports: { udp: 10123, health: 9102 } },
+  config: { name: 'config', folder: 'config-upload', envPrefix: 'NETSIDECAR_UPLOAD_', ports: { http: 8080, health: 9103 } },
   // The worker's health port; the planning run is a one-shot job and opens none.
-  scan: { name: 'scan', folder: 'scan-scheduler', envPrefix: 'NETSIDECAR_SCAN_', ports: { health: 9104 }, logGroup: 'scan' },
-} as const satisfies Record<ServiceName, ServiceEntry>;
+  scan: { name: 'scan', folder: 'scan-scheduler', envPrefix: 'NETSIDECAR_SCAN_', ports: { health: 9104 } },
+} satisfies Record<ServiceName, ServiceEntry>;
 
 /** The ntp/1 stream of everything about the time source; ntp-proxy's other streams are client addresses. */
 export const NTP_UPSTREAM_STREAM = 'upstream';
@@ -53,11 +51,13 @@ export const isServiceName = (value: string): value is ServiceName => (serviceNa
  * The audit CLI (cli/audit): not a service, but it owns variables and writes one log group, the
  * digests of evidence bundles (`audit/1`, stream `evidence`).
  */
-export const auditCli = { envPrefix: 'NETSIDECAR_AUDIT_', logGroup: 'audit', evidenceStream: 'evidence' } as const;
+export const auditCli = { name: 'audit', envPrefix: 'NETSIDECAR_AUDIT_', evidenceStream: 'evidence' } as const;
 
 /** Every prefix some part of netsidecar owns: a service tolerates the others' variables (one shell, one env file). */
 export const envPrefixes: readonly string[] = [...serviceNames.map((name) => serviceTable[name].envPrefix), auditCli.envPrefix];
 
-/** `/netsidecar/syslog`: the log group of a service (or of the audit CLI's records) under a prefix. */
-export const logGroupOf = (prefix: string, service: ServiceName | 'audit'): string =>
-  `${prefix}/${service === 'audit' ? auditCli.logGroup : serviceTable[service].logGroup}`;
+/**
+ * The one rule for log groups: `<NETSIDECAR_LOG_GROUP_PREFIX>/<name>`, `/netsidecar/syslog` for a
+ * service, `/netsidecar/audit` for the audit CLI's records (and the runtime's name for any other).
+ */
+export const logGroupOf = (prefix: string, name: ServiceName | typeof auditCli.name | (string & {})): string => `${prefix}/${name}`;
