@@ -6,7 +6,7 @@
 //   npx tsc -b && node bench/audit.bench.mjs [--events 1000000]
 //
 // The fake runs in its own process (its memory holds the events, not the CLI's); the CLI is the
-// built bin (packages/audit/dist/cli.js) as an auditor runs it, sampled every 100 ms in /proc.
+// built bin (cli/audit/dist/cli.js) as an auditor runs it, sampled every 100 ms in /proc.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -223,7 +223,7 @@ async function runBench() {
   lines.push(`- ${started.toISOString()}; ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node.js ${process.version}`);
   lines.push(`- /proc/loadavg at start: \`${load0}\`; at end: \`${load1}\`. ${Number(load0.split(' ')[0]) > 1.5 ? 'The machine was busy: times are what a loaded 2-core machine gave, not a quiet one.' : 'The machine was quiet (nothing else running).'}`);
   lines.push(`- ${fmt(total)} syslog/1 events (${DEVICES} devices, 10 days, ~${Math.round(fileBytes / total)} bytes each, ${(fileBytes / 2 ** 20).toFixed(0)} MiB as JSON lines), the same in the fake CloudWatch Logs (own process, seeded in ${ready.seedSeconds.toFixed(0)} s) and in the file sink layout.`);
-  lines.push(`- The CLI is \`node packages/audit/dist/cli.js\` (a new process per run), output to a file; memory is its RSS sampled every 100 ms from /proc, and VmHWM (peak).`);
+  lines.push(`- The CLI is \`node cli/audit/dist/cli.js\` (a new process per run), output to a file; memory is its RSS sampled every 100 ms from /proc, and VmHWM (peak).`);
   lines.push(`- Check: the CloudWatch export has ${fmt(cwLines)} lines and is ${same ? 'byte for byte identical to' : 'DIFFERENT from'} the file sink export.`, '');
   lines.push('| run | events | exit | time | events/s | RSS at 25 % / 50 % / 75 % of the run | peak RSS | API calls | output |');
   lines.push('|---|---:|---:|---:|---:|---|---:|---|---:|');
@@ -236,7 +236,7 @@ async function runBench() {
   lines.push('- Memory is flat when RSS at 25/50/75 % of the run is about the same, and the peak of the full export is about that of the quarter-size one: the export is streamed (one FilterLogEvents page of up to 10,000 events / 1 MB in flight, written with backpressure).');
   lines.push('- FilterLogEvents calls: a page holds at most 10,000 events or 1 MB, so about total bytes / 1 MB calls; DescribeLogStreams/DescribeLogGroups are the device check and the retention check.');
   lines.push("- The file sink run keeps one 64 KiB read chunk per device file open at once (20 here) and the lines sliced from them: its RSS is higher than the CloudWatch runs' but does not grow with the export (1 MiB chunks peaked at 403 MB).");
-  lines.push('- Not measured here: `--insights` (the fake evaluates Logs Insights queries in memory over the whole range, much slower than the service; the path is exercised by packages/audit/test/logs-insights.test.ts).');
+  lines.push('- Not measured here: `--insights` (the fake evaluates Logs Insights queries in memory over the whole range, much slower than the service; the path is exercised by cli/audit/test/logs-insights.test.ts).');
   writeFileSync(join(root, 'bench', 'RESULTS-audit.md'), lines.join('\n') + '\n');
   console.error(lines.join('\n'));
   rmSync(work, { recursive: true, force: true });

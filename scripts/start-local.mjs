@@ -15,20 +15,25 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+// The service table (folders, ports): the build's dist, or src/ under the source condition (--from-source).
+import { serviceTable } from '@netsidecar/contracts';
 
 const fromSource = process.argv.includes('--from-source');
 const only = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
-const mainOf = (service) => (fromSource ? `services/${service}/src/main.ts` : `services/${service}/dist/main.js`);
+const mainOf = ({ folder }) => (fromSource ? `services/${folder}/src/main.ts` : `services/${folder}/dist/main.js`);
+const health = ({ ports }) => `health http://127.0.0.1:${ports.health}/healthz`;
+const { syslog, ntp, config } = serviceTable;
+// Named by folder: `npm start -- syslog ntp-proxy`.
 const services = [
-  { name: 'syslog', main: mainOf('syslog'), note: 'syslog UDP 5514, TCP 5601 (TLS 6514 with a certificate), health http://127.0.0.1:9101/healthz' },
-  { name: 'ntp-proxy', main: mainOf('ntp-proxy'), note: 'NTP UDP 10123 from this machine\'s clock (refid LOCL), health http://127.0.0.1:9102/healthz' },
-  { name: 'config-upload', main: mainOf('config-upload'), note: 'HTTP 8080, health :9103' },
+  { name: syslog.folder, main: mainOf(syslog), note: `syslog UDP ${syslog.ports.udp}, TCP ${syslog.ports.tcp} (TLS ${syslog.ports.tls} with a certificate), ${health(syslog)}` },
+  { name: ntp.folder, main: mainOf(ntp), note: `NTP UDP ${ntp.ports.udp} from this machine's clock (refid LOCL), ${health(ntp)}` },
+  { name: config.folder, main: mainOf(config), note: `HTTP ${config.ports.http}, ${health(config)}` },
 ].filter((service) => existsSync(service.main) && (only.length === 0 || only.includes(service.name)));
 
 const env = { ...process.env, NETSIDECAR_SINK: process.env.NETSIDECAR_SINK ?? 'file', NETSIDECAR_DATA_DIR: process.env.NETSIDECAR_DATA_DIR ?? './var' };
 console.log(`netsidecar: starting ${services.length} service(s) with the ${env.NETSIDECAR_SINK} sink; events under ${resolve(env.NETSIDECAR_DATA_DIR, 'logs')}`);
 for (const service of services) console.log(`  ${service.name}: ${service.note}`);
-console.log('  try: logger --udp --server 127.0.0.1 --port 5514 "hello netsidecar"');
+console.log(`  try: logger --udp --server 127.0.0.1 --port ${syslog.ports.udp} "hello netsidecar"`);
 
 const children = services.map((service) => {
   const child = spawn(process.execPath, [...(fromSource ? process.execArgv : []), service.main], { env, stdio: 'inherit' });

@@ -12,7 +12,7 @@ import { serviceNames, type ServiceName } from './services.js';
 /**
  * Where a log group's events land in the archive: `<log group without the leading slash>/yyyy/MM/dd/`,
  * the date being Firehose's arrival time (UTC) of the oldest record of the object. The audit CLI
- * (packages/audit, `--source archive`) and the Glue table read exactly this layout.
+ * (cli/audit, `--source archive`) and the Glue table read exactly this layout.
  */
 export function archivePrefix(logGroupName: string): string {
   return `${logGroupName.replace(/^\/+/, '')}/`;

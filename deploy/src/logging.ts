@@ -2,14 +2,15 @@ import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { auditCli, DEFAULT_LOG_GROUP_PREFIX, logGroupOf } from '@netsidecar/contracts';
 import { Construct } from 'constructs';
 import { serviceNames, type ServiceName } from './services.js';
 
-export const logGroupPrefix = '/netsidecar';
+export const logGroupPrefix = DEFAULT_LOG_GROUP_PREFIX;
 
 /** `/netsidecar/syslog` ...: the event log groups of docs/ARCHITECTURE.md (what users query, auditors keep). */
 export function eventLogGroupName(service: ServiceName): string {
-  return `${logGroupPrefix}/${service}`;
+  return logGroupOf(logGroupPrefix, service);
 }
 
 /** Container stdout/stderr (operational lines and EMF metric documents), kept apart from the evidence. */
@@ -22,7 +23,7 @@ export function opsLogGroupName(service: ServiceName): string {
  * `netsidecar-audit evidence --record` / `record`, read by `verify`): evidence about the evidence,
  * kept and encrypted like the event groups. No service writes it.
  */
-export const auditRecordGroupName = `${logGroupPrefix}/audit`;
+export const auditRecordGroupName = logGroupOf(logGroupPrefix, auditCli.name);
 
 /** Firehose's delivery errors for the archive: operational, beside the services' own. */
 export const archiveOpsLogGroupName = `${logGroupPrefix}/ops/archive`;

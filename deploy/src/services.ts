@@ -1,10 +1,11 @@
+import { serviceTable, type ServiceName } from '@netsidecar/contracts';
+
 /**
- * The four services as the stack sees them: their runtime name (log group suffix and the `service`
- * label of their metrics, see packages/runtime), their workspace folder (image and Dockerfile), and
- * the ports of docs/ARCHITECTURE.md's port table. The one place these numbers live in deploy/.
+ * The four services as the stack sees them: the service table of @netsidecar/contracts (runtime
+ * name, workspace folder, variable prefix, container ports) and what only the stack knows, the NLB
+ * listeners in front of the container ports (docs/ARCHITECTURE.md, "Ports").
  */
-export const serviceNames = ['syslog', 'ntp', 'config', 'scan'] as const;
-export type ServiceName = (typeof serviceNames)[number];
+export { serviceNames, type ServiceName } from '@netsidecar/contracts';
 
 export type Protocol = 'udp' | 'tcp';
 
@@ -33,42 +34,40 @@ export interface ServiceSpec {
   listeners: ListenerSpec[];
 }
 
+const { syslog, ntp, config, scan } = serviceTable;
+
+/** The table's runtime name, folder and health port, as the stack names them. */
+const base = (service: (typeof serviceTable)[ServiceName]) => ({
+  name: service.name,
+  workspace: service.folder,
+  healthPort: service.ports.health,
+  healthPortVariable: `${service.envPrefix}HEALTH_PORT`,
+});
+
 export const serviceSpecs: Record<ServiceName, ServiceSpec> = {
   syslog: {
-    name: 'syslog',
-    workspace: 'syslog',
-    healthPort: 9101,
-    healthPortVariable: 'NETSIDECAR_SYSLOG_HEALTH_PORT',
+    ...base(syslog),
     listeners: [
-      { id: 'SyslogUdp', listenerProtocol: 'UDP', listenerPort: 514, containerProtocol: 'udp', containerPort: 5514 },
+      { id: 'SyslogUdp', listenerProtocol: 'UDP', listenerPort: 514, containerProtocol: 'udp', containerPort: syslog.ports.udp },
       // ECS cannot map one container port for TCP and UDP, nor an NLB listen on one port with both: 601.
-      { id: 'SyslogTcp', listenerProtocol: 'TCP', listenerPort: 601, containerProtocol: 'tcp', containerPort: 5601 },
+      { id: 'SyslogTcp', listenerProtocol: 'TCP', listenerPort: 601, containerProtocol: 'tcp', containerPort: syslog.ports.tcp },
       // RFC 5425 passthrough: the service terminates TLS itself (its certificate, mutual auth possible).
-      { id: 'SyslogTls', listenerProtocol: 'TCP', listenerPort: 6514, containerProtocol: 'tcp', containerPort: 6514, needsSyslogTls: true },
+      { id: 'SyslogTls', listenerProtocol: 'TCP', listenerPort: 6514, containerProtocol: 'tcp', containerPort: syslog.ports.tls, needsSyslogTls: true },
     ],
   },
   ntp: {
-    name: 'ntp',
-    workspace: 'ntp-proxy',
-    healthPort: 9102,
-    healthPortVariable: 'NETSIDECAR_NTP_HEALTH_PORT',
-    listeners: [{ id: 'Ntp', listenerProtocol: 'UDP', listenerPort: 123, containerProtocol: 'udp', containerPort: 10123 }],
+    ...base(ntp),
+    listeners: [{ id: 'Ntp', listenerProtocol: 'UDP', listenerPort: 123, containerProtocol: 'udp', containerPort: ntp.ports.udp }],
   },
   config: {
-    name: 'config',
-    workspace: 'config-upload',
-    healthPort: 9103,
-    healthPortVariable: 'NETSIDECAR_UPLOAD_HEALTH_PORT',
+    ...base(config),
     listeners: [
-      { id: 'UploadHttp', listenerProtocol: 'TCP', listenerPort: 80, containerProtocol: 'tcp', containerPort: 8080 },
-      { id: 'UploadTls', listenerProtocol: 'TLS', listenerPort: 443, containerProtocol: 'tcp', containerPort: 8080, needsCertificate: true },
+      { id: 'UploadHttp', listenerProtocol: 'TCP', listenerPort: 80, containerProtocol: 'tcp', containerPort: config.ports.http },
+      { id: 'UploadTls', listenerProtocol: 'TLS', listenerPort: 443, containerProtocol: 'tcp', containerPort: config.ports.http, needsCertificate: true },
     ],
   },
   scan: {
-    name: 'scan',
-    workspace: 'scan-scheduler',
-    healthPort: 9104,
-    healthPortVariable: 'NETSIDECAR_SCAN_HEALTH_PORT',
+    ...base(scan),
     listeners: [], // nothing comes in: it looks at the cluster and calls out
   },
 };

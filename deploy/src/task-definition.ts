@@ -8,6 +8,7 @@ import { publicFileWriterScript, publicFilesMountPath, publicFilesVariable } fro
 import { secretFilePath, secretVariablePrefix, secretWriterScript, secretsMountPath } from './secret-files.js';
 import type { SharedSpool } from './shared-spool.js';
 import type { ServiceSpec } from './services.js';
+import { logGroupPrefix } from './logging.js';
 
 /** Where the images keep NETSIDECAR_DATA_DIR (the Dockerfiles declare it a VOLUME, owned by `node`). */
 export const dataDir = '/var/lib/netsidecar';
@@ -92,7 +93,7 @@ export class NetsidecarTaskDefinition extends Construct {
       environment: {
         NETSIDECAR_SINK: 'cloudwatch',
         NETSIDECAR_DATA_DIR: dataDir,
-        NETSIDECAR_LOG_GROUP_PREFIX: '/netsidecar',
+        NETSIDECAR_LOG_GROUP_PREFIX: logGroupPrefix,
         NETSIDECAR_SHUTDOWN_DEADLINE: `${config.shutdownDeadlineSeconds}s`,
         ...(sharedSpool ? { NETSIDECAR_SPOOL_SHARED: 'true' } : {}),
         AWS_REGION: Stack.of(this).region,

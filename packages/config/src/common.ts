@@ -1,3 +1,4 @@
+import { DEFAULT_LOG_GROUP_PREFIX } from '@netsidecar/contracts';
 import { boolean, byteSize, duration, oneOf, text } from './parsers.js';
 import type { Variable } from './load-config.js';
 
@@ -22,7 +23,7 @@ export const commonVariables = {
       if (!/^\/[\w\-./#]*[^/]$/.test(value)) throw new Error("expected a log group path like '/netsidecar' (leading slash, no trailing slash)");
       return value;
     },
-    default: '/netsidecar',
+    default: DEFAULT_LOG_GROUP_PREFIX,
     description: 'Log groups are <prefix>/syslog, /ntp, /config and /scan.',
   },
   NETSIDECAR_SHUTDOWN_DEADLINE: {

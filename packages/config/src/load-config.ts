@@ -1,3 +1,4 @@
+import { envPrefixes } from '@netsidecar/contracts';
 import { ConfigError } from './config-error.js';
 import type { Parser } from './parsers.js';
 
@@ -13,11 +14,12 @@ export type Schema = Record<string, Variable<unknown>>;
 export type ConfigOf<S extends Schema> = { readonly [K in keyof S]: S[K]['default'] };
 
 /**
- * Variable-name prefixes that belong to each service. A service rejects unknown `NETSIDECAR_*`
- * names, but must tolerate another service's variables: `npm start` runs every service from one
- * shell, and a shared ECS environment file is common.
+ * Variable-name prefixes that belong to each service (and the audit CLI): the service table of
+ * @netsidecar/contracts. A service rejects unknown `NETSIDECAR_*` names, but must tolerate another
+ * service's variables: `npm start` runs every service from one shell, and a shared ECS environment
+ * file is common.
  */
-export const servicePrefixes = ['NETSIDECAR_SYSLOG_', 'NETSIDECAR_NTP_', 'NETSIDECAR_UPLOAD_', 'NETSIDECAR_SCAN_', 'NETSIDECAR_AUDIT_'] as const;
+export const servicePrefixes = envPrefixes;
 
 /**
  * Variables read at build or install time, not by a service: a shell that exported one for

@@ -1,5 +1,6 @@
 import type { Registry } from 'prom-client';
 import { commonVariables, loadConfig, type ConfigOf, type Schema } from '@netsidecar/config';
+import { logGroupOf } from '@netsidecar/contracts';
 import { createLogger, createRegistry, type Logger } from '@netsidecar/telemetry';
 import type { Sink } from '@netsidecar/sink';
 import { createSink } from './create-sink.js';
@@ -48,5 +49,5 @@ export async function openRuntime<S extends Schema>(definition: RuntimeDefinitio
     registry,
     logger,
   });
-  return { config, logger, registry, sink, logGroup: `${config.NETSIDECAR_LOG_GROUP_PREFIX}/${definition.name}` };
+  return { config, logger, registry, sink, logGroup: logGroupOf(config.NETSIDECAR_LOG_GROUP_PREFIX, definition.name) };
 }

@@ -103,7 +103,7 @@ t.test('the flush interval sends a partial batch; nothing is sent before it', as
 });
 
 t.test('a message over the event limit arrives as parts that reassemble, never truncated', async (t) => {
-  const { reassembleParts } = await import('../src/cloudwatch/index.js');
+  const { reassembleParts } = await import('@netsidecar/contracts');
   const h = await harness(t, { maxEventBytes: 4096 });
   precreate(h, ['rtr-a']);
   const big = JSON.stringify({ schema: 'syslog/1', raw: 'é😀"'.repeat(3000) });

@@ -1,16 +1,18 @@
+import { serviceTable } from '@netsidecar/contracts';
 import { byteSize, duration, integer, oneOf, port, text, type Variable } from '@netsidecar/config';
 import { parseCidrList, type Cidr } from './auth/cidr.js';
 import { parseS3Url } from './analyse/intended-s3.js';
 import { globToRegExp } from './auth/glob.js';
 import { parseStaleAfter, parseStaleOverrides, type StaleOverride } from './stale/stale-policy.js';
 
+const { ports } = serviceTable.config;
 const optional = (raw: string): string | null => text(raw);
 
 /** The upload service's own variables (README.md lists them). All under NETSIDECAR_UPLOAD_. */
 export const uploadVariables = {
   NETSIDECAR_UPLOAD_BIND_ADDRESS: { parse: text, default: '::', description: 'Address the HTTP server binds to.' },
-  NETSIDECAR_UPLOAD_PORT: { parse: port, default: 8080, description: 'HTTP; the NLB maps TCP 80 and TLS 443 here.' },
-  NETSIDECAR_UPLOAD_HEALTH_PORT: { parse: port, default: 9103, description: 'GET /healthz and GET /metrics.' },
+  NETSIDECAR_UPLOAD_PORT: { parse: port, default: ports.http, description: 'HTTP; the NLB maps TCP 80 and TLS 443 here.' },
+  NETSIDECAR_UPLOAD_HEALTH_PORT: { parse: port, default: ports.health, description: 'GET /healthz and GET /metrics.' },
   NETSIDECAR_UPLOAD_USERS_FILE: {
     parse: optional,
     default: null as string | null,

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { schemaIds } from '@netsidecar/contracts';
 import { isRefusal, type Sink } from '@netsidecar/sink';
 import type { Logger } from '@netsidecar/telemetry';
 import { checkCompliance } from './compliance/check.js';
@@ -143,7 +144,7 @@ export class UploadPipeline {
           throw err;
         }
         const event: ConfigEvent = {
-          schema: 'config/1',
+          schema: schemaIds.config1,
           receivedAt,
           uploadId,
           device,

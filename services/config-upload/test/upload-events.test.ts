@@ -4,7 +4,8 @@
 import t from 'tap';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { maxEventBytes, slices, toSinkEvents, type ConfigEvent } from '@netsidecar/config-upload';
+import { maxEventBytes, toSinkEvents, type ConfigEvent } from '@netsidecar/config-upload';
+import { jsonSlices } from '@netsidecar/contracts';
 import { curl, startTestUpload, users } from './support/harness.js';
 
 const router = `${users.router.name}:${users.router.password}`;
@@ -66,7 +67,7 @@ t.test('toSinkEvents keeps small events whole and splits on code points', async 
 t.test('slices stay within the budget whatever the escaping', async (t) => {
   const nasty = ('plain text, "quotes" and \\ backslashes\n\u0001\u0002 controls, é, 漢字, 😀 ').repeat(3000);
   for (const budget of [100, 1000, 50_000]) {
-    const parts = slices(nasty, budget);
+    const parts = jsonSlices(nasty, budget).map((s) => s.data);
     t.equal(parts.join(''), nasty, `budget ${budget}: reassembles`);
     t.ok(parts.every((p) => Buffer.byteLength(JSON.stringify(p)) - 2 <= budget), `budget ${budget}: every slice fits`);
     t.ok(parts.every((p) => !/^[\udc00-\udfff]/.test(p)), `budget ${budget}: no slice starts inside a surrogate pair`);

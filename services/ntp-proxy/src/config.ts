@@ -1,7 +1,9 @@
+import { serviceTable } from '@netsidecar/contracts';
 import { boolean, byteSize, duration, integer, oneOf, port, text, type Variable } from '@netsidecar/config';
 import { udpIoModes, type UdpIoMode } from '@netsidecar/udp-batch';
 import { parseUpstream, type UpstreamSetting } from './upstream/server-list.js';
 
+const { ports } = serviceTable.ntp;
 const optionalPath = (raw: string): string | null => text(raw);
 
 /** The NTP service's own variables (README.md lists them). */
@@ -11,8 +13,8 @@ export const ntpVariables = {
     default: '::', // every IPv6 and IPv4 address; falls back to 0.0.0.0 where IPv6 is off
     description: 'Address the NTP UDP socket binds to.',
   },
-  NETSIDECAR_NTP_PORT: { parse: port, default: 10123, description: 'NTP over UDP; the NLB maps UDP 123 here.' },
-  NETSIDECAR_NTP_HEALTH_PORT: { parse: port, default: 9102, description: 'GET /healthz and GET /metrics.' },
+  NETSIDECAR_NTP_PORT: { parse: port, default: ports.udp, description: 'NTP over UDP; the NLB maps UDP 123 here.' },
+  NETSIDECAR_NTP_HEALTH_PORT: { parse: port, default: ports.health, description: 'GET /healthz and GET /metrics.' },
   NETSIDECAR_NTP_UPSTREAM: {
     parse: parseUpstream,
     // `local` so that `npm start` works off AWS; the image sets the Amazon Time Sync address.

@@ -4,11 +4,12 @@
  * `ntp/2`. Stream `upstream` takes the upstream samples and status changes; each client address has
  * its own stream (as each device has in syslog) for its summaries and clock warnings.
  */
+import { NTP_UPSTREAM_STREAM, schemaIds } from '@netsidecar/contracts';
 import { EventWriter, type ReasonCounter } from '@netsidecar/runtime';
 import type { Sink } from '@netsidecar/sink';
 
-export const ntpSchema = 'ntp/1';
-export const upstreamStream = 'upstream';
+export const ntpSchema = schemaIds.ntp1;
+export const upstreamStream = NTP_UPSTREAM_STREAM;
 
 interface EventBase {
   schema: typeof ntpSchema;

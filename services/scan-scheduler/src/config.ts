@@ -1,3 +1,4 @@
+import { serviceTable } from '@netsidecar/contracts';
 import { duration, integer, port, text, type Variable } from '@netsidecar/config';
 import { isWebhookUrl } from '@netsidecar/slack';
 
@@ -58,7 +59,7 @@ const optionalText = (raw: string): string | null => text(raw);
 
 /** The scan scheduler's own variables (README.md lists them). */
 export const scanVariables = {
-  NETSIDECAR_SCAN_HEALTH_PORT: { parse: port, default: 9104, description: 'GET /healthz and GET /metrics of the worker (plan opens no port).' },
+  NETSIDECAR_SCAN_HEALTH_PORT: { parse: port, default: serviceTable.scan.ports.health, description: 'GET /healthz and GET /metrics of the worker (plan opens no port).' },
   NETSIDECAR_SCAN_ECS_CLUSTERS: { parse: list, default: [] as string[], description: 'ECS cluster names or ARNs to inventory, comma-separated.' },
   NETSIDECAR_SCAN_EKS_CLUSTERS: {
     parse: parseEksClusters,

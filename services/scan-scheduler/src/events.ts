@@ -3,13 +3,14 @@
  * `<prefix>/scan`; field names are a public interface for Logs Insights queries: a rename needs
  * `scan/2`. Stream `planner` takes planning runs, stream `worker` the scans.
  */
+import { schemaIds } from '@netsidecar/contracts';
 import { EventWriter, type ReasonCounter } from '@netsidecar/runtime';
 import type { Sink } from '@netsidecar/sink';
 import type { Platform } from './inventory/types.js';
 import type { Severity } from './config.js';
 import type { FindingRecord, ResolvedReason, ScanFailureCode } from './state/records.js';
 
-export const scanSchema = 'scan/1';
+export const scanSchema = schemaIds.scan1;
 export type ScanStream = 'planner' | 'worker';
 
 export interface ImageFields {

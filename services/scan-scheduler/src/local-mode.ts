@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '@netsidecar/config';
+import { serviceTable } from '@netsidecar/contracts';
 import { openRuntime } from '@netsidecar/runtime';
 import { scanVariables } from './config.js';
 import { renderCoverageMarkdown, writeCoverage, buildCoverage } from './report/coverage-report.js';
@@ -39,9 +40,9 @@ export async function runLocal(io: LocalIo): Promise<number> {
   let runtime;
   try {
     runtime = await openRuntime({
-      name: 'scan',
+      name: serviceTable.scan.name,
       schema: scanVariables,
-      ownPrefix: 'NETSIDECAR_SCAN_',
+      ownPrefix: serviceTable.scan.envPrefix,
       env: io.env,
       log: { write: (line) => io.stderr(line + '\n'), bindings: { mode: 'local' } },
     });

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { serviceTable } from '@netsidecar/contracts';
 import { runJob, runService } from '@netsidecar/runtime';
 import { scanVariables } from './config.js';
 import { runPlanningRun, startWorker } from './service.js';
@@ -15,7 +16,7 @@ if (command !== 'worker' && command !== 'plan') {
   process.exit(2);
 }
 
-const definition = { name: 'scan', schema: scanVariables, ownPrefix: 'NETSIDECAR_SCAN_' };
+const definition = { name: serviceTable.scan.name, schema: scanVariables, ownPrefix: serviceTable.scan.envPrefix };
 if (command === 'plan') {
   await runJob({ ...definition, run: (runtime) => runPlanningRun(runtime) });
 } else {

@@ -1,6 +1,8 @@
+import { serviceTable } from '@netsidecar/contracts';
 import { byteSize, duration, integer, oneOf, port, text, type Variable } from '@netsidecar/config';
 import { udpIoModes, type UdpIoMode } from '@netsidecar/udp-batch';
 
+const { ports } = serviceTable.syslog;
 const optionalPath = (raw: string): string | null => text(raw);
 
 /** The syslog service's own variables (README.md lists them). */
@@ -10,12 +12,12 @@ export const syslogVariables = {
     default: '::', // every IPv6 and IPv4 address; falls back to 0.0.0.0 where IPv6 is off
     description: 'Address the UDP, TCP and TLS listeners bind to.',
   },
-  NETSIDECAR_SYSLOG_UDP_PORT: { parse: port, default: 5514, description: 'UDP syslog (RFC 5426); the NLB maps UDP 514 here.' },
-  NETSIDECAR_SYSLOG_TCP_PORT: { parse: port, default: 5601, description: 'TCP syslog, RFC 6587 octet-counting or LF framing; the NLB maps TCP 601 here.' },
-  NETSIDECAR_SYSLOG_TLS_PORT: { parse: port, default: 6514, description: 'TLS syslog (RFC 5425); only opened when a certificate is configured.' },
+  NETSIDECAR_SYSLOG_UDP_PORT: { parse: port, default: ports.udp, description: 'UDP syslog (RFC 5426); the NLB maps UDP 514 here.' },
+  NETSIDECAR_SYSLOG_TCP_PORT: { parse: port, default: ports.tcp, description: 'TCP syslog, RFC 6587 octet-counting or LF framing; the NLB maps TCP 601 here.' },
+  NETSIDECAR_SYSLOG_TLS_PORT: { parse: port, default: ports.tls, description: 'TLS syslog (RFC 5425); only opened when a certificate is configured.' },
   NETSIDECAR_SYSLOG_TLS_CERT_FILE: { parse: optionalPath, default: null as string | null, description: 'PEM certificate chain for the TLS listener.' },
   NETSIDECAR_SYSLOG_TLS_KEY_FILE: { parse: optionalPath, default: null as string | null, description: 'PEM private key for the TLS listener.' },
-  NETSIDECAR_SYSLOG_HEALTH_PORT: { parse: port, default: 9101, description: 'GET /healthz and GET /metrics.' },
+  NETSIDECAR_SYSLOG_HEALTH_PORT: { parse: port, default: ports.health, description: 'GET /healthz and GET /metrics.' },
   NETSIDECAR_SYSLOG_UDP_RECEIVE_BUFFER: {
     parse: byteSize(64 * 1024, 1024 ** 3),
     default: 32 * 1024 * 1024, // 32 MiB: about 50,000 typical datagrams absorb a 0.5 s stall; the kernel caps it at net.core.rmem_max

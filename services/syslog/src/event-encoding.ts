@@ -1,5 +1,5 @@
 import type { Sink } from '@netsidecar/sink';
-import { encodeSyslog2 } from './contract.js';
+import { encodeSyslog2 } from '@netsidecar/contracts';
 import type { ParseFormat, SyslogEvent } from './parser/index.js';
 
 /**

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
+import { serviceTable } from '@netsidecar/contracts';
 import { runService } from '@netsidecar/runtime';
 import { syslogVariables } from './config.js';
 import { startSyslogService } from './service.js';
 
 await runService({
-  name: 'syslog',
+  name: serviceTable.syslog.name,
   schema: syslogVariables,
-  ownPrefix: 'NETSIDECAR_SYSLOG_',
+  ownPrefix: serviceTable.syslog.envPrefix,
   healthPort: (config) => config.NETSIDECAR_SYSLOG_HEALTH_PORT,
   start: startSyslogService,
 });

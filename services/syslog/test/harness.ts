@@ -7,9 +7,9 @@ import { commonVariables, loadConfig } from '@netsidecar/config';
 import { FileSink, fileNameOf, type Sink } from '@netsidecar/sink';
 import { Readiness, createLogger, createRegistry, silentLogger } from '@netsidecar/telemetry';
 import { syslogVariables, startSyslogService, type RunningSyslog } from '@netsidecar/syslog';
-import { syslogMessageAsVersion1 } from '../src/contract.js';
+import { syslogMessageAsVersion1 } from '@netsidecar/contracts';
 import { eventually } from '@netsidecar/test-support/eventually';
-import type { SyslogEvent } from '../src/event.js';
+import type { SyslogEvent } from '@netsidecar/contracts';
 
 export interface TestSyslog {
   service: RunningSyslog;

@@ -1,4 +1,4 @@
-import { encodeSyslog2, expandSyslog2, rawOf, type Syslog2Event } from '../src/contract.js';
+import { encodeSyslog2, expandSyslog2, rawOf, type Syslog2Event } from '@netsidecar/contracts';
 import { parseSyslog, type ReceiveContext } from '../src/parser/index.js';
 
 /** What one line became in both versions, and what a reader of the `syslog/2` one gets back. */

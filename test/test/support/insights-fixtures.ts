@@ -1,5 +1,5 @@
 // Events shaped exactly as the services emit them (syslog/1: docs/ARCHITECTURE.md and
-// services/syslog/src/event.ts; ntp/1: services/ntp-proxy/README.md), for Logs Insights tests.
+// packages/contracts/src/syslog/syslog1.ts; ntp/1: services/ntp-proxy/README.md), for Logs Insights tests.
 import type { InsightsEvent } from '@netsidecar/test-support';
 
 export const SYSLOG_GROUP = '/netsidecar/syslog';

@@ -10,7 +10,6 @@ export {
   SinkOptionError,
   type CloudWatchSinkOptions,
 } from './config.js';
-export { PART_SCHEMA, parsePart, reassembleParts, splitMessage, type PartMessage, type ReassembledMessages } from './write/parts.js';
 export { RETRY_BASE_MS, RETRY_CAP_MS } from './retry/backoff.js';
 export { DEFAULT_MAX_EVENT_BYTES } from './limits.js';
 export type { Timers } from './timers.js';

@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
  *   occurs in an escaped name (a `%` there is always followed by two hex digits), so the two forms
  *   cannot meet.
  *
- * `packages/audit` lists streams with `streamOfFileName` and finds a stream's file with `fileNameOf`.
+ * `cli/audit` lists streams with `streamOfFileName` and finds a stream's file with `fileNameOf`.
  */
 export const maxFileNameBytes = 255;
 export const streamFileExtension = '.jsonl';

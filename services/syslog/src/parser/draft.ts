@@ -1,4 +1,4 @@
-import type { StructuredData } from '../event.js';
+import type { StructuredData } from '@netsidecar/contracts';
 
 /**
  * What the header parsers and vendor recognisers fill in, before the event is assembled in its

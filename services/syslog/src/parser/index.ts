@@ -1,4 +1,2 @@
 export { parseSyslog, type ParseFormat, type ReceiveContext } from './parse-syslog.js';
-export { FACILITY_NAMES, SEVERITY_NAMES } from './pri.js';
-export type { StructuredData, SyslogEvent } from '../event.js';
-export { SYSLOG_SCHEMA } from '../event.js';
+export { FACILITY_NAMES, SEVERITY_NAMES, SYSLOG_SCHEMA, type StructuredData, type SyslogEvent } from '@netsidecar/contracts';

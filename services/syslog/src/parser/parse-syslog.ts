@@ -1,9 +1,9 @@
-import { SYSLOG_SCHEMA, type SyslogEvent } from '../event.js';
+import { FACILITY_NAMES, SEVERITY_NAMES, SYSLOG_SCHEMA, type SyslogEvent } from '@netsidecar/contracts';
 import { decodeBytes, type DecodedText } from './decode.js';
 import { emptyDraft, type Draft } from './draft.js';
 import { emptyHints } from './hints.js';
 import { isoString } from './iso-string.js';
-import { FACILITY_NAMES, SEVERITY_NAMES, readPri } from './pri.js';
+import { readPri } from './pri.js';
 import { parseRfc5424 } from './rfc5424.js';
 import { parseLegacy } from './rfc3164.js';
 import { recognizeVendor } from './vendor/recognize.js';

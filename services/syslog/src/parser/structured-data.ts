@@ -1,4 +1,4 @@
-import type { StructuredData } from '../event.js';
+import type { StructuredData } from '@netsidecar/contracts';
 import type { Draft } from './draft.js';
 
 /** SD-NAME: printable US-ASCII except `=`, space, `]`, `"` (RFC 5424 §6.3.2), as a lookup table. */

@@ -1,3 +1,4 @@
+import { splitMessage } from '@netsidecar/contracts';
 import type { SinkEvent, WriteOutcome } from '../../sink.js';
 import type { SpoolEventInput } from '../../spool/record-format.js';
 import type { Spool } from '../../spool/spool.js';
@@ -8,7 +9,6 @@ import type { SinkMetrics } from '../metrics.js';
 import type { RateLimitedLog } from '../rate-limited-log.js';
 import type { StreamScheduler } from '../scheduler/scheduler.js';
 import { invalidField } from './invalid-event.js';
-import { splitMessage } from './parts.js';
 
 /** What the write path works with. */
 export interface WritePathParts {
