@@ -17,6 +17,18 @@ export interface SinkEvent {
 }
 
 /**
+ * An event already encoded where it was built (syslog's parse workers): the bytes of its line, so
+ * a sink that writes lines (file, stdout) copies them out without a string on this thread.
+ */
+export interface EncodedSinkEvent {
+  logGroup: string;
+  logStream: string;
+  timestamp: number;
+  /** The UTF-8 of `SinkEvent.message` followed by `\n`. */
+  line: Uint8Array;
+}
+
+/**
  * What happened to a `write()` or a `writeGroup()`:
  * - `ok`: accepted; the sink will deliver it at least once.
  * - `backpressure`: accepted too, but the sink is above its high-water mark; a producer that can
@@ -57,6 +69,11 @@ export interface Sink {
    */
   readonly durableOnWrite: boolean;
   write(event: SinkEvent): WriteOutcome;
+  /**
+   * Only on sinks that write lines of bytes (file, stdout): `write()` of the event whose line this
+   * is, under the same limits. A service checks for it to decide whether to encode events as bytes.
+   */
+  writeLine?(event: EncodedSinkEvent): WriteOutcome;
   /**
    * Takes `events` as one unit, accepted or refused whole: accepted when the sink has room for all
    * of them under the limits `write()` keeps, otherwise none is taken (and all are counted refused).

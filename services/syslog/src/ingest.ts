@@ -40,6 +40,17 @@ export class Ingest {
     return this.deliver(encoded.message, context.sourceIp, encoded.device, encoded.format, context.receivedAt.getTime());
   }
 
+  /** Whether the sink takes events as lines of bytes: then the parse workers encode them so (`deliverLine`). */
+  get acceptsLines(): boolean {
+    return this.writer.acceptsLines;
+  }
+
+  /** `deliver` for an event encoded as its line's bytes (its JSON and `\n`, UTF-8). */
+  deliverLine(line: Uint8Array, sourceIp: string, device: string, format: ParseFormat, receivedAt: number): WriteOutcome {
+    this.parsed[format].inc();
+    return this.writer.writeLineFrom(sourceIp, device, receivedAt, line);
+  }
+
   /** Hands an encoded event from `sourceIp` about `device` (its `host`, else `sourceIp`) to the writer. */
   deliver(message: string, sourceIp: string, device: string, format: ParseFormat, receivedAt: number): WriteOutcome {
     this.parsed[format].inc();

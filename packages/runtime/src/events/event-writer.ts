@@ -62,6 +62,24 @@ export class EventWriter {
     return this.#write(this.#streams.from(source, name), timestamp, message);
   }
 
+  /**
+   * `writeMessageFrom` for an event encoded as its line's bytes (the UTF-8 of the message and `\n`):
+   * only when `acceptsLines` (the sink writes lines of bytes).
+   */
+  writeLineFrom(source: string, name: string, timestamp: number, line: Uint8Array): WriteOutcome {
+    const logStream = this.#streams.from(source, name);
+    const outcome = this.#sink.writeLine
+      ? this.#sink.writeLine({ logGroup: this.#logGroup, logStream, timestamp, line })
+      : this.#sink.write({ logGroup: this.#logGroup, logStream, timestamp, message: lineText(line) });
+    this.#count(outcome, 1);
+    return outcome;
+  }
+
+  /** Whether the sink takes events as bytes (`writeLineFrom` then costs no string). */
+  get acceptsLines(): boolean {
+    return this.#sink.writeLine !== undefined;
+  }
+
   #write(logStream: string, timestamp: number, message: string): WriteOutcome {
     const outcome = this.#sink.write({ logGroup: this.#logGroup, logStream, timestamp, message });
     this.#count(outcome, 1);
@@ -71,4 +89,11 @@ export class EventWriter {
   #count(outcome: WriteOutcome, events: number): void {
     if (isRefusal(outcome)) this.#dropped[outcome].inc(events);
   }
+}
+
+const utf8 = new TextDecoder();
+
+/** The message of a line: its text without the `\n`. */
+function lineText(line: Uint8Array): string {
+  return utf8.decode(line.subarray(0, line.length - 1));
 }

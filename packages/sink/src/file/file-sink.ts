@@ -2,7 +2,7 @@ import { mkdir, open, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Registry } from 'prom-client';
 import { HotCounter, counter, gauge, type Logger } from '@netsidecar/telemetry';
-import type { DrainReport, Refusal, Sink, SinkEvent, WriteOutcome } from '../sink.js';
+import type { DrainReport, EncodedSinkEvent, Refusal, Sink, SinkEvent, WriteOutcome } from '../sink.js';
 import { LruHandles } from './lru-handles.js';
 import { FailingFiles, type Lines } from './failing-files.js';
 import { fileNameOf, isHashedFileBase, streamFileExtension, streamNameFileContent, streamNameFileExtension } from './file-name.js';
@@ -108,7 +108,17 @@ export class FileSink implements Sink {
     if (this.pendingBytes + this.failing.bytes >= this.memoryLimit) return this.refuse('full', 1);
     const path = this.pathOf(event.logGroup, event.logStream);
     if (this.atFailingShare(path)) return this.refuse('full', 1);
-    this.hold(path, event);
+    this.hold(path, event.logStream, event.message + '\n');
+    return this.afterHold();
+  }
+
+  /** `write()` of an event encoded elsewhere: its bytes are held as they are, and copied once into the file's write. */
+  writeLine(event: EncodedSinkEvent): WriteOutcome {
+    if (this.closed) return this.refuse('closed', 1);
+    if (this.pendingBytes + this.failing.bytes >= this.memoryLimit) return this.refuse('full', 1);
+    const path = this.pathOf(event.logGroup, event.logStream);
+    if (this.atFailingShare(path)) return this.refuse('full', 1);
+    this.hold(path, event.logStream, event.line);
     return this.afterHold();
   }
 
@@ -125,7 +135,7 @@ export class FileSink implements Sink {
     if (this.pendingBytes + this.failing.bytes + bytes >= this.memoryLimit) return this.refuse('full', events.length);
     const paths = events.map((event) => this.pathOf(event.logGroup, event.logStream));
     if (paths.some((path) => this.atFailingShare(path))) return this.refuse('full', events.length);
-    for (let i = 0; i < events.length; i++) this.hold(paths[i]!, events[i]!);
+    for (let i = 0; i < events.length; i++) this.hold(paths[i]!, events[i]!.logStream, events[i]!.message + '\n');
     return this.afterHold();
   }
 
@@ -134,12 +144,12 @@ export class FileSink implements Sink {
     return this.failing.size > 0 && this.failing.bytes >= this.memoryLimit * failingShare && this.failing.has(path);
   }
 
-  private hold(path: string, event: SinkEvent): void {
+  /** `line`: the event's text with its `\n`, or its UTF-8 bytes. */
+  private hold(path: string, stream: string, line: string | Uint8Array): void {
     let file = this.pending.get(path);
-    if (!file) this.pending.set(path, (file = { stream: event.logStream, lines: [], bytes: 0, events: 0 }));
-    const line = event.message + '\n';
+    if (!file) this.pending.set(path, (file = { stream, lines: [], bytes: 0, events: 0 }));
     file.lines.push(line);
-    // Length in UTF-16 units is a cheap, close enough measure of memory for a bound.
+    // Length in UTF-16 units (or bytes) is a cheap, close enough measure of memory for a bound.
     file.bytes += line.length;
     file.events++;
     this.pendingBytes += line.length;
@@ -282,7 +292,8 @@ export class FileSink implements Sink {
     for (const [path, lines, attempts] of work) {
       try {
         const handle = await this.handleFor(path, lines.stream);
-        await handle.write(lines.lines.join(''));
+        const content = contentOf(lines.lines);
+        await (typeof content === 'string' ? handle.write(content) : handle.write(content));
         this.failingWith = null;
         this.events.inc({ outcome: 'delivered' }, lines.events);
         if (attempts > 0) this.options.logger.info('file sink: a failing file is written again', { path, attempts, events: lines.events });
@@ -330,4 +341,10 @@ export class FileSink implements Sink {
     this.writableWaiters = [];
     for (const wake of waiters) wake();
   }
+}
+
+/** One write's content: the text joined, or, once any line is bytes, every line's bytes in one buffer (one copy, no string). */
+function contentOf(lines: readonly (string | Uint8Array)[]): string | Buffer {
+  if (lines.every((line) => typeof line === 'string')) return (lines as string[]).join('');
+  return Buffer.concat(lines.map((line) => (typeof line === 'string' ? Buffer.from(line) : line)));
 }
