@@ -17,15 +17,17 @@ export interface SinkEvent {
 }
 
 /**
- * An event already encoded where it was built (syslog's parse workers): the bytes of its line, so
- * a sink that writes lines (file, stdout) copies them out without a string on this thread.
+ * Events of one stream already encoded where they were built (syslog's parse workers): the bytes of
+ * their lines, so a sink that writes lines (file, stdout) copies them out as they are, without a
+ * string, or a call, per event on the thread that writes.
  */
-export interface EncodedSinkEvent {
+export interface EncodedLines {
   logGroup: string;
   logStream: string;
-  timestamp: number;
-  /** The UTF-8 of `SinkEvent.message` followed by `\n`. */
-  line: Uint8Array;
+  /** Each event's line, the UTF-8 of its `SinkEvent.message` followed by `\n`, back to back. */
+  lines: Uint8Array;
+  /** How many events (lines) `lines` holds. */
+  events: number;
 }
 
 /**
@@ -70,10 +72,11 @@ export interface Sink {
   readonly durableOnWrite: boolean;
   write(event: SinkEvent): WriteOutcome;
   /**
-   * Only on sinks that write lines of bytes (file, stdout): `write()` of the event whose line this
-   * is, under the same limits. A service checks for it to decide whether to encode events as bytes.
+   * Only on sinks that write lines of bytes (file, stdout): `write()` of each event of `lines`, in
+   * order, all accepted or all refused (under the limits `write()` keeps). A service checks for it
+   * to decide whether to encode events as bytes.
    */
-  writeLine?(event: EncodedSinkEvent): WriteOutcome;
+  writeLines?(lines: EncodedLines): WriteOutcome;
   /**
    * Takes `events` as one unit, accepted or refused whole: accepted when the sink has room for all
    * of them under the limits `write()` keeps, otherwise none is taken (and all are counted refused).

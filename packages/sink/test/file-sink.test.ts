@@ -36,23 +36,25 @@ t.test('events land in <dataDir>/logs/<group>/<stream>.jsonl, one per line, in o
   t.equal(sink.write({ logGroup: '/g', logStream: 's', timestamp: 0, message: 'late' }), 'closed', 'closed sinks refuse');
 });
 
-t.test('an encoded line (writeLine) is written byte for byte, in order with text events of the same file, under the same limit', async (t) => {
+t.test('encoded lines (writeLines) are written byte for byte, in order with text events of the same file, under the same limit', async (t) => {
   const dataDir = await tempDir(t);
-  const sink = new FileSink({ dataDir, registry: createRegistry('test'), logger: silentLogger, memoryLimitBytes: 4096, flushBytes: 1e9 });
-  const encoded = (message: string) => ({ logGroup: '/netsidecar/syslog', logStream: 'rtr-1', timestamp: 0, line: Buffer.from(message + '\n') });
-  t.equal(sink.writeLine(encoded('{"n":1,"text":"Zürich 🚀"}')), 'ok');
-  t.equal(sink.write({ logGroup: '/netsidecar/syslog', logStream: 'rtr-1', timestamp: 0, message: '{"n":2}' }), 'ok');
-  t.equal(sink.writeLine(encoded('{"n":3}')), 'ok');
+  const registry = createRegistry('test');
+  const sink = new FileSink({ dataDir, registry, logger: silentLogger, memoryLimitBytes: 4096, flushBytes: 1e9 });
+  const encoded = (...messages: string[]) => ({ logGroup: '/netsidecar/syslog', logStream: 'rtr-1', lines: Buffer.from(messages.map((m) => m + '\n').join('')), events: messages.length });
+  t.equal(sink.writeLines(encoded('{"n":1,"text":"Zürich 🚀"}', '{"n":2}')), 'ok');
+  t.equal(sink.write({ logGroup: '/netsidecar/syslog', logStream: 'rtr-1', timestamp: 0, message: '{"n":3}' }), 'ok');
   // A view into a larger buffer (a parse worker's batch): only its own bytes are written.
-  const batch = Buffer.from('{"n":4}\n{"n":5}\n');
-  t.equal(sink.writeLine({ logGroup: '/netsidecar/syslog', logStream: 'rtr-1', timestamp: 0, line: batch.subarray(8) }), 'ok');
-  t.equal(sink.queuedEvents(), 4);
-  t.equal(sink.writeLine(encoded('x'.repeat(4096))), 'backpressure', 'counted against the memory limit like text');
-  t.equal(sink.writeLine(encoded('{"n":6}')), 'full', 'refused at the limit like text');
+  const batch = Buffer.from('{"n":0}\n{"n":4}\n{"n":5}\n{"n":6}\n');
+  t.equal(sink.writeLines({ logGroup: '/netsidecar/syslog', logStream: 'rtr-1', lines: batch.subarray(8, 24), events: 2 }), 'ok');
+  t.equal(sink.queuedEvents(), 5, 'each line counts as an event');
+  t.equal(sink.writeLines(encoded('x'.repeat(4096))), 'backpressure', 'counted against the memory limit like text');
+  t.equal(sink.writeLines(encoded('{"n":7}', '{"n":8}')), 'full', 'refused at the limit like text, all together');
+  t.equal(await metricValue(registry, 'netsidecar_sink_events_total', { outcome: 'refused' }), 2, 'each refused line counted');
   await sink.close(Date.now() + 5_000);
   const lines = (await readFile(join(dataDir, 'logs/netsidecar/syslog/rtr-1.jsonl'), 'utf8')).split('\n');
-  t.same(lines.slice(0, 4), ['{"n":1,"text":"Zürich 🚀"}', '{"n":2}', '{"n":3}', '{"n":5}']);
-  t.equal(lines.length, 6, 'the large line, then nothing after the refused one');
+  t.same(lines.slice(0, 5), ['{"n":1,"text":"Zürich 🚀"}', '{"n":2}', '{"n":3}', '{"n":4}', '{"n":5}']);
+  t.equal(lines.length, 7, 'the large line, then nothing after the refused ones');
+  t.equal(await metricValue(registry, 'netsidecar_sink_events_total', { outcome: 'delivered' }), 6);
 });
 
 t.test('appends across restarts instead of truncating', async (t) => {

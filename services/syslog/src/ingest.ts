@@ -3,6 +3,7 @@ import type { Sink, WriteOutcome } from '@netsidecar/sink';
 import type { ParseFormat, ReceiveContext } from './parser/index.js';
 import { EventEncoder } from './encode-event.js';
 import type { EventEncoding } from './event-encoding.js';
+import { parseFormats } from './parse-batch.js';
 import type { SyslogMetrics } from './metrics.js';
 
 /**
@@ -45,10 +46,17 @@ export class Ingest {
     return this.writer.acceptsLines;
   }
 
-  /** `deliver` for an event encoded as its line's bytes (its JSON and `\n`, UTF-8). */
-  deliverLine(line: Uint8Array, sourceIp: string, device: string, format: ParseFormat, receivedAt: number): WriteOutcome {
-    this.parsed[format].inc();
-    return this.writer.writeLineFrom(sourceIp, device, receivedAt, line);
+  /** Counts parsed events by format (`counts` in `parseFormats` order): runs of lines are delivered without their formats. */
+  countParsed(counts: Uint32Array): void {
+    for (let f = 0; f < counts.length; f++) if (counts[f]! > 0) this.parsed[parseFormats[f]!].inc(counts[f]);
+  }
+
+  /**
+   * `deliver` for `events` events from `sourceIp` about `device`, encoded as their lines' bytes
+   * (each its JSON and `\n`, UTF-8), in one call; counted as parsed by `countParsed`.
+   */
+  deliverLines(lines: Uint8Array, events: number, sourceIp: string, device: string, receivedAt: number): WriteOutcome {
+    return this.writer.writeLinesFrom(sourceIp, device, receivedAt, lines, events);
   }
 
   /** Hands an encoded event from `sourceIp` about `device` (its `host`, else `sourceIp`) to the writer. */

@@ -1,5 +1,5 @@
 import type { ParseFormat } from './parser/index.js';
-import type { EventEncoder } from './encode-event.js';
+import type { EncodedEvent, EventEncoder } from './encode-event.js';
 import type { EventEncoding } from './event-encoding.js';
 
 /**
@@ -22,23 +22,44 @@ export interface RawBatch {
 
 /**
  * The events of a batch, as the sink takes them:
- * - `lines` (file and stdout sinks): every event's line (its JSON and `\n`, UTF-8) back to back in
- *   one buffer, encoded once, on the worker; it travels as a transferred ArrayBuffer (no copy) and
- *   the sink writes those bytes as they are. `ends[i]`: where event i's line ends.
+ * - `lines` (file and stdout sinks): the lines (JSON and `\n`, UTF-8) of the events in runs, one
+ *   run per source address and device, in the order each run's first event was read; a run holds its
+ *   events in the order read, so each device's order holds. Encoded once, on the worker, into one
+ *   buffer that travels as a transferred ArrayBuffer (no copy); the main thread hands each run to
+ *   the sink in one call, and the sink writes those bytes as they are.
  * - `strings` (the CloudWatch sink, whose requests and spool are built from the message text): one
- *   string per event.
+ *   string per event, in the order read.
  */
-export type EncodedEvents = { kind: 'lines'; bytes: Uint8Array; ends: Uint32Array } | { kind: 'strings'; messages: string[] };
+export type EncodedEvents = LineRuns | EventStrings;
 
-/** What a parse worker sends back for a RawBatch, in the same order. */
-export interface EncodedBatch {
-  id: number;
-  events: EncodedEvents;
+export interface LineRuns {
+  kind: 'lines';
+  bytes: Uint8Array;
+  /** Per run: where its lines end in `bytes`, how many events it holds, its source (index in the batch's ipTable) and device. */
+  ends: Uint32Array;
+  counts: Uint32Array;
+  ipIndex: Uint16Array;
+  devices: string[];
+  /** Per run: the receive time of its first event (a sink without `writeLines` stamps the run with it). */
+  receivedAt: Float64Array;
+  /** Events by format, in `parseFormats` order. */
+  formatCounts: Uint32Array;
+}
+
+export interface EventStrings {
+  kind: 'strings';
+  messages: string[];
   /** The distinct device names of the batch; `deviceIndex[i]` is message i's. */
   deviceTable: string[];
   deviceIndex: Uint16Array;
   /** Per message: its index in `parseFormats`. */
   formats: Uint8Array;
+}
+
+/** What a parse worker sends back for a RawBatch. */
+export interface EncodedBatch {
+  id: number;
+  events: EncodedEvents;
 }
 
 /** What a parse worker is started with. */
@@ -57,26 +78,34 @@ const formatCode: Record<ParseFormat, number> = { rfc5424: 0, rfc3164: 1, unpars
 /** Bytes per line in the last batch: the next one's buffer is sized on it, so it rarely grows (a copy) or idles. */
 let lineBytesEstimate = 512;
 
-/** Parses and encodes a batch; `lines`: as lines of bytes (see EncodedEvents). */
+/** Parses and encodes a batch; `lines`: as runs of lines of bytes (see EncodedEvents). */
 export function encodeBatch(encoder: EventEncoder, batch: RawBatch, lines: boolean): EncodedBatch {
-  const count = batch.ends.length;
-  const messages = new Array<string>(count);
-  const out = lines ? new LineBuffer(Math.ceil(count * lineBytesEstimate * 1.25) + 4096) : null;
-  const lineEnds = lines ? new Uint32Array(count) : null;
-  const deviceTable: string[] = [];
-  const deviceSlots = new Map<string, number>();
-  const deviceIndex = new Uint16Array(count);
-  const formats = new Uint8Array(count);
+  return { id: batch.id, events: lines ? encodeLines(encoder, batch) : encodeStrings(encoder, batch) };
+}
+
+/** Each datagram parsed and encoded, in order. */
+function eachEncoded(encoder: EventEncoder, batch: RawBatch, take: (encoded: EncodedEvent, i: number) => void): void {
   const context = { receivedAt: new Date(0), sourceIp: '', sourcePort: 0, transport: 'udp' as const };
   let start = 0;
-  for (let i = 0; i < count; i++) {
+  for (let i = 0; i < batch.ends.length; i++) {
     const end = batch.ends[i]!;
     context.receivedAt = new Date(batch.receivedAt[i]!);
     context.sourceIp = batch.ipTable[batch.ipIndex[i]!]!;
     context.sourcePort = batch.sourcePorts[i]!;
-    const encoded = encoder.encode(batch.data.subarray(start, end), context);
-    if (out) lineEnds![i] = out.append(encoded.message);
-    else messages[i] = encoded.message;
+    take(encoder.encode(batch.data.subarray(start, end), context), i);
+    start = end;
+  }
+}
+
+function encodeStrings(encoder: EventEncoder, batch: RawBatch): EventStrings {
+  const count = batch.ends.length;
+  const messages = new Array<string>(count);
+  const deviceTable: string[] = [];
+  const deviceSlots = new Map<string, number>();
+  const deviceIndex = new Uint16Array(count);
+  const formats = new Uint8Array(count);
+  eachEncoded(encoder, batch, (encoded, i) => {
+    messages[i] = encoded.message;
     let slot = deviceSlots.get(encoded.device);
     if (slot === undefined) {
       slot = deviceTable.push(encoded.device) - 1;
@@ -84,14 +113,55 @@ export function encodeBatch(encoder: EventEncoder, batch: RawBatch, lines: boole
     }
     deviceIndex[i] = slot;
     formats[i] = formatCode[encoded.format];
-    start = end;
-  }
-  let events: EncodedEvents = { kind: 'strings', messages };
-  if (out) {
-    events = { kind: 'lines', bytes: out.bytes(), ends: lineEnds! };
-    if (count > 0) lineBytesEstimate = events.bytes.length / count;
-  }
-  return { id: batch.id, events, deviceTable, deviceIndex, formats };
+  });
+  return { kind: 'strings', messages, deviceTable, deviceIndex, formats };
+}
+
+/** The events of one source address and device in a batch. */
+interface Run {
+  ip: number;
+  device: string;
+  receivedAt: number;
+  messages: string[];
+  /** The next run of the same device from another source address (rare: a relay and the device itself). */
+  other: Run | null;
+}
+
+function encodeLines(encoder: EventEncoder, batch: RawBatch): LineRuns {
+  const runs: Run[] = [];
+  const byDevice = new Map<string, Run>();
+  const formatCounts = new Uint32Array(parseFormats.length);
+  eachEncoded(encoder, batch, (encoded, i) => {
+    const code = formatCode[encoded.format];
+    formatCounts[code] = formatCounts[code]! + 1;
+    const ip = batch.ipIndex[i]!;
+    let run = byDevice.get(encoded.device);
+    while (run !== undefined && run.ip !== ip) run = run.other ?? undefined;
+    if (run === undefined) {
+      run = { ip, device: encoded.device, receivedAt: batch.receivedAt[i]!, messages: [], other: byDevice.get(encoded.device) ?? null };
+      byDevice.set(encoded.device, run);
+      runs.push(run);
+    }
+    run.messages.push(encoded.message);
+  });
+  const count = batch.ends.length;
+  const out = new LineBuffer(Math.ceil(count * lineBytesEstimate * 1.25) + 4096);
+  const ends = new Uint32Array(runs.length);
+  const counts = new Uint32Array(runs.length);
+  const ipIndex = new Uint16Array(runs.length);
+  const receivedAt = new Float64Array(runs.length);
+  const devices = new Array<string>(runs.length);
+  runs.forEach((run, r) => {
+    // One join and one UTF-8 write per run: cheaper than a write per line.
+    ends[r] = out.append(run.messages.join('\n') + '\n');
+    counts[r] = run.messages.length;
+    ipIndex[r] = run.ip;
+    receivedAt[r] = run.receivedAt;
+    devices[r] = run.device;
+  });
+  const bytes = out.bytes();
+  if (count > 0) lineBytesEstimate = bytes.length / count;
+  return { kind: 'lines', bytes, ends, counts, ipIndex, devices, receivedAt, formatCounts };
 }
 
 /** The lines of a batch in one growing ArrayBuffer (transferable, unlike Buffer's shared pool). */
@@ -103,17 +173,16 @@ class LineBuffer {
     this.data = Buffer.from(new ArrayBuffer(capacity));
   }
 
-  /** Appends `text` and `\n` as UTF-8; returns where the line ends. */
+  /** Appends `text` as UTF-8; returns where it ends. */
   append(text: string): number {
     // A UTF-16 unit takes at most 3 bytes of UTF-8 (a surrogate pair: 4 for 2 units).
-    const room = text.length * 3 + 1;
+    const room = text.length * 3;
     if (this.used + room > this.data.length) {
       const grown = Buffer.from(new ArrayBuffer(Math.max(this.data.length * 2, this.used + room)));
       this.data.copy(grown, 0, 0, this.used);
       this.data = grown;
     }
     this.used += this.data.write(text, this.used, 'utf8');
-    this.data[this.used++] = 0x0a;
     return this.used;
   }
 

@@ -63,21 +63,22 @@ export class EventWriter {
   }
 
   /**
-   * `writeMessageFrom` for an event encoded as its line's bytes (the UTF-8 of the message and `\n`):
-   * only when `acceptsLines` (the sink writes lines of bytes).
+   * `writeMessageFrom` for `events` events from `source` about `name`, encoded as their lines'
+   * bytes (each the UTF-8 of its message and `\n`), in one call: one stream lookup and one sink
+   * call for them all. Sinks without `writeLines` get them as a group of messages stamped `timestamp`.
    */
-  writeLineFrom(source: string, name: string, timestamp: number, line: Uint8Array): WriteOutcome {
-    const logStream = this.#streams.from(source, name);
-    const outcome = this.#sink.writeLine
-      ? this.#sink.writeLine({ logGroup: this.#logGroup, logStream, timestamp, line })
-      : this.#sink.write({ logGroup: this.#logGroup, logStream, timestamp, message: lineText(line) });
-    this.#count(outcome, 1);
+  writeLinesFrom(source: string, name: string, timestamp: number, lines: Uint8Array, events: number): WriteOutcome {
+    const logStream = this.#streams.from(source, name, events);
+    const outcome = this.#sink.writeLines
+      ? this.#sink.writeLines({ logGroup: this.#logGroup, logStream, lines, events })
+      : this.#sink.writeGroup(messagesOf(lines).map((message) => ({ logGroup: this.#logGroup, logStream, timestamp, message })));
+    this.#count(outcome, events);
     return outcome;
   }
 
-  /** Whether the sink takes events as bytes (`writeLineFrom` then costs no string). */
+  /** Whether the sink takes events as lines of bytes (`writeLinesFrom` then builds no string). */
   get acceptsLines(): boolean {
-    return this.#sink.writeLine !== undefined;
+    return this.#sink.writeLines !== undefined;
   }
 
   #write(logStream: string, timestamp: number, message: string): WriteOutcome {
@@ -93,7 +94,7 @@ export class EventWriter {
 
 const utf8 = new TextDecoder();
 
-/** The message of a line: its text without the `\n`. */
-function lineText(line: Uint8Array): string {
-  return utf8.decode(line.subarray(0, line.length - 1));
+/** The messages of lines: their text without the `\n`s. */
+function messagesOf(lines: Uint8Array): string[] {
+  return utf8.decode(lines.subarray(0, lines.length - 1)).split('\n');
 }

@@ -2,7 +2,7 @@ import { mkdir, open, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Registry } from 'prom-client';
 import { HotCounter, counter, gauge, type Logger } from '@netsidecar/telemetry';
-import type { DrainReport, EncodedSinkEvent, Refusal, Sink, SinkEvent, WriteOutcome } from '../sink.js';
+import type { DrainReport, EncodedLines, Refusal, Sink, SinkEvent, WriteOutcome } from '../sink.js';
 import { LruHandles } from './lru-handles.js';
 import { FailingFiles, type Lines } from './failing-files.js';
 import { fileNameOf, isHashedFileBase, streamFileExtension, streamNameFileContent, streamNameFileExtension } from './file-name.js';
@@ -112,13 +112,17 @@ export class FileSink implements Sink {
     return this.afterHold();
   }
 
-  /** `write()` of an event encoded elsewhere: its bytes are held as they are, and copied once into the file's write. */
-  writeLine(event: EncodedSinkEvent): WriteOutcome {
-    if (this.closed) return this.refuse('closed', 1);
-    if (this.pendingBytes + this.failing.bytes >= this.memoryLimit) return this.refuse('full', 1);
-    const path = this.pathOf(event.logGroup, event.logStream);
-    if (this.atFailingShare(path)) return this.refuse('full', 1);
-    this.hold(path, event.logStream, event.line);
+  /**
+   * Events encoded elsewhere, one stream's lines as bytes: held as they are and copied once, into
+   * the file's write. Under the same limits as `write()`, taken or refused together (the last line
+   * may cross the memory limit, as a single write may).
+   */
+  writeLines(encoded: EncodedLines): WriteOutcome {
+    if (this.closed) return this.refuse('closed', encoded.events);
+    if (this.pendingBytes + this.failing.bytes >= this.memoryLimit) return this.refuse('full', encoded.events);
+    const path = this.pathOf(encoded.logGroup, encoded.logStream);
+    if (this.atFailingShare(path)) return this.refuse('full', encoded.events);
+    this.hold(path, encoded.logStream, encoded.lines, encoded.events);
     return this.afterHold();
   }
 
@@ -144,17 +148,17 @@ export class FileSink implements Sink {
     return this.failing.size > 0 && this.failing.bytes >= this.memoryLimit * failingShare && this.failing.has(path);
   }
 
-  /** `line`: the event's text with its `\n`, or its UTF-8 bytes. */
-  private hold(path: string, stream: string, line: string | Uint8Array): void {
+  /** `line`: the event's text with its `\n`, or the UTF-8 bytes of `events` such lines. */
+  private hold(path: string, stream: string, line: string | Uint8Array, events = 1): void {
     let file = this.pending.get(path);
     if (!file) this.pending.set(path, (file = { stream, lines: [], bytes: 0, events: 0 }));
     file.lines.push(line);
     // Length in UTF-16 units (or bytes) is a cheap, close enough measure of memory for a bound.
     file.bytes += line.length;
-    file.events++;
+    file.events += events;
     this.pendingBytes += line.length;
-    this.pendingEvents++;
-    this.accepted.inc();
+    this.pendingEvents += events;
+    this.accepted.inc(events);
   }
 
   private afterHold(): WriteOutcome {
