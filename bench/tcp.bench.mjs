@@ -9,6 +9,8 @@
 //   rsyslog only queues what it read.
 // - "on disk": until the output stopped growing with every line written (polled every 100 ms).
 //   netsidecar's file sink writes a partial batch on its 1 s flush timer, so this adds up to ~1 s.
+// Receivers: netsidecar, rsyslog writing raw lines (`rsyslog`), rsyslog writing parsed fields + raw
+// as JSON (`rsyslog-json`, the same work). Run it through run-all.mjs: `node bench/run-all.mjs --only tcp [--quick]`.
 import { mkdirSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -16,7 +18,7 @@ import { bytesUnder, countLines } from './lib/files.mjs';
 import { backgroundCores, loadSnapshot, waitForQuietMachine } from './lib/machine-load.mjs';
 import { startNetsidecar } from './lib/netsidecar.mjs';
 import { cpuSecondsOf, memoryOf, sleep } from './lib/processes.mjs';
-import { startRsyslog } from './lib/rsyslog.mjs';
+import { rsyslogFormats, startRsyslog } from './lib/rsyslog.mjs';
 
 /** Runs the sender and times it, and the output growth, from one start instant. */
 async function timedSend({ sender, port, total, connections, corpus, outDir, pid }) {
@@ -54,6 +56,7 @@ function summarise(receiver, timing, written, memory) {
     messages: sent.sent,
     inputBytes: sent.bytes,
     written: written.lines,
+    bytesPerEvent: written.lines ? written.bytes / written.lines : null,
     loss: sent.sent - written.lines,
     readSeconds: timing.readSeconds,
     diskSeconds: timing.diskSeconds,
@@ -80,16 +83,16 @@ async function netsidecarThroughput({ dir, sender, corpus, total, connections })
   return { ...summarise('netsidecar', timing, written, memory), received: m.value('netsidecar_syslog_received_total', { transport: 'tcp' }) };
 }
 
-async function rsyslogThroughput({ dir, sender, corpus, total, connections, receiveBufferBytes }) {
-  const rsDir = join(dir, 'rsyslog-tcp');
+async function rsyslogThroughput({ dir, sender, corpus, total, connections, receiveBufferBytes, format }) {
+  const rsDir = join(dir, `${rsyslogFormats[format]}-tcp`);
   mkdirSync(rsDir, { recursive: true });
-  const rs = await startRsyslog({ dir: rsDir, receiveBufferBytes });
+  const rs = await startRsyslog({ dir: rsDir, receiveBufferBytes, format });
   const timing = await timedSend({ sender, port: rs.ports.tcp, total, connections, corpus, outDir: rs.outDir, pid: rs.pid });
   const memory = memoryOf(rs.pid);
   await rs.stop();
   const written = await countLines(rs.outDir);
   rmSync(rsDir, { recursive: true, force: true });
-  return summarise('rsyslog', timing, written, memory);
+  return summarise(rsyslogFormats[format], timing, written, memory);
 }
 
 /** Opens `count` connections, each sends one octet-counted frame, then stays open and silent. */
@@ -152,12 +155,14 @@ export async function idleConnections({ start, count, line, connectionsOpen }) {
 export async function runTcpBench({ dir, sender, corpus, corpusLine, total, connections, idle, receiveBufferBytes, log = console.log }) {
   const say = (r) =>
     log(
-      `  tcp ${r.receiver.padEnd(10)} ${r.messages} msgs / ${connections} conns: read ${r.readRate.toFixed(0)}/s (${r.readMBps.toFixed(1)} MB/s), on disk ${r.diskRate.toFixed(0)}/s, written ${r.written}, loss ${r.loss}, peak RSS ${r.peakRssMb?.toFixed(0)} MB, others ${r.backgroundCores.toFixed(2)} cores`,
+      `  tcp ${r.receiver.padEnd(12)} ${r.messages} msgs / ${connections} conns: read ${r.readRate.toFixed(0)}/s (${r.readMBps.toFixed(1)} MB/s), on disk ${r.diskRate.toFixed(0)}/s, written ${r.written}, loss ${r.loss}, peak RSS ${r.peakRssMb?.toFixed(0)} MB, ${r.bytesPerEvent?.toFixed(0)} bytes/event, others ${r.backgroundCores.toFixed(2)} cores`,
     );
   const netsidecar = await netsidecarThroughput({ dir, sender, corpus, total, connections });
   say(netsidecar);
-  const rsyslog = await rsyslogThroughput({ dir, sender, corpus, total, connections, receiveBufferBytes });
+  const rsyslog = await rsyslogThroughput({ dir, sender, corpus, total, connections, receiveBufferBytes, format: 'raw' });
   say(rsyslog);
+  const rsyslogJson = await rsyslogThroughput({ dir, sender, corpus, total, connections, receiveBufferBytes, format: 'json' });
+  say(rsyslogJson);
 
   const nsDir = join(dir, 'netsidecar-idle');
   mkdirSync(nsDir, { recursive: true });
@@ -174,5 +179,5 @@ export async function runTcpBench({ dir, sender, corpus, corpusLine, total, conn
   log(`  idle rsyslog: ${idle} connections hold ${idleRsyslog.deltaMb.toFixed(1)} MB (${idleRsyslog.perConnectionKb.toFixed(1)} kB each)`);
   rmSync(nsDir, { recursive: true, force: true });
   rmSync(rsIdleDir, { recursive: true, force: true });
-  return { total, connections, netsidecar, rsyslog, idle: { netsidecar: idleNetsidecar, rsyslog: idleRsyslog } };
+  return { total, connections, netsidecar, rsyslog, 'rsyslog-json': rsyslogJson, idle: { netsidecar: idleNetsidecar, rsyslog: idleRsyslog } };
 }

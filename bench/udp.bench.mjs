@@ -4,7 +4,10 @@
 // For each rate, a fresh receiver gets exactly rate*seconds datagrams from the C sender; once it
 // has gone quiet it is stopped with SIGTERM (both flush on the way out) and the lines on disk are
 // counted: loss = sent - lines written. The ladder climbs until the first loss, then bisects twice
-// between the last clean rate and the lowest lossy one.
+// between the last clean rate and the lowest lossy one (each receiver's ladder bounded in time).
+// Receivers: netsidecar, rsyslog writing raw lines (`rsyslog`), and rsyslog writing the same work as
+// netsidecar, parsed fields + raw as one JSON object per line (`rsyslog-json`). Run it through
+// run-all.mjs: `node bench/run-all.mjs --only udp [--quick]`.
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { countLines, bytesUnder } from './lib/files.mjs';
@@ -13,7 +16,7 @@ import { kernelUdpDrops } from './lib/metrics.mjs';
 import { startNetsidecar } from './lib/netsidecar.mjs';
 import { cpuSecondsOf, memoryOf, sleep, threadBusy, threadsSchedOf } from './lib/processes.mjs';
 import { summariseProfile } from './lib/profile.mjs';
-import { startRsyslog } from './lib/rsyslog.mjs';
+import { rsyslogFormats, startRsyslog } from './lib/rsyslog.mjs';
 
 const quietMs = 1_000; // a receiver that has not moved for 1 s has taken all it will take
 const settleLimitMs = 20_000; // 20 s at most after the sender ends
@@ -60,11 +63,13 @@ async function netsidecarStep({ dir, sender, corpus, rate, seconds, nodeArgs = [
   const written = await countLines(join(dataDir, 'logs'));
   const result = {
     receiver: 'netsidecar',
+    parseWorkers: service.ports.parseWorkers,
     rate,
     sent,
     written: written.lines,
     files: written.files,
     outputBytes: written.bytes,
+    bytesPerEvent: written.lines ? written.bytes / written.lines : null,
     loss: sent.sent - written.lines,
     kernelDrops: m.value('netsidecar_syslog_udp_kernel_drops'),
     received: m.value('netsidecar_syslog_received_total', { transport: 'udp' }),
@@ -83,10 +88,10 @@ async function netsidecarStep({ dir, sender, corpus, rate, seconds, nodeArgs = [
   return result;
 }
 
-async function rsyslogStep({ dir, sender, corpus, rate, seconds, receiveBufferBytes }) {
-  const rsDir = join(dir, 'rsyslog');
+async function rsyslogStep({ dir, sender, corpus, rate, seconds, receiveBufferBytes, format }) {
+  const rsDir = join(dir, rsyslogFormats[format]);
   mkdirSync(rsDir, { recursive: true });
-  const rs = await startRsyslog({ dir: rsDir, receiveBufferBytes });
+  const rs = await startRsyslog({ dir: rsDir, receiveBufferBytes, format });
   const quietBefore = await waitForQuietMachine();
   const load0 = loadSnapshot();
   const cpu0 = cpuSecondsOf(rs.pid);
@@ -99,12 +104,13 @@ async function rsyslogStep({ dir, sender, corpus, rate, seconds, receiveBufferBy
   const exit = await rs.stop();
   const written = await countLines(rs.outDir);
   const result = {
-    receiver: 'rsyslog',
+    receiver: rsyslogFormats[format],
     rate,
     sent,
     written: written.lines,
     files: written.files,
     outputBytes: written.bytes,
+    bytesPerEvent: written.lines ? written.bytes / written.lines : null,
     loss: sent.sent - written.lines,
     kernelDrops,
     peakRssMb: memory ? memory.hwmKb / 1024 : null,
@@ -165,10 +171,11 @@ async function ladder(step, rates, log) {
 export async function runUdpBench({ dir, sender, corpus, rates, seconds, receiveBufferBytes, profileBelow = 100_000, log = console.log }) {
   const say = (r) =>
     log(
-      `  udp ${r.receiver.padEnd(10)} ${String(r.rate).padStart(7)}/s: sent ${r.sent.sent} in ${r.sent.seconds.toFixed(2)} s, written ${r.written}, loss ${r.loss}, kernel drops ${r.kernelDrops}, peak RSS ${r.peakRssMb?.toFixed(0)} MB, CPU ${r.cpuSeconds?.toFixed(1)} s${r.threads === undefined ? '' : `, main thread ${(100 * r.threads.main.onCpu).toFixed(0)} % on CPU + ${(100 * r.threads.main.waiting).toFixed(0)} % waiting, busiest other ${(100 * r.threads.other.onCpu).toFixed(0)} %`}, others ${r.backgroundCores.toFixed(2)} cores${r.discarded ? ' (busy machine: run again)' : ''}`,
+      `  udp ${r.receiver.padEnd(12)} ${String(r.rate).padStart(7)}/s: sent ${r.sent.sent} in ${r.sent.seconds.toFixed(2)} s, written ${r.written}, loss ${r.loss}, kernel drops ${r.kernelDrops}, peak RSS ${r.peakRssMb?.toFixed(0)} MB, ${r.bytesPerEvent?.toFixed(0)} bytes/event,${r.parseWorkers === undefined ? '' : ` ${r.parseWorkers} parse worker(s),`} CPU ${r.cpuSeconds?.toFixed(1)} s${r.threads === undefined ? '' : `, main thread ${(100 * r.threads.main.onCpu).toFixed(0)} % on CPU + ${(100 * r.threads.main.waiting).toFixed(0)} % waiting, busiest other ${(100 * r.threads.other.onCpu).toFixed(0)} %`}, others ${r.backgroundCores.toFixed(2)} cores${r.discarded ? ' (busy machine: run again)' : ''}`,
     );
   const netsidecar = await ladder((rate) => netsidecarStep({ dir, sender, corpus, rate, seconds }), rates, say);
-  const rsyslog = await ladder((rate) => rsyslogStep({ dir, sender, corpus, rate, seconds, receiveBufferBytes }), rates, say);
+  const rsyslog = await ladder((rate) => rsyslogStep({ dir, sender, corpus, rate, seconds, receiveBufferBytes, format: 'raw' }), rates, say);
+  const rsyslogJson = await ladder((rate) => rsyslogStep({ dir, sender, corpus, rate, seconds, receiveBufferBytes, format: 'json' }), rates, say);
 
   // Below target: profile the service at the target rate and name the functions that dominate.
   let profile = null;
@@ -180,5 +187,5 @@ export async function runUdpBench({ dir, sender, corpus, rates, seconds, receive
     say(run);
     profile = { rate: profileBelow, run, summary: summariseProfile(profileDir) };
   }
-  return { seconds, netsidecar, rsyslog, profile };
+  return { seconds, netsidecar, rsyslog, 'rsyslog-json': rsyslogJson, profile };
 }

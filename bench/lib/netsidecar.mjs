@@ -33,6 +33,8 @@ export async function startNetsidecar({ dataDir, env = {}, nodeArgs = [], timeou
       NETSIDECAR_SYSLOG_UDP_PORT: '0',
       NETSIDECAR_SYSLOG_TCP_PORT: '0',
       NETSIDECAR_SYSLOG_HEALTH_PORT: '0',
+      // To compare one parse worker with two on the same machine (`auto` gives 2 only with 3+ cores).
+      ...(process.env.NETSIDECAR_SYSLOG_PARSE_WORKERS ? { NETSIDECAR_SYSLOG_PARSE_WORKERS: process.env.NETSIDECAR_SYSLOG_PARSE_WORKERS } : {}),
       ...env,
     },
     onStderrLine(line) {
@@ -43,7 +45,7 @@ export async function startNetsidecar({ dataDir, env = {}, nodeArgs = [], timeou
         return;
       }
       if (log.length < 200) log.push(entry);
-      if (entry.msg === 'listening') Object.assign(ports, { udp: entry.udpPort, tcp: entry.tcpPort });
+      if (entry.msg === 'listening') Object.assign(ports, { udp: entry.udpPort, tcp: entry.tcpPort, parseWorkers: entry.parseWorkers });
       if (entry.msg === 'started') {
         ports.health = entry.healthPort;
         ready();

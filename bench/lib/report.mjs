@@ -28,10 +28,15 @@ function machineSection(machine) {
   ].join('\n');
 }
 
+/** The receivers a section ran: netsidecar, rsyslog (raw lines) and, in runs that had it, rsyslog-json. */
+function receiversOf(section) {
+  return ['netsidecar', 'rsyslog', 'rsyslog-json'].filter((receiver) => section[receiver]);
+}
+
 function udpSection(udp) {
   const lines = ['## 1. UDP: highest rate with zero loss', ''];
   const summary = [];
-  for (const receiver of ['netsidecar', 'rsyslog']) {
+  for (const receiver of receiversOf(udp)) {
     const { best, steps } = udp[receiver];
     const lossy = steps.filter((s) => s.loss > 0 && !s.discarded).sort((a, b) => a.rate - b.rate)[0];
     summary.push([
@@ -40,6 +45,7 @@ function udpSection(udp) {
         ? `**${rate(best.rate)}**${best.sent.sent / best.sent.seconds < 0.98 * best.rate ? ` (the sender achieved only ${rate(best.sent.sent / best.sent.seconds)})` : ''}`
         : 'none of the rates tried',
       best ? `${fixed(best.peakRssMb, 0)} MB` : '–',
+      best ? fixed(best.bytesPerEvent, 0) : '–',
       best ? fixed(best.cpuSeconds / best.sent.seconds, 2) : '–',
       best ? fixed((1e6 * best.cpuSeconds) / best.sent.sent, 1) : '–',
       lossy ? `${rate(lossy.rate)}: lost ${int(lossy.loss)} (${fixed((100 * lossy.loss) / lossy.sent.sent, 2)} %), kernel drops ${int(lossy.kernelDrops)}` : 'no loss at any rate tried',
@@ -48,18 +54,20 @@ function udpSection(udp) {
   lines.push(
     `Each step: a fresh receiver, exactly rate × ${udp.seconds} s datagrams, then SIGTERM (flush) and the lines on disk counted.`,
     '',
-    table(['receiver', `highest zero-loss rate (${udp.seconds} s)`, 'peak RSS (VmHWM) at that rate', 'CPU cores used', 'CPU µs per message', 'first lossy rate tried'], summary),
+    table(['receiver', `highest zero-loss rate (${udp.seconds} s)`, 'peak RSS (VmHWM) at that rate', 'bytes per event written', 'CPU cores used', 'CPU µs per message', 'first lossy rate tried'], summary),
     '',
   );
   const best = udp.netsidecar.best;
+  const json = udp['rsyslog-json']?.best;
+  const likeForLike = udp['rsyslog-json'] ? `; at least rsyslog-json's rate (the same work) — **${best && (!json || best.rate >= json.rate) ? 'met' : 'not met'}**` : '';
   lines.push(
-    `Targets for netsidecar: ≥ 100,000/s with zero loss — **${best && best.rate >= 100_000 ? 'met' : 'not met'}**; peak RSS < 256 MB at that rate — **${best ? (best.peakRssMb < 256 ? 'met' : 'not met') : '–'}**.`,
+    `Targets for netsidecar: ≥ 100,000/s with zero loss — **${best && best.rate >= 100_000 ? 'met' : 'not met'}**${likeForLike}; peak RSS ≤ 128 MB at that rate — **${best ? (best.peakRssMb <= 128 ? 'met' : 'not met') : '–'}**.`,
     '',
     '### Every step',
     '',
   );
   const rows = [];
-  for (const receiver of ['netsidecar', 'rsyslog']) {
+  for (const receiver of receiversOf(udp)) {
     for (const s of udp[receiver].steps) {
       const other = s.dropped && Object.keys(s.dropped).length ? Object.entries(s.dropped).map(([k, v]) => `${k} ${int(v)}`).join(', ') : '–';
       rows.push([
@@ -72,13 +80,14 @@ function udpSection(udp) {
         int(s.kernelDrops),
         other,
         fixed(s.peakRssMb, 0),
+        fixed(s.bytesPerEvent, 0),
         fixed(s.cpuSeconds / s.sent.seconds, 2),
         s.threads === undefined ? '–' : `${fixed(100 * s.threads.main.onCpu, 0)} % + ${fixed(100 * s.threads.main.waiting, 0)} % / ${fixed(100 * s.threads.other.onCpu, 0)} %`,
         fixed(s.backgroundCores, 2),
       ]);
     }
   }
-  lines.push(table(['receiver', 'target rate', 'sent', 'achieved send rate', 'lines written', 'loss', 'kernel drops', 'counted drops (service)', 'peak RSS MB', 'CPU cores', 'main thread on CPU + waiting / busiest other thread on CPU', 'others (cores)'], rows));
+  lines.push(table(['receiver', 'target rate', 'sent', 'achieved send rate', 'lines written', 'loss', 'kernel drops', 'counted drops (service)', 'peak RSS MB', 'bytes per event', 'CPU cores', 'main thread on CPU + waiting / busiest other thread on CPU', 'others (cores)'], rows));
   if (udp.profile) {
     const p = udp.profile;
     lines.push(
@@ -103,7 +112,7 @@ function udpSection(udp) {
 }
 
 function tcpSection(tcp) {
-  const rows = ['netsidecar', 'rsyslog'].map((receiver) => {
+  const rows = receiversOf(tcp).map((receiver) => {
     const r = tcp[receiver];
     return [
       `**${receiver}**`,
@@ -114,6 +123,7 @@ function tcpSection(tcp) {
       fixed(r.diskMBps, 1),
       r.loss === 0 ? '0' : `**${int(r.loss)}**`,
       fixed(r.peakRssMb, 0),
+      fixed(r.bytesPerEvent, 0),
       fixed(r.cpuSeconds / r.diskSeconds, 2),
       fixed((1e6 * r.cpuSeconds) / r.messages, 1),
       fixed(r.backgroundCores, 2),
@@ -128,10 +138,11 @@ function tcpSection(tcp) {
     '',
     `${int(tcp.total)} messages over ${tcp.connections} connections, as fast as the receiver reads (TCP backpressure: nothing may be lost).`,
     '',
-    table(['receiver', 'messages', 'read rate', 'read MB/s', 'on-disk rate', 'on-disk MB/s', 'loss', 'peak RSS MB', 'CPU cores', 'CPU µs per message', 'others (cores)'], rows),
+    table(['receiver', 'messages', 'read rate', 'read MB/s', 'on-disk rate', 'on-disk MB/s', 'loss', 'peak RSS MB', 'bytes per event written', 'CPU cores', 'CPU µs per message', 'others (cores)'], rows),
     '',
     '"read": until every connection got the receiver\'s EOF; "on disk": until the output files stopped growing with every line written. MB/s counts the bytes sent (frames with their octet counts).',
     '',
+    ...(tcp['rsyslog-json'] ? [`Target for netsidecar: an on-disk rate at least rsyslog-json's (the same work) — **${tcp.netsidecar.diskRate >= tcp['rsyslog-json'].diskRate ? 'met' : 'not met'}**.`, ''] : []),
     `### ${int(tcp.idle.netsidecar.connections)} idle TCP connections`,
     '',
     table(['receiver', 'connections', 'open (its own gauge)', 'RSS before MB', 'RSS after MB', 'held MB', 'kB per connection'], idleRows),

@@ -79,6 +79,32 @@ t.test('host names from the network: new streams capped per source and per minut
   await sink.close(Date.now() + 1_000);
 });
 
+t.test('runs of encoded lines: one stream per run under the same cap, each line counted; a sink without writeLines gets them as messages', async (t) => {
+  const { registry, sink, dropped, lines } = await fileSink(t);
+  const cap = new NewStreamCap({ perSource: 1, perMinute: 100, now: () => 0 });
+  const capped = counter(registry, 'netsidecar_test_streams_capped_total', 'test', ['reason']);
+  const writer = new EventWriter({ sink, logGroup: '/netsidecar/test', dropped, streams: new StreamNames({ cap, capped }) });
+  t.equal(writer.acceptsLines, true, 'the file sink takes lines');
+  const run = (...messages: string[]) => Buffer.from(messages.map((m) => m + '\n').join(''));
+  t.equal(writer.writeLinesFrom('10.0.0.1', 'rtr-1', 0, run('{"n":1}', '{"n":2}'), 2), 'ok');
+  // The source's second name is over its cap: the run goes to its address's stream, each event counted.
+  t.equal(writer.writeLinesFrom('10.0.0.1', 'rtr-2', 0, run('{"n":3}', '{"n":4}', '{"n":5}'), 3), 'ok');
+  t.same(await values(registry, 'netsidecar_test_streams_capped_total'), { source_limit: 3, global_limit: 0 });
+  await sink.flush();
+  t.same(await lines('rtr-1'), ['{"n":1}', '{"n":2}']);
+  t.same(await lines('10.0.0.1'), ['{"n":3}', '{"n":4}', '{"n":5}']);
+  await sink.close(Date.now() + 1_000);
+
+  // A sink of messages only (stdout here, without writeLines): the run arrives as its messages, in order.
+  const out: string[] = [];
+  const stdout = new StdoutSink({ registry: createRegistry('test2'), out: new Writable({ write: (chunk, _e, done) => (out.push(String(chunk)), done()) }) });
+  const plain = Object.assign(Object.create(stdout) as StdoutSink, { writeLines: undefined });
+  const messagesOnly = new EventWriter({ sink: plain, logGroup: '/netsidecar/test', dropped });
+  t.equal(messagesOnly.acceptsLines, false);
+  t.equal(messagesOnly.writeLinesFrom('10.0.0.9', 'rtr-9', 0, run('{"é":"🚀"}', '{"n":2}'), 2), 'ok');
+  t.same(out.join(''), '{"é":"🚀"}\n{"n":2}\n');
+});
+
 t.test('a hostile host name becomes a bounded stream name that names one file', async (t) => {
   const { sink, dropped, dataDir } = await fileSink(t);
   const writer = new EventWriter({ sink, logGroup: '/netsidecar/test', dropped });

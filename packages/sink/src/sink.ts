@@ -17,6 +17,20 @@ export interface SinkEvent {
 }
 
 /**
+ * Events of one stream already encoded where they were built (syslog's parse workers): the bytes of
+ * their lines, so a sink that writes lines (file, stdout) copies them out as they are, without a
+ * string, or a call, per event on the thread that writes.
+ */
+export interface EncodedLines {
+  logGroup: string;
+  logStream: string;
+  /** Each event's line, the UTF-8 of its `SinkEvent.message` followed by `\n`, back to back. */
+  lines: Uint8Array;
+  /** How many events (lines) `lines` holds. */
+  events: number;
+}
+
+/**
  * What happened to a `write()` or a `writeGroup()`:
  * - `ok`: accepted; the sink will deliver it at least once.
  * - `backpressure`: accepted too, but the sink is above its high-water mark; a producer that can
@@ -57,6 +71,12 @@ export interface Sink {
    */
   readonly durableOnWrite: boolean;
   write(event: SinkEvent): WriteOutcome;
+  /**
+   * Only on sinks that write lines of bytes (file, stdout): `write()` of each event of `lines`, in
+   * order, all accepted or all refused (under the limits `write()` keeps). A service checks for it
+   * to decide whether to encode events as bytes.
+   */
+  writeLines?(lines: EncodedLines): WriteOutcome;
   /**
    * Takes `events` as one unit, accepted or refused whole: accepted when the sink has room for all
    * of them under the limits `write()` keeps, otherwise none is taken (and all are counted refused).

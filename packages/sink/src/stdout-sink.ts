@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import type { Registry } from 'prom-client';
 import { counter, gauge } from '@netsidecar/telemetry';
-import type { DrainReport, Refusal, Sink, SinkEvent, WriteOutcome } from './sink.js';
+import type { DrainReport, Refusal, Sink, EncodedLines, SinkEvent, WriteOutcome } from './sink.js';
 
 /**
  * One event per line on stdout, for the ECS awslogs driver (which ships each line to the task's log
@@ -38,6 +38,13 @@ export class StdoutSink implements Sink {
     if (refusal !== null) return this.refuse(refusal, 1);
     this.events.inc({ outcome: 'accepted' });
     return this.out.write(event.message + '\n') ? 'ok' : 'backpressure';
+  }
+
+  writeLines(encoded: EncodedLines): WriteOutcome {
+    const refusal = this.refusal();
+    if (refusal !== null) return this.refuse(refusal, encoded.events);
+    this.events.inc({ outcome: 'accepted' }, encoded.events);
+    return this.out.write(encoded.lines) ? 'ok' : 'backpressure';
   }
 
   /** One write of all the lines: the pipe gets the group whole or not at all. */

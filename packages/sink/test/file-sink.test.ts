@@ -36,6 +36,27 @@ t.test('events land in <dataDir>/logs/<group>/<stream>.jsonl, one per line, in o
   t.equal(sink.write({ logGroup: '/g', logStream: 's', timestamp: 0, message: 'late' }), 'closed', 'closed sinks refuse');
 });
 
+t.test('encoded lines (writeLines) are written byte for byte, in order with text events of the same file, under the same limit', async (t) => {
+  const dataDir = await tempDir(t);
+  const registry = createRegistry('test');
+  const sink = new FileSink({ dataDir, registry, logger: silentLogger, memoryLimitBytes: 4096, flushBytes: 1e9 });
+  const encoded = (...messages: string[]) => ({ logGroup: '/netsidecar/syslog', logStream: 'rtr-1', lines: Buffer.from(messages.map((m) => m + '\n').join('')), events: messages.length });
+  t.equal(sink.writeLines(encoded('{"n":1,"text":"Zürich 🚀"}', '{"n":2}')), 'ok');
+  t.equal(sink.write({ logGroup: '/netsidecar/syslog', logStream: 'rtr-1', timestamp: 0, message: '{"n":3}' }), 'ok');
+  // A view into a larger buffer (a parse worker's batch): only its own bytes are written.
+  const batch = Buffer.from('{"n":0}\n{"n":4}\n{"n":5}\n{"n":6}\n');
+  t.equal(sink.writeLines({ logGroup: '/netsidecar/syslog', logStream: 'rtr-1', lines: batch.subarray(8, 24), events: 2 }), 'ok');
+  t.equal(sink.queuedEvents(), 5, 'each line counts as an event');
+  t.equal(sink.writeLines(encoded('x'.repeat(4096))), 'backpressure', 'counted against the memory limit like text');
+  t.equal(sink.writeLines(encoded('{"n":7}', '{"n":8}')), 'full', 'refused at the limit like text, all together');
+  t.equal(await metricValue(registry, 'netsidecar_sink_events_total', { outcome: 'refused' }), 2, 'each refused line counted');
+  await sink.close(Date.now() + 5_000);
+  const lines = (await readFile(join(dataDir, 'logs/netsidecar/syslog/rtr-1.jsonl'), 'utf8')).split('\n');
+  t.same(lines.slice(0, 5), ['{"n":1,"text":"Zürich 🚀"}', '{"n":2}', '{"n":3}', '{"n":4}', '{"n":5}']);
+  t.equal(lines.length, 7, 'the large line, then nothing after the refused ones');
+  t.equal(await metricValue(registry, 'netsidecar_sink_events_total', { outcome: 'delivered' }), 6);
+});
+
 t.test('appends across restarts instead of truncating', async (t) => {
   const dataDir = await tempDir(t);
   for (const n of [1, 2]) {

@@ -5,6 +5,17 @@ import { udpIoModes, type UdpIoMode } from '@netsidecar/udp-batch';
 const { ports } = serviceTable.syslog;
 const optionalPath = (raw: string): string | null => text(raw);
 
+const workerCount = integer(0, 64);
+
+function parseWorkers(raw: string): number | 'auto' {
+  if (raw.trim() === 'auto') return 'auto';
+  try {
+    return workerCount(raw);
+  } catch {
+    throw new Error('expected auto or an integer from 0 to 64');
+  }
+}
+
 /** The syslog service's own variables (README.md lists them). */
 export const syslogVariables = {
   NETSIDECAR_SYSLOG_BIND_ADDRESS: {
@@ -34,9 +45,9 @@ export const syslogVariables = {
     description: 'Largest message accepted; larger ones are counted as message_too_large.',
   },
   NETSIDECAR_SYSLOG_PARSE_WORKERS: {
-    parse: integer(0, 64),
-    default: 1, // one thread beside the one reading the socket; 0 parses on the reading thread
-    description: 'Worker threads that parse UDP datagrams (a device always goes to the same one, so its order holds); 0 = none.',
+    parse: parseWorkers,
+    default: 'auto' as number | 'auto', // 2 when there is a core for each beside the reading thread, else 1 (parseWorkerCount)
+    description: 'Worker threads that parse UDP datagrams (results are delivered in the order read, so each device keeps its order); 0 = none; auto = 2 with 3 or more cores, else 1.',
   },
   NETSIDECAR_SYSLOG_SCHEMA: {
     parse: (raw: string): 1 | 2 => (oneOf(['1', '2'] as const)(raw) === '1' ? 1 : 2),

@@ -22,10 +22,10 @@ export function eventEncoding(schema: 1 | 2, _sink: Sink['kind']): EventEncoding
   return { schema, receivedAt: true };
 }
 
-/** The event's JSON: `syslog/2` when configured and representable (it always is for parser output), else `syslog/1`. */
-export function serialiseEvent(event: SyslogEvent, format: ParseFormat, encoding: EventEncoding): string {
+/** The event's JSON (`receivedAtMs`: `event.receivedAt` in epoch ms): `syslog/2` when configured and representable (it always is for parser output), else `syslog/1`. */
+export function serialiseEvent(event: SyslogEvent, format: ParseFormat, encoding: EventEncoding, receivedAtMs: number): string {
   if (encoding.schema === 2) {
-    const message = encodeSyslog2(event, format, encoding);
+    const message = encodeSyslog2(event, format, encoding, receivedAtMs);
     if (message !== null) return message;
   }
   return JSON.stringify(event);

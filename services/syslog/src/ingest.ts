@@ -3,6 +3,7 @@ import type { Sink, WriteOutcome } from '@netsidecar/sink';
 import type { ParseFormat, ReceiveContext } from './parser/index.js';
 import { EventEncoder } from './encode-event.js';
 import type { EventEncoding } from './event-encoding.js';
+import { parseFormats } from './parse-batch.js';
 import type { SyslogMetrics } from './metrics.js';
 
 /**
@@ -38,6 +39,24 @@ export class Ingest {
     if (!this.receive(raw.length, context.transport)) return 'ok';
     const encoded = this.encoder.encode(raw, context);
     return this.deliver(encoded.message, context.sourceIp, encoded.device, encoded.format, context.receivedAt.getTime());
+  }
+
+  /** Whether the sink takes events as lines of bytes: then the parse workers encode them so (`deliverLine`). */
+  get acceptsLines(): boolean {
+    return this.writer.acceptsLines;
+  }
+
+  /** Counts parsed events by format (`counts` in `parseFormats` order): runs of lines are delivered without their formats. */
+  countParsed(counts: Uint32Array): void {
+    for (let f = 0; f < counts.length; f++) if (counts[f]! > 0) this.parsed[parseFormats[f]!].inc(counts[f]);
+  }
+
+  /**
+   * `deliver` for `events` events from `sourceIp` about `device`, encoded as their lines' bytes
+   * (each its JSON and `\n`, UTF-8), in one call; counted as parsed by `countParsed`.
+   */
+  deliverLines(lines: Uint8Array, events: number, sourceIp: string, device: string, receivedAt: number): WriteOutcome {
+    return this.writer.writeLinesFrom(sourceIp, device, receivedAt, lines, events);
   }
 
   /** Hands an encoded event from `sourceIp` about `device` (its `host`, else `sourceIp`) to the writer. */

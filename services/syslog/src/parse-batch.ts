@@ -1,5 +1,5 @@
 import type { ParseFormat } from './parser/index.js';
-import type { EventEncoder } from './encode-event.js';
+import type { EncodedEvent, EventEncoder } from './encode-event.js';
 import type { EventEncoding } from './event-encoding.js';
 
 /**
@@ -20,9 +20,34 @@ export interface RawBatch {
   ipIndex: Uint16Array;
 }
 
-/** What a parse worker sends back for a RawBatch, in the same order. */
-export interface EncodedBatch {
-  id: number;
+/**
+ * The events of a batch, as the sink takes them:
+ * - `lines` (file and stdout sinks): the lines (JSON and `\n`, UTF-8) of the events in runs, one
+ *   run per source address and device, in the order each run's first event was read; a run holds its
+ *   events in the order read, so each device's order holds. Encoded once, on the worker, into one
+ *   buffer that travels as a transferred ArrayBuffer (no copy); the main thread hands each run to
+ *   the sink in one call, and the sink writes those bytes as they are.
+ * - `strings` (the CloudWatch sink, whose requests and spool are built from the message text): one
+ *   string per event, in the order read.
+ */
+export type EncodedEvents = LineRuns | EventStrings;
+
+export interface LineRuns {
+  kind: 'lines';
+  bytes: Uint8Array;
+  /** Per run: where its lines end in `bytes`, how many events it holds, its source (index in the batch's ipTable) and device. */
+  ends: Uint32Array;
+  counts: Uint32Array;
+  ipIndex: Uint16Array;
+  devices: string[];
+  /** Per run: the receive time of its first event (a sink without `writeLines` stamps the run with it). */
+  receivedAt: Float64Array;
+  /** Events by format, in `parseFormats` order. */
+  formatCounts: Uint32Array;
+}
+
+export interface EventStrings {
+  kind: 'strings';
   messages: string[];
   /** The distinct device names of the batch; `deviceIndex[i]` is message i's. */
   deviceTable: string[];
@@ -31,9 +56,17 @@ export interface EncodedBatch {
   formats: Uint8Array;
 }
 
+/** What a parse worker sends back for a RawBatch. */
+export interface EncodedBatch {
+  id: number;
+  events: EncodedEvents;
+}
+
 /** What a parse worker is started with. */
 export interface WorkerData {
   encoding: EventEncoding;
+  /** Encode events as lines of bytes (the sink takes them), else as strings. */
+  lines: boolean;
 }
 
 /** A worker's first message: its modules are loaded and it takes batches. */
@@ -42,21 +75,36 @@ export const workerReady = 'ready';
 export const parseFormats: readonly ParseFormat[] = ['rfc5424', 'rfc3164', 'unparsed'];
 const formatCode: Record<ParseFormat, number> = { rfc5424: 0, rfc3164: 1, unparsed: 2 };
 
-export function encodeBatch(encoder: EventEncoder, batch: RawBatch): EncodedBatch {
+/** Bytes per line in the last batch: the next one's buffer is sized on it, so it rarely grows (a copy) or idles. */
+let lineBytesEstimate = 512;
+
+/** Parses and encodes a batch; `lines`: as runs of lines of bytes (see EncodedEvents). */
+export function encodeBatch(encoder: EventEncoder, batch: RawBatch, lines: boolean): EncodedBatch {
+  return { id: batch.id, events: lines ? encodeLines(encoder, batch) : encodeStrings(encoder, batch) };
+}
+
+/** Each datagram parsed and encoded, in order. */
+function eachEncoded(encoder: EventEncoder, batch: RawBatch, take: (encoded: EncodedEvent, i: number) => void): void {
+  const context = { receivedAt: new Date(0), sourceIp: '', sourcePort: 0, transport: 'udp' as const };
+  let start = 0;
+  for (let i = 0; i < batch.ends.length; i++) {
+    const end = batch.ends[i]!;
+    context.receivedAt = new Date(batch.receivedAt[i]!);
+    context.sourceIp = batch.ipTable[batch.ipIndex[i]!]!;
+    context.sourcePort = batch.sourcePorts[i]!;
+    take(encoder.encode(batch.data.subarray(start, end), context), i);
+    start = end;
+  }
+}
+
+function encodeStrings(encoder: EventEncoder, batch: RawBatch): EventStrings {
   const count = batch.ends.length;
   const messages = new Array<string>(count);
   const deviceTable: string[] = [];
   const deviceSlots = new Map<string, number>();
   const deviceIndex = new Uint16Array(count);
   const formats = new Uint8Array(count);
-  const context = { receivedAt: new Date(0), sourceIp: '', sourcePort: 0, transport: 'udp' as const };
-  let start = 0;
-  for (let i = 0; i < count; i++) {
-    const end = batch.ends[i]!;
-    context.receivedAt = new Date(batch.receivedAt[i]!);
-    context.sourceIp = batch.ipTable[batch.ipIndex[i]!]!;
-    context.sourcePort = batch.sourcePorts[i]!;
-    const encoded = encoder.encode(batch.data.subarray(start, end), context);
+  eachEncoded(encoder, batch, (encoded, i) => {
     messages[i] = encoded.message;
     let slot = deviceSlots.get(encoded.device);
     if (slot === undefined) {
@@ -65,7 +113,81 @@ export function encodeBatch(encoder: EventEncoder, batch: RawBatch): EncodedBatc
     }
     deviceIndex[i] = slot;
     formats[i] = formatCode[encoded.format];
-    start = end;
+  });
+  return { kind: 'strings', messages, deviceTable, deviceIndex, formats };
+}
+
+/** The events of one source address and device in a batch. */
+interface Run {
+  ip: number;
+  device: string;
+  receivedAt: number;
+  messages: string[];
+  /** The next run of the same device from another source address (rare: a relay and the device itself). */
+  other: Run | null;
+}
+
+function encodeLines(encoder: EventEncoder, batch: RawBatch): LineRuns {
+  const runs: Run[] = [];
+  const byDevice = new Map<string, Run>();
+  const formatCounts = new Uint32Array(parseFormats.length);
+  eachEncoded(encoder, batch, (encoded, i) => {
+    const code = formatCode[encoded.format];
+    formatCounts[code] = formatCounts[code]! + 1;
+    const ip = batch.ipIndex[i]!;
+    let run = byDevice.get(encoded.device);
+    while (run !== undefined && run.ip !== ip) run = run.other ?? undefined;
+    if (run === undefined) {
+      run = { ip, device: encoded.device, receivedAt: batch.receivedAt[i]!, messages: [], other: byDevice.get(encoded.device) ?? null };
+      byDevice.set(encoded.device, run);
+      runs.push(run);
+    }
+    run.messages.push(encoded.message);
+  });
+  const count = batch.ends.length;
+  const out = new LineBuffer(Math.ceil(count * lineBytesEstimate * 1.25) + 4096);
+  const ends = new Uint32Array(runs.length);
+  const counts = new Uint32Array(runs.length);
+  const ipIndex = new Uint16Array(runs.length);
+  const receivedAt = new Float64Array(runs.length);
+  const devices = new Array<string>(runs.length);
+  runs.forEach((run, r) => {
+    // One join and one UTF-8 write per run: cheaper than a write per line.
+    ends[r] = out.append(run.messages.join('\n') + '\n');
+    counts[r] = run.messages.length;
+    ipIndex[r] = run.ip;
+    receivedAt[r] = run.receivedAt;
+    devices[r] = run.device;
+  });
+  const bytes = out.bytes();
+  if (count > 0) lineBytesEstimate = bytes.length / count;
+  return { kind: 'lines', bytes, ends, counts, ipIndex, devices, receivedAt, formatCounts };
+}
+
+/** The lines of a batch in one growing ArrayBuffer (transferable, unlike Buffer's shared pool). */
+class LineBuffer {
+  private data: Buffer;
+  private used = 0;
+
+  constructor(capacity: number) {
+    this.data = Buffer.from(new ArrayBuffer(capacity));
   }
-  return { id: batch.id, messages, deviceTable, deviceIndex, formats };
+
+  /** Appends `text` as UTF-8; returns where it ends. */
+  append(text: string): number {
+    // A UTF-16 unit takes at most 3 bytes of UTF-8 (a surrogate pair: 4 for 2 units).
+    const room = text.length * 3;
+    if (this.used + room > this.data.length) {
+      const grown = Buffer.from(new ArrayBuffer(Math.max(this.data.length * 2, this.used + room)));
+      this.data.copy(grown, 0, 0, this.used);
+      this.data = grown;
+    }
+    this.used += this.data.write(text, this.used, 'utf8');
+    return this.used;
+  }
+
+  /** What was written: a view of the buffer, whose ArrayBuffer the worker transfers. */
+  bytes(): Uint8Array {
+    return new Uint8Array(this.data.buffer, 0, this.used);
+  }
 }

@@ -10,10 +10,15 @@ import type { Ingest } from './ingest.js';
  * per-message cost; moving it off the main thread leaves the main thread to read datagrams and
  * write events, so the socket is drained faster than the kernel buffer fills.
  *
- * - Datagrams travel in batches (one per worker), sent 2 ms after the first one or at
- *   `maxBatchMessages`, whichever comes first. A batch's bytes lie in a SharedArrayBuffer: posting
- *   it copies nothing, and the main thread can still read them if the worker dies.
- * - A source IP always goes to the same worker, so each device's events stay in order.
+ * - Datagrams travel in batches, sent 2 ms after the first one or at `maxBatchMessages`, whichever
+ *   comes first. A batch's bytes lie in a SharedArrayBuffer: posting it copies nothing, and the main
+ *   thread can still read them if the worker dies.
+ * - Batches go to the workers in turn, and their results are delivered in the order the batches
+ *   were made, whichever worker answers first: every device's events stay in order, and one busy
+ *   source (a relay, or the bench's single sender) still loads every worker.
+ * - When the sink writes lines of bytes (file, stdout), a worker encodes each event's line into one
+ *   buffer per batch, moved (not copied) to this thread, and the sink writes those bytes: this
+ *   thread builds no string per event.
  * - Accepted means read: each batch keeps its datagrams until its result is delivered. If a worker
  *   dies, its batches are encoded on the main thread and it is not restarted: nothing read is lost.
  */
@@ -24,7 +29,7 @@ export interface ParsePoolOptions {
   ingest: Ingest;
   logger: Logger;
   maxBatchMessages?: number; // 512
-  /** Unanswered batches per worker before `isBacklogged()` (tests lower it). */
+  /** Undelivered batches per worker before `isBacklogged()` (tests lower it). */
   maxInFlightBatches?: number;
 }
 
@@ -42,26 +47,38 @@ interface Pending {
 
 interface Lane {
   worker: Worker | null;
-  pending: Pending;
-  /** Batches sent and not yet delivered. */
+  /** Batches sent to this worker and not yet answered. */
   inFlight: Map<number, RawBatch>;
-  /** Buffers of delivered batches, reused: a new SharedArrayBuffer per batch is zero-filled memory. */
-  spare: Uint8Array[];
+  /** Batches this worker has encoded (the pool's balance shows in it). */
+  answered: number;
 }
 
 const workerHeapMb = 64;
-/** Unanswered batches per worker before the UDP reader pauses: up to 32k datagrams, about 0.3 s at 100k/s. */
-const defaultMaxInFlightBatches = 64;
+/**
+ * A worker's young generation: its garbage is a batch's strings, dead once the batch is encoded, so
+ * a small nursery collects as well and keeps the worker's resident memory small.
+ */
+const workerYoungGenerationMb = 4;
+/** Undelivered batches per worker before the UDP reader pauses: up to 8k datagrams, about 0.1 s at 100k/s. */
+const defaultMaxInFlightBatches = 16;
 const batchDelayMs = 2; // 2 ms: ~200 datagrams a batch at 100k/s, invisible next to the 1 s sink flush
-
-const workerUrl = new URL(import.meta.url.endsWith('.ts') ? './parse-worker.ts' : './parse-worker.js', import.meta.url);
 
 export class ParsePool {
   private readonly lanes: Lane[] = [];
   private readonly fallback: EventEncoder;
   private readonly maxBatch: number;
-  private readonly maxInFlight: number;
+  private readonly maxUndelivered: number;
+  /** Encode events as lines of bytes: the sink takes them. */
+  private readonly lines: boolean;
+  private pending: Pending = emptyPending(sharedBytes(minBatchBytes));
+  /** Buffers of delivered batches, reused: a new SharedArrayBuffer per batch is zero-filled memory. */
+  private readonly spare: Uint8Array[] = [];
   private nextId = 1;
+  /** The id of the next batch to deliver: results come back in any order and leave in this one. */
+  private nextDelivery = 1;
+  /** Encoded batches waiting for an earlier one, by id. */
+  private readonly ready = new Map<number, { result: EncodedBatch; batch: RawBatch }>();
+  private nextLane = 0;
   private flushScheduled = false;
   private idleWaiters: (() => void)[] = [];
   private backlogged = false;
@@ -69,25 +86,30 @@ export class ParsePool {
 
   private constructor(private readonly options: ParsePoolOptions) {
     this.maxBatch = options.maxBatchMessages ?? 512;
-    this.maxInFlight = options.maxInFlightBatches ?? defaultMaxInFlightBatches;
+    this.maxUndelivered = (options.maxInFlightBatches ?? defaultMaxInFlightBatches) * Math.max(1, options.workers);
+    this.lines = options.ingest.acceptsLines;
     this.fallback = new EventEncoder(options.encoding);
   }
 
   static async start(options: ParsePoolOptions): Promise<ParsePool> {
     const pool = new ParsePool(options);
-    for (let i = 0; i < options.workers; i++) await pool.addLane(i);
+    // Started together: each loads its modules (seconds under a TypeScript loader) on its own thread.
+    await Promise.all(Array.from({ length: options.workers }, (_, i) => pool.addLane(i)));
     return pool;
   }
 
   private async addLane(index: number): Promise<void> {
     // A worker holds only the batches in flight: a small heap keeps its garbage (and RSS) small.
-    // Should it run out, it dies like any failed worker and its lane is parsed here.
-    const workerData: WorkerData = { encoding: this.options.encoding };
-    const worker = new Worker(workerUrl, { workerData, resourceLimits: { maxOldGenerationSizeMb: workerHeapMb } });
-    const lane: Lane = { worker, pending: emptyPending(sharedBytes(minBatchBytes)), inFlight: new Map(), spare: [] };
+    // Should it run out, it dies like any failed worker and its batches are parsed here.
+    const workerData: WorkerData = { encoding: this.options.encoding, lines: this.lines };
+    const worker = new Worker(workerUrl, {
+      workerData,
+      resourceLimits: { maxOldGenerationSizeMb: workerHeapMb, maxYoungGenerationSizeMb: workerYoungGenerationMb },
+    });
+    const lane: Lane = { worker, inFlight: new Map(), answered: 0 };
     this.lanes.push(lane);
     let ready = (): void => {};
-    worker.on('message', (message: EncodedBatch | typeof workerReady) => (message === workerReady ? ready() : this.delivered(lane, message)));
+    worker.on('message', (message: EncodedBatch | typeof workerReady) => (message === workerReady ? ready() : this.answered(lane, message)));
     worker.on('error', (err) => this.lost(lane, index, err));
     worker.on('exit', (code) => {
       if (lane.worker) this.lost(lane, index, new Error(`parse worker exited with code ${code}`));
@@ -105,8 +127,7 @@ export class ParsePool {
    * so the caller may reuse `source` at once.
    */
   submit(source: Buffer, start: number, end: number, receivedAt: number, sourceIp: string, sourcePort: number): void {
-    const lane = this.lanes[this.lanes.length === 1 ? 0 : laneOf(sourceIp, this.lanes.length)]!;
-    const pending = lane.pending;
+    const pending = this.pending;
     const length = end - start;
     if (pending.used + length > pending.data.length) grow(pending, pending.used + length);
     source.copy(pending.data, pending.used, start, end);
@@ -120,18 +141,22 @@ export class ParsePool {
     }
     pending.ipIndex.push(slot);
     pending.ports.push(sourcePort);
-    if (pending.ends.length >= this.maxBatch) this.flushLane(lane);
+    if (pending.ends.length >= this.maxBatch) this.flush();
     else if (!this.flushScheduled) {
       // A short wait fills batches: a postMessage per datagram costs more than parsing it.
       this.flushScheduled = true;
-      setTimeout(() => this.flush(), batchDelayMs);
+      setTimeout(() => {
+        this.flushScheduled = false;
+        this.flush();
+      }, batchDelayMs);
     }
   }
 
   /**
-   * True once a worker has `maxInFlightBatches` (64) batches it has not answered (it, or the sink
-   * behind this thread, cannot keep up), until it is down to half that. The UDP reader stops
-   * reading meanwhile, so the backlog stays bounded and the kernel drops (and counts) the excess.
+   * True once `maxInFlightBatches` (16) batches per worker are made and not delivered (the workers,
+   * or the sink behind this thread, cannot keep up), until they are down to half that. The UDP
+   * reader stops reading meanwhile, so the backlog stays bounded and the kernel drops (and counts)
+   * the excess.
    */
   isBacklogged(): boolean {
     return this.backlogged;
@@ -142,8 +167,17 @@ export class ParsePool {
     this.relievedListeners.push(listener);
   }
 
+  /** Batches each worker has encoded so far, by worker. */
+  batchesByWorker(): number[] {
+    return this.lanes.map((lane) => lane.answered);
+  }
+
+  private undelivered(): number {
+    return this.nextId - this.nextDelivery;
+  }
+
   private checkRelieved(): void {
-    if (!this.backlogged || this.lanes.some((lane) => lane.inFlight.size > this.maxInFlight / 2)) return;
+    if (!this.backlogged || this.undelivered() > this.maxUndelivered / 2) return;
     this.backlogged = false;
     for (const listener of this.relievedListeners) listener();
   }
@@ -151,7 +185,7 @@ export class ParsePool {
   /** Sends what was read and waits until every batch is delivered. */
   async drain(): Promise<void> {
     this.flush();
-    while (this.lanes.some((lane) => lane.inFlight.size > 0)) {
+    while (this.undelivered() > 0) {
       await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     }
   }
@@ -167,7 +201,7 @@ export class ParsePool {
     );
   }
 
-  /** Stops one worker as if it had crashed (tests use it; its lane falls back to this thread). */
+  /** Stops one worker as if it had crashed (tests use it; its batches fall back to this thread). */
   async crashWorker(index: number): Promise<void> {
     const lane = this.lanes[index];
     const worker = lane?.worker;
@@ -176,14 +210,10 @@ export class ParsePool {
   }
 
   private flush(): void {
-    this.flushScheduled = false;
-    for (const lane of this.lanes) if (lane.pending.ends.length > 0) this.flushLane(lane);
-  }
-
-  private flushLane(lane: Lane): void {
-    const { data, used, ends, receivedAt, ipTable, ipIndex, ports } = lane.pending;
+    if (this.pending.ends.length === 0) return;
+    const { data, used, ends, receivedAt, ipTable, ipIndex, ports } = this.pending;
     // The next batch starts with room for a little more than this one held, so it rarely grows.
-    lane.pending = emptyPending(takeBuffer(lane, Math.max(minBatchBytes, used + (used >> 2))));
+    this.pending = emptyPending(this.takeBuffer(Math.max(minBatchBytes, used + (used >> 2))));
     const batch: RawBatch = {
       id: this.nextId++,
       data: data.subarray(0, used),
@@ -193,56 +223,95 @@ export class ParsePool {
       ipTable,
       ipIndex: Uint16Array.from(ipIndex),
     };
-    if (!lane.worker) {
-      this.deliverBatch(encodeBatch(this.fallback, batch), batch);
+    if (this.undelivered() >= this.maxUndelivered) this.backlogged = true;
+    const lane = this.laneFor();
+    if (!lane) {
+      this.encoded(encodeBatch(this.fallback, batch, this.lines), batch);
       return;
     }
     lane.inFlight.set(batch.id, batch);
-    if (lane.inFlight.size >= this.maxInFlight) this.backlogged = true;
-    lane.worker.postMessage(batch);
+    lane.worker!.postMessage(batch);
   }
 
-  private delivered(lane: Lane, result: EncodedBatch): void {
+  /** The next live worker in turn, or null when none is left. */
+  private laneFor(): Lane | null {
+    for (let tried = 0; tried < this.lanes.length; tried++) {
+      const lane = this.lanes[this.nextLane]!;
+      this.nextLane = (this.nextLane + 1) % this.lanes.length;
+      if (lane.worker) return lane;
+    }
+    return null;
+  }
+
+  private answered(lane: Lane, result: EncodedBatch): void {
     const sent = lane.inFlight.get(result.id);
     if (!sent) return;
     lane.inFlight.delete(result.id);
-    this.deliverBatch(result, sent);
-    // The worker is done with it (it answers only after reading the whole batch).
-    if (lane.spare.length < maxSpareBuffers) lane.spare.push(new Uint8Array(sent.data.buffer));
-    if (lane.inFlight.size === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+    lane.answered++;
+    this.encoded(result, sent);
+  }
+
+  /** A batch is encoded: deliver it, and every later one it held back, in the order they were made. */
+  private encoded(result: EncodedBatch, batch: RawBatch): void {
+    this.ready.set(result.id, { result, batch });
+    for (let next = this.ready.get(this.nextDelivery); next; next = this.ready.get(this.nextDelivery)) {
+      this.ready.delete(this.nextDelivery);
+      this.nextDelivery++;
+      this.deliverBatch(next.result, next.batch);
+      // Every worker is done with it (a worker answers only after reading the whole batch).
+      if (this.spare.length < maxSpareBuffers) this.spare.push(new Uint8Array(next.batch.data.buffer));
+    }
+    if (this.undelivered() === 0) for (const wake of this.idleWaiters.splice(0)) wake();
     this.checkRelieved();
   }
 
   private deliverBatch(result: EncodedBatch, batch: RawBatch): void {
     const { ingest } = this.options;
-    for (let i = 0; i < result.messages.length; i++) {
-      const device = result.deviceTable[result.deviceIndex[i]!]!;
+    const { events } = result;
+    if (events.kind === 'lines') {
+      ingest.countParsed(events.formatCounts);
+      let start = 0;
+      for (let r = 0; r < events.counts.length; r++) {
+        const end = events.ends[r]!;
+        const sourceIp = batch.ipTable[events.ipIndex[r]!]!;
+        ingest.deliverLines(events.bytes.subarray(start, end), events.counts[r]!, sourceIp, events.devices[r]!, events.receivedAt[r]!);
+        start = end;
+      }
+      return;
+    }
+    for (let i = 0; i < events.messages.length; i++) {
+      const device = events.deviceTable[events.deviceIndex[i]!]!;
       const sourceIp = batch.ipTable[batch.ipIndex[i]!]!;
-      ingest.deliver(result.messages[i]!, sourceIp, device, parseFormats[result.formats[i]!]!, batch.receivedAt[i]!);
+      ingest.deliver(events.messages[i]!, sourceIp, device, parseFormats[events.formats[i]!]!, batch.receivedAt[i]!);
     }
   }
 
-  /** A dead worker's batches are encoded here, in order; its lane then encodes on this thread. */
+  /** A dead worker's batches are encoded here; later batches go to the other workers, or here when none is left. */
   private lost(lane: Lane, index: number, err: Error): void {
     if (!lane.worker) return;
     lane.worker = null;
     this.options.logger.error('parse worker failed: parsing its datagrams on the main thread', { worker: index, err });
     const sent = [...lane.inFlight.values()].sort((a, b) => a.id - b.id);
     lane.inFlight.clear();
-    for (const batch of sent) this.deliverBatch(encodeBatch(this.fallback, batch), batch);
-    for (const wake of this.idleWaiters.splice(0)) wake();
-    this.checkRelieved();
+    for (const batch of sent) this.encoded(encodeBatch(this.fallback, batch, this.lines), batch);
+  }
+
+  private takeBuffer(capacity: number): Uint8Array {
+    const spare = this.spare.pop();
+    return spare && spare.length >= capacity ? spare : sharedBytes(capacity);
   }
 }
+
+/**
+ * The worker's module, as the package's exports map names it: `dist/parse-worker.js`, or the
+ * TypeScript source under the `netsidecar-source` condition the tests run with (the worker
+ * inherits the condition, and so loads the sources too).
+ */
+const workerUrl = new URL(import.meta.resolve('@netsidecar/syslog/parse-worker'));
 
 const minBatchBytes = 64 * 1024;
 
 const maxSpareBuffers = 4;
-
-function takeBuffer(lane: Lane, capacity: number): Uint8Array {
-  const spare = lane.spare.pop();
-  return spare && spare.length >= capacity ? spare : sharedBytes(capacity);
-}
 
 function sharedBytes(capacity: number): Uint8Array {
   return new Uint8Array(new SharedArrayBuffer(roundUp(capacity)));
@@ -260,11 +329,4 @@ function grow(pending: Pending, needed: number): void {
 
 function roundUp(bytes: number): number {
   return Math.ceil(bytes / 4096) * 4096;
-}
-
-/** FNV-1a of the source IP: the same device always lands on the same worker. */
-function laneOf(ip: string, lanes: number): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < ip.length; i++) hash = Math.imul(hash ^ ip.charCodeAt(i), 0x01000193);
-  return (hash >>> 0) % lanes;
 }

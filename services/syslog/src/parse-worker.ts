@@ -1,15 +1,18 @@
 /**
- * A parse worker: turns batches of raw datagrams into encoded events (parse + JSON), so that the
- * main thread only receives datagrams and writes events. Parsing is pure; the worker holds nothing
- * that is not also held by the main thread until the result comes back.
+ * A parse worker: turns batches of raw datagrams into encoded events (parse + JSON, and the bytes
+ * of each line when the sink takes bytes), so that the main thread only receives datagrams and
+ * writes events. Parsing is pure; the worker holds nothing that is not also held by the main thread
+ * until the result comes back.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { EventEncoder } from './encode-event.js';
 import { encodeBatch, workerReady, type RawBatch, type WorkerData } from './parse-batch.js';
 
-const encoder = new EventEncoder((workerData as WorkerData).encoding);
+const { encoding, lines } = workerData as WorkerData;
+const encoder = new EventEncoder(encoding);
 parentPort!.on('message', (batch: RawBatch) => {
-  const encoded = encodeBatch(encoder, batch);
-  parentPort!.postMessage(encoded);
+  const encoded = encodeBatch(encoder, batch, lines);
+  // The lines' buffer moves to the main thread, not copied.
+  parentPort!.postMessage(encoded, encoded.events.kind === 'lines' ? [encoded.events.bytes.buffer as ArrayBuffer] : []);
 });
 parentPort!.postMessage(workerReady);

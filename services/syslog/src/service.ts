@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { NewStreamCap, StreamNames, type RunningService, type ServiceContext } from '@netsidecar/runtime';
 import { ConfigError, type ConfigOf } from '@netsidecar/config';
 import { gauge, kernelUdpDrops } from '@netsidecar/telemetry';
@@ -36,7 +37,7 @@ export async function startSyslogService(context: ServiceContext<SyslogConfig>):
   const tlsFiles = readTlsFiles(config.NETSIDECAR_SYSLOG_TLS_CERT_FILE, config.NETSIDECAR_SYSLOG_TLS_KEY_FILE);
 
   const io = chooseUdpIo(config.NETSIDECAR_SYSLOG_UDP_IO);
-  const workers = config.NETSIDECAR_SYSLOG_PARSE_WORKERS;
+  const workers = parseWorkerCount(config.NETSIDECAR_SYSLOG_PARSE_WORKERS, availableParallelism());
   const pool = workers > 0 ? await ParsePool.start({ workers, encoding, ingest, logger }) : null;
   const udp = await startUdpListener({
     io,
@@ -79,7 +80,7 @@ export async function startSyslogService(context: ServiceContext<SyslogConfig>):
   gauge(registry, 'netsidecar_syslog_tcp_budget_waiting', 'TCP/TLS connections not read because the frame budget is used up', [], function () {
     this.set(budget.waiting);
   });
-  logger.info('listening', { udpPort: udp.port, tcpPort: tcp.port, tlsPort: tls?.port ?? null, address, udpIo: io.kind });
+  logger.info('listening', { udpPort: udp.port, tcpPort: tcp.port, tlsPort: tls?.port ?? null, address, udpIo: io.kind, parseWorkers: workers });
 
   return {
     udpPort: udp.port,
@@ -93,6 +94,15 @@ export async function startSyslogService(context: ServiceContext<SyslogConfig>):
       await pool?.close();
     },
   };
+}
+
+/**
+ * `auto`: a second parse worker only when it gets a core of its own (the reading thread and two
+ * workers need three); on two cores a second worker would only take turns with the first.
+ */
+export function parseWorkerCount(setting: number | 'auto', cores: number): number {
+  if (setting !== 'auto') return setting;
+  return cores >= 3 ? 2 : 1;
 }
 
 function readTlsFiles(certFile: string | null, keyFile: string | null): { cert: Buffer; key: Buffer } | null {

@@ -1,12 +1,14 @@
 // UDP parsing on worker threads: each device's order holds across workers, and a worker that dies
 // loses nothing (its datagrams are parsed on the main thread).
 import t from 'tap';
-import type { DrainReport, Sink, SinkEvent, WriteOutcome } from '@netsidecar/sink';
+import type { DrainReport, EncodedLines, Sink, SinkEvent, WriteOutcome } from '@netsidecar/sink';
 import { NewStreamCap, StreamNames } from '@netsidecar/runtime';
 import { createRegistry, silentLogger } from '@netsidecar/telemetry';
 import { Ingest } from '../src/ingest.js';
 import { createSyslogMetrics } from '../src/metrics.js';
 import { ParsePool } from '../src/parse-pool.js';
+import { EventEncoder } from '../src/encode-event.js';
+import { parseSyslog } from '../src/parser/index.js';
 
 class RecordingSink implements Sink {
   readonly kind = 'file' as const;
@@ -39,11 +41,29 @@ class RecordingSink implements Sink {
   }
 }
 
+/** A sink that writes lines of bytes, as the file sink does: the workers encode each event's line for it. */
+class LineRecordingSink extends RecordingSink {
+  /** Every event's line, its bytes copied (the view's buffer is the batch's, which a real sink holds until it has written it). */
+  readonly lines: Buffer[] = [];
+  writeLines(encoded: EncodedLines): WriteOutcome {
+    const bytes = Buffer.from(encoded.lines);
+    const before = this.lines.length;
+    let start = 0;
+    for (let end = bytes.indexOf(0x0a); end !== -1; end = bytes.indexOf(0x0a, start)) {
+      this.lines.push(bytes.subarray(start, end + 1));
+      this.events.push({ logGroup: encoded.logGroup, logStream: encoded.logStream, timestamp: 0, message: bytes.toString('utf8', start, end) });
+      start = end + 1;
+    }
+    const taken = this.lines.length - before;
+    if (start !== bytes.length || taken !== encoded.events) throw new Error(`${encoded.events} events announced, ${taken} whole lines given`);
+    return 'ok';
+  }
+}
+
 /** syslog/2 as the file sink gets it: the workers write what the main thread would. */
 const encoding = { schema: 2, receivedAt: true } as const;
 
-function setup(workers: number, streams?: StreamNames) {
-  const sink = new RecordingSink();
+function setup(workers: number, streams?: StreamNames, sink = new RecordingSink()) {
   const registry = createRegistry('syslog');
   const ingest = new Ingest(sink, '/netsidecar/syslog', createSyslogMetrics(registry), encoding, streams);
   return { sink, registry, ingest, start: () => ParsePool.start({ workers, encoding, ingest, logger: silentLogger, maxBatchMessages: 64 }) };
@@ -52,20 +72,25 @@ function setup(workers: number, streams?: StreamNames) {
 const devices = ['rtr-a', 'rtr-b', 'rtr-c', 'rtr-d', 'rtr-e'];
 const line = (device: string, n: number) => Buffer.from(`<189>${n}: ${device}: *Nov 22 14:00:00.003 UTC: %LINK-3-UPDOWN: Interface Gi0/${n}, changed state to down`);
 
-function submitAll(pool: ParsePool, ingest: Ingest, perDevice: number): void {
+/** `oneSource`: every device behind one address (a relay, or the bench's sender), else one address each. */
+function submitAll(pool: ParsePool, ingest: Ingest, perDevice: number, oneSource = false): void {
   for (let n = 0; n < perDevice; n++) {
     devices.forEach((device, d) => {
       const datagram = line(device, n);
-      if (ingest.receive(datagram.length, 'udp')) pool.submit(datagram, 0, datagram.length, Date.UTC(2026, 10, 22, 14) + n, `192.0.2.${d + 1}`, 514);
+      if (ingest.receive(datagram.length, 'udp')) pool.submit(datagram, 0, datagram.length, Date.UTC(2026, 10, 22, 14) + n, `192.0.2.${oneSource ? 1 : d + 1}`, 514);
     });
   }
 }
 
-function byDevice(sink: RecordingSink): Map<string, number[]> {
+/** Each device's counters in the order its events reached the sink, by source address (or by host, `byHost`). */
+function byDevice(sink: RecordingSink, byHost = false): Map<string, number[]> {
   const seen = new Map<string, number[]>();
   for (const event of sink.events) {
-    const parsed = JSON.parse(event.message) as { sourceIp: string; vendor: { counter: number } };
-    seen.set(parsed.sourceIp, [...(seen.get(parsed.sourceIp) ?? []), parsed.vendor.counter]);
+    const parsed = JSON.parse(event.message) as { sourceIp: string; host: string; vendor: { counter: number } };
+    const key = byHost ? parsed.host : parsed.sourceIp;
+    let counters = seen.get(key);
+    if (!counters) seen.set(key, (counters = []));
+    counters.push(parsed.vendor.counter);
   }
   return seen;
 }
@@ -81,6 +106,68 @@ t.test('two workers: every datagram delivered once, each device in order', async
   t.equal(sink.events[0]!.logGroup, '/netsidecar/syslog');
   t.same([...new Set(sink.events.map((e) => e.logStream))].sort(), devices, 'each device its own stream');
 });
+
+for (const [sinkKind, makeSink] of [['a sink of messages', () => new RecordingSink()], ['a sink of lines', () => new LineRecordingSink()]] as const) {
+t.test(`two workers share the datagrams of one busy source address, and each of its devices stays in order (${sinkKind})`, async (t) => {
+  const { sink, ingest, start } = setup(2, undefined, makeSink());
+  const pool = await start();
+  submitAll(pool, ingest, 600, true);
+  await pool.close();
+  t.equal(sink.events.length, 600 * devices.length);
+  const [first, second] = pool.batchesByWorker();
+  t.ok(first! > 10 && second! > 10, `both workers encoded batches (${first}, ${second})`);
+  const expected = Array.from({ length: 600 }, (_, n) => n);
+  for (const [host, counters] of byDevice(sink, true)) t.same(counters, expected, `${host} in order`);
+  t.same([...byDevice(sink, true).keys()].sort(), devices);
+  t.same([...new Set(sink.events.map((e) => e.logStream))].sort(), devices, 'each device its own stream');
+});
+}
+
+t.test('two workers, one dies mid-flight: nothing lost, every device still in order', async (t) => {
+  const { sink, ingest, start } = setup(2);
+  const pool = await start();
+  submitAll(pool, ingest, 400, true);
+  await pool.crashWorker(1);
+  submitAll(pool, ingest, 400, true); // the live worker takes every batch now
+  await pool.close();
+  t.equal(sink.events.length, 2 * 400 * devices.length);
+  const expected = [...Array.from({ length: 400 }, (_, n) => n), ...Array.from({ length: 400 }, (_, n) => n)];
+  for (const [host, counters] of byDevice(sink, true)) t.same(counters, expected, `${host} in order`);
+});
+
+/** Lines that stress the encoding of bytes: multi-byte UTF-8, a 4-byte character, invalid UTF-8, a long line, JSON escapes. */
+const awkwardLines: Buffer[] = [
+  Buffer.from('<189>65: rtr-zrh-1: *Nov 22 14:00:00.003 UTC: %SYS-5-CONFIG_I: Configured by Zoë from Zürich 🚀'),
+  Buffer.from('<34>1 2026-11-22T14:00:00.003Z rtr-tyo-1 sshd 2345 ID47 [exampleSDID@32473 iut="3" note="日本語"] login "quoted" \\ back\tslash'),
+  Buffer.from([0x3c, 0x31, 0x33, 0x3e, 0x68, 0x69, 0xff, 0xfe, 0x20, 0xc3]),
+  Buffer.from('<13>Nov 22 14:00:00 rtr-long-1 app: ' + 'é'.repeat(20_000)),
+  Buffer.from('no pri at all \u0000 \u2028'),
+];
+
+for (const schema of [1, 2] as const) {
+  t.test(`syslog/${schema}: a sink that takes lines gets, per event, exactly the UTF-8 of the message the string path makes, and \n`, async (t) => {
+    const sink = new LineRecordingSink();
+    const encoding = { schema, receivedAt: true } as const;
+    const ingest = new Ingest(sink, '/netsidecar/syslog', createSyslogMetrics(createRegistry('syslog')), encoding);
+    t.equal(ingest.acceptsLines, true);
+    const pool = await ParsePool.start({ workers: 1, encoding, ingest, logger: silentLogger, maxBatchMessages: 3 });
+    const received = Date.UTC(2026, 10, 22, 14, 0, 0, 8);
+    const datagrams = [...awkwardLines, ...Array.from({ length: 100 }, (_, n) => line(devices[n % devices.length]!, n))];
+    for (const datagram of datagrams) pool.submit(datagram, 0, datagram.length, received, '192.0.2.7', 514);
+    await pool.close();
+    const strings = new EventEncoder(encoding);
+    const context = { receivedAt: new Date(received), sourceIp: '192.0.2.7', sourcePort: 514, transport: 'udp' as const };
+    const expected: string[] = [];
+    datagrams.forEach((datagram, i) => {
+      const message = strings.encode(datagram, context).message;
+      expected.push(Buffer.from(message + '\n').toString('hex'));
+      if (schema === 1) t.equal(message, JSON.stringify(parseSyslog(datagram, context).event), `line ${i}: JSON.stringify of the event`);
+      else t.equal((JSON.parse(message) as { rt: number }).rt, received, `line ${i}: rt is the receive time`);
+    });
+    // Runs group a batch's events by device, so lines of different devices may change places: compare as sets.
+    t.same(sink.lines.map((line) => line.toString('hex')).sort(), expected.sort(), 'every line is the bytes of the string path\'s message and \\n');
+  });
+}
 
 t.test('through a worker, the new-stream cap sees each datagram\'s source address', async (t) => {
   // Two new streams a minute for everyone: the first two devices get theirs, the others their address's.

@@ -62,6 +62,25 @@ export class EventWriter {
     return this.#write(this.#streams.from(source, name), timestamp, message);
   }
 
+  /**
+   * `writeMessageFrom` for `events` events from `source` about `name`, encoded as their lines'
+   * bytes (each the UTF-8 of its message and `\n`), in one call: one stream lookup and one sink
+   * call for them all. Sinks without `writeLines` get them as a group of messages stamped `timestamp`.
+   */
+  writeLinesFrom(source: string, name: string, timestamp: number, lines: Uint8Array, events: number): WriteOutcome {
+    const logStream = this.#streams.from(source, name, events);
+    const outcome = this.#sink.writeLines
+      ? this.#sink.writeLines({ logGroup: this.#logGroup, logStream, lines, events })
+      : this.#sink.writeGroup(messagesOf(lines).map((message) => ({ logGroup: this.#logGroup, logStream, timestamp, message })));
+    this.#count(outcome, events);
+    return outcome;
+  }
+
+  /** Whether the sink takes events as lines of bytes (`writeLinesFrom` then builds no string). */
+  get acceptsLines(): boolean {
+    return this.#sink.writeLines !== undefined;
+  }
+
   #write(logStream: string, timestamp: number, message: string): WriteOutcome {
     const outcome = this.#sink.write({ logGroup: this.#logGroup, logStream, timestamp, message });
     this.#count(outcome, 1);
@@ -71,4 +90,11 @@ export class EventWriter {
   #count(outcome: WriteOutcome, events: number): void {
     if (isRefusal(outcome)) this.#dropped[outcome].inc(events);
   }
+}
+
+const utf8 = new TextDecoder();
+
+/** The messages of lines: their text without the `\n`s. */
+function messagesOf(lines: Uint8Array): string[] {
+  return utf8.decode(lines.subarray(0, lines.length - 1)).split('\n');
 }

@@ -56,15 +56,16 @@ export class StreamNames {
 
   /**
    * The stream of `name` in an event from `source`: its own when it has one already or the cap lets
-   * it open one; otherwise the source's own stream (`of(source)`), counted with the cap's reason.
+   * it open one; otherwise the source's own stream (`of(source)`), counted with the cap's reason
+   * once for each of the `events` it names the stream of.
    */
-  from(source: string, name: string): string {
+  from(source: string, name: string, events = 1): string {
     const known = this.#known(name);
     if (known !== undefined) return known;
     if (this.#cap === undefined || name === source) return this.#remember(name);
     const refused = this.#cap.admit(source);
     if (refused === null) return this.#remember(name);
-    this.#capped?.[refused].inc();
+    this.#capped?.[refused].inc(events);
     return this.of(source);
   }
 

@@ -8,7 +8,8 @@
 export interface Lines {
   /** The log stream the file belongs to. */
   stream: string;
-  lines: string[];
+  /** Lines with their `\n`: text, or the UTF-8 bytes of an encoded event. */
+  lines: (string | Uint8Array)[];
   bytes: number;
   events: number;
 }

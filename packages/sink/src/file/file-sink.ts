@@ -2,7 +2,7 @@ import { mkdir, open, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Registry } from 'prom-client';
 import { HotCounter, counter, gauge, type Logger } from '@netsidecar/telemetry';
-import type { DrainReport, Refusal, Sink, SinkEvent, WriteOutcome } from '../sink.js';
+import type { DrainReport, EncodedLines, Refusal, Sink, SinkEvent, WriteOutcome } from '../sink.js';
 import { LruHandles } from './lru-handles.js';
 import { FailingFiles, type Lines } from './failing-files.js';
 import { fileNameOf, isHashedFileBase, streamFileExtension, streamNameFileContent, streamNameFileExtension } from './file-name.js';
@@ -108,7 +108,21 @@ export class FileSink implements Sink {
     if (this.pendingBytes + this.failing.bytes >= this.memoryLimit) return this.refuse('full', 1);
     const path = this.pathOf(event.logGroup, event.logStream);
     if (this.atFailingShare(path)) return this.refuse('full', 1);
-    this.hold(path, event);
+    this.hold(path, event.logStream, event.message + '\n');
+    return this.afterHold();
+  }
+
+  /**
+   * Events encoded elsewhere, one stream's lines as bytes: held as they are and copied once, into
+   * the file's write. Under the same limits as `write()`, taken or refused together (the last line
+   * may cross the memory limit, as a single write may).
+   */
+  writeLines(encoded: EncodedLines): WriteOutcome {
+    if (this.closed) return this.refuse('closed', encoded.events);
+    if (this.pendingBytes + this.failing.bytes >= this.memoryLimit) return this.refuse('full', encoded.events);
+    const path = this.pathOf(encoded.logGroup, encoded.logStream);
+    if (this.atFailingShare(path)) return this.refuse('full', encoded.events);
+    this.hold(path, encoded.logStream, encoded.lines, encoded.events);
     return this.afterHold();
   }
 
@@ -125,7 +139,7 @@ export class FileSink implements Sink {
     if (this.pendingBytes + this.failing.bytes + bytes >= this.memoryLimit) return this.refuse('full', events.length);
     const paths = events.map((event) => this.pathOf(event.logGroup, event.logStream));
     if (paths.some((path) => this.atFailingShare(path))) return this.refuse('full', events.length);
-    for (let i = 0; i < events.length; i++) this.hold(paths[i]!, events[i]!);
+    for (let i = 0; i < events.length; i++) this.hold(paths[i]!, events[i]!.logStream, events[i]!.message + '\n');
     return this.afterHold();
   }
 
@@ -134,17 +148,17 @@ export class FileSink implements Sink {
     return this.failing.size > 0 && this.failing.bytes >= this.memoryLimit * failingShare && this.failing.has(path);
   }
 
-  private hold(path: string, event: SinkEvent): void {
+  /** `line`: the event's text with its `\n`, or the UTF-8 bytes of `events` such lines. */
+  private hold(path: string, stream: string, line: string | Uint8Array, events = 1): void {
     let file = this.pending.get(path);
-    if (!file) this.pending.set(path, (file = { stream: event.logStream, lines: [], bytes: 0, events: 0 }));
-    const line = event.message + '\n';
+    if (!file) this.pending.set(path, (file = { stream, lines: [], bytes: 0, events: 0 }));
     file.lines.push(line);
-    // Length in UTF-16 units is a cheap, close enough measure of memory for a bound.
+    // Length in UTF-16 units (or bytes) is a cheap, close enough measure of memory for a bound.
     file.bytes += line.length;
-    file.events++;
+    file.events += events;
     this.pendingBytes += line.length;
-    this.pendingEvents++;
-    this.accepted.inc();
+    this.pendingEvents += events;
+    this.accepted.inc(events);
   }
 
   private afterHold(): WriteOutcome {
@@ -282,7 +296,7 @@ export class FileSink implements Sink {
     for (const [path, lines, attempts] of work) {
       try {
         const handle = await this.handleFor(path, lines.stream);
-        await handle.write(lines.lines.join(''));
+        await writeLines(handle, lines.lines);
         this.failingWith = null;
         this.events.inc({ outcome: 'delivered' }, lines.events);
         if (attempts > 0) this.options.logger.info('file sink: a failing file is written again', { path, attempts, events: lines.events });
@@ -330,4 +344,20 @@ export class FileSink implements Sink {
     this.writableWaiters = [];
     for (const wake of waiters) wake();
   }
+}
+
+/**
+ * One write of a file's lines: the text joined, or, once any line is bytes (events encoded by a
+ * parse worker), every piece as it is in one writev (no copy, no string).
+ */
+async function writeLines(handle: FileHandle, lines: readonly (string | Uint8Array)[]): Promise<void> {
+  if (lines.every((line) => typeof line === 'string')) {
+    await handle.write((lines as string[]).join(''));
+    return;
+  }
+  const pieces = lines.map((line) => (typeof line === 'string' ? Buffer.from(line) : line));
+  const total = pieces.reduce((sum, piece) => sum + piece.length, 0);
+  const { bytesWritten } = await handle.writev(pieces);
+  // A regular file takes a whole writev unless the disk fills up: say so rather than lose the rest silently.
+  if (bytesWritten !== total) throw Object.assign(new Error(`short write: ${bytesWritten} of ${total} bytes`), { code: 'ESHORTWRITE' });
 }
