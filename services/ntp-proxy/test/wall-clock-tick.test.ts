@@ -61,3 +61,23 @@ t.test('only preempted ticks: after 25 ms, the best of them', async (t) => {
   );
   t.ok(tick.uncertaintyNs > 20_000n / 2n && tick.uncertaintyNs < 40_000n, `the narrowest bracket seen (±${tick.uncertaintyNs} ns)`);
 });
+
+t.test('only preempted ticks, each preemption longer than a millisecond: the error stays under a millisecond', async (t) => {
+  // Every third read the process loses 30 ms (a loaded machine): the wall clock jumps 30 ms
+  // between two reads, and no tick is ever seen cleanly.
+  let counter = 5_000_000n;
+  let reads = 0;
+  const tick = readWallClockTick(
+    () => Number(counter / 1_000_000n),
+    () => {
+      reads++;
+      counter += reads % 3 === 0 ? 30_000_000n : 200n;
+      return counter;
+    },
+  );
+  // The true counter at the moment the wall clock became tick.wallMs.
+  const errorNs = tick.counterNs - BigInt(tick.wallMs) * 1_000_000n;
+  t.ok(errorNs >= -1_000_000n && errorNs <= 1_000_000n, `within a millisecond (${errorNs} ns), not half the 30 ms preemption`);
+  t.ok(tick.uncertaintyNs <= 500_000n + 200n, `the stated uncertainty is at most half a millisecond and a read (±${tick.uncertaintyNs} ns)`);
+  t.ok(errorNs >= -tick.uncertaintyNs && errorNs <= tick.uncertaintyNs, 'and the error is within it');
+});

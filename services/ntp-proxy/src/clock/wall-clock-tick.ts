@@ -6,6 +6,12 @@
  * those is within half their gap of it (a loop iteration: well under a microsecond). A gap wider than
  * `maxGapNs` (the process was preempted in between) is thrown away and the next tick used instead,
  * so one unlucky context switch cannot put a millisecond of error into a reading.
+ *
+ * When every tick for 25 ms was seen across a preemption (a busy machine), the best of them is
+ * taken. A preemption longer than a millisecond makes the wall clock jump several milliseconds
+ * between two reads; the tick to the value read then came at most 1 ms before the read that saw
+ * it, so the bracket starts no earlier than that: the error stays under a millisecond instead of
+ * half the preemption (a 30 ms preemption once put the anchored clock 15 ms ahead).
  */
 export interface TickReading {
   /** The wall clock just after the tick, ms. */
@@ -17,6 +23,7 @@ export interface TickReading {
 }
 
 const maxGapNs = 20_000n; // 20 µs: a clean loop iteration takes well under 1 µs
+const oneMsNs = 1_000_000n;
 const giveUpNs = 25_000_000n; // 25 ms of trying: then take the best reading seen
 
 export function readWallClockTick(wallClockMs: () => number, counterNs: () => bigint): TickReading {
@@ -29,8 +36,10 @@ export function readWallClockTick(wallClockMs: () => number, counterNs: () => bi
     const wallMs = wallClockMs();
     const after = counterNs();
     if (wallMs !== previousMs) {
-      const reading = { wallMs, counterNs: (previousBefore + after) / 2n, uncertaintyNs: (after - previousBefore) / 2n };
-      if (after - previousBefore <= maxGapNs) return reading;
+      // The tick came after the previous wall read, and at most 1 ms before this one.
+      const from = previousBefore > before - oneMsNs ? previousBefore : before - oneMsNs;
+      const reading = { wallMs, counterNs: (from + after) / 2n, uncertaintyNs: (after - from) / 2n };
+      if (after - from <= maxGapNs) return reading;
       if (!best || reading.uncertaintyNs < best.uncertaintyNs) best = reading;
       previousMs = wallMs;
     }
