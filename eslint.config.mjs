@@ -36,10 +36,7 @@ export default defineConfig(
       // (the in-memory stores, the sources) and turns a throw into a rejection.
       '@typescript-eslint/require-await': 'off',
       // A leading underscore marks a parameter an interface requires but this implementation ignores.
-      '@typescript-eslint/no-unused-vars': [
-        'error',
-        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true },
-      ],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
       // Rejecting with what a catch received passes it on, as only-throw-error allows for a throw.
       '@typescript-eslint/prefer-promise-reject-errors': ['error', { allowThrowingAny: true, allowThrowingUnknown: true }],
       // Control characters in patterns are the point where this tree uses them: escaping file names,

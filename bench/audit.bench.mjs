@@ -36,10 +36,25 @@ function* events(now) {
       stream: host,
       timestamp: t,
       message: JSON.stringify({
-        schema: 'syslog/1', receivedAt: iso, sourceIp: `192.0.2.${i % DEVICES}`, sourcePort: 51514, transport: 'udp',
-        facility: 23, facilityName: 'local7', severity: 3, severityName: 'err', timestamp: iso, timestampRaw: 'Nov 22 23:00:00',
-        host, app: null, procId: null, msgId: null, message, structuredData: null,
-        vendor: { name: 'cisco', seq: i, mnemonic: 'LINK-3-UPDOWN' }, raw: `<187>${i}: ${host}: ${message}`,
+        schema: 'syslog/1',
+        receivedAt: iso,
+        sourceIp: `192.0.2.${i % DEVICES}`,
+        sourcePort: 51514,
+        transport: 'udp',
+        facility: 23,
+        facilityName: 'local7',
+        severity: 3,
+        severityName: 'err',
+        timestamp: iso,
+        timestampRaw: 'Nov 22 23:00:00',
+        host,
+        app: null,
+        procId: null,
+        msgId: null,
+        message,
+        structuredData: null,
+        vendor: { name: 'cisco', seq: i, mnemonic: 'LINK-3-UPDOWN' },
+        raw: `<187>${i}: ${host}: ${message}`,
       }),
     };
   }
@@ -69,7 +84,8 @@ async function fakeHost() {
   for (const e of events(now)) {
     const b = batches.get(e.stream);
     const size = Buffer.byteLength(e.message) + 26;
-    if (b.events.length >= 10_000 || b.bytes + size > 1_000_000 || (b.events.length && e.timestamp - b.events[0].timestamp > 20 * 3_600_000)) await flush(e.stream, b);
+    if (b.events.length >= 10_000 || b.bytes + size > 1_000_000 || (b.events.length && e.timestamp - b.events[0].timestamp > 20 * 3_600_000))
+      await flush(e.stream, b);
     b.events.push({ timestamp: e.timestamp, message: e.message });
     b.bytes += size;
   }
@@ -174,7 +190,12 @@ async function runBench() {
     const [m] = await once(host, 'message');
     return m.calls;
   };
-  const diff = (a, b) => Object.fromEntries(Object.entries(b).map(([k, v]) => [k, v - (a[k] ?? 0)]).filter(([, v]) => v > 0));
+  const diff = (a, b) =>
+    Object.fromEntries(
+      Object.entries(b)
+        .map(([k, v]) => [k, v - (a[k] ?? 0)])
+        .filter(([, v]) => v > 0),
+    );
   const env = {
     AWS_REGION: 'us-east-1',
     AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: ready.endpoint,
@@ -188,11 +209,31 @@ async function runBench() {
   const quarterFrom = new Date(now - 2.5 * DAY).toISOString();
 
   const runs = [
-    { name: 'CloudWatch, FilterLogEvents, JSON lines', args: ['logs', '--service', 'syslog', '--source', 'cloudwatch', '--from', from, '--to', to, '--out', join(work, 'cw.jsonl')], events: total, api: true },
-    { name: 'CloudWatch, FilterLogEvents, CSV', args: ['logs', '--service', 'syslog', '--source', 'cloudwatch', '--format', 'csv', '--from', from, '--to', to, '--out', join(work, 'cw.csv')], events: total, api: true },
-    { name: 'CloudWatch, a quarter of the range (memory comparison)', args: ['logs', '--service', 'syslog', '--source', 'cloudwatch', '--from', quarterFrom, '--to', to, '--out', join(work, 'cw-quarter.jsonl')], events: total / 4, api: true },
+    {
+      name: 'CloudWatch, FilterLogEvents, JSON lines',
+      args: ['logs', '--service', 'syslog', '--source', 'cloudwatch', '--from', from, '--to', to, '--out', join(work, 'cw.jsonl')],
+      events: total,
+      api: true,
+    },
+    {
+      name: 'CloudWatch, FilterLogEvents, CSV',
+      args: ['logs', '--service', 'syslog', '--source', 'cloudwatch', '--format', 'csv', '--from', from, '--to', to, '--out', join(work, 'cw.csv')],
+      events: total,
+      api: true,
+    },
+    {
+      name: 'CloudWatch, a quarter of the range (memory comparison)',
+      args: ['logs', '--service', 'syslog', '--source', 'cloudwatch', '--from', quarterFrom, '--to', to, '--out', join(work, 'cw-quarter.jsonl')],
+      events: total / 4,
+      api: true,
+    },
     { name: 'file sink, JSON lines', args: ['logs', '--service', 'syslog', '--from', from, '--to', to, '--out', join(work, 'file.jsonl')], events: total },
-    { name: 'CloudWatch, evidence bundle (syslog per device)', args: ['evidence', '--source', 'cloudwatch', '--from', from, '--to', to, '--out', join(work, 'bundle')], events: total, api: true },
+    {
+      name: 'CloudWatch, evidence bundle (syslog per device)',
+      args: ['evidence', '--source', 'cloudwatch', '--from', from, '--to', to, '--out', join(work, 'bundle')],
+      events: total,
+      api: true,
+    },
   ];
   const results = [];
   for (const run of runs) {
@@ -207,7 +248,9 @@ async function runBench() {
       // no output file: 0 bytes
     }
     results.push({ ...run, ...r, calls, bytes, memory: memoryProfile(r.samples) });
-    console.error(`${run.name}: exit ${r.code}, ${r.seconds.toFixed(1)} s, peak RSS ${r.hwm.toFixed(0)} MB, calls ${JSON.stringify(calls)}${r.stderr ? `\n  ${r.stderr}` : ''}`);
+    console.error(
+      `${run.name}: exit ${r.code}, ${r.seconds.toFixed(1)} s, peak RSS ${r.hwm.toFixed(0)} MB, calls ${JSON.stringify(calls)}${r.stderr ? `\n  ${r.stderr}` : ''}`,
+    );
   }
   const cw = await digest(join(work, 'cw.jsonl'));
   const cwLines = cw.lines;
@@ -220,23 +263,48 @@ async function runBench() {
   const lines = [];
   lines.push('# Audit export benchmark', '');
   lines.push('Generated by `node bench/audit.bench.mjs` after `npx tsc -b`; do not edit by hand.', '');
-  lines.push(`- ${started.toISOString()}; ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node.js ${process.version}`);
-  lines.push(`- /proc/loadavg at start: \`${load0}\`; at end: \`${load1}\`. ${Number(load0.split(' ')[0]) > 1.5 ? 'The machine was busy: times are what a loaded 2-core machine gave, not a quiet one.' : 'The machine was quiet (nothing else running).'}`);
-  lines.push(`- ${fmt(total)} syslog/1 events (${DEVICES} devices, 10 days, ~${Math.round(fileBytes / total)} bytes each, ${(fileBytes / 2 ** 20).toFixed(0)} MiB as JSON lines), the same in the fake CloudWatch Logs (own process, seeded in ${ready.seedSeconds.toFixed(0)} s) and in the file sink layout.`);
-  lines.push(`- The CLI is \`node cli/audit/dist/cli.js\` (a new process per run), output to a file; memory is its RSS sampled every 100 ms from /proc, and VmHWM (peak).`);
-  lines.push(`- Check: the CloudWatch export has ${fmt(cwLines)} lines and is ${same ? 'byte for byte identical to' : 'DIFFERENT from'} the file sink export.`, '');
+  lines.push(
+    `- ${started.toISOString()}; ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node.js ${process.version}`,
+  );
+  lines.push(
+    `- /proc/loadavg at start: \`${load0}\`; at end: \`${load1}\`. ${Number(load0.split(' ')[0]) > 1.5 ? 'The machine was busy: times are what a loaded 2-core machine gave, not a quiet one.' : 'The machine was quiet (nothing else running).'}`,
+  );
+  lines.push(
+    `- ${fmt(total)} syslog/1 events (${DEVICES} devices, 10 days, ~${Math.round(fileBytes / total)} bytes each, ${(fileBytes / 2 ** 20).toFixed(0)} MiB as JSON lines), the same in the fake CloudWatch Logs (own process, seeded in ${ready.seedSeconds.toFixed(0)} s) and in the file sink layout.`,
+  );
+  lines.push(
+    `- The CLI is \`node cli/audit/dist/cli.js\` (a new process per run), output to a file; memory is its RSS sampled every 100 ms from /proc, and VmHWM (peak).`,
+  );
+  lines.push(
+    `- Check: the CloudWatch export has ${fmt(cwLines)} lines and is ${same ? 'byte for byte identical to' : 'DIFFERENT from'} the file sink export.`,
+    '',
+  );
   lines.push('| run | events | exit | time | events/s | RSS at 25 % / 50 % / 75 % of the run | peak RSS | API calls | output |');
   lines.push('|---|---:|---:|---:|---:|---|---:|---|---:|');
   for (const r of results) {
-    const calls = r.api ? Object.entries(r.calls).map(([k, v]) => `${k} ${v}`).join(', ') : '(no API)';
-    lines.push(`| ${r.name} | ${fmt(r.events)} | ${r.code} | ${r.seconds.toFixed(1)} s | ${fmt(r.events / r.seconds)} | ${fmt(r.memory.at25)} / ${fmt(r.memory.at50)} / ${fmt(r.memory.at75)} MB | ${fmt(r.hwm)} MB | ${calls} | ${r.bytes ? `${(r.bytes / 2 ** 20).toFixed(0)} MiB` : 'directory'} |`);
+    const calls = r.api
+      ? Object.entries(r.calls)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')
+      : '(no API)';
+    lines.push(
+      `| ${r.name} | ${fmt(r.events)} | ${r.code} | ${r.seconds.toFixed(1)} s | ${fmt(r.events / r.seconds)} | ${fmt(r.memory.at25)} / ${fmt(r.memory.at50)} / ${fmt(r.memory.at75)} MB | ${fmt(r.hwm)} MB | ${calls} | ${r.bytes ? `${(r.bytes / 2 ** 20).toFixed(0)} MiB` : 'directory'} |`,
+    );
   }
   lines.push('');
   lines.push('Reading it:', '');
-  lines.push('- Memory is flat when RSS at 25/50/75 % of the run is about the same, and the peak of the full export is about that of the quarter-size one: the export is streamed (one FilterLogEvents page of up to 10,000 events / 1 MB in flight, written with backpressure).');
-  lines.push('- FilterLogEvents calls: a page holds at most 10,000 events or 1 MB, so about total bytes / 1 MB calls; DescribeLogStreams/DescribeLogGroups are the device check and the retention check.');
-  lines.push("- The file sink run keeps one 64 KiB read chunk per device file open at once (20 here) and the lines sliced from them: its RSS is higher than the CloudWatch runs' but does not grow with the export (1 MiB chunks peaked at 403 MB).");
-  lines.push('- Not measured here: `--insights` (the fake evaluates Logs Insights queries in memory over the whole range, much slower than the service; the path is exercised by cli/audit/test/logs-insights.test.ts).');
+  lines.push(
+    '- Memory is flat when RSS at 25/50/75 % of the run is about the same, and the peak of the full export is about that of the quarter-size one: the export is streamed (one FilterLogEvents page of up to 10,000 events / 1 MB in flight, written with backpressure).',
+  );
+  lines.push(
+    '- FilterLogEvents calls: a page holds at most 10,000 events or 1 MB, so about total bytes / 1 MB calls; DescribeLogStreams/DescribeLogGroups are the device check and the retention check.',
+  );
+  lines.push(
+    "- The file sink run keeps one 64 KiB read chunk per device file open at once (20 here) and the lines sliced from them: its RSS is higher than the CloudWatch runs' but does not grow with the export (1 MiB chunks peaked at 403 MB).",
+  );
+  lines.push(
+    '- Not measured here: `--insights` (the fake evaluates Logs Insights queries in memory over the whole range, much slower than the service; the path is exercised by cli/audit/test/logs-insights.test.ts).',
+  );
   writeFileSync(join(root, 'bench', 'RESULTS-audit.md'), lines.join('\n') + '\n');
   console.error(lines.join('\n'));
   rmSync(work, { recursive: true, force: true });

@@ -51,7 +51,9 @@ async function throughService({ dataDir, env, fake, sender, total, connections, 
     cpuSeconds: cpu,
     fakeServerCpuSeconds: fakeCpu,
     backgroundCores: background,
-    sinkEvents: Object.fromEntries([...m.samples].filter(([k]) => k.startsWith('netsidecar_sink_events_total')).map(([k, v]) => [/outcome="([^"]+)"/.exec(k)?.[1] ?? k, v])),
+    sinkEvents: Object.fromEntries(
+      [...m.samples].filter(([k]) => k.startsWith('netsidecar_sink_events_total')).map(([k, v]) => [/outcome="([^"]+)"/.exec(k)?.[1] ?? k, v]),
+    ),
   };
 }
 

@@ -92,8 +92,12 @@ async function main() {
   const intended = join(work, 'intended');
   execFileSync('mkdir', ['-p', intended]);
   // Drift is computed against an intended config of the same size for every device.
-  for (const [name, bytes] of [['small', settings.small.bytes], ['large', settings.large.bytes]]) {
-    for (let c = 0; c < settings.throughput.clients; c++) writeFileSync(join(intended, `rtr-${name}-${c}.cfg`), ciscoConfig(bytes, `rtr-${name}-${c}`, 'intended'));
+  for (const [name, bytes] of [
+    ['small', settings.small.bytes],
+    ['large', settings.large.bytes],
+  ]) {
+    for (let c = 0; c < settings.throughput.clients; c++)
+      writeFileSync(join(intended, `rtr-${name}-${c}.cfg`), ciscoConfig(bytes, `rtr-${name}-${c}`, 'intended'));
   }
 
   const twoCores = cpus().length >= 2 && hasTaskset();
@@ -171,7 +175,14 @@ async function main() {
     const cpu = cpuMs(child.pid) - cpuBefore;
     const faults = minorFaults(child.pid) - faultsBefore;
     // A failed warm-up fails the run too (its uploads are the previous versions the diff runs against).
-    results[name] = { bytes, uploads, ...r, failed: r.failed || warm.failed, cpuPerUploadMs: cpu / Math.max(1, r.completed), faultsPerUpload: faults / Math.max(1, r.completed) };
+    results[name] = {
+      bytes,
+      uploads,
+      ...r,
+      failed: r.failed || warm.failed,
+      cpuPerUploadMs: cpu / Math.max(1, r.completed),
+      faultsPerUpload: faults / Math.max(1, r.completed),
+    };
     console.error(`${name}: ${JSON.stringify(results[name])}`);
   }
 
@@ -179,7 +190,13 @@ async function main() {
   const { clients, seconds } = settings.throughput;
   const cpuBefore = cpuMs(child.pid);
   const t0 = performance.now();
-  const r = figures(await cannon(Array.from({ length: clients }, (_, c) => `rtr-small-${c}`), settings.small.bytes, { duration: seconds }));
+  const r = figures(
+    await cannon(
+      Array.from({ length: clients }, (_, c) => `rtr-small-${c}`),
+      settings.small.bytes,
+      { duration: seconds },
+    ),
+  );
   const wall = (performance.now() - t0) / 1000;
   const cpu = (cpuMs(child.pid) - cpuBefore) / 1000;
   results.throughput = { clients, ...r, perSecond: r.completed / r.seconds, serviceCores: cpu / wall };
@@ -242,7 +259,20 @@ async function stageCosts() {
     'diff against the previous version': stage(() => unifiedDiff('a', 'b', na.text, nb.text)),
     'drift against the intended config (mask secrets, diff)': stage(() => driftOf('rtr-large-0', 2, nb.text, intended)),
     'events (JSON, split into parts)': stage(() =>
-      toSinkEvents({ schema: 'config/1', receivedAt: new Date().toISOString(), uploadId: 'u', device: 'rtr-large-0', config: rb.text, diff: 'd', driftDiff: 'd', detached: [], parts: 0 }, '/netsidecar/config'),
+      toSinkEvents(
+        {
+          schema: 'config/1',
+          receivedAt: new Date().toISOString(),
+          uploadId: 'u',
+          device: 'rtr-large-0',
+          config: rb.text,
+          diff: 'd',
+          driftDiff: 'd',
+          detached: [],
+          parts: 0,
+        },
+        '/netsidecar/config',
+      ),
     ),
   };
 }
@@ -300,8 +330,12 @@ function report(r, run) {
   const ms = (v) => `${v.toFixed(1)} ms`;
   // autocannon's latency histogram holds whole milliseconds (a value is truncated: 4.9 ms -> 4).
   const ac = (v) => `${v} ms`;
-  const codes = (x) => Object.entries(x.statusCodes).map(([k, v]) => `${k}: ${v}`).join(', ') || 'none';
-  const outcome = (x) => (x.failed ? `❌ FAILED (non-2xx ${x.non2xx}, errors ${x.errors}, timeouts ${x.timeouts}; status codes ${codes(x)})` : `all ${x.completed} 2xx (${codes(x)})`);
+  const codes = (x) =>
+    Object.entries(x.statusCodes)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join(', ') || 'none';
+  const outcome = (x) =>
+    x.failed ? `❌ FAILED (non-2xx ${x.non2xx}, errors ${x.errors}, timeouts ${x.timeouts}; status codes ${codes(x)})` : `all ${x.completed} 2xx (${codes(x)})`;
   const commit = (() => {
     try {
       return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim();
@@ -354,8 +388,12 @@ words and building the redacted text.
 
 | stage | CPU |
 |---|---|
-${Object.entries(r.stages).map(([k, v]) => `| ${k} | ${v.toFixed(1)} ms |`).join('\n')}
-| **sum** | **${Object.values(r.stages).reduce((x, y) => x + y, 0).toFixed(1)} ms** (service: ${ms(large.cpuPerUploadMs)} per upload) |
+${Object.entries(r.stages)
+  .map(([k, v]) => `| ${k} | ${v.toFixed(1)} ms |`)
+  .join('\n')}
+| **sum** | **${Object.values(r.stages)
+    .reduce((x, y) => x + y, 0)
+    .toFixed(1)} ms** (service: ${ms(large.cpuPerUploadMs)} per upload) |
 
 ## Throughput, 50 KB (autocannon)
 

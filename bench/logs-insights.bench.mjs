@@ -22,10 +22,25 @@ for (let i = 0; i < total; i++) {
   const host = `rtr-${i % 20}`;
   const severity = i % 8;
   const message = JSON.stringify({
-    schema: 'syslog/1', receivedAt: new Date(at).toISOString(), sourceIp: `203.0.113.${i % 20}`, sourcePort: 51514,
-    transport: 'udp', facility: 23, severity, facilityName: 'local7', severityName: 'x', timestamp: null, timestampRaw: null,
-    host, app: null, procId: null, msgId: 'LINK-3-UPDOWN', message: `Interface Gi0/${i % 48}, changed state to down`,
-    structuredData: null, vendor: { name: 'cisco', seq: i, mnemonic: 'LINK-3-UPDOWN' }, raw: `<189>${i}: message`,
+    schema: 'syslog/1',
+    receivedAt: new Date(at).toISOString(),
+    sourceIp: `203.0.113.${i % 20}`,
+    sourcePort: 51514,
+    transport: 'udp',
+    facility: 23,
+    severity,
+    facilityName: 'local7',
+    severityName: 'x',
+    timestamp: null,
+    timestampRaw: null,
+    host,
+    app: null,
+    procId: null,
+    msgId: 'LINK-3-UPDOWN',
+    message: `Interface Gi0/${i % 48}, changed state to down`,
+    structuredData: null,
+    vendor: { name: 'cisco', seq: i, mnemonic: 'LINK-3-UPDOWN' },
+    raw: `<189>${i}: message`,
   });
   events.push({ timestamp: at, ingestionTime: at + 100, message, logStream: host, logGroup: '/netsidecar/syslog' });
 }
@@ -54,7 +69,7 @@ const md = [
   '',
   `Command: \`npx tsc -b test && node bench/logs-insights.bench.mjs --events ${total}\``,
   `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), Node ${process.version}, /proc/loadavg at the end: \`${load}\`.`,
-  'The machine is shared with other engineers\' builds and tests: figures are upper bounds, not steady state.',
+  "The machine is shared with other engineers' builds and tests: figures are upper bounds, not steady state.",
   '',
   `${total.toLocaleString('en')} syslog/1 events. "first": every message parsed for its fields; "again": the same event objects, fields cached.`,
   '',

@@ -17,11 +17,23 @@ try {
   const upstream = await startChronyServer({ dir: join(dir, 'chronyd') });
   const nodeArgs = process.env.CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.CPU_PROF_DIR}`] : [];
   const ours = await startNtpProxy({ dir: join(dir, 'ours'), upstreamPort: upstream.port, nodeArgs });
-  for (const [name, server] of [['netsidecar', ours], ['chronyd', upstream]]) {
+  for (const [name, server] of [
+    ['netsidecar', ours],
+    ['chronyd', upstream],
+  ]) {
     const cpu0 = cpuSecondsOf(server.pid);
     const result = await tool.load({ port: server.port, rate, seconds });
     const cpu = cpuSecondsOf(server.pid) - cpu0;
-    console.log(JSON.stringify({ server: name, rate, sent: result.sent, answered: result.time, cpuMicrosPerRequest: +((cpu / result.sent) * 1e6).toFixed(2), load: readFileSync('/proc/loadavg', 'utf8').trim() }));
+    console.log(
+      JSON.stringify({
+        server: name,
+        rate,
+        sent: result.sent,
+        answered: result.time,
+        cpuMicrosPerRequest: +((cpu / result.sent) * 1e6).toFixed(2),
+        load: readFileSync('/proc/loadavg', 'utf8').trim(),
+      }),
+    );
   }
   await ours.stop();
   await upstream.stop();

@@ -106,17 +106,19 @@ const servers = [
 const receiveBufferBytes = { netsidecar: receiveBufferOf(ours.port), chronyd: receiveBufferOf(chrony.port) };
 
 log('accuracy');
-const accuracy = !only.has('accuracy') ? [] : await runAccuracy({
-  servers,
-  tool,
-  gate,
-  conditions: settings.conditions,
-  chronySeconds: settings.chronySeconds,
-  probeCount: settings.probeCount,
-  probeIntervalUs: settings.probeIntervalUs,
-  dir,
-  log,
-});
+const accuracy = !only.has('accuracy')
+  ? []
+  : await runAccuracy({
+      servers,
+      tool,
+      gate,
+      conditions: settings.conditions,
+      chronySeconds: settings.chronySeconds,
+      probeCount: settings.probeCount,
+      probeIntervalUs: settings.probeIntervalUs,
+      dir,
+      log,
+    });
 const oursMetrics = await ours.metrics();
 const upstream = {
   offsetS: oursMetrics.value('netsidecar_ntp_offset_seconds'),

@@ -44,7 +44,9 @@ const { parseSyslog } = await import(pathToFileURL(parserPath).href).catch((err)
  */
 function testLines() {
   const lines = [];
-  for (const file of readdirSync(testDir).filter((f) => /^corpus-.*\.test\.ts$/.test(f)).sort()) {
+  for (const file of readdirSync(testDir)
+    .filter((f) => /^corpus-.*\.test\.ts$/.test(f))
+    .sort()) {
     const source = ts.createSourceFile(file, readFileSync(join(testDir, file), 'utf8'), ts.ScriptTarget.Latest, true);
     const consts = new Map();
     const text = (node) => {
@@ -173,7 +175,9 @@ console.log('|---|---|---|---|---|---|---|');
 for (const c of cases) {
   for (const [mode, pass] of Object.entries(modes)) {
     const r = await measure(pass, c.data);
-    console.log(`| ${c.name} | ${mode} | **${fmt(r.median)}** | ${fmt(1e9 / r.median)} | ${fmt(r.min)}–${fmt(r.max)} | ${fmt(r.wall)} | ${(r.gcShare * 100).toFixed(1)} % |`);
+    console.log(
+      `| ${c.name} | ${mode} | **${fmt(r.median)}** | ${fmt(1e9 / r.median)} | ${fmt(r.min)}–${fmt(r.max)} | ${fmt(r.wall)} | ${(r.gcShare * 100).toFixed(1)} % |`,
+    );
   }
 }
 gcObserver.disconnect();

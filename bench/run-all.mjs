@@ -103,8 +103,11 @@ if (only.has('udp')) {
     receiveBufferBytes: settings.receiveBufferBytes,
     log,
   });
-  const senderShort = [...results.udp.netsidecar.steps, ...results.udp.rsyslog.steps, ...results.udp['rsyslog-json'].steps].filter((s) => s.sent.seconds > settings.udpSeconds * 1.02);
-  if (senderShort.length) notes.push(`The sender fell behind its schedule at ${senderShort.map((s) => `${s.rate}/s (${s.receiver})`).join(', ')}: see "achieved send rate".`);
+  const senderShort = [...results.udp.netsidecar.steps, ...results.udp.rsyslog.steps, ...results.udp['rsyslog-json'].steps].filter(
+    (s) => s.sent.seconds > settings.udpSeconds * 1.02,
+  );
+  if (senderShort.length)
+    notes.push(`The sender fell behind its schedule at ${senderShort.map((s) => `${s.rate}/s (${s.receiver})`).join(', ')}: see "achieved send rate".`);
 }
 if (only.has('tcp')) {
   log(`TCP: ${settings.tcpTotal} messages over ${settings.tcpConnections} connections; ${settings.idleConnections} idle connections`);

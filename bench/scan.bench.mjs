@@ -27,7 +27,9 @@ const scan = await import(dist).catch((err) => {
   console.error(`cannot import ${dist}: run \`npx tsc -b services/scan-scheduler\` first (${err.message})`);
   process.exit(1);
 });
-const { values: args } = parseArgs({ options: { 'no-write': { type: 'boolean', default: false }, dynalite: { type: 'boolean', default: false }, 'latency-ms': { type: 'string', default: '20' } } });
+const { values: args } = parseArgs({
+  options: { 'no-write': { type: 'boolean', default: false }, dynalite: { type: 'boolean', default: false }, 'latency-ms': { type: 'string', default: '20' } },
+});
 const latencyMs = Number(args['latency-ms']);
 
 const TASKS = 5_000;
@@ -64,7 +66,8 @@ function fakeEcs() {
         return { taskArns: Array.from({ length: end - start }, (_, k) => ecsTask(start + k).taskArn), nextToken: end < TASKS ? String(end) : undefined };
       }
       if (name === 'DescribeTasks') return { tasks: input.tasks.map((arn) => ecsTask(parseInt(arn.slice(arn.lastIndexOf('/') + 1), 16))), failures: [] };
-      if (name === 'DescribeServices') return { services: input.services.map((s) => ({ serviceName: s, tags: [{ key: 'team', value: `team-${Number(s.slice(4)) % 25}` }] })) };
+      if (name === 'DescribeServices')
+        return { services: input.services.map((s) => ({ serviceName: s, tags: [{ key: 'team', value: `team-${Number(s.slice(4)) % 25}` }] })) };
       throw new Error(`unexpected ${name}`);
     },
   };
@@ -74,12 +77,39 @@ const pod = (i) => {
   const ns = `ns-${i % 60}`;
   const init = i % 4 === 0;
   return {
-    metadata: { name: `pod-${i}`, namespace: ns, ownerReferences: [{ kind: 'ReplicaSet', name: `rs-${i % 3000}`, apiVersion: 'apps/v1', uid: `u-${i}`, controller: true }] },
-    spec: { ...(init ? { initContainers: [{ name: 'init', image: `123456789012.dkr.ecr.eu-west-1.amazonaws.com/app-${i % 100}:v1` }] } : {}), containers: [{ name: 'app', image: `registry.example/pod-${i % 750}:1` }] },
+    metadata: {
+      name: `pod-${i}`,
+      namespace: ns,
+      ownerReferences: [{ kind: 'ReplicaSet', name: `rs-${i % 3000}`, apiVersion: 'apps/v1', uid: `u-${i}`, controller: true }],
+    },
+    spec: {
+      ...(init ? { initContainers: [{ name: 'init', image: `123456789012.dkr.ecr.eu-west-1.amazonaws.com/app-${i % 100}:v1` }] } : {}),
+      containers: [{ name: 'app', image: `registry.example/pod-${i % 750}:1` }],
+    },
     status: {
       phase: 'Running',
-      ...(init ? { initContainerStatuses: [{ name: 'init', image: `123456789012.dkr.ecr.eu-west-1.amazonaws.com/app-${i % 100}:v1`, imageID: `123456789012.dkr.ecr.eu-west-1.amazonaws.com/app-${i % 100}@${pool[i % 100]}`, ready: false, restartCount: 0 }] } : {}),
-      containerStatuses: [{ name: 'app', image: `registry.example/pod-${i % 750}:1`, imageID: `registry.example/pod-${i % 750}@${pool[1250 + (i % 750)]}`, ready: true, restartCount: 0 }],
+      ...(init
+        ? {
+            initContainerStatuses: [
+              {
+                name: 'init',
+                image: `123456789012.dkr.ecr.eu-west-1.amazonaws.com/app-${i % 100}:v1`,
+                imageID: `123456789012.dkr.ecr.eu-west-1.amazonaws.com/app-${i % 100}@${pool[i % 100]}`,
+                ready: false,
+                restartCount: 0,
+              },
+            ],
+          }
+        : {}),
+      containerStatuses: [
+        {
+          name: 'app',
+          image: `registry.example/pod-${i % 750}:1`,
+          imageID: `registry.example/pod-${i % 750}@${pool[1250 + (i % 750)]}`,
+          ready: true,
+          restartCount: 0,
+        },
+      ],
     },
   };
 };
@@ -97,7 +127,12 @@ async function kubeServer() {
     const limit = Number(url.searchParams.get('limit')) || items.length;
     const start = Number(url.searchParams.get('continue') ?? 0);
     const next = start + limit < items.length ? String(start + limit) : undefined;
-    const body = JSON.stringify({ kind: 'List', apiVersion: 'v1', metadata: { resourceVersion: '1', ...(next ? { continue: next } : {}) }, items: items.slice(start, start + limit) });
+    const body = JSON.stringify({
+      kind: 'List',
+      apiVersion: 'v1',
+      metadata: { resourceVersion: '1', ...(next ? { continue: next } : {}) },
+      items: items.slice(start, start + limit),
+    });
     bytes += body.length;
     res.writeHead(200, { 'content-type': 'application/json' }).end(body);
   });
@@ -115,7 +150,21 @@ const sampler = setInterval(() => {
 }, 10);
 const mib = (n) => (n / 1024 / 1024).toFixed(0);
 
-const nullSink = { kind: 'stdout', events: 0, write() { this.events++; return 'ok'; }, async whenWritable() {}, async flush() {}, async close() { return { delivered: 0, pending: 0, pendingSpooled: false }; }, queuedEvents: () => 0, refusalReason: () => null };
+const nullSink = {
+  kind: 'stdout',
+  events: 0,
+  write() {
+    this.events++;
+    return 'ok';
+  },
+  async whenWritable() {},
+  async flush() {},
+  async close() {
+    return { delivered: 0, pending: 0, pendingSpooled: false };
+  },
+  queuedEvents: () => 0,
+  refusalReason: () => null,
+};
 
 async function measure() {
   const baseline = process.memoryUsage();
@@ -123,7 +172,14 @@ async function measure() {
   const ecs = fakeEcs();
   const counter = new scan.CallCounter();
   const ecsSource = new scan.EcsInventory({ client: ecs, cluster: 'prod', ownerTag: 'team', counter });
-  const eksSource = new scan.EksInventory({ name: 'eks-prod', endpoint: kube.url, caData: null, token: async () => 'k8s-aws-v1.bench', ownerLabel: 'team', counter });
+  const eksSource = new scan.EksInventory({
+    name: 'eks-prod',
+    endpoint: kube.url,
+    caData: null,
+    token: async () => 'k8s-aws-v1.bench',
+    ownerLabel: 'team',
+    counter,
+  });
 
   let t0 = performance.now();
   const ecsRows = await ecsSource.collect();
@@ -152,31 +208,102 @@ async function measure() {
     const server = dynalite({ createTableMs: 0 });
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
-    const client = new DynamoDBClient({ endpoint: `http://127.0.0.1:${server.address().port}`, region: 'eu-west-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
-    await client.send(new CreateTableCommand({ TableName: 'images', KeySchema: [{ AttributeName: 'digest', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'digest', AttributeType: 'S' }], BillingMode: 'PAY_PER_REQUEST' }));
-    await client.send(new CreateTableCommand({ TableName: 'findings', KeySchema: [{ AttributeName: 'digest', KeyType: 'HASH' }, { AttributeName: 'fingerprint', KeyType: 'RANGE' }], AttributeDefinitions: [{ AttributeName: 'digest', AttributeType: 'S' }, { AttributeName: 'fingerprint', AttributeType: 'S' }], BillingMode: 'PAY_PER_REQUEST' }));
-    client.middlewareStack.add((next, context) => async (input) => {
-      dynamoCalls[context.commandName] = (dynamoCalls[context.commandName] ?? 0) + 1;
-      return next(input);
-    }, { step: 'initialize', name: 'benchCallCounter' });
-    stores.push(['dynalite', new scan.DynamoStateStore({ client, imagesTable: 'images', findingsTable: 'findings' }), () => { client.destroy(); return new Promise((r) => server.close(r)); }]);
+    const client = new DynamoDBClient({
+      endpoint: `http://127.0.0.1:${server.address().port}`,
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    });
+    await client.send(
+      new CreateTableCommand({
+        TableName: 'images',
+        KeySchema: [{ AttributeName: 'digest', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'digest', AttributeType: 'S' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+    await client.send(
+      new CreateTableCommand({
+        TableName: 'findings',
+        KeySchema: [
+          { AttributeName: 'digest', KeyType: 'HASH' },
+          { AttributeName: 'fingerprint', KeyType: 'RANGE' },
+        ],
+        AttributeDefinitions: [
+          { AttributeName: 'digest', AttributeType: 'S' },
+          { AttributeName: 'fingerprint', AttributeType: 'S' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+    client.middlewareStack.add(
+      (next, context) => async (input) => {
+        dynamoCalls[context.commandName] = (dynamoCalls[context.commandName] ?? 0) + 1;
+        return next(input);
+      },
+      { step: 'initialize', name: 'benchCallCounter' },
+    );
+    stores.push([
+      'dynalite',
+      new scan.DynamoStateStore({ client, imagesTable: 'images', findingsTable: 'findings' }),
+      () => {
+        client.destroy();
+        return new Promise((r) => server.close(r));
+      },
+    ]);
   }
   for (const [storeName, store, close] of stores) {
     const registry = (await import(join(here, '../packages/telemetry/dist/index.js'))).createRegistry('scan');
     const events = new scan.ScanEvents({ sink: nullSink, logGroup: '/netsidecar/scan', now: () => new Date() });
-    const notifier = new scan.Notifier({ webhooks: null, severities: ['CRITICAL', 'HIGH'], client: new scan.SlackClient(), store, events, now: () => new Date() });
+    const notifier = new scan.Notifier({
+      webhooks: null,
+      severities: ['CRITICAL', 'HIGH'],
+      client: new scan.SlackClient(),
+      store,
+      events,
+      now: () => new Date(),
+    });
     scan.createScanMetrics(registry, 2, () => 0);
     for (const label of ['first run (2,000 new)', 'second run (2,000 still queued)', 'after every image is scanned (nothing due)']) {
       if (label.startsWith('after')) {
         const now = new Date().toISOString();
-        await scan.inParallel(agg.images, 16, (image) => store.recordScan(image.digest, { scannedAt: now, scanId: 'bench', dbUpdatedAt: '2026-11-22T18:00:00.000Z', trivyVersion: '0.57.1', openCounts: scan.emptyCounts() }));
+        await scan.inParallel(agg.images, 16, (image) =>
+          store.recordScan(image.digest, {
+            scannedAt: now,
+            scanId: 'bench',
+            dbUpdatedAt: '2026-11-22T18:00:00.000Z',
+            trivyVersion: '0.57.1',
+            openCounts: scan.emptyCounts(),
+          }),
+        );
       }
       const queue = new scan.MemoryScanQueue();
       const sqsBatches = () => Math.ceil(queue.requests.length / 10);
       for (const key of Object.keys(dynamoCalls)) delete dynamoCalls[key];
       const t1 = performance.now();
-      const plan = await scan.runPlan({ sources: [fixed], store, queue, events, notifier, now: () => new Date(), leaseMs: 2 * 3_600_000, maxEnqueue: 5_000, maxAgeMs: 24 * 3_600_000, dbRescanMinAgeMs: 6 * 3_600_000 });
-      results.plans.push({ store: storeName, label, ms: performance.now() - t1, enqueued: plan.enqueued.length, sqsBatches: sqsBatches(), timings: plan.timings, dynamoCalls: Object.entries(dynamoCalls).map(([k, v]) => `${k.replace(/Command$/, '')} ${v}`).join(', ') || '-' });
+      const plan = await scan.runPlan({
+        sources: [fixed],
+        store,
+        queue,
+        events,
+        notifier,
+        now: () => new Date(),
+        leaseMs: 2 * 3_600_000,
+        maxEnqueue: 5_000,
+        maxAgeMs: 24 * 3_600_000,
+        dbRescanMinAgeMs: 6 * 3_600_000,
+      });
+      results.plans.push({
+        store: storeName,
+        label,
+        ms: performance.now() - t1,
+        enqueued: plan.enqueued.length,
+        sqsBatches: sqsBatches(),
+        timings: plan.timings,
+        dynamoCalls:
+          Object.entries(dynamoCalls)
+            .map(([k, v]) => `${k.replace(/Command$/, '')} ${v}`)
+            .join(', ') || '-',
+      });
     }
     await close?.();
   }
@@ -206,8 +333,16 @@ const lines = [
   '',
   '| source | time | rows | calls |',
   '|---|---|---|---|',
-  `| ECS (fake client, ${latencyMs} ms per call, Describe calls 4 at a time) | ${ms(r.ecs.ms)} | ${r.ecs.rows.toLocaleString('en-US')} | ${ecsCalls}: ${Object.entries(r.ecs.calls).map(([k, v]) => `${k} ${v}`).join(', ')} |`,
-  `| EKS (real @kubernetes/client-node, API stand-in on loopback, pages of 500) | ${ms(r.eks.ms)} | ${r.eks.rows.toLocaleString('en-US')} | ${Object.entries(r.eks.calls).map(([k, v]) => `${k.replace('/api/v1/', '')} ${v}`).join(', ')} (${mib(r.eks.bytes)} MiB of JSON) |`,
+  `| ECS (fake client, ${latencyMs} ms per call, Describe calls 4 at a time) | ${ms(r.ecs.ms)} | ${r.ecs.rows.toLocaleString('en-US')} | ${ecsCalls}: ${Object.entries(
+    r.ecs.calls,
+  )
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')} |`,
+  `| EKS (real @kubernetes/client-node, API stand-in on loopback, pages of 500) | ${ms(r.eks.ms)} | ${r.eks.rows.toLocaleString('en-US')} | ${Object.entries(
+    r.eks.calls,
+  )
+    .map(([k, v]) => `${k.replace('/api/v1/', '')} ${v}`)
+    .join(', ')} (${mib(r.eks.bytes)} MiB of JSON) |`,
   `| aggregate to unique digests | ${ms(r.aggregate.ms)} | ${r.aggregate.images.toLocaleString('en-US')} images, ${r.aggregate.unpinned} unpinned workloads | - |`,
   '',
   'ECS calls: ListTasks 100 ARNs per page, DescribeTasks 100 tasks per call, DescribeServices 10 services per call',
@@ -217,11 +352,16 @@ const lines = [
   '',
   '| store | run | time | enqueued | SQS SendMessageBatch calls | DynamoDB calls | inventory / store / plan / enqueue (ms) |',
   '|---|---|---|---|---|---|---|',
-  ...r.plans.map((p) => `| ${p.store} | ${p.label} | ${ms(p.ms)} | ${p.enqueued.toLocaleString('en-US')} | ${p.sqsBatches} | ${p.store === 'memory' ? '-' : p.dynamoCalls} | ${Math.round(p.timings.inventoryMs)} / ${Math.round(p.timings.storeMs)} / ${Math.round(p.timings.planMs)} / ${Math.round(p.timings.enqueueMs)} |`),
+  ...r.plans.map(
+    (p) =>
+      `| ${p.store} | ${p.label} | ${ms(p.ms)} | ${p.enqueued.toLocaleString('en-US')} | ${p.sqsBatches} | ${p.store === 'memory' ? '-' : p.dynamoCalls} | ${Math.round(p.timings.inventoryMs)} / ${Math.round(p.timings.storeMs)} / ${Math.round(p.timings.planMs)} / ${Math.round(p.timings.enqueueMs)} |`,
+  ),
   '',
   'The due-image decision itself (`planDue` over 2,000 records) is the "plan" column; the rest is store I/O.',
   'Calls per planning run: one Scan page per ~1 MB of images (3 reads of the table per run), one UpdateItem per running image (the sighting) and one conditional UpdateItem per due image (the claim); SQS 1 call per 10 due images.',
-  args.dynalite ? 'dynalite is a LevelDB-backed emulator on the same busy machine: its per-call cost is far above DynamoDB\'s, so the dynalite rows are a worst case for the number of calls (one UpdateItem per image sighting and per claim, 16 in flight). Estimate, not measured: DynamoDB itself answers an UpdateItem in single-digit milliseconds, so the 4,000 writes of a first run would take a few seconds at 16 in flight.' : 'Run with `--dynalite` to add the DynamoDB (dynalite) rows.',
+  args.dynalite
+    ? "dynalite is a LevelDB-backed emulator on the same busy machine: its per-call cost is far above DynamoDB's, so the dynalite rows are a worst case for the number of calls (one UpdateItem per image sighting and per claim, 16 in flight). Estimate, not measured: DynamoDB itself answers an UpdateItem in single-digit milliseconds, so the 4,000 writes of a first run would take a few seconds at 16 in flight."
+    : 'Run with `--dynalite` to add the DynamoDB (dynalite) rows.',
   '',
   '## Memory',
   '',

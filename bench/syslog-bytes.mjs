@@ -27,8 +27,20 @@ const context = { receivedAt: new Date(when.getTime() + 5), sourceIp: '10.20.30.
 const cloudWatch = (schema) => new EventEncoder(eventEncoding(schema, 'cloudwatch'));
 const formats = [
   { name: 'raw-line forwarder (the line as received, nothing parsed)', bytes: (line) => line.length },
-  { name: 'syslog/1 (`NETSIDECAR_SYSLOG_SCHEMA=1`)', bytes: ((e) => (line) => Buffer.byteLength(e.encode(line, context).message))(cloudWatch(1)) },
-  { name: 'syslog/2 (`NETSIDECAR_SYSLOG_SCHEMA=2`, the default)', bytes: ((e) => (line) => Buffer.byteLength(e.encode(line, context).message))(cloudWatch(2)) },
+  {
+    name: 'syslog/1 (`NETSIDECAR_SYSLOG_SCHEMA=1`)',
+    bytes: (
+      (e) => (line) =>
+        Buffer.byteLength(e.encode(line, context).message)
+    )(cloudWatch(1)),
+  },
+  {
+    name: 'syslog/2 (`NETSIDECAR_SYSLOG_SCHEMA=2`, the default)',
+    bytes: (
+      (e) => (line) =>
+        Buffer.byteLength(e.encode(line, context).message)
+    )(cloudWatch(2)),
+  },
 ];
 
 const lines = corpus.lines.map((line) => Buffer.from(line));
@@ -51,7 +63,9 @@ if (opts.markdown) {
   console.log('| event | mean bytes per event | billed bytes (+26) | vs syslog/1 (billed) | USD per million messages |');
   console.log('|---|---:|---:|---:|---:|');
   for (const r of rows) {
-    console.log(`| ${r.name} | ${r.mean.toFixed(1)} | ${r.billed.toFixed(1)} | ${((100 * r.billed) / v1Row.billed).toFixed(1)} % | ${r.usdPerMillion.toFixed(4)} |`);
+    console.log(
+      `| ${r.name} | ${r.mean.toFixed(1)} | ${r.billed.toFixed(1)} | ${((100 * r.billed) / v1Row.billed).toFixed(1)} % | ${r.usdPerMillion.toFixed(4)} |`,
+    );
   }
 } else {
   console.log(JSON.stringify({ lines: lines.length, meanLineBytes: corpus.meanBytes, usdPerGB, rows }, null, 2));

@@ -33,7 +33,19 @@ try {
   const memory = memoryOf(service.pid);
   await service.stop();
   const written = await countLines(join(dataDir, 'logs'));
-  console.log(JSON.stringify({ rate, sent: sent.sent, written: written.lines, loss: sent.sent - written.lines, cpuMicrosPerMessage: +(cpu / sent.sent * 1e6).toFixed(2), senderCpu: sent.cpu, peakRssMb: memory && Math.round(memory.hwmKb / 1024), threads: busy, load: (await import('node:fs')).readFileSync('/proc/loadavg', 'utf8').trim() }));
+  console.log(
+    JSON.stringify({
+      rate,
+      sent: sent.sent,
+      written: written.lines,
+      loss: sent.sent - written.lines,
+      cpuMicrosPerMessage: +((cpu / sent.sent) * 1e6).toFixed(2),
+      senderCpu: sent.cpu,
+      peakRssMb: memory && Math.round(memory.hwmKb / 1024),
+      threads: busy,
+      load: (await import('node:fs')).readFileSync('/proc/loadavg', 'utf8').trim(),
+    }),
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

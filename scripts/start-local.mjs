@@ -25,13 +25,19 @@ const health = ({ ports }) => `health http://127.0.0.1:${ports.health}/healthz`;
 const { syslog, ntp, config } = serviceTable;
 // Named by folder: `npm start -- syslog ntp-proxy`.
 const services = [
-  { name: syslog.folder, main: mainOf(syslog), note: `syslog UDP ${syslog.ports.udp}, TCP ${syslog.ports.tcp} (TLS ${syslog.ports.tls} with a certificate), ${health(syslog)}` },
+  {
+    name: syslog.folder,
+    main: mainOf(syslog),
+    note: `syslog UDP ${syslog.ports.udp}, TCP ${syslog.ports.tcp} (TLS ${syslog.ports.tls} with a certificate), ${health(syslog)}`,
+  },
   { name: ntp.folder, main: mainOf(ntp), note: `NTP UDP ${ntp.ports.udp} from this machine's clock (refid LOCL), ${health(ntp)}` },
   { name: config.folder, main: mainOf(config), note: `HTTP ${config.ports.http}, ${health(config)}` },
 ].filter((service) => existsSync(service.main) && (only.length === 0 || only.includes(service.name)));
 
 const env = { ...process.env, NETSIDECAR_SINK: process.env.NETSIDECAR_SINK ?? 'file', NETSIDECAR_DATA_DIR: process.env.NETSIDECAR_DATA_DIR ?? './var' };
-console.log(`netsidecar: starting ${services.length} service(s) with the ${env.NETSIDECAR_SINK} sink; events under ${resolve(env.NETSIDECAR_DATA_DIR, 'logs')}`);
+console.log(
+  `netsidecar: starting ${services.length} service(s) with the ${env.NETSIDECAR_SINK} sink; events under ${resolve(env.NETSIDECAR_DATA_DIR, 'logs')}`,
+);
 for (const service of services) console.log(`  ${service.name}: ${service.note}`);
 console.log(`  try: logger --udp --server 127.0.0.1 --port ${syslog.ports.udp} "hello netsidecar"`);
 

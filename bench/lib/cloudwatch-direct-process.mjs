@@ -18,7 +18,10 @@ const createCloudWatchSink =
 
 const [corpusPath, totalText, dataDir] = process.argv.slice(2);
 const total = Number(totalText);
-const lines = readFileSync(corpusPath, 'utf8').split('\n').filter(Boolean).map((line) => Buffer.from(line));
+const lines = readFileSync(corpusPath, 'utf8')
+  .split('\n')
+  .filter(Boolean)
+  .map((line) => Buffer.from(line));
 const registry = createRegistry('syslog');
 const sink = await createCloudWatchSink({ dataDir, name: 'syslog', registry, logger: silentLogger });
 // The service's default event (NETSIDECAR_SYSLOG_SCHEMA, or 2), as the CloudWatch sink writes it.

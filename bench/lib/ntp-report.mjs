@@ -166,5 +166,11 @@ ${r.throughput
 ${throughputTable(t)}`,
   )
   .join('\n\n')}
-${Object.keys(r.counted.dropped).length ? `\nOur service counted drops: ${Object.entries(r.counted.dropped).map(([k, v]) => `\`${k}\` ${v}`).join(', ')}.\n` : ''}`;
+${
+  Object.keys(r.counted.dropped).length
+    ? `\nOur service counted drops: ${Object.entries(r.counted.dropped)
+        .map(([k, v]) => `\`${k}\` ${v}`)
+        .join(', ')}.\n`
+    : ''
+}`;
 }

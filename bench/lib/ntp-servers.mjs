@@ -68,7 +68,10 @@ export async function startChronyServer({ dir, cpu = null }) {
   mkdirSync(dir, { recursive: true });
   const port = await freeUdpPort();
   const conf = join(dir, 'chrony.conf');
-  writeFileSync(conf, [`port ${port}`, 'bindaddress 127.0.0.1', 'allow 127.0.0.1', 'local stratum 10', `pidfile ${join(dir, 'chronyd.pid')}`, 'cmdport 0', ''].join('\n'));
+  writeFileSync(
+    conf,
+    [`port ${port}`, 'bindaddress 127.0.0.1', 'allow 127.0.0.1', 'local stratum 10', `pidfile ${join(dir, 'chronyd.pid')}`, 'cmdport 0', ''].join('\n'),
+  );
   const [command, args] = pinned(cpu, chronydPath, ['-x', '-d', ...chronydUser, '-f', conf]);
   const proc = start(command, args);
   await waitForNtp(port, proc, 'chronyd');
@@ -142,7 +145,9 @@ export async function runChronyClient({ dir, port, seconds, cpu = null }) {
   const conf = join(dir, 'client.conf');
   writeFileSync(
     conf,
-    [`server 127.0.0.1 port ${port} minpoll -6 maxpoll -6`, `logdir ${dir}`, 'log rawmeasurements', `pidfile ${join(dir, 'client.pid')}`, 'cmdport 0', ''].join('\n'),
+    [`server 127.0.0.1 port ${port} minpoll -6 maxpoll -6`, `logdir ${dir}`, 'log rawmeasurements', `pidfile ${join(dir, 'client.pid')}`, 'cmdport 0', ''].join(
+      '\n',
+    ),
   );
   const [command, args] = pinned(cpu, chronydPath, ['-x', '-d', ...chronydUser, '-f', conf]);
   const proc = start(command, args);

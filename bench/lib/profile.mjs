@@ -30,7 +30,8 @@ function areaOf(callFrame) {
   if (url.includes('/packages/sink/dist/')) return 'sink (packages/sink)';
   if (url.includes('/prom-client/')) return 'metrics (prom-client)';
   if (url.includes('/packages/telemetry/')) return 'telemetry';
-  if (url.startsWith('node:dgram') || url.startsWith('node:net') || url.startsWith('node:internal/dgram') || url.startsWith('node:internal/stream_base')) return 'Node sockets (dgram/net)';
+  if (url.startsWith('node:dgram') || url.startsWith('node:net') || url.startsWith('node:internal/dgram') || url.startsWith('node:internal/stream_base'))
+    return 'Node sockets (dgram/net)';
   if (url.startsWith('node:')) return 'Node core (fs, path, events, ...)';
   if (url === '') return `native: ${name || '(anonymous)'}`;
   return 'other JavaScript';
@@ -41,7 +42,9 @@ function areaOf(callFrame) {
  * CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile, thread 0 being the main thread.
  */
 export function summariseProfile(dir, limit = 15) {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort((a, b) => threadOf(a) - threadOf(b));
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .sort((a, b) => threadOf(a) - threadOf(b));
   return files.map((file) => ({ thread: threadOf(file) === 0 ? 'main thread' : `worker thread ${threadOf(file)}`, ...summariseFile(join(dir, file), limit) }));
 }
 

@@ -21,7 +21,10 @@ function machineSection(machine) {
         ['service NODE_OPTIONS', `${machine.nodeOptions || '(none)'}, as services/syslog/Dockerfile sets it for the container`],
         ['net.core.rmem_max', `${int(machine.rmemMax)} bytes (caps SO_RCVBUF for both receivers)`],
         ['source tree', machine.commit],
-        ['load', `C sender (sendmmsg / octet-counted TCP), corpus of ${int(machine.corpus.lines)} Cisco IOS / Junos lines from ${machine.corpus.devices} devices, ${int(machine.corpus.minBytes)}–${int(machine.corpus.maxBytes)} bytes (mean ${fixed(machine.corpus.meanBytes, 0)})`],
+        [
+          'load',
+          `C sender (sendmmsg / octet-counted TCP), corpus of ${int(machine.corpus.lines)} Cisco IOS / Junos lines from ${machine.corpus.devices} devices, ${int(machine.corpus.minBytes)}–${int(machine.corpus.maxBytes)} bytes (mean ${fixed(machine.corpus.meanBytes, 0)})`,
+        ],
         ['bench wall time', `${fixed(machine.wallSeconds, 0)} s`],
       ],
     ),
@@ -48,18 +51,33 @@ function udpSection(udp) {
       best ? fixed(best.bytesPerEvent, 0) : '–',
       best ? fixed(best.cpuSeconds / best.sent.seconds, 2) : '–',
       best ? fixed((1e6 * best.cpuSeconds) / best.sent.sent, 1) : '–',
-      lossy ? `${rate(lossy.rate)}: lost ${int(lossy.loss)} (${fixed((100 * lossy.loss) / lossy.sent.sent, 2)} %), kernel drops ${int(lossy.kernelDrops)}` : 'no loss at any rate tried',
+      lossy
+        ? `${rate(lossy.rate)}: lost ${int(lossy.loss)} (${fixed((100 * lossy.loss) / lossy.sent.sent, 2)} %), kernel drops ${int(lossy.kernelDrops)}`
+        : 'no loss at any rate tried',
     ]);
   }
   lines.push(
     `Each step: a fresh receiver, exactly rate × ${udp.seconds} s datagrams, then SIGTERM (flush) and the lines on disk counted.`,
     '',
-    table(['receiver', `highest zero-loss rate (${udp.seconds} s)`, 'peak RSS (VmHWM) at that rate', 'bytes per event written', 'CPU cores used', 'CPU µs per message', 'first lossy rate tried'], summary),
+    table(
+      [
+        'receiver',
+        `highest zero-loss rate (${udp.seconds} s)`,
+        'peak RSS (VmHWM) at that rate',
+        'bytes per event written',
+        'CPU cores used',
+        'CPU µs per message',
+        'first lossy rate tried',
+      ],
+      summary,
+    ),
     '',
   );
   const best = udp.netsidecar.best;
   const json = udp['rsyslog-json']?.best;
-  const likeForLike = udp['rsyslog-json'] ? `; at least rsyslog-json's rate (the same work) — **${best && (!json || best.rate >= json.rate) ? 'met' : 'not met'}**` : '';
+  const likeForLike = udp['rsyslog-json']
+    ? `; at least rsyslog-json's rate (the same work) — **${best && (!json || best.rate >= json.rate) ? 'met' : 'not met'}**`
+    : '';
   lines.push(
     `Targets for netsidecar: ≥ 100,000/s with zero loss — **${best && best.rate >= 100_000 ? 'met' : 'not met'}**${likeForLike}; peak RSS ≤ 128 MB at that rate — **${best ? (best.peakRssMb <= 128 ? 'met' : 'not met') : '–'}**.`,
     '',
@@ -69,7 +87,12 @@ function udpSection(udp) {
   const rows = [];
   for (const receiver of receiversOf(udp)) {
     for (const s of udp[receiver].steps) {
-      const other = s.dropped && Object.keys(s.dropped).length ? Object.entries(s.dropped).map(([k, v]) => `${k} ${int(v)}`).join(', ') : '–';
+      const other =
+        s.dropped && Object.keys(s.dropped).length
+          ? Object.entries(s.dropped)
+              .map(([k, v]) => `${k} ${int(v)}`)
+              .join(', ')
+          : '–';
       rows.push([
         s.discarded ? `${receiver} (discarded: busy machine, run again)` : receiver,
         rate(s.rate),
@@ -82,12 +105,33 @@ function udpSection(udp) {
         fixed(s.peakRssMb, 0),
         fixed(s.bytesPerEvent, 0),
         fixed(s.cpuSeconds / s.sent.seconds, 2),
-        s.threads === undefined ? '–' : `${fixed(100 * s.threads.main.onCpu, 0)} % + ${fixed(100 * s.threads.main.waiting, 0)} % / ${fixed(100 * s.threads.other.onCpu, 0)} %`,
+        s.threads === undefined
+          ? '–'
+          : `${fixed(100 * s.threads.main.onCpu, 0)} % + ${fixed(100 * s.threads.main.waiting, 0)} % / ${fixed(100 * s.threads.other.onCpu, 0)} %`,
         fixed(s.backgroundCores, 2),
       ]);
     }
   }
-  lines.push(table(['receiver', 'target rate', 'sent', 'achieved send rate', 'lines written', 'loss', 'kernel drops', 'counted drops (service)', 'peak RSS MB', 'bytes per event', 'CPU cores', 'main thread on CPU + waiting / busiest other thread on CPU', 'others (cores)'], rows));
+  lines.push(
+    table(
+      [
+        'receiver',
+        'target rate',
+        'sent',
+        'achieved send rate',
+        'lines written',
+        'loss',
+        'kernel drops',
+        'counted drops (service)',
+        'peak RSS MB',
+        'bytes per event',
+        'CPU cores',
+        'main thread on CPU + waiting / busiest other thread on CPU',
+        'others (cores)',
+      ],
+      rows,
+    ),
+  );
   if (udp.profile) {
     const p = udp.profile;
     lines.push(
@@ -101,11 +145,19 @@ function udpSection(udp) {
       // Areas under 1 % are summed into one row.
       const major = thread.areas.filter((a) => a.percentOfBusy >= 1);
       const minor = thread.areas.filter((a) => a.percentOfBusy < 1);
-      const rest = minor.reduce((sum, a) => ({ selfMs: sum.selfMs + a.selfMs, percentOfBusy: sum.percentOfBusy + a.percentOfBusy }), { selfMs: 0, percentOfBusy: 0 });
+      const rest = minor.reduce((sum, a) => ({ selfMs: sum.selfMs + a.selfMs, percentOfBusy: sum.percentOfBusy + a.percentOfBusy }), {
+        selfMs: 0,
+        percentOfBusy: 0,
+      });
       const areaRows = major.map((a) => [a.area, int(a.selfMs), fixed(a.percentOfBusy, 1)]);
       if (minor.length) areaRows.push([`${minor.length} smaller areas`, int(rest.selfMs), fixed(rest.percentOfBusy, 1)]);
       lines.push(table(['area (self time)', 'self ms', '% of busy time'], areaRows), '');
-      lines.push(table(['function (self time)', 'self ms', '% of busy time'], thread.top.map((t) => [`\`${t.fn}\``, int(t.selfMs), fixed(t.percentOfBusy, 1)])));
+      lines.push(
+        table(
+          ['function (self time)', 'self ms', '% of busy time'],
+          thread.top.map((t) => [`\`${t.fn}\``, int(t.selfMs), fixed(t.percentOfBusy, 1)]),
+        ),
+      );
     }
   }
   return lines.join('\n');
@@ -131,18 +183,47 @@ function tcpSection(tcp) {
   });
   const idleRows = ['netsidecar', 'rsyslog'].map((receiver) => {
     const r = tcp.idle[receiver];
-    return [`**${receiver}**`, int(r.connections), r.openSeenByReceiver === null ? '–' : int(r.openSeenByReceiver), fixed(r.rssBeforeMb, 1), fixed(r.rssAfterMb, 1), fixed(r.deltaMb, 1), fixed(r.perConnectionKb, 1)];
+    return [
+      `**${receiver}**`,
+      int(r.connections),
+      r.openSeenByReceiver === null ? '–' : int(r.openSeenByReceiver),
+      fixed(r.rssBeforeMb, 1),
+      fixed(r.rssAfterMb, 1),
+      fixed(r.deltaMb, 1),
+      fixed(r.perConnectionKb, 1),
+    ];
   });
   return [
     '## 2. TCP (RFC 6587 octet counting)',
     '',
     `${int(tcp.total)} messages over ${tcp.connections} connections, as fast as the receiver reads (TCP backpressure: nothing may be lost).`,
     '',
-    table(['receiver', 'messages', 'read rate', 'read MB/s', 'on-disk rate', 'on-disk MB/s', 'loss', 'peak RSS MB', 'bytes per event written', 'CPU cores', 'CPU µs per message', 'others (cores)'], rows),
+    table(
+      [
+        'receiver',
+        'messages',
+        'read rate',
+        'read MB/s',
+        'on-disk rate',
+        'on-disk MB/s',
+        'loss',
+        'peak RSS MB',
+        'bytes per event written',
+        'CPU cores',
+        'CPU µs per message',
+        'others (cores)',
+      ],
+      rows,
+    ),
     '',
     '"read": until every connection got the receiver\'s EOF; "on disk": until the output files stopped growing with every line written. MB/s counts the bytes sent (frames with their octet counts).',
     '',
-    ...(tcp['rsyslog-json'] ? [`Target for netsidecar: an on-disk rate at least rsyslog-json's (the same work) — **${tcp.netsidecar.diskRate >= tcp['rsyslog-json'].diskRate ? 'met' : 'not met'}**.`, ''] : []),
+    ...(tcp['rsyslog-json']
+      ? [
+          `Target for netsidecar: an on-disk rate at least rsyslog-json's (the same work) — **${tcp.netsidecar.diskRate >= tcp['rsyslog-json'].diskRate ? 'met' : 'not met'}**.`,
+          '',
+        ]
+      : []),
     `### ${int(tcp.idle.netsidecar.connections)} idle TCP connections`,
     '',
     table(['receiver', 'connections', 'open (its own gauge)', 'RSS before MB', 'RSS after MB', 'held MB', 'kB per connection'], idleRows),
@@ -163,7 +244,22 @@ function cloudWatchSection(cw) {
       : `${int(cw.total)} messages over TCP into the service with \`NETSIDECAR_SINK=cloudwatch\`, against the fake CloudWatch Logs of test/src/cloudwatch-logs.`,
     '',
     table(
-      ['devices (streams)', 'events stored', 'PutLogEvents calls / M events', 'pooled ideal / M (bytes ÷ 1 MiB)', 'per-stream ideal / M', 'calls ÷ pooled ideal', 'calls ÷ per-stream ideal', 'mean call', 'largest call', 'other calls', 'non-200 answers', 'delivered in', 'peak RSS MB', 'others (cores)'],
+      [
+        'devices (streams)',
+        'events stored',
+        'PutLogEvents calls / M events',
+        'pooled ideal / M (bytes ÷ 1 MiB)',
+        'per-stream ideal / M',
+        'calls ÷ pooled ideal',
+        'calls ÷ per-stream ideal',
+        'mean call',
+        'largest call',
+        'other calls',
+        'non-200 answers',
+        'delivered in',
+        'peak RSS MB',
+        'others (cores)',
+      ],
       measured.map((r) => [
         `${r.devices} (${r.streams})`,
         `${int(r.stored)}${r.missing ? ` (**${int(r.missing)} missing**)` : ''}${r.duplicates ? `, ${int(r.duplicates)} duplicates` : ''}`,
@@ -174,8 +270,13 @@ function cloudWatchSection(cw) {
         `${fixed(r.putCalls / Math.max(1, r.perStreamIdeal), 2)}×`,
         `${fixed(r.meanCallBytes / 1024, 0)} KiB, ${int(r.meanCallEvents)} events`,
         `${fixed(r.maxCallBytes / 1024, 0)} KiB, ${int(r.maxCallEvents)} events`,
-        Object.entries(r.otherCalls).map(([k, v]) => `${k} ${v}`).join(', ') || '–',
-        Object.entries(r.byStatus).filter(([s]) => s !== '200').map(([s, n]) => `${s}: ${n}`).join(', ') || '0',
+        Object.entries(r.otherCalls)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ') || '–',
+        Object.entries(r.byStatus)
+          .filter(([s]) => s !== '200')
+          .map(([s, n]) => `${s}: ${n}`)
+          .join(', ') || '0',
         `${fixed(r.deliveredSeconds, 1)} s (${rate(r.deliveredRate)})`,
         fixed(r.peakRssMb, 0),
         fixed(r.backgroundCores, 2),

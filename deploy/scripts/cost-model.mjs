@@ -14,10 +14,18 @@ export const prices = {
   date: '2026-12',
   logsIngestPerGB: { usd: 0.5, verified: false, what: 'CloudWatch Logs ingestion, Standard class' },
   logsStoragePerGBMonth: { usd: 0.03, verified: false, what: 'CloudWatch Logs storage (archived, compressed)' },
-  logsEventOverheadBytes: { usd: 26, verified: true, what: 'bytes CloudWatch Logs bills per event beyond its message (PutLogEvents quota; bench/RESULTS.md section 3)' },
+  logsEventOverheadBytes: {
+    usd: 26,
+    verified: true,
+    what: 'bytes CloudWatch Logs bills per event beyond its message (PutLogEvents quota; bench/RESULTS.md section 3)',
+  },
   firehosePerGB: { usd: 0.029, verified: false, what: 'Firehose Direct PUT ingestion, first 500 TB/month' },
   firehoseRecordRoundingBytes: { usd: 5 * 1024, verified: true, what: 'Firehose bills each record rounded up to 5 KB (pricing page)' },
-  firehoseDecompressionPerGB: { usd: 0.00325, verified: false, what: 'Firehose CloudWatch Logs decompression, per GB decompressed (assumption: confirm on the pricing page)' },
+  firehoseDecompressionPerGB: {
+    usd: 0.00325,
+    verified: false,
+    what: 'Firehose CloudWatch Logs decompression, per GB decompressed (assumption: confirm on the pricing page)',
+  },
   s3StandardPerGBMonth: { usd: 0.023, verified: false, what: 'S3 Standard storage, first 50 TB' },
   s3GlacierIRPerGBMonth: { usd: 0.004, verified: false, what: 'S3 Glacier Instant Retrieval storage' },
   s3PutPer1000: { usd: 0.005, verified: false, what: 'S3 PUT requests' },
@@ -68,7 +76,7 @@ export const referenceEstate = {
     { name: 'ntp', count: 2, vcpu: 0.25, gb: 0.5 },
     { name: 'config', count: 2, vcpu: 0.5, gb: 1 },
     { name: 'scan worker', count: 2, vcpu: 0.5, gb: 2 },
-    { name: 'scan planner', count: 24 * 5 / 60 / 24, vcpu: 0.5, gb: 2 }, // hourly, ~5 min a run
+    { name: 'scan planner', count: (24 * 5) / 60 / 24, vcpu: 0.5, gb: 2 }, // hourly, ~5 min a run
   ],
   /** Spool frame bytes beyond the message: 8 frame header + 21 fixed + log group (~18) + stream (~9) (packages/sink record-format.ts). */
   spoolFrameOverheadBytes: 56,
@@ -113,31 +121,65 @@ export function costModel(estate = referenceEstate, p = prices) {
     // Each subscription record is GZIP'd JSON of its events; Firehose bills it rounded up to 5 KB.
     const recordBytes = (raw * GB * e.gzipRatio) / g.records;
     firehoseGB += (g.records * Math.ceil(recordBytes / p.firehoseRecordRoundingBytes.usd) * p.firehoseRecordRoundingBytes.usd) / GB;
-    add(`CloudWatch Logs ingestion: ${name}`, billed * p.logsIngestPerGB.usd, `${fmt(g.events)} events × (${g.bytes} + 26) B = ${fmt(billed)} GB × $${p.logsIngestPerGB.usd}`);
+    add(
+      `CloudWatch Logs ingestion: ${name}`,
+      billed * p.logsIngestPerGB.usd,
+      `${fmt(g.events)} events × (${g.bytes} + 26) B = ${fmt(billed)} GB × $${p.logsIngestPerGB.usd}`,
+    );
   }
   const compressedGB = rawGB * e.gzipRatio;
-  add('CloudWatch Logs storage', compressedGB * e.logRetentionMonths * p.logsStoragePerGBMonth.usd, `${fmt(compressedGB)} GB/month compressed × ${e.logRetentionMonths} months kept × $${p.logsStoragePerGBMonth.usd}`);
-  add('Firehose ingestion', firehoseGB * p.firehosePerGB.usd, `${fmt(firehoseGB)} GB billed (GZIP'd records, each rounded up to 5 KB) × $${p.firehosePerGB.usd}`);
-  add('Firehose decompression', rawGB * p.firehoseDecompressionPerGB.usd, `${fmt(rawGB)} GB decompressed × $${p.firehoseDecompressionPerGB.usd} (unverified price)`);
+  add(
+    'CloudWatch Logs storage',
+    compressedGB * e.logRetentionMonths * p.logsStoragePerGBMonth.usd,
+    `${fmt(compressedGB)} GB/month compressed × ${e.logRetentionMonths} months kept × $${p.logsStoragePerGBMonth.usd}`,
+  );
+  add(
+    'Firehose ingestion',
+    firehoseGB * p.firehosePerGB.usd,
+    `${fmt(firehoseGB)} GB billed (GZIP'd records, each rounded up to 5 KB) × $${p.firehosePerGB.usd}`,
+  );
+  add(
+    'Firehose decompression',
+    rawGB * p.firehoseDecompressionPerGB.usd,
+    `${fmt(rawGB)} GB decompressed × $${p.firehoseDecompressionPerGB.usd} (unverified price)`,
+  );
   const hot = compressedGB * e.archiveColdAfterMonths;
   const cold = compressedGB * (e.archiveMonths - e.archiveColdAfterMonths);
   // One object per stream per buffer interval, or per 128 MiB when that fills first.
-  const objects = Object.values(groups).reduce((n, g) => n + Math.max(DAY_S / e.archiveBufferSeconds, (g.events / MONTH_DAYS) * g.bytes / (128 * 1024 ** 2)), 0) * MONTH_DAYS;
-  add('S3 archive storage', hot * p.s3StandardPerGBMonth.usd + cold * p.s3GlacierIRPerGBMonth.usd, `steady state: ${fmt(hot)} GB Standard + ${fmt(cold)} GB Glacier IR (Object Lock adds no charge; versions are the objects)`);
+  const objects =
+    Object.values(groups).reduce((n, g) => n + Math.max(DAY_S / e.archiveBufferSeconds, ((g.events / MONTH_DAYS) * g.bytes) / (128 * 1024 ** 2)), 0) *
+    MONTH_DAYS;
+  add(
+    'S3 archive storage',
+    hot * p.s3StandardPerGBMonth.usd + cold * p.s3GlacierIRPerGBMonth.usd,
+    `steady state: ${fmt(hot)} GB Standard + ${fmt(cold)} GB Glacier IR (Object Lock adds no charge; versions are the objects)`,
+  );
   add('S3 archive requests', (objects / 1000) * (p.s3PutPer1000.usd + p.s3TransitionPer1000.usd), `${fmt(objects)} objects/month: PUT + one transition each`);
   add('Athena scans', e.athenaTBScannedPerMonth * p.athenaPerTB.usd, `${e.athenaTBScannedPerMonth} TB scanned (GZIP bytes) × $${p.athenaPerTB.usd}`);
   // The shared spool (sharedSpool, on by default): every syslog and config event is appended once;
   // read back only on replay and adoption, which this leaves out.
   const spoolGB = ['syslog', 'config'].reduce((n, name) => n + (groups[name].events * (groups[name].bytes + e.spoolFrameOverheadBytes)) / GB, 0);
   const spoolMiBps = (spoolGB * 1024) / (MONTH_DAYS * DAY_S);
-  add('EFS spool writes (Elastic throughput)', spoolGB * p.efsElasticWritePerGB.usd, `${fmt(spoolGB)} GB written (syslog and config events + ${e.spoolFrameOverheadBytes} B each) × $${p.efsElasticWritePerGB.usd}; ${fmt(spoolMiBps)} MiB/s on average (sharedSpool.provisionedMiBps bills per MiB/s-month instead)`);
+  add(
+    'EFS spool writes (Elastic throughput)',
+    spoolGB * p.efsElasticWritePerGB.usd,
+    `${fmt(spoolGB)} GB written (syslog and config events + ${e.spoolFrameOverheadBytes} B each) × $${p.efsElasticWritePerGB.usd}; ${fmt(spoolMiBps)} MiB/s on average (sharedSpool.provisionedMiBps bills per MiB/s-month instead)`,
+  );
   const vcpu = e.tasks.reduce((n, t) => n + t.count * t.vcpu, 0);
   const mem = e.tasks.reduce((n, t) => n + t.count * t.gb, 0);
   add('Fargate', HOURS * (vcpu * p.fargateVcpuHour.usd + mem * p.fargateGBHour.usd), `${fmt(vcpu)} vCPU + ${fmt(mem)} GB running all month`);
   // NLB: processed bytes dominate (1 NLCU = 1 GB/hour); syslog traffic is the raw line, not the JSON event.
   const nlbGBPerHour = (e.routers * e.syslogPerSecond * 3600 * 200) / GB;
-  add('Network Load Balancer', HOURS * (p.nlbHour.usd + Math.max(1, nlbGBPerHour) * p.nlcuHour.usd), `1 NLB + ${fmt(nlbGBPerHour)} NLCU (syslog lines of ~200 B in)`);
-  add('CloudWatch metrics and alarms', e.customMetrics * p.metricMonth.usd + (e.alarms + 3 * e.anomalyAlarms) * p.alarmMonth.usd, `${e.customMetrics} custom metrics, ${e.alarms} alarms, ${e.anomalyAlarms} anomaly alarms`);
+  add(
+    'Network Load Balancer',
+    HOURS * (p.nlbHour.usd + Math.max(1, nlbGBPerHour) * p.nlcuHour.usd),
+    `1 NLB + ${fmt(nlbGBPerHour)} NLCU (syslog lines of ~200 B in)`,
+  );
+  add(
+    'CloudWatch metrics and alarms',
+    e.customMetrics * p.metricMonth.usd + (e.alarms + 3 * e.anomalyAlarms) * p.alarmMonth.usd,
+    `${e.customMetrics} custom metrics, ${e.alarms} alarms, ${e.anomalyAlarms} anomaly alarms`,
+  );
   return { lines, total: lines.reduce((n, l) => n + l.usd, 0), ingestGB, rawGB, compressedGB, firehoseGB };
 }
 
@@ -158,7 +200,14 @@ export function table(result, estate = referenceEstate) {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const args = process.argv.slice(2);
   const estate = { ...referenceEstate };
-  const flags = { '--syslog-bytes': 'syslogBytes', '--routers': 'routers', '--syslog-per-second': 'syslogPerSecond', '--config-per-day': 'configUploadsPerDay', '--images-per-day': 'imagesScannedPerDay', '--gzip-ratio': 'gzipRatio' };
+  const flags = {
+    '--syslog-bytes': 'syslogBytes',
+    '--routers': 'routers',
+    '--syslog-per-second': 'syslogPerSecond',
+    '--config-per-day': 'configUploadsPerDay',
+    '--images-per-day': 'imagesScannedPerDay',
+    '--gzip-ratio': 'gzipRatio',
+  };
   for (let i = 0; i < args.length; i++) {
     const key = flags[args[i]];
     if (key !== undefined) estate[key] = Number(args[++i]);

@@ -62,10 +62,17 @@ export class NetsidecarAlarms extends Construct {
       });
 
     // Events dropped or unparsed.
-    this.alarm('SyslogDropped', sumOf('syslog messages dropped', syslogLossReasons.map((reason) => emf(emfMetrics.syslogDropped, 'syslog', { reason }))), {
-      threshold: config.alarms.droppedPer5Min,
-      description: 'syslog messages dropped (too large, sink full, framing errors, connection limit...) in 5 minutes',
-    });
+    this.alarm(
+      'SyslogDropped',
+      sumOf(
+        'syslog messages dropped',
+        syslogLossReasons.map((reason) => emf(emfMetrics.syslogDropped, 'syslog', { reason })),
+      ),
+      {
+        threshold: config.alarms.droppedPer5Min,
+        description: 'syslog messages dropped (too large, sink full, framing errors, connection limit...) in 5 minutes',
+      },
+    );
     this.alarm('SyslogUnparsed', emf(emfMetrics.syslogUnparsed, 'syslog'), {
       threshold: config.alarms.unparsedPer5Min,
       description: 'syslog messages no format matched (kept whole, but unsearchable by field): a new device or format?',
@@ -73,24 +80,42 @@ export class NetsidecarAlarms extends Construct {
     // UDP loss happens before the service reads a datagram: only the kernel's count shows it. The
     // gauge is cumulative per task, so the alarm reads its increase (a task restart resets it to 0,
     // a negative rate that never alarms).
-    this.alarm('SyslogUdpKernelDrops', new cloudwatch.MathExpression({
-      expression: 'RATE(m0) * PERIOD(m0)',
-      usingMetrics: { m0: emf(emfMetrics.syslogUdpKernelDrops, 'syslog', {}, 'Maximum') },
-      label: 'UDP datagrams the kernel dropped (receive buffer full)',
-      period: fiveMinutes,
-    }), {
-      threshold: config.alarms.droppedPer5Min,
-      description: 'UDP syslog datagrams dropped by the kernel before a task read them (receive buffer full: add tasks or raise the buffer)',
-    });
-    this.alarm('NtpEventsDropped', sumOf('ntp events dropped', ntpEventLossReasons.map((reason) => emf(emfMetrics.ntpEventsDropped, 'ntp', { reason }))), {
-      threshold: 0,
-      description: 'ntp/1 events the sink refused',
-    });
+    this.alarm(
+      'SyslogUdpKernelDrops',
+      new cloudwatch.MathExpression({
+        expression: 'RATE(m0) * PERIOD(m0)',
+        usingMetrics: { m0: emf(emfMetrics.syslogUdpKernelDrops, 'syslog', {}, 'Maximum') },
+        label: 'UDP datagrams the kernel dropped (receive buffer full)',
+        period: fiveMinutes,
+      }),
+      {
+        threshold: config.alarms.droppedPer5Min,
+        description: 'UDP syslog datagrams dropped by the kernel before a task read them (receive buffer full: add tasks or raise the buffer)',
+      },
+    );
+    this.alarm(
+      'NtpEventsDropped',
+      sumOf(
+        'ntp events dropped',
+        ntpEventLossReasons.map((reason) => emf(emfMetrics.ntpEventsDropped, 'ntp', { reason })),
+      ),
+      {
+        threshold: 0,
+        description: 'ntp/1 events the sink refused',
+      },
+    );
 
-    this.alarm('ConfigUploadsRefused', sumOf('config uploads refused (sink unavailable, busy)', uploadLossOutcomes.map((outcome) => emf(emfMetrics.configUploads, 'config', { outcome }))), {
-      threshold: 0,
-      description: 'router configuration uploads answered 503 (sink unavailable or too busy): versions not recorded',
-    });
+    this.alarm(
+      'ConfigUploadsRefused',
+      sumOf(
+        'config uploads refused (sink unavailable, busy)',
+        uploadLossOutcomes.map((outcome) => emf(emfMetrics.configUploads, 'config', { outcome })),
+      ),
+      {
+        threshold: 0,
+        description: 'router configuration uploads answered 503 (sink unavailable or too busy): versions not recorded',
+      },
+    );
     // Failed compliance rules are counted per upload, so a router that keeps failing pages again at
     // each upload; the saved query netsidecar/config/compliance-failures says which rules and devices.
     this.alarm('ConfigComplianceFailures', emf(emfMetrics.configComplianceFailures, 'config'), {
@@ -101,13 +126,21 @@ export class NetsidecarAlarms extends Construct {
     // other tasks' uploads), so the Maximum over the tasks is the count; the log names the devices.
     this.alarm('ConfigBackupsStale', emf(emfMetrics.configStaleDevices, 'config', {}, 'Maximum'), {
       threshold: 0,
-      description: 'a router has not uploaded its configuration within its expected interval (NETSIDECAR_UPLOAD_STALE_AFTER, 25 h by default): its archive job may be broken; the config-upload log names it and its last upload',
+      description:
+        'a router has not uploaded its configuration within its expected interval (NETSIDECAR_UPLOAD_STALE_AFTER, 25 h by default): its archive job may be broken; the config-upload log names it and its last upload',
     });
-    this.alarm('ScansFailing', sumOf('scans failed', scanFailureResults.map((result) => emf(emfMetrics.scanScans, 'scan', { result }))), {
-      threshold: 0,
-      evaluationPeriods: 3, // retried through SQS: page when it lasts
-      description: 'image scans failing (Trivy error or timeout, malformed report, state store) for 15 minutes',
-    });
+    this.alarm(
+      'ScansFailing',
+      sumOf(
+        'scans failed',
+        scanFailureResults.map((result) => emf(emfMetrics.scanScans, 'scan', { result })),
+      ),
+      {
+        threshold: 0,
+        evaluationPeriods: 3, // retried through SQS: page when it lasts
+        description: 'image scans failing (Trivy error or timeout, malformed report, state store) for 15 minutes',
+      },
+    );
 
     // The scan cap (NETSIDECAR_SCAN_CONCURRENCY per worker task): warn at 70 % for 15 minutes (the
     // queue is building up), and page when a task has been at the cap that long (scans wait).
@@ -137,10 +170,17 @@ export class NetsidecarAlarms extends Construct {
         threshold: 0,
         description: `${service}: the sink refused events (memory and spool full, or closed)`,
       });
-      this.alarm(`${name}SinkRejected`, sumOf(`${service} events rejected by CloudWatch`, sinkRejectReasons.map((reason) => emf(emfMetrics.sinkRejected, service, { reason }))), {
-        threshold: 0,
-        description: `${service}: CloudWatch rejected events (too old, too new, expired)`,
-      });
+      this.alarm(
+        `${name}SinkRejected`,
+        sumOf(
+          `${service} events rejected by CloudWatch`,
+          sinkRejectReasons.map((reason) => emf(emfMetrics.sinkRejected, service, { reason })),
+        ),
+        {
+          threshold: 0,
+          description: `${service}: CloudWatch rejected events (too old, too new, expired)`,
+        },
+      );
       this.alarm(`${name}SpoolGrowth`, emf(emfMetrics.sinkSpoolBytes, service, {}, 'Maximum'), {
         threshold: config.alarms.spoolBytes,
         description: `${service}: the disk spool holds more than ${config.alarms.spoolBytes} bytes not yet in CloudWatch`,
@@ -171,29 +211,41 @@ export class NetsidecarAlarms extends Construct {
         ...(dimensions ? { dimensions } : {}),
       });
     filter('ConfigDriftFilter', props.eventGroups.config, filterPatterns.configDrifted, filterMetrics.configDrifted);
-    this.alarm('ConfigDrift', new cloudwatch.Metric({ namespace: filterNamespace, metricName: filterMetrics.configDrifted, statistic: 'Sum', period: fiveMinutes }), {
-      threshold: 0,
-      description: 'a router uploaded a configuration that differs from its intended configuration in Git',
-    });
+    this.alarm(
+      'ConfigDrift',
+      new cloudwatch.Metric({ namespace: filterNamespace, metricName: filterMetrics.configDrifted, statistic: 'Sum', period: fiveMinutes }),
+      {
+        threshold: 0,
+        description: 'a router uploaded a configuration that differs from its intended configuration in Git',
+      },
+    );
     filter('ScanFindingsFilter', props.eventGroups.scan, filterPatterns.scanNewCriticalHigh, filterMetrics.scanNewCriticalHigh);
-    this.alarm('ScanNewCriticalHigh', new cloudwatch.Metric({ namespace: filterNamespace, metricName: filterMetrics.scanNewCriticalHigh, statistic: 'Sum', period: fiveMinutes }), {
-      threshold: 0,
-      description: 'new CRITICAL or HIGH findings in images running on the cluster (Slack has the details)',
-    });
+    this.alarm(
+      'ScanNewCriticalHigh',
+      new cloudwatch.Metric({ namespace: filterNamespace, metricName: filterMetrics.scanNewCriticalHigh, statistic: 'Sum', period: fiveMinutes }),
+      {
+        threshold: 0,
+        description: 'new CRITICAL or HIGH findings in images running on the cluster (Slack has the details)',
+      },
+    );
     filter('SyslogByHostFilter', props.eventGroups.syslog, filterPatterns.syslogAll, filterMetrics.syslogByHost, { host: '$.host' });
     for (const host of config.alarms.monitoredDevices) {
-      this.alarm(`Silent${host.replace(/[^A-Za-z0-9]/g, '')}`, new cloudwatch.Metric({
-        namespace: filterNamespace,
-        metricName: filterMetrics.syslogByHost,
-        dimensionsMap: { host },
-        statistic: 'Sum',
-        period: Duration.minutes(config.alarms.silentDeviceMinutes),
-      }), {
-        threshold: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.BREACHING, // silence is the very thing to catch
-        description: `${host} sent no syslog for ${config.alarms.silentDeviceMinutes} minutes`,
-      });
+      this.alarm(
+        `Silent${host.replace(/[^A-Za-z0-9]/g, '')}`,
+        new cloudwatch.Metric({
+          namespace: filterNamespace,
+          metricName: filterMetrics.syslogByHost,
+          dimensionsMap: { host },
+          statistic: 'Sum',
+          period: Duration.minutes(config.alarms.silentDeviceMinutes),
+        }),
+        {
+          threshold: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+          treatMissingData: cloudwatch.TreatMissingData.BREACHING, // silence is the very thing to catch
+          description: `${host} sent no syslog for ${config.alarms.silentDeviceMinutes} minutes`,
+        },
+      );
     }
 
     // Unhealthy targets behind the NLB.

@@ -65,7 +65,7 @@ export class ArchiveAnalytics extends Construct {
           'storage.location.template': `s3://${bucket}\${log_group}/\${day}/`,
         },
         storageDescriptor: {
-          columns: [{ name: 'line', type: 'string', comment: 'the event JSON; read fields with json_extract_scalar(line, \'$.field\')' }],
+          columns: [{ name: 'line', type: 'string', comment: "the event JSON; read fields with json_extract_scalar(line, '$.field')" }],
           location: `s3://${bucket}${logGroupPrefix}/`,
           inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
           outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
@@ -114,11 +114,24 @@ export class ArchiveAnalytics extends Construct {
       statements: [
         new iam.PolicyStatement({ sid: 'ArchiveList', actions: ['s3:ListBucket', 's3:GetBucketLocation'], resources: [props.archiveBucket.bucketArn] }),
         // GetObjectRetention: without it S3 leaves the Object Lock headers out of GetObject.
-        new iam.PolicyStatement({ sid: 'ArchiveRead', actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectRetention'], resources: [props.archiveBucket.arnForObjects('*')] }),
+        new iam.PolicyStatement({
+          sid: 'ArchiveRead',
+          actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectRetention'],
+          resources: [props.archiveBucket.arnForObjects('*')],
+        }),
         new iam.PolicyStatement({ sid: 'ArchiveKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [props.key.keyArn] }),
         new iam.PolicyStatement({
           sid: 'AthenaWorkGroup',
-          actions: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StopQueryExecution', 'athena:GetWorkGroup', 'athena:ListNamedQueries', 'athena:GetNamedQuery', 'athena:BatchGetNamedQuery'],
+          actions: [
+            'athena:StartQueryExecution',
+            'athena:GetQueryExecution',
+            'athena:GetQueryResults',
+            'athena:StopQueryExecution',
+            'athena:GetWorkGroup',
+            'athena:ListNamedQueries',
+            'athena:GetNamedQuery',
+            'athena:BatchGetNamedQuery',
+          ],
           resources: [workGroupArn],
         }),
         new iam.PolicyStatement({
@@ -131,18 +144,35 @@ export class ArchiveAnalytics extends Construct {
           ],
         }),
         new iam.PolicyStatement({ sid: 'AthenaResultsList', actions: ['s3:ListBucket', 's3:GetBucketLocation'], resources: [this.resultsBucket.bucketArn] }),
-        new iam.PolicyStatement({ sid: 'AthenaResults', actions: ['s3:PutObject', 's3:GetObject', 's3:AbortMultipartUpload'], resources: [this.resultsBucket.arnForObjects('*')] }),
+        new iam.PolicyStatement({
+          sid: 'AthenaResults',
+          actions: ['s3:PutObject', 's3:GetObject', 's3:AbortMultipartUpload'],
+          resources: [this.resultsBucket.arnForObjects('*')],
+        }),
       ],
     });
 
     for (const saved of archiveQueries()) {
-      const query = new athena.CfnNamedQuery(this, `Query${saved.name.split('/').slice(1).map((p) => p.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('')).join('')}`, {
-        name: saved.name,
-        description: saved.description,
-        database: archiveDatabase,
-        workGroup: archiveWorkGroup,
-        queryString: saved.query,
-      });
+      const query = new athena.CfnNamedQuery(
+        this,
+        `Query${saved.name
+          .split('/')
+          .slice(1)
+          .map((p) =>
+            p
+              .split('-')
+              .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+              .join(''),
+          )
+          .join('')}`,
+        {
+          name: saved.name,
+          description: saved.description,
+          database: archiveDatabase,
+          workGroup: archiveWorkGroup,
+          queryString: saved.query,
+        },
+      );
       query.node.addDependency(this.workGroup, this.table);
     }
   }

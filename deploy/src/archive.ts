@@ -79,9 +79,7 @@ export class LogArchive extends Construct {
           transitions: [{ storageClass: storageClass(archive.coldStorageClass), transitionAfter: Duration.days(archive.coldAfterDays) }],
           noncurrentVersionTransitions: [{ storageClass: storageClass(archive.coldStorageClass), transitionAfter: Duration.days(archive.coldAfterDays) }],
           abortIncompleteMultipartUploadAfter: Duration.days(7),
-          ...(archive.expireAfterDays === null
-            ? {}
-            : { expiration: Duration.days(archive.expireAfterDays), noncurrentVersionExpiration: Duration.days(1) }),
+          ...(archive.expireAfterDays === null ? {} : { expiration: Duration.days(archive.expireAfterDays), noncurrentVersionExpiration: Duration.days(1) }),
         },
       ],
       removalPolicy: RemovalPolicy.RETAIN, // evidence: never deleted with the stack
@@ -104,7 +102,11 @@ export class LogArchive extends Construct {
       encryptionKey: key,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    const errorStream = new logs.LogStream(this, 'DeliveryErrorsS3', { logGroup: this.errorLogGroup, logStreamName: 'S3Delivery', removalPolicy: RemovalPolicy.RETAIN });
+    const errorStream = new logs.LogStream(this, 'DeliveryErrorsS3', {
+      logGroup: this.errorLogGroup,
+      logStreamName: 'S3Delivery',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
 
     // Firehose writes and reads back (multipart uploads) objects; it never deletes.
     this.firehoseRole = new iam.Role(this, 'FirehoseRole', {
@@ -141,7 +143,14 @@ export class LogArchive extends Construct {
       new iam.PolicyStatement({
         sid: 'DeliveryErrorLog',
         actions: ['logs:PutLogEvents'],
-        resources: [stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: `${archiveOpsLogGroupName}:log-stream:S3Delivery`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+        resources: [
+          stack.formatArn({
+            service: 'logs',
+            resource: 'log-group',
+            resourceName: `${archiveOpsLogGroupName}:log-stream:S3Delivery`,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
       }),
     );
 

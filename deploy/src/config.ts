@@ -309,9 +309,31 @@ export function isIpv4(value: string): boolean {
 export function parseDeployConfig(input: unknown, options: { baseDir?: string } = {}): Readonly<DeployConfig> {
   const r = new Reader();
   const top = r.object(input, 'config', [
-    'account', 'region', 'stackName', 'vpcId', 'subnets', 'onPremisesCidrs', 'certificateArn', 'images', 'secrets',
-    'alarms', 'directConnectBgpPeers', 'logRetentionDays', 'shutdownDeadlineSeconds', 'ntpRequireAuth', 'scanSchedule', 'trivyImage', 'scanRepositoryArns', 'intendedConfigs', 'complianceRulesFile', 'changeNotices', 'eksClusters', 'services',
-    'sharedSpool', 'archive', 'costs',
+    'account',
+    'region',
+    'stackName',
+    'vpcId',
+    'subnets',
+    'onPremisesCidrs',
+    'certificateArn',
+    'images',
+    'secrets',
+    'alarms',
+    'directConnectBgpPeers',
+    'logRetentionDays',
+    'shutdownDeadlineSeconds',
+    'ntpRequireAuth',
+    'scanSchedule',
+    'trivyImage',
+    'scanRepositoryArns',
+    'intendedConfigs',
+    'complianceRulesFile',
+    'changeNotices',
+    'eksClusters',
+    'services',
+    'sharedSpool',
+    'archive',
+    'costs',
   ]);
 
   const subnets = r.array(top, 'subnets', 'config', 2).map((raw, i): SubnetInput => {
@@ -337,7 +359,8 @@ export function parseDeployConfig(input: unknown, options: { baseDir?: string } 
   }
 
   const onPremisesCidrs = r.array(top, 'onPremisesCidrs', 'config', 1).map((raw, i) => {
-    if (typeof raw !== 'string' || !isCidr(raw)) r.problems.push(`config.onPremisesCidrs[${i}]: expected an IPv4 or IPv6 CIDR other than 0.0.0.0/0, got ${describe(raw)}`);
+    if (typeof raw !== 'string' || !isCidr(raw))
+      r.problems.push(`config.onPremisesCidrs[${i}]: expected an IPv4 or IPv6 CIDR other than 0.0.0.0/0, got ${describe(raw)}`);
     return String(raw);
   });
 
@@ -357,11 +380,22 @@ export function parseDeployConfig(input: unknown, options: { baseDir?: string } 
 
   const secretsRaw = r.object(top.secrets, 'config.secrets', ['uploadCredentials', 'redactionKey', 'ntpKeys', 'syslogTls', 'slackWebhook']);
   const secretHint = 'a Secrets Manager secret name';
-  const alarmsRaw = top.alarms === undefined ? {} : r.object(top.alarms, 'config.alarms', [
-    'email', 'topicArn', 'monitoredDevices', 'silentDeviceMinutes', 'droppedPer5Min', 'unparsedPer5Min', 'spoolBytes', 'volumeAnomalyStdDevs',
-  ]);
+  const alarmsRaw =
+    top.alarms === undefined
+      ? {}
+      : r.object(top.alarms, 'config.alarms', [
+          'email',
+          'topicArn',
+          'monitoredDevices',
+          'silentDeviceMinutes',
+          'droppedPer5Min',
+          'unparsedPer5Min',
+          'spoolBytes',
+          'volumeAnomalyStdDevs',
+        ]);
   const monitoredDevices = r.array(alarmsRaw, 'monitoredDevices', 'config.alarms', 0, []).map((raw, i) => {
-    if (typeof raw !== 'string' || !ids.hostName.test(raw)) r.problems.push(`config.alarms.monitoredDevices[${i}]: expected a syslog host name, got ${describe(raw)}`);
+    if (typeof raw !== 'string' || !ids.hostName.test(raw))
+      r.problems.push(`config.alarms.monitoredDevices[${i}]: expected a syslog host name, got ${describe(raw)}`);
     return String(raw);
   });
   const alarms: DeployConfig['alarms'] = {
@@ -403,7 +437,8 @@ export function parseDeployConfig(input: unknown, options: { baseDir?: string } 
         memoryMiB: r.number(raw, 'memoryMiB', path, 512, 122880, d.memoryMiB),
       };
       if (sizing.maxCount < sizing.desiredCount) r.problems.push(`${path}.maxCount: must be at least desiredCount (${sizing.desiredCount})`);
-      if (![256, 512, 1024, 2048, 4096, 8192, 16384].includes(sizing.cpu)) r.problems.push(`${path}.cpu: Fargate CPU units are 256, 512, 1024, 2048, 4096, 8192 or 16384`);
+      if (![256, 512, 1024, 2048, 4096, 8192, 16384].includes(sizing.cpu))
+        r.problems.push(`${path}.cpu: Fargate CPU units are 256, 512, 1024, 2048, 4096, 8192 or 16384`);
       return [name, sizing];
     }),
   ) as Record<ServiceName, ServiceSizing>;
@@ -430,9 +465,17 @@ export function parseDeployConfig(input: unknown, options: { baseDir?: string } 
     shutdownDeadlineSeconds: r.number(top, 'shutdownDeadlineSeconds', 'config', 5, fargateMaxStopTimeoutSeconds - stopTimeoutMarginSeconds, 90),
     ntpRequireAuth: r.boolean(top, 'ntpRequireAuth', 'config', false),
     scanSchedule: r.string(top, 'scanSchedule', 'config', ids.schedule, 'rate(...) or cron(...)', 'rate(1 hour)'),
-    trivyImage: r.string(top, 'trivyImage', 'config', ids.pinnedImage, 'an image reference pinned by digest (<registry>/<repository>[:<tag>]@sha256:<64 hex digits>)', defaultTrivyImage),
+    trivyImage: r.string(
+      top,
+      'trivyImage',
+      'config',
+      ids.pinnedImage,
+      'an image reference pinned by digest (<registry>/<repository>[:<tag>]@sha256:<64 hex digits>)',
+      defaultTrivyImage,
+    ),
     scanRepositoryArns: r.array(top, 'scanRepositoryArns', 'config', 0, []).map((raw, i) => {
-      if (typeof raw !== 'string' || !ids.ecrRepository.test(raw)) r.problems.push(`config.scanRepositoryArns[${i}]: expected an ECR repository ARN, got ${describe(raw)}`);
+      if (typeof raw !== 'string' || !ids.ecrRepository.test(raw))
+        r.problems.push(`config.scanRepositoryArns[${i}]: expected an ECR repository ARN, got ${describe(raw)}`);
       return String(raw);
     }),
     intendedConfigs: parseIntendedConfigs(r, top.intendedConfigs),
@@ -452,7 +495,9 @@ export function parseDeployConfig(input: unknown, options: { baseDir?: string } 
   }
   const trivyTag = /:([^:@/]+)@/.exec(config.trivyImage)?.[1]?.replace(/^v/, '');
   if (trivyTag !== undefined && (compromisedTrivyVersions as readonly string[]).includes(trivyTag)) {
-    r.problems.push(`config.trivyImage: Trivy ${trivyTag} is a compromised release (March 2026); use ${defaultTrivyImage.split('@')[0]} or later, pinned by digest`);
+    r.problems.push(
+      `config.trivyImage: Trivy ${trivyTag} is a compromised release (March 2026); use ${defaultTrivyImage.split('@')[0]} or later, pinned by digest`,
+    );
   }
   if (r.problems.length > 0) throw new DeployConfigError(r.problems);
   return deepFreeze(config);
@@ -463,7 +508,8 @@ function parseIntendedConfigs(r: Reader, value: unknown): IntendedConfigsInput |
   const path = 'config.intendedConfigs';
   const raw = r.object(value, path, ['bucketName', 'prefix', 'kmsKeyArn']);
   const prefix = r.string(raw, 'prefix', path, ids.keyPrefix, 'a key prefix (letters, digits, !_.\'()- and /; no * or ?), e.g. "intended/"', '');
-  if (prefix.startsWith('/') || prefix.includes('//')) r.problems.push(`${path}.prefix: no leading "/" and no empty segment ("//"): S3 keys as the service builds them`);
+  if (prefix.startsWith('/') || prefix.includes('//'))
+    r.problems.push(`${path}.prefix: no leading "/" and no empty segment ("//"): S3 keys as the service builds them`);
   return {
     bucketName: r.string(raw, 'bucketName', path, ids.bucket, 'an S3 bucket name'),
     // The service adds the trailing slash too (parseS3Url): the policy must grant what it reads.
@@ -491,7 +537,8 @@ function parseChangeNotices(r: Reader, value: unknown): ChangeNoticesInput | nul
   const raw = r.object(value, path, ['sns', 'snsDevices', 'slackWebhook', 'slackDevices']);
   const globs = (key: string) =>
     r.array(raw, key, path, 1, ['*']).map((glob, i) => {
-      if (typeof glob !== 'string' || !/^[A-Za-z0-9._*?-]+$/.test(glob)) r.problems.push(`${path}.${key}[${i}]: expected a device glob (letters, digits, . _ - * ?), got ${describe(glob)}`);
+      if (typeof glob !== 'string' || !/^[A-Za-z0-9._*?-]+$/.test(glob))
+        r.problems.push(`${path}.${key}[${i}]: expected a device glob (letters, digits, . _ - * ?), got ${describe(glob)}`);
       return String(glob);
     });
   const notices = {
@@ -543,10 +590,21 @@ export const minArchiveRetentionDays = 365;
 
 function parseArchive(r: Reader, value: unknown): ArchiveInput {
   const path = 'config.archive';
-  const raw = value === undefined ? {} : r.object(value, path, ['retentionDays', 'coldAfterDays', 'coldStorageClass', 'expireAfterDays', 'bufferSeconds', 'athenaScanLimitGiB']);
+  const raw =
+    value === undefined
+      ? {}
+      : r.object(value, path, ['retentionDays', 'coldAfterDays', 'coldStorageClass', 'expireAfterDays', 'bufferSeconds', 'athenaScanLimitGiB']);
   const retentionDays = r.number(raw, 'retentionDays', path, minArchiveRetentionDays, 36_500, 400);
-  const coldStorageClass = r.string(raw, 'coldStorageClass', path, /^(GLACIER_IR|STANDARD_IA)$/, 'GLACIER_IR or STANDARD_IA (classes Athena and the audit CLI read without a restore)', 'GLACIER_IR');
-  const expireAfterDays = raw['expireAfterDays'] === undefined || raw['expireAfterDays'] === null ? null : r.number(raw, 'expireAfterDays', path, 1, 36_500, retentionDays);
+  const coldStorageClass = r.string(
+    raw,
+    'coldStorageClass',
+    path,
+    /^(GLACIER_IR|STANDARD_IA)$/,
+    'GLACIER_IR or STANDARD_IA (classes Athena and the audit CLI read without a restore)',
+    'GLACIER_IR',
+  );
+  const expireAfterDays =
+    raw['expireAfterDays'] === undefined || raw['expireAfterDays'] === null ? null : r.number(raw, 'expireAfterDays', path, 1, 36_500, retentionDays);
   if (expireAfterDays !== null && expireAfterDays < retentionDays) {
     r.problems.push(`${path}.expireAfterDays: must be at least retentionDays (${retentionDays}): locked versions cannot expire earlier`);
   }
@@ -595,7 +653,13 @@ function parseEksClusters(r: Reader, top: Raw): EksClusterInput[] {
   const clusters = r.array(top, 'eksClusters', 'config', 0, []).map((raw, i): EksClusterInput => {
     const path = `config.eksClusters[${i}]`;
     const c = r.object(raw, path, ['name', 'endpoint', 'certificateAuthority']);
-    const certificateAuthority = r.string(c, 'certificateAuthority', path, /^[A-Za-z0-9+/\s]+={0,2}$/, 'certificateAuthority.data of DescribeCluster (base64 PEM)');
+    const certificateAuthority = r.string(
+      c,
+      'certificateAuthority',
+      path,
+      /^[A-Za-z0-9+/\s]+={0,2}$/,
+      'certificateAuthority.data of DescribeCluster (base64 PEM)',
+    );
     if (certificateAuthority !== '' && !decodeCertificateAuthority(certificateAuthority).startsWith('-----BEGIN CERTIFICATE-----')) {
       r.problems.push(`${path}.certificateAuthority: does not decode to a PEM certificate (give certificateAuthority.data as DescribeCluster returns it)`);
     }

@@ -46,30 +46,42 @@ export class CostGuardrails extends Construct {
     for (const service of serviceNames) {
       const group = props.eventGroups[service];
       const limit = config.costs.dailyIngestGiB[service];
-      alarms.alarm(`${cap(service)}DailyIngest`, new cloudwatch.Metric({
-        namespace: 'AWS/Logs',
-        metricName: 'IncomingBytes',
-        dimensionsMap: { LogGroupName: group.logGroupName },
-        statistic: 'Sum',
-        period: Duration.days(1),
-      }), {
-        threshold: limit * GiB,
-        description: `${group.logGroupName} took in more than ${limit} GiB in a day (costs.dailyIngestGiB.${service}): check the cost model and the chattiest devices`,
-      });
+      alarms.alarm(
+        `${cap(service)}DailyIngest`,
+        new cloudwatch.Metric({
+          namespace: 'AWS/Logs',
+          metricName: 'IncomingBytes',
+          dimensionsMap: { LogGroupName: group.logGroupName },
+          statistic: 'Sum',
+          period: Duration.days(1),
+        }),
+        {
+          threshold: limit * GiB,
+          description: `${group.logGroupName} took in more than ${limit} GiB in a day (costs.dailyIngestGiB.${service}): check the cost model and the chattiest devices`,
+        },
+      );
     }
 
     // A chatty device (a loop, a debug level left on, an attack): its own volume far above its own
     // usual rate, learnt by CloudWatch anomaly detection, for each monitored device.
     for (const host of config.alarms.monitoredDevices) {
-      alarms.register(new cloudwatch.AnomalyDetectionAlarm(this, `Chatty${host.replace(/[^A-Za-z0-9]/g, '')}`, {
-        alarmName: `netsidecar-Chatty${host.replace(/[^A-Za-z0-9]/g, '')}`,
-        alarmDescription: `${host} sends far more syslog than it usually does (above the ${config.alarms.volumeAnomalyStdDevs}-standard-deviation band for 15 minutes)`,
-        metric: new cloudwatch.Metric({ namespace: filterNamespace, metricName: filterMetrics.syslogByHost, dimensionsMap: { host }, statistic: 'Sum', period: fiveMinutes }),
-        stdDevs: config.alarms.volumeAnomalyStdDevs,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_UPPER_THRESHOLD,
-        evaluationPeriods: 3,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING, // silence has its own alarm
-      }));
+      alarms.register(
+        new cloudwatch.AnomalyDetectionAlarm(this, `Chatty${host.replace(/[^A-Za-z0-9]/g, '')}`, {
+          alarmName: `netsidecar-Chatty${host.replace(/[^A-Za-z0-9]/g, '')}`,
+          alarmDescription: `${host} sends far more syslog than it usually does (above the ${config.alarms.volumeAnomalyStdDevs}-standard-deviation band for 15 minutes)`,
+          metric: new cloudwatch.Metric({
+            namespace: filterNamespace,
+            metricName: filterMetrics.syslogByHost,
+            dimensionsMap: { host },
+            statistic: 'Sum',
+            period: fiveMinutes,
+          }),
+          stdDevs: config.alarms.volumeAnomalyStdDevs,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_UPPER_THRESHOLD,
+          evaluationPeriods: 3,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING, // silence has its own alarm
+        }),
+      );
     }
 
     // Capacity: running tasks against the autoscaling maximum (Container Insights), for 15 minutes
@@ -102,28 +114,36 @@ export class CostGuardrails extends Construct {
     // The archive: a subscription that cannot deliver, or a delivery stream falling behind.
     for (const service of serviceNames) {
       const group = props.eventGroups[service];
-      alarms.alarm(`${cap(service)}ArchiveDeliveryErrors`, new cloudwatch.Metric({
-        namespace: 'AWS/Logs',
-        metricName: 'DeliveryErrors',
-        dimensionsMap: { LogGroupName: group.logGroupName },
-        statistic: 'Sum',
-        period: fiveMinutes,
-      }), {
-        threshold: 0,
-        evaluationPeriods: 3, // CloudWatch Logs retries for 24 hours: page when it lasts
-        description: `${group.logGroupName}: the subscription cannot deliver to the archive for 15 minutes (CloudWatch Logs retries for 24 h, then drops)`,
-      });
-      alarms.alarm(`${cap(service)}ArchiveStale`, new cloudwatch.Metric({
-        namespace: 'AWS/Firehose',
-        metricName: 'DeliveryToS3.DataFreshness',
-        dimensionsMap: { DeliveryStreamName: deliveryStreamName(service) },
-        statistic: 'Maximum',
-        period: fiveMinutes,
-      }), {
-        threshold: config.archive.bufferSeconds + 900,
-        evaluationPeriods: 3,
-        description: `${deliveryStreamName(service)}: the oldest record waits more than the buffer plus 15 minutes to reach S3 (${archiveLagHint})`,
-      });
+      alarms.alarm(
+        `${cap(service)}ArchiveDeliveryErrors`,
+        new cloudwatch.Metric({
+          namespace: 'AWS/Logs',
+          metricName: 'DeliveryErrors',
+          dimensionsMap: { LogGroupName: group.logGroupName },
+          statistic: 'Sum',
+          period: fiveMinutes,
+        }),
+        {
+          threshold: 0,
+          evaluationPeriods: 3, // CloudWatch Logs retries for 24 hours: page when it lasts
+          description: `${group.logGroupName}: the subscription cannot deliver to the archive for 15 minutes (CloudWatch Logs retries for 24 h, then drops)`,
+        },
+      );
+      alarms.alarm(
+        `${cap(service)}ArchiveStale`,
+        new cloudwatch.Metric({
+          namespace: 'AWS/Firehose',
+          metricName: 'DeliveryToS3.DataFreshness',
+          dimensionsMap: { DeliveryStreamName: deliveryStreamName(service) },
+          statistic: 'Maximum',
+          period: fiveMinutes,
+        }),
+        {
+          threshold: config.archive.bufferSeconds + 900,
+          evaluationPeriods: 3,
+          description: `${deliveryStreamName(service)}: the oldest record waits more than the buffer plus 15 minutes to reach S3 (${archiveLagHint})`,
+        },
+      );
     }
 
     this.budget = config.costs.budget === null ? undefined : this.monthlyBudget(props);

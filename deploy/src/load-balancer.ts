@@ -14,9 +14,7 @@ export interface RouterLoadBalancerProps {
 
 /** The listeners the configuration enables: the port table, minus TLS listeners without a certificate. */
 export function enabledListeners(spec: ServiceSpec, config: Readonly<DeployConfig>): ListenerSpec[] {
-  return spec.listeners.filter(
-    (l) => (!l.needsCertificate || config.certificateArn !== null) && (!l.needsSyslogTls || config.secrets.syslogTls !== null),
-  );
+  return spec.listeners.filter((l) => (!l.needsCertificate || config.certificateArn !== null) && (!l.needsSyslogTls || config.secrets.syslogTls !== null));
 }
 
 /**

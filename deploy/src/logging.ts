@@ -64,7 +64,14 @@ export class AuditLogging extends Construct {
         actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
         resources: ['*'], // in a key policy, `*` is this key
         conditions: {
-          ArnLike: { 'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: `${logGroupPrefix}/*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
+              service: 'logs',
+              resource: 'log-group',
+              resourceName: `${logGroupPrefix}/*`,
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
         },
       }),
     );
@@ -85,7 +92,12 @@ export class AuditLogging extends Construct {
     this.opsGroups = Object.fromEntries(serviceNames.map((s) => [s, group(`${cap(s)}Ops`, opsLogGroupName(s))])) as Record<ServiceName, logs.LogGroup>;
     this.auditRecords = group('AuditRecords', auditRecordGroupName);
     // The group's ARN without CloudFormation's trailing `:*`, so that streams can be named after it.
-    const auditGroupArn = stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: auditRecordGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const auditGroupArn = stack.formatArn({
+      service: 'logs',
+      resource: 'log-group',
+      resourceName: auditRecordGroupName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
     this.auditRecordPolicy = new iam.ManagedPolicy(this, 'AuditRecordPolicy', {
       description: 'netsidecar: record evidence bundle digests in /netsidecar/audit and find them again (netsidecar-audit record / verify)',
       statements: [

@@ -92,7 +92,11 @@ export function savedQueries(options: { directConnectBgpPeers: readonly string[]
     {
       name: 'netsidecar/ntp/time-source-changes',
       services: ['ntp'],
-      query: ['fields @timestamp, synchronised, reason, selected, stratum, offsetMs', '| filter schema = "ntp/1" and type = "status"', '| sort @timestamp desc'].join('\n'),
+      query: [
+        'fields @timestamp, synchronised, reason, selected, stratum, offsetMs',
+        '| filter schema = "ntp/1" and type = "status"',
+        '| sort @timestamp desc',
+      ].join('\n'),
     },
     {
       name: 'netsidecar/syslog/failed-logins',

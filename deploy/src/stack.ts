@@ -73,7 +73,10 @@ export class NetsidecarStack extends Stack {
     });
     const subnets: ec2.SubnetSelection = { subnets: vpc.privateSubnets };
     for (const subnet of vpc.privateSubnets) {
-      Annotations.of(subnet).acknowledgeWarning('@aws-cdk/aws-ec2:noSubnetRouteTableId', 'This stack creates no routes or gateway endpoints: the route tables stay the VPC owner\'s.');
+      Annotations.of(subnet).acknowledgeWarning(
+        '@aws-cdk/aws-ec2:noSubnetRouteTableId',
+        "This stack creates no routes or gateway endpoints: the route tables stay the VPC owner's.",
+      );
     }
 
     this.logging = new AuditLogging(this, 'Logging', { retentionDays: config.logRetentionDays });
@@ -170,9 +173,7 @@ export class NetsidecarStack extends Stack {
         NETSIDECAR_UPLOAD_S3_PREFIX: configStorePrefix,
         // The TCP target groups preserve client addresses, so the service sees the routers' own.
         NETSIDECAR_UPLOAD_ALLOWED_CIDRS: config.onPremisesCidrs.join(','),
-        ...(config.intendedConfigs
-          ? { NETSIDECAR_UPLOAD_INTENDED_S3: `s3://${config.intendedConfigs.bucketName}/${config.intendedConfigs.prefix}` }
-          : {}),
+        ...(config.intendedConfigs ? { NETSIDECAR_UPLOAD_INTENDED_S3: `s3://${config.intendedConfigs.bucketName}/${config.intendedConfigs.prefix}` } : {}),
         // Inline, not a file: rules are no secret (a pattern must never hold one), a change makes a new
         // task definition revision (the tasks restart with it, as the service needs), and there is no
         // extra bucket, init container or S3 read at start (deploy/README.md, complianceRulesFile).
@@ -264,7 +265,10 @@ export class NetsidecarStack extends Stack {
       new iam.PolicyStatement({
         sid: 'PullScannedImages',
         actions: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'],
-        resources: config.scanRepositoryArns.length > 0 ? [...config.scanRepositoryArns] : [this.formatArn({ service: 'ecr', resource: 'repository', resourceName: '*' })],
+        resources:
+          config.scanRepositoryArns.length > 0
+            ? [...config.scanRepositoryArns]
+            : [this.formatArn({ service: 'ecr', resource: 'repository', resourceName: '*' })],
       }),
     );
     this.addService('scan', worker, cluster, subnets);
@@ -289,10 +293,10 @@ export class NetsidecarStack extends Stack {
     });
     const plannerRole = planner.taskDefinition.taskRole;
     this.grantScanState(plannerRole, scan);
+    plannerRole.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'ScanQueueSend', actions: ['sqs:SendMessage'], resources: [scan.queue.queueArn] }));
     plannerRole.addToPrincipalPolicy(
-      new iam.PolicyStatement({ sid: 'ScanQueueSend', actions: ['sqs:SendMessage'], resources: [scan.queue.queueArn] }),
+      new iam.PolicyStatement({ sid: 'ScanQueueKey', actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [key.keyArn] }),
     );
-    plannerRole.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'ScanQueueKey', actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [key.keyArn] }));
     plannerRole.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'InventoryListTasks',
@@ -346,7 +350,9 @@ export class NetsidecarStack extends Stack {
         upload.container.addEnvironment('NETSIDECAR_UPLOAD_NOTIFY_SNS_TOPIC_ARN', this.alarms.topic.topicArn);
         upload.container.addEnvironment('NETSIDECAR_UPLOAD_NOTIFY_SNS_DEVICES', notices.snsDevices.join(','));
         // The topic is encrypted with the stack key, on which ConfigStoreKey already grants GenerateDataKey and Decrypt.
-        uploadRole.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'ChangeNoticesPublish', actions: ['sns:Publish'], resources: [this.alarms.topic.topicArn] }));
+        uploadRole.addToPrincipalPolicy(
+          new iam.PolicyStatement({ sid: 'ChangeNoticesPublish', actions: ['sns:Publish'], resources: [this.alarms.topic.topicArn] }),
+        );
       }
     }
 
@@ -367,9 +373,12 @@ export class NetsidecarStack extends Stack {
       description: 'The write-once log archive: netsidecar-audit --source archive --archive-bucket <this>',
       value: this.archive.bucket.bucketName,
     });
-    new CfnOutput(this, 'ArchiveAthenaWorkGroup', { description: 'Athena workgroup of the archive (named queries under netsidecar/)', value: archiveWorkGroup });
+    new CfnOutput(this, 'ArchiveAthenaWorkGroup', {
+      description: 'Athena workgroup of the archive (named queries under netsidecar/)',
+      value: archiveWorkGroup,
+    });
     new CfnOutput(this, 'ArchiveReadPolicyArn', {
-      description: 'Attach to auditors\' roles: read the archive, run the Athena workgroup',
+      description: "Attach to auditors' roles: read the archive, run the Athena workgroup",
       value: this.archiveAnalytics.readPolicy.managedPolicyArn,
     });
     new CfnOutput(this, 'AuditRecordPolicyArn', {
@@ -386,11 +395,19 @@ export class NetsidecarStack extends Stack {
     });
 
     for (const saved of savedQueries({ directConnectBgpPeers: config.directConnectBgpPeers })) {
-      new logs.QueryDefinition(this, `Query${saved.name.split('/').slice(1).map((p) => p.split('-').map(cap).join('')).join('')}`, {
-        queryDefinitionName: saved.name,
-        queryString: new RawQueryString(saved.query),
-        logGroups: saved.services.map((s) => this.logging.eventGroups[s]),
-      });
+      new logs.QueryDefinition(
+        this,
+        `Query${saved.name
+          .split('/')
+          .slice(1)
+          .map((p) => p.split('-').map(cap).join(''))
+          .join('')}`,
+        {
+          queryDefinitionName: saved.name,
+          queryString: new RawQueryString(saved.query),
+          logGroups: saved.services.map((s) => this.logging.eventGroups[s]),
+        },
+      );
     }
 
     this.acknowledged = acknowledgeFindings(this, config);
@@ -473,10 +490,13 @@ export class NetsidecarStack extends Stack {
       }),
     );
     role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ sid: 'ScanStateKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'], resources: [this.logging.key.keyArn] }),
+      new iam.PolicyStatement({
+        sid: 'ScanStateKey',
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+        resources: [this.logging.key.keyArn],
+      }),
     );
   }
-
 }
 
 function dropAllCapabilities(scope: Construct, id: string): ecs.LinuxParameters {

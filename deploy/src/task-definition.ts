@@ -109,7 +109,8 @@ export class NetsidecarTaskDefinition extends Construct {
     this.container.addMountPoints({ sourceVolume: 'data', containerPath: dataDir, readOnly: false });
     if (props.withPorts) {
       for (const listener of spec.listeners) {
-        if (this.container.portMappings.some((p) => p.containerPort === listener.containerPort && p.protocol === toEcsProtocol(listener.containerProtocol))) continue;
+        if (this.container.portMappings.some((p) => p.containerPort === listener.containerPort && p.protocol === toEcsProtocol(listener.containerProtocol)))
+          continue;
         this.container.addPortMappings({ containerPort: listener.containerPort, protocol: toEcsProtocol(listener.containerProtocol) });
       }
       this.container.addPortMappings({ containerPort: spec.healthPort, protocol: ecs.Protocol.TCP });
@@ -154,7 +155,12 @@ export class NetsidecarTaskDefinition extends Construct {
     }
 
     // Least privilege: streams and events of this service's own group, nothing else.
-    const groupArn = Stack.of(this).formatArn({ service: 'logs', resource: 'log-group', resourceName: props.eventLogGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const groupArn = Stack.of(this).formatArn({
+      service: 'logs',
+      resource: 'log-group',
+      resourceName: props.eventLogGroupName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
     this.taskDefinition.taskRole.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'WriteOwnEventLogGroup',

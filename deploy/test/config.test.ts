@@ -63,11 +63,18 @@ t.test('bad inputs: every problem at once, each naming its key', async (t) => {
     /^config\.colour: unknown key/,
     /^config\.services\.syslog\.desiredCount: expected an integer from 2/,
   ]) {
-    t.ok(found.some((p) => expected.test(p)), `${expected}`);
+    t.ok(
+      found.some((p) => expected.test(p)),
+      `${expected}`,
+    );
   }
-  t.same(problems({ ...minimal, subnets: [{ ...minimal.subnets[0], nlbAddress: '10.0.0.5' }, minimal.subnets[1]] }), ['config.subnets: give nlbAddress for every subnet or for none']);
+  t.same(problems({ ...minimal, subnets: [{ ...minimal.subnets[0], nlbAddress: '10.0.0.5' }, minimal.subnets[1]] }), [
+    'config.subnets: give nlbAddress for every subnet or for none',
+  ]);
   t.match(problems({ ...minimal, subnets: [minimal.subnets[0], { ...minimal.subnets[1], availabilityZone: 'eu-west-1a' }] }), [/two availability zones/]);
-  t.match(problems({ ...minimal, certificateArn: 'arn:aws:acm:us-east-1:210987654321:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b' }), [/in the stack's region \(eu-west-1\)/]);
+  t.match(problems({ ...minimal, certificateArn: 'arn:aws:acm:us-east-1:210987654321:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b' }), [
+    /in the stack's region \(eu-west-1\)/,
+  ]);
   t.match(problems({ ...minimal, logRetentionDays: 500 }), [/CloudWatch accepts 400, 545/]);
 });
 
@@ -103,11 +110,19 @@ t.test('intendedConfigs and eksClusters: optional, validated, each error naming 
     /^config\.eksClusters\[0\]\.certificateAuthority: does not decode to a PEM certificate/,
     /^config\.eksClusters: cluster "ok" is listed twice$/,
   ]) {
-    t.ok(found.some((p) => expected.test(p)), `${expected}`);
+    t.ok(
+      found.some((p) => expected.test(p)),
+      `${expected}`,
+    );
   }
   t.equal(found.length, 8, found.join('\n'));
-  t.match(problems({ ...minimal, intendedConfigs: { prefix: '/routers/' } }), [/intendedConfigs\.prefix: no leading "\/"/, /intendedConfigs\.bucketName: expected/]);
-  t.match(problems({ ...minimal, eksClusters: [{ name: 'x', endpoint: 'https://x.example' }] }), [/eksClusters\[0\]\.certificateAuthority: expected certificateAuthority\.data of DescribeCluster/]);
+  t.match(problems({ ...minimal, intendedConfigs: { prefix: '/routers/' } }), [
+    /intendedConfigs\.prefix: no leading "\/"/,
+    /intendedConfigs\.bucketName: expected/,
+  ]);
+  t.match(problems({ ...minimal, eksClusters: [{ name: 'x', endpoint: 'https://x.example' }] }), [
+    /eksClusters\[0\]\.certificateAuthority: expected certificateAuthority\.data of DescribeCluster/,
+  ]);
 });
 
 t.test('complianceRulesFile: checked at synth with the service schema; a bad file is one problem line', async (t) => {
@@ -128,9 +143,21 @@ t.test('complianceRulesFile: checked at synth with the service schema; a bad fil
 
   const cases: [string, string, RegExp][] = [
     ['not JSON', '{"rules": [', /: is not valid JSON: /],
-    ['an unknown field', JSON.stringify({ rules: [{ id: 'ntp', description: 'x', devices: '*', require: ['x'], requires: ['x'] }] }), /: rule "ntp" \(rules\[0\]\): the rule must NOT have additional properties: requires$/],
-    ['a bad regular expression', JSON.stringify({ rules: [{ id: 'ntp', description: 'x', devices: '*', forbid: ['(unclosed'] }] }), /: rule "ntp" \(rules\[0\]\): forbid\[0\] is not a valid regular expression: /],
-    ['too large for the task definition', JSON.stringify({ rules: [{ id: 'x', description: 'x', devices: '*', forbid: ['a'] }], $schema: 'x'.repeat(40_000) }), /: \d+ bytes, at most 32768 \(the rules travel in the task definition\)$/],
+    [
+      'an unknown field',
+      JSON.stringify({ rules: [{ id: 'ntp', description: 'x', devices: '*', require: ['x'], requires: ['x'] }] }),
+      /: rule "ntp" \(rules\[0\]\): the rule must NOT have additional properties: requires$/,
+    ],
+    [
+      'a bad regular expression',
+      JSON.stringify({ rules: [{ id: 'ntp', description: 'x', devices: '*', forbid: ['(unclosed'] }] }),
+      /: rule "ntp" \(rules\[0\]\): forbid\[0\] is not a valid regular expression: /,
+    ],
+    [
+      'too large for the task definition',
+      JSON.stringify({ rules: [{ id: 'x', description: 'x', devices: '*', forbid: ['a'] }], $schema: 'x'.repeat(40_000) }),
+      /: \d+ bytes, at most 32768 \(the rules travel in the task definition\)$/,
+    ],
   ];
   for (const [name, content, problem] of cases) {
     writeFileSync(join(dir, 'bad.json'), content);
@@ -140,7 +167,9 @@ t.test('complianceRulesFile: checked at synth with the service schema; a bad fil
     t.match(found[0], problem, `${name}: ${found[0]}`);
     t.notOk(found[0]!.includes('\n'), `${name}: one line`);
   }
-  t.same(problems({ ...minimal, complianceRulesFile: join(dir, 'missing.json') }), [`config.complianceRulesFile: ${join(dir, 'missing.json')}: cannot be read (ENOENT)`]);
+  t.same(problems({ ...minimal, complianceRulesFile: join(dir, 'missing.json') }), [
+    `config.complianceRulesFile: ${join(dir, 'missing.json')}: cannot be read (ENOENT)`,
+  ]);
   t.match(problems({ ...minimal, complianceRulesFile: 5 }), [/^config\.complianceRulesFile: expected the path of a JSON rules file/]);
   // The whole message `cdk synth` prints (app.ts: the error, exit 2).
   writeFileSync(join(dir, 'bad.json'), JSON.stringify({ rules: [{ id: 'ntp', description: 'x', devices: '*' }] }));
@@ -151,15 +180,30 @@ t.test('complianceRulesFile: checked at synth with the service schema; a bad fil
 });
 
 t.test('changeNotices: defaults, and bad values named', async (t) => {
-  t.same(parseDeployConfig({ ...minimal, changeNotices: { sns: true } }).changeNotices, { sns: true, snsDevices: ['*'], slackWebhook: null, slackDevices: ['*'] });
+  t.same(parseDeployConfig({ ...minimal, changeNotices: { sns: true } }).changeNotices, {
+    sns: true,
+    snsDevices: ['*'],
+    slackWebhook: null,
+    slackDevices: ['*'],
+  });
   t.equal(parseDeployConfig(minimal).changeNotices, null);
   t.same(problems({ ...minimal, changeNotices: {} }), ['config.changeNotices: set sns to true or give slackWebhook (or leave changeNotices out)']);
-  t.match(problems({ ...minimal, changeNotices: { sns: true, snsDevices: ['rtr /*'], colour: 1 } }), [/^config\.changeNotices\.colour: unknown key/, /^config\.changeNotices\.snsDevices\[0\]: expected a device glob/]);
+  t.match(problems({ ...minimal, changeNotices: { sns: true, snsDevices: ['rtr /*'], colour: 1 } }), [
+    /^config\.changeNotices\.colour: unknown key/,
+    /^config\.changeNotices\.snsDevices\[0\]: expected a device glob/,
+  ]);
 });
 
 t.test('archive and costs: defaults, and bad values named', async (t) => {
   const config = parseDeployConfig(minimal);
-  t.same(config.archive, { retentionDays: 400, coldAfterDays: 90, coldStorageClass: 'GLACIER_IR', expireAfterDays: null, bufferSeconds: 900, athenaScanLimitGiB: 500 });
+  t.same(config.archive, {
+    retentionDays: 400,
+    coldAfterDays: 90,
+    coldStorageClass: 'GLACIER_IR',
+    expireAfterDays: null,
+    bufferSeconds: 900,
+    athenaScanLimitGiB: 500,
+  });
   t.same(config.costs, { tag: { key: 'netsidecar:stack', value: 'Netsidecar' }, budget: null, dailyIngestGiB: { syslog: 50, ntp: 1, config: 1, scan: 1 } });
   t.equal(config.alarms.volumeAnomalyStdDevs, 4);
   t.equal(parseDeployConfig({ ...minimal, stackName: 'Netsidecar-Test' }).costs.tag.value, 'Netsidecar-Test', 'the tag value follows the stack name');
@@ -183,10 +227,15 @@ t.test('archive and costs: defaults, and bad values named', async (t) => {
     /^config\.costs\.dailyIngestGiB\.syslog: expected an integer from 1/,
     /^config\.costs\.dailyIngestGiB\.dns: unknown key/,
   ]) {
-    t.ok(found.some((p) => expected.test(p)), `${expected}`);
+    t.ok(
+      found.some((p) => expected.test(p)),
+      `${expected}`,
+    );
   }
   t.equal(found.length, 11, found.join('\n'));
-  t.match(problems({ ...minimal, archive: { retentionDays: 730, expireAfterDays: 400 } }), [/^config\.archive\.expireAfterDays: must be at least retentionDays \(730\)/]);
+  t.match(problems({ ...minimal, archive: { retentionDays: 730, expireAfterDays: 400 } }), [
+    /^config\.archive\.expireAfterDays: must be at least retentionDays \(730\)/,
+  ]);
 });
 
 t.test('loading: a file relative to deploy/, or a context object, never both', async (t) => {
@@ -204,34 +253,64 @@ t.test('loading: a file relative to deploy/, or a context object, never both', a
 
 t.test('minimal deployment: no TLS listeners without certificates, no file secrets for NTP, nag clean', async (t) => {
   const { json } = synthesize(minimal, t);
-  const listeners = resourcesOfType(json, 'AWS::ElasticLoadBalancingV2::Listener').map(([, l]) => `${l.Protocol} ${l.Port}`).sort();
+  const listeners = resourcesOfType(json, 'AWS::ElasticLoadBalancingV2::Listener')
+    .map(([, l]) => `${l.Protocol} ${l.Port}`)
+    .sort();
   t.same(listeners, ['TCP 601', 'TCP 80', 'UDP 123', 'UDP 514'], 'the port table minus TLS 443 (no ACM certificate) and 6514 (no syslog certificate)');
   const [, nlb] = resourcesOfType(json, 'AWS::ElasticLoadBalancingV2::LoadBalancer')[0]!;
   t.equal(nlb.SubnetMappings, undefined);
   t.equal((nlb.Subnets as unknown[]).length, 2);
   const ntp = resourcesOfType(json, 'AWS::ECS::TaskDefinition').find(([, td]) => td.Family === 'netsidecar-ntp')![1];
-  t.same((ntp.ContainerDefinitions as { Name: string }[]).map((c) => c.Name), ['ntp'], 'no init container without secrets');
+  t.same(
+    (ntp.ContainerDefinitions as { Name: string }[]).map((c) => c.Name),
+    ['ntp'],
+    'no init container without secrets',
+  );
   t.equal(resourcesOfType(json, 'AWS::SNS::Subscription').length, 0, 'no e-mail subscription');
   const alarm = resourcesOfType(json, 'AWS::CloudWatch::Alarm')[0]![1];
   t.ok((alarm.AlarmActions as unknown[]).includes('arn:aws:sns:eu-west-1:210987654321:pager'), 'alarms also go to the existing topic');
 
   // Without intendedConfigs: no variable, no statement on any other bucket.
   t.equal(environmentOf(container(taskDefinition(json, 'netsidecar-config-upload'), 'config')!).NETSIDECAR_UPLOAD_INTENDED_S3, undefined);
-  t.equal(environmentOf(container(taskDefinition(json, 'netsidecar-config-upload'), 'config')!).NETSIDECAR_UPLOAD_COMPLIANCE_RULES, undefined, 'no rules without complianceRulesFile');
-  t.same(Object.keys(environmentOf(container(taskDefinition(json, 'netsidecar-config-upload'), 'config')!)).filter((k) => k.startsWith('NETSIDECAR_UPLOAD_NOTIFY_')), [], 'no change notices without changeNotices');
-  t.same(statementsOf(json, '').filter((s) => [s.Action].flat().includes('sns:Publish')), []);
-  t.same(statementsOf(json, '').filter((s) => s.Sid?.startsWith('IntendedConfigs')), []);
+  t.equal(
+    environmentOf(container(taskDefinition(json, 'netsidecar-config-upload'), 'config')!).NETSIDECAR_UPLOAD_COMPLIANCE_RULES,
+    undefined,
+    'no rules without complianceRulesFile',
+  );
+  t.same(
+    Object.keys(environmentOf(container(taskDefinition(json, 'netsidecar-config-upload'), 'config')!)).filter((k) => k.startsWith('NETSIDECAR_UPLOAD_NOTIFY_')),
+    [],
+    'no change notices without changeNotices',
+  );
+  t.same(
+    statementsOf(json, '').filter((s) => [s.Action].flat().includes('sns:Publish')),
+    [],
+  );
+  t.same(
+    statementsOf(json, '').filter((s) => s.Sid?.startsWith('IntendedConfigs')),
+    [],
+  );
   t.equal((json as unknown as { Outputs: Record<string, unknown> }).Outputs.ConfigUploadRoleArn, undefined);
   const buckets = statementsOf(json, 'ConfigTask').filter((s) => [s.Action].flat().some((a) => a.startsWith('s3:')));
-  t.same(buckets.map((s) => s.Sid), ['ConfigStoreObjects', 'ConfigStoreList'], 'the config store only');
+  t.same(
+    buckets.map((s) => s.Sid),
+    ['ConfigStoreObjects', 'ConfigStoreList'],
+    'the config store only',
+  );
   // Without eksClusters: no EKS variables, no init container, the planner as before.
   const planner = taskDefinition(json, 'netsidecar-scan-plan');
-  t.same((planner.ContainerDefinitions as { Name: string }[]).map((c) => c.Name), ['scan']);
+  t.same(
+    (planner.ContainerDefinitions as { Name: string }[]).map((c) => c.Name),
+    ['scan'],
+  );
   const plannerEnv = environmentOf(container(planner, 'scan')!);
   t.equal(plannerEnv.NETSIDECAR_SCAN_EKS_CLUSTERS, undefined);
   t.equal(plannerEnv.NETSIDECAR_SCAN_EKS_CA_DIR, undefined);
   t.notOk((planner.Volumes as { Name: string }[]).some((v) => v.Name === 'files'));
-  t.ok((json as unknown as { Outputs: Record<string, unknown> }).Outputs.ScanPlannerRoleArn, 'the role ARN is an output anyway: access entries can be made before clusters are listed');
+  t.ok(
+    (json as unknown as { Outputs: Record<string, unknown> }).Outputs.ScanPlannerRoleArn,
+    'the role ARN is an output anyway: access entries can be made before clusters are listed',
+  );
   // sharedSpool is on unless turned off: the spool file system, Elastic throughput by default.
   const fileSystems = resourcesOfType(json, 'AWS::EFS::FileSystem');
   t.equal(fileSystems.length, 1, 'the shared spool volume without being asked for');
@@ -241,11 +320,19 @@ t.test('minimal deployment: no TLS listeners without certificates, no file secre
   // The archive with its defaults; no budget without costs.budget, the guardrail alarms all the same.
   const [, archive] = resourcesOfType(json, 'AWS::S3::Bucket').find(([id]) => id.startsWith('ArchiveBucket'))!;
   t.same(archive.ObjectLockConfiguration, { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 400 } } });
-  t.equal((archive.LifecycleConfiguration as { Rules: { ExpirationInDays?: number }[] }).Rules[0]!.ExpirationInDays, undefined, 'kept forever unless expireAfterDays');
+  t.equal(
+    (archive.LifecycleConfiguration as { Rules: { ExpirationInDays?: number }[] }).Rules[0]!.ExpirationInDays,
+    undefined,
+    'kept forever unless expireAfterDays',
+  );
   t.equal(resourcesOfType(json, 'AWS::Budgets::Budget').length, 0, 'no budget');
   const alarmNames = resourcesOfType(json, 'AWS::CloudWatch::Alarm').map(([, a]) => a.AlarmName as string);
-  for (const name of ['netsidecar-SyslogDailyIngest', 'netsidecar-SyslogTasks70', 'netsidecar-SyslogTasksMax', 'netsidecar-ScanArchiveStale']) t.ok(alarmNames.includes(name), name);
-  t.notOk(alarmNames.some((n) => n.startsWith('netsidecar-Chatty')), 'no monitored devices, no anomaly alarm');
+  for (const name of ['netsidecar-SyslogDailyIngest', 'netsidecar-SyslogTasks70', 'netsidecar-SyslogTasksMax', 'netsidecar-ScanArchiveStale'])
+    t.ok(alarmNames.includes(name), name);
+  t.notOk(
+    alarmNames.some((n) => n.startsWith('netsidecar-Chatty')),
+    'no monitored devices, no anomaly alarm',
+  );
   const tasks70 = resourcesOfType(json, 'AWS::CloudWatch::Alarm').find(([, a]) => a.AlarmName === 'netsidecar-SyslogTasks70')![1];
   t.equal(tasks70.Threshold, 0.7 * 6, '70 % of the default syslog maximum (6)');
 });

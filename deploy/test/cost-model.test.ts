@@ -44,7 +44,10 @@ t.test('every price names what it is and whether it was checked; the region and 
 t.test('deploy/README.md holds the table the script prints for the reference estate', async (t) => {
   const readme = readFileSync(join(deployDir, 'README.md'), 'utf8');
   t.ok(readme.includes(table(costModel())), 'reference estate, syslog/2 (the default) bytes');
-  t.ok(readme.includes(table(costModel({ ...referenceEstate, syslogBytes: 797 }), { ...referenceEstate, syslogBytes: 797 })), 'the same estate with syslog/1 events');
+  t.ok(
+    readme.includes(table(costModel({ ...referenceEstate, syslogBytes: 797 }), { ...referenceEstate, syslogBytes: 797 })),
+    'the same estate with syslog/1 events',
+  );
 });
 
 t.test('the shared spool: every syslog and config event written once to EFS, message + frame bytes, at the Elastic per-GB price', async (t) => {

@@ -38,8 +38,15 @@ export function instructions(text: string): Instruction[] {
 
 const strict: ValidatorSettings = Object.fromEntries(
   [
-    'deprecatedMaintainer', 'directiveCasing', 'emptyContinuationLine', 'instructionCasing', 'instructionCmdMultiple',
-    'instructionEntrypointMultiple', 'instructionHealthcheckMultiple', 'instructionJSONInSingleQuotes', 'instructionWorkdirRelative',
+    'deprecatedMaintainer',
+    'directiveCasing',
+    'emptyContinuationLine',
+    'instructionCasing',
+    'instructionCmdMultiple',
+    'instructionEntrypointMultiple',
+    'instructionHealthcheckMultiple',
+    'instructionJSONInSingleQuotes',
+    'instructionWorkdirRelative',
   ].map((k) => [k, ValidationSeverity.ERROR]),
 );
 
@@ -69,7 +76,11 @@ for (const name of serviceNames) {
     t.ok(existsSync(file), 'exists');
     if (!existsSync(file)) return;
     const text = readFileSync(file, 'utf8');
-    t.same(validate(text, strict).map((d) => `${d.range.start.line + 1}: ${d.message}`), [], 'dockerfile-utils: no diagnostic');
+    t.same(
+      validate(text, strict).map((d) => `${d.range.start.line + 1}: ${d.message}`),
+      [],
+      'dockerfile-utils: no diagnostic',
+    );
 
     const list = instructions(text);
     const stages = list.filter((i) => i.keyword === 'FROM');
@@ -78,9 +89,12 @@ for (const name of serviceNames) {
     const stageNames = new Map(stages.map((s) => [/\bAS\s+(\S+)/i.exec(s.args)?.[1] ?? '', s.args.split(/\s+/)[0]!]));
     t.match(stages.at(-1)!.args, /^node:22-[a-z]+-slim$/, 'the runtime stage is Node 22 slim');
 
-    const runs = list.filter((i) => i.keyword === 'RUN').map((i) => i.args).join('\n');
+    const runs = list
+      .filter((i) => i.keyword === 'RUN')
+      .map((i) => i.args)
+      .join('\n');
     t.match(runs, new RegExp(`npm ci --omit=dev [^\\n]*--workspace ${workspace.replace('/', '\\/')}\\b`), 'production dependencies of this workspace only');
-    t.match(runs, /--include-workspace-root=false/, 'not the root workspace\'s');
+    t.match(runs, /--include-workspace-root=false/, "not the root workspace's");
 
     // Every COPY source exists: in the build context, or made by the build stage from sources that exist.
     const copies = list.filter((i) => i.keyword === 'COPY');
@@ -110,7 +124,10 @@ for (const name of serviceNames) {
           t.ok(existsSync(join(repoRoot, 'package-lock.json')), 'node_modules: npm ci from the lock file');
         } else if (relative.endsWith('/dist')) {
           const pkg = relative.slice(0, -'/dist'.length);
-          t.ok(existsSync(join(repoRoot, pkg, 'src')) && existsSync(join(repoRoot, pkg, 'tsconfig.json')), `line ${copy.line}: ${relative} is built by tsc -b from ${pkg}/src`);
+          t.ok(
+            existsSync(join(repoRoot, pkg, 'src')) && existsSync(join(repoRoot, pkg, 'tsconfig.json')),
+            `line ${copy.line}: ${relative} is built by tsc -b from ${pkg}/src`,
+          );
           t.match(runs, new RegExp(`tsc -b ${workspace.replace('/', '\\/')}\\b`), 'the build stage compiles this workspace (and its references)');
         } else {
           t.ok(existsSync(join(repoRoot, relative)), `line ${copy.line}: ${relative} exists`);
@@ -124,7 +141,10 @@ for (const name of serviceNames) {
     // Runs as the image's non-root user, with the data dir as the only writable place.
     const user = list.filter((i) => i.keyword === 'USER').at(-1);
     t.equal(user?.args, 'node', 'non-root user');
-    t.ok(list.some((i) => i.keyword === 'VOLUME' && i.args === dataDir), `VOLUME ${dataDir}`);
+    t.ok(
+      list.some((i) => i.keyword === 'VOLUME' && i.args === dataDir),
+      `VOLUME ${dataDir}`,
+    );
     t.match(runs, new RegExp(`chown .*node:node ${dataDir}`), 'the data dir belongs to the user');
     t.ok(list.some((i) => i.keyword === 'ENV' && /NETSIDECAR_DATA_DIR=\/var\/lib\/netsidecar/.test(i.args)));
 
@@ -138,7 +158,14 @@ for (const name of serviceNames) {
       t.ok(existsSync(join(repoRoot, workspace, 'src', argv[1]!.replace(/^.*\/dist\//, '').replace(/\.js$/, '.ts'))), `${argv[1]} is built from a source file`);
     }
     for (const port of [serviceSpecs[name].healthPort, ...serviceSpecs[name].listeners.map((l) => l.containerPort)]) {
-      t.match(list.filter((i) => i.keyword === 'EXPOSE').map((i) => i.args).join(' '), new RegExp(`\\b${port}/`), `EXPOSE ${port}`);
+      t.match(
+        list
+          .filter((i) => i.keyword === 'EXPOSE')
+          .map((i) => i.args)
+          .join(' '),
+        new RegExp(`\\b${port}/`),
+        `EXPOSE ${port}`,
+      );
     }
   });
 }

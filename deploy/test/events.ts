@@ -8,7 +8,16 @@ import { promisify } from 'node:util';
 import { commonVariables, loadConfig } from '@netsidecar/config';
 import { hashPassword, startConfigUploadService, uploadVariables } from '@netsidecar/config-upload';
 import { createNtpMetrics, NtpEvents } from '@netsidecar/ntp-proxy';
-import { ScanEvents, createScanMetrics, findingEvent, imageCoverageEvent, imageFields, noFailure, type FindingRecord, type ImageRecord } from '@netsidecar/scan-scheduler';
+import {
+  ScanEvents,
+  createScanMetrics,
+  findingEvent,
+  imageCoverageEvent,
+  imageFields,
+  noFailure,
+  type FindingRecord,
+  type ImageRecord,
+} from '@netsidecar/scan-scheduler';
 import { FileSink, toLogStreamName, type Sink, type SinkEvent } from '@netsidecar/sink';
 import { EventEncoder, eventEncoding } from '@netsidecar/syslog';
 import { Readiness, createLogger, createRegistry } from '@netsidecar/telemetry';
@@ -43,18 +52,54 @@ const base = Date.parse('2026-11-22T14:00:00.000Z');
 /** Router lines as Cisco IOS, Junos (BSD and RFC 5424) and Arista EOS send them, through the real parser. */
 export const syslogLines: { line: string; sourceIp: string; atMs: number }[] = [
   { line: '<189>65: rtr-tyo-1: Nov 22 14:00:00.003 UTC: %LINK-3-UPDOWN: Interface GigabitEthernet0/1, changed state to down', sourceIp: '10.1.1.1', atMs: 0 },
-  { line: '<189>66: rtr-tyo-1: Nov 22 14:00:01.003 UTC: %SEC_LOGIN-4-LOGIN_FAILED: Login failed [user: admin] [Source: 10.9.9.9] [localport: 22] [Reason: Login Authentication Failed] at 14:00:01 UTC Sun Nov 22 2026', sourceIp: '10.1.1.1', atMs: 1_000 },
-  { line: '<189>67: rtr-tyo-1: Nov 22 14:00:02.003 UTC: %BGP-5-ADJCHANGE: neighbor 169.254.100.1 Down BGP Notification sent', sourceIp: '10.1.1.1', atMs: 2_000 },
+  {
+    line: '<189>66: rtr-tyo-1: Nov 22 14:00:01.003 UTC: %SEC_LOGIN-4-LOGIN_FAILED: Login failed [user: admin] [Source: 10.9.9.9] [localport: 22] [Reason: Login Authentication Failed] at 14:00:01 UTC Sun Nov 22 2026',
+    sourceIp: '10.1.1.1',
+    atMs: 1_000,
+  },
+  {
+    line: '<189>67: rtr-tyo-1: Nov 22 14:00:02.003 UTC: %BGP-5-ADJCHANGE: neighbor 169.254.100.1 Down BGP Notification sent',
+    sourceIp: '10.1.1.1',
+    atMs: 2_000,
+  },
   { line: '<189>68: rtr-tyo-1: Nov 22 14:00:03.003 UTC: %BGP-5-ADJCHANGE: neighbor 10.77.0.2 Up', sourceIp: '10.1.1.1', atMs: 3_000 },
   { line: '<189>69: rtr-tyo-1: Nov 22 14:00:04.003 UTC: %LINK-3-UPDOWN: Interface GigabitEthernet0/2, changed state to up', sourceIp: '10.1.1.1', atMs: 4_000 },
-  { line: '<187>70: rtr-tyo-1: Nov 22 14:00:05.003 UTC: %PLATFORM-3-ELEMENT_CRITICAL: R0/0: smand: 1/0: Temperature value (91) has crossed its critical threshold', sourceIp: '10.1.1.1', atMs: 5_000 },
-  { line: '<28>Nov 22 14:00:00 rtr-osa-2 rpd[2345]: BGP_STATE_CHANGED: peer 169.254.100.5 (External AS 64512) changed state from Established to Idle (event RecvNotify) (instance master)', sourceIp: '10.2.2.2', atMs: 10_000 },
-  { line: '<28>1 2026-11-22T14:00:11.000Z rtr-osa-2 mib2d 2345 SNMP_TRAP_LINK_DOWN [junos@2636.1.1.1.2.18 snmp-interface-index="512" admin-status="up(1)" operational-status="down(2)" interface-name="ge-0/0/1"] ifIndex 512, ifAdminStatus up(1), ifOperStatus down(2), ifName ge-0/0/1', sourceIp: '10.2.2.2', atMs: 11_000 },
-  { line: "<38>Nov 22 14:00:12 rtr-osa-2 sshd[4242]: SSHD_LOGIN_FAILED: Login failed for user 'root' from host '10.9.9.9'", sourceIp: '10.2.2.2', atMs: 12_000 },
-  { line: '<190>Nov 22 14:00:20 sw-ams-1 Ebra: %LINEPROTO-5-UPDOWN: Line protocol on Interface Ethernet3, changed state to down', sourceIp: '10.3.3.3', atMs: 20_000 },
-  { line: '<190>Nov 22 14:00:21 sw-ams-1 Bgp: %BGP-5-ADJCHANGE: peer 169.254.100.9 (VRF default AS 64512) old state Established event HoldTime new state Idle', sourceIp: '10.3.3.3', atMs: 21_000 },
+  {
+    line: '<187>70: rtr-tyo-1: Nov 22 14:00:05.003 UTC: %PLATFORM-3-ELEMENT_CRITICAL: R0/0: smand: 1/0: Temperature value (91) has crossed its critical threshold',
+    sourceIp: '10.1.1.1',
+    atMs: 5_000,
+  },
+  {
+    line: '<28>Nov 22 14:00:00 rtr-osa-2 rpd[2345]: BGP_STATE_CHANGED: peer 169.254.100.5 (External AS 64512) changed state from Established to Idle (event RecvNotify) (instance master)',
+    sourceIp: '10.2.2.2',
+    atMs: 10_000,
+  },
+  {
+    line: '<28>1 2026-11-22T14:00:11.000Z rtr-osa-2 mib2d 2345 SNMP_TRAP_LINK_DOWN [junos@2636.1.1.1.2.18 snmp-interface-index="512" admin-status="up(1)" operational-status="down(2)" interface-name="ge-0/0/1"] ifIndex 512, ifAdminStatus up(1), ifOperStatus down(2), ifName ge-0/0/1',
+    sourceIp: '10.2.2.2',
+    atMs: 11_000,
+  },
+  {
+    line: "<38>Nov 22 14:00:12 rtr-osa-2 sshd[4242]: SSHD_LOGIN_FAILED: Login failed for user 'root' from host '10.9.9.9'",
+    sourceIp: '10.2.2.2',
+    atMs: 12_000,
+  },
+  {
+    line: '<190>Nov 22 14:00:20 sw-ams-1 Ebra: %LINEPROTO-5-UPDOWN: Line protocol on Interface Ethernet3, changed state to down',
+    sourceIp: '10.3.3.3',
+    atMs: 20_000,
+  },
+  {
+    line: '<190>Nov 22 14:00:21 sw-ams-1 Bgp: %BGP-5-ADJCHANGE: peer 169.254.100.9 (VRF default AS 64512) old state Established event HoldTime new state Idle',
+    sourceIp: '10.3.3.3',
+    atMs: 21_000,
+  },
   { line: '<86>Nov 22 14:00:22 sw-ams-1 sshd[999]: Failed password for admin from 10.9.9.9 port 5555 ssh2', sourceIp: '10.3.3.3', atMs: 22_000 },
-  { line: '<186>Nov 22 14:00:23 sw-ams-1 Ebra: %LINEPROTO-5-UPDOWN: Line protocol on Interface Ethernet4, changed state to up', sourceIp: '10.3.3.3', atMs: 23_000 },
+  {
+    line: '<186>Nov 22 14:00:23 sw-ams-1 Ebra: %LINEPROTO-5-UPDOWN: Line protocol on Interface Ethernet4, changed state to up',
+    sourceIp: '10.3.3.3',
+    atMs: 23_000,
+  },
   // A device without a host name in its lines: known by its address; quiet since long before the others.
   { line: '<11>kernel: disk failure on /dev/sda', sourceIp: '10.4.4.4', atMs: -3 * 3_600_000 },
 ];
@@ -112,7 +157,11 @@ export function scanEvents(): InsightsEvent[] {
   let now = base;
   const dropped = createScanMetrics(createRegistry('scan'), 1, () => 0).eventsDropped;
   const scan = new ScanEvents({ sink: captureSink(events), logGroup: '/netsidecar/scan', dropped, now: () => new Date((now += 1000)) });
-  const image = imageFields({ digest: `sha256:${'9f'.repeat(32)}`, repository: '123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/payments-api', owner: 'payments' });
+  const image = imageFields({
+    digest: `sha256:${'9f'.repeat(32)}`,
+    repository: '123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/payments-api',
+    owner: 'payments',
+  });
   const finding = (id: string, severity: FindingRecord['severity']): FindingRecord => ({
     digest: image.digest,
     fingerprint: `fp-${id}`,
@@ -171,7 +220,10 @@ export function scanEvents(): InsightsEvent[] {
     lastScanError: 'trivy image exited 1: FATAL Fatal error run error: image scan error: analyze error: timeout: context deadline exceeded',
     lastScanFailedAt: new Date(base - 3_600_000).toISOString(),
   };
-  for (const [planId, paymentsScannedAt] of [['plan-1', new Date(base - 3 * day).toISOString()], ['plan-2', new Date(base).toISOString()]] as const) {
+  for (const [planId, paymentsScannedAt] of [
+    ['plan-1', new Date(base - 3 * day).toISOString()],
+    ['plan-2', new Date(base).toISOString()],
+  ] as const) {
     const run = { planId, plannedAt: new Date(now).toISOString(), now: new Date(now), maxAgeMs: day };
     scan.emit('planner', imageCoverageEvent(record(image.digest, image.repository, 'payments', paymentsScannedAt), run));
     scan.emit('planner', imageCoverageEvent(web, run));
@@ -180,7 +232,16 @@ export function scanEvents(): InsightsEvent[] {
   return events;
 }
 
-export const intendedConfig = ['!', 'hostname rtr-tyo-1', 'enable secret 9 $9$abcdefghijklmn$0123456789abcdefghijklmnopqrstuvwxyzABCDEFG', 'interface GigabitEthernet0/1', ' description uplink', '!', 'end', ''].join('\n');
+export const intendedConfig = [
+  '!',
+  'hostname rtr-tyo-1',
+  'enable secret 9 $9$abcdefghijklmn$0123456789abcdefghijklmnopqrstuvwxyzABCDEFG',
+  'interface GigabitEthernet0/1',
+  ' description uplink',
+  '!',
+  'end',
+  '',
+].join('\n');
 
 /**
  * The real config-upload service (file sink, file store) with its users file and redaction key
@@ -189,7 +250,12 @@ export const intendedConfig = ['!', 'hostname rtr-tyo-1', 'enable secret 9 $9$ab
  */
 /** The compliance rules of the config events (services/config-upload README, "Compliance rules"). */
 export const complianceRules = [
-  { id: 'enable-secret-set', description: 'an enable secret of type 9 is set (seen as its tag)', devices: 'rtr-*', require: ['enable secret 9 <redacted:[0-9a-f]{8}>'] },
+  {
+    id: 'enable-secret-set',
+    description: 'an enable secret of type 9 is set (seen as its tag)',
+    devices: 'rtr-*',
+    require: ['enable secret 9 <redacted:[0-9a-f]{8}>'],
+  },
   { id: 'uplink-shut', description: 'the unused uplink is shut down', devices: 'rtr-tyo-*', section: '^interface GigabitEthernet0/1$', require: ['shutdown'] },
 ];
 

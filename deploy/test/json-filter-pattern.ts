@@ -55,7 +55,8 @@ export function compileJsonFilterPattern(pattern: string): (message: string) => 
   if (pos !== tokens.length) throw new Error(`unexpected ${tokens[pos]} in ${pattern}`);
 
   const evaluate = (node: Node, event: unknown): boolean => {
-    if ('op' in node) return node.op === '&&' ? evaluate(node.left, event) && evaluate(node.right, event) : evaluate(node.left, event) || evaluate(node.right, event);
+    if ('op' in node)
+      return node.op === '&&' ? evaluate(node.left, event) && evaluate(node.right, event) : evaluate(node.left, event) || evaluate(node.right, event);
     let value: unknown = event;
     for (const key of node.path) {
       if (typeof value !== 'object' || value === null || !(key in value)) return false;

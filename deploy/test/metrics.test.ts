@@ -44,9 +44,15 @@ t.test('syslog: dropped by reason and unparsed, with the dimensions the alarms u
   t.ok(dropped.every((d) => d.dimensions.join() === 'reason,service'));
   for (const reason of syslogLossReasons) {
     t.ok((syslogDropReasons as readonly string[]).includes(reason), `${reason} is a syslog drop reason`);
-    t.ok(dropped.some((d) => d.labels.reason === reason && d.labels.service === 'syslog'), `${reason} is published`);
+    t.ok(
+      dropped.some((d) => d.labels.reason === reason && d.labels.service === 'syslog'),
+      `${reason} is published`,
+    );
   }
-  t.same(published(docs, emfMetrics.syslogUnparsed).map((d) => d.labels), [{ service: 'syslog' }]);
+  t.same(
+    published(docs, emfMetrics.syslogUnparsed).map((d) => d.labels),
+    [{ service: 'syslog' }],
+  );
   t.equal(emfMetrics.syslogUdpKernelDrops, UDP_KERNEL_DROPS_METRIC, 'the kernel drop alarm reads the gauge the syslog service registers');
 });
 
@@ -57,8 +63,14 @@ t.test('ntp: synchronised, client clock warnings, events dropped', async (t) => 
   registerReferenceGauges(registry, reference as never);
   for (const reason of ntpEventLossReasons) metrics.eventsDropped.inc({ reason });
   const docs = await documents(registry);
-  t.same(published(docs, emfMetrics.ntpSynchronised).map((d) => d.labels), [{ service: 'ntp' }]);
-  t.same(published(docs, emfMetrics.ntpClientClockWarnings).map((d) => d.labels), [{ service: 'ntp' }]);
+  t.same(
+    published(docs, emfMetrics.ntpSynchronised).map((d) => d.labels),
+    [{ service: 'ntp' }],
+  );
+  t.same(
+    published(docs, emfMetrics.ntpClientClockWarnings).map((d) => d.labels),
+    [{ service: 'ntp' }],
+  );
   const dropped = published(docs, emfMetrics.ntpEventsDropped);
   t.same(dropped.map((d) => d.labels.reason).sort(), [...ntpEventLossReasons].sort());
   t.ok(dropped.every((d) => d.dimensions.join() === 'reason,service'));
@@ -84,12 +96,22 @@ t.test('sink: refused events, rejected events, spool bytes, PutLogEvents outcome
   sink.write({ logGroup: '/netsidecar/config', logStream: 'rtr-tyo-1', timestamp: Date.now(), message: '{"schema":"config/1"}' });
   await sink.flush();
   const docs = await documents(registry);
-  t.same(published(docs, emfMetrics.sinkSpoolBytes).map((d) => d.labels), [{ service: 'config' }]);
+  t.same(
+    published(docs, emfMetrics.sinkSpoolBytes).map((d) => d.labels),
+    [{ service: 'config' }],
+  );
   t.ok(published(docs, emfMetrics.sinkEvents).some((d) => d.labels.outcome === 'refused' && d.dimensions.join() === 'outcome,service'));
   const rejected = published(docs, emfMetrics.sinkRejected);
-  for (const reason of sinkRejectReasons) t.ok(rejected.some((d) => d.labels.reason === reason), `rejected ${reason}`);
+  for (const reason of sinkRejectReasons)
+    t.ok(
+      rejected.some((d) => d.labels.reason === reason),
+      `rejected ${reason}`,
+    );
   const calls = published(docs, emfMetrics.cloudwatchCalls);
-  t.ok(calls.some((d) => d.labels.operation === 'PutLogEvents' && d.dimensions.join() === 'operation,outcome,service'), 'PutLogEvents calls by outcome');
+  t.ok(
+    calls.some((d) => d.labels.operation === 'PutLogEvents' && d.dimensions.join() === 'operation,outcome,service'),
+    'PutLogEvents calls by outcome',
+  );
 });
 
 t.test('config upload: refused uploads by outcome; scan: failed scans by result', async (t) => {
@@ -101,18 +123,37 @@ t.test('config upload: refused uploads by outcome; scan: failed scans by result'
   t.ok(uploads.every((d) => d.dimensions.join() === 'outcome,service' && d.labels.service === 'config'));
   upload.complianceFailures(2);
   const compliance = published(await documents(configRegistry), emfMetrics.configComplianceFailures);
-  t.same(compliance.map((d) => d.labels), [{ service: 'config' }], 'compliance failures: one series, the dimension the alarm reads');
+  t.same(
+    compliance.map((d) => d.labels),
+    [{ service: 'config' }],
+    'compliance failures: one series, the dimension the alarm reads',
+  );
   upload.staleDevices(3);
   const docs = await documents(configRegistry);
-  t.same(published(docs, emfMetrics.configStaleDevices).map((d) => d.labels), [{ service: 'config' }], 'stale devices: one series, the dimension the alarm reads');
-  t.same(docs.filter((d) => emfMetrics.configStaleDevices in d).map((d) => d[emfMetrics.configStaleDevices]), [3], 'as a value, not an increase (a gauge)');
+  t.same(
+    published(docs, emfMetrics.configStaleDevices).map((d) => d.labels),
+    [{ service: 'config' }],
+    'stale devices: one series, the dimension the alarm reads',
+  );
+  t.same(
+    docs.filter((d) => emfMetrics.configStaleDevices in d).map((d) => d[emfMetrics.configStaleDevices]),
+    [3],
+    'as a value, not an increase (a gauge)',
+  );
 
   const scanRegistry = createRegistry('scan');
   createScanMetrics(scanRegistry, 2, () => 0);
   const scans = published(await documents(scanRegistry), emfMetrics.scanScans);
   for (const result of scanFailureResults) {
     t.ok((scanResults as readonly string[]).includes(result), `${result} is a scan result`);
-    t.ok(scans.some((d) => d.labels.result === result && d.labels.service === 'scan' && d.dimensions.join() === 'result,service'), `${result} published`);
+    t.ok(
+      scans.some((d) => d.labels.result === result && d.labels.service === 'scan' && d.dimensions.join() === 'result,service'),
+      `${result} published`,
+    );
   }
-  t.same(published(await documents(scanRegistry), emfMetrics.scanRunningRatio).map((d) => d.labels), [{ service: 'scan' }], 'the cap ratio the concurrency alarms read');
+  t.same(
+    published(await documents(scanRegistry), emfMetrics.scanRunningRatio).map((d) => d.labels),
+    [{ service: 'scan' }],
+    'the cap ratio the concurrency alarms read',
+  );
 });

@@ -8,9 +8,14 @@ import { publicFileWriterScript, publicFilesVariable } from '../src/public-files
 
 function runWriter(dir: string, files: string): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['-e', publicFileWriterScript], { env: { PATH: process.env.PATH ?? '', FILES_DIR: dir, [publicFilesVariable]: files } }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, output: stdout + stderr });
-    });
+    execFile(
+      process.execPath,
+      ['-e', publicFileWriterScript],
+      { env: { PATH: process.env.PATH ?? '', FILES_DIR: dir, [publicFilesVariable]: files } },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, output: stdout + stderr });
+      },
+    );
   });
 }
 

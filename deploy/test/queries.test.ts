@@ -43,7 +43,12 @@ t.test('every query is tested here', async (t) => {
 for (const schema of schemas) {
   t.test(`syslog/${schema}`, async (t) => {
     const on = [...syslogEvents(schema), ...others];
-    t.ok(on.filter((e) => e.logGroup === '/netsidecar/syslog').every((e) => (schema === 1 ? e.message.startsWith('{"schema":"syslog/1"') : e.message.startsWith('{"v":2,'))), `written as syslog/${schema}`);
+    t.ok(
+      on
+        .filter((e) => e.logGroup === '/netsidecar/syslog')
+        .every((e) => (schema === 1 ? e.message.startsWith('{"schema":"syslog/1"') : e.message.startsWith('{"v":2,'))),
+      `written as syslog/${schema}`,
+    );
     t.test('failed logins from Cisco, Junos and sshd', async (t) => {
       const { records } = run('netsidecar/syslog/failed-logins', [], on);
       t.same(records.map((r) => `${r.device} ${r.msgId ?? '-'}`).sort(), ['rtr-osa-2 SSHD_LOGIN_FAILED', 'rtr-tyo-1 SEC_LOGIN-4-LOGIN_FAILED', 'sw-ams-1 -']);
@@ -52,7 +57,10 @@ for (const schema of schemas) {
     t.test('BGP changes on the Direct Connect peers only', async (t) => {
       const { records } = run('netsidecar/syslog/bgp-direct-connect-peers', [], on);
       t.same(records.map((r) => r.device).sort(), ['rtr-osa-2', 'rtr-tyo-1', 'sw-ams-1'], 'Cisco, Junos and Arista');
-      t.notOk(records.some((r) => r.message?.includes('10.77.0.2')), 'a non-Direct-Connect neighbour is left out');
+      t.notOk(
+        records.some((r) => r.message?.includes('10.77.0.2')),
+        'a non-Direct-Connect neighbour is left out',
+      );
       // Without configured peers: every BGP change.
       const all = runInsightsQuery(savedQueries({ directConnectBgpPeers: [] }).find((q) => q.name.endsWith('bgp-direct-connect-peers'))!.query, on);
       t.equal(all.records.length, 4);
@@ -74,17 +82,23 @@ for (const schema of schemas) {
     t.test('devices by last message, the silent one first', async (t) => {
       const { records } = run('netsidecar/syslog/devices-by-last-message', [], on);
       t.equal(records[0]?.device, '10.4.4.4', 'silent for three hours: on top');
-      t.same(records.map((r) => r.device), ['10.4.4.4', 'rtr-tyo-1', 'rtr-osa-2', 'sw-ams-1']);
+      t.same(
+        records.map((r) => r.device),
+        ['10.4.4.4', 'rtr-tyo-1', 'rtr-osa-2', 'sw-ams-1'],
+      );
     });
   });
 }
 
 t.test('ntp: routers whose clock is off, worst first; time source changes', async (t) => {
   const clocks = run('netsidecar/ntp/router-clocks-off').records;
-  t.same(clocks.map((r) => [r.clientIp, r.warnings, r.worstMs]), [
-    ['10.1.1.1', '2', '7200.5'],
-    ['10.2.2.2', '1', '1500'],
-  ]);
+  t.same(
+    clocks.map((r) => [r.clientIp, r.warnings, r.worstMs]),
+    [
+      ['10.1.1.1', '2', '7200.5'],
+      ['10.2.2.2', '1', '1500'],
+    ],
+  );
   const status = run('netsidecar/ntp/time-source-changes').records;
   t.equal(status.length, 1);
   t.equal(status[0]?.reason, 'no valid upstream sample for 3601 s (holdover 3600 s)');
@@ -107,7 +121,11 @@ t.test('scan: the coverage of every image, as of its newest planning run', async
     'one row per image; payments-api was stale in plan-1 and is fresh in plan-2; batch scanned recently but failing since',
   );
   t.equal(records.find((r) => r.owner === 'web')?.['openFindings.CRITICAL'], '1');
-  t.match(records.find((r) => r.owner === 'data'), { failingSince: '2026-11-22T08:00:00.000Z', failedAttempts: '5', lastScanErrorCode: 'trivy_timeout' }, 'since when, how many attempts, why');
+  t.match(
+    records.find((r) => r.owner === 'data'),
+    { failingSince: '2026-11-22T08:00:00.000Z', failedAttempts: '5', lastScanErrorCode: 'trivy_timeout' },
+    'since when, how many attempts, why',
+  );
   t.equal(records.find((r) => r.owner === 'payments')?.failedAttempts, '0');
 });
 
@@ -115,14 +133,23 @@ t.test('config: changes with their diff, drift from Git (events of the real uplo
   const config = await configEvents(t);
   t.equal(config.length, 3, 'three uploads, three config/1 events');
   const changes = run('netsidecar/config/changes-with-diff', config).records;
-  t.same(changes.map((r) => `${r.device} v${r.version}`), ['rtr-osa-2 v1', 'rtr-tyo-1 v2', 'rtr-tyo-1 v1']);
+  t.same(
+    changes.map((r) => `${r.device} v${r.version}`),
+    ['rtr-osa-2 v1', 'rtr-tyo-1 v2', 'rtr-tyo-1 v1'],
+  );
   t.match(changes.find((r) => r.version === '2')?.diff, /\+ shutdown/, 'the diff of v2');
   const drifting = run('netsidecar/config/drifting-from-git', config).records;
-  t.same(drifting.map((r) => [r.device, r.status, r.version]), [['rtr-tyo-1', 'drifted', '2']]);
+  t.same(
+    drifting.map((r) => [r.device, r.status, r.version]),
+    [['rtr-tyo-1', 'drifted', '2']],
+  );
 
   // The metric filter behind the ConfigDrift alarm matches that event, and only it.
   const drifted = compileJsonFilterPattern(filterPatterns.configDrifted);
-  t.same(config.filter((e) => drifted(e.message)).map((e) => JSON.parse(e.message).version), [2]);
+  t.same(
+    config.filter((e) => drifted(e.message)).map((e) => JSON.parse(e.message).version),
+    [2],
+  );
   t.notMatch(config.map((e) => e.message).join('\n'), /\$9\$abcdefghijklmn/, 'secrets are redacted before they reach an event');
 });
 
@@ -131,11 +158,19 @@ t.test('config: devices whose latest upload fails a compliance rule (events of t
   const results = config.map((e) => JSON.parse(e.message) as { device: string; version: number; compliance: { failed: { id: string }[] } });
   t.same(
     results.map((r) => [r.device, r.version, r.compliance.failed.map((f) => f.id)]).sort(),
-    [['rtr-osa-2', 1, ['enable-secret-set']], ['rtr-tyo-1', 1, ['uplink-shut']], ['rtr-tyo-1', 2, []]],
+    [
+      ['rtr-osa-2', 1, ['enable-secret-set']],
+      ['rtr-tyo-1', 1, ['uplink-shut']],
+      ['rtr-tyo-1', 2, []],
+    ],
     'what the service decided',
   );
   const failing = run('netsidecar/config/compliance-failures', config).records;
-  t.same(failing.map((r) => [r.device, r.failedRules, r.version]), [['rtr-osa-2', '1', '1']], 'rtr-tyo-1 failed at v1 but its latest upload passes');
+  t.same(
+    failing.map((r) => [r.device, r.failedRules, r.version]),
+    [['rtr-osa-2', '1', '1']],
+    'rtr-tyo-1 failed at v1 but its latest upload passes',
+  );
   // Without a rules file the events have `compliance: null`: nothing is listed.
   const unchecked = config.map((e) => ({ ...e, message: JSON.stringify({ ...JSON.parse(e.message), compliance: null }) }));
   t.same(run('netsidecar/config/compliance-failures', unchecked).records, []);
@@ -147,10 +182,22 @@ t.test('metric filter patterns match the events they count, and nothing else', a
     const on = [...syslogEvents(schema), ...others];
     t.equal(count(filterPatterns.syslogAll, on).length, syslogLines.length, `every syslog/${schema} event counts for the silent-device metric`);
     const host = (e: InsightsEvent) => (JSON.parse(e.message) as { host?: string | null }).host ?? null;
-    t.same([...new Set(count(filterPatterns.syslogAll, on).map(host))].sort(), [null, 'rtr-osa-2', 'rtr-tyo-1', 'sw-ams-1'], `$.host of syslog/${schema}: the dimension of the silent-device metric`);
+    t.same(
+      [...new Set(count(filterPatterns.syslogAll, on).map(host))].sort(),
+      [null, 'rtr-osa-2', 'rtr-tyo-1', 'sw-ams-1'],
+      `$.host of syslog/${schema}: the dimension of the silent-device metric`,
+    );
   }
-  t.same(count(filterPatterns.scanNewCriticalHigh).map((e) => JSON.parse(e.message).vulnerabilityId).sort(), ['CVE-2024-0001', 'CVE-2024-45491']);
-  t.same(count(filterPatterns.ntpClientClockWarning).map((e) => JSON.parse(e.message).clientIp), ['10.1.1.1', '10.1.1.1', '10.2.2.2']);
+  t.same(
+    count(filterPatterns.scanNewCriticalHigh)
+      .map((e) => JSON.parse(e.message).vulnerabilityId)
+      .sort(),
+    ['CVE-2024-0001', 'CVE-2024-45491'],
+  );
+  t.same(
+    count(filterPatterns.ntpClientClockWarning).map((e) => JSON.parse(e.message).clientIp),
+    ['10.1.1.1', '10.1.1.1', '10.2.2.2'],
+  );
   t.throws(() => compileJsonFilterPattern('{ $.a = * }'), 'the pattern reader refuses what it does not know');
 });
 
@@ -160,7 +207,8 @@ t.test('archive named queries (Athena): every field they read is one the service
     ntp: ntpEvents().map((e) => JSON.parse(e.message)),
     config: (await configEvents(t)).map((e) => JSON.parse(e.message)),
   };
-  const at = (event: Record<string, unknown>, path: string): unknown => path.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], event);
+  const at = (event: Record<string, unknown>, path: string): unknown =>
+    path.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], event);
   const has = (event: Record<string, unknown>, path: string): boolean => {
     const keys = path.split('.');
     const holder = keys.length === 1 ? event : at(event, keys.slice(0, -1).join('.'));
@@ -175,10 +223,16 @@ t.test('archive named queries (Athena): every field they read is one the service
     t.ok(paths.length > 0);
     for (const path of new Set(paths)) {
       // A field may be null in these events (`who` without a `! Last configuration change` line): it must exist.
-      t.ok(events.some((e) => has(e, path)), `${query.name}: $.${path} is written by the ${query.service} service`);
+      t.ok(
+        events.some((e) => has(e, path)),
+        `${query.name}: $.${path} is written by the ${query.service} service`,
+      );
     }
     for (const [, path, value] of query.query.matchAll(/json_extract_scalar\(line, '\$\.([\w.]+)'\) = '([^']*)'/g)) {
-      t.ok(events.some((e) => scalar(at(e, path!)) === value), `${query.name}: some event has $.${path} = '${value}'`);
+      t.ok(
+        events.some((e) => scalar(at(e, path!)) === value),
+        `${query.name}: some event has $.${path} = '${value}'`,
+      );
     }
   }
 });

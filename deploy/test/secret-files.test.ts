@@ -19,7 +19,12 @@ t.test('writes each SECRET_FILE_ variable to its file, byte for byte, mode 0400,
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(join(dir, 'ntp.keys'), 'stale from a previous start', { mode: 0o400 });
   const keys = '10 MD5 HEX:7b1d9e6f2a5c3e8d4f0a1b2c3d4e5f60\n20 AES128 HEX:000102030405060708090a0b0c0d0e0f';
-  const { code, output } = await runWriter({ SECRETS_DIR: dir, SECRET_FILE_NTP_KEYS: keys, SECRET_FILE_UPLOAD_REDACTION_KEY: 'k'.repeat(32), OTHER: 'ignored' });
+  const { code, output } = await runWriter({
+    SECRETS_DIR: dir,
+    SECRET_FILE_NTP_KEYS: keys,
+    SECRET_FILE_UPLOAD_REDACTION_KEY: 'k'.repeat(32),
+    OTHER: 'ignored',
+  });
   t.equal(code, 0, output);
   t.equal(readFileSync(join(dir, 'ntp.keys'), 'utf8'), keys, 'replaced, no newline added');
   t.equal(readFileSync(join(dir, 'upload.redaction.key'), 'utf8'), 'k'.repeat(32));

@@ -22,15 +22,15 @@ const refId = (value: unknown): string => {
   return v?.Ref ?? v?.['Fn::GetAtt']?.[0] ?? '';
 };
 const families = { syslog: 'netsidecar-syslog', config: 'netsidecar-config-upload', ntp: 'netsidecar-ntp', scan: 'netsidecar-scan-worker' } as const;
-const efsActions = (j: Synthesized['json']) =>
-  statementsOf(j, '').filter((s) => [s.Action].flat().some((a) => a.startsWith('elasticfilesystem:')));
+const efsActions = (j: Synthesized['json']) => statementsOf(j, '').filter((s) => [s.Action].flat().some((a) => a.startsWith('elasticfilesystem:')));
 
 const [[fileSystemId, fileSystem]] = resources(json, 'AWS::EFS::FileSystem') as [[string, Props]];
 const [[keyId]] = resources(json, 'AWS::KMS::Key') as [[string, Props]];
 const accessPoints = resources(json, 'AWS::EFS::AccessPoint');
 const accessPointOf = (service: string): string => accessPoints.find(([, ap]) => ap.RootDirectory.Path === `/${service}`)![0];
 const spoolGroupId = refId(resources(json, 'AWS::EFS::MountTarget')[0]?.[1].SecurityGroups[0]);
-const taskGroupId = (service: string): string => resources(json, 'AWS::EC2::SecurityGroup').find(([id]) => id.startsWith(`${service.charAt(0).toUpperCase()}${service.slice(1)}TaskSecurityGroup`))![0];
+const taskGroupId = (service: string): string =>
+  resources(json, 'AWS::EC2::SecurityGroup').find(([id]) => id.startsWith(`${service.charAt(0).toUpperCase()}${service.slice(1)}TaskSecurityGroup`))![0];
 
 t.test('sharedSpool: on by default, an object with enabled and provisionedMiBps, bad values named', async (t) => {
   t.same(config.sharedSpool, { enabled: true, provisionedMiBps: 32 }, 'the example provisions 32 MiB/s');
@@ -48,7 +48,7 @@ t.test('sharedSpool: on by default, an object with enabled and provisionedMiBps,
 t.test('the file system: encrypted with the stack key, retained, no backup, no lifecycle, General Purpose, the configured throughput', async (t) => {
   t.equal(resources(json, 'AWS::EFS::FileSystem').length, 1, 'one file system for both services');
   t.equal(fileSystem.Encrypted, true);
-  t.equal(refId(fileSystem.KmsKeyId), keyId, 'the stack\'s customer-managed key');
+  t.equal(refId(fileSystem.KmsKeyId), keyId, "the stack's customer-managed key");
   const resource = json.Resources[fileSystemId] as unknown as Props;
   t.equal(resource.DeletionPolicy, 'Retain', 'a spool holds accepted events: kept when the stack goes');
   t.equal(resource.UpdateReplacePolicy, 'Retain');
@@ -61,7 +61,11 @@ t.test('the file system: encrypted with the stack key, retained, no backup, no l
 
 t.test('the file system policy refuses clients without TLS and mounts without an access point, and allows no one', async (t) => {
   const statements = fileSystem.FileSystemPolicy.Statement as Props[];
-  t.same(statements.map((s) => s.Effect), ['Deny', 'Deny'], 'no Allow: access comes from the task roles\' own policies only');
+  t.same(
+    statements.map((s) => s.Effect),
+    ['Deny', 'Deny'],
+    "no Allow: access comes from the task roles' own policies only",
+  );
   const clientActions = ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientRootAccess', 'elasticfilesystem:ClientWrite'];
   const tls = statements.find((s) => s.Sid === 'DenyWithoutTls')!;
   t.same([tls.Action].flat().sort(), clientActions);
@@ -72,7 +76,7 @@ t.test('the file system policy refuses clients without TLS and mounts without an
   t.same(bypass.Condition, { Null: { 'elasticfilesystem:AccessPointArn': 'true' } });
 });
 
-t.test('mount targets in the private subnets only, behind a group that admits NFS from the two services\' tasks only', async (t) => {
+t.test("mount targets in the private subnets only, behind a group that admits NFS from the two services' tasks only", async (t) => {
   const targets = resources(json, 'AWS::EFS::MountTarget');
   t.same(targets.map(([, m]) => m.SubnetId).sort(), config.subnets.map((s) => s.id).sort(), 'one per private subnet');
   for (const [, target] of targets) {
@@ -81,21 +85,38 @@ t.test('mount targets in the private subnets only, behind a group that admits NF
   }
   const group = json.Resources[spoolGroupId]!.Properties as Props;
   t.equal(group.SecurityGroupIngress, undefined, 'no inline rule');
-  t.same(group.SecurityGroupEgress.map((e: Props) => e.CidrIp), ['255.255.255.255/32'], 'no egress (CDK\'s deny-all placeholder)');
-  const ingress = resources(json, 'AWS::EC2::SecurityGroupIngress').filter(([, r]) => refId(r.GroupId) === spoolGroupId).map(([, r]) => r);
-  t.same(ingress.map((r) => refId(r.SourceSecurityGroupId)).sort(), sharedSpoolServices.map(taskGroupId).sort(), 'from the syslog and config-upload task groups');
+  t.same(
+    group.SecurityGroupEgress.map((e: Props) => e.CidrIp),
+    ['255.255.255.255/32'],
+    "no egress (CDK's deny-all placeholder)",
+  );
+  const ingress = resources(json, 'AWS::EC2::SecurityGroupIngress')
+    .filter(([, r]) => refId(r.GroupId) === spoolGroupId)
+    .map(([, r]) => r);
+  t.same(
+    ingress.map((r) => refId(r.SourceSecurityGroupId)).sort(),
+    sharedSpoolServices.map(taskGroupId).sort(),
+    'from the syslog and config-upload task groups',
+  );
   for (const rule of ingress) t.match(rule, { IpProtocol: 'tcp', FromPort: 2049, ToPort: 2049 }, 'NFS only');
   for (const service of sharedSpoolServices) {
-    const egress = resources(json, 'AWS::EC2::SecurityGroupEgress').filter(([, r]) => refId(r.GroupId) === taskGroupId(service) && refId(r.DestinationSecurityGroupId) === spoolGroupId);
+    const egress = resources(json, 'AWS::EC2::SecurityGroupEgress').filter(
+      ([, r]) => refId(r.GroupId) === taskGroupId(service) && refId(r.DestinationSecurityGroupId) === spoolGroupId,
+    );
     t.equal(egress.length, 1, `${service} tasks may reach it`);
     t.match(egress[0]?.[1], { IpProtocol: 'tcp', FromPort: 2049, ToPort: 2049 });
   }
   for (const service of ['ntp', 'scan']) {
-    t.notOk(resources(json, 'AWS::EC2::SecurityGroupEgress').some(([, r]) => refId(r.GroupId) === taskGroupId(service) && refId(r.DestinationSecurityGroupId) === spoolGroupId), `${service} tasks may not`);
+    t.notOk(
+      resources(json, 'AWS::EC2::SecurityGroupEgress').some(
+        ([, r]) => refId(r.GroupId) === taskGroupId(service) && refId(r.DestinationSecurityGroupId) === spoolGroupId,
+      ),
+      `${service} tasks may not`,
+    );
   }
 });
 
-t.test('one access point per service: its own root directory, created for the containers\' user, entered as that user', async (t) => {
+t.test("one access point per service: its own root directory, created for the containers' user, entered as that user", async (t) => {
   t.equal(accessPoints.length, sharedSpoolServices.length);
   for (const service of sharedSpoolServices) {
     const ap = accessPoints.find(([id]) => id === accessPointOf(service))![1];
@@ -107,21 +128,28 @@ t.test('one access point per service: its own root directory, created for the co
   }
 });
 
-t.test('the task volume: through the service\'s access point, TLS, IAM; at the data dir; NETSIDECAR_SPOOL_SHARED', async (t) => {
+t.test("the task volume: through the service's access point, TLS, IAM; at the data dir; NETSIDECAR_SPOOL_SHARED", async (t) => {
   for (const service of sharedSpoolServices) {
     const td = taskDefinition(json, families[service]);
     const data = (td.Volumes as Props[]).find((v) => v.Name === 'data')!;
-    t.same(data.EFSVolumeConfiguration, {
-      FilesystemId: { Ref: fileSystemId },
-      TransitEncryption: 'ENABLED',
-      AuthorizationConfig: { AccessPointId: { Ref: accessPointOf(service) }, IAM: 'ENABLED' },
-    }, `${service}: its own access point`);
+    t.same(
+      data.EFSVolumeConfiguration,
+      {
+        FilesystemId: { Ref: fileSystemId },
+        TransitEncryption: 'ENABLED',
+        AuthorizationConfig: { AccessPointId: { Ref: accessPointOf(service) }, IAM: 'ENABLED' },
+      },
+      `${service}: its own access point`,
+    );
     const main = container(td, service)!;
     const env = environmentOf(main);
     t.equal(env.NETSIDECAR_SPOOL_SHARED, 'true');
     t.equal(env.NETSIDECAR_DATA_DIR, dataDir);
     // The spool is <data dir>/spool/<service>/tasks/<task ID>/ (packages/sink): on the volume.
-    t.same((main.MountPoints as Props[]).filter((m) => m.SourceVolume === 'data'), [{ ContainerPath: dataDir, ReadOnly: false, SourceVolume: 'data' }]);
+    t.same(
+      (main.MountPoints as Props[]).filter((m) => m.SourceVolume === 'data'),
+      [{ ContainerPath: dataDir, ReadOnly: false, SourceVolume: 'data' }],
+    );
   }
   for (const service of ['ntp', 'scan'] as const) {
     const td = taskDefinition(json, families[service]);
@@ -141,9 +169,11 @@ t.test('each task role may mount and write through its own access point only, ne
     t.same(own[0]!.Resource, { 'Fn::GetAtt': [fileSystemId, 'Arn'] });
     const condition = own[0]!.Condition?.StringEquals?.['elasticfilesystem:AccessPointArn'];
     t.same(Object.keys(own[0]!.Condition ?? {}), ['StringEquals']);
-    t.same(condition?.['Fn::Join']?.[1], [
-      'arn:', { Ref: 'AWS::Partition' }, `:elasticfilesystem:${config.region}:${config.account}:access-point/`, { Ref: accessPointOf(service) },
-    ], `${service}: its own access point's ARN`);
+    t.same(
+      condition?.['Fn::Join']?.[1],
+      ['arn:', { Ref: 'AWS::Partition' }, `:elasticfilesystem:${config.region}:${config.account}:access-point/`, { Ref: accessPointOf(service) }],
+      `${service}: its own access point's ARN`,
+    );
   }
   t.notMatch(JSON.stringify(resources(json, 'AWS::IAM::Policy')), /ClientRootAccess/, 'no role may act as root on it');
 });
@@ -162,7 +192,11 @@ t.test('sharedSpool.enabled false: task storage as before, no file system, no gr
   t.same(efsActions(off), []);
   for (const service of sharedSpoolServices) {
     const td = taskDefinition(off, families[service]);
-    t.same((td.Volumes as Props[]).find((v) => v.Name === 'data'), { Name: 'data' }, `${service}: task storage`);
+    t.same(
+      (td.Volumes as Props[]).find((v) => v.Name === 'data'),
+      { Name: 'data' },
+      `${service}: task storage`,
+    );
     t.equal(environmentOf(container(td, service)!).NETSIDECAR_SPOOL_SHARED, undefined);
     t.equal(resources(off, 'AWS::ECS::Service').find(([, s]) => s.ServiceName === `netsidecar-${service}`)![1].PlatformVersion, 'LATEST');
   }

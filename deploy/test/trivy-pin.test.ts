@@ -28,17 +28,34 @@ t.test('the Dockerfile and the deploy default name the same Trivy, pinned by dig
 
 t.test('the synthesized sidecar runs the pinned image', async (t) => {
   const { json } = synthesize(exampleConfig(), t);
-  const images = resourcesOfType(json, 'AWS::ECS::TaskDefinition').flatMap(([, properties]) => (properties['ContainerDefinitions'] as { Image?: unknown }[] | undefined) ?? []).map((c) => c.Image);
+  const images = resourcesOfType(json, 'AWS::ECS::TaskDefinition')
+    .flatMap(([, properties]) => (properties['ContainerDefinitions'] as { Image?: unknown }[] | undefined) ?? [])
+    .map((c) => c.Image);
   t.ok(images.includes(defaultTrivyImage), 'a container runs exactly the default reference');
-  t.notOk(images.some((i) => typeof i === 'string' && i.includes('aquasecurity/trivy') && i !== defaultTrivyImage), 'no other Trivy reference');
+  t.notOk(
+    images.some((i) => typeof i === 'string' && i.includes('aquasecurity/trivy') && i !== defaultTrivyImage),
+    'no other Trivy reference',
+  );
 });
 
 t.test('trivyImage must be pinned by digest and not a compromised release', async (t) => {
   const digest = 'a'.repeat(64);
   t.same(problems({ ...exampleConfig(), trivyImage: `public.ecr.aws/aquasecurity/trivy:0.70.0@sha256:${digest}` }), [], 'a later release by digest is fine');
-  t.same(problems({ ...exampleConfig(), trivyImage: `123456789012.dkr.ecr.eu-west-1.amazonaws.com/mirror/trivy@sha256:${digest}` }), [], 'a private mirror by digest alone is fine');
-  t.match(problems({ ...exampleConfig(), trivyImage: 'public.ecr.aws/aquasecurity/trivy:0.70.0' }), [/config\.trivyImage: expected an image reference pinned by digest/], 'a tag alone is refused');
+  t.same(
+    problems({ ...exampleConfig(), trivyImage: `123456789012.dkr.ecr.eu-west-1.amazonaws.com/mirror/trivy@sha256:${digest}` }),
+    [],
+    'a private mirror by digest alone is fine',
+  );
+  t.match(
+    problems({ ...exampleConfig(), trivyImage: 'public.ecr.aws/aquasecurity/trivy:0.70.0' }),
+    [/config\.trivyImage: expected an image reference pinned by digest/],
+    'a tag alone is refused',
+  );
   for (const version of compromisedTrivyVersions) {
-    t.match(problems({ ...exampleConfig(), trivyImage: `public.ecr.aws/aquasecurity/trivy:v${version}@sha256:${digest}` }), [new RegExp(`config\\.trivyImage: Trivy ${version.replace(/\./g, '\\.')} is a compromised release`)], `${version} is refused`);
+    t.match(
+      problems({ ...exampleConfig(), trivyImage: `public.ecr.aws/aquasecurity/trivy:v${version}@sha256:${digest}` }),
+      [new RegExp(`config\\.trivyImage: Trivy ${version.replace(/\./g, '\\.')} is a compromised release`)],
+      `${version} is refused`,
+    );
   }
 });

@@ -45,7 +45,9 @@ export async function startServiceProcess(
 ): Promise<ServiceProcess> {
   const ownDataDir = env.NETSIDECAR_DATA_DIR === undefined;
   const dataDir = env.NETSIDECAR_DATA_DIR ?? (await mkdtemp(join(tmpdir(), 'netsidecar-e2e-')));
-  const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('NETSIDECAR_') && !k.startsWith('AWS_') && !k.startsWith('ECS_')));
+  const cleanEnv = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith('NETSIDECAR_') && !k.startsWith('AWS_') && !k.startsWith('ECS_')),
+  );
   const child = spawn(process.execPath, [...process.execArgv, join(repoRoot, main), ...(options.args ?? [])], {
     cwd: repoRoot,
     env: { ...cleanEnv, NETSIDECAR_DATA_DIR: dataDir, ...env },

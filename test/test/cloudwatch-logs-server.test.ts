@@ -88,11 +88,7 @@ async function putAbandoned(fake: FakeCloudWatchLogs, client: CloudWatchLogsClie
 }
 
 /** A raw request, for what the SDK never sends wrong. */
-function rawPost(
-  endpoint: string,
-  headers: Record<string, string>,
-  body: string,
-): Promise<{ status: number; body: Record<string, unknown> }> {
+function rawPost(endpoint: string, headers: Record<string, string>, body: string): Promise<{ status: number; body: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
     const req = request(`${endpoint}/`, { method: 'POST', headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
@@ -134,7 +130,10 @@ t.test('round trip with the real SDK: groups, streams, events, retention, deleti
   t.equal(call?.fault, undefined);
 
   const got = await client.send(new GetLogEventsCommand({ logGroupName: GROUP, logStreamName: STREAM, startFromHead: true }));
-  t.same(got.events?.map((e) => e.message), ['first', 'señal']);
+  t.same(
+    got.events?.map((e) => e.message),
+    ['first', 'señal'],
+  );
 
   const streams = await client.send(new DescribeLogStreamsCommand({ logGroupName: GROUP }));
   t.match(streams.logStreams, [
@@ -225,10 +224,13 @@ t.test('PutLogEvents: the log group and the log stream must exist', async (t) =>
   const noStream = await failure(put(client, at(NOW), 'nope'));
   t.ok(noStream instanceof ResourceNotFoundException, noStream.name);
   t.match(noStream.message, /log stream does not exist/);
-  t.same(fake.calls('PutLogEvents').map((c) => [c.status, c.error, c.applied]), [
-    [400, 'ResourceNotFoundException', false],
-    [400, 'ResourceNotFoundException', false],
-  ]);
+  t.same(
+    fake.calls('PutLogEvents').map((c) => [c.status, c.error, c.applied]),
+    [
+      [400, 'ResourceNotFoundException', false],
+      [400, 'ResourceNotFoundException', false],
+    ],
+  );
 });
 
 t.test('PutLogEvents: empty batch and empty message are InvalidParameterException', async (t) => {
@@ -318,7 +320,10 @@ t.test('PutLogEvents: too old and too new events are not stored, rejectedLogEven
   ]);
   t.same(out.rejectedLogEventsInfo, { tooOldLogEventEndIndex: 2, tooNewLogEventStartIndex: 4 });
   t.type(out.nextSequenceToken, 'string');
-  t.same(fake.events(GROUP, STREAM).map((e) => e.message), ['kept-2', 'kept-3']);
+  t.same(
+    fake.events(GROUP, STREAM).map((e) => e.message),
+    ['kept-2', 'kept-3'],
+  );
 
   const boundary = await put(client, at(NOW - 14 * DAY - 1, NOW - 14 * DAY));
   t.same(boundary.rejectedLogEventsInfo, { tooOldLogEventEndIndex: 1 });
@@ -326,7 +331,10 @@ t.test('PutLogEvents: too old and too new events are not stored, rejectedLogEven
   const allNew = await put(client, at(NOW + 3 * HOUR));
   t.same(allNew.rejectedLogEventsInfo, { tooNewLogEventStartIndex: 0 });
   t.equal(fake.events(GROUP, STREAM).length, 3);
-  t.same(fake.calls('PutLogEvents').map((c) => c.applied), [true, true, true]);
+  t.same(
+    fake.calls('PutLogEvents').map((c) => c.applied),
+    [true, true, true],
+  );
 });
 
 t.test('PutLogEvents: events older than the retention period are expired', async (t) => {
@@ -334,7 +342,10 @@ t.test('PutLogEvents: events older than the retention period are expired', async
   await client.send(new PutRetentionPolicyCommand({ logGroupName: GROUP, retentionInDays: 1 }));
   const out = await put(client, at(NOW - 2 * DAY, NOW - DAY - 1, NOW - 10));
   t.same(out.rejectedLogEventsInfo, { expiredLogEventEndIndex: 2 });
-  t.same(fake.events(GROUP, STREAM).map((e) => e.timestamp), [NOW - 10]);
+  t.same(
+    fake.events(GROUP, STREAM).map((e) => e.timestamp),
+    [NOW - 10],
+  );
 });
 
 t.test('the injected clock decides ingestion time, creation time and what is too old', async (t) => {
@@ -351,18 +362,15 @@ t.test('the injected clock decides ingestion time, creation time and what is too
   t.equal(groups.logGroups?.[0]?.creationTime, NOW + 5);
   const streams = await client.send(new DescribeLogStreamsCommand({ logGroupName: GROUP }));
   t.equal(streams.logStreams?.[0]?.creationTime, NOW + 5);
-  t.same(fake.calls('PutLogEvents').map((c) => c.at), [NOW + 5, NOW + 20 * DAY]);
+  t.same(
+    fake.calls('PutLogEvents').map((c) => c.at),
+    [NOW + 5, NOW + 20 * DAY],
+  );
 });
 
 t.test('faults: throttle, service-unavailable, internal-error, resource-not-found, FIFO one per call', async (t) => {
   const { fake, client } = await setup(t);
-  fake.fault(
-    'PutLogEvents',
-    { kind: 'throttle' },
-    { kind: 'service-unavailable' },
-    { kind: 'internal-error' },
-    { kind: 'resource-not-found' },
-  );
+  fake.fault('PutLogEvents', { kind: 'throttle' }, { kind: 'service-unavailable' }, { kind: 'internal-error' }, { kind: 'resource-not-found' });
 
   const throttled = await failure(put(client, at(NOW)));
   t.ok(throttled instanceof ThrottlingException, throttled.name);
@@ -412,10 +420,13 @@ t.test('faults: error answers with any exception name and status, as an exceptio
   t.equal(server.name, 'NotImplemented');
   t.equal(server.$metadata.httpStatusCode, 501);
   t.same(fake.events(GROUP, STREAM), [], 'nothing applied');
-  t.same(fake.calls('PutLogEvents').map((c) => [c.fault, c.status, c.error]), [
-    ['error', 400, 'BrandNewException'],
-    ['error', 501, 'NotImplemented'],
-  ]);
+  t.same(
+    fake.calls('PutLogEvents').map((c) => [c.fault, c.status, c.error]),
+    [
+      ['error', 400, 'BrandNewException'],
+      ['error', 501, 'NotImplemented'],
+    ],
+  );
 });
 
 t.test('faults: drop-before stores nothing, drop-after stores the events, both look like network errors', async (t) => {
@@ -430,7 +441,11 @@ t.test('faults: drop-before stores nothing, drop-after stores the events, both l
   const after = await failure(put(client, [{ timestamp: NOW, message: 'ambiguous' }]));
   t.notOk(after instanceof CloudWatchLogsServiceException, `network error, got ${after.name}`);
   t.match(after, { code: /^(ECONNRESET|EPIPE)$/ });
-  t.same(fake.events(GROUP, STREAM).map((e) => e.message), ['ambiguous'], 'applied although the client saw an error');
+  t.same(
+    fake.events(GROUP, STREAM).map((e) => e.message),
+    ['ambiguous'],
+    'applied although the client saw an error',
+  );
 
   t.same(
     fake.calls('PutLogEvents').map((c) => [c.fault, c.status, c.applied]),
@@ -462,7 +477,10 @@ t.test('faults: hang with ms is a slow answer, applied unless the client left fi
   const { fake, client } = await setup(t);
   fake.fault('PutLogEvents', { kind: 'hang', ms: 20 }, { kind: 'hang', ms: 60_000 });
   await put(client, [{ timestamp: NOW, message: 'slow' }]);
-  t.same(fake.events(GROUP, STREAM).map((e) => e.message), ['slow']);
+  t.same(
+    fake.events(GROUP, STREAM).map((e) => e.message),
+    ['slow'],
+  );
 
   await putAbandoned(fake, client); // does not wait the 60 s: the hang ends when the client hangs up
   t.equal(fake.events(GROUP, STREAM).length, 1);
@@ -549,8 +567,14 @@ t.test('GetLogEvents: pages forward from the head, backward from the tail, [star
   const { client } = await setup(t);
   const base = NOW - HOUR;
   // Two batches, the second older than the first: the stream is still read in timestamp order.
-  await put(client, Array.from({ length: 5 }, (_, i) => ({ timestamp: base + (i + 5) * 1000, message: `e${i + 5}` })));
-  await put(client, Array.from({ length: 5 }, (_, i) => ({ timestamp: base + i * 1000, message: `e${i}` })));
+  await put(
+    client,
+    Array.from({ length: 5 }, (_, i) => ({ timestamp: base + (i + 5) * 1000, message: `e${i + 5}` })),
+  );
+  await put(
+    client,
+    Array.from({ length: 5 }, (_, i) => ({ timestamp: base + i * 1000, message: `e${i}` })),
+  );
   const all = Array.from({ length: 10 }, (_, i) => `e${i}`);
 
   const pages: string[][] = [];
@@ -564,11 +588,15 @@ t.test('GetLogEvents: pages forward from the head, backward from the tail, [star
   t.same(pages, [['e0', 'e1', 'e2'], ['e3', 'e4', 'e5'], ['e6', 'e7', 'e8'], ['e9'], []]);
 
   const tail = await client.send(new GetLogEventsCommand({ logGroupName: GROUP, logStreamName: STREAM, limit: 3 }));
-  t.same(tail.events?.map((e) => e.message), all.slice(7));
-  const earlier = await client.send(
-    new GetLogEventsCommand({ logGroupName: GROUP, logStreamName: STREAM, limit: 3, nextToken: tail.nextBackwardToken }),
+  t.same(
+    tail.events?.map((e) => e.message),
+    all.slice(7),
   );
-  t.same(earlier.events?.map((e) => e.message), all.slice(4, 7));
+  const earlier = await client.send(new GetLogEventsCommand({ logGroupName: GROUP, logStreamName: STREAM, limit: 3, nextToken: tail.nextBackwardToken }));
+  t.same(
+    earlier.events?.map((e) => e.message),
+    all.slice(4, 7),
+  );
 
   const range = await client.send(
     new GetLogEventsCommand({
@@ -579,11 +607,13 @@ t.test('GetLogEvents: pages forward from the head, backward from the tail, [star
       endTime: base + 5000,
     }),
   );
-  t.same(range.events?.map((e) => e.message), ['e2', 'e3', 'e4'], 'start inclusive, end exclusive');
-
-  const bad = await failure(
-    client.send(new GetLogEventsCommand({ logGroupName: GROUP, logStreamName: STREAM, nextToken: 'garbage' })),
+  t.same(
+    range.events?.map((e) => e.message),
+    ['e2', 'e3', 'e4'],
+    'start inclusive, end exclusive',
   );
+
+  const bad = await failure(client.send(new GetLogEventsCommand({ logGroupName: GROUP, logStreamName: STREAM, nextToken: 'garbage' })));
   t.ok(bad instanceof InvalidParameterException, bad.name);
   const missing = await failure(client.send(new GetLogEventsCommand({ logGroupName: GROUP, logStreamName: 'nope' })));
   t.ok(missing instanceof ResourceNotFoundException, missing.name);
@@ -594,8 +624,16 @@ t.test('FilterLogEvents: interleaves streams by time, pages, filters by names, t
   fake.createLogStream(GROUP, 'a');
   fake.createLogStream(GROUP, 'b');
   const base = NOW - HOUR;
-  await put(client, [0, 2, 4, 6].map((i) => ({ timestamp: base + i, message: `a${i}${i === 4 ? ' ERROR disk full' : ''}` })), 'a');
-  await put(client, [1, 3, 5, 7].map((i) => ({ timestamp: base + i, message: `b${i}${i === 5 ? ' ERROR disk' : ''}` })), 'b');
+  await put(
+    client,
+    [0, 2, 4, 6].map((i) => ({ timestamp: base + i, message: `a${i}${i === 4 ? ' ERROR disk full' : ''}` })),
+    'a',
+  );
+  await put(
+    client,
+    [1, 3, 5, 7].map((i) => ({ timestamp: base + i, message: `b${i}${i === 5 ? ' ERROR disk' : ''}` })),
+    'b',
+  );
   // Equal timestamps across streams, to show that paging neither loses nor repeats them.
   const tied = [
     { timestamp: base + 9, message: 'a9' },
@@ -618,20 +656,31 @@ t.test('FilterLogEvents: interleaves streams by time, pages, filters by names, t
   t.match(page.events, [{ logStreamName: 'a', timestamp: base, ingestionTime: NOW, eventId: /^\d+$/ }, { logStreamName: 'b' }]);
 
   const onlyB = await client.send(new FilterLogEventsCommand({ logGroupName: GROUP, logStreamNames: ['b'] }));
-  t.same(onlyB.events?.map((e) => e.message?.split(' ')[0]), ['b1', 'b3', 'b5', 'b7', 'b9']);
+  t.same(
+    onlyB.events?.map((e) => e.message?.split(' ')[0]),
+    ['b1', 'b3', 'b5', 'b7', 'b9'],
+  );
 
   const timed = await client.send(new FilterLogEventsCommand({ logGroupName: GROUP, startTime: base + 2, endTime: base + 4 }));
-  t.same(timed.events?.map((e) => e.timestamp), [base + 2, base + 3, base + 4], 'start and end both inclusive');
+  t.same(
+    timed.events?.map((e) => e.timestamp),
+    [base + 2, base + 3, base + 4],
+    'start and end both inclusive',
+  );
 
   const quoted = await client.send(new FilterLogEventsCommand({ logGroupName: GROUP, filterPattern: '"ERROR disk"' }));
-  t.same(quoted.events?.map((e) => e.message), ['a4 ERROR disk full', 'b5 ERROR disk']);
+  t.same(
+    quoted.events?.map((e) => e.message),
+    ['a4 ERROR disk full', 'b5 ERROR disk'],
+  );
   const excluded = await client.send(new FilterLogEventsCommand({ logGroupName: GROUP, filterPattern: 'ERROR -full' }));
-  t.same(excluded.events?.map((e) => e.message), ['b5 ERROR disk']);
+  t.same(
+    excluded.events?.map((e) => e.message),
+    ['b5 ERROR disk'],
+  );
   const json = await failure(client.send(new FilterLogEventsCommand({ logGroupName: GROUP, filterPattern: '{ $.a = 1 }' })));
   t.ok(json instanceof InvalidParameterException, json.name);
-  const both = await failure(
-    client.send(new FilterLogEventsCommand({ logGroupName: GROUP, logStreamNames: ['a'], logStreamNamePrefix: 'a' })),
-  );
+  const both = await failure(client.send(new FilterLogEventsCommand({ logGroupName: GROUP, logStreamNames: ['a'], logStreamNamePrefix: 'a' })));
   t.ok(both instanceof InvalidParameterException, both.name);
 });
 
@@ -643,20 +692,21 @@ t.test('DescribeLogStreams and DescribeLogGroups: prefix and paging', async (t) 
   for (const name of ['dev-3', 'dev-1', 'dev-2', 'other']) fake.createLogStream('/netsidecar/syslog', name);
 
   const names: string[][] = [];
-  for await (const page of paginateDescribeLogStreams(
-    { client, pageSize: 2 },
-    { logGroupName: '/netsidecar/syslog', logStreamNamePrefix: 'dev-' },
-  )) {
+  for await (const page of paginateDescribeLogStreams({ client, pageSize: 2 }, { logGroupName: '/netsidecar/syslog', logStreamNamePrefix: 'dev-' })) {
     names.push(page.logStreams?.map((s) => s.logStreamName ?? '') ?? []);
   }
   t.same(names, [['dev-1', 'dev-2'], ['dev-3']]);
 
   const groups = await client.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/netsidecar/', limit: 1 }));
-  t.same(groups.logGroups?.map((g) => g.logGroupName), ['/netsidecar/ntp']);
-  const rest = await client.send(
-    new DescribeLogGroupsCommand({ logGroupNamePrefix: '/netsidecar/', limit: 1, nextToken: groups.nextToken }),
+  t.same(
+    groups.logGroups?.map((g) => g.logGroupName),
+    ['/netsidecar/ntp'],
   );
-  t.same(rest.logGroups?.map((g) => g.logGroupName), ['/netsidecar/syslog']);
+  const rest = await client.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/netsidecar/', limit: 1, nextToken: groups.nextToken }));
+  t.same(
+    rest.logGroups?.map((g) => g.logGroupName),
+    ['/netsidecar/syslog'],
+  );
   t.equal(rest.nextToken, undefined);
 
   const missing = await failure(client.send(new DescribeLogStreamsCommand({ logGroupName: '/nope' })));

@@ -33,7 +33,16 @@ function queryAfter(readme: string, heading: string): string {
 }
 
 const ios = (host: string, secret: string, extra: string[] = []) =>
-  [`! Last configuration change at 22:58:01 UTC Sun Nov 22 2026 by ops`, 'version 17.9', `hostname ${host}`, `enable secret 0 ${secret}`, 'snmp-server community PlantCwCommunity RO', ...extra, 'end', ''].join('\n');
+  [
+    `! Last configuration change at 22:58:01 UTC Sun Nov 22 2026 by ops`,
+    'version 17.9',
+    `hostname ${host}`,
+    `enable secret 0 ${secret}`,
+    'snmp-server community PlantCwCommunity RO',
+    ...extra,
+    'end',
+    '',
+  ].join('\n');
 
 t.test('uploads reach CloudWatch Logs and the README queries answer the audit questions', async (t) => {
   const fake = await startFakeCloudWatchLogs();
@@ -72,7 +81,10 @@ t.test('uploads reach CloudWatch Logs and the README queries answer the audit qu
   // A rotated secret alone is a change but not drift (drift masks secret values); the logging host is drift.
   t.match(JSON.parse((await put('rtr-cw-1', ios('rtr-cw-1', 'PlantCwTwo', ['logging host 10.0.0.9']))).body), { version: 2, changed: true, drift: true });
   t.match(JSON.parse((await put('rtr-cw-2', ios('rtr-cw-2', 'PlantCwThree'))).body), { version: 1, drift: null });
-  const interfaces = Array.from({ length: 12000 }, (_, i) => `interface Gi1/0/${i}\n description port ${i} of the big one\n standby 1 authentication text PlantCwHsrp${i}\n!`);
+  const interfaces = Array.from(
+    { length: 12000 },
+    (_, i) => `interface Gi1/0/${i}\n description port ${i} of the big one\n standby 1 authentication text PlantCwHsrp${i}\n!`,
+  );
   const big = ios('rtr-cw-3', 'PlantCwBig', interfaces);
   t.ok(big.length > 1_000_000);
   const bigAnswer = await put('rtr-cw-3_juniper.conf.gz_20261122_225801', gzipSync(big), ['-H', 'Content-Encoding: gzip']);
@@ -82,12 +94,24 @@ t.test('uploads reach CloudWatch Logs and the README queries answer the audit qu
   const all = () => fake.streams(group).flatMap(({ logStream }) => fake.events(group, logStream).map((e) => ({ ...e, logStream, logGroup: group })));
   const mainEvents = () => all().filter((e) => e.message.includes('"schema":"config/1"'));
   await until(() => mainEvents().length === 4, 'four config/1 events in CloudWatch');
-  const bigMain = JSON.parse(mainEvents().find((e) => e.logStream === 'rtr-cw-3')!.message) as { uploadId: string; parts: number; configBytes: number; detached: string[] };
+  const bigMain = JSON.parse(mainEvents().find((e) => e.logStream === 'rtr-cw-3')!.message) as {
+    uploadId: string;
+    parts: number;
+    configBytes: number;
+    detached: string[];
+  };
   await until(() => all().filter((e) => e.message.includes(bigMain.uploadId)).length === 1 + bigMain.parts, 'every part in CloudWatch');
-  t.same(fake.streams(group).map((s) => s.logStream), ['rtr-cw-1', 'rtr-cw-2', 'rtr-cw-3'], 'one stream per device');
+  t.same(
+    fake.streams(group).map((s) => s.logStream),
+    ['rtr-cw-1', 'rtr-cw-2', 'rtr-cw-3'],
+    'one stream per device',
+  );
   t.same(bigMain.detached, ['config']);
   for (const e of all()) t.ok(Buffer.byteLength(e.message) <= 250_000, 'every event within 250,000 bytes');
-  t.notOk(all().some((e) => /Plant/.test(e.message)), 'no planted secret reached CloudWatch');
+  t.notOk(
+    all().some((e) => /Plant/.test(e.message)),
+    'no planted secret reached CloudWatch',
+  );
 
   // The README's queries, as written there (device, year and upload id substituted).
   const readme = await readFile(join(repoRoot, 'services/config-upload/README.md'), 'utf8');
@@ -95,12 +119,20 @@ t.test('uploads reach CloudWatch Logs and the README queries answer the audit qu
   const year = new Date().getUTCFullYear();
   const changes = queryAfter(readme, 'Every change of router X in 2026').replace('"rtr-tyo-1"', '"rtr-cw-1"').replace('/^2026-/', `/^${year}-/`);
   const changeRows = runInsightsQuery(changes, events).records;
-  t.same(changeRows.map((r) => r.version), ['1', '2'], 'every change of rtr-cw-1, in order');
+  t.same(
+    changeRows.map((r) => r.version),
+    ['1', '2'],
+    'every change of rtr-cw-1, in order',
+  );
   t.match(changeRows[1]!.diff, /^--- rtr-cw-1 v1\n\+\+\+ rtr-cw-1 v2\n/);
   t.equal(changeRows[1]!.who, 'ops');
 
   const drift = queryAfter(readme, 'Which routers drift from Git now');
-  t.same(runInsightsQuery(drift, events).records.map((r) => r.device), ['rtr-cw-1'], 'only rtr-cw-1 drifts (rtr-cw-2 and -3 have no intended config)');
+  t.same(
+    runInsightsQuery(drift, events).records.map((r) => r.device),
+    ['rtr-cw-1'],
+    'only rtr-cw-1 drifts (rtr-cw-2 and -3 have no intended config)',
+  );
 
   const partsQuery = queryAfter(readme, 'A detached field back').replace('3f1c2a9e-0b7d-4a7e-9d6e-51a2b9c0d4e1', bigMain.uploadId);
   const parts = runInsightsQuery(partsQuery, events).records;

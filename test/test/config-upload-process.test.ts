@@ -49,9 +49,18 @@ t.test('start, upload, health, metrics, SIGTERM', async (t) => {
   const listening = await service.waitForLog('config upload listening');
   const started = await service.waitForLog('started');
   t.equal(started.logGroup, '/netsidecar/config');
-  t.ok(service.logs.some((l) => l.msg?.toString().startsWith('redaction key from the data dir')), 'warns about the generated key');
+  t.ok(
+    service.logs.some((l) => l.msg?.toString().startsWith('redaction key from the data dir')),
+    'warns about the generated key',
+  );
 
-  const upload = await run(['--data-binary', 'hostname rtr-proc-1\nsnmp-server community PlantProc RO\nend\n', '-H', 'Content-Type: text/plain', `http://rtr:Pr0cess-Pa55@127.0.0.1:${listening.port as number}/configs/rtr-proc-1`]);
+  const upload = await run([
+    '--data-binary',
+    'hostname rtr-proc-1\nsnmp-server community PlantProc RO\nend\n',
+    '-H',
+    'Content-Type: text/plain',
+    `http://rtr:Pr0cess-Pa55@127.0.0.1:${listening.port as number}/configs/rtr-proc-1`,
+  ]);
   t.equal(upload.status, 201);
   t.match(JSON.parse(upload.body), { device: 'rtr-proc-1', version: 1, changed: true, drift: null, redactions: 1 });
 
@@ -71,7 +80,11 @@ t.test('start, upload, health, metrics, SIGTERM', async (t) => {
 });
 
 t.test('a bad variable stops it with one line naming the variable', async (t) => {
-  const service = await spawnService(t, 'services/config-upload/src/main.ts', { NETSIDECAR_UPLOAD_ALLOWED_CIDRS: '10.0.0.0/33', NETSIDECAR_UPLOAD_PORT: '0', NETSIDECAR_UPLOAD_HEALTH_PORT: '0' });
+  const service = await spawnService(t, 'services/config-upload/src/main.ts', {
+    NETSIDECAR_UPLOAD_ALLOWED_CIDRS: '10.0.0.0/33',
+    NETSIDECAR_UPLOAD_PORT: '0',
+    NETSIDECAR_UPLOAD_HEALTH_PORT: '0',
+  });
   t.equal(await service.exited, 2);
   t.match(service.stderr(), /^netsidecar-config: NETSIDECAR_UPLOAD_ALLOWED_CIDRS: '10\.0\.0\.0\/33' has a bad prefix length/m);
 });
@@ -79,10 +92,26 @@ t.test('a bad variable stops it with one line naming the variable', async (t) =>
 t.test('a compliance rules file that does not validate stops it: exit 2, one line naming the file, the rule and the problem', async (t) => {
   const dir = (await import('node:os')).tmpdir();
   const rules = join(dir, `netsidecar-compliance-${process.pid}.json`);
-  await writeFile(rules, JSON.stringify({ rules: [{ id: 'ntp-keyed', description: 'NTP with a key', devices: 'rtr-*', require: ['ntp server (10.20.0.80 key'] }] }));
+  await writeFile(
+    rules,
+    JSON.stringify({ rules: [{ id: 'ntp-keyed', description: 'NTP with a key', devices: 'rtr-*', require: ['ntp server (10.20.0.80 key'] }] }),
+  );
   t.teardown(() => import('node:fs/promises').then((fs) => fs.rm(rules, { force: true })));
-  const service = await spawnService(t, 'services/config-upload/src/main.ts', { NETSIDECAR_UPLOAD_COMPLIANCE_RULES_FILE: rules, NETSIDECAR_UPLOAD_PORT: '0', NETSIDECAR_UPLOAD_HEALTH_PORT: '0' });
+  const service = await spawnService(t, 'services/config-upload/src/main.ts', {
+    NETSIDECAR_UPLOAD_COMPLIANCE_RULES_FILE: rules,
+    NETSIDECAR_UPLOAD_PORT: '0',
+    NETSIDECAR_UPLOAD_HEALTH_PORT: '0',
+  });
   t.equal(await service.exited, 2);
-  const line = service.stderr().split('\n').find((l) => l.includes('NETSIDECAR_UPLOAD_COMPLIANCE_RULES_FILE'));
-  t.equal(line?.startsWith(`netsidecar-config: NETSIDECAR_UPLOAD_COMPLIANCE_RULES_FILE: ${rules}: rule "ntp-keyed" (rules[0]): require[0] is not a valid regular expression: `), true, line ?? 'no line names the variable');
+  const line = service
+    .stderr()
+    .split('\n')
+    .find((l) => l.includes('NETSIDECAR_UPLOAD_COMPLIANCE_RULES_FILE'));
+  t.equal(
+    line?.startsWith(
+      `netsidecar-config: NETSIDECAR_UPLOAD_COMPLIANCE_RULES_FILE: ${rules}: rule "ntp-keyed" (rules[0]): require[0] is not a valid regular expression: `,
+    ),
+    true,
+    line ?? 'no line names the variable',
+  );
 });

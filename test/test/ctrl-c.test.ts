@@ -55,7 +55,10 @@ t.test('Ctrl-C (SIGINT to the process group) drains every buffered line to the f
   t.same(result, { sent: total, delivered: total, duplicated: 0, lost: 0, holes: [] }, 'every line once');
   t.equal(code, 0, 'the launcher exits 0: every service drained and exited 0');
   t.equal(run.logs.filter((l) => l.service === 'syslog' && l.msg === 'shutting down: no longer accepting, draining').length, 1, 'one drain');
-  t.match(run.logs.find((l) => l.service === 'syslog' && l.msg === 'drained'), { pending: 0 });
+  t.match(
+    run.logs.find((l) => l.service === 'syslog' && l.msg === 'drained'),
+    { pending: 0 },
+  );
 });
 
 t.test('a second Ctrl-C more than a second later cuts the drain short and says what it leaves', async (t) => {
@@ -77,11 +80,19 @@ t.test('a second Ctrl-C more than a second later cuts the drain short and says w
   process.kill(-run.child.pid!, 'SIGINT');
   const code = await within(run.exited, { timeoutMs: 30_000, what: 'the second Ctrl-C to stop it well before the 100 s deadline' });
   t.equal(code, 1, 'a drain cut short is a failure');
-  t.match(run.logs.find((l) => l.service === 'syslog' && l.msg === 'second request to stop: exiting before the drain finished'), {
-    level: 'error',
-    signal: 'SIGINT',
-    undeliveredEvents: 200,
-    sink: 'file',
-  }, 'it says how many accepted events it leaves: exactly the stuck device\'s');
-  t.same(tally(300, await numbersInFileSink(run.dataDir, 'edge-ok')), { sent: 300, delivered: 300, duplicated: 0, lost: 0, holes: [] }, 'the other device was written');
+  t.match(
+    run.logs.find((l) => l.service === 'syslog' && l.msg === 'second request to stop: exiting before the drain finished'),
+    {
+      level: 'error',
+      signal: 'SIGINT',
+      undeliveredEvents: 200,
+      sink: 'file',
+    },
+    "it says how many accepted events it leaves: exactly the stuck device's",
+  );
+  t.same(
+    tally(300, await numbersInFileSink(run.dataDir, 'edge-ok')),
+    { sent: 300, delivered: 300, duplicated: 0, lost: 0, holes: [] },
+    'the other device was written',
+  );
 });

@@ -24,7 +24,10 @@ t.test('system fields, default display, @ptr and the service order (newest first
   t.equal(result.records[2]!['@timestamp'], '2026-03-01 12:07:00.000');
   t.match(result.records[0]!['@message'], /^\{"schema":"syslog\/1"/);
   const first = result.results[0]!;
-  t.same(first.map((f) => f.field), ['@timestamp', '@message', '@ptr']);
+  t.same(
+    first.map((f) => f.field),
+    ['@timestamp', '@message', '@ptr'],
+  );
   t.ok(first[2]!.value.length > 0);
   t.same(result.statistics, {
     recordsMatched: 3,
@@ -33,12 +36,14 @@ t.test('system fields, default display, @ptr and the service order (newest first
   });
 
   const sys = q('fields @timestamp, @ingestionTime, @log, @logStream | filter @logStream = "rtr-osa-2" | limit 1');
-  t.same(sys, [{
-    '@timestamp': '2026-03-01 12:09:00.000',
-    '@ingestionTime': '2026-03-01 12:09:00.200',
-    '@log': '123456789012:/netsidecar/syslog',
-    '@logStream': 'rtr-osa-2',
-  }]);
+  t.same(sys, [
+    {
+      '@timestamp': '2026-03-01 12:09:00.000',
+      '@ingestionTime': '2026-03-01 12:09:00.200',
+      '@log': '123456789012:/netsidecar/syslog',
+      '@logStream': 'rtr-osa-2',
+    },
+  ]);
 });
 
 t.test('@ptr: one per event, the same in every query, distinct for identical events', async (t) => {
@@ -52,14 +57,25 @@ t.test('@ptr: one per event, the same in every query, distinct for identical eve
   t.same(ptrs('filter message = "same"').length, 2);
   t.equal(new Set(ptrs('filter message = "same"')).size, 2);
   t.same(ptrs('fields @timestamp'), all, 'stable from one run to the next');
-  const withIds = runInsightsQuery('fields @timestamp', [{ ...twins[0]!, id: 'a' }, { ...twins[1]!, id: 'b' }]).results;
-  t.same(withIds.map((r) => r.at(-1)), [{ field: '@ptr', value: Buffer.from('fake-ptr:a').toString('base64') }, { field: '@ptr', value: Buffer.from('fake-ptr:b').toString('base64') }]);
+  const withIds = runInsightsQuery('fields @timestamp', [
+    { ...twins[0]!, id: 'a' },
+    { ...twins[1]!, id: 'b' },
+  ]).results;
+  t.same(
+    withIds.map((r) => r.at(-1)),
+    [
+      { field: '@ptr', value: Buffer.from('fake-ptr:a').toString('base64') },
+      { field: '@ptr', value: Buffer.from('fake-ptr:b').toString('base64') },
+    ],
+  );
 });
 
 t.test('JSON discovery: nested keys with dots, arrays by index, booleans as 1/0, null as absent', async (t) => {
   const rows = q('filter msgId = "LINK-3-UPDOWN" | fields vendor.name, vendor.seq, vendor.mnemonic, app, severity, severityName');
   t.same(rows, [{ 'vendor.name': 'cisco', 'vendor.seq': '65', 'vendor.mnemonic': 'LINK-3-UPDOWN', severity: '3', severityName: 'err' }]);
-  const sd = q('filter ispresent(`structuredData.junos@2636.1.1.1.2.18.peer-name`) | fields `structuredData.junos@2636.1.1.1.2.18.peer-as` as peerAs, @logStream');
+  const sd = q(
+    'filter ispresent(`structuredData.junos@2636.1.1.1.2.18.peer-name`) | fields `structuredData.junos@2636.1.1.1.2.18.peer-as` as peerAs, @logStream',
+  );
   t.same(sd, [{ peerAs: '64512', '@logStream': 'rtr-osa-2' }]);
   const summary = q('filter type = "client_summary" and clientIp = "203.0.113.6" | fields versions.0, versions.1, versions.2, authenticated, keyId');
   t.same(summary, [{ 'versions.0': '3', 'versions.1': '4', authenticated: '0' }]);
@@ -109,10 +125,15 @@ t.test('IP address functions', async (t) => {
   t.equal(q('filter isIpv4InSubnet(clientIp, "203.0.113.0/29")').length, 4);
   t.equal(q('filter isIpv6InSubnet(clientIp, "2001:db8::/32")').length, 1);
   t.equal(q('filter isIpInSubnet(clientIp, "2001:db8::/32") and isIpv4InSubnet(clientIp, "0.0.0.0/0")').length, 0);
-  t.same(q('filter type = "client_summary" | stats count(*) as n by isValidIpV4(clientIp) as v4, isValidIpV6(clientIp) as v6, isValidIp(schema) as junk | sort v4 asc'), [
-    { v4: '0', v6: '1', junk: '0', n: '1' },
-    { v4: '1', v6: '0', junk: '0', n: '3' },
-  ]);
+  t.same(
+    q(
+      'filter type = "client_summary" | stats count(*) as n by isValidIpV4(clientIp) as v4, isValidIpV6(clientIp) as v6, isValidIp(schema) as junk | sort v4 asc',
+    ),
+    [
+      { v4: '0', v6: '1', junk: '0', n: '1' },
+      { v4: '1', v6: '0', junk: '0', n: '3' },
+    ],
+  );
   t.equal(q('filter isIpInSubnet(sourceIp, "not a subnet")').length, 0);
 });
 
@@ -123,30 +144,77 @@ t.test('fields: aliases and functions', async (t) => {
       'strcontains(message, "Gigabit") as has, trim("  x ") as tr, ltrim("xxyxa", "xy") as lt, rtrim("axyx", "xy") as rt, ' +
       'coalesce(app, msgId) as co, ceil(1.2) as c, floor(-1.2) as f, abs(-2) as a, greatest(1, 5, 3) as g, least(4, 2) as le, 2 ^ 10 as p',
   );
-  t.same(rows, [{
-    H: 'RTR-TYO-1', l: 'abc', n: '9', hs: 'rtr-tyo-1/3', city: 'tyo', u: 'rtr_tyo_1', has: '1', tr: 'x', lt: 'a', rt: 'a',
-    co: 'LINK-3-UPDOWN', c: '2', f: '-2', a: '2', g: '5', le: '2', p: '1024',
-  }]);
-  t.same(q('filter msgId = "LINK-3-UPDOWN" | fields datefloor(@timestamp, 1h) as h, dateceil(@timestamp, 1m) as m, ' +
-    'toMillis(@timestamp) as ms, fromMillis(1772366400000) as back, bin(30s) as b'), [{
-    h: '2026-03-01 12:00:00.000', m: '2026-03-01 12:01:00.000', ms: String(T0 + SECOND), back: '2026-03-01 12:00:00.000', b: '2026-03-01 12:00:00.000',
-  }]);
-  t.same(q('fields @logStream | fields severity as sev | filter msgId = "SYS-0-PANIC"'), [{ '@logStream': 'rtr-tyo-1', sev: '0' }],
-    'successive fields commands add up');
+  t.same(rows, [
+    {
+      H: 'RTR-TYO-1',
+      l: 'abc',
+      n: '9',
+      hs: 'rtr-tyo-1/3',
+      city: 'tyo',
+      u: 'rtr_tyo_1',
+      has: '1',
+      tr: 'x',
+      lt: 'a',
+      rt: 'a',
+      co: 'LINK-3-UPDOWN',
+      c: '2',
+      f: '-2',
+      a: '2',
+      g: '5',
+      le: '2',
+      p: '1024',
+    },
+  ]);
+  t.same(
+    q(
+      'filter msgId = "LINK-3-UPDOWN" | fields datefloor(@timestamp, 1h) as h, dateceil(@timestamp, 1m) as m, ' +
+        'toMillis(@timestamp) as ms, fromMillis(1772366400000) as back, bin(30s) as b',
+    ),
+    [
+      {
+        h: '2026-03-01 12:00:00.000',
+        m: '2026-03-01 12:01:00.000',
+        ms: String(T0 + SECOND),
+        back: '2026-03-01 12:00:00.000',
+        b: '2026-03-01 12:00:00.000',
+      },
+    ],
+  );
+  t.same(
+    q('fields @logStream | fields severity as sev | filter msgId = "SYS-0-PANIC"'),
+    [{ '@logStream': 'rtr-tyo-1', sev: '0' }],
+    'successive fields commands add up',
+  );
   t.same(q('fields concat(app, "!") as x | filter msgId = "SYS-0-PANIC"'), [{ x: '!' }], 'a missing field concatenates as empty');
 });
 
 t.test('stats: aggregates, several keys, bin()', async (t) => {
-  t.same(q('filter schema = "syslog/1" | stats count(*) as n, count(severity) as withSeverity, count_distinct(@logStream) as devices, ' +
-    'min(severity) as lo, max(severity) as hi, sum(severity) as total, avg(severity) as mean'), [{
-    n: '9', withSeverity: '8', devices: '3', lo: '0', hi: '5', total: '30', mean: '3.75',
-  }]);
-  t.same(q('filter schema = "syslog/1" and ispresent(severity) | stats count(*) as n by @logStream, severityName | sort @logStream asc, n desc, severityName asc'), [
-    { '@logStream': 'rtr-osa-2', severityName: 'warning', n: '3' },
-    { '@logStream': 'rtr-tyo-1', severityName: 'notice', n: '3' },
-    { '@logStream': 'rtr-tyo-1', severityName: 'emerg', n: '1' },
-    { '@logStream': 'rtr-tyo-1', severityName: 'err', n: '1' },
-  ]);
+  t.same(
+    q(
+      'filter schema = "syslog/1" | stats count(*) as n, count(severity) as withSeverity, count_distinct(@logStream) as devices, ' +
+        'min(severity) as lo, max(severity) as hi, sum(severity) as total, avg(severity) as mean',
+    ),
+    [
+      {
+        n: '9',
+        withSeverity: '8',
+        devices: '3',
+        lo: '0',
+        hi: '5',
+        total: '30',
+        mean: '3.75',
+      },
+    ],
+  );
+  t.same(
+    q('filter schema = "syslog/1" and ispresent(severity) | stats count(*) as n by @logStream, severityName | sort @logStream asc, n desc, severityName asc'),
+    [
+      { '@logStream': 'rtr-osa-2', severityName: 'warning', n: '3' },
+      { '@logStream': 'rtr-tyo-1', severityName: 'notice', n: '3' },
+      { '@logStream': 'rtr-tyo-1', severityName: 'emerg', n: '1' },
+      { '@logStream': 'rtr-tyo-1', severityName: 'err', n: '1' },
+    ],
+  );
   // bin(5m): [12:00, 12:05) holds 12:00:01, 12:00:02 and 12:04:59.999; 12:05:00.000 opens the next bucket.
   t.same(q('filter @logStream = "rtr-tyo-1" | stats count(*) by bin(5m) | sort bin(5m) asc'), [
     { 'bin(5m)': '2026-03-01 12:00:00.000', 'count(*)': '3' },
@@ -154,44 +222,81 @@ t.test('stats: aggregates, several keys, bin()', async (t) => {
     { 'bin(5m)': '2026-03-01 12:30:00.000', 'count(*)': '1' },
   ]);
   t.same(q('filter @logStream = "rtr-tyo-1" | stats count(*) as n by bin(1h) as hour'), [{ hour: '2026-03-01 12:00:00.000', n: '5' }]);
-  t.same(q('filter type = "client_summary" | stats latest(clientOffsetMs) as last, earliest(clientOffsetMs) as first, ' +
-    'max(abs(clientOffsetMs)) as worst by clientIp | sort clientIp asc'), [
-    { clientIp: '203.0.113.5', last: '-3.1', first: '-2.71', worst: '3.1' },
-    { clientIp: '203.0.113.6', last: '1.5', first: '1.5', worst: '1.5' },
-    { clientIp: '2001:db8::1' }, // natural sort: the digit run 2001 is longer than 203
+  t.same(
+    q(
+      'filter type = "client_summary" | stats latest(clientOffsetMs) as last, earliest(clientOffsetMs) as first, ' +
+        'max(abs(clientOffsetMs)) as worst by clientIp | sort clientIp asc',
+    ),
+    [
+      { clientIp: '203.0.113.5', last: '-3.1', first: '-2.71', worst: '3.1' },
+      { clientIp: '203.0.113.6', last: '1.5', first: '1.5', worst: '1.5' },
+      { clientIp: '2001:db8::1' }, // natural sort: the digit run 2001 is longer than 203
+    ],
+  );
+  t.same(
+    q('stats count(*) by @log | sort count(*) asc'),
+    [
+      { '@log': '123456789012:/netsidecar/syslog', 'count(*)': '9' },
+      { '@log': '123456789012:/netsidecar/ntp', 'count(*)': '12' },
+    ],
+    'sort by an aggregate column',
+  );
+  t.same(q('filter type = "client_summary" | stats sum(requests) * 2 as doubled, pct(clientOffsetMs, 50) as median, stddev(requests) as sd'), [
+    { doubled: '152', median: '-2.71', sd: '0' },
   ]);
-  t.same(q('stats count(*) by @log | sort count(*) asc'), [
-    { '@log': '123456789012:/netsidecar/syslog', 'count(*)': '9' },
-    { '@log': '123456789012:/netsidecar/ntp', 'count(*)': '12' },
-  ], 'sort by an aggregate column');
-  t.same(q('filter type = "client_summary" | stats sum(requests) * 2 as doubled, pct(clientOffsetMs, 50) as median, stddev(requests) as sd'),
-    [{ doubled: '152', median: '-2.71', sd: '0' }]);
   t.same(q('filter schema = "nothing" | stats count(*)'), [], 'no events, no rows');
   const result = runInsightsQuery('stats count(*) by @log', events);
-  t.same(result.results.map((r) => r.map((f) => f.field)), [['@log', 'count(*)'], ['@log', 'count(*)']], 'stats rows carry no @ptr');
+  t.same(
+    result.results.map((r) => r.map((f) => f.field)),
+    [
+      ['@log', 'count(*)'],
+      ['@log', 'count(*)'],
+    ],
+    'stats rows carry no @ptr',
+  );
   t.same(q('stats count(*) as n by @log | stats sum(n) as total'), [{ total: String(events.length) }], 'stats over stats');
 });
 
 t.test('the README queries of the NTP service', async (t) => {
-  t.same(q('filter schema = "ntp/1" and type = "client_clock_warning"\n| stats count(*) as warnings, max(abs(clientOffsetMs)) as worstMs by clientIp\n| sort worstMs desc', ntp), [
-    { clientIp: '203.0.113.9', warnings: '2', worstMs: '5200.5' },
-    { clientIp: '203.0.113.6', warnings: '1', worstMs: '1200' },
-  ]);
+  t.same(
+    q(
+      'filter schema = "ntp/1" and type = "client_clock_warning"\n| stats count(*) as warnings, max(abs(clientOffsetMs)) as worstMs by clientIp\n| sort worstMs desc',
+      ntp,
+    ),
+    [
+      { clientIp: '203.0.113.9', warnings: '2', worstMs: '5200.5' },
+      { clientIp: '203.0.113.6', warnings: '1', worstMs: '1200' },
+    ],
+  );
   t.same(q('fields @timestamp, synchronised, reason, selected\n| filter schema = "ntp/1" and type = "status"\n| sort @timestamp desc', ntp), [
     { '@timestamp': '2026-03-01 12:03:00.001', synchronised: '0', reason: 'no_valid_sample' },
   ]);
 });
 
 t.test('sort: several keys, natural order, missing values last', async (t) => {
-  t.same(q('filter type = "client_summary" | sort clientOffsetMs asc | fields clientIp, clientOffsetMs').map((r) => r['clientOffsetMs']),
-    ['-3.1', '-2.71', '1.5', undefined]);
-  t.same(q('filter type = "client_summary" | sort clientOffsetMs desc | fields clientOffsetMs').map((r) => r['clientOffsetMs']),
-    ['1.5', '-2.71', '-3.1', undefined]);
-  t.same(q('filter schema = "syslog/1" | sort @logStream asc, @timestamp asc | fields @logStream | limit 3').map((r) => r['@logStream']),
-    ['198.51.100.20', 'rtr-osa-2', 'rtr-osa-2']);
+  t.same(
+    q('filter type = "client_summary" | sort clientOffsetMs asc | fields clientIp, clientOffsetMs').map((r) => r['clientOffsetMs']),
+    ['-3.1', '-2.71', '1.5', undefined],
+  );
+  t.same(
+    q('filter type = "client_summary" | sort clientOffsetMs desc | fields clientOffsetMs').map((r) => r['clientOffsetMs']),
+    ['1.5', '-2.71', '-3.1', undefined],
+  );
+  t.same(
+    q('filter schema = "syslog/1" | sort @logStream asc, @timestamp asc | fields @logStream | limit 3').map((r) => r['@logStream']),
+    ['198.51.100.20', 'rtr-osa-2', 'rtr-osa-2'],
+  );
   const mixed = ['a10', 'a9', '10', '9', 'B', '#'].map((v, i) => ({ timestamp: T0 + i, message: JSON.stringify({ v }), logStream: 's', logGroup: 'g' }));
-  t.same(q('sort v asc | fields v', mixed).map((r) => r['v']), ['#', 'B', 'a9', 'a10', '9', '10'], 'documented natural sort');
-  t.same(q('sort v | fields v', mixed).map((r) => r['v']), ['10', '9', 'a10', 'a9', 'B', '#'], 'descending when no direction is given');
+  t.same(
+    q('sort v asc | fields v', mixed).map((r) => r['v']),
+    ['#', 'B', 'a9', 'a10', '9', '10'],
+    'documented natural sort',
+  );
+  t.same(
+    q('sort v | fields v', mixed).map((r) => r['v']),
+    ['10', '9', 'a10', 'a9', 'B', '#'],
+    'descending when no direction is given',
+  );
 });
 
 t.test('limit, dedup, display, parse', async (t) => {
@@ -211,16 +316,24 @@ t.test('limit, dedup, display, parse', async (t) => {
     { peer: '10.1.1.1', state: 'Up' },
     { peer: '10.1.1.1', state: 'Down' },
   ]);
-  t.same(q('parse @message "\\"vendor\\":{\\"name\\":\\"*\\"" as vendorName | filter ispresent(vendorName) | stats count(*) by vendorName | sort vendorName asc'), [
-    { vendorName: 'cisco', 'count(*)': '5' },
-    { vendorName: 'junos', 'count(*)': '1' },
-  ], 'a glob that matches nothing leaves the fields absent');
+  t.same(
+    q('parse @message "\\"vendor\\":{\\"name\\":\\"*\\"" as vendorName | filter ispresent(vendorName) | stats count(*) by vendorName | sort vendorName asc'),
+    [
+      { vendorName: 'cisco', 'count(*)': '5' },
+      { vendorName: 'junos', 'count(*)': '1' },
+    ],
+    'a glob that matches nothing leaves the fields absent',
+  );
   t.same(q('# comment line\nfields @logStream # trailing comment\n| filter msgId = "SYS-0-PANIC"'), [{ '@logStream': 'rtr-tyo-1' }]);
 });
 
 t.test('options: time range (inclusive), log groups, limit', async (t) => {
   const all = runInsightsQuery('fields @timestamp', events, { startTime: T0 + 5 * MINUTE, endTime: T0 + 7 * MINUTE, logGroups: [SYSLOG_GROUP] });
-  t.same(all.records.map((r) => r['@timestamp']), ['2026-03-01 12:07:00.000', '2026-03-01 12:05:00.000'], 'both ends inclusive');
+  t.same(
+    all.records.map((r) => r['@timestamp']),
+    ['2026-03-01 12:07:00.000', '2026-03-01 12:05:00.000'],
+    'both ends inclusive',
+  );
   t.equal(all.statistics.recordsScanned, 2);
   t.equal(runInsightsQuery('fields @timestamp', events, { limit: 3 }).records.length, 3);
   t.throws(() => runInsightsQuery('fields @timestamp', events, { limit: 100_001 }), RangeError);
@@ -244,7 +357,7 @@ t.test('at most 10,000 rows; recordsMatched tells how many matched', async (t) =
   t.equal(runInsightsQuery('stats count(*) as n by bin(1s)', many).results.length, 1235, 'stats output is capped too when under the limit');
   t.equal(runInsightsQuery('stats count(*) as n by @timestamp', many).results.length, 10_000);
   t.equal(runInsightsQuery('limit 10000', many).results.length, 10_000);
-  t.equal(runInsightsQuery('limit 20000', many).results.length, 10_000, 'StartQuery\'s default limit still applies');
+  t.equal(runInsightsQuery('limit 20000', many).results.length, 10_000, "StartQuery's default limit still applies");
   t.equal(runInsightsQuery('fields @timestamp', many, { limit: MAX_QUERY_LIMIT }).results.length, 12_345, 'a raised limit returns more');
   t.equal(runInsightsQuery('limit 11000', many, { limit: MAX_QUERY_LIMIT }).results.length, 11_000);
 });

@@ -90,13 +90,23 @@ t.test('StartQuery then GetQueryResults: the same rows as runInsightsQuery, inge
   const expected = runInsightsQuery(query, events, { logGroups: [SYSLOG_GROUP] });
   t.same(got.results, expected.results);
   t.same(got.results, [
-    [{ field: '@logStream', value: 'rtr-osa-2' }, { field: 'n', value: '3' }],
-    [{ field: '@logStream', value: 'rtr-tyo-1' }, { field: 'n', value: '2' }],
+    [
+      { field: '@logStream', value: 'rtr-osa-2' },
+      { field: 'n', value: '3' },
+    ],
+    [
+      { field: '@logStream', value: 'rtr-tyo-1' },
+      { field: 'n', value: '2' },
+    ],
   ]);
   t.match(got.statistics, { recordsMatched: 5, recordsScanned: 9, logGroupsScanned: 1, resultCount: 2 });
   t.ok((got.statistics?.bytesScanned ?? 0) > 0);
 
-  const many = await start(s.client, { logGroupName: undefined, logGroupNames: [SYSLOG_GROUP, NTP_GROUP], queryString: 'fields @timestamp, @ingestionTime, @log | limit 1' });
+  const many = await start(s.client, {
+    logGroupName: undefined,
+    logGroupNames: [SYSLOG_GROUP, NTP_GROUP],
+    queryString: 'fields @timestamp, @ingestionTime, @log | limit 1',
+  });
   const newest = await results(s.client, many.queryId!);
   t.match(newest.results?.[0], [
     { field: '@timestamp', value: '2026-03-01 12:31:00.000' },
@@ -108,15 +118,24 @@ t.test('StartQuery then GetQueryResults: the same rows as runInsightsQuery, inge
   const arn = `arn:aws:logs:us-east-1:123456789012:log-group:${NTP_GROUP}`;
   const byArn = await start(s.client, { logGroupName: undefined, logGroupIdentifiers: [arn], queryString: 'stats count(*) as n' });
   t.same((await results(s.client, byArn.queryId!)).results, [[{ field: 'n', value: '12' }]]);
-  t.same(s.fake.queries().map((q) => q.logGroups), [[SYSLOG_GROUP], [SYSLOG_GROUP, NTP_GROUP], [NTP_GROUP]]);
+  t.same(
+    s.fake.queries().map((q) => q.logGroups),
+    [[SYSLOG_GROUP], [SYSLOG_GROUP, NTP_GROUP], [NTP_GROUP]],
+  );
 });
 
 t.test('time range: epoch seconds, both ends inclusive, end read as the instant endTime.000', async (t) => {
   const s = await setup(t);
   const base = T0 + 10 * MINUTE; // a whole second
-  await seed(s, [base - 1, base, base + 999, base + 1000, base + 1001].map((ts) => syslogEvent(ts, { message: String(ts - base) })));
+  await seed(
+    s,
+    [base - 1, base, base + 999, base + 1000, base + 1001].map((ts) => syslogEvent(ts, { message: String(ts - base) })),
+  );
   const { queryId } = await start(s.client, { startTime: base / 1000, endTime: base / 1000 + 1, queryString: 'fields message | sort @timestamp asc' });
-  t.same((await results(s.client, queryId!)).results?.map((r) => r[0]?.value), ['0', '999', '1000']);
+  t.same(
+    (await results(s.client, queryId!)).results?.map((r) => r[0]?.value),
+    ['0', '999', '1000'],
+  );
   const bad = await failure(start(s.client, { startTime: base / 1000, endTime: base / 1000 - 1 }));
   t.ok(bad instanceof InvalidParameterException, bad.name);
 });
@@ -141,7 +160,15 @@ t.test('scripted progress: Scheduled, Running for N polls, then Complete / Faile
   t.same((await results(s.client, b)).results, []);
   t.equal((await results(s.client, c)).status, 'Timeout');
   t.equal((await results(s.client, d)).status, 'Complete');
-  t.same(s.fake.queries().map((q) => [q.status, q.polls]), [['Complete', 5], ['Failed', 3], ['Timeout', 1], ['Complete', 1]]);
+  t.same(
+    s.fake.queries().map((q) => [q.status, q.polls]),
+    [
+      ['Complete', 5],
+      ['Failed', 3],
+      ['Timeout', 1],
+      ['Complete', 1],
+    ],
+  );
 });
 
 t.test('partial results while Running, as the service streams them', async (t) => {
@@ -187,12 +214,21 @@ t.test('DescribeQueries: newest first, by status and log group, paged', async (t
     { queryId: done, status: 'Complete', logGroupName: NTP_GROUP, createTime: NOW },
     { queryId: running, status: 'Running', logGroupName: SYSLOG_GROUP, queryString: 'fields @message' },
   ]);
-  t.same((await s.client.send(new DescribeQueriesCommand({ status: 'Running' }))).queries?.map((q) => q.queryId), [running]);
-  t.same((await s.client.send(new DescribeQueriesCommand({ logGroupName: NTP_GROUP }))).queries?.map((q) => q.queryId), [done]);
+  t.same(
+    (await s.client.send(new DescribeQueriesCommand({ status: 'Running' }))).queries?.map((q) => q.queryId),
+    [running],
+  );
+  t.same(
+    (await s.client.send(new DescribeQueriesCommand({ logGroupName: NTP_GROUP }))).queries?.map((q) => q.queryId),
+    [done],
+  );
   const page = await s.client.send(new DescribeQueriesCommand({ maxResults: 1 }));
   t.equal(page.queries?.length, 1);
   const rest = await s.client.send(new DescribeQueriesCommand({ maxResults: 1, nextToken: page.nextToken }));
-  t.same(rest.queries?.map((q) => q.queryId), [running]);
+  t.same(
+    rest.queries?.map((q) => q.queryId),
+    [running],
+  );
   t.equal(rest.nextToken, undefined);
 });
 
@@ -240,7 +276,10 @@ t.test('concurrency quota and scripted faults', async (t) => {
   t.ok((await failure(start(s.client, {}))) instanceof LimitExceededException);
   t.ok((await failure(results(s.client, first))) instanceof ThrottlingException);
   t.equal((await results(s.client, first)).status, 'Complete');
-  t.match(s.fake.calls('StartQuery').map((c) => c.fault ?? c.error ?? 'ok'), ['ok', 'ok', 'LimitExceededException', 'ok', 'throttle', 'limit-exceeded']);
+  t.match(
+    s.fake.calls('StartQuery').map((c) => c.fault ?? c.error ?? 'ok'),
+    ['ok', 'ok', 'LimitExceededException', 'ok', 'throttle', 'limit-exceeded'],
+  );
 });
 
 t.test('10,000 rows per query by default; a raised limit pages with nextToken', async (t) => {
@@ -301,5 +340,8 @@ t.test('a client that polls and splits a range at the 10,000-row limit gets ever
   t.equal(rows.size, 15_000);
   t.same(new Set(rows.values()).size, 15_000);
   t.equal(queries, 3);
-  t.ok(s.fake.queries().every((q) => q.polls === 3), 'every query was polled through Scheduled and Running');
+  t.ok(
+    s.fake.queries().every((q) => q.polls === 3),
+    'every query was polled through Scheduled and Running',
+  );
 });

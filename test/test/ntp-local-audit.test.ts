@@ -20,10 +20,13 @@ t.test('evidence of an NTP service following its own clock', async (t) => {
   });
   await ntp.waitForLog('listening');
   // A status event (synchronised, following `local`) and a sample, as the service writes them.
-  await eventually(async () => {
-    const upstream = (await ntp.fileEvents('netsidecar/ntp')).get('upstream') ?? [];
-    return upstream.some((e) => e.type === 'status' && e.synchronised === true) && upstream.some((e) => e.type === 'upstream_sample');
-  }, { timeoutMs: 20_000, what: 'status and sample events in the file sink' });
+  await eventually(
+    async () => {
+      const upstream = (await ntp.fileEvents('netsidecar/ntp')).get('upstream') ?? [];
+      return upstream.some((e) => e.type === 'status' && e.synchronised === true) && upstream.some((e) => e.type === 'upstream_sample');
+    },
+    { timeoutMs: 20_000, what: 'status and sample events in the file sink' },
+  );
   t.equal(await ntp.stop(), 0, 'drained and stopped');
 
   const out = join(ntp.dataDir, 'bundle');
@@ -40,8 +43,14 @@ t.test('evidence of an NTP service following its own clock', async (t) => {
   t.equal(code, 0, stderr);
   const md = await readFile(join(out, 'summary.md'), 'utf8');
   const manifest = JSON.parse(await readFile(join(out, 'MANIFEST.json'), 'utf8')) as { warnings: string[] };
-  t.match(md, /\*\*NOT A TRUSTED SOURCE: the NTP service followed upstream 'local', this machine's own clock \(stratum 9, refid LOCL; served as stratum 10\) from /);
+  t.match(
+    md,
+    /\*\*NOT A TRUSTED SOURCE: the NTP service followed upstream 'local', this machine's own clock \(stratum 9, refid LOCL; served as stratum 10\) from /,
+  );
   t.match(md, /\| local \(this machine's clock\) \| \S+ – \S+ \| 9 \| LOCL \| 10 \| \d+ \(\d+\) \|/);
   t.notMatch(md, /100\.000 %/, 'never "100 % synchronised"');
-  t.ok(manifest.warnings.some((w) => w.startsWith('ntp: NOT SYNCHRONISED TO A TRUSTED SOURCE from ') && w.includes('refid LOCL')), 'a finding');
+  t.ok(
+    manifest.warnings.some((w) => w.startsWith('ntp: NOT SYNCHRONISED TO A TRUSTED SOURCE from ') && w.includes('refid LOCL')),
+    'a finding',
+  );
 });

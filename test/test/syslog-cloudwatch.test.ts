@@ -45,7 +45,10 @@ t.test('logger → syslog → CloudWatch Logs: group and stream created, events 
   }
   await until(() => fake.events('/netsidecar/syslog', host).length >= 3, 'three events in CloudWatch');
   const events = fake.events('/netsidecar/syslog', host);
-  t.same(events.map((e) => JSON.parse(e.message).message), ['one', 'two', 'three']);
+  t.same(
+    events.map((e) => JSON.parse(e.message).message),
+    ['one', 'two', 'three'],
+  );
   const first = JSON.parse(events[0]!.message);
   // syslog/2 (the default): no schema name; the receive time kept as rt (the S3 archive keeps the message alone)
   // and the CloudWatch timestamp is the same instant.
@@ -54,7 +57,10 @@ t.test('logger → syslog → CloudWatch Logs: group and stream created, events 
   t.equal(events[0]!.timestamp, first.rt, 'the CloudWatch timestamp is the receive time (rt)');
   t.ok(Math.abs(events[0]!.timestamp - Date.now()) < 60_000, 'the CloudWatch timestamp is the time the service received it');
   t.same(fake.retentionPolicies(), {}, 'retention is deploy’s job, never the sink’s');
-  t.ok(fake.calls('PutLogEvents').some((c) => c.error === 'ThrottlingException'), 'the throttled call was retried');
+  t.ok(
+    fake.calls('PutLogEvents').some((c) => c.error === 'ThrottlingException'),
+    'the throttled call was retried',
+  );
 
   // The same counters as /metrics reach CloudWatch as Embedded Metric Format lines on stdout. EMF
   // counters are increases since the previous line (CloudWatch sums them): the three messages may
@@ -66,8 +72,15 @@ t.test('logger → syslog → CloudWatch Logs: group and stream created, events 
       .filter(Boolean)
       .map((line) => JSON.parse(line) as Record<string, unknown>)
       .filter((doc) => typeof doc['netsidecar_syslog_received_total'] === 'number' && doc['transport'] === 'tcp');
-  await until(() => received().reduce((sum, doc) => sum + (doc['netsidecar_syslog_received_total'] as number), 0) >= 3, 'EMF lines counting the three messages');
-  t.equal(received().reduce((sum, doc) => sum + (doc['netsidecar_syslog_received_total'] as number), 0), 3, 'three messages counted, once each');
+  await until(
+    () => received().reduce((sum, doc) => sum + (doc['netsidecar_syslog_received_total'] as number), 0) >= 3,
+    'EMF lines counting the three messages',
+  );
+  t.equal(
+    received().reduce((sum, doc) => sum + (doc['netsidecar_syslog_received_total'] as number), 0),
+    3,
+    'three messages counted, once each',
+  );
   t.match(received()[0], { service: 'syslog', transport: 'tcp', _aws: { CloudWatchMetrics: [{ Namespace: 'netsidecar' }] } });
   t.equal(await service.stop(), 0);
 });
@@ -84,10 +97,16 @@ t.test('an outage across a SIGTERM and a restart loses nothing: the spool replay
   await first.waitForLog('started'); // its SIGTERM handler is installed from here on
   const total = 50;
   const lines = Array.from({ length: total }, (_, i) => `during outage ${i}`).join('\n');
-  await run('sh', ['-c', `printf '%s\\n' "${lines.split('\n').join('" "')}" | logger --tcp --octet-count --server 127.0.0.1 --port ${listening.tcpPort} --rfc5424 -t rpd`]);
+  await run('sh', [
+    '-c',
+    `printf '%s\\n' "${lines.split('\n').join('" "')}" | logger --tcp --octet-count --server 127.0.0.1 --port ${listening.tcpPort} --rfc5424 -t rpd`,
+  ]);
   await until(() => fake.calls().length > 0, 'the sink to try CloudWatch');
   t.equal(await first.stop(), 0, 'drains what it can, spools the rest, exits 0');
-  t.match(first.logs.find((l) => l.msg === 'drained'), { pending: total, pendingSpooled: true });
+  t.match(
+    first.logs.find((l) => l.msg === 'drained'),
+    { pending: total, pendingSpooled: true },
+  );
   t.equal(fake.events('/netsidecar/syslog', host).length, 0);
 
   fake.outage('*', null);
@@ -97,6 +116,10 @@ t.test('an outage across a SIGTERM and a restart loses nothing: the spool replay
   await second.waitForLog('started');
   await until(() => fake.events('/netsidecar/syslog', host).length >= total, 'the spooled events after the restart');
   const delivered = fake.events('/netsidecar/syslog', host).map((e) => JSON.parse(e.message).message);
-  t.same(delivered, Array.from({ length: total }, (_, i) => `during outage ${i}`), 'exactly once, in order');
+  t.same(
+    delivered,
+    Array.from({ length: total }, (_, i) => `during outage ${i}`),
+    'exactly once, in order',
+  );
   t.equal(await second.stop(), 0);
 });

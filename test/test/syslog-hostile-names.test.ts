@@ -11,7 +11,7 @@ import { syslogOnLoopback } from './support/syslog-env.js';
 
 const ports = syslogOnLoopback;
 
-t.test('a 600-character hostname: its lines and every other device\'s are written, /healthz stays ready', async (t) => {
+t.test("a 600-character hostname: its lines and every other device's are written, /healthz stays ready", async (t) => {
   const service = await spawnService(t, 'services/syslog/src/main.ts', { ...ports, NETSIDECAR_SINK_FLUSH_INTERVAL: '50ms' });
   const listening = await service.waitForLog('listening');
   const started = await service.waitForLog('started');
@@ -41,7 +41,11 @@ t.test('a 600-character hostname: its lines and every other device\'s are writte
   const sent = hosts.length * perHost;
   const delivered = counts.reduce((a, b) => a + b, 0);
   t.comment(`point 2: sent ${sent}, delivered ${delivered}, lost ${sent - delivered} (per host ${counts.join('/')})`);
-  t.same(counts, hosts.map(() => perHost), 'every line of every device, the 600-character one included');
+  t.same(
+    counts,
+    hosts.map(() => perHost),
+    'every line of every device, the 600-character one included',
+  );
   const health = await fetch(`http://127.0.0.1:${started.healthPort}/healthz`);
   t.equal(health.status, 200, 'still ready');
   const metrics = await (await fetch(`http://127.0.0.1:${started.healthPort}/metrics`)).text();

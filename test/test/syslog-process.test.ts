@@ -52,8 +52,14 @@ t.test('SIGTERM: stop accepting, drain every accepted message to the sink, exit 
   t.equal(await service.stop('SIGTERM'), 0, 'exits 0 after draining');
   const events = (await service.fileEvents('netsidecar/syslog')).get('edge-1') ?? [];
   t.equal(events.length, total, 'nothing accepted is lost at shutdown');
-  t.same(events.slice(-1).map((e) => e.message), [`message ${total - 1}`]);
-  t.match(service.logs.find((l) => l.msg === 'drained'), { pending: 0 });
+  t.same(
+    events.slice(-1).map((e) => e.message),
+    [`message ${total - 1}`],
+  );
+  t.match(
+    service.logs.find((l) => l.msg === 'drained'),
+    { pending: 0 },
+  );
 });
 
 t.test('a sink that cannot write turns /healthz not ready with the reason, and ready again after', async (t) => {
@@ -72,15 +78,25 @@ t.test('a sink that cannot write turns /healthz not ready with the reason, and r
   const udp = createSocket('udp4');
   t.teardown(() => udp.close());
   udp.send('<190>1 2026-11-22T14:00:00.000Z edge-9 app - - - kept while the disk fails', listening.udpPort as number, '127.0.0.1');
-  const failing = await eventually(async () => {
-    const health = await healthz();
-    return health.status !== 200 && health;
-  }, { timeoutMs: 10_000, what: '/healthz to turn not ready' });
+  const failing = await eventually(
+    async () => {
+      const health = await healthz();
+      return health.status !== 200 && health;
+    },
+    { timeoutMs: 10_000, what: '/healthz to turn not ready' },
+  );
   t.equal(failing.status, 503);
   t.match(failing.body, /sink: writes under .* failing \((ENOTDIR|EEXIST)\); retrying/);
   await rm(join(dataDir, 'logs'));
-  await eventually(async () => (await healthz()).status === 200, { timeoutMs: 30_000, what: '/healthz to turn ready again (the sink retries after 1 s, then 2 s)' });
+  await eventually(async () => (await healthz()).status === 200, {
+    timeoutMs: 30_000,
+    what: '/healthz to turn ready again (the sink retries after 1 s, then 2 s)',
+  });
   t.equal(await service.stop('SIGTERM'), 0);
   const events = (await service.fileEvents('netsidecar/syslog')).get('edge-9') ?? [];
-  t.same(events.map((e) => e.message), ['kept while the disk fails'], 'the accepted event was written once the disk recovered');
+  t.same(
+    events.map((e) => e.message),
+    ['kept while the disk fails'],
+    'the accepted event was written once the disk recovered',
+  );
 });

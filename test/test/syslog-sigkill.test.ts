@@ -102,7 +102,9 @@ t.test('SIGKILL under a steady UDP load: everything spooled is delivered after t
   t.equal(await second.stop('SIGTERM'), 0, 'the restarted service drains its spool and exits 0');
   t.comment(`restart and drain took ${Date.now() - killedAt} ms`);
 
-  const arrived = fake.events('/netsidecar/syslog', 'edge-9').map((e) => Number(/n=(\d+)/.exec((JSON.parse(e.message) as { message: string }).message)?.[1] ?? -1));
+  const arrived = fake
+    .events('/netsidecar/syslog', 'edge-9')
+    .map((e) => Number(/n=(\d+)/.exec((JSON.parse(e.message) as { message: string }).message)?.[1] ?? -1));
   const result = tally(sent, arrived);
   const distinct = new Set(arrived);
   const prefix = [...Array(sent).keys()].findIndex((n) => !distinct.has(n));

@@ -48,5 +48,8 @@ t.test('SIGTERM with frames in the socket buffers: every frame reaches the sink,
   t.match(drained, { transport: 'tcp', connections: 1, senderClosed: 1, cutAtDeadline: 0 }, 'the sender closed after the FIN: nothing cut');
   t.same(result, { sent: total, delivered: total, duplicated: 0, lost: 0, holes: [] }, 'every frame once, none lost');
   t.equal(code, 0, 'exit 0');
-  t.match(service.logs.find((l) => l.msg === 'drained'), { pending: 0 });
+  t.match(
+    service.logs.find((l) => l.msg === 'drained'),
+    { pending: 0 },
+  );
 });

@@ -90,7 +90,10 @@ t.test('file sink: syslog/2 lines with the receive time (rt); the audit export i
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   t.equal(stored.length, lines.length, 'every line stored');
-  t.ok(stored.every((e) => e.v === 2 && Number.isSafeInteger(e.rt) && !('receivedAt' in e) && !('schema' in e)), 'stored as syslog/2, the receive time kept as rt (the file has no event time)');
+  t.ok(
+    stored.every((e) => e.v === 2 && Number.isSafeInteger(e.rt) && !('receivedAt' in e) && !('schema' in e)),
+    'stored as syslog/2, the receive time kept as rt (the file has no event time)',
+  );
   t.equal(stored.filter((e) => 'raw' in e || 'rawBase64' in e).length, 2, 'raw kept only where the fields cannot rebuild it');
   t.equal(await service.stop(), 0);
 
@@ -124,19 +127,46 @@ t.test('CloudWatch sink: syslog/2 with rt equal to the event time; the audit exp
   await until(() => stored().length >= lines.length, 'every line in CloudWatch');
   t.equal(await service.stop(), 0);
   const messages = stored().map((e) => JSON.parse(e.message) as Record<string, unknown>);
-  t.ok(messages.every((e) => e.v === 2 && !('schema' in e)), 'stored as syslog/2');
-  t.ok(stored().every((e) => (JSON.parse(e.message) as { rt: number }).rt === e.timestamp), 'the receive time kept as rt, equal to the CloudWatch event time');
-  t.ok(messages.every((e) => !('facilityName' in e) && !('severityName' in e)), 'no names the numbers give');
+  t.ok(
+    messages.every((e) => e.v === 2 && !('schema' in e)),
+    'stored as syslog/2',
+  );
+  t.ok(
+    stored().every((e) => (JSON.parse(e.message) as { rt: number }).rt === e.timestamp),
+    'the receive time kept as rt, equal to the CloudWatch event time',
+  );
+  t.ok(
+    messages.every((e) => !('facilityName' in e) && !('severityName' in e)),
+    'no names the numbers give',
+  );
 
   const out = await audit(['logs', '--service', 'syslog', '--source', 'cloudwatch', ...range()], { AWS_REGION: 'eu-west-1' }, fake);
   t.equal(out.code, 0, out.stderr);
   checkExport(t, out.stdout, sourcePort);
-  const exportedTimes = out.stdout.split('\n').slice(0, -1).map((l) => Date.parse((JSON.parse(l) as { receivedAt: string }).receivedAt)).sort();
-  t.same(exportedTimes, stored().map((e) => e.timestamp).sort(), 'receivedAt is the CloudWatch event time');
+  const exportedTimes = out.stdout
+    .split('\n')
+    .slice(0, -1)
+    .map((l) => Date.parse((JSON.parse(l) as { receivedAt: string }).receivedAt))
+    .sort();
+  t.same(
+    exportedTimes,
+    stored()
+      .map((e) => e.timestamp)
+      .sort(),
+    'receivedAt is the CloudWatch event time',
+  );
 
   // The evidence bundle holds the same syslog/1 events.
   const evidence = await audit(['evidence', '--source', 'cloudwatch', '--out', `${service.dataDir}/bundle`, ...range()], { AWS_REGION: 'eu-west-1' }, fake);
   t.equal(evidence.code, 0, evidence.stderr);
   const tyo = await readFile(`${service.dataDir}/bundle/syslog/rtr-tyo-1.jsonl`, 'utf8');
-  t.equal(tyo, out.stdout.split('\n').filter((l) => l.includes('"host":"rtr-tyo-1"')).map((l) => l + '\n').join(''), 'the bundle file of a device: its exported syslog/1 events');
+  t.equal(
+    tyo,
+    out.stdout
+      .split('\n')
+      .filter((l) => l.includes('"host":"rtr-tyo-1"'))
+      .map((l) => l + '\n')
+      .join(''),
+    'the bundle file of a device: its exported syslog/1 events',
+  );
 });

@@ -79,7 +79,10 @@ export async function createContext(io: MainIo, args: ParsedArgs): Promise<Conte
     if (args.values.insights) throw new AuditError('AUDIT_USAGE', '--insights reads CloudWatch Logs: the archive is read object by object');
     const bucket = args.values['archive-bucket'];
     if (bucket === undefined || !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
-      throw new AuditError('AUDIT_NO_ARCHIVE', `--source archive needs --archive-bucket NAME (an S3 bucket name; the stack output ArchiveBucketName)${bucket === undefined ? '' : `, got '${bucket}'`}`);
+      throw new AuditError(
+        'AUDIT_NO_ARCHIVE',
+        `--source archive needs --archive-bucket NAME (an S3 bucket name; the stack output ArchiveBucketName)${bucket === undefined ? '' : `, got '${bucket}'`}`,
+      );
     }
     const latenessMs = parseDuration('--lateness', args.values.lateness ?? DEFAULT_LATENESS);
     const client = io.s3Client?.() ?? new S3Client({ maxAttempts: 1 });
@@ -96,7 +99,12 @@ export async function createContext(io: MainIo, args: ParsedArgs): Promise<Conte
       onProgress: (text) => progress.update(text),
     });
     // No audit log: the archive is written by Firehose only; bundles are recorded in CloudWatch.
-    return { ...common, source: withClient(source, client), sourceLabel: `S3 archive s3://${bucket}, region ${region}`, auditLogOptions: ['--source', 'cloudwatch'] };
+    return {
+      ...common,
+      source: withClient(source, client),
+      sourceLabel: `S3 archive s3://${bucket}, region ${region}`,
+      auditLogOptions: ['--source', 'cloudwatch'],
+    };
   }
   const client = io.cloudWatchClient?.() ?? new CloudWatchLogsClient({ maxAttempts: 1 });
   const region = await checkAwsClient(client);

@@ -36,10 +36,7 @@ export function parseRange(fromRaw: string, toRaw: string, now: number): TimeRan
   const from = parseTime('--from', fromRaw, now);
   const to = parseTime('--to', toRaw, now);
   if (from >= to) {
-    throw new AuditError(
-      'AUDIT_RANGE_INVERTED',
-      `--from ${iso(from)} is not before --to ${iso(to)}: the range is empty or inverted (--to is excluded)`,
-    );
+    throw new AuditError('AUDIT_RANGE_INVERTED', `--from ${iso(from)} is not before --to ${iso(to)}: the range is empty or inverted (--to is excluded)`);
   }
   return { from, to };
 }

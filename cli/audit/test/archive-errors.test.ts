@@ -55,15 +55,35 @@ t.test('a GZIP object cut short, an object that is not JSON: AUDIT_ARCHIVE_CORRU
     const exportFile = join(dir, `export-${name.replace(' ', '-')}.jsonl`);
     const toFile = await run(['logs', '--service', 'syslog', ...range, '--out', exportFile]);
     t.equal(toFile.code, 1);
-    t.equal(await stat(exportFile).then(() => true, () => false), false, `${name}: no export file`);
-    t.notOk((await readdir(dir)).some((n) => n.startsWith(`export-${name.replace(' ', '-')}.jsonl.partial`)), 'no partial file left');
+    t.equal(
+      await stat(exportFile).then(
+        () => true,
+        () => false,
+      ),
+      false,
+      `${name}: no export file`,
+    );
+    t.notOk(
+      (await readdir(dir)).some((n) => n.startsWith(`export-${name.replace(' ', '-')}.jsonl.partial`)),
+      'no partial file left',
+    );
 
     const out = join(dir, `bundle-${name.replace(' ', '-')}`);
     const evidence = await run(['evidence', ...range, '--out', out]);
     t.equal(evidence.code, 1);
     t.match(evidence.stderr, /AUDIT_ARCHIVE_CORRUPT/);
-    t.equal(await stat(out).then(() => true, () => false), false, `${name}: no bundle`);
-    t.notOk((await readdir(dir)).some((n) => n.startsWith(`.bundle-${name.replace(' ', '-')}.partial-`)), 'no partial bundle left');
+    t.equal(
+      await stat(out).then(
+        () => true,
+        () => false,
+      ),
+      false,
+      `${name}: no bundle`,
+    );
+    t.notOk(
+      (await readdir(dir)).some((n) => n.startsWith(`.bundle-${name.replace(' ', '-')}.partial-`)),
+      'no partial bundle left',
+    );
   }
 });
 

@@ -48,12 +48,47 @@ t.test('the stream of an archived event is the one the service wrote it to', asy
 
   const ntp: SinkEvent[] = [];
   const writer = new NtpEvents({ sink: capture(ntp), logGroup: '/netsidecar/ntp', dropped: createNtpMetrics(createRegistry('ntp')).eventsDropped });
-  writer.write('2001:db8::9', NOW, { type: 'client_clock_warning', clientIp: '2001:db8::9', version: 4, clientOffsetMs: 1500, clientOffsetBoundMs: 0.4, clientOffsetMethod: 'exchange', thresholdMs: 1000, message: 'x' });
-  writer.write('upstream', NOW, { type: 'status', synchronised: true, previousSynchronised: false, selected: '169.254.169.123:123', previousSelected: null, leap: 0, stratum: 2, refId: 'GPS', offsetMs: 0, rootDelayMs: 0, rootDispersionMs: 0, lastSampleAgeS: 1, holdoverS: 3600, reason: null });
+  writer.write('2001:db8::9', NOW, {
+    type: 'client_clock_warning',
+    clientIp: '2001:db8::9',
+    version: 4,
+    clientOffsetMs: 1500,
+    clientOffsetBoundMs: 0.4,
+    clientOffsetMethod: 'exchange',
+    thresholdMs: 1000,
+    message: 'x',
+  });
+  writer.write('upstream', NOW, {
+    type: 'status',
+    synchronised: true,
+    previousSynchronised: false,
+    selected: '169.254.169.123:123',
+    previousSelected: null,
+    leap: 0,
+    stratum: 2,
+    refId: 'GPS',
+    offsetMs: 0,
+    rootDelayMs: 0,
+    rootDispersionMs: 0,
+    lastSampleAgeS: 1,
+    holdoverS: 3600,
+    reason: null,
+  });
   t.equal(ntp.length, 2);
   for (const e of ntp) t.equal(streamOf('ntp', JSON.parse(e.message)), e.logStream, `ntp: ${e.logStream}`);
 
-  const config = toSinkEvents({ device: 'rtr:odd/name', receivedAt: new Date(NOW).toISOString(), config: 'x'.repeat(300_000), driftDiff: null, diff: null, detached: [], parts: 0 } as never, '/netsidecar/config');
+  const config = toSinkEvents(
+    {
+      device: 'rtr:odd/name',
+      receivedAt: new Date(NOW).toISOString(),
+      config: 'x'.repeat(300_000),
+      driftDiff: null,
+      diff: null,
+      detached: [],
+      parts: 0,
+    } as never,
+    '/netsidecar/config',
+  );
   t.ok(config.length > 1, 'a config/1 event and its config-part/1 events');
   for (const e of config) t.equal(streamOf('config', JSON.parse(e.message)), e.logStream, `config: ${e.logStream}`);
 
@@ -66,7 +101,10 @@ t.test('object names: the arrival time, and arrival order across delivery stream
   const b = 'netsidecar/ntp/2026/03/01/netsidecar-archive-ntp-9-2026-03-01-09-00-00-85dc0d38-176c-369f-b4f2-d8ecb6d95dfe.gz';
   t.equal(arrivalOf(a), Date.parse('2026-03-01T08:00:00Z'));
   t.equal(arrivalOf('netsidecar/ntp/2026/03/01/uploaded-by-hand.json'), undefined);
-  const sorted = [b, a].map((key) => ({ key, arrival: arrivalOf(key) })).sort(compareArrival).map((o) => o.key);
+  const sorted = [b, a]
+    .map((key) => ({ key, arrival: arrivalOf(key) }))
+    .sort(compareArrival)
+    .map((o) => o.key);
   t.same(sorted, [a, b], 'version 10 at 08:00 before version 9 at 09:00 (a plain key sort says otherwise)');
 });
 
@@ -86,7 +124,14 @@ t.test('stage: arrivals out of order, more runs than one merge takes, read back 
   t.same(got, expected, 'time order; a before c, as they arrived');
   const window: number[] = [];
   for await (const e of stage.events('rtr', 1500, 1600)) window.push(e.timestamp);
-  t.same(window, [1500, 1500, 1505, 1510, 1510, 1515, 1520, 1520, 1525, 1530, 1530, 1535, 1540, 1540, 1545, 1550, 1550, 1555, 1560, 1560, 1565, 1570, 1570, 1575, 1580, 1580, 1585, 1590, 1590, 1595], '[from, to)');
+  t.same(
+    window,
+    [
+      1500, 1500, 1505, 1510, 1510, 1515, 1520, 1520, 1525, 1530, 1530, 1535, 1540, 1540, 1545, 1550, 1550, 1555, 1560, 1560, 1565, 1570, 1570, 1575, 1580,
+      1580, 1585, 1590, 1590, 1595,
+    ],
+    '[from, to)',
+  );
   t.equal(stage.newest('rtr'), 1000 + 299 * 10 + 5);
 });
 
@@ -95,7 +140,15 @@ t.test('ListObjectsV2 pages: every object of a day is read however small the pag
   const objects = firehoseObjects(subscriptionRecords(seeds, { bufferSeconds: 60 }));
   const archive = await startArchive(t);
   await archive.put(objects);
-  const source = createArchiveSource({ client: archive.client(), bucket: BUCKET, logGroupPrefix: '/netsidecar', latenessMs: 86_400_000, now: NOW, maxKeys: 7, tmpDir: dir });
+  const source = createArchiveSource({
+    client: archive.client(),
+    bucket: BUCKET,
+    logGroupPrefix: '/netsidecar',
+    latenessMs: 86_400_000,
+    now: NOW,
+    maxKeys: 7,
+    tmpDir: dir,
+  });
   t.teardown(() => source.close());
   let n = 0;
   for await (const _ of source.events({ service: 'ntp', from: Date.parse('2026-03-01'), to: Date.parse('2026-03-02') })) n++;

@@ -19,7 +19,8 @@ await writeFileSink(data, seeds);
 
 // rtr-osa-2's events of 2026-03-02 reach the archive three days late (a spool replayed after an outage).
 const lateDay = Date.parse('2026-03-02T00:00:00Z');
-const late = ({ logStream, last }: { logStream: string; last: number }) => (logStream === 'rtr-osa-2' && last >= lateDay && last < lateDay + 86_400_000 ? 3 * 86_400_000 : 2_000);
+const late = ({ logStream, last }: { logStream: string; last: number }) =>
+  logStream === 'rtr-osa-2' && last >= lateDay && last < lateDay + 86_400_000 ? 3 * 86_400_000 : 2_000;
 const objects = firehoseObjects(subscriptionRecords(seeds, { controlMessage: true, eventsPerRecord: 40, delayMs: late }));
 const archive = await startArchive(t);
 await archive.put(objects);
@@ -30,10 +31,20 @@ const fromArchive = (args: string[]) => runAudit([...args, ...s3], { s3: archive
 
 t.test('the fixture is laid out as Firehose writes it', async (t) => {
   t.ok(objects.length > 10);
-  for (const o of objects) t.match(o.key, /^netsidecar\/(syslog|ntp|config|scan)\/\d{4}\/\d{2}\/\d{2}\/netsidecar-archive-(syslog|ntp|config|scan)-1-\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}-[0-9a-f-]{36}\.gz$/);
-  t.ok(objects.some((o) => o.lines.some((l) => l.startsWith('{"schema":"part/1"'))), 'the event over 1 MB is archived as the sink\'s parts');
+  for (const o of objects)
+    t.match(
+      o.key,
+      /^netsidecar\/(syslog|ntp|config|scan)\/\d{4}\/\d{2}\/\d{2}\/netsidecar-archive-(syslog|ntp|config|scan)-1-\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}-[0-9a-f-]{36}\.gz$/,
+    );
+  t.ok(
+    objects.some((o) => o.lines.some((l) => l.startsWith('{"schema":"part/1"'))),
+    "the event over 1 MB is archived as the sink's parts",
+  );
   t.ok(objects.some((o) => o.lines.includes('CWL CONTROL MESSAGE: Checking health of destination Firehose.')));
-  t.ok(objects.some((o) => o.key.includes('/2026/03/05/') && o.lines.some((l) => l.includes('"rtr-osa-2"') && l.includes('2026-03-02T'))), 'late events sit under their arrival day');
+  t.ok(
+    objects.some((o) => o.key.includes('/2026/03/05/') && o.lines.some((l) => l.includes('"rtr-osa-2"') && l.includes('2026-03-02T'))),
+    'late events sit under their arrival day',
+  );
 });
 
 t.test('logs: the same export as the file sink, byte for byte (parts joined, late events found, control message skipped)', async (t) => {
@@ -53,7 +64,10 @@ t.test('logs: the same export as the file sink, byte for byte (parts joined, lat
     t.equal(got.stdout, expected.stdout, args.join(' '));
   }
   const big = await fromArchive(['logs', '--service', 'syslog', '--device', 'rtr-tyo-1', '--from', '2026-03-02', '--to', '2026-03-03']);
-  t.ok(big.stdout.split('\n').some((l) => l.length > 1_500_000), 'the split event comes back whole');
+  t.ok(
+    big.stdout.split('\n').some((l) => l.length > 1_500_000),
+    'the split event comes back whole',
+  );
 });
 
 t.test('--lateness: a window shorter than the delay misses the late events (the default does not)', async (t) => {
@@ -82,7 +96,10 @@ t.test('evidence: the same bundle as from the file sink, plus every archive obje
   const sourceFree = (text: string) =>
     text
       .replace(/Source: [^.]*\./g, 'Source: X.')
-      .replace(/local file sink: no retention policy \(files are kept until deleted\)|S3 archive: Object Lock retention per object \(archive\/objects\.csv\)/g, 'RETENTION')
+      .replace(
+        /local file sink: no retention policy \(files are kept until deleted\)|S3 archive: Object Lock retention per object \(archive\/objects\.csv\)/g,
+        'RETENTION',
+      )
       .replace(/local file sink: as the disk is|S3 archive: per object \(archive\/objects\.csv\)/g, 'ENCRYPTION');
   for (const [path, text] of fromFile) {
     if (path === 'MANIFEST.json' || path === 'SHA256SUMS') continue;
@@ -94,7 +111,11 @@ t.test('evidence: the same bundle as from the file sink, plus every archive obje
   const syslog = manifest.files.find((f: { path: string }) => f.path === 'syslog/rtr-tyo-1.jsonl');
   t.match(syslog.producedBy, { source: 'archive', method: 'ListObjectsV2+GetObject', logGroup: '/netsidecar/syslog', logStreams: ['rtr-tyo-1'] });
   t.ok(manifest.apiCalls.ListObjectsV2 > 0 && manifest.apiCalls.GetObject > 0);
-  t.same(manifest.warnings.filter((w: string) => w.startsWith('archive:')), [], 'every object locked');
+  t.same(
+    manifest.warnings.filter((w: string) => w.startsWith('archive:')),
+    [],
+    'every object locked',
+  );
 
   const rows = fromS3.get('archive/objects.csv')!.trim().split('\r\n');
   t.equal(rows[0], 'key,versionId,bytes,etag,checksum,sha256,lastModified,storageClass,lockMode,retainUntil,legalHold,lines');
@@ -112,10 +133,17 @@ t.test('evidence: the same bundle as from the file sink, plus every archive obje
     t.equal(etag, `"""${createHash('md5').update(fixture.body).digest('hex')}"""`, `${key}: the ETag S3 gave`);
     t.equal(storageClass, 'STANDARD');
     t.equal(lockMode, 'COMPLIANCE');
-    t.equal(Date.parse(retainUntil!), Date.parse(lastModified!) + archive.retentionDays * 86_400_000, `${key}: retained ${archive.retentionDays} days from its creation`);
+    t.equal(
+      Date.parse(retainUntil!),
+      Date.parse(lastModified!) + archive.retentionDays * 86_400_000,
+      `${key}: retained ${archive.retentionDays} days from its creation`,
+    );
     t.equal(Number(lines), fixture.lines.length);
   }
-  t.ok(listed.some(([key]) => key!.startsWith('netsidecar/config/2026/02/')), 'the look-back objects are recorded too');
+  t.ok(
+    listed.some(([key]) => key!.startsWith('netsidecar/config/2026/02/')),
+    'the look-back objects are recorded too',
+  );
   const summary = fromS3.get('summary.md')!;
   t.match(summary, `S3 archive s3://${BUCKET}`);
 });

@@ -50,7 +50,9 @@ t.test('a range beyond retention (30 days): exit 2, before any event is read', a
 
 t.test('throttling is retried with backoff, and its exhaustion is exit 1', async (t) => {
   fake.fault('FilterLogEvents', { kind: 'throttle' }, { kind: 'throttle' });
-  const ok = await runAudit(['logs', '--service', 'syslog', '--device', 'rtr-osa-2', '--from', '2026-03-01', '--to', '2026-03-02', '--source', 'cloudwatch'], { client });
+  const ok = await runAudit(['logs', '--service', 'syslog', '--device', 'rtr-osa-2', '--from', '2026-03-01', '--to', '2026-03-02', '--source', 'cloudwatch'], {
+    client,
+  });
   t.equal(ok.code, 0, ok.stderr);
   t.equal(ok.stdout.split('\n').length - 1, 24, 'every event despite two throttles');
   t.same(ok.sleeps, [100, 200], 'full jitter (random 0.5) of 200 ms, 400 ms');
@@ -58,10 +60,16 @@ t.test('throttling is retried with backoff, and its exhaustion is exit 1', async
   fake.outage('FilterLogEvents', 'throttle');
   t.teardown(() => fake.outage('FilterLogEvents', null));
   const out = join(dir, 'export.jsonl');
-  const bad = await runAudit(['logs', '--service', 'syslog', '--from', '2026-03-01', '--to', '2026-03-02', '--out', out, '--source', 'cloudwatch'], { client, maxAttempts: 3 });
+  const bad = await runAudit(['logs', '--service', 'syslog', '--from', '2026-03-01', '--to', '2026-03-02', '--out', out, '--source', 'cloudwatch'], {
+    client,
+    maxAttempts: 3,
+  });
   t.equal(bad.code, 1);
   t.match(bad.stderr, /AUDIT_THROTTLED: FilterLogEvents still failing with ThrottlingException after 3 attempts/);
-  t.notOk((await readdir(dir)).some((n) => n.startsWith('export.jsonl')), 'no file, not even a partial one');
+  t.notOk(
+    (await readdir(dir)).some((n) => n.startsWith('export.jsonl')),
+    'no file, not even a partial one',
+  );
 });
 
 t.test('missing credentials: exit 2 with a clear message (SDK chain, no network)', async (t) => {
@@ -100,7 +108,10 @@ t.test('a missing log group or data dir, a bad option, an unknown command', asyn
   const none = await runAudit(['evidence', '--from', '2026-03-01', '--to', '2026-03-02', '--out', join(dir, 'nothing'), ...file], { env });
   t.equal(none.code, 2);
   t.match(none.stderr, /AUDIT_NO_LOG_GROUP: none of the log groups exists/);
-  t.notOk((await readdir(dir)).some((n) => n.includes('nothing')), 'no bundle, no partial directory');
+  t.notOk(
+    (await readdir(dir)).some((n) => n.includes('nothing')),
+    'no bundle, no partial directory',
+  );
   t.match((await runAudit(['logs', '--service', 'syslog', '--format', 'xml', ...file])).stderr, /AUDIT_USAGE: --format 'xml' is not one of jsonl, csv/);
   t.equal((await runAudit(['logz'])).code, 2);
   t.match((await runAudit(['logs', '--service', 'syslog', '--insights', ...file])).stderr, /AUDIT_USAGE: --insights reads CloudWatch Logs/);

@@ -31,7 +31,13 @@ const seeds: Seed[] = [
   ...upload('rtr-a', '2026-03-05T12:00:00Z', 2, { passed: ['ntp-auth', 'vty-ssh-only'], failed: [] }),
   // Passed once, fails two rules at its last upload, 48 h before the end.
   ...upload('rtr-b', '2026-03-01T06:00:00Z', 1, { passed: ['ntp-auth', 'vty-ssh-only'], failed: [] }),
-  ...upload('rtr-b', '2026-03-04T00:00:00Z', 2, { passed: [], failed: [['ntp-auth', 'missing "ntp authenticate"'], ['vty-ssh-only', 'missing "transport input ssh" in "line vty 0 4" (line 212)']] }),
+  ...upload('rtr-b', '2026-03-04T00:00:00Z', 2, {
+    passed: [],
+    failed: [
+      ['ntp-auth', 'missing "ntp authenticate"'],
+      ['vty-ssh-only', 'missing "transport input ssh" in "line vty 0 4" (line 212)'],
+    ],
+  }),
   // Last upload before the range (the look-back), failing one rule (CloudWatch takes events up to 14 days old).
   ...upload('rtr-c', '2026-02-27T00:00:00Z', 9, { passed: ['vty-ssh-only'], failed: [['ntp-auth', 'missing "ntp authenticate"']] }),
   // Uploaded an hour before the end by a service without rules: not checked (no data is not zero).
@@ -47,7 +53,7 @@ const cloudOut = join(dir, 'cloud');
 const fromFile = await runAudit(['evidence', ...range, '--out', fileOut, ...file]);
 const fromCloud = await runAudit(['evidence', ...range, '--out', cloudOut, '--source', 'cloudwatch'], { client });
 
-t.test('compliance at the end: per device, the last upload\'s result; failing devices are findings', async (t) => {
+t.test("compliance at the end: per device, the last upload's result; failing devices are findings", async (t) => {
   t.equal(fromFile.code, 0, fromFile.stderr);
   t.equal(fromCloud.code, 0, fromCloud.stderr);
   const a = await tree(fileOut);
@@ -78,7 +84,11 @@ t.test('compliance at the end: per device, the last upload\'s result; failing de
   t.match(html, /<tr><td>rtr-a<\/td><td>2026-03-05T12:00:00.000Z<\/td><td>passed<\/td>/);
   const manifest = JSON.parse(a.get('MANIFEST.json')!);
   const entry = manifest.files.find((f: { path: string }) => f.path === 'config/compliance-at-end.csv');
-  t.same(entry.producedBy.derivedFrom.sort(), ['config/before-range.jsonl', 'config/rtr-a/events.jsonl', 'config/rtr-b/events.jsonl', 'config/rtr-d/events.jsonl'], 'rtr-c\'s last upload is the look-back\'s');
+  t.same(
+    entry.producedBy.derivedFrom.sort(),
+    ['config/before-range.jsonl', 'config/rtr-a/events.jsonl', 'config/rtr-b/events.jsonl', 'config/rtr-d/events.jsonl'],
+    "rtr-c's last upload is the look-back's",
+  );
   t.equal(entry.events, 4);
 });
 
@@ -107,7 +117,21 @@ t.test('stale backups: a device whose last upload is older than its interval at 
 
 t.test('--backup-interval: a default and per device glob, first match wins', async (t) => {
   const out = join(dir, 'intervals');
-  const r = await runAudit(['evidence', ...range, '--out', out, ...file, '--backup-interval', 'rtr-b*=3d', '--backup-interval', '6h', '--backup-interval', '*-?=30d', '--backup-interval', 'rtr-a=1h']);
+  const r = await runAudit([
+    'evidence',
+    ...range,
+    '--out',
+    out,
+    ...file,
+    '--backup-interval',
+    'rtr-b*=3d',
+    '--backup-interval',
+    '6h',
+    '--backup-interval',
+    '*-?=30d',
+    '--backup-interval',
+    'rtr-a=1h',
+  ]);
   t.equal(r.code, 0, r.stderr);
   const csv = (await tree(out)).get('config/backup-age-at-end.csv')!;
   t.match(csv, 'rtr-a,2026-03-05T12:00:00.000Z,43200,2592000,*-?,false', 'the first glob that matches, not a later one');
@@ -135,7 +159,10 @@ t.test('no event carries a compliance result: "no compliance rules configured", 
   t.equal(r.code, 0, r.stderr);
   const files = await tree(out);
   const md = files.get('summary.md')!;
-  t.match(md, `## Config compliance at the end of the range (PCI DSS 1.2.7, 1.2.8, 2.2.1)\n\n${requirementsLine('compliance')}\n\nNo compliance rules configured`);
+  t.match(
+    md,
+    `## Config compliance at the end of the range (PCI DSS 1.2.7, 1.2.8, 2.2.1)\n\n${requirementsLine('compliance')}\n\nNo compliance rules configured`,
+  );
   t.notMatch(md, /compliance rule\(s\)/);
   t.match(files.get('summary.html')!, 'No compliance rules configured');
   t.match(files.get('config/compliance-at-end.csv')!, 'rtr-tyo-1,3,2026-03-03T02:00:00.000Z,range,not checked,,,,,');

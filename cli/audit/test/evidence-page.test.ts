@@ -9,7 +9,19 @@ import t from 'tap';
 import { CreateLogGroupCommand, PutRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { cloudWatchLogsClientFor, startFakeCloudWatchLogs } from '@netsidecar/test-support';
 import { PCI_REQUIREMENTS, requirementsLine, type PageSection } from '../src/evidence/pci-dss.js';
-import { configEvent, dataset, ntpClient, ntpLocalSample, ntpLocalStatus, ntpSample, putToCloudWatch, scanEvent, syslogEvent, writeFileSink, type Seed } from './support/fixtures.js';
+import {
+  configEvent,
+  dataset,
+  ntpClient,
+  ntpLocalSample,
+  ntpLocalStatus,
+  ntpSample,
+  putToCloudWatch,
+  scanEvent,
+  syslogEvent,
+  writeFileSink,
+  type Seed,
+} from './support/fixtures.js';
 import { runAudit } from './support/run.js';
 import { tree } from './support/tree.js';
 
@@ -29,11 +41,17 @@ async function bundles(name: string, seeds: Seed[], setup?: (prefix: string) => 
   await writeFileSink(data, seeds);
   const prefix = `/${name}`;
   const c = client();
-  await putToCloudWatch(c, seeds.map((s) => ({ ...s, group: s.group.replace('/netsidecar', prefix) })));
+  await putToCloudWatch(
+    c,
+    seeds.map((s) => ({ ...s, group: s.group.replace('/netsidecar', prefix) })),
+  );
   await setup?.(prefix);
   c.destroy();
   const file = await runAudit(['evidence', ...range, '--out', join(dir, `${name}-file`), '--data-dir', data]);
-  const cloud = await runAudit(['evidence', ...range, '--out', join(dir, `${name}-cw`), '--source', 'cloudwatch'], { client, env: { NETSIDECAR_LOG_GROUP_PREFIX: prefix } });
+  const cloud = await runAudit(['evidence', ...range, '--out', join(dir, `${name}-cw`), '--source', 'cloudwatch'], {
+    client,
+    env: { NETSIDECAR_LOG_GROUP_PREFIX: prefix },
+  });
   t.equal(file.code, 0, file.stderr);
   t.equal(cloud.code, 0, cloud.stderr);
   return [
@@ -50,11 +68,18 @@ t.test('an NTP service following its own clock is a red finding, never "100 % sy
   for (let i = 0; i < 5 * 24 * 6; i++) seeds.push(ntpLocalSample(start + i * 600_000));
   for (let i = 0; i < 5 * 24; i++) seeds.push(ntpClient('10.0.0.1', start + i * H + 7, 0.3));
   seeds.push(syslogEvent('rtr-tyo-1', start + H, 'up'));
-  for (const { source, files } of await bundles('local', seeds.sort((a, b) => a.timestamp - b.timestamp))) {
+  for (const { source, files } of await bundles(
+    'local',
+    seeds.sort((a, b) => a.timestamp - b.timestamp),
+  )) {
     const md = files.get('summary.md')!;
     const html = files.get('summary.html')!;
     const named = "upstream 'local', this machine's own clock (stratum 9, refid LOCL; served as stratum 10)";
-    t.match(md, `**NOT A TRUSTED SOURCE: the NTP service followed ${named} from 2026-03-01T00:00:00.000Z to 2026-03-05T23:50:00.000Z: its own clock, not UTC from a trusted source; routers got this machine's time.**`, `${source}: named, in bold`);
+    t.match(
+      md,
+      `**NOT A TRUSTED SOURCE: the NTP service followed ${named} from 2026-03-01T00:00:00.000Z to 2026-03-05T23:50:00.000Z: its own clock, not UTC from a trusted source; routers got this machine's time.**`,
+      `${source}: named, in bold`,
+    );
     t.match(html, `<p class="nodata">NOT A TRUSTED SOURCE: the NTP service followed ${named}`, `${source}: in red in the HTML`);
     t.match(md, 'Synchronised to a trusted time source, with records, for 0.000 % of the range');
     t.notMatch(md, /100\.000 %/, 'never 100 %');
@@ -81,8 +106,15 @@ t.test('the time source is named, and a switch from Amazon Time Sync to the loca
   }
   for (const { source, files } of await bundles('switch', seeds)) {
     const md = files.get('summary.md')!;
-    t.match(md, 'The NTP service followed 169.254.169.123:123 (stratum 1, refid GPS; served as stratum 2) from 2026-03-01T00:00:00.000Z to 2026-03-03T11:50:00.000Z.', source);
-    t.match(md, "**NOT A TRUSTED SOURCE: the NTP service followed upstream 'local', this machine's own clock (stratum 9, refid LOCL; served as stratum 10) from 2026-03-03T12:00:00.000Z");
+    t.match(
+      md,
+      'The NTP service followed 169.254.169.123:123 (stratum 1, refid GPS; served as stratum 2) from 2026-03-01T00:00:00.000Z to 2026-03-03T11:50:00.000Z.',
+      source,
+    );
+    t.match(
+      md,
+      "**NOT A TRUSTED SOURCE: the NTP service followed upstream 'local', this machine's own clock (stratum 9, refid LOCL; served as stratum 10) from 2026-03-03T12:00:00.000Z",
+    );
     t.match(md, 'for 50.000 % of the range');
     t.match(md, '| 169.254.169.123:123 | 2026-03-01T00:00:00.000Z – 2026-03-03T11:50:00.000Z | 1 | GPS | 2 | 360 (360) |');
     t.ok(findings(files).some((w) => w.startsWith('ntp: NOT SYNCHRONISED TO A TRUSTED SOURCE from 2026-03-03T12:00:00.000Z to 2026-03-06T00:00:00.000Z')));
@@ -107,7 +139,12 @@ t.test('no data is not zero: a missing log group, an empty one, a range without 
     const html = files.get('summary.html')!;
     const group = (service: string) => (source === 'file' ? `/netsidecar/${service}` : `/nodata/${service}`);
     t.match(md, `No evidence: log group ${group('ntp')} exists but has no stream (nothing was ever written to it).`, `${source}: an empty ntp log group`);
-    t.match(md, source === 'file' ? /No evidence: no file sink folder \S+nodata-data\/logs\/netsidecar\/config \(log group \/netsidecar\/config\): is NETSIDECAR_DATA_DIR right\?\n/ : 'No evidence: log group /nodata/config does not exist in this account and region.\n');
+    t.match(
+      md,
+      source === 'file'
+        ? /No evidence: no file sink folder \S+nodata-data\/logs\/netsidecar\/config \(log group \/netsidecar\/config\): is NETSIDECAR_DATA_DIR right\?\n/
+        : 'No evidence: log group /nodata/config does not exist in this account and region.\n',
+    );
     t.match(md, `| ${group('config')} | does not exist | - | - | - |`);
     t.match(md, `| ${group('ntp')} | exists, no stream | 0 | 0 |`);
     t.match(md, 'No scan event in the range: there is no evidence that a scan ran, so no count of findings is given');
@@ -133,7 +170,11 @@ t.test('no data is not zero: a missing log group, an empty one, a range without 
   t.match(cw, '| /nodata/syslog | events | 1 | 1 | 90 days | CloudWatch Logs service key (no customer managed KMS key) |');
   t.match(cloud!.files.get('summary.html')!, `<td>${stackKey}</td>`);
   t.match(file!.files.get('summary.md')!, '| local file sink: no retention policy (files are kept until deleted) | local file sink: as the disk is |');
-  t.ok(findings(cloud!.files).includes('syslog: log group /nodata/syslog keeps events 90 days: PCI DSS 10.5.1 asks for 12 months of audit log history (older events only in the archive, if it is deployed)'));
+  t.ok(
+    findings(cloud!.files).includes(
+      'syslog: log group /nodata/syslog keeps events 90 days: PCI DSS 10.5.1 asks for 12 months of audit log history (older events only in the archive, if it is deployed)',
+    ),
+  );
   t.notOk(findings(file!.files).some((w) => w.includes('10.5.1')));
 });
 
@@ -155,7 +196,13 @@ t.test('each section says which PCI DSS v4.0 requirements it answers, in the HTM
     const [mdHeading, htmlHeading] = headings[section];
     t.match(md, `${mdHeading} (PCI DSS ${ids})\n\n${requirementsLine(section)}\n`, `${section}: under its Markdown heading`);
     t.match(html, `${htmlHeading}`);
-    t.match(html, new RegExp(`${htmlHeading}[^<]* <span class="pci">PCI DSS ${ids.replace(/\./g, '\\.')}</span></h2><p class="pci">${requirementsLine(section).replace(/[.()]/g, (c) => `\\${c}`)}</p>`), `${section}: under its HTML heading`);
+    t.match(
+      html,
+      new RegExp(
+        `${htmlHeading}[^<]* <span class="pci">PCI DSS ${ids.replace(/\./g, '\\.')}</span></h2><p class="pci">${requirementsLine(section).replace(/[.()]/g, (c) => `\\${c}`)}</p>`,
+      ),
+      `${section}: under its HTML heading`,
+    );
   }
 });
 
@@ -170,12 +217,20 @@ t.test('who made each config change, with the user a router writes into its conf
     const md = files.get('summary.md')!;
     t.match(md, '3 change(s) in the range; every version is also in config/versions.csv.', source);
     t.match(md, '| 2026-03-01T05:00:00.000Z | rtr-tyo-1 | 1 | admin | 2026-03-01T04:59:00.000Z | rtr-upload | 10.0.0.5 |');
-    t.match(md, '| 2026-03-02T05:00:00.000Z | rtr-tyo-1 | 2 | ops\\|jane \\<script> | 2026-03-02T04:59:00.000Z | rtr-upload | 10.0.0.5 |', 'a | or < in a name neither breaks the table nor opens a tag');
+    t.match(
+      md,
+      '| 2026-03-02T05:00:00.000Z | rtr-tyo-1 | 2 | ops\\|jane \\<script> | 2026-03-02T04:59:00.000Z | rtr-upload | 10.0.0.5 |',
+      'a | or < in a name neither breaks the table nor opens a tag',
+    );
     t.match(md, '| 2026-03-02T06:00:00.000Z | rtr-osa-2 | 4 | not in the config |');
     const html = files.get('summary.html')!;
     t.match(html, '<td>ops|jane &lt;script&gt;</td>', 'escaped in the HTML');
     t.notMatch(html, '<script');
-    t.ok(findings(files).includes('config: 1 of 3 change(s) do not say who made them (no user in the uploaded config): PCI DSS 10.2.2 asks for the user of each change'));
+    t.ok(
+      findings(files).includes(
+        'config: 1 of 3 change(s) do not say who made them (no user in the uploaded config): PCI DSS 10.2.2 asks for the user of each change',
+      ),
+    );
   }
 });
 
@@ -188,8 +243,14 @@ t.test('the clock chart draws every router: the 10 worst named, the others grey,
   });
   // chrony hides its clock (clientOffsetMethod `hidden`): no offset to draw.
   const hidden = ntpClient('10.9.9.9', start + H, 0);
-  seeds.push({ ...hidden, message: JSON.stringify({ ...JSON.parse(hidden.message), clientOffsetMs: null, clientOffsetBoundMs: null, clientOffsetMethod: 'hidden' }) });
-  for (const { source, files } of await bundles('many', seeds.sort((a, b) => a.timestamp - b.timestamp))) {
+  seeds.push({
+    ...hidden,
+    message: JSON.stringify({ ...JSON.parse(hidden.message), clientOffsetMs: null, clientOffsetBoundMs: null, clientOffsetMethod: 'hidden' }),
+  });
+  for (const { source, files } of await bundles(
+    'many',
+    seeds.sort((a, b) => a.timestamp - b.timestamp),
+  )) {
     const html = files.get('summary.html')!;
     const chart = html.slice(html.indexOf('aria-label="clock offset per router over time"'), html.indexOf('</svg>', html.indexOf('aria-label="clock offset')));
     const drawn = [...chart.matchAll(/<path class="series" data-name="([^"]+)" d="M[^"]+" fill="none" stroke="([^"]+)"/g)].map((m) => [m[1]!, m[2]!] as const);

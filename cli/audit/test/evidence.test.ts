@@ -37,7 +37,10 @@ t.test('both sources give a bundle, hashes check', async (t) => {
   t.equal(fromCloud.code, 0, fromCloud.stderr);
   t.same(await verifyBundle(fileOut), []);
   t.same(await verifyBundle(cloudOut), []);
-  t.notOk((await readdir(dir)).some((n) => n.includes('.partial-')), 'no temporary directory left');
+  t.notOk(
+    (await readdir(dir)).some((n) => n.includes('.partial-')),
+    'no temporary directory left',
+  );
 });
 
 t.test('the same bundle from the file sink and from CloudWatch', async (t) => {
@@ -50,7 +53,14 @@ t.test('the same bundle from the file sink and from CloudWatch', async (t) => {
   }
   const manifest = JSON.parse(b.get('MANIFEST.json')!);
   const syslog = manifest.files.find((f: { path: string }) => f.path === 'syslog/rtr-tyo-1.jsonl');
-  t.match(syslog.producedBy, { source: 'cloudwatch', method: 'FilterLogEvents', logGroup: '/netsidecar/syslog', logStreams: ['rtr-tyo-1'], from: '2026-03-01T00:00:00.000Z', to: '2026-03-06T00:00:00.000Z' });
+  t.match(syslog.producedBy, {
+    source: 'cloudwatch',
+    method: 'FilterLogEvents',
+    logGroup: '/netsidecar/syslog',
+    logStreams: ['rtr-tyo-1'],
+    from: '2026-03-01T00:00:00.000Z',
+    to: '2026-03-06T00:00:00.000Z',
+  });
   t.ok(manifest.apiCalls.FilterLogEvents > 0);
   for (const f of manifest.files) t.match(f.sha256, /^[0-9a-f]{64}$/);
 });
@@ -71,7 +81,10 @@ t.test('the same bundle again with Logs Insights', async (t) => {
   }
   const manifest = JSON.parse(b.get('MANIFEST.json')!);
   const syslog = manifest.files.find((f: { path: string }) => f.path === 'syslog/rtr-tyo-1.jsonl');
-  t.match(syslog.producedBy, { method: 'StartQuery', query: 'fields @timestamp, @logStream, @message | filter @logStream in ["rtr-tyo-1"] | sort @timestamp asc | limit 10000' });
+  t.match(syslog.producedBy, {
+    method: 'StartQuery',
+    query: 'fields @timestamp, @logStream, @message | filter @logStream in ["rtr-tyo-1"] | sort @timestamp asc | limit 10000',
+  });
 });
 
 t.test('what the bundle says', async (t) => {
@@ -79,11 +92,18 @@ t.test('what the bundle says', async (t) => {
   t.equal(files.get('syslog/rtr-tyo-1.jsonl')!.split('\n').length - 1, 5 * 24 + 1);
   t.match(files.get('syslog/volume-per-day.csv')!, 'rtr-osa-2,2026-03-03,6\r\n');
   t.notMatch(files.get('syslog/volume-per-day.csv')!, 'rtr-osa-2,2026-03-04');
-  t.match(files.get('ntp/unsynchronised-periods.csv')!, '2026-03-02T02:00:00.000Z,2026-03-02T03:00:00.000Z,3600,unsynchronised,"no valid upstream sample for 3601 s (holdover 3600 s); it had followed 169.254.169.123:123 (stratum 1, refid GPS; served as stratum 2)"');
+  t.match(
+    files.get('ntp/unsynchronised-periods.csv')!,
+    '2026-03-02T02:00:00.000Z,2026-03-02T03:00:00.000Z,3600,unsynchronised,"no valid upstream sample for 3601 s (holdover 3600 s); it had followed 169.254.169.123:123 (stratum 1, refid GPS; served as stratum 2)"',
+  );
   t.match(files.get('ntp/unsynchronised-periods.csv')!, '2026-03-04T23:50:00.000Z,2026-03-06T00:00:00.000Z,87000,no record');
   t.match(files.get('ntp/client-offsets.csv')!, /^time,client,type,clientOffsetMs/);
   t.match(files.get('config/versions.csv')!, 'rtr-tyo-1,2,2026-03-02T05:00:00.000Z,admin,2026-03-02T04:59:00.000Z,rtr-upload');
-  t.equal(files.get('config/rtr-tyo-1/v2.diff'), '--- rtr-tyo-1 v1\n+++ rtr-tyo-1 v2\n@@ -1 +1 @@\n-hostname a\n+hostname b2\n', 'detached diff joined from config-part/1');
+  t.equal(
+    files.get('config/rtr-tyo-1/v2.diff'),
+    '--- rtr-tyo-1 v1\n+++ rtr-tyo-1 v2\n@@ -1 +1 @@\n-hostname a\n+hostname b2\n',
+    'detached diff joined from config-part/1',
+  );
   t.match(files.get('config/drift-at-end.csv')!, 'rtr-tyo-1,3,2026-03-03T02:00:00.000Z,drifted');
   t.match(files.get('scan/open-at-end.csv')!, '|f2,HIGH');
   t.notMatch(files.get('scan/open-at-end.csv')!, '|f1,');
@@ -103,11 +123,18 @@ t.test('what the bundle says', async (t) => {
 });
 
 t.test('the state at --to includes what came before --from (look-back), from both sources', async (t) => {
-  for (const [name, out] of [['file', fileOut], ['cloudwatch', cloudOut]] as const) {
+  for (const [name, out] of [
+    ['file', fileOut],
+    ['cloudwatch', cloudOut],
+  ] as const) {
     const files = await tree(out);
     // rtr-kix-3 uploaded on 02-26 and 02-27 (v8 with its diff detached), nothing in the range.
     t.notMatch(files.get('config/versions.csv')!, 'rtr-kix-3', `${name}: no version of rtr-kix-3 in the range`);
-    t.match(files.get('config/drift-at-end.csv')!, 'rtr-kix-3,8,2026-02-27T16:00:00.000Z,drifted,before range\r\n', `${name}: drift from the upload before the range`);
+    t.match(
+      files.get('config/drift-at-end.csv')!,
+      'rtr-kix-3,8,2026-02-27T16:00:00.000Z,drifted,before range\r\n',
+      `${name}: drift from the upload before the range`,
+    );
     t.match(files.get('config/drift-at-end.csv')!, 'rtr-tyo-1,3,2026-03-03T02:00:00.000Z,drifted,range\r\n');
     t.equal(files.get('config/before-range.jsonl')!.split('\n').length - 1, 1, `${name}: the upload found, as stored`);
     t.match(JSON.parse(files.get('config/before-range.jsonl')!), { schema: 'config/1', device: 'rtr-kix-3', version: 8 });
@@ -134,7 +161,13 @@ t.test('the state at --to includes what came before --from (look-back), from bot
   const open = manifest.files.find((f: { path: string }) => f.path === 'scan/open-at-end.csv');
   // Only finding events are fetched for the look-back (a term pattern; the fake refuses others),
   // from 400 days before --from but not before the retention (365 days before now, 03-10).
-  t.match(open.producedBy.lookBack, { method: 'FilterLogEvents', logGroup: '/netsidecar/scan', from: '2025-03-10T00:00:00.000Z', to: '2026-03-01T00:00:00.000Z', query: 'filterPattern: ?"finding_new" ?"finding_resolved" ?"finding_ignored"' });
+  t.match(open.producedBy.lookBack, {
+    method: 'FilterLogEvents',
+    logGroup: '/netsidecar/scan',
+    from: '2025-03-10T00:00:00.000Z',
+    to: '2026-03-01T00:00:00.000Z',
+    query: 'filterPattern: ?"finding_new" ?"finding_resolved" ?"finding_ignored"',
+  });
 });
 
 t.test('--lookback bounds the look-back', async (t) => {
@@ -194,7 +227,10 @@ t.test('the bundle is never partial: an existing --out, and a failure midway', a
   t.match(failed.stderr, /AUDIT_THROTTLED/);
   const left = await readdir(dir);
   t.notOk(left.includes('bundle-throttled'), 'no bundle');
-  t.notOk(left.some((n) => n.includes('.partial-')), 'no temporary directory left');
+  t.notOk(
+    left.some((n) => n.includes('.partial-')),
+    'no temporary directory left',
+  );
 });
 
 t.test('evidence needs --from, --to and --out', async (t) => {

@@ -36,8 +36,14 @@ t.test('the file names are mapped: none is the raw stream name of the two odd de
 t.test('a device with a 420-character name: found by its name, all its events', async (t) => {
   const result = await runAudit(['logs', '--service', 'syslog', '--device', long, '--from', '2026-03-01', '--to', '2026-03-02', ...file]);
   t.equal(result.code, 0, result.stderr);
-  const lines = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as { host: string; message: string });
-  t.same(lines.map((l) => l.message), [0, 1, 2].map((i) => `line ${i} of ${long.slice(0, 12)}`));
+  const lines = result.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { host: string; message: string });
+  t.same(
+    lines.map((l) => l.message),
+    [0, 1, 2].map((i) => `line ${i} of ${long.slice(0, 12)}`),
+  );
   t.ok(lines.every((l) => l.host === long));
 });
 
@@ -51,7 +57,11 @@ t.test('a device with % in its name: found by its name', async (t) => {
 t.test('listing (silence) names the devices by their stream names', async (t) => {
   const result = await runAudit(['silence', '--at', '2026-03-02T00:00:00Z', '--threshold', '1h', '--format', 'jsonl', ...file]);
   t.equal(result.code, 3, result.stderr);
-  const devices = result.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { device: string }).device).sort();
+  const devices = result.stdout
+    .trim()
+    .split('\n')
+    .map((l) => (JSON.parse(l) as { device: string }).device)
+    .sort();
   // Stream names are bounded (packages/sink: 255 characters, then `~` and a hash): the listing gives
   // the stream name, which for the long one is its bounded form.
   t.same(devices, [toLogStreamName(long), 'rtr-50%-a_b', 'rtr-tyo-1'].sort());

@@ -25,21 +25,36 @@ const seeds: Seed[] = [
 const range = ['--from', '2026-03-05', '--to', '2026-03-06'];
 const { both } = await seededSources(t, 'capped', seeds);
 
-t.test('a device\'s events capped into source address streams are found by its name, in time order', async (t) => {
+t.test("a device's events capped into source address streams are found by its name, in time order", async (t) => {
   const { file, cloud } = await both(['logs', '--service', 'syslog', '--device', 'rtr-cap-1', ...range]);
   t.equal(file.code, 0, file.stderr);
   t.equal(cloud.code, 0, cloud.stderr);
-  const lines = file.stdout.split('\n').slice(0, -1).map((l) => JSON.parse(l) as { host: string; message: string; sourceIp: string });
-  t.same(lines.map((e) => e.message), ['own stream, first', 'capped into the IPv4 source stream', 'own stream, second', 'capped into the IPv6 source stream']);
-  t.ok(lines.every((e) => e.host === 'rtr-cap-1'), 'no other host\'s event');
-  t.same(lines.map((e) => e.sourceIp), ['192.0.2.10', '198.51.100.7', '192.0.2.10', '2001:db8::7']);
+  const lines = file.stdout
+    .split('\n')
+    .slice(0, -1)
+    .map((l) => JSON.parse(l) as { host: string; message: string; sourceIp: string });
+  t.same(
+    lines.map((e) => e.message),
+    ['own stream, first', 'capped into the IPv4 source stream', 'own stream, second', 'capped into the IPv6 source stream'],
+  );
+  t.ok(
+    lines.every((e) => e.host === 'rtr-cap-1'),
+    "no other host's event",
+  );
+  t.same(
+    lines.map((e) => e.sourceIp),
+    ['192.0.2.10', '198.51.100.7', '192.0.2.10', '2001:db8::7'],
+  );
   t.equal(cloud.stdout, file.stdout, 'CloudWatch (with the name as a filter term) gives what the file sink gives');
 });
 
 t.test('CSV names the stream each event was found in', async (t) => {
   const { file, cloud } = await both(['logs', '--service', 'syslog', '--device', 'rtr-cap-1', ...range, '--format', 'csv']);
   t.equal(file.code, 0, file.stderr);
-  const streams = file.stdout.split('\r\n').slice(1, -1).map((row) => row.split(',')[1]);
+  const streams = file.stdout
+    .split('\r\n')
+    .slice(1, -1)
+    .map((row) => row.split(',')[1]);
   t.same(streams, ['rtr-cap-1', '198.51.100.7', 'rtr-cap-1', '2001_db8__7']);
   t.equal(cloud.stdout, file.stdout);
 });
@@ -47,7 +62,13 @@ t.test('CSV names the stream each event was found in', async (t) => {
 t.test('a source address as the device: its stream, as before, once', async (t) => {
   const { file, cloud } = await both(['logs', '--service', 'syslog', '--device', '198.51.100.7', ...range]);
   t.equal(file.code, 0, file.stderr);
-  t.same(file.stdout.split('\n').slice(0, -1).map((l) => (JSON.parse(l) as { message: string }).message), ['capped into the IPv4 source stream', 'another host in the same source stream']);
+  t.same(
+    file.stdout
+      .split('\n')
+      .slice(0, -1)
+      .map((l) => (JSON.parse(l) as { message: string }).message),
+    ['capped into the IPv4 source stream', 'another host in the same source stream'],
+  );
   t.equal(cloud.stdout, file.stdout);
   const noisy = await both(['logs', '--service', 'syslog', '--device', 'rtr-noisy-9', ...range]);
   t.equal(noisy.file.code, 2, 'a host with neither a stream of its own is still an unknown device');

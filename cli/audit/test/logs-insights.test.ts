@@ -50,7 +50,13 @@ t.test('a full answer splits the range where it stops, no row is lost; a full se
   const filterCalls = fake.calls('FilterLogEvents').length - filterBefore;
   const t0 = Date.now();
   const viaInsights = await runAudit([...args, '--source', 'cloudwatch', '--insights'], { client, env });
-  t.comment(`insights ${Date.now() - t0} ms, ${fake.queries().length - before} queries: ${fake.queries().slice(before).map((q) => q.endTime - q.startTime).join(',')}`);
+  t.comment(
+    `insights ${Date.now() - t0} ms, ${fake.queries().length - before} queries: ${fake
+      .queries()
+      .slice(before)
+      .map((q) => q.endTime - q.startTime)
+      .join(',')}`,
+  );
   t.equal(viaInsights.code, 0, viaInsights.stderr);
   const lines = viaInsights.stdout.split('\n').length - 1;
   t.equal(lines, 2_000 + 10_050, 'every event');
@@ -59,8 +65,14 @@ t.test('a full answer splits the range where it stops, no row is lost; a full se
   const start = Date.parse('2026-03-08T09:00:00Z') / 1000;
   t.equal(queries[0]!.startTime, start);
   t.ok(queries.length >= 3 && queries.length <= 5, `the range was split (${queries.length} queries)`);
-  t.ok(queries.every((q, i) => i === 0 || q.startTime > queries[i - 1]!.startTime), 'each query moves on');
-  t.ok(queries.every((q) => q.endTime === start + 7200), 'to the end of the range');
+  t.ok(
+    queries.every((q, i) => i === 0 || q.startTime > queries[i - 1]!.startTime),
+    'each query moves on',
+  );
+  t.ok(
+    queries.every((q) => q.endTime === start + 7200),
+    'to the end of the range',
+  );
   t.ok(fake.calls('FilterLogEvents').length - filterBefore > filterCalls, 'the full second was read with FilterLogEvents');
 });
 
@@ -72,7 +84,10 @@ t.test('polling through Scheduled and Running (partial results ignored); a faile
   t.equal(ok.stdout.split('\n').length - 1, 24);
   t.same(ok.sleeps, [1000, 1000, 1000], 'three polls waited for');
   // The device's own stream; a second query reads the source address stream 2001_db8__1 for events capped there (device-events.ts).
-  t.ok(fake.queries().some((q) => q.queryString.includes('filter @logStream in ["rtr-osa-2"]')), 'the device\'s stream');
+  t.ok(
+    fake.queries().some((q) => q.queryString.includes('filter @logStream in ["rtr-osa-2"]')),
+    "the device's stream",
+  );
 
   fake.fault('StartQuery', { kind: 'throttle' });
   const retried = await runAudit(args, { client });

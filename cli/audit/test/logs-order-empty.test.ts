@@ -17,13 +17,20 @@ seeds.sort((a, b) => a.timestamp - b.timestamp);
 const { dir, data, fake, client } = await seededSources(t, 'order', seeds);
 
 const args = ['logs', '--service', 'syslog', '--from', '2026-03-08', '--to', '2026-03-09'];
-const expected = [...seeds].sort((a, b) => a.timestamp - b.timestamp || (a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : 0)).map((s) => s.message + '\n').join('');
+const expected = [...seeds]
+  .sort((a, b) => a.timestamp - b.timestamp || (a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : 0))
+  .map((s) => s.message + '\n')
+  .join('');
 
 t.test('all devices: one time order across streams, from the files, FilterLogEvents and Logs Insights', async (t) => {
   const file = await runAudit([...args, '--data-dir', data]);
   const filter = await runAudit([...args, '--source', 'cloudwatch'], { client });
   const insights = await runAudit([...args, '--source', 'cloudwatch', '--insights'], { client });
-  for (const [name, r] of [['file', file], ['FilterLogEvents', filter], ['insights', insights]] as const) {
+  for (const [name, r] of [
+    ['file', file],
+    ['FilterLogEvents', filter],
+    ['insights', insights],
+  ] as const) {
     t.equal(r.code, 0, `${name}: ${r.stderr}`);
     t.equal(r.stdout, expected, `${name}: time, then stream name`);
   }
@@ -54,7 +61,10 @@ t.test('a Logs Insights failure is one line with a code, exit 1', async (t) => {
   fake.fault('StartQuery', { kind: 'error', type: 'MalformedQueryException', status: 400 });
   const malformed = await runAudit(insights, { client });
   t.equal(malformed.code, 1);
-  t.match(malformed.stderr, /^netsidecar-audit: AUDIT_INSIGHTS_FAILED: Logs Insights on \/netsidecar\/syslog: StartQuery failed: MalformedQueryException: [^\n]*\n$/);
+  t.match(
+    malformed.stderr,
+    /^netsidecar-audit: AUDIT_INSIGHTS_FAILED: Logs Insights on \/netsidecar\/syslog: StartQuery failed: MalformedQueryException: [^\n]*\n$/,
+  );
   fake.scriptQueries({ outcome: 'Timeout' });
   const timedOut = await runAudit(insights, { client });
   t.equal(timedOut.code, 1);
@@ -62,6 +72,9 @@ t.test('a Logs Insights failure is one line with a code, exit 1', async (t) => {
   fake.fault('GetQueryResults', { kind: 'error', type: 'AccessDeniedException', status: 400 });
   const denied = await runAudit(insights, { client });
   t.equal(denied.code, 1);
-  t.match(denied.stderr, /^netsidecar-audit: AUDIT_INSIGHTS_FAILED: Logs Insights on \/netsidecar\/syslog: GetQueryResults failed: AccessDeniedException[^\n]*\n$/);
+  t.match(
+    denied.stderr,
+    /^netsidecar-audit: AUDIT_INSIGHTS_FAILED: Logs Insights on \/netsidecar\/syslog: GetQueryResults failed: AccessDeniedException[^\n]*\n$/,
+  );
   t.equal(malformed.stdout + timedOut.stdout + denied.stdout, '', 'nothing exported');
 });

@@ -12,18 +12,39 @@ t.test('syslog of all devices, JSON lines: the same from both sources, parts joi
   const { file, cloud } = await both(['logs', '--service', 'syslog', '--from', '2026-03-01', '--to', '2026-03-06']);
   t.equal(file.code, 0, file.stderr);
   t.equal(cloud.code, 0, cloud.stderr);
-  const expected = seeds.filter((s) => s.group === '/netsidecar/syslog').sort((a, b) => a.timestamp - b.timestamp || (a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : 0));
+  const expected = seeds
+    .filter((s) => s.group === '/netsidecar/syslog')
+    .sort((a, b) => a.timestamp - b.timestamp || (a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : 0));
   const lines = file.stdout.split('\n').slice(0, -1);
   t.equal(lines.length, expected.length);
-  t.same(lines, expected.map((s) => s.message), 'file source: every event, in time then stream order');
-  t.ok(lines.some((l) => l.length > 1_500_000), 'the big event is one line');
+  t.same(
+    lines,
+    expected.map((s) => s.message),
+    'file source: every event, in time then stream order',
+  );
+  t.ok(
+    lines.some((l) => l.length > 1_500_000),
+    'the big event is one line',
+  );
   t.ok(fake.events('/netsidecar/syslog', 'rtr-tyo-1').filter((e) => e.message.startsWith('{"schema":"part/1"')).length >= 2, 'CloudWatch holds it as parts');
   t.equal(cloud.stdout, file.stdout, 'CloudWatch export equals the file export');
   t.ok(fake.calls('FilterLogEvents').length > 1, 'FilterLogEvents was paged');
 });
 
 t.test('one device, a sub-range, CSV: the same from both sources', async (t) => {
-  const { file, cloud } = await both(['logs', '--service', 'syslog', '--device', '2001:db8::1', '--from', '2026-03-02T00:00:00Z', '--to', '2026-03-03T00:00:00Z', '--format', 'csv']);
+  const { file, cloud } = await both([
+    'logs',
+    '--service',
+    'syslog',
+    '--device',
+    '2001:db8::1',
+    '--from',
+    '2026-03-02T00:00:00Z',
+    '--to',
+    '2026-03-03T00:00:00Z',
+    '--format',
+    'csv',
+  ]);
   t.equal(file.code, 0, file.stderr);
   t.equal(cloud.code, 0, cloud.stderr);
   const rows = file.stdout.split('\r\n').slice(0, -1);
@@ -34,7 +55,19 @@ t.test('one device, a sub-range, CSV: the same from both sources', async (t) => 
 });
 
 t.test('CSV neutralises formulas and quotes', async (t) => {
-  const { file } = await both(['logs', '--service', 'syslog', '--device', 'rtr-osa-2', '--from', '2026-03-01', '--to', '2026-03-01T01:00:00Z', '--format', 'csv']);
+  const { file } = await both([
+    'logs',
+    '--service',
+    'syslog',
+    '--device',
+    'rtr-osa-2',
+    '--from',
+    '2026-03-01',
+    '--to',
+    '2026-03-01T01:00:00Z',
+    '--format',
+    'csv',
+  ]);
   t.equal(file.code, 0, file.stderr);
   t.match(file.stdout, `"'=cmd|' /C calc'!A0 0, ""quoted"""`);
 });

@@ -14,7 +14,10 @@ t.test('silent devices and routers, the same from both sources', async (t) => {
   const b = await runAudit([...args, '--source', 'cloudwatch'], { client });
   t.equal(a.code, 3, a.stderr);
   t.equal(b.code, 3, b.stderr);
-  const found = a.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  const found = a.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   t.same(found, [
     { service: 'syslog', device: 'rtr-osa-2', lastEventAt: '2026-03-03T05:00:02.000Z', silentForS: 111598, thresholdS: 21600 },
     { service: 'ntp', device: '10.0.0.2', lastEventAt: '2026-03-03T23:30:00.007Z', silentForS: 44999, thresholdS: 3600 },

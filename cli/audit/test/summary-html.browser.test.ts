@@ -43,7 +43,9 @@ const seeds = input();
 const inRange = seeds.filter((s) => s.timestamp >= start && s.timestamp < end);
 /** Every router of the input (the ntp streams but `upstream`) and every config device with a change in the range. */
 const routers = [...new Set(inRange.filter((s) => s.group === '/netsidecar/ntp' && s.stream !== 'upstream').map((s) => s.stream))].sort();
-const changedDevices = [...new Set(inRange.filter((s) => s.group === '/netsidecar/config' && s.message.includes('"schema":"config/1"')).map((s) => s.stream))].sort();
+const changedDevices = [
+  ...new Set(inRange.filter((s) => s.group === '/netsidecar/config' && s.message.includes('"schema":"config/1"')).map((s) => s.stream)),
+].sort();
 const configDevices = [...new Set(seeds.filter((s) => s.group === '/netsidecar/config').map((s) => s.stream))].sort();
 
 const dir = await mkdtemp(join(tmpdir(), 'audit-html-'));
@@ -70,29 +72,36 @@ interface Mark {
   length: number;
 }
 async function marks(page: Page, chart: string, selector: string): Promise<Mark[]> {
-  return page.$$eval(`svg.chart[aria-label="${chart}"]`, (svgs, sel) => {
-    const svg = svgs[0]!;
-    const box = svg.getBoundingClientRect();
-    // The page's window (the test's tsconfig has no DOM globals: they are reached from the element).
-    const view = svg.ownerDocument.defaultView!;
-    return [...svg.querySelectorAll(sel)].map((el) => {
-      const r = el.getBoundingClientRect();
-      const style = view.getComputedStyle(el);
-      const paint = el.tagName === 'path' ? style.stroke : style.fill;
-      return {
-        kind: el.tagName,
-        name: el.getAttribute('data-name'),
-        width: r.width,
-        height: r.height,
-        inside: r.left >= box.left - 1 && r.right <= box.right + 1 && r.top >= box.top - 1 && r.bottom <= box.bottom + 1 && box.right <= view.innerWidth,
-        shown: style.display !== 'none' && style.visibility === 'visible' && Number(style.opacity) > 0 && paint !== 'none' && paint !== 'rgb(255, 255, 255)',
-        length: el.tagName === 'path' ? (el as unknown as { getTotalLength(): number }).getTotalLength() : 0,
-      };
-    });
-  }, selector);
+  return page.$$eval(
+    `svg.chart[aria-label="${chart}"]`,
+    (svgs, sel) => {
+      const svg = svgs[0]!;
+      const box = svg.getBoundingClientRect();
+      // The page's window (the test's tsconfig has no DOM globals: they are reached from the element).
+      const view = svg.ownerDocument.defaultView!;
+      return [...svg.querySelectorAll(sel)].map((el) => {
+        const r = el.getBoundingClientRect();
+        const style = view.getComputedStyle(el);
+        const paint = el.tagName === 'path' ? style.stroke : style.fill;
+        return {
+          kind: el.tagName,
+          name: el.getAttribute('data-name'),
+          width: r.width,
+          height: r.height,
+          inside: r.left >= box.left - 1 && r.right <= box.right + 1 && r.top >= box.top - 1 && r.bottom <= box.bottom + 1 && box.right <= view.innerWidth,
+          shown: style.display !== 'none' && style.visibility === 'visible' && Number(style.opacity) > 0 && paint !== 'none' && paint !== 'rgb(255, 255, 255)',
+          length: el.tagName === 'path' ? (el as unknown as { getTotalLength(): number }).getTotalLength() : 0,
+        };
+      });
+    },
+    selector,
+  );
 }
 
-for (const viewport of [{ width: 1280, height: 800 }, { width: 1920, height: 1080 }]) {
+for (const viewport of [
+  { width: 1280, height: 800 },
+  { width: 1920, height: 1080 },
+]) {
   const size = `${viewport.width}x${viewport.height}`;
   t.test(`summary.html at ${size}: every router and every changed device has a visible mark`, async (t) => {
     t.equal(run.code, 0, run.stderr);
@@ -119,7 +128,10 @@ for (const viewport of [{ width: 1280, height: 800 }, { width: 1920, height: 108
         return { label: svg.getAttribute('aria-label'), width: box.width, height: box.height };
       }),
     );
-    t.same(charts.map((c) => c.label), ['syslog events per device per day', 'clock offset per router over time', 'config changes per day', 'drift at the end of the range']);
+    t.same(
+      charts.map((c) => c.label),
+      ['syslog events per device per day', 'clock offset per router over time', 'config changes per day', 'drift at the end of the range'],
+    );
     for (const c of charts) t.ok(c.width > 300 && c.height > 50, `${c.label} has a size (${c.width}×${c.height})`);
 
     // The heatmap: 3 devices × 5 days of cells, coloured; rtr-osa-2 empty on 03-04 and 03-05.
@@ -133,10 +145,19 @@ for (const viewport of [{ width: 1280, height: 800 }, { width: 1920, height: 108
     const clock = await marks(page, 'clock offset per router over time', 'path.series, circle.point');
     for (const router of routers) {
       const own = clock.filter((m) => m.name === router && m.shown && m.inside && (m.kind === 'circle' ? m.width >= 4 && m.height >= 4 : m.length > 0));
-      t.ok(own.length > 0, `${size}: ${router} has a visible mark (${own.map((m) => (m.kind === 'path' ? `line ${Math.round(m.length)} px` : `marker ${m.width.toFixed(1)} px`)).join(', ')})`);
+      t.ok(
+        own.length > 0,
+        `${size}: ${router} has a visible mark (${own.map((m) => (m.kind === 'path' ? `line ${Math.round(m.length)} px` : `marker ${m.width.toFixed(1)} px`)).join(', ')})`,
+      );
     }
-    t.ok(clock.some((m) => m.name === '10.0.0.3' && m.kind === 'circle'), 'a router heard once is a marker');
-    t.ok(clock.some((m) => m.name === '10.0.0.4' && m.kind === 'circle'), 'a sample alone after a gap is a marker');
+    t.ok(
+      clock.some((m) => m.name === '10.0.0.3' && m.kind === 'circle'),
+      'a router heard once is a marker',
+    );
+    t.ok(
+      clock.some((m) => m.name === '10.0.0.4' && m.kind === 'circle'),
+      'a sample alone after a gap is a marker',
+    );
     const lines = clock.filter((m) => m.kind === 'path' && m.length > 50).map((m) => m.name);
     t.same(lines.sort(), ['10.0.0.1', '10.0.0.2', '10.0.0.4', '2001_db8__7'], 'routers heard often are lines');
     const bands = await page.$$eval('svg.chart[aria-label^="clock"] rect.band', (l) => l.map((r) => r.getBoundingClientRect().width));
@@ -145,16 +166,25 @@ for (const viewport of [{ width: 1280, height: 800 }, { width: 1920, height: 108
     // The ±1 s threshold, two dashed lines across the plot, and the one router beyond it below the lower one.
     const threshold = await marks(page, 'clock offset per router over time', 'line.threshold');
     t.equal(threshold.length, 2, '+1 s and -1 s');
-    t.ok(threshold.every((m) => m.width > 400 && m.inside), 'drawn across the chart');
+    t.ok(
+      threshold.every((m) => m.width > 400 && m.inside),
+      'drawn across the chart',
+    );
     // Round ticks: the offset axis in whole hundreds of ms, the time axis on whole days.
     const ticks = await page.$$eval('svg.chart[aria-label^="clock"] text[text-anchor="end"]', (l) => l.map((e) => e.textContent ?? ''));
     const values = ticks.filter((s) => /^-?\d/.test(s)).map(Number);
     t.ok(values.length >= 3 && values.every((v) => v % 100 === 0), `round offset ticks: ${values.join(', ')}`);
     t.ok(values.includes(-1000) && values.includes(1000) && values.includes(0), 'the axis holds ±1000 ms and 0');
     const times = await page.$$eval('svg.chart[aria-label^="clock"] text[text-anchor="middle"]', (l) => l.map((e) => e.textContent ?? ''));
-    t.same(times.filter((s) => /^\d{4}-/.test(s)), ['2026-03-01', '2026-03-02', '2026-03-03', '2026-03-04', '2026-03-05', '2026-03-06'], 'time ticks at midnight UTC');
+    t.same(
+      times.filter((s) => /^\d{4}-/.test(s)),
+      ['2026-03-01', '2026-03-02', '2026-03-03', '2026-03-04', '2026-03-05', '2026-03-06'],
+      'time ticks at midnight UTC',
+    );
     // Signed worst offsets in the router table.
-    const worst = await page.$$eval('table tr', (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((c) => c.textContent ?? '')).filter((c) => c.length === 6));
+    const worst = await page.$$eval('table tr', (rows) =>
+      rows.map((r) => [...r.querySelectorAll('td')].map((c) => c.textContent ?? '')).filter((c) => c.length === 6),
+    );
     t.same(worst.find((r) => r[0] === '2001_db8__7')?.slice(2, 4), ['48', '-1447.000'], 'clock warnings and a signed worst offset');
     t.same(worst.find((r) => r[0] === '10.0.0.2')?.[3], '+54.300');
 
@@ -176,8 +206,14 @@ for (const viewport of [{ width: 1280, height: 800 }, { width: 1920, height: 108
 
     // What an assessor looks for: the requirement each section answers, who made each change.
     const headings = await page.$$eval('h2', (l) => l.map((e) => e.textContent ?? ''));
-    t.match(headings.find((h) => h.startsWith('Clock offset')), /PCI DSS 10\.6\.1, 10\.6\.2, 10\.6\.3/);
-    t.match(headings.find((h) => h.startsWith('Configuration')), /PCI DSS 1\.2\.2/);
+    t.match(
+      headings.find((h) => h.startsWith('Clock offset')),
+      /PCI DSS 10\.6\.1, 10\.6\.2, 10\.6\.3/,
+    );
+    t.match(
+      headings.find((h) => h.startsWith('Configuration')),
+      /PCI DSS 1\.2\.2/,
+    );
     const body = await page.innerText('body');
     t.match(body, /The NTP service followed 169\.254\.169\.123:123 \(stratum 1, refid GPS; served as stratum 2\)/);
     t.match(body, /rtr-new-9\s+1\s+not in the config/);
@@ -187,7 +223,10 @@ for (const viewport of [{ width: 1280, height: 800 }, { width: 1920, height: 108
     await mkdir(new URL('./output/', import.meta.url).pathname, { recursive: true });
     await page.screenshot({ path: png, fullPage: true });
     // The two charts alone, at the size they are on screen, for a closer look.
-    for (const [name, label] of [['clock', 'clock offset per router over time'], ['config', 'config changes per day']]) {
+    for (const [name, label] of [
+      ['clock', 'clock offset per router over time'],
+      ['config', 'config changes per day'],
+    ]) {
       await page.locator(`svg.chart[aria-label="${label}"]`).screenshot({ path: new URL(`./output/${name}-chart-${size}.png`, import.meta.url).pathname });
     }
     const data = await readFile(png);

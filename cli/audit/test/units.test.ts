@@ -25,7 +25,10 @@ t.test('joinParts: joined in place of the first part, in any order, duplicates o
   const ev = (message: string, stream = 's'): AuditEvent => ({ stream, timestamp: 5, message });
   const shuffled = [parts[1]!, parts[0]!, ...parts.slice(2), parts[1]!];
   const { out, stats } = await collect([ev('a'), ev(shuffled[0]!), ev('b'), ...shuffled.slice(1).map((p) => ev(p)), ev('c')]);
-  t.same(out.map((e) => e.message), ['a', big, 'b', 'c']);
+  t.same(
+    out.map((e) => e.message),
+    ['a', big, 'b', 'c'],
+  );
   t.same(stats, { joined: 1, incomplete: 0 });
 });
 
@@ -33,7 +36,11 @@ t.test('joinParts: missing parts are passed on raw and counted, never dropped or
   const parts = splitMessage('x'.repeat(5000), 1000, 'id-2');
   const ev = (message: string): AuditEvent => ({ stream: 's', timestamp: 1, message });
   const atEnd = await collect([ev(parts[0]!), ev('a'), ev(parts[2]!)]);
-  t.same(atEnd.out.map((e) => e.message), [parts[0], parts[2], 'a'], 'the raw parts together, where the first was');
+  t.same(
+    atEnd.out.map((e) => e.message),
+    [parts[0], parts[2], 'a'],
+    'the raw parts together, where the first was',
+  );
   t.same(atEnd.stats, { joined: 0, incomplete: 1 });
   const bounded = await collect([ev(parts[0]!), ev('a'), ev('b'), ev('c'), ev('d')], 2);
   t.equal(bounded.out[0]!.message, parts[0], 'released once more than maxHeld events wait behind it');

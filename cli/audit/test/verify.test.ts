@@ -35,13 +35,24 @@ t.test('evidence --record writes the digest of SHA256SUMS to the audit log group
   const log = lines(await readFile(join(data, 'logs/netsidecar/audit/evidence.jsonl'), 'utf8'));
   t.equal(log.length, 1, 'one audit/1 event');
   t.match(JSON.parse(log[0]!), {
-    schema: 'audit/1', time: '2026-03-10T00:00:00.000Z', type: 'evidence_bundle', sha256SumsSha256: digest, bundle: 'recorded',
-    from: '2026-03-01T00:00:00.000Z', to: '2026-03-06T00:00:00.000Z', files: lines(sums.toString()).length,
+    schema: 'audit/1',
+    time: '2026-03-10T00:00:00.000Z',
+    type: 'evidence_bundle',
+    sha256SumsSha256: digest,
+    bundle: 'recorded',
+    from: '2026-03-01T00:00:00.000Z',
+    to: '2026-03-06T00:00:00.000Z',
+    files: lines(sums.toString()).length,
   });
   const ok = await verify(recorded);
   t.equal(ok.code, 0, ok.stderr);
   t.equal(ok.stderr, '');
-  t.match(ok.stdout, new RegExp(`^verified: .*recorded: \\d+ files match SHA256SUMS, whose sha256 ${digest} is recorded in log group /netsidecar/audit, stream evidence .* at 2026-03-10T00:00:00.000Z\\n$`));
+  t.match(
+    ok.stdout,
+    new RegExp(
+      `^verified: .*recorded: \\d+ files match SHA256SUMS, whose sha256 ${digest} is recorded in log group /netsidecar/audit, stream evidence .* at 2026-03-10T00:00:00.000Z\\n$`,
+    ),
+  );
 });
 
 t.test('a changed file: exit 4, one line naming it; SHA256SUMS itself is still the recorded one', async (t) => {
@@ -59,14 +70,19 @@ t.test('a changed file: exit 4, one line naming it; SHA256SUMS itself is still t
 t.test('a file changed and SHA256SUMS rewritten to match: the digest is not recorded, exit 6', async (t) => {
   const bundle = await copyOf(recorded, 'rewritten');
   await appendFile(join(bundle, 'summary.md'), '- nothing to see here\n');
-  const newHash = createHash('sha256').update(await readFile(join(bundle, 'summary.md'))).digest('hex');
+  const newHash = createHash('sha256')
+    .update(await readFile(join(bundle, 'summary.md')))
+    .digest('hex');
   const text = (await readFile(join(bundle, 'SHA256SUMS'), 'utf8')).replace(/^[0-9a-f]{64}(?= {2}summary\.md$)/m, newHash);
   await writeFile(join(bundle, 'SHA256SUMS'), text);
   const r = await verify(bundle);
   t.equal(r.code, 6);
   const err = lines(r.stderr);
   t.equal(err.length, 1, r.stderr);
-  t.match(err[0], /^netsidecar-audit: AUDIT_DIGEST_NOT_RECORDED: SHA256SUMS sha256 [0-9a-f]{64} is not recorded in log group \/netsidecar\/audit, stream evidence/);
+  t.match(
+    err[0],
+    /^netsidecar-audit: AUDIT_DIGEST_NOT_RECORDED: SHA256SUMS sha256 [0-9a-f]{64} is not recorded in log group \/netsidecar\/audit, stream evidence/,
+  );
   t.notMatch(err[0], digest, 'not the recorded digest');
   // The same bundle cannot be recorded now by someone who did not make it without a trace: the
   // record says when (2026-03-10 here), after the bundle's own createdAt.
@@ -77,7 +93,10 @@ t.test('a missing file: exit 5; a file added: exit 4; a missing and a changed fi
   await unlink(join(missing, 'config/versions.csv'));
   const m = await verify(missing);
   t.equal(m.code, 5);
-  t.same(lines(m.stderr).filter((l) => l.startsWith('netsidecar-audit:')), ['netsidecar-audit: AUDIT_BUNDLE_FILE_MISSING: config/versions.csv is listed in SHA256SUMS but missing']);
+  t.same(
+    lines(m.stderr).filter((l) => l.startsWith('netsidecar-audit:')),
+    ['netsidecar-audit: AUDIT_BUNDLE_FILE_MISSING: config/versions.csv is listed in SHA256SUMS but missing'],
+  );
 
   const added = await copyOf(recorded, 'added');
   await writeFile(join(added, 'syslog/extra.jsonl'), '{}\n');
@@ -141,7 +160,9 @@ t.test('CloudWatch: recorded with PutLogEvents in /netsidecar/audit, verified wi
   t.equal(r.code, 0, r.stderr);
   const stored = fake.events('/netsidecar/audit', 'evidence');
   t.equal(stored.length, 1, 'the stream created and one event put');
-  const cloudDigest = createHash('sha256').update(await readFile(join(out, 'SHA256SUMS'))).digest('hex');
+  const cloudDigest = createHash('sha256')
+    .update(await readFile(join(out, 'SHA256SUMS')))
+    .digest('hex');
   t.match(JSON.parse(stored[0]!.message), { schema: 'audit/1', sha256SumsSha256: cloudDigest, source: 'CloudWatch Logs, region us-east-1' });
   t.equal(stored[0]!.timestamp, NOW);
   const ok = await runAudit(['verify', out, '--source', 'cloudwatch'], { client });
@@ -158,13 +179,21 @@ t.test('CloudWatch without an audit log group: the bundle stays complete, exit 1
   const prefix = { NETSIDECAR_LOG_GROUP_PREFIX: '/nowhere' };
   const c = client();
   t.teardown(() => c.destroy());
-  await putToCloudWatch(c, seeds.filter((s) => s.group === '/netsidecar/config').map((s) => ({ ...s, group: '/nowhere/config' })));
+  await putToCloudWatch(
+    c,
+    seeds.filter((s) => s.group === '/netsidecar/config').map((s) => ({ ...s, group: '/nowhere/config' })),
+  );
   const out = join(dir, 'no-audit-group');
   const r = await runAudit(['evidence', ...range, '--out', out, '--source', 'cloudwatch', '--record'], { client, env: prefix });
   t.equal(r.code, 1);
   const err = lines(r.stderr).filter((l) => l.startsWith('netsidecar-audit:'));
   t.equal(err.length, 1);
-  t.match(err[0], new RegExp(`^netsidecar-audit: AUDIT_NOT_RECORDED: ${out} is complete, but its SHA256SUMS digest was not recorded: AUDIT_NO_LOG_GROUP: log group /nowhere/audit does not exist .*; record it with: NETSIDECAR_LOG_GROUP_PREFIX=/nowhere netsidecar-audit record ${out} --source cloudwatch$`));
+  t.match(
+    err[0],
+    new RegExp(
+      `^netsidecar-audit: AUDIT_NOT_RECORDED: ${out} is complete, but its SHA256SUMS digest was not recorded: AUDIT_NO_LOG_GROUP: log group /nowhere/audit does not exist .*; record it with: NETSIDECAR_LOG_GROUP_PREFIX=/nowhere netsidecar-audit record ${out} --source cloudwatch$`,
+    ),
+  );
   const v = await runAudit(['verify', out, '--source', 'cloudwatch'], { client, env: prefix });
   t.equal(v.code, 6, 'files intact, digest not recorded');
   t.match(v.stderr, 'log group /nowhere/audit does not exist');

@@ -19,7 +19,13 @@ t.test('defaults apply when nothing is set, and the result is frozen', async (t)
 t.test('values are parsed with their units', async (t) => {
   const config = loadConfig(schema, {
     ownPrefix: 'NETSIDECAR_SYSLOG_',
-    env: { NETSIDECAR_SINK: 'cloudwatch', NETSIDECAR_SHUTDOWN_DEADLINE: '110s', NETSIDECAR_SPOOL_LIMIT: '4GiB', NETSIDECAR_SYSLOG_UDP_PORT: '0', NETSIDECAR_SYSLOG_MAX_MESSAGE_SIZE: '64KiB' },
+    env: {
+      NETSIDECAR_SINK: 'cloudwatch',
+      NETSIDECAR_SHUTDOWN_DEADLINE: '110s',
+      NETSIDECAR_SPOOL_LIMIT: '4GiB',
+      NETSIDECAR_SYSLOG_UDP_PORT: '0',
+      NETSIDECAR_SYSLOG_MAX_MESSAGE_SIZE: '64KiB',
+    },
   });
   t.equal(config.NETSIDECAR_SINK, 'cloudwatch');
   t.equal(config.NETSIDECAR_SHUTDOWN_DEADLINE, 110_000);

@@ -4,9 +4,7 @@
 // auditors read for years, still joined.
 import t from 'tap';
 import fc from 'fast-check';
-import {
-  PartGroup, configPartMessages, jsonSlices, parsePart, readPart, reassembleParts, splitMessage, type ConfigPartMessage,
-} from '../src/index.js';
+import { PartGroup, configPartMessages, jsonSlices, parsePart, readPart, reassembleParts, splitMessage, type ConfigPartMessage } from '../src/index.js';
 
 // What the CloudWatch sink gives splitMessage: its default maxEventBytes (1,000,000) less the 26
 // bytes CloudWatch counts per event (packages/sink/src/cloudwatch/limits.ts).
@@ -57,16 +55,26 @@ t.test('multi-byte UTF-8 on every side of a part boundary: valid text in every p
       const text = 'a'.repeat(shift) + ch.repeat(3000);
       const slices = jsonSlices(text, 97);
       t.equal(slices.map((s) => s.data).join(''), text, `${ch} shifted ${shift}: the slices are the text`);
-      t.ok(slices.every((s) => wellFormed(s.data) && Buffer.byteLength(s.json) - 2 <= 97), `${ch} shifted ${shift}: each slice whole code points, within budget`);
+      t.ok(
+        slices.every((s) => wellFormed(s.data) && Buffer.byteLength(s.json) - 2 <= 97),
+        `${ch} shifted ${shift}: each slice whole code points, within budget`,
+      );
       const parts = splitMessage(text, 200, `u${shift}`);
-      t.ok(parts.every((p) => wellFormed(parsePart(p)!.data)), `${ch} shifted ${shift}: no part holds half a surrogate pair`);
+      t.ok(
+        parts.every((p) => wellFormed(parsePart(p)!.data)),
+        `${ch} shifted ${shift}: no part holds half a surrogate pair`,
+      );
     }
   }
 });
 
 t.test('a budget a surrogate pair alone exceeds still makes progress', async (t) => {
   const slices = jsonSlices('\u0001😀\u0001😀', 3);
-  t.same(slices.map((s) => s.data), ['\u0001', '😀', '\u0001', '😀'], 'one code point per slice, none split');
+  t.same(
+    slices.map((s) => s.data),
+    ['\u0001', '😀', '\u0001', '😀'],
+    'one code point per slice, none split',
+  );
 });
 
 t.test('property: config-upload fields at its event limit round-trip through config-part/1', async (t) => {
@@ -98,13 +106,20 @@ t.test('config-part/1 events as stored in CloudWatch are read and joined', async
   ];
   const parts = stored.map(parsePart).filter((p): p is ConfigPartMessage => p?.schema === 'config-part/1');
   t.equal(parts.length, 3, 'each part read, the config/1 event is none');
-  t.same(parts.map((p) => [p.uploadId, p.field, p.part, p.parts]), [
-    ['3f1c2a9e-0b7d-4a7e-9d6e-51a2b9c0d4e1', 'diff', 2, 2],
-    ['3f1c2a9e-0b7d-4a7e-9d6e-51a2b9c0d4e1', 'diff', 1, 2],
-    ['3f1c2a9e-0b7d-4a7e-9d6e-51a2b9c0d4e1', 'diff', 1, 2],
-  ]);
+  t.same(
+    parts.map((p) => [p.uploadId, p.field, p.part, p.parts]),
+    [
+      ['3f1c2a9e-0b7d-4a7e-9d6e-51a2b9c0d4e1', 'diff', 2, 2],
+      ['3f1c2a9e-0b7d-4a7e-9d6e-51a2b9c0d4e1', 'diff', 1, 2],
+      ['3f1c2a9e-0b7d-4a7e-9d6e-51a2b9c0d4e1', 'diff', 1, 2],
+    ],
+  );
   const group = new PartGroup(2);
-  t.same(parts.map((p) => group.add(p.part, p.data)), [true, true, false], 'the duplicate (at-least-once delivery) counts once');
+  t.same(
+    parts.map((p) => group.add(p.part, p.data)),
+    [true, true, false],
+    'the duplicate (at-least-once delivery) counts once',
+  );
   t.equal(group.join(), '-hostname a\n+hostname b2\n', 'joined in part order, whatever the arrival order');
   t.same(reassembleParts(stored).messages, stored, 'config-part/1 events are events of their own: reassembleParts passes them on');
   const again = configPartMessages(

@@ -49,9 +49,19 @@ t.test('what is not a readable syslog/2 event is returned unchanged, never throw
 });
 
 t.test('a syslog/2 event that kept raw gives it as stored; rawBase64 stays', async (t) => {
-  const kept = JSON.parse(syslogMessageAsVersion1('{"v":2,"rt":1763820000000,"sourceIp":"::1","sourcePort":1,"transport":"tcp","facility":1,"severity":5,"message":"x","raw":"<13>x\\n"}', Number.NaN)) as Record<string, unknown>;
+  const kept = JSON.parse(
+    syslogMessageAsVersion1(
+      '{"v":2,"rt":1763820000000,"sourceIp":"::1","sourcePort":1,"transport":"tcp","facility":1,"severity":5,"message":"x","raw":"<13>x\\n"}',
+      Number.NaN,
+    ),
+  ) as Record<string, unknown>;
   t.match(kept, { receivedAt: '2025-11-22T14:00:00.000Z', raw: '<13>x\n' }, 'the receive time in the event (rt) wins; no @timestamp needed');
-  const binary = JSON.parse(syslogMessageAsVersion1('{"v":2,"sourceIp":"::1","sourcePort":1,"transport":"tcp","facility":1,"severity":5,"message":"\\ufffd","rawBase64":"PDEzPv8="}', 0)) as Record<string, unknown>;
+  const binary = JSON.parse(
+    syslogMessageAsVersion1(
+      '{"v":2,"sourceIp":"::1","sourcePort":1,"transport":"tcp","facility":1,"severity":5,"message":"\\ufffd","rawBase64":"PDEzPv8="}',
+      0,
+    ),
+  ) as Record<string, unknown>;
   t.equal(binary.rawBase64, 'PDEzPv8=');
   t.notOk('raw' in binary);
 });

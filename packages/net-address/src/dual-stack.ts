@@ -3,7 +3,11 @@
  * container with IPv6 disabled), opens on 0.0.0.0 instead and says so through `onFallback`. Every
  * listener of every service binds this way, so `::` means the same everywhere.
  */
-export async function withIpv4Fallback<T>(address: string, open: (address: string) => T | Promise<T>, onFallback: (code: string | undefined) => void): Promise<T> {
+export async function withIpv4Fallback<T>(
+  address: string,
+  open: (address: string) => T | Promise<T>,
+  onFallback: (code: string | undefined) => void,
+): Promise<T> {
   try {
     return await open(address);
   } catch (err) {

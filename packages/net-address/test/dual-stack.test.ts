@@ -27,9 +27,19 @@ for (const code of ['EAFNOSUPPORT', 'EADDRNOTAVAIL', 'EPROTONOSUPPORT']) {
 
 t.test('any other failure, or another address, is thrown as it is', async (t) => {
   const never = () => t.fail('no fallback');
-  await t.rejects(withIpv4Fallback('::', () => Promise.reject(errno('EADDRINUSE')), never), { code: 'EADDRINUSE' });
-  await t.rejects(withIpv4Fallback('::1', () => Promise.reject(errno('EADDRNOTAVAIL')), never), { code: 'EADDRNOTAVAIL' }, 'only :: has an IPv4 meaning');
-  await t.rejects(withIpv4Fallback('0.0.0.0', () => Promise.reject(errno('EAFNOSUPPORT')), never), { code: 'EAFNOSUPPORT' });
+  await t.rejects(
+    withIpv4Fallback('::', () => Promise.reject(errno('EADDRINUSE')), never),
+    { code: 'EADDRINUSE' },
+  );
+  await t.rejects(
+    withIpv4Fallback('::1', () => Promise.reject(errno('EADDRNOTAVAIL')), never),
+    { code: 'EADDRNOTAVAIL' },
+    'only :: has an IPv4 meaning',
+  );
+  await t.rejects(
+    withIpv4Fallback('0.0.0.0', () => Promise.reject(errno('EAFNOSUPPORT')), never),
+    { code: 'EAFNOSUPPORT' },
+  );
 });
 
 t.test('where IPv6 works, `::` is opened as asked (a real socket)', async (t) => {

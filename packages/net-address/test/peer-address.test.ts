@@ -8,10 +8,12 @@ async function seenFrom(from: string): Promise<string> {
   const server = net.createServer();
   await new Promise<void>((resolve) => server.listen({ host: '::', port: 0 }, resolve));
   try {
-    const accepted = new Promise<string>((resolve) => server.once('connection', (socket) => {
-      resolve(socket.remoteAddress ?? '');
-      socket.destroy();
-    }));
+    const accepted = new Promise<string>((resolve) =>
+      server.once('connection', (socket) => {
+        resolve(socket.remoteAddress ?? '');
+        socket.destroy();
+      }),
+    );
     const port = (server.address() as net.AddressInfo).port;
     const client = net.connect({ host: from, port });
     client.on('error', () => {}); // the server closes it at once

@@ -30,7 +30,10 @@ export interface RuntimeDefinition<S extends Schema> {
 
 /** Config (throws ConfigError), logger, metrics registry, the heap check and the sink. */
 export async function openRuntime<S extends Schema>(definition: RuntimeDefinition<S>): Promise<Runtime<ConfigOf<S>>> {
-  const config = loadConfig({ ...commonVariables, ...definition.schema }, { ownPrefix: definition.ownPrefix, ...(definition.env ? { env: definition.env } : {}) }) as CommonConfig & ConfigOf<S>;
+  const config = loadConfig(
+    { ...commonVariables, ...definition.schema },
+    { ownPrefix: definition.ownPrefix, ...(definition.env ? { env: definition.env } : {}) },
+  ) as CommonConfig & ConfigOf<S>;
   const logger = createLogger({
     level: config.NETSIDECAR_LOG_LEVEL,
     bindings: { service: definition.name, ...definition.log?.bindings },

@@ -41,7 +41,8 @@ export async function runJob<S extends Schema>(definition: JobDefinition<S>): Pr
   let interrupted = false;
   const close = (deadline: number, exitCode: number): Promise<void> =>
     (closing ??= (async () => {
-      if (config.NETSIDECAR_SINK === 'cloudwatch') await new EmfPublisher({ registry }).publish().catch((err: unknown) => logger.warn('EMF publication failed', { err }));
+      if (config.NETSIDECAR_SINK === 'cloudwatch')
+        await new EmfPublisher({ registry }).publish().catch((err: unknown) => logger.warn('EMF publication failed', { err }));
       const report = await sink.close(deadline);
       logger.info('drained', { ...report, exitCode });
     })());

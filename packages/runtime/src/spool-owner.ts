@@ -24,7 +24,10 @@ export async function spoolOwnerName(env: NodeJS.ProcessEnv = process.env, hostn
 
 /** One safe path component (what the sink's TASK_NAME accepts). */
 function safeName(name: string): string {
-  const safe = name.replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 128);
+  const safe = name
+    .replace(/[^A-Za-z0-9._-]/g, '-')
+    .replace(/^[^A-Za-z0-9]+/, '')
+    .slice(0, 128);
   if (safe === '') throw new Error(`no usable spool directory name in ${JSON.stringify(name)}`);
   return safe;
 }

@@ -31,11 +31,15 @@ t.test('writeEvent stamps schema and time (the CloudWatch timestamp, ISO UTC) be
   t.same(await values(registry, 'netsidecar_test_events_dropped_total'), { sink_full: 0, sink_closed: 0 }, 'both reasons visible at 0');
   t.equal(writer.writeEvent('2001:db8::1', Date.UTC(2026, 10, 22, 14, 0, 0, 5), 'test/1', { type: 'hello', n: 1 }), 'ok');
   await sink.flush();
-  t.same(await lines('2001_db8__1'), ['{"schema":"test/1","time":"2026-11-22T14:00:00.005Z","type":"hello","n":1}'], 'in that order, to the stream named by toLogStreamName');
+  t.same(
+    await lines('2001_db8__1'),
+    ['{"schema":"test/1","time":"2026-11-22T14:00:00.005Z","type":"hello","n":1}'],
+    'in that order, to the stream named by toLogStreamName',
+  );
   await sink.close(Date.now() + 1_000);
 });
 
-t.test('refusals are counted by the sink\'s word: full → sink_full, closed → sink_closed', async (t) => {
+t.test("refusals are counted by the sink's word: full → sink_full, closed → sink_closed", async (t) => {
   const registry = createRegistry('test');
   const dropped = counter(registry, 'netsidecar_test_events_dropped_total', 'test', ['reason']);
   // A pipe that never drains: the stdout sink takes 64 bytes, then says `full`.
@@ -50,7 +54,7 @@ t.test('refusals are counted by the sink\'s word: full → sink_full, closed →
   t.same(await values(registry, 'netsidecar_test_events_dropped_total'), { sink_full: full, sink_closed: 1 });
 });
 
-t.test('host names from the network: new streams capped per source and per minute, the rest to the source\'s stream, none dropped', async (t) => {
+t.test("host names from the network: new streams capped per source and per minute, the rest to the source's stream, none dropped", async (t) => {
   const { registry, sink, dropped, dataDir, lines } = await fileSink(t);
   let now = 0;
   const cap = new NewStreamCap({ perSource: 3, perMinute: 5, now: () => now });
@@ -70,7 +74,17 @@ t.test('host names from the network: new streams capped per source and per minut
   writer.writeMessageFrom('10.0.0.1', 'junk-5', 0, 'a5-later');
   await sink.flush();
   const files = (await readdir(join(dataDir, 'logs', 'netsidecar', 'test'))).sort();
-  t.same(files, ['10.0.0.1.jsonl', '10.0.0.2.jsonl', '10.0.0.3.jsonl', 'junk-0.jsonl', 'junk-1.jsonl', 'junk-2.jsonl', 'junk-5.jsonl', 'rtr-3-0.jsonl', 'rtr-3-1.jsonl']);
+  t.same(files, [
+    '10.0.0.1.jsonl',
+    '10.0.0.2.jsonl',
+    '10.0.0.3.jsonl',
+    'junk-0.jsonl',
+    'junk-1.jsonl',
+    'junk-2.jsonl',
+    'junk-5.jsonl',
+    'rtr-3-0.jsonl',
+    'rtr-3-1.jsonl',
+  ]);
   t.same(await lines('10.0.0.1'), ['a3', 'a4', 'a5'], 'capped names go to the source address stream, in order');
   t.same(await lines('junk-0'), ['a0', 'a-again']);
   t.same(await lines('junk-5'), ['a5-later']);

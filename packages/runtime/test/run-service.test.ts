@@ -37,5 +37,12 @@ t.test('a stop() that throws: the sink is drained anyway, the failure logged, ex
   t.match(stderr, /"msg":"service stop failed: draining the sink anyway".*stop failed on purpose/);
   t.match(stderr, /"msg":"drained"/);
   const written = await readFile(join(dataDir, 'logs/netsidecar/fixture', fileNameOf('device-1')), 'utf8');
-  t.same(written.trim().split('\n').map((line) => JSON.parse(line) as unknown), [{ n: 1 }], 'the accepted event reached the file');
+  t.same(
+    written
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as unknown),
+    [{ n: 1 }],
+    'the accepted event reached the file',
+  );
 });

@@ -20,7 +20,7 @@ function setup(drain: (deadline: number) => Promise<void> = () => new Promise(()
   return { shutdown, exits, logs, advance: (ms: number) => (clock += ms) };
 }
 
-t.test('Ctrl-C carried by SIGINT to the group and the launcher\'s SIGTERM a moment later is one drain', async (t) => {
+t.test("Ctrl-C carried by SIGINT to the group and the launcher's SIGTERM a moment later is one drain", async (t) => {
   let drains = 0;
   let finish!: () => void;
   const { shutdown, exits, logs, advance } = setup(() => {

@@ -17,7 +17,9 @@ async function metadataServer(t: Test, answer: (path: string) => [number, unknow
 
 t.test('on ECS: the task ID from the TaskARN of GET <metadata uri>/task', async (t) => {
   const uri = await metadataServer(t, (path) =>
-    path === '/v4/abc-container/task' ? [200, { Cluster: 'netsidecar', TaskARN: 'arn:aws:ecs:eu-west-1:111122223333:task/netsidecar/0f1e2d3c4b5a69788796a5b4c3d2e1f0' }] : [404, {}],
+    path === '/v4/abc-container/task'
+      ? [200, { Cluster: 'netsidecar', TaskARN: 'arn:aws:ecs:eu-west-1:111122223333:task/netsidecar/0f1e2d3c4b5a69788796a5b4c3d2e1f0' }]
+      : [404, {}],
   );
   t.equal(await spoolOwnerName({ ECS_CONTAINER_METADATA_URI_V4: uri }), '0f1e2d3c4b5a69788796a5b4c3d2e1f0');
 });

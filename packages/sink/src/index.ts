@@ -1,13 +1,6 @@
 export * from './sink.js';
 export { FileSink, type FileSinkOptions } from './file/file-sink.js';
-export {
-  fileNameOf,
-  isHashedFileBase,
-  parseStreamNameFile,
-  streamFileExtension,
-  streamNameFileExtension,
-  streamOfFileBase,
-} from './file/file-name.js';
+export { fileNameOf, isHashedFileBase, parseStreamNameFile, streamFileExtension, streamNameFileExtension, streamOfFileBase } from './file/file-name.js';
 export { StdoutSink, type StdoutSinkOptions } from './stdout-sink.js';
 export * from './cloudwatch/index.js';
 export { SpoolLockedError, lockDirectory } from './spool/directory-lock.js';

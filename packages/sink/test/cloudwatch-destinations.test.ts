@@ -14,15 +14,9 @@ t.test('nothing exists: the stream, then the group, are created, and the events 
   t.same(h.fake.streams(), [{ logGroup: GROUP, logStream: 'rtr-a' }]);
   t.same(
     h.fake.calls().map((c) => `${c.operation} ${c.error ?? c.status}`),
-    [
-      'PutLogEvents ResourceNotFoundException',
-      'CreateLogStream ResourceNotFoundException',
-      'CreateLogGroup 200',
-      'CreateLogStream 200',
-      'PutLogEvents 200',
-    ],
+    ['PutLogEvents ResourceNotFoundException', 'CreateLogStream ResourceNotFoundException', 'CreateLogGroup 200', 'CreateLogStream 200', 'PutLogEvents 200'],
   );
-  t.equal(h.fake.calls('PutRetentionPolicy').length, 0, 'retention is the infrastructure\'s business: never set');
+  t.equal(h.fake.calls('PutRetentionPolicy').length, 0, "retention is the infrastructure's business: never set");
   t.same(h.fake.retentionPolicies(), {});
 });
 
@@ -60,8 +54,14 @@ t.test('two sinks racing to create the same group and stream: each event once', 
   void b.sink.flush().then(() => done++);
   await a.until(() => done === 2, 'both flushes');
   const got = received(a, 'shared');
-  t.same(got.filter((m) => m.includes('"tag":"a"')), ea.get('shared'));
-  t.same(got.filter((m) => m.includes('"tag":"b"')), eb.get('shared'));
+  t.same(
+    got.filter((m) => m.includes('"tag":"a"')),
+    ea.get('shared'),
+  );
+  t.same(
+    got.filter((m) => m.includes('"tag":"b"')),
+    eb.get('shared'),
+  );
   t.equal(got.length, 60);
   t.same(a.fake.streams(), [{ logGroup: GROUP, logStream: 'shared' }]);
   t.equal(a.fake.calls('PutRetentionPolicy').length, 0);
@@ -75,13 +75,19 @@ t.test('too old and too new events are counted by reason and logged without thei
   for (let i = 0; i < 5; i++) at(START + i, `{"n":${i}}`);
   for (let i = 0; i < 2; i++) at(START + 3 * 3_600_000 + i, `{"secret":"new-${i}"}`);
   await flushed(h);
-  t.same(received(h, 'rtr-a'), [0, 1, 2, 3, 4].map((i) => `{"n":${i}}`));
+  t.same(
+    received(h, 'rtr-a'),
+    [0, 1, 2, 3, 4].map((i) => `{"n":${i}}`),
+  );
   t.equal(await h.metric('netsidecar_sink_rejected_events_total', { reason: 'too_old' }), 3);
   t.equal(await h.metric('netsidecar_sink_rejected_events_total', { reason: 'too_new' }), 2);
   t.equal(await h.metric('netsidecar_sink_events_total', { outcome: 'delivered' }), 5);
   t.equal(h.sink.queuedEvents(), 0, 'rejected events are settled, not retried');
   const warnings = h.logs.filter((l) => l.msg === 'cloudwatch rejected events');
-  t.same(warnings.map((w) => w.rejected), [{ too_old: 3 }, { too_new: 2 }]);
+  t.same(
+    warnings.map((w) => w.rejected),
+    [{ too_old: 3 }, { too_new: 2 }],
+  );
   t.notMatch(JSON.stringify(h.logs), /secret/, 'no event content in the operational log');
 });
 
@@ -95,7 +101,7 @@ t.test('events older than the group retention are counted as expired', async (t)
   await flushed(h);
   t.equal(await h.metric('netsidecar_sink_rejected_events_total', { reason: 'expired' }), 2);
   t.same(received(h, 'rtr-a'), []);
-  t.equal(h.fake.calls('PutRetentionPolicy').length, 1, 'only the test\'s own call');
+  t.equal(h.fake.calls('PutRetentionPolicy').length, 1, "only the test's own call");
 });
 
 t.test('a batch CloudWatch refuses is bisected: only the bad event is rejected, with a reason code', async (t) => {
@@ -115,7 +121,11 @@ t.test('a batch CloudWatch refuses is bisected: only the bad event is rejected, 
   const messages = Array.from({ length: 64 }, (_, i) => (i === 37 ? '{"poison":true}' : `{"i":${i}}`));
   messages.forEach((message, i) => h.sink.write({ logGroup: GROUP, logStream: 'rtr-a', timestamp: START + i, message }));
   await flushed(h);
-  t.same(received(h, 'rtr-a'), messages.filter((m) => !m.includes('poison')), 'all others delivered, in order');
+  t.same(
+    received(h, 'rtr-a'),
+    messages.filter((m) => !m.includes('poison')),
+    'all others delivered, in order',
+  );
   t.equal(await h.metric('netsidecar_sink_rejected_events_total', { reason: 'invalid_parameter' }), 1);
   t.ok(puts <= 2 * Math.log2(64) + 2, `bisection, not one call per event (${puts} calls)`);
   const refused = h.logs.filter((l) => l.msg === 'cloudwatch refused an event');

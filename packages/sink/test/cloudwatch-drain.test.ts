@@ -33,7 +33,9 @@ async function drainAtTwoSecondsACall(t: Test, drainConcurrentStreams: number) {
 t.test('CloudWatch at 2 s a call: a 25 s drain delivers 100 devices by sending 32 streams at once', async (t) => {
   const one = await drainAtTwoSecondsACall(t, 4);
   const many = await drainAtTwoSecondsACall(t, 32);
-  t.comment(`point 5: 2 s a call, 25 s drain: one call per stream, 4 streams at once: ${one.delivered}/${one.sent} delivered, ${one.report.pending} left spooled`);
+  t.comment(
+    `point 5: 2 s a call, 25 s drain: one call per stream, 4 streams at once: ${one.delivered}/${one.sent} delivered, ${one.report.pending} left spooled`,
+  );
   t.comment(`point 5: 2 s a call, 25 s drain: 32 streams at once (the default): ${many.delivered}/${many.sent} delivered, ${many.report.pending} left spooled`);
   t.same(many.report, { delivered: 5_000, pending: 0, pendingSpooled: true }, 'everything delivered before the deadline');
   t.equal(many.h.inFlight.maxTotal, 32, '32 calls in flight at most');
@@ -72,7 +74,10 @@ t.test('a call failing during the drain is retried after short waits (at most 1 
   await h.until(() => report !== undefined, 'close');
   t.same(report, { delivered: 100, pending: 0, pendingSpooled: true }, 'all delivered once the outage ended, before the deadline');
   for (const stream of ['rtr-a', 'rtr-b']) {
-    const at = h.fake.calls('PutLogEvents').filter((c) => c.logStream === stream).map((c) => c.at);
+    const at = h.fake
+      .calls('PutLogEvents')
+      .filter((c) => c.logStream === stream)
+      .map((c) => c.at);
     const longest = Math.max(...at.slice(1).map((x, i) => x - at[i]!));
     t.ok(at.length >= 8 && longest <= 1_000, `${stream}: ${at.length} tries, the longest wait ${longest} ms`);
     t.same(received(h, stream), expected.get(stream));

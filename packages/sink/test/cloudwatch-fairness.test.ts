@@ -38,7 +38,9 @@ t.test("an established stream's lines go past 200 new streams queued before them
   const { calls, at } = untilStored(h, 'rtr-control', mark);
   // Before the two lanes (one first-in first-out line) this was 589 calls and 18.7 s: nearly every
   // junk stream's put, create and put again first, paced at 10 creations a second.
-  t.comment(`point 3: the control stream's 500 lines stored ${at - writtenAt} ms (fake clock) and ${calls} calls after they were written, 200 new streams queued before them`);
+  t.comment(
+    `point 3: the control stream's 500 lines stored ${at - writtenAt} ms (fake clock) and ${calls} calls after they were written, 200 new streams queued before them`,
+  );
   t.ok(calls <= 2 * 3 + 1, `at most the calls of the two new streams in flight, then its own put (${calls})`);
   t.ok(at - writtenAt <= 2_000, `within the flush interval (1 s) and a second (${at - writtenAt} ms)`);
   t.same(received(h, 'rtr-control').slice(1), control, 'every control line, once, in order');

@@ -72,7 +72,10 @@ t.test('one PutLogEvents in flight per stream; several streams at once, at most 
   for (const s of streams) t.same(received(h, s), expected.get(s), s);
   t.equal(h.inFlight.maxPerStream, 1, 'never two calls of one stream at once');
   t.equal(h.inFlight.maxTotal, 4, 'four streams at once, not more');
-  t.ok(h.fake.calls('PutLogEvents').every((c) => c.eventCount! <= 10_000 && c.bytes! <= 1_048_576), 'batches within limits');
+  t.ok(
+    h.fake.calls('PutLogEvents').every((c) => c.eventCount! <= 10_000 && c.bytes! <= 1_048_576),
+    'batches within limits',
+  );
 });
 
 t.test('events written while their stream has a call in flight wait for it, even with free slots', async (t) => {

@@ -35,13 +35,20 @@ t.test('memory and spool both full: refused and counted, the accepted ones all d
   for (let i = 0; i < 200; i++) outcomes.push(h.sink.write(event(i)));
   const accepted = outcomes.filter((o) => o !== 'full').length;
   t.ok(accepted > 20 && accepted < 200, `${accepted} accepted`);
-  t.same(outcomes.slice(accepted).every((o) => o === 'full'), true, 'refused (full) from the moment it is full');
+  t.same(
+    outcomes.slice(accepted).every((o) => o === 'full'),
+    true,
+    'refused (full) from the moment it is full',
+  );
   t.equal(await h.metric('netsidecar_sink_events_total', { outcome: 'refused' }), 200 - accepted);
   t.equal(h.sink.queuedEvents(), accepted);
   t.match(h.sink.refusalReason(), /^memory and spool full/, 'a reason for /healthz while full');
   h.fake.outage('PutLogEvents', null);
   await flushed(h);
-  t.same(received(h, 'rtr-a'), Array.from({ length: accepted }, (_, i) => event(i).message));
+  t.same(
+    received(h, 'rtr-a'),
+    Array.from({ length: accepted }, (_, i) => event(i).message),
+  );
   t.equal(h.sink.write(event(999)), 'ok', 'room again once delivered');
   t.equal(h.sink.refusalReason(), null, 'ready again');
 });

@@ -27,7 +27,10 @@ t.test('defaults are the documented ones, and frozen', async (t) => {
 });
 
 t.test('bad options stop the start with the option named', async (t) => {
-  t.throws(() => resolveOptions({ ...base, flushIntervalMS: 5 } as never), { code: 'NETSIDECAR_SINK_INVALID_OPTION', message: /unknown option flushIntervalMS/ });
+  t.throws(() => resolveOptions({ ...base, flushIntervalMS: 5 } as never), {
+    code: 'NETSIDECAR_SINK_INVALID_OPTION',
+    message: /unknown option flushIntervalMS/,
+  });
   t.throws(() => resolveOptions({ ...base, memoryLimitBytes: -1 }), /memoryLimitBytes/);
   t.throws(() => resolveOptions({ ...base, name: '../etc' }), /name/);
   t.throws(() => resolveOptions({ ...base, maxEventBytes: 2_000_000 }), /maxEventBytes/);

@@ -61,7 +61,10 @@ t.test('30 minutes of 503s: every event exactly once, in order, per stream, afte
   for (const s of streams) {
     const got = received(h, s);
     t.equal(got.length, expected.get(s)!.length, `${s}: count`);
-    t.ok(got.every((m, i) => m === expected.get(s)![i]), `${s}: exactly once, in order`);
+    t.ok(
+      got.every((m, i) => m === expected.get(s)![i]),
+      `${s}: exactly once, in order`,
+    );
   }
   t.equal(await h.metric('netsidecar_sink_events_total', { outcome: 'accepted' }), total);
   t.equal(await h.metric('netsidecar_sink_events_total', { outcome: 'delivered' }), total);

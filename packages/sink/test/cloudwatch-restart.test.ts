@@ -43,7 +43,10 @@ test('close(deadline) drains what it can; what is left is replayed once at the n
   t.same(received(b, 'rtr-a'), [...first.get('rtr-a')!, ...second.get('rtr-a')!], 'the delivered 35 not sent again');
   t.same(received(b, 'rtr-b'), first.get('rtr-b'));
   t.equal(await b.metric('netsidecar_sink_events_total', { outcome: 'delivered' }), 70);
-  t.match(b.logs.find((l) => l.msg === 'spool replayed'), { pendingEvents: 70, tornRecords: 0 });
+  t.match(
+    b.logs.find((l) => l.msg === 'spool replayed'),
+    { pendingEvents: 70, tornRecords: 0 },
+  );
   const report2 = await closed(b, b.clock.now() + 1_000);
   t.same(report2, { delivered: 0, pending: 0, pendingSpooled: true });
   t.same(walFiles(path.join(a.dataDir, 'spool', 'syslog')), [], 'nothing left on disk');
@@ -136,7 +139,11 @@ test('SIGKILL right after write() returned loses nothing: the next start deliver
   const firsts = (list: { i: number; tag: string }[]) => list.filter((e, k) => list.findIndex((x) => x.i === e.i && x.tag === e.tag) === k);
   t.equal(firsts(a).length, 350, 'rtr-a: nothing lost');
   t.equal(firsts(b).length, 150, 'rtr-b: nothing lost');
-  t.same(firsts(b).map((e) => e.i), Array.from({ length: 150 }, (_, i) => i), 'in order');
+  t.same(
+    firsts(b).map((e) => e.i),
+    Array.from({ length: 150 }, (_, i) => i),
+    'in order',
+  );
   t.equal(a.filter((e) => e.tag === 'delivered').length, 200, 'what was acknowledged before the kill is not sent again');
 });
 

@@ -10,12 +10,7 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import { backoffDelay, RETRY_BASE_MS, RETRY_CAP_MS, unknownErrorDelay } from '../src/cloudwatch/retry/backoff.js';
 import { classifyError, errorCode, reasonFor } from '../src/cloudwatch/retry/classify-error.js';
-import {
-  REJECTING_EXCEPTIONS,
-  RETRYABLE_ERROR_NAMES,
-  RETRYABLE_EXCEPTIONS,
-  RETRYABLE_NETWORK_CODES,
-} from '../src/cloudwatch/retry/error-lists.js';
+import { REJECTING_EXCEPTIONS, RETRYABLE_ERROR_NAMES, RETRYABLE_EXCEPTIONS, RETRYABLE_NETWORK_CODES } from '../src/cloudwatch/retry/error-lists.js';
 import { rejectedReasons } from '../src/cloudwatch/request/rejected-events.js';
 import { RequestTimeoutError } from '../src/cloudwatch/request/call.js';
 
@@ -25,11 +20,21 @@ t.test('full-jitter backoff: base 100 ms, doubling, capped at 30 s', async (t) =
   t.equal(RETRY_BASE_MS, 100);
   t.equal(RETRY_CAP_MS, 30_000);
   const almostOne = () => 0.999999;
-  t.same([0, 1, 2, 3].map((n) => backoffDelay(n, almostOne)), [99, 199, 399, 799]);
+  t.same(
+    [0, 1, 2, 3].map((n) => backoffDelay(n, almostOne)),
+    [99, 199, 399, 799],
+  );
   t.equal(backoffDelay(9, almostOne), 29_999, '100 * 2^9 = 51.2 s is capped');
   t.equal(backoffDelay(10_000, almostOne), 29_999, 'huge attempt numbers neither overflow nor exceed the cap');
-  t.equal(backoffDelay(5, () => 0), 0, 'full jitter starts at zero');
-  t.equal(backoffDelay(2, () => 0.5, 10, 1000), 20);
+  t.equal(
+    backoffDelay(5, () => 0),
+    0,
+    'full jitter starts at zero',
+  );
+  t.equal(
+    backoffDelay(2, () => 0.5, 10, 1000),
+    20,
+  );
 });
 
 t.test('retryable: throttling, 5xx, timeouts, network errors, auth', async (t) => {
@@ -99,14 +104,27 @@ t.test('retry and reject lists: credentials wait, a refused request is bisected,
   t.equal(classifyError(quoting).kind, 'reject');
   t.equal(classifyError(new Error('socket hang up')).kind, 'retry', 'without an answer, the message patterns apply');
   const reject = [...REJECTING_EXCEPTIONS];
-  t.same(reject.filter((name) => RETRYABLE_EXCEPTIONS.has(name) || RETRYABLE_ERROR_NAMES.has(name)), [], 'no name on both lists');
+  t.same(
+    reject.filter((name) => RETRYABLE_EXCEPTIONS.has(name) || RETRYABLE_ERROR_NAMES.has(name)),
+    [],
+    'no name on both lists',
+  );
   t.same(classifyError(Object.assign(new Error('x'), { name: 'ValidationException' })).kind, 'unknown', 'a reject name needs a 4xx answer');
 });
 
 t.test('an unknown failure waits long: [cap / 2, cap) from the first one', async (t) => {
-  t.equal(unknownErrorDelay(() => 0), 15_000);
-  t.equal(unknownErrorDelay(() => 0.999999), 29_999);
-  t.equal(unknownErrorDelay(() => 0.5, 1_000), 750);
+  t.equal(
+    unknownErrorDelay(() => 0),
+    15_000,
+  );
+  t.equal(
+    unknownErrorDelay(() => 0.999999),
+    29_999,
+  );
+  t.equal(
+    unknownErrorDelay(() => 0.5, 1_000),
+    750,
+  );
 });
 
 t.test('error codes for the metric label are bounded', async (t) => {

@@ -45,7 +45,9 @@ test('a task whose drain ran out of time: a running task adopts its spool at onc
   const releasedAt = b.clock.now();
   await b.until(() => routers.every((r) => received(b, r).length === 50), "task A's events, through task B");
   const took = b.clock.now() - releasedAt;
-  t.comment(`point 5: 200/200 events left by a stopped task adopted ${adoptedIn} ms after it closed and delivered ${took} ms (fake clock) after CloudWatch came back, 0 duplicated`);
+  t.comment(
+    `point 5: 200/200 events left by a stopped task adopted ${adoptedIn} ms after it closed and delivered ${took} ms (fake clock) after CloudWatch came back, 0 duplicated`,
+  );
   t.ok(took <= 2_000, `delivered within the flush interval and a second after CloudWatch came back (${took} ms)`);
   for (const r of routers) t.same(received(b, r), expected.get(r), `${r}: every event once, in order`);
   t.equal(await b.metric('netsidecar_sink_adopted_events_total'), 200);
@@ -98,17 +100,19 @@ test('claims: a live lease is left alone, two tasks never both claim one spool, 
   t.equal(claimOrphans(root, 'task-x', now, LEASE_MS), 2, 'the gone one and the released one');
   t.equal(claimOrphans(root, 'task-y', now, LEASE_MS), 0, 'a second task finds nothing left to claim');
   t.same(fs.readdirSync(root).sort(), ['task-live', 'task-x']);
-  t.same(claimedSpools(root, 'task-x').map((d) => path.relative(root, d)), ['task-x/adopted/task-done', 'task-x/adopted/task-gone']);
+  t.same(
+    claimedSpools(root, 'task-x').map((d) => path.relative(root, d)),
+    ['task-x/adopted/task-done', 'task-x/adopted/task-gone'],
+  );
   // task-x dies while adopting (never wrote a lease): once it has been quiet for the lease time,
   // task-y takes it, with what it had claimed, innermost first.
   const later = fs.statSync(path.join(root, 'task-x')).mtimeMs + LEASE_MS + 1;
   writeLease(path.join(root, 'task-live'), { owner: 'task-live', renewedAt: later - 1_000, released: false }); // still renewing
   t.equal(claimOrphans(root, 'task-y', later, LEASE_MS), 1);
-  t.same(claimedSpools(root, 'task-y').map((d) => path.relative(root, d)), [
-    'task-y/adopted/task-x/adopted/task-done',
-    'task-y/adopted/task-x/adopted/task-gone',
-    'task-y/adopted/task-x',
-  ]);
+  t.same(
+    claimedSpools(root, 'task-y').map((d) => path.relative(root, d)),
+    ['task-y/adopted/task-x/adopted/task-done', 'task-y/adopted/task-x/adopted/task-gone', 'task-y/adopted/task-x'],
+  );
 });
 
 test('a task whose spool was claimed while it lived (stalled past its lease) says so, and does not pretend to renew', async (t) => {
@@ -126,7 +130,12 @@ test('a task whose spool was claimed while it lived (stalled past its lease) say
 // The child: task K, a sink on the shared volume with real timers, driven over stdin, then SIGKILLed.
 async function child(dataDir: string): Promise<void> {
   const sink = await createCloudWatchSink({
-    dataDir, name: 'syslog', registry: new Registry(), logger: silentLogger, spoolOwner: 'task-k', spoolLeaseMs: REAL_LEASE_MS,
+    dataDir,
+    name: 'syslog',
+    registry: new Registry(),
+    logger: silentLogger,
+    spoolOwner: 'task-k',
+    spoolLeaseMs: REAL_LEASE_MS,
   });
   for await (const line of readline.createInterface({ input: process.stdin })) {
     const { count } = JSON.parse(line) as { count: number };
@@ -162,7 +171,14 @@ test('SIGKILL: a real task killed with its events spooled; another task adopts t
   const client = cloudWatchLogsClientFor(fake);
   const registry = new Registry();
   const sink = await createCloudWatchSink({
-    client, dataDir, name: 'syslog', registry, logger: silentLogger, flushIntervalMs: 20, spoolOwner: 'task-b', spoolLeaseMs: REAL_LEASE_MS,
+    client,
+    dataDir,
+    name: 'syslog',
+    registry,
+    logger: silentLogger,
+    flushIntervalMs: 20,
+    spoolOwner: 'task-b',
+    spoolLeaseMs: REAL_LEASE_MS,
   });
   t.teardown(async () => {
     await sink.close(Date.now());
@@ -173,12 +189,18 @@ test('SIGKILL: a real task killed with its events spooled; another task adopts t
   while (stored() < 1_000 && Date.now() < giveUp) await new Promise((resolve) => setTimeout(resolve, 50));
   const took = Date.now() - killedAt;
   const seen = routers.flatMap((r) => fake.events(GROUP, r).map((e) => e.message));
-  t.comment(`point 5: task killed with 1,000 events spooled: ${new Set(seen).size} delivered by another task ${took} ms later, ${seen.length - new Set(seen).size} duplicated (lease ${REAL_LEASE_MS} ms)`);
+  t.comment(
+    `point 5: task killed with 1,000 events spooled: ${new Set(seen).size} delivered by another task ${took} ms later, ${seen.length - new Set(seen).size} duplicated (lease ${REAL_LEASE_MS} ms)`,
+  );
   t.equal(new Set(seen).size, 1_000, 'every event delivered');
   t.equal(seen.length, 1_000, 'once');
   for (const r of routers) {
     const order = fake.events(GROUP, r).map((e) => (JSON.parse(e.message) as { i: number }).i);
-    t.same(order, Array.from({ length: 250 }, (_, i) => i), `${r}: in order`);
+    t.same(
+      order,
+      Array.from({ length: 250 }, (_, i) => i),
+      `${r}: in order`,
+    );
   }
 });
 

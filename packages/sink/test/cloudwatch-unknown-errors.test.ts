@@ -49,7 +49,10 @@ t.test('a listed failure is retried at once; the same status with an unlisted na
   writeEvents(h, ['rtr-a'], 5);
   await flushed(h);
   const calls = h.fake.calls('PutLogEvents');
-  t.same(calls.map((c) => c.error ?? c.status), ['ThrottlingException', 'ThrottledByAProxyException', 200]);
+  t.same(
+    calls.map((c) => c.error ?? c.status),
+    ['ThrottlingException', 'ThrottledByAProxyException', 200],
+  );
   t.ok(calls[1]!.at - calls[0]!.at < 1_000, `listed: retried after ${calls[1]!.at - calls[0]!.at} ms`);
   t.ok(calls[2]!.at - calls[1]!.at >= CAP / 2, `unlisted: retried after ${calls[2]!.at - calls[1]!.at} ms`);
   t.equal(received(h, 'rtr-a').length, 5);
@@ -62,7 +65,10 @@ t.test('CreateLogStream answers an unknown error: the batch is not rejected, the
   const expected = writeEvents(h, ['rtr-new'], 20).get('rtr-new')!;
   await flushed(h);
   t.same(received(h, 'rtr-new'), expected);
-  t.same(h.fake.calls('CreateLogStream').map((c) => c.error ?? c.status), ['NotImplemented', 200]);
+  t.same(
+    h.fake.calls('CreateLogStream').map((c) => c.error ?? c.status),
+    ['NotImplemented', 200],
+  );
   t.equal(await h.metric('netsidecar_cloudwatch_unknown_errors_total', { operation: 'CreateLogStream' }), 1);
   t.notOk(h.logs.some((l) => l.msg === 'cloudwatch destination cannot be created; events rejected'));
 });

@@ -20,7 +20,6 @@ async function metricValue(registry: Registry, name: string, labels: Record<stri
   return samples.reduce((sum, v) => sum + v.value, 0);
 }
 
-
 t.test('events land in <dataDir>/logs/<group>/<stream>.jsonl, one per line, in order', async (t) => {
   const dataDir = await tempDir(t);
   const sink = new FileSink({ dataDir, registry: createRegistry('test'), logger: silentLogger });
@@ -40,7 +39,12 @@ t.test('encoded lines (writeLines) are written byte for byte, in order with text
   const dataDir = await tempDir(t);
   const registry = createRegistry('test');
   const sink = new FileSink({ dataDir, registry, logger: silentLogger, memoryLimitBytes: 4096, flushBytes: 1e9 });
-  const encoded = (...messages: string[]) => ({ logGroup: '/netsidecar/syslog', logStream: 'rtr-1', lines: Buffer.from(messages.map((m) => m + '\n').join('')), events: messages.length });
+  const encoded = (...messages: string[]) => ({
+    logGroup: '/netsidecar/syslog',
+    logStream: 'rtr-1',
+    lines: Buffer.from(messages.map((m) => m + '\n').join('')),
+    events: messages.length,
+  });
   t.equal(sink.writeLines(encoded('{"n":1,"text":"Zürich 🚀"}', '{"n":2}')), 'ok');
   t.equal(sink.write({ logGroup: '/netsidecar/syslog', logStream: 'rtr-1', timestamp: 0, message: '{"n":3}' }), 'ok');
   // A view into a larger buffer (a parse worker's batch): only its own bytes are written.
@@ -136,7 +140,8 @@ t.test('file names: any stream name maps to one safe path component of at most 2
   fc.assert(
     fc.property(hostileName, (name) => {
       const file = fileNameOf(name);
-      if (Buffer.byteLength(file) > 255 || file.includes('/') || file.includes('\u0000') || !file.endsWith('.jsonl')) throw new Error(`unsafe: ${JSON.stringify(file)}`);
+      if (Buffer.byteLength(file) > 255 || file.includes('/') || file.includes('\u0000') || !file.endsWith('.jsonl'))
+        throw new Error(`unsafe: ${JSON.stringify(file)}`);
       const base = file.slice(0, -'.jsonl'.length);
       if (!isHashedFileBase(base) && streamOfFileBase(base) !== name) throw new Error(`does not read back: ${JSON.stringify(name)}`);
       const other = seen.get(file);
@@ -147,7 +152,10 @@ t.test('file names: any stream name maps to one safe path component of at most 2
     { numRuns: 3_000, seed: 13 },
   );
   t.pass(`${seen.size} distinct names, each safe, distinct, and read back when escaped`);
-  t.ok([...seen.keys()].some((file) => isHashedFileBase(file.slice(0, -6))), 'the generator reached the hashed form');
+  t.ok(
+    [...seen.keys()].some((file) => isHashedFileBase(file.slice(0, -6))),
+    'the generator reached the hashed form',
+  );
   t.equal(fileNameOf('x'.repeat(249)), 'x'.repeat(249) + '.jsonl', '255 bytes exactly still fits');
   t.match(fileNameOf('x'.repeat(250)), /^x{215}%~[0-9a-f]{32}\.jsonl$/, 'one byte more is hashed, with the start of the name kept');
   t.match(fileNameOf('日'.repeat(100)), /^(日){71}%~[0-9a-f]{32}\.jsonl$/, 'bytes are counted, not characters');
@@ -181,12 +189,24 @@ t.test('a file that cannot be written holds only its own lines: the others are w
   sink.write({ logGroup: '/g', logStream: 'bad', timestamp: 0, message: 'bad 1' });
   sink.write({ logGroup: '/g', logStream: 'good', timestamp: 0, message: 'good 1' });
   const flushed = sink.flush(); // resolves only once `bad` is written too
-  await eventually(async () => (await metricValue(registry, 'netsidecar_sink_errors_total', { code: 'EISDIR' })) >= 1, { timeoutMs: 5_000, intervalMs: 5, what: 'the first EISDIR counted' });
+  await eventually(async () => (await metricValue(registry, 'netsidecar_sink_errors_total', { code: 'EISDIR' })) >= 1, {
+    timeoutMs: 5_000,
+    intervalMs: 5,
+    what: 'the first EISDIR counted',
+  });
   t.equal(await readFile(join(dir, 'good.jsonl'), 'utf8'), 'good 1\n', 'the good file is written while the bad one fails');
   sink.write({ logGroup: '/g', logStream: 'bad', timestamp: 0, message: 'bad 2' });
   sink.write({ logGroup: '/g', logStream: 'good', timestamp: 0, message: 'good 2' });
-  await eventually(async () => (await readFile(join(dir, 'good.jsonl'), 'utf8')) === 'good 1\ngood 2\n', { timeoutMs: 5_000, intervalMs: 5, what: 'both lines in good.jsonl' });
-  await eventually(async () => (await metricValue(registry, 'netsidecar_sink_errors_total', { code: 'EISDIR' })) >= 2, { timeoutMs: 5_000, intervalMs: 5, what: 'the retry counted as a second EISDIR' });
+  await eventually(async () => (await readFile(join(dir, 'good.jsonl'), 'utf8')) === 'good 1\ngood 2\n', {
+    timeoutMs: 5_000,
+    intervalMs: 5,
+    what: 'both lines in good.jsonl',
+  });
+  await eventually(async () => (await metricValue(registry, 'netsidecar_sink_errors_total', { code: 'EISDIR' })) >= 2, {
+    timeoutMs: 5_000,
+    intervalMs: 5,
+    what: 'the retry counted as a second EISDIR',
+  });
   t.equal(sink.refusalReason(), null, 'one bad file among good ones does not make the task unready');
   t.equal(await metricValue(registry, 'netsidecar_sink_failing_files'), 1);
   t.equal(sink.queuedEvents(), 2, 'both lines of the bad file are still queued');
@@ -205,7 +225,11 @@ t.test('failing files hold at most half the memory limit: then only their events
   const message = 'x'.repeat(99); // 100 with its newline
   for (let i = 0; i < 5; i++) t.not(sink.write({ logGroup: '/g', logStream: 'bad', timestamp: 0, message }), 'full');
   const flushed = sink.flush(); // resolves only when the drain gives up on `bad`
-  await eventually(async () => (await metricValue(registry, 'netsidecar_sink_errors_total', { code: 'EISDIR' })) === 1, { timeoutMs: 5_000, intervalMs: 5, what: 'one EISDIR counted' });
+  await eventually(async () => (await metricValue(registry, 'netsidecar_sink_errors_total', { code: 'EISDIR' })) === 1, {
+    timeoutMs: 5_000,
+    intervalMs: 5,
+    what: 'one EISDIR counted',
+  });
   t.equal(sink.write({ logGroup: '/g', logStream: 'bad', timestamp: 0, message }), 'full', 'the failing file is at its share: its events are refused');
   t.not(sink.write({ logGroup: '/g', logStream: 'good', timestamp: 0, message }), 'full', 'other files still take events');
   const report = await sink.close(Date.now() + 100);

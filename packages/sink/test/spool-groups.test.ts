@@ -6,7 +6,15 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Spool } from '../src/spool/spool.js';
-import { decodePayload, encodeEventInto, encodeGroupInto, encodeHeader, eventFrameBytes, FRAME_HEADER_BYTES, GROUP_FRAME_BYTES } from '../src/spool/record-format.js';
+import {
+  decodePayload,
+  encodeEventInto,
+  encodeGroupInto,
+  encodeHeader,
+  eventFrameBytes,
+  FRAME_HEADER_BYTES,
+  GROUP_FRAME_BYTES,
+} from '../src/spool/record-format.js';
 
 function tempDir(t: { teardown(fn: () => void): void }): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spool-groups-'));
@@ -16,7 +24,11 @@ function tempDir(t: { teardown(fn: () => void): void }): string {
 
 const options = (dir: string) => ({ dir, limitBytes: 1 << 20, segmentBytes: 1 << 20 });
 const ev = (message: string) => ({ logGroup: '/netsidecar/config', logStream: 'rtr-1', timestamp: 1, message });
-const segment = (dir: string) => path.join(dir, fs.readdirSync(dir).find((name) => name.endsWith('.wal'))!);
+const segment = (dir: string) =>
+  path.join(
+    dir,
+    fs.readdirSync(dir).find((name) => name.endsWith('.wal'))!,
+  );
 
 /** Two single events, then a group of three, then "crashes" (closes without acks). The group's byte range. */
 function singlesThenGroup(dir: string): { start: number; end: number } {
@@ -43,7 +55,16 @@ t.test('an intact group is replayed whole, in order, after the events before it'
   t.equal(spool.replayReport.pendingEvents, 5);
   t.equal(spool.replayReport.tornGroups, 0);
   t.equal(spool.replayReport.unreadableRecords, 0, 'the group record is read, not skipped');
-  t.same(spool.readBacklog(Infinity, true).map((e) => [e.seq, e.message]), [[0, 'single 0'], [1, 'single 1'], [2, 'group a'], [3, 'group b'], [4, 'group c']]);
+  t.same(
+    spool.readBacklog(Infinity, true).map((e) => [e.seq, e.message]),
+    [
+      [0, 'single 0'],
+      [1, 'single 1'],
+      [2, 'group a'],
+      [3, 'group b'],
+      [4, 'group c'],
+    ],
+  );
   spool.close();
 });
 
@@ -58,7 +79,10 @@ t.test('a crash at any byte of a group append: none of the group comes back, eve
     const dir = tempDir(t);
     fs.writeFileSync(path.join(dir, name), whole.subarray(0, length));
     const spool = Spool.open(options(dir));
-    const replayed = spool.readBacklog(Infinity, true).map((e) => e.message).join();
+    const replayed = spool
+      .readBacklog(Infinity, true)
+      .map((e) => e.message)
+      .join();
     const report = spool.replayReport;
     // The group's numbers were never accepted: the next append takes them again.
     const next = spool.append([ev('after')], false);
@@ -68,7 +92,9 @@ t.test('a crash at any byte of a group append: none of the group comes back, eve
     // Cut inside the group record itself, it is that record that is torn; after it, the group is.
     const tornGroups = length >= start + GROUP_FRAME_BYTES ? 1 : 0;
     if (replayed !== 'single 0,single 1' || report.tornGroups !== tornGroups || next !== 2 || report.skippedBytes !== length - start || size !== start) {
-      wrong.push(`cut at ${length}: replayed [${replayed}], ${report.tornGroups} torn groups, next seq ${next}, skipped ${report.skippedBytes}, file ${size} bytes`);
+      wrong.push(
+        `cut at ${length}: replayed [${replayed}], ${report.tornGroups} torn groups, next seq ${next}, skipped ${report.skippedBytes}, file ${size} bytes`,
+      );
     }
   }
   t.same(wrong, [], `${end - start - 1} cut points: the group is never replayed in part`);
@@ -88,6 +114,9 @@ t.test('a group record its events do not follow (nothing this code writes) is co
   const spool = Spool.open(options(dir));
   t.equal(spool.replayReport.tornGroups, 0);
   t.equal(spool.replayReport.unreadableRecords, 1);
-  t.same(spool.readBacklog(Infinity, true).map((e) => e.message), ['single 0', 'a', 'other']);
+  t.same(
+    spool.readBacklog(Infinity, true).map((e) => e.message),
+    ['single 0', 'a', 'other'],
+  );
   spool.close();
 });

@@ -28,7 +28,12 @@ t.test('an event frame round-trips, multi-byte text included', async (t) => {
 
 t.test('ack ranges round-trip; toRanges merges, sorts and dedups', async (t) => {
   const ranges = toRanges([9, 3, 4, 5, 5, 2 ** 33, 10, 2 ** 33 + 1, 1]);
-  t.same(ranges, [[1, 1], [3, 5], [9, 10], [2 ** 33, 2 ** 33 + 1]]);
+  t.same(ranges, [
+    [1, 1],
+    [3, 5],
+    [9, 10],
+    [2 ** 33, 2 ** 33 + 1],
+  ]);
   const buf = encodeAck(ranges);
   t.same(decodePayload(buf.subarray(FRAME_HEADER_BYTES)), { type: 'ack', ranges });
 });

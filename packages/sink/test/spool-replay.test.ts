@@ -23,7 +23,10 @@ t.test('a restart replays exactly the unacknowledged events, in order, and seque
   t.equal(first.replayReport.pendingEvents, 0);
   const events = Array.from({ length: 40 }, (_, i) => ev(i, i % 2 ? 'a' : 'b'));
   const seqs = appendAll(first, events);
-  t.same(seqs, events.map((_, i) => i));
+  t.same(
+    seqs,
+    events.map((_, i) => i),
+  );
   t.ok(walFiles(dir).length > 3, 'several segments');
   // Deliver the first 10 and every even one after (as two streams would).
   first.ack(seqs.filter((s) => s < 10 || s % 2 === 0));
@@ -34,8 +37,14 @@ t.test('a restart replays exactly the unacknowledged events, in order, and seque
   t.equal(second.replayReport.pendingEvents, expected.length);
   t.equal(second.backlogEvents, expected.length);
   const replayed = second.readBacklog(Infinity, true);
-  t.same(replayed.map(({ seq, bytes, ...e }) => e), expected);
-  t.same(replayed.map((e) => e.seq), seqs.filter((s) => s >= 10 && s % 2 === 1));
+  t.same(
+    replayed.map(({ seq, bytes, ...e }) => e),
+    expected,
+  );
+  t.same(
+    replayed.map((e) => e.seq),
+    seqs.filter((s) => s >= 10 && s % 2 === 1),
+  );
   t.equal(second.backlogEvents, 0);
   t.equal(second.append([ev(99)], false), 40, 'numbering continues after the replay');
   second.ack([...replayed.map((e) => e.seq), 40]);
@@ -53,11 +62,17 @@ t.test('a crash (no close) replays the same way; the backlog stays FIFO across m
   appendAll(spool, [ev(2)], true); // memory full: backlog
   appendAll(spool, [ev(3)], false); // a backlog exists, so this joins it too
   t.equal(spool.backlogEvents, 2);
-  t.same(spool.readBacklog(Infinity, true).map((e) => e.message), ['m2', 'm3']);
+  t.same(
+    spool.readBacklog(Infinity, true).map((e) => e.message),
+    ['m2', 'm3'],
+  );
   spool.ack([0, 2]);
   // "Crash": open again without closing the first instance.
   const again = Spool.open(options);
-  t.same(again.readBacklog(Infinity, true).map((e) => e.message), ['m1', 'm3']);
+  t.same(
+    again.readBacklog(Infinity, true).map((e) => e.message),
+    ['m1', 'm3'],
+  );
   spool.close();
   again.close();
 });
@@ -65,7 +80,10 @@ t.test('a crash (no close) replays the same way; the backlog stays FIFO across m
 t.test('segments are deleted oldest first; an unacknowledged old event pins the ones after it', async (t) => {
   const dir = tempDir(t);
   const spool = Spool.open({ dir, limitBytes: 1 << 20, segmentBytes: 128 });
-  const seqs = appendAll(spool, Array.from({ length: 30 }, (_, i) => ev(i)));
+  const seqs = appendAll(
+    spool,
+    Array.from({ length: 30 }, (_, i) => ev(i)),
+  );
   const filesBefore = walFiles(dir).length;
   spool.ack(seqs.slice(1));
   t.equal(walFiles(dir).length, filesBefore, 'seq 0 pins everything');
@@ -78,9 +96,16 @@ t.test('readBacklog honours maxBytes, and atLeastOne for an event larger than th
   const dir = tempDir(t);
   const spool = Spool.open({ dir, limitBytes: 1 << 20, segmentBytes: 1 << 20 });
   appendAll(spool, [ev(0), ev(1), ev(2)], true);
-  t.same(spool.readBacklog(2 * 28, false).map((e) => e.message), ['m0', 'm1'], 'each is 2 + 26 bytes');
+  t.same(
+    spool.readBacklog(2 * 28, false).map((e) => e.message),
+    ['m0', 'm1'],
+    'each is 2 + 26 bytes',
+  );
   t.same(spool.readBacklog(1, false), []);
-  t.same(spool.readBacklog(1, true).map((e) => e.message), ['m2']);
+  t.same(
+    spool.readBacklog(1, true).map((e) => e.message),
+    ['m2'],
+  );
   t.equal(spool.backlogEvents, 0);
   spool.close();
 });

@@ -39,13 +39,19 @@ for (const [name, breakIt] of Object.entries(damage)) {
     t.equal(spool.replayReport.tornRecords, 1);
     t.ok(spool.replayReport.skippedBytes > 0);
     t.equal(spool.replayReport.pendingEvents, 4);
-    t.same(spool.readBacklog(Infinity, true).map((e) => e.message), [0, 1, 2, 3].map((i) => `message ${i}`));
+    t.same(
+      spool.readBacklog(Infinity, true).map((e) => e.message),
+      [0, 1, 2, 3].map((i) => `message ${i}`),
+    );
     // The torn event was never accepted, so its number is free again (no ack can name it).
     t.equal(spool.append([{ logGroup: '/g', logStream: 's', timestamp: 9, message: 'after' }], false), 4);
     spool.close();
     const again = Spool.open(options(dir));
     t.equal(again.replayReport.tornRecords, 0, 'cut away once, not counted again');
-    t.same(again.readBacklog(Infinity, true).map((e) => e.message), [0, 1, 2, 3].map((i) => `message ${i}`).concat('after'));
+    t.same(
+      again.readBacklog(Infinity, true).map((e) => e.message),
+      [0, 1, 2, 3].map((i) => `message ${i}`).concat('after'),
+    );
     again.close();
   });
 }
@@ -92,7 +98,11 @@ t.test('a frame corrupted under a running spool: the backlog reader counts it an
   t.equal(spool.tornAtRunTime, 1);
   t.equal(spool.backlogEvents, 0);
   t.ok(got.length === 11, 'only the corrupt event is missing');
-  t.same(got, Array.from({ length: 12 }, (_, i) => `event number ${i}`).filter((m) => got.includes(m)), 'the rest in order');
+  t.same(
+    got,
+    Array.from({ length: 12 }, (_, i) => `event number ${i}`).filter((m) => got.includes(m)),
+    'the rest in order',
+  );
   spool.ack(events.map((e) => e.seq));
   t.equal(spool.liveEvents, 0, 'the lost event is not waited for');
   t.same(walFiles(dir), [], 'so the spool empties');
@@ -123,7 +133,10 @@ t.test('a failed append (disk full) is cut back, refused by a throw, and the spo
   spool.close();
   const again = Spool.open({ dir, limitBytes: 1 << 20, segmentBytes: 1 << 20 });
   t.equal(again.replayReport.tornRecords, 0);
-  t.same(again.readBacklog(Infinity, true).map((e) => e.message), ['m0', 'm2']);
+  t.same(
+    again.readBacklog(Infinity, true).map((e) => e.message),
+    ['m0', 'm2'],
+  );
   again.close();
 });
 

@@ -26,7 +26,11 @@ t.test('file sink: a group that does not fit under the memory limit is refused w
   t.equal(sink.writeGroup(unit('toobig', 5, 0, '/g')), 'full', '64 held + 36 before its last one reaches 100: none accepted');
   t.equal(sink.queuedEvents(), 7, 'nothing of the refused group is held');
   t.equal(sink.write(unit('single', 1, 1, '/g')[0]!), 'backpressure', 'a single event still fits (it may cross the limit, as always)');
-  t.equal((await registry.getSingleMetric('netsidecar_sink_events_total')!.get()).values.find((v) => v.labels.outcome === 'refused')?.value, 5, 'each refused event counted');
+  t.equal(
+    (await registry.getSingleMetric('netsidecar_sink_events_total')!.get()).values.find((v) => v.labels.outcome === 'refused')?.value,
+    5,
+    'each refused event counted',
+  );
   await sink.close(Date.now() + 5_000);
   const lines = (await readFile(join(dataDir, 'logs/g/rtr-a.jsonl'), 'utf8')).split('\n').filter(Boolean);
   t.same(lines, ['single-0x', 'fits12-0', 'fits12-1', 'fits12-2', 'fits12-3', 'fits12-4', 'fits12-5', 'single-0x']);

@@ -71,7 +71,8 @@ export class SlackClient {
         if (response.status === 429) waitMs = retryAfterMs(response.headers.get('retry-after'));
       } catch (err) {
         if (err instanceof SlackError) throw err;
-        reason = (err as Error).name === 'TimeoutError' ? 'timeout' : `network error (${(err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name})`;
+        reason =
+          (err as Error).name === 'TimeoutError' ? 'timeout' : `network error (${(err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name})`;
       }
       if (attempt >= this.maxAttempts) throw new SlackError(`Slack webhook failed after ${attempt} attempts: ${reason}`, attempt, true);
       this.options.onRetry?.(reason);

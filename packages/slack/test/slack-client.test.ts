@@ -26,7 +26,10 @@ t.test('503 then 200: retried after a backoff, the payload posted as JSON', asyn
   const sleeps: number[] = [];
   const client = new SlackClient({ sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 });
   t.equal(await client.post(hook.url, { text: 'hello' }), 2, 'two requests');
-  t.same(hook.bodies.map((b) => JSON.parse(b)), [{ text: 'hello' }, { text: 'hello' }]);
+  t.same(
+    hook.bodies.map((b) => JSON.parse(b)),
+    [{ text: 'hello' }, { text: 'hello' }],
+  );
   t.same(sleeps, [500], 'full jitter of the first 1 s step');
 });
 

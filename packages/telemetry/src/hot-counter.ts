@@ -15,7 +15,12 @@ export class HotCounter<L extends string> {
   readonly counter: Counter<L>;
   private readonly cells = new Map<string, { labels: Partial<Record<L, string>>; count: number }>();
 
-  constructor(registry: Registry, name: string, help: string, private readonly labelNames: readonly L[] = []) {
+  constructor(
+    registry: Registry,
+    name: string,
+    help: string,
+    private readonly labelNames: readonly L[] = [],
+  ) {
     const cells = this.cells;
     const existing = registry.getSingleMetric(name);
     if (existing) throw new Error(`metric ${name} is already registered`);

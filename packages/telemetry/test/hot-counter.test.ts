@@ -15,7 +15,10 @@ t.test('what a hot counter counts is what /metrics and get() publish', async (t)
   // A second read moves nothing twice.
   udp.inc(2);
   const values = (await received.counter.get()).values;
-  t.same(values.map((v) => [v.labels.transport, v.value]).sort(), [['tcp', 5], ['udp', 1002]]);
+  t.same(values.map((v) => [v.labels.transport, v.value]).sort(), [
+    ['tcp', 5],
+    ['udp', 1002],
+  ]);
   t.match(await registry.metrics(), /test_received_total\{transport="udp"\} 1002\n/);
 });
 

@@ -16,7 +16,9 @@ function nodeGyp() {
   const fromPath = spawnSync('node-gyp', ['--version'], { stdio: 'ignore' });
   if (fromPath.status === 0) return ['node-gyp'];
   try {
-    const npmDir = dirname(createRequire(import.meta.url).resolve('npm/package.json', { paths: [join(dirname(process.execPath), '..', 'lib', 'node_modules')] }));
+    const npmDir = dirname(
+      createRequire(import.meta.url).resolve('npm/package.json', { paths: [join(dirname(process.execPath), '..', 'lib', 'node_modules')] }),
+    );
     return [process.execPath, join(npmDir, 'node_modules', 'node-gyp', 'bin', 'node-gyp.js')];
   } catch {
     return ['node-gyp'];

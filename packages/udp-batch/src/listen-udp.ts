@@ -19,7 +19,10 @@ export async function listenUdp(io: UdpIo, options: ListenUdpOptions, onBatch: O
   );
   // Linux reports twice the usable size and caps the request at net.core.rmem_max.
   if (listener.receiveBufferBytes < options.receiveBufferBytes) {
-    logger.warn('UDP receive buffer is smaller than requested: raise net.core.rmem_max', { requested: options.receiveBufferBytes, effective: listener.receiveBufferBytes });
+    logger.warn('UDP receive buffer is smaller than requested: raise net.core.rmem_max', {
+      requested: options.receiveBufferBytes,
+      effective: listener.receiveBufferBytes,
+    });
   }
   if (io.kind === 'dgram' && io.reason !== 'configured') {
     logger.warn('UDP is read with node:dgram, one datagram per system call: expect about half the recvmmsg rate', { reason: io.reason });

@@ -51,7 +51,11 @@ t.test('a target too small for a burst: the reader comes back by itself for what
     onDatagrams: (count) => {
       for (let i = 0; i < count; i++) {
         const at = meta[i * META_STRIDE + META.offset]!;
-        got.push(Buffer.from(target.subarray(at, at + meta[i * META_STRIDE + META.length]!)).toString('latin1').trim());
+        got.push(
+          Buffer.from(target.subarray(at, at + meta[i * META_STRIDE + META.length]!))
+            .toString('latin1')
+            .trim(),
+        );
       }
     },
     onError: (err) => t.fail(`unexpected read error: ${String(err)}`),
@@ -61,7 +65,11 @@ t.test('a target too small for a burst: the reader comes back by itself for what
   // All sent before any is read: the first wake-up finds the whole burst in the kernel's queue.
   for (let i = 0; i < 100; i++) await send(sender, `${i}`.padEnd(100), port);
   await until(() => got.length === 100, '100 datagrams');
-  t.same(got, Array.from({ length: 100 }, (_, i) => `${i}`), 'every datagram once, in order, with no later datagram to wake the poll');
+  t.same(
+    got,
+    Array.from({ length: 100 }, (_, i) => `${i}`),
+    'every datagram once, in order, with no later datagram to wake the poll',
+  );
 });
 
 t.test('while canRead() is false the socket is not read: the kernel keeps the datagrams until resume()', async (t) => {
@@ -102,7 +110,10 @@ t.test('while canRead() is false the socket is not read: the kernel keeps the da
   open = true;
   reader.resume();
   await until(() => got.length === 20, '20 datagrams after resume');
-  t.same(got, Array.from({ length: 20 }, (_, i) => `held-${i}`));
+  t.same(
+    got,
+    Array.from({ length: 20 }, (_, i) => `held-${i}`),
+  );
   t.equal(kernelQueueBytes(port), 0, 'the kernel queue is empty again');
   // Still watching after resume: a new datagram is read.
   await send(sender, 'after', port);

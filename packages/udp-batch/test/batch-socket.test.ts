@@ -175,7 +175,6 @@ function ipv4Word(address: string): number {
   return new Int32Array(bytes.buffer)[0]!;
 }
 
-
 /** Closes every addon socket a test opened, so the process can exit. */
 function opened(t: Test, socket: BatchSocket): BatchSocket {
   t.teardown(() => socket.close());
@@ -211,7 +210,7 @@ t.test('IPv4: 500 datagrams arrive once, in order, with their bytes and source',
   const clientPort = client.address().port;
 
   // In windows of 50, waiting for each window to be read: the receive buffer can never overflow.
-  for (let i = 0; i < 500; ) {
+  for (let i = 0; i < 500;) {
     const end = i + 50;
     for (; i < end; i++) await sendTo(client, payload(i), info.port, '127.0.0.1');
     await receiver.waitFor(i);
@@ -224,7 +223,14 @@ t.test('IPv4: 500 datagrams arrive once, in order, with their bytes and source',
   t.same(receiver.problems, [], 'offsets back to back');
   let wrong = 0;
   receiver.got.slice(0, 500).forEach((d, i) => {
-    if (!d.bytes.equals(payload(i)) || d.length !== payload(i).length || d.flags !== 0 || d.port !== clientPort || d.family !== 4 || d.address !== '127.0.0.1') {
+    if (
+      !d.bytes.equals(payload(i)) ||
+      d.length !== payload(i).length ||
+      d.flags !== 0 ||
+      d.port !== clientPort ||
+      d.family !== 4 ||
+      d.address !== '127.0.0.1'
+    ) {
       if (wrong++ < 5) t.fail(`datagram ${i} differs`, { found: { ...d, bytes: undefined }, wanted: payload(i).toString('latin1') });
     }
   });
@@ -271,7 +277,10 @@ t.test('max and the meta room bound a read; the rest stays for the next', async 
   t.teardown(() => closeClient(client));
   await Promise.all(Array.from({ length: 100 }, (_, i) => sendTo(client, `m${i}`, port, '127.0.0.1')));
   await byMax.waitFor(100);
-  t.same(byMax.got.map((d) => d.text), Array.from({ length: 100 }, (_, i) => `m${i}`));
+  t.same(
+    byMax.got.map((d) => d.text),
+    Array.from({ length: 100 }, (_, i) => `m${i}`),
+  );
   t.ok(Math.max(...byMax.readCounts) <= 5, 'max respected');
 
   const other = opened(t, binding.open('127.0.0.1', 0, 1024 * 1024, 1024));
@@ -279,7 +288,10 @@ t.test('max and the meta room bound a read; the rest stays for the next', async 
   const byMeta = new Receiver(other, { metaSlots: 2, max: 64 });
   await Promise.all(Array.from({ length: 100 }, (_, i) => sendTo(client, `n${i}`, otherPort, '127.0.0.1')));
   await byMeta.waitFor(100);
-  t.same(byMeta.got.map((d) => d.text), Array.from({ length: 100 }, (_, i) => `n${i}`));
+  t.same(
+    byMeta.got.map((d) => d.text),
+    Array.from({ length: 100 }, (_, i) => `n${i}`),
+  );
   t.ok(Math.max(...byMeta.readCounts) <= 2, 'never more datagrams than the meta array holds');
 });
 
@@ -301,7 +313,7 @@ t.test('a datagram larger than the whole target throws ERANGE and is kept for a 
           results.error = err;
         }
       }
-      for (let n; (n = socket.read(big, meta, 4)) > 0; ) {
+      for (let n; (n = socket.read(big, meta, 4)) > 0;) {
         for (let i = 0; i < n; i++) {
           const m = i * META_STRIDE;
           results.texts.push(Buffer.from(big.subarray(meta[m + META.offset], meta[m + META.offset]! + meta[m + META.length]!)).toString());
@@ -334,7 +346,7 @@ t.test('reads into a subarray land at its offset', async (t) => {
   const done = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('timed out')), DEADLINE_MS);
     socket.start(() => {
-      for (let n; (n = socket.read(target, meta, 8)) > 0; ) {
+      for (let n; (n = socket.read(target, meta, 8)) > 0;) {
         for (let i = 0; i < n; i++) {
           const off = meta[i * META_STRIDE + META.offset]!;
           texts.push(Buffer.from(target.subarray(off, off + meta[i * META_STRIDE + META.length]!)).toString());
@@ -352,7 +364,10 @@ t.test('reads into a subarray land at its offset', async (t) => {
   await done;
   t.same(texts, ['hello']);
   t.same(Array.from(backing.subarray(100, 105)), Array.from(Buffer.from('hello')), 'written at the subarray offset');
-  t.ok(backing.subarray(0, 100).every((b) => b === 0xee), 'nothing written before the subarray');
+  t.ok(
+    backing.subarray(0, 100).every((b) => b === 0xee),
+    'nothing written before the subarray',
+  );
   t.same(Array.from(metaBacking.subarray(0, META_STRIDE * 2)), Array<number>(META_STRIDE * 2).fill(-7), 'meta written after its offset only');
 });
 
@@ -474,7 +489,11 @@ t.test('send(): a datagram with an undeliverable destination does not stop the o
   meta[1 * META_STRIDE + META.port] = 0; // port 0: the kernel refuses this one (EINVAL)
   t.equal(socket.send(data, meta, 4), 4, 'all four dealt with (the bad one skipped), so the caller does not retry them');
   await replies.waitFor(3);
-  t.same(replies.got.map((r) => r.text), ['AA', 'CC', 'DD'], 'the valid datagrams after the bad one were sent');
+  t.same(
+    replies.got.map((r) => r.text),
+    ['AA', 'CC', 'DD'],
+    'the valid datagrams after the bad one were sent',
+  );
 });
 
 t.test('errors', async (t) => {

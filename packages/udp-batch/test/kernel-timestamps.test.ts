@@ -54,7 +54,10 @@ t.test('with timestamps, each datagram carries its arrival time: its age covers 
   t.not(age, null, 'a kernel timestamp came with the datagram');
   const stamped = BigInt(meta[META.receivedSeconds]! >>> 0) * 1_000_000_000n + BigInt(meta[META.receivedNanos]!);
   t.ok(stamped >= before && stamped <= readStartedAt, 'the stamp lies between the start of the send and the read that found the datagram');
-  t.ok(age! >= Number(now - readStartedAt), `age ${age} ns covers at least the time since that read started (${now - readStartedAt} ns): the wait in the socket buffer counts`);
+  t.ok(
+    age! >= Number(now - readStartedAt),
+    `age ${age} ns covers at least the time since that read started (${now - readStartedAt} ns): the wait in the socket buffer counts`,
+  );
   t.ok(age! <= Number(now - before), `and at most the time since just before the send (${now - before} ns)`);
   t.ok(Math.abs(age! - Number(now - stamped)) < 1_000_000, 'the age is the time since the kernel stamp');
 });

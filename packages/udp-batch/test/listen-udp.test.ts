@@ -77,7 +77,11 @@ class Log extends Changes {
 }
 
 async function listen(t: Test, io: UdpIo, log: Log, options: Partial<ListenUdpOptions>, onBatch: OnBatch): Promise<UdpListener> {
-  const listener = await listenUdp(io, { address: '::', port: 0, receiveBufferBytes: 64 * 1024, maxMessageBytes: 512, readsPerWakeup: 4, logger: log, ...options }, onBatch);
+  const listener = await listenUdp(
+    io,
+    { address: '::', port: 0, receiveBufferBytes: 64 * 1024, maxMessageBytes: 512, readsPerWakeup: 4, logger: log, ...options },
+    onBatch,
+  );
   t.teardown(() => listener.close());
   return listener;
 }
@@ -105,16 +109,35 @@ for (const mode of ioModes) {
     await inbox.arrived(3);
     t.same(
       inbox.seen.map((s) => [s.text, s.tooLarge]),
-      [['one', false], ['', true], ['three', false]],
+      [
+        ['one', false],
+        ['', true],
+        ['three', false],
+      ],
       'in order; the 600-byte datagram is above the 512-byte maximum',
     );
-    t.ok(inbox.seen.every((s) => s.sourceIp === '127.0.0.1' && s.sourcePort === senderPort), 'the source, as 127.0.0.1 (not ::ffff:127.0.0.1), and its port');
-    t.ok(inbox.seen.every((s) => s.viewsAgree), 'datagram(i) is data[start(i), start(i) + length(i))');
-    t.ok(inbox.seen.every((s) => !s.shed), 'nothing shed without canRead');
+    t.ok(
+      inbox.seen.every((s) => s.sourceIp === '127.0.0.1' && s.sourcePort === senderPort),
+      'the source, as 127.0.0.1 (not ::ffff:127.0.0.1), and its port',
+    );
+    t.ok(
+      inbox.seen.every((s) => s.viewsAgree),
+      'datagram(i) is data[start(i), start(i) + length(i))',
+    );
+    t.ok(
+      inbox.seen.every((s) => !s.shed),
+      'nothing shed without canRead',
+    );
     if (mode === 'recvmmsg') {
-      t.ok(inbox.seen.every((s) => s.kernelAgeNs !== null && s.kernelAgeNs >= 0 && s.kernelAgeNs < 10e9), 'the kernel dated each arrival');
+      t.ok(
+        inbox.seen.every((s) => s.kernelAgeNs !== null && s.kernelAgeNs >= 0 && s.kernelAgeNs < 10e9),
+        'the kernel dated each arrival',
+      );
     } else {
-      t.ok(inbox.seen.every((s) => s.kernelAgeNs === null), 'node:dgram has no kernel receive times');
+      t.ok(
+        inbox.seen.every((s) => s.kernelAgeNs === null),
+        'node:dgram has no kernel receive times',
+      );
     }
 
     const v6 = await client(t, '::1');
@@ -174,14 +197,33 @@ for (const mode of ioModes) {
       t.equal(inbox.seen.length, 0, 'not read: it stays in the kernel');
     } else {
       await inbox.arrived(1);
-      t.same(inbox.seen.map((s) => [s.text, s.shed]), [['early', true]], 'read anyway, marked shed');
+      t.same(
+        inbox.seen.map((s) => [s.text, s.shed]),
+        [['early', true]],
+        'read anyway, marked shed',
+      );
     }
     open = true;
     listener.resume();
     await send(sender, 'late', listener.port);
     await inbox.when(() => inbox.seen.some((s) => s.text === 'late'), 'the datagram sent after resume');
-    if (mode === 'recvmmsg') t.same(inbox.seen.map((s) => [s.text, s.shed]), [['early', false], ['late', false]], 'the held datagram first, then the new one');
-    else t.same(inbox.seen.map((s) => [s.text, s.shed]), [['early', true], ['late', false]]);
+    if (mode === 'recvmmsg')
+      t.same(
+        inbox.seen.map((s) => [s.text, s.shed]),
+        [
+          ['early', false],
+          ['late', false],
+        ],
+        'the held datagram first, then the new one',
+      );
+    else
+      t.same(
+        inbox.seen.map((s) => [s.text, s.shed]),
+        [
+          ['early', true],
+          ['late', false],
+        ],
+      );
   });
 
   t.test(`${mode}: an exception in onBatch is logged and reading goes on`, async (t) => {
@@ -210,7 +252,11 @@ for (const mode of ioModes) {
     const large = new Log();
     const capped = await listen(t, chooseUdpIo(mode), large, { receiveBufferBytes: 2 * rmemMax + 4096 }, () => {});
     t.same(large.lines, [
-      { level: 'warn', msg: 'UDP receive buffer is smaller than requested: raise net.core.rmem_max', fields: { requested: 2 * rmemMax + 4096, effective: capped.receiveBufferBytes } },
+      {
+        level: 'warn',
+        msg: 'UDP receive buffer is smaller than requested: raise net.core.rmem_max',
+        fields: { requested: 2 * rmemMax + 4096, effective: capped.receiveBufferBytes },
+      },
     ]);
   });
 }
@@ -219,7 +265,11 @@ t.test('node:dgram where the addon was wanted is said at start; node:dgram asked
   const fallback = new Log();
   await listen(t, { kind: 'dgram', reason: 'the udp-batch addon is not built (test)' }, fallback, {}, () => {});
   t.same(fallback.lines, [
-    { level: 'warn', msg: 'UDP is read with node:dgram, one datagram per system call: expect about half the recvmmsg rate', fields: { reason: 'the udp-batch addon is not built (test)' } },
+    {
+      level: 'warn',
+      msg: 'UDP is read with node:dgram, one datagram per system call: expect about half the recvmmsg rate',
+      fields: { reason: 'the udp-batch addon is not built (test)' },
+    },
   ]);
   const configured = new Log();
   await listen(t, chooseUdpIo('dgram'), configured, {}, () => {});

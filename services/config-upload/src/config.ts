@@ -94,17 +94,26 @@ export const uploadVariables = {
     default: null as string | null,
     description: 'File holding the Slack incoming webhook URL for change notices (a secret: never logged); none: no Slack notices.',
   },
-  NETSIDECAR_UPLOAD_NOTIFY_SLACK_DEVICES: { parse: globList, default: [/^.*$/] as RegExp[], description: 'Device globs whose changes go to Slack, comma separated.' },
+  NETSIDECAR_UPLOAD_NOTIFY_SLACK_DEVICES: {
+    parse: globList,
+    default: [/^.*$/] as RegExp[],
+    description: 'Device globs whose changes go to Slack, comma separated.',
+  },
   NETSIDECAR_UPLOAD_NOTIFY_SNS_TOPIC_ARN: {
     parse: (raw: string) => {
       const value = text(raw);
-      if (!/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/.test(value)) throw new Error('expected an SNS topic ARN, arn:aws:sns:<region>:<account>:<name>');
+      if (!/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/.test(value))
+        throw new Error('expected an SNS topic ARN, arn:aws:sns:<region>:<account>:<name>');
       return value;
     },
     default: null as string | null,
     description: 'SNS topic for change notices (the alarm topic); none: no SNS notices.',
   },
-  NETSIDECAR_UPLOAD_NOTIFY_SNS_DEVICES: { parse: globList, default: [/^.*$/] as RegExp[], description: 'Device globs whose changes go to SNS, comma separated.' },
+  NETSIDECAR_UPLOAD_NOTIFY_SNS_DEVICES: {
+    parse: globList,
+    default: [/^.*$/] as RegExp[],
+    description: 'Device globs whose changes go to SNS, comma separated.',
+  },
   NETSIDECAR_UPLOAD_NOTIFY_DIFF_LIMIT: {
     parse: integer(200, 100_000),
     default: 2_000, // characters: a Slack section holds 3,000 and the diff is escaped there
@@ -119,7 +128,10 @@ export const uploadVariables = {
 
 /** `rtr-*,fw-tyo-?`: globs on the whole device name, as in the users file. */
 function globList(raw: string): RegExp[] {
-  const globs = raw.split(',').map((g) => g.trim()).filter((g) => g !== '');
+  const globs = raw
+    .split(',')
+    .map((g) => g.trim())
+    .filter((g) => g !== '');
   if (globs.length === 0 || !globs.every((g) => /^[A-Za-z0-9._*?-]+$/.test(g))) throw new Error('expected device globs, comma separated, like rtr-*,fw-tyo-?');
   return globs.map(globToRegExp);
 }

@@ -20,10 +20,23 @@ export function createUploadMetrics(registry: Registry): UploadMetrics {
   const uploads = counter(registry, 'netsidecar_config_uploads_total', 'Upload and read API requests by outcome (stored or the error code)', ['outcome']);
   const redactions = counter(registry, 'netsidecar_config_redactions_total', 'Secret values replaced by tags');
   // No labels: one series the alarm reads (the failing rule ids and devices are in the events).
-  const complianceFailures = counter(registry, 'netsidecar_config_compliance_failures_total', 'Compliance rules failed by uploads (one per failed rule per upload)');
+  const complianceFailures = counter(
+    registry,
+    'netsidecar_config_compliance_failures_total',
+    'Compliance rules failed by uploads (one per failed rule per upload)',
+  );
   // No labels: one series the alarm reads (the warning log names each device and its last upload).
-  const stale = gauge(registry, 'netsidecar_config_stale_devices', 'Devices whose last config upload is older than their expected interval (NETSIDECAR_UPLOAD_STALE_AFTER)');
-  const notices = counter(registry, 'netsidecar_config_notices_total', 'Change notices by destination (slack, sns) and outcome (sent, retried, failed, expired, dropped)', ['destination', 'outcome']);
+  const stale = gauge(
+    registry,
+    'netsidecar_config_stale_devices',
+    'Devices whose last config upload is older than their expected interval (NETSIDECAR_UPLOAD_STALE_AFTER)',
+  );
+  const notices = counter(
+    registry,
+    'netsidecar_config_notices_total',
+    'Change notices by destination (slack, sns) and outcome (sent, retried, failed, expired, dropped)',
+    ['destination', 'outcome'],
+  );
   const noticesPending = gauge(registry, 'netsidecar_config_notices_pending', 'Change notices in the outbox, not yet posted to every destination');
   return {
     notices: {

@@ -201,7 +201,8 @@ export class UploadPipeline {
         if (compliance !== null) this.deps.metrics.complianceFailures(compliance.failedCount);
         // Shapes only (`snmp-server host * vrf * version 2c *`), never a value: operators see which
         // commands no vendor rule knows, so a rule can be added before the safety net is all there is.
-        if (redaction.unclassified.length > 0) this.deps.logger.warn('redaction gaps: values redacted blindly', { device, version, vendor, shapes: redaction.unclassified });
+        if (redaction.unclassified.length > 0)
+          this.deps.logger.warn('redaction gaps: values redacted blindly', { device, version, vendor, shapes: redaction.unclassified });
         this.deps.logger.info('config stored', {
           device,
           version,

@@ -108,7 +108,16 @@ export async function startConfigUploadService(context: ServiceContext<UploadCon
   staleBackups.start();
   let listening = true;
   readiness.add('http', () => (listening ? null : 'not listening'));
-  logger.info('config upload listening', { address, port, store: store.kind, principals: users.size, intended: config.NETSIDECAR_UPLOAD_INTENDED_DIR ?? (config.NETSIDECAR_UPLOAD_INTENDED_S3 ? 's3' : null), complianceRules: compliance?.rules.length ?? null, complianceRulesSha256: compliance?.sha256 ?? null, notify: { slack: config.NETSIDECAR_UPLOAD_NOTIFY_SLACK_WEBHOOK_FILE !== null, snsTopicArn: config.NETSIDECAR_UPLOAD_NOTIFY_SNS_TOPIC_ARN } });
+  logger.info('config upload listening', {
+    address,
+    port,
+    store: store.kind,
+    principals: users.size,
+    intended: config.NETSIDECAR_UPLOAD_INTENDED_DIR ?? (config.NETSIDECAR_UPLOAD_INTENDED_S3 ? 's3' : null),
+    complianceRules: compliance?.rules.length ?? null,
+    complianceRulesSha256: compliance?.sha256 ?? null,
+    notify: { slack: config.NETSIDECAR_UPLOAD_NOTIFY_SLACK_WEBHOOK_FILE !== null, snsTopicArn: config.NETSIDECAR_UPLOAD_NOTIFY_SNS_TOPIC_ARN },
+  });
 
   return {
     port,

@@ -34,14 +34,23 @@ function clockAt(ms: number): Clock {
 
 /** A config-upload task on the shared data dir, named `owner`, on its own clock. */
 async function task(t: Teardown, dataDir: string, owner: string, clock: Clock, webhook: string): Promise<TestUpload> {
-  return startTestUpload(t, { NETSIDECAR_DATA_DIR: dataDir, NETSIDECAR_UPLOAD_NOTIFY_SLACK_WEBHOOK_FILE: webhook }, { timers: clock, now: () => clock.now(), notify: { owner, random: () => 0 } });
+  return startTestUpload(
+    t,
+    { NETSIDECAR_DATA_DIR: dataDir, NETSIDECAR_UPLOAD_NOTIFY_SLACK_WEBHOOK_FILE: webhook },
+    { timers: clock, now: () => clock.now(), notify: { owner, random: () => 0 } },
+  );
 }
 
 const leaseOf = async (dataDir: string, owner: string) => JSON.parse(await readFile(outboxDir(dataDir, owner, 'LEASE'), 'utf8')) as unknown;
 const outboxDir = (dataDir: string, ...parts: string[]) => join(dataDir, 'config-upload', 'outbox', ...parts);
 const texts = (bodies: string[]) => bodies.map((b) => (JSON.parse(b) as { text: string }).text).sort();
 const counts = async (up: TestUpload) =>
-  Object.fromEntries((await up.registry.getSingleMetric('netsidecar_config_notices_total')!.get()).values.map((v) => [`${String(v.labels.destination)} ${String(v.labels.outcome)}`, v.value]));
+  Object.fromEntries(
+    (await up.registry.getSingleMetric('netsidecar_config_notices_total')!.get()).values.map((v) => [
+      `${String(v.labels.destination)} ${String(v.labels.outcome)}`,
+      v.value,
+    ]),
+  );
 
 /** Two versions of `device` through `up`, whose first try to post the change's notice fails (the webhook's scripted 503). */
 async function changeWhileSlackDown(up: TestUpload, device: string, line: string): Promise<void> {
@@ -62,7 +71,10 @@ t.test('two running tasks on one data dir: each posts its own notices, once; a t
   t.match(waiting[0], /^task-a\/\d{15}-[0-9a-f-]{36}\.json$/, "the notice waits in task A's directory");
 
   const b = await task(t, dataDir, 'task-b', clock, file);
-  t.notOk(b.logs.some((l) => l['msg'] === 'change notices from the outbox resume'), 'task B loads nothing: the notice is task A’s');
+  t.notOk(
+    b.logs.some((l) => l['msg'] === 'change notices from the outbox resume'),
+    'task B loads nothing: the notice is task A’s',
+  );
   await put(b, 'rtr-s-2', 'hostname rtr-s-2\nend\n');
   await put(b, 'rtr-s-2', 'hostname rtr-s-2\nntp server 10.0.0.2\nend\n');
   await eventually(() => hook.bodies.length === 1, { timeoutMs: 10_000, what: "task B's notice" });
@@ -73,11 +85,18 @@ t.test('two running tasks on one data dir: each posts its own notices, once; a t
   // Both tasks renew and look for gone tasks for three lease times: neither is gone, nothing moves.
   for (let elapsed = 500; elapsed < 3 * leaseMs; elapsed += look) clock.advance(look);
   await eventually(async () => (await outboxRecords(dataDir)).length === 0, { timeoutMs: 5_000, what: 'every outbox empty' });
-  t.same(texts(hook.bodies), ['Config change: rtr-s-1 v1 -&gt; v2 (cisco-ios), +1 -0 lines', 'Config change: rtr-s-2 v1 -&gt; v2 (cisco-ios), +1 -0 lines'], 'each notice posted once');
+  t.same(
+    texts(hook.bodies),
+    ['Config change: rtr-s-1 v1 -&gt; v2 (cisco-ios), +1 -0 lines', 'Config change: rtr-s-2 v1 -&gt; v2 (cisco-ios), +1 -0 lines'],
+    'each notice posted once',
+  );
   t.same(hook.statuses, [503, 200, 200], 'three requests in all');
   t.same(await counts(a), { 'slack retried': 1, 'slack sent': 1 });
   t.same(await counts(b), { 'slack sent': 1 });
-  t.notOk([...a.logs, ...b.logs].some((l) => l['msg'] === 'change notices adopted from tasks that are gone'), 'no adoption between live tasks');
+  t.notOk(
+    [...a.logs, ...b.logs].some((l) => l['msg'] === 'change notices adopted from tasks that are gone'),
+    'no adoption between live tasks',
+  );
   t.ok(existsSync(outboxDir(dataDir, 'task-a', 'LEASE')) && existsSync(outboxDir(dataDir, 'task-b', 'LEASE')), 'each task holds its own lease');
 });
 
@@ -103,7 +122,10 @@ t.test("a dead task's notice is adopted by a running task once its lease ran out
   clock.advance(look); // 80 s: task A's lease is 80 s old
   await eventually(() => hook.bodies.length === 1, { timeoutMs: 10_000, what: 'the adopted notice posted' });
   t.same(texts(hook.bodies), ['Config change: rtr-d-1 v1 -&gt; v2 (cisco-ios), +1 -0 lines']);
-  t.match(b.logs.find((l) => l['msg'] === 'change notices adopted from tasks that are gone'), { tasks: 1, notices: 1 });
+  t.match(
+    b.logs.find((l) => l['msg'] === 'change notices adopted from tasks that are gone'),
+    { tasks: 1, notices: 1 },
+  );
   t.notOk(existsSync(outboxDir(dataDir, 'task-a')), "task A's directory claimed");
   await eventually(async () => (await outboxRecords(dataDir)).length === 0, { timeoutMs: 5_000, what: 'the adopted record removed once posted' });
   for (let i = 0; i < 6; i++) clock.advance(look); // more looks: nothing more to adopt
@@ -144,7 +166,10 @@ t.test('a notice an earlier version left directly in the outbox is taken by the 
   await rm(outboxDir(dataDir, 'task-old'), { recursive: true });
 
   const b = await task(t, dataDir, 'task-b', clock, file);
-  t.match(b.logs.find((l) => l['msg'] === 'change notices from the outbox resume'), { notices: 1 });
+  t.match(
+    b.logs.find((l) => l['msg'] === 'change notices from the outbox resume'),
+    { notices: 1 },
+  );
   t.notOk(existsSync(outboxDir(dataDir, basename(record!))), "taken from where it was (moved into task B's directory, not copied)");
   await eventually(() => hook.bodies.length === 1, { timeoutMs: 10_000, what: 'the notice posted' });
   t.same(texts(hook.bodies), ['Config change: rtr-m-1 v1 -&gt; v2 (cisco-ios), +1 -0 lines']);

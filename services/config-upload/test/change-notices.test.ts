@@ -21,7 +21,12 @@ type Teardown = { teardown(fn: () => unknown): void };
 
 async function startSns(t: Teardown): Promise<{ fake: FakeSns; client: SNSClient }> {
   const fake = await startFakeSns({ topics: [topicArn] });
-  const client = new SNSClient({ endpoint: fake.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test-secret' }, maxAttempts: 1 });
+  const client = new SNSClient({
+    endpoint: fake.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test-secret' },
+    maxAttempts: 1,
+  });
   t.teardown(async () => {
     client.destroy();
     await fake.close();
@@ -30,16 +35,34 @@ async function startSns(t: Teardown): Promise<{ fake: FakeSns; client: SNSClient
 }
 
 const config = (stamp: string, secret: string, extra = '') =>
-  ['! Last configuration change at ' + stamp + ' UTC Sun Nov 22 2026 by admin', 'hostname rtr-n-1', `enable secret 0 ${secret}`, 'interface Gi0/1', ' description uplink', extra, 'end', ''].join('\n');
+  [
+    '! Last configuration change at ' + stamp + ' UTC Sun Nov 22 2026 by admin',
+    'hostname rtr-n-1',
+    `enable secret 0 ${secret}`,
+    'interface Gi0/1',
+    ' description uplink',
+    extra,
+    'end',
+    '',
+  ].join('\n');
 const counts = async (up: TestUpload) =>
-  Object.fromEntries((await up.registry.getSingleMetric('netsidecar_config_notices_total')!.get()).values.map((v) => [`${String(v.labels.destination)} ${String(v.labels.outcome)}`, v.value]));
+  Object.fromEntries(
+    (await up.registry.getSingleMetric('netsidecar_config_notices_total')!.get()).values.map((v) => [
+      `${String(v.labels.destination)} ${String(v.labels.outcome)}`,
+      v.value,
+    ]),
+  );
 
 t.test('a real change is posted once to Slack and SNS with who, when and the redacted diff; version 1 and volatile-only uploads are not', async (t) => {
   const hook = await startWebhook(t);
   const sns = await startSns(t);
   const up = await startTestUpload(
     t,
-    { NETSIDECAR_UPLOAD_NOTIFY_SLACK_WEBHOOK_FILE: await webhookFile(t, hook.url), NETSIDECAR_UPLOAD_NOTIFY_SNS_TOPIC_ARN: topicArn, NETSIDECAR_UPLOAD_NOTIFY_SNS_DEVICES: 'rtr-*,fw-*' },
+    {
+      NETSIDECAR_UPLOAD_NOTIFY_SLACK_WEBHOOK_FILE: await webhookFile(t, hook.url),
+      NETSIDECAR_UPLOAD_NOTIFY_SNS_TOPIC_ARN: topicArn,
+      NETSIDECAR_UPLOAD_NOTIFY_SNS_DEVICES: 'rtr-*,fw-*',
+    },
     { notify: { sns: sns.client } },
   );
   await put(up, 'rtr-n-1', config('10:00:00', 'FirstSecret-111'));
@@ -55,7 +78,11 @@ t.test('a real change is posted once to Slack and SNS with who, when and the red
   t.match(slack.blocks[0]!.text.text, /changed by admin at 2026-11-22T12:00:00\.000Z\nuploaded \S+ by rtr-upload from 127\.0\.0\.1/);
   const diff = slack.blocks[1]!.text.text;
   t.match(diff, /^```--- rtr-n-1 v2\n\+\+\+ rtr-n-1 v3\n/);
-  t.match(diff, /\n-enable secret 0 &lt;redacted:[0-9a-f]{8}&gt;\n\+enable secret 0 &lt;redacted:[0-9a-f]{8}&gt;\n/, 'the rotated secret as two tags, escaped for mrkdwn');
+  t.match(
+    diff,
+    /\n-enable secret 0 &lt;redacted:[0-9a-f]{8}&gt;\n\+enable secret 0 &lt;redacted:[0-9a-f]{8}&gt;\n/,
+    'the rotated secret as two tags, escaped for mrkdwn',
+  );
   t.match(diff, /\n\+ shutdown\n/);
   t.match(JSON.parse(hook.bodies[1]!), { text: 'Config change: sw-n-2 v1 -&gt; v2 (cisco-ios), +1 -0 lines' });
 
@@ -110,7 +137,10 @@ t.test('failures: retried with backoff on a fake clock, never holding the upload
   const sorted = (c: Record<string, number>) => JSON.stringify(Object.entries(c).sort());
   await eventually(async () => sorted(await counts(up)) === sorted(expected), { timeoutMs: 5_000, what: 'the counts' }).catch(() => {});
   t.same(await counts(up), expected);
-  t.match(up.logs.filter((l) => l['msg'] === 'change notice failed: the destination refused it'), [{ destination: 'slack', device: 'rtr-r-1', version: 2, reason: 'Slack webhook answered HTTP 404 no_service' }]);
+  t.match(
+    up.logs.filter((l) => l['msg'] === 'change notice failed: the destination refused it'),
+    [{ destination: 'slack', device: 'rtr-r-1', version: 2, reason: 'Slack webhook answered HTTP 404 no_service' }],
+  );
   t.notOk(up.logText().includes(webhookSecret), 'the webhook URL in no log line');
   t.notOk(up.logText().includes(hook.url.split('/services/')[0]!), 'nor its host and port');
 });
@@ -120,7 +150,11 @@ t.test('the outbox: a notice accepted before a restart is posted by the next sta
   t.teardown(() => rm(dataDir, { recursive: true, force: true }));
   const down = await startWebhook(t, Array<number>(100).fill(503));
   const clock = new Clock();
-  const first = await startTestUpload(t, { NETSIDECAR_DATA_DIR: dataDir, NETSIDECAR_UPLOAD_NOTIFY_SLACK_WEBHOOK_FILE: await webhookFile(t, down.url) }, { timers: clock });
+  const first = await startTestUpload(
+    t,
+    { NETSIDECAR_DATA_DIR: dataDir, NETSIDECAR_UPLOAD_NOTIFY_SLACK_WEBHOOK_FILE: await webhookFile(t, down.url) },
+    { timers: clock },
+  );
   await put(first, 'rtr-o-1', 'hostname rtr-o-1\nend\n');
   await put(first, 'rtr-o-1', 'hostname rtr-o-1\nntp server 10.0.0.9\nend\n');
   await eventually(() => down.statuses.length === 1, { timeoutMs: 10_000, what: 'the failed first try' });
@@ -133,14 +167,20 @@ t.test('the outbox: a notice accepted before a restart is posted by the next sta
   await eventually(() => hook.bodies.length === 1, { timeoutMs: 10_000, what: 'the notice posted after the restart' });
   t.match(JSON.parse(hook.bodies[0]!), { text: 'Config change: rtr-o-1 v1 -&gt; v2 (cisco-ios), +1 -0 lines' });
   await eventually(async () => (await outboxRecords(dataDir)).length === 0, { timeoutMs: 5_000, what: 'the outbox emptied' });
-  t.match(second.logs.find((l) => l['msg'] === 'change notices from the outbox resume'), { notices: 1 });
+  t.match(
+    second.logs.find((l) => l['msg'] === 'change notices from the outbox resume'),
+    { notices: 1 },
+  );
   await new Promise((resolve) => setTimeout(resolve, 100));
   t.equal(hook.bodies.length, 1, 'posted once');
 });
 
 t.test('a long diff is cut at a line boundary, with how many lines were left out', async (t) => {
   const hook = await startWebhook(t);
-  const up = await startTestUpload(t, { NETSIDECAR_UPLOAD_NOTIFY_SLACK_WEBHOOK_FILE: await webhookFile(t, hook.url), NETSIDECAR_UPLOAD_NOTIFY_DIFF_LIMIT: '500' });
+  const up = await startTestUpload(t, {
+    NETSIDECAR_UPLOAD_NOTIFY_SLACK_WEBHOOK_FILE: await webhookFile(t, hook.url),
+    NETSIDECAR_UPLOAD_NOTIFY_DIFF_LIMIT: '500',
+  });
   await put(up, 'rtr-l-1', 'hostname rtr-l-1\nend\n');
   const many = Array.from({ length: 200 }, (_, i) => `ip route 10.${i}.0.0 255.255.0.0 192.0.2.1`).join('\n');
   await put(up, 'rtr-l-1', `hostname rtr-l-1\n${many}\nend\n`);
@@ -154,7 +194,10 @@ t.test('a long diff is cut at a line boundary, with how many lines were left out
 
 t.test('a bad webhook file stops the service with one line that does not repeat its content', async (t) => {
   const file = await webhookFile(t, 'not a url WebhookSecretPart42');
-  const err = await startTestUpload(t, { NETSIDECAR_UPLOAD_NOTIFY_SLACK_WEBHOOK_FILE: file }).then(() => null, (e: unknown) => e as Error);
+  const err = await startTestUpload(t, { NETSIDECAR_UPLOAD_NOTIFY_SLACK_WEBHOOK_FILE: file }).then(
+    () => null,
+    (e: unknown) => e as Error,
+  );
   t.equal(err?.message, `NETSIDECAR_UPLOAD_NOTIFY_SLACK_WEBHOOK_FILE: ${file}: does not hold an http(s) URL`);
 });
 
@@ -164,7 +207,11 @@ t.test('the leak corpus: no secret of any configuration reaches a Slack post or 
   const sns = await startSns(t);
   const up = await startTestUpload(
     t,
-    { NETSIDECAR_UPLOAD_NOTIFY_SLACK_WEBHOOK_FILE: await webhookFile(t, hook.url), NETSIDECAR_UPLOAD_NOTIFY_SNS_TOPIC_ARN: topicArn, NETSIDECAR_UPLOAD_NOTIFY_DIFF_LIMIT: '100000' },
+    {
+      NETSIDECAR_UPLOAD_NOTIFY_SLACK_WEBHOOK_FILE: await webhookFile(t, hook.url),
+      NETSIDECAR_UPLOAD_NOTIFY_SNS_TOPIC_ARN: topicArn,
+      NETSIDECAR_UPLOAD_NOTIFY_DIFF_LIMIT: '100000',
+    },
     { notify: { sns: sns.client } },
   );
   let changes = 0;
@@ -177,7 +224,10 @@ t.test('the leak corpus: no secret of any configuration reaches a Slack post or 
     if (second['changed'] === true) changes++;
   }
   t.equal(changes, manifest.files.length, `${changes} changes`);
-  await eventually(() => hook.bodies.length === changes && sns.fake.published.length === changes, { timeoutMs: 60_000, what: `${changes} notices on each destination` });
+  await eventually(() => hook.bodies.length === changes && sns.fake.published.length === changes, {
+    timeoutMs: 60_000,
+    what: `${changes} notices on each destination`,
+  });
   const rotated = hook.bodies.filter((b) => /&lt;redacted:[0-9a-f]{8}&gt;/.test(b)).length;
   t.ok(rotated >= changes - 2, `the diffs do carry the rotated secrets, as tags (${rotated} of ${changes})`);
   const findings = findCores([

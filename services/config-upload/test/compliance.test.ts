@@ -73,7 +73,11 @@ const rules = {
       description: 'syslog to the collector, NTP with an authentication key set (present as a tag)',
       devices: 'rtr-*',
       vendors: ['junos'],
-      require: ['set system syslog host 10\\.(20|30)\\.1\\.40 .*', 'set system ntp server 10\\.20\\.1\\.123 key \\d+.*', 'set system ntp authentication-key 1 type md5 value "?<redacted:[0-9a-f]{8}>"?'],
+      require: [
+        'set system syslog host 10\\.(20|30)\\.1\\.40 .*',
+        'set system ntp server 10\\.20\\.1\\.123 key \\d+.*',
+        'set system ntp authentication-key 1 type md5 value "?<redacted:[0-9a-f]{8}>"?',
+      ],
     },
     {
       id: 'switches-only',
@@ -99,7 +103,13 @@ async function rulesFile(t: { teardown(fn: () => unknown): void }, content: stri
 }
 
 async function upload(up: TestUpload, corpusFile: string, name: string) {
-  const r = await curl(['--data-binary', `@${join(corpus, corpusFile)}`, '-H', 'Content-Type: text/plain', `http://${router}@127.0.0.1:${up.service.port}/configs/${name}`]);
+  const r = await curl([
+    '--data-binary',
+    `@${join(corpus, corpusFile)}`,
+    '-H',
+    'Content-Type: text/plain',
+    `http://${router}@127.0.0.1:${up.service.port}/configs/${name}`,
+  ]);
   if (r.status !== 201) throw new Error(`${name}: ${r.status} ${r.body}`);
   return r.json!;
 }
@@ -131,30 +141,65 @@ t.test('corpus routers: rules pass and fail per vendor, with section context and
   const core1 = (await latestCompliance(up, 'rtr-tyo-core1'))!;
   t.equal(core1.rulesSha256, sha, 'the SHA-256 of the rules file');
   t.same(core1.passed, ['ntp-server-authenticated', 'ntp-no-other-source', 'vty-ssh-only', 'no-telnet-anywhere', 'community-value-invisible']);
-  t.same(core1.failed.map((f) => f.id), ['vty-no-type0-password', 'no-snmp-community']);
+  t.same(
+    core1.failed.map((f) => f.id),
+    ['vty-no-type0-password', 'no-snmp-community'],
+  );
   t.equal(core1.failedCount, 2);
   const vty515 = await lineOf(up, 'rtr-tyo-core1', /^line vty 5 15$/);
   const plain = await lineOf(up, 'rtr-tyo-core1', /^ password <redacted:[0-9a-f]{8}>$/, vty515);
-  t.match(core1.failed[0]!.reason, new RegExp(`^forbidden "password <redacted:\\[0-9a-f\\]\\{8\\}>" at line ${plain}: password <redacted:[0-9a-f]{8}>$`), 'the type-0 vty password, by line number, as a tag');
+  t.match(
+    core1.failed[0]!.reason,
+    new RegExp(`^forbidden "password <redacted:\\[0-9a-f\\]\\{8\\}>" at line ${plain}: password <redacted:[0-9a-f]{8}>$`),
+    'the type-0 vty password, by line number, as a tag',
+  );
   const community = await lineOf(up, 'rtr-tyo-core1', /^snmp-server community /);
-  t.match(core1.failed[1]!.reason, new RegExp(`^forbidden "snmp-server community \\.\\*" at line ${community}: snmp-server community <redacted:[0-9a-f]{8}> RO SNMP-RO; forbidden .* at line ${community + 1}: `));
+  t.match(
+    core1.failed[1]!.reason,
+    new RegExp(
+      `^forbidden "snmp-server community \\.\\*" at line ${community}: snmp-server community <redacted:[0-9a-f]{8}> RO SNMP-RO; forbidden .* at line ${community + 1}: `,
+    ),
+  );
 
   const br1 = (await latestCompliance(up, 'rtr-osa-br1'))!;
   t.same(br1.passed, ['ntp-no-other-source', 'vty-ssh-only', 'vty-no-type0-password']);
-  t.same(br1.failed.map((f) => f.id), ['ntp-server-authenticated', 'no-telnet-anywhere', 'no-snmp-community']);
+  t.same(
+    br1.failed.map((f) => f.id),
+    ['ntp-server-authenticated', 'no-telnet-anywhere', 'no-snmp-community'],
+  );
   t.equal(br1.failed[0]!.reason, 'missing "ntp server (vrf \\S+ )?10\\.20\\.1\\.123 key \\d+( prefer)?"', 'only 10.30.1.123 is configured');
   const aux = await lineOf(up, 'rtr-osa-br1', /^ transport input all$/);
-  t.equal(br1.failed[1]!.reason, `forbidden "transport input (all|telnet.*)" at line ${aux}: transport input all`, 'line aux: outside any vty section, so vty-ssh-only passes');
+  t.equal(
+    br1.failed[1]!.reason,
+    `forbidden "transport input (all|telnet.*)" at line ${aux}: transport input all`,
+    'line aux: outside any vty section, so vty-ssh-only passes',
+  );
 
   for (const device of ['rtr-osa-mx1', 'rtr-tyo-mx2']) {
     const junos = (await latestCompliance(up, device))!;
-    t.same(junos, { rulesSha256: sha, passed: ['ntp-no-other-source', 'no-snmp-community', 'junos-ssh-no-root', 'junos-syslog-and-ntp'], failed: [], failedCount: 0 }, `${device}: curly and set forms read alike`);
+    t.same(
+      junos,
+      { rulesSha256: sha, passed: ['ntp-no-other-source', 'no-snmp-community', 'junos-ssh-no-root', 'junos-syslog-and-ntp'], failed: [], failedCount: 0 },
+      `${device}: curly and set forms read alike`,
+    );
   }
 
   const versions = await curl([`http://${auditor}@127.0.0.1:${up.service.port}/api/devices/rtr-osa-br1/versions`]);
   t.match(JSON.parse(versions.body), [{ version: 1, complianceFailed: 3 }], 'the read API carries the failed count');
-  const devices = JSON.parse((await curl([`http://${auditor}@127.0.0.1:${up.service.port}/api/devices`])).body) as { device: string; complianceFailed: number }[];
-  t.same(devices.map((d) => [d.device, d.complianceFailed]).sort(), [['rtr-osa-br1', 3], ['rtr-osa-mx1', 0], ['rtr-tyo-core1', 2], ['rtr-tyo-mx2', 0]], 'and the devices list, of each latest version');
+  const devices = JSON.parse((await curl([`http://${auditor}@127.0.0.1:${up.service.port}/api/devices`])).body) as {
+    device: string;
+    complianceFailed: number;
+  }[];
+  t.same(
+    devices.map((d) => [d.device, d.complianceFailed]).sort(),
+    [
+      ['rtr-osa-br1', 3],
+      ['rtr-osa-mx1', 0],
+      ['rtr-tyo-core1', 2],
+      ['rtr-tyo-mx2', 0],
+    ],
+    'and the devices list, of each latest version',
+  );
   const metric = await up.registry.getSingleMetricAsString('netsidecar_config_compliance_failures_total');
   t.match(metric, /^netsidecar_config_compliance_failures_total(\{service="config"\})? 5$/m, '2 + 3 failed rules');
 
@@ -170,7 +215,13 @@ t.test('section context: indented blocks, Junos paths, a section that is missing
       { id: 'vty-acl', description: 'every vty block has an ACL', devices: '*', section: '^line vty', require: ['access-class \\S+ in( .*)?'] },
       { id: 'no-telnet-section', description: 'forbid-only without any such section passes', devices: '*', section: '^line telnet', forbid: ['.*'] },
       { id: 'bgp-auth', description: 'every neighbor block has a password', devices: '*', section: '^router bgp', require: ['neighbor \\S+ password .*'] },
-      { id: 'junos-lo0', description: 'Junos: the loopback filter', devices: 'lab-j*', section: '^interfaces lo0 unit 0$', require: ['family inet filter input \\S+'] },
+      {
+        id: 'junos-lo0',
+        description: 'Junos: the loopback filter',
+        devices: 'lab-j*',
+        section: '^interfaces lo0 unit 0$',
+        require: ['family inet filter input \\S+'],
+      },
       { id: 'junos-no-protect-re', description: 'a `delete` line is not a statement', devices: 'lab-j2', forbid: ['.*PROTECT-RE.*'] },
     ],
   });
@@ -180,25 +231,59 @@ t.test('section context: indented blocks, Junos paths, a section that is missing
     const r = await curl(['--data-binary', '@-', '-H', 'Content-Type: text/plain', `http://${lab}@127.0.0.1:${up.service.port}/configs/${name}`], body);
     t.equal(r.status, 201, name);
   };
-  await put('lab-c1', ['hostname lab-c1', '!', 'line vty 0 4', ' access-class MGMT in', ' transport input ssh', 'line vty 5 15', ' transport input ssh', '!', 'end', ''].join('\n'));
+  await put(
+    'lab-c1',
+    ['hostname lab-c1', '!', 'line vty 0 4', ' access-class MGMT in', ' transport input ssh', 'line vty 5 15', ' transport input ssh', '!', 'end', ''].join(
+      '\n',
+    ),
+  );
   const c1 = (await latestCompliance(up, 'lab-c1'))!;
   t.same(c1.passed, ['no-telnet-section']);
   t.same(c1.failed, [
     { id: 'vty-acl', reason: 'missing "access-class \\S+ in( .*)?" in "line vty 5 15" (line 6)' },
     { id: 'bgp-auth', reason: 'no section matches "^router bgp"' },
   ]);
-  await put('lab-j1', ['## Last commit: 2026-11-22 22:58:01 UTC by admin', 'version 23.4R1;', 'interfaces {', '    lo0 {', '        unit 0 {', '            family inet {', '                filter {', '                    input PROTECT-RE;', '                }', '            }', '        }', '    }', '}', ''].join('\n'));
-  await put('lab-j2', 'set system host-name lab-j2\nset interfaces lo0 unit 0 family inet address 10.0.0.1/32\ndelete interfaces lo0 unit 0 family inet filter input PROTECT-RE\n');
+  await put(
+    'lab-j1',
+    [
+      '## Last commit: 2026-11-22 22:58:01 UTC by admin',
+      'version 23.4R1;',
+      'interfaces {',
+      '    lo0 {',
+      '        unit 0 {',
+      '            family inet {',
+      '                filter {',
+      '                    input PROTECT-RE;',
+      '                }',
+      '            }',
+      '        }',
+      '    }',
+      '}',
+      '',
+    ].join('\n'),
+  );
+  await put(
+    'lab-j2',
+    'set system host-name lab-j2\nset interfaces lo0 unit 0 family inet address 10.0.0.1/32\ndelete interfaces lo0 unit 0 family inet filter input PROTECT-RE\n',
+  );
   const j1 = (await latestCompliance(up, 'lab-j1'))!;
   const j2 = (await latestCompliance(up, 'lab-j2'))!;
   t.ok(j1.passed.includes('junos-lo0'), 'curly: the filter is under interfaces lo0 unit 0');
   t.ok(j2.passed.includes('junos-no-protect-re'), 'set form: the delete line is not read as a statement');
-  t.same(j2.failed.find((f) => f.id === 'junos-lo0'), { id: 'junos-lo0', reason: 'missing "family inet filter input \\S+" in "interfaces lo0 unit 0" (line 2)' });
+  t.same(
+    j2.failed.find((f) => f.id === 'junos-lo0'),
+    { id: 'junos-lo0', reason: 'missing "family inet filter input \\S+" in "interfaces lo0 unit 0" (line 2)' },
+  );
 });
 
 t.test('500 rules failing everywhere: the config/1 event stays under its size limit', async (t) => {
   const long = (i: number, j: number) => `${'x'.repeat(900)} required line ${i}.${j}`;
-  const many = Array.from({ length: 500 }, (_, i) => ({ id: `rule-${String(i).padStart(59, '0')}`, description: 'x', devices: '*', require: [0, 1, 2, 3, 4, 5].map((j) => long(i, j)) }));
+  const many = Array.from({ length: 500 }, (_, i) => ({
+    id: `rule-${String(i).padStart(59, '0')}`,
+    description: 'x',
+    devices: '*',
+    require: [0, 1, 2, 3, 4, 5].map((j) => long(i, j)),
+  }));
   const up = await startTestUpload(t, { NETSIDECAR_UPLOAD_COMPLIANCE_RULES_FILE: await rulesFile(t, JSON.stringify({ rules: many })) });
   await upload(up, '01-ios-xe-rtr-tyo-core1.cfg', 'rtr-tyo-core1.cfg');
   const raw = await readFile(join(up.dataDir, 'logs', 'netsidecar', 'config', 'rtr-tyo-core1.jsonl'), 'utf8');
@@ -206,8 +291,15 @@ t.test('500 rules failing everywhere: the config/1 event stays under its size li
   t.ok(Buffer.byteLength(main) <= maxEventBytes, `config/1 of ${Buffer.byteLength(main)} bytes`);
   const compliance = (JSON.parse(main) as { compliance: Compliance }).compliance;
   t.equal(compliance.failedCount, 500);
-  t.same(compliance.failed.map((f) => f.id), many.map((r) => r.id), 'every failed id, whole');
-  t.ok(compliance.failed.every((f) => f.reason.startsWith('missing "xxx') && f.reason.endsWith('...') && f.reason.length <= 131), 'reasons cut to an equal share');
+  t.same(
+    compliance.failed.map((f) => f.id),
+    many.map((r) => r.id),
+    'every failed id, whole',
+  );
+  t.ok(
+    compliance.failed.every((f) => f.reason.startsWith('missing "xxx') && f.reason.endsWith('...') && f.reason.length <= 131),
+    'reasons cut to an equal share',
+  );
 });
 
 t.test('no rules file: no compliance check', async (t) => {
@@ -223,12 +315,36 @@ t.test('a bad rules file stops the service with one line naming the file, the ru
   const cases: [string, string, RegExp][] = [
     ['not JSON', '{"rules": [', /: is not valid JSON: /],
     ['no rules key', '{}', /: the file must have required property 'rules'$/],
-    ['a rule without devices', JSON.stringify({ rules: [rule, { id: 'snmp', description: 'x', forbid: ['a'] }] }), /: rule "snmp" \(rules\[1\]\): the rule must have required property 'devices'$/],
-    ['an unknown field', JSON.stringify({ rules: [{ ...rule, requires: ['x'] }] }), /: rule "ntp" \(rules\[0\]\): the rule must NOT have additional properties: requires$/],
-    ['neither require nor forbid', JSON.stringify({ rules: [{ id: 'x', description: 'x', devices: '*' }] }), /: rule "x" \(rules\[0\]\): the rule must have require or forbid$/],
-    ['a pattern that is not a string', JSON.stringify({ rules: [{ ...rule, require: ['ok', 5] }] }), /: rule "ntp" \(rules\[0\]\): require\[1\] must be string$/],
-    ['an unknown vendor', JSON.stringify({ rules: [{ ...rule, vendors: ['ios'] }] }), /: rule "ntp" \(rules\[0\]\): vendors\[0\] must be equal to one of the allowed values: cisco-ios, /],
-    ['a bad regular expression', JSON.stringify({ rules: [{ ...rule, forbid: ['ntp server (unclosed'] }] }), /: rule "ntp" \(rules\[0\]\): forbid\[0\] is not a valid regular expression: /],
+    [
+      'a rule without devices',
+      JSON.stringify({ rules: [rule, { id: 'snmp', description: 'x', forbid: ['a'] }] }),
+      /: rule "snmp" \(rules\[1\]\): the rule must have required property 'devices'$/,
+    ],
+    [
+      'an unknown field',
+      JSON.stringify({ rules: [{ ...rule, requires: ['x'] }] }),
+      /: rule "ntp" \(rules\[0\]\): the rule must NOT have additional properties: requires$/,
+    ],
+    [
+      'neither require nor forbid',
+      JSON.stringify({ rules: [{ id: 'x', description: 'x', devices: '*' }] }),
+      /: rule "x" \(rules\[0\]\): the rule must have require or forbid$/,
+    ],
+    [
+      'a pattern that is not a string',
+      JSON.stringify({ rules: [{ ...rule, require: ['ok', 5] }] }),
+      /: rule "ntp" \(rules\[0\]\): require\[1\] must be string$/,
+    ],
+    [
+      'an unknown vendor',
+      JSON.stringify({ rules: [{ ...rule, vendors: ['ios'] }] }),
+      /: rule "ntp" \(rules\[0\]\): vendors\[0\] must be equal to one of the allowed values: cisco-ios, /,
+    ],
+    [
+      'a bad regular expression',
+      JSON.stringify({ rules: [{ ...rule, forbid: ['ntp server (unclosed'] }] }),
+      /: rule "ntp" \(rules\[0\]\): forbid\[0\] is not a valid regular expression: /,
+    ],
     ['a bad section', JSON.stringify({ rules: [{ ...rule, section: '[line' }] }), /: rule "ntp" \(rules\[0\]\): section is not a valid regular expression: /],
     ['a duplicate id', JSON.stringify({ rules: [rule, rule] }), /: rule "ntp" \(rules\[1\]\): the id is used by an earlier rule$/],
   ];
@@ -253,7 +369,16 @@ t.test('the README example rules file loads and checks an upload', async (t) => 
   const start = readme.indexOf('```json\n', at) + 8;
   const example = readme.slice(start, readme.indexOf('```', start));
   const up = await startTestUpload(t, { NETSIDECAR_UPLOAD_COMPLIANCE_RULES_FILE: await rulesFile(t, example) });
-  const config = ['hostname rtr-doc-1', 'logging host 10.20.0.80', 'ntp server 10.20.0.80 key 1 prefer', 'ntp server 192.0.2.1', 'line vty 0 4', ' transport input ssh', 'end', ''].join('\n');
+  const config = [
+    'hostname rtr-doc-1',
+    'logging host 10.20.0.80',
+    'ntp server 10.20.0.80 key 1 prefer',
+    'ntp server 192.0.2.1',
+    'line vty 0 4',
+    ' transport input ssh',
+    'end',
+    '',
+  ].join('\n');
   const r = await curl(['--data-binary', '@-', '-H', 'Content-Type: text/plain', `http://${router}@127.0.0.1:${up.service.port}/configs/rtr-doc-1`], config);
   t.equal(r.status, 201);
   t.same(await latestCompliance(up, 'rtr-doc-1'), {
@@ -274,12 +399,20 @@ t.test('inline rules (NETSIDECAR_UPLOAD_COMPLIANCE_RULES, what the CDK app sets)
   t.same(inline, await latestCompliance(fromFile, 'rtr-osa-br1'), 'the same result, the same rulesSha256');
   t.equal(inline.rulesSha256, createHash('sha256').update(text).digest('hex'), 'the SHA-256 of the text as given');
 
-  const failure = (env: Record<string, string>) => startTestUpload(t, env).then(() => null, (err: unknown) => err as Error & { code?: string });
+  const failure = (env: Record<string, string>) =>
+    startTestUpload(t, env).then(
+      () => null,
+      (err: unknown) => err as Error & { code?: string },
+    );
   const both = await failure({ NETSIDECAR_UPLOAD_COMPLIANCE_RULES: text, NETSIDECAR_UPLOAD_COMPLIANCE_RULES_FILE: await rulesFile(t, text) });
   t.equal(both?.message, 'NETSIDECAR_UPLOAD_COMPLIANCE_RULES: set it or NETSIDECAR_UPLOAD_COMPLIANCE_RULES_FILE, not both');
-  const bad = await failure({ NETSIDECAR_UPLOAD_COMPLIANCE_RULES: JSON.stringify({ rules: [{ id: 'x', description: 'x', devices: '*', forbid: ['(unclosed'] }] }) });
+  const bad = await failure({
+    NETSIDECAR_UPLOAD_COMPLIANCE_RULES: JSON.stringify({ rules: [{ id: 'x', description: 'x', devices: '*', forbid: ['(unclosed'] }] }),
+  });
   t.equal(bad?.code, 'NETSIDECAR_ERR_CONFIG');
   t.match(bad?.message, /^NETSIDECAR_UPLOAD_COMPLIANCE_RULES: inline rules: rule "x" \(rules\[0\]\): forbid\[0\] is not a valid regular expression: [^\n]*$/);
-  const large = await failure({ NETSIDECAR_UPLOAD_COMPLIANCE_RULES: JSON.stringify({ rules: [{ id: 'x', description: 'x'.repeat(40_000), devices: '*', forbid: ['a'] }] }) });
+  const large = await failure({
+    NETSIDECAR_UPLOAD_COMPLIANCE_RULES: JSON.stringify({ rules: [{ id: 'x', description: 'x'.repeat(40_000), devices: '*', forbid: ['a'] }] }),
+  });
   t.match(large?.message, /^NETSIDECAR_UPLOAD_COMPLIANCE_RULES: \d+ bytes, at most 32768: use NETSIDECAR_UPLOAD_COMPLIANCE_RULES_FILE$/);
 });

@@ -46,7 +46,11 @@ t.test('every file is listed, every family covered, every core unique to one fil
     for (const name of await readdir(join(corpusDir, dir))) t.ok(listed.has(`${dir}/${name}`), `${dir}/${name} is in the manifest`);
   }
   t.ok(manifest.files.length >= 40, `${manifest.files.length} device configurations`);
-  for (const family of families) t.ok(manifest.files.some((f) => f.family === family), `${family} is covered`);
+  for (const family of families)
+    t.ok(
+      manifest.files.some((f) => f.family === family),
+      `${family} is covered`,
+    );
 
   const owner = new Map<string, string>();
   for (const f of manifest.files) {
@@ -57,7 +61,10 @@ t.test('every file is listed, every family covered, every core unique to one fil
       owner.set(m.core.toLowerCase(), f.file);
     }
     t.ok(f.markers.length > 0 && f.markers.every((m) => variantOf(m.core) === 'v1'), `${f.file}: markers are first-upload markers`);
-    t.ok(f.intendedMarkers.every((m) => variantOf(m.core) === 'intended'), `${f.file}: intended markers are intended-config markers`);
+    t.ok(
+      f.intendedMarkers.every((m) => variantOf(m.core) === 'intended'),
+      `${f.file}: intended markers are intended-config markers`,
+    );
     t.ok(f.decoys.length > 0, `${f.file}: has decoys`);
   }
 });
@@ -68,8 +75,15 @@ t.test('the second upload rotates every marker and changes one address', async (
     const v1 = await readCorpusFile(f.file);
     const v2 = secondVersion(v1, f);
     const leftovers = f.markers.filter((m) => v2.includes(m.core) || (m.encoding === 'base64' && v2.includes(m.value)));
-    t.same(leftovers.map((m) => m.core), [], `${f.file}: no first-upload marker in the second upload`);
-    t.ok(f.markers.every((m) => m.encoding === 'base64' || v2.includes(rotateCore(m.core, 'v2'))), `${f.file}: every marker rotated`);
+    t.same(
+      leftovers.map((m) => m.core),
+      [],
+      `${f.file}: no first-upload marker in the second upload`,
+    );
+    t.ok(
+      f.markers.every((m) => m.encoding === 'base64' || v2.includes(rotateCore(m.core, 'v2'))),
+      `${f.file}: every marker rotated`,
+    );
     t.equal(v2.split('\n')[f.v2Edit.line - 1], f.v2Edit.to, `${f.file}: the address changed`);
   }
 });

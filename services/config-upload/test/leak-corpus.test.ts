@@ -13,7 +13,18 @@ import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { curl, startTestUpload, users, type TestUpload } from './support/harness.js';
-import { corpusDir, families, loadManifest, readCorpusFile, rotateCore, secondVersion, type CorpusFile, type Family, type Marker, type Variant } from './support/corpus.js';
+import {
+  corpusDir,
+  families,
+  loadManifest,
+  readCorpusFile,
+  rotateCore,
+  secondVersion,
+  type CorpusFile,
+  type Family,
+  type Marker,
+  type Variant,
+} from './support/corpus.js';
 import { findCores, type Blob, type Finding } from './support/leak-search.js';
 
 const manifest = await loadManifest();
@@ -48,7 +59,10 @@ async function send(up: TestUpload, work: string, entry: CorpusFile, text: strin
       return curl(['-F', `config=@${path};filename=${entry.uploadAs}`, '-u', creds, `http://127.0.0.1:${port}/configs`]);
     case 'fetch-put':
     case 'fetch-post': {
-      const headers: Record<string, string> = { authorization: basic(users.router), 'content-type': entry.gzip ? 'application/octet-stream' : 'text/plain; charset=utf-8' };
+      const headers: Record<string, string> = {
+        authorization: basic(users.router),
+        'content-type': entry.gzip ? 'application/octet-stream' : 'text/plain; charset=utf-8',
+      };
       // POSTs say gzip in a header, PUTs leave it to the magic bytes: both ways are in use.
       if (entry.gzip && entry.via === 'fetch-post') headers['content-encoding'] = 'gzip';
       const res = await fetch(url, { method: entry.via === 'fetch-put' ? 'PUT' : 'POST', headers, body: bytes, signal: deadline() });
@@ -71,7 +85,10 @@ async function filesUnder(dir: string): Promise<string[]> {
 function logical(text: string, family: Family): string[] {
   const lines = text.replace(/\r/g, '').split('\n');
   if (family !== 'mikrotik') return lines;
-  return text.replace(/\r/g, '').replace(/\\\n {4}/g, '').split('\n');
+  return text
+    .replace(/\r/g, '')
+    .replace(/\\\n {4}/g, '')
+    .split('\n');
 }
 
 const shapeOf = (command: string) => command.replace(/\b\d{1,3}(?:\.\d{1,3}){3}(?:\/\d+)?\b/g, '<ip>');
@@ -88,7 +105,12 @@ t.test('the search finds a core in every encoding it claims to decode', async (t
     ['base64 at an odd offset', `-AQ==${Buffer.from(`xy${core}zz`).toString('base64')}`],
     ['percent-encoding', `url=scp%3A%2F%2Fu%3A${encodeURIComponent(core).replace('M', '%4D')}%40h`],
   ];
-  for (const [name, data] of cases) t.same(findCores([{ where: name, data }]).map((f) => f.core), [core], name);
+  for (const [name, data] of cases)
+    t.same(
+      findCores([{ where: name, data }]).map((f) => f.core),
+      [core],
+      name,
+    );
   t.same(findCores([{ where: 'clean', data: 'password <redacted:1a2b3c4d> Mk99001 C0DEA9' }]), [], 'no finding without a whole core');
 });
 
@@ -111,7 +133,10 @@ t.test('no corpus secret leaks anywhere the service writes or answers; every dec
   const texts = new Map<string, string>();
 
   // Uploads go four at a time (curl is a process per request), the first round before the second.
-  for (const [round, variant] of [['v1', 'v1'], ['v2', 'v2']] as const) {
+  for (const [round, variant] of [
+    ['v1', 'v1'],
+    ['v2', 'v2'],
+  ] as const) {
     const results = await inPool(manifest.files, 4, async (entry) => {
       const v1 = await readCorpusFile(entry.file);
       texts.set(entry.file, v1);
@@ -138,22 +163,56 @@ t.test('no corpus secret leaks anywhere the service writes or answers; every dec
   const all = (await Promise.all(manifest.files.map((f) => readCorpusFile(f.file)))).join('\n');
   const first = texts.get(manifest.files[0]!.file)!;
   const failing: [string, number, () => Promise<Answer>][] = [
-    ['a device the principal may not upload', 403, () => fetchAnswer(`${up.url}/configs/rtr-tyo-core1.cfg`, 'PUT', { authorization: basic(users.lab), 'content-type': 'text/plain' }, first)],
+    [
+      'a device the principal may not upload',
+      403,
+      () => fetchAnswer(`${up.url}/configs/rtr-tyo-core1.cfg`, 'PUT', { authorization: basic(users.lab), 'content-type': 'text/plain' }, first),
+    ],
     ['no credentials', 401, () => fetchAnswer(`${up.url}/configs/rtr-tyo-core1.cfg`, 'PUT', { 'content-type': 'text/plain' }, first)],
-    ['a wrong password', 401, () => fetchAnswer(`${up.url}/configs/rtr-tyo-core1.cfg`, 'PUT', { authorization: basic({ name: users.router.name, password: 'wrong' }), 'content-type': 'text/plain' }, first)],
-    ['a corrupt gzip', 400, () => {
-      const gz = gzipSync(first);
-      const corrupt = Buffer.concat([gz.subarray(0, Math.floor(gz.length / 2)), Buffer.from(first.slice(0, 2000))]);
-      return fetchAnswer(`${up.url}/configs/rtr-tyo-core1.cfg.gz`, 'PUT', { authorization: basic(users.router), 'content-encoding': 'gzip' }, corrupt);
-    }],
-    ['a body above the limit', 413, () => fetchAnswer(`${up.url}/configs/rtr-tyo-core1.cfg`, 'PUT', { authorization: basic(users.router), 'content-type': 'text/plain' }, all)],
-    ['a gzip body that inflates above the limit', 413, () => fetchAnswer(`${up.url}/configs/rtr-tyo-core1.cfg`, 'PUT', { authorization: basic(users.router), 'content-encoding': 'gzip' }, gzipSync(all))],
-    ['an unsupported content type', 415, () => fetchAnswer(`${up.url}/configs/rtr-tyo-core1.cfg`, 'PUT', { authorization: basic(users.router), 'content-type': 'image/png' }, first)],
+    [
+      'a wrong password',
+      401,
+      () =>
+        fetchAnswer(
+          `${up.url}/configs/rtr-tyo-core1.cfg`,
+          'PUT',
+          { authorization: basic({ name: users.router.name, password: 'wrong' }), 'content-type': 'text/plain' },
+          first,
+        ),
+    ],
+    [
+      'a corrupt gzip',
+      400,
+      () => {
+        const gz = gzipSync(first);
+        const corrupt = Buffer.concat([gz.subarray(0, Math.floor(gz.length / 2)), Buffer.from(first.slice(0, 2000))]);
+        return fetchAnswer(`${up.url}/configs/rtr-tyo-core1.cfg.gz`, 'PUT', { authorization: basic(users.router), 'content-encoding': 'gzip' }, corrupt);
+      },
+    ],
+    [
+      'a body above the limit',
+      413,
+      () => fetchAnswer(`${up.url}/configs/rtr-tyo-core1.cfg`, 'PUT', { authorization: basic(users.router), 'content-type': 'text/plain' }, all),
+    ],
+    [
+      'a gzip body that inflates above the limit',
+      413,
+      () => fetchAnswer(`${up.url}/configs/rtr-tyo-core1.cfg`, 'PUT', { authorization: basic(users.router), 'content-encoding': 'gzip' }, gzipSync(all)),
+    ],
+    [
+      'an unsupported content type',
+      415,
+      () => fetchAnswer(`${up.url}/configs/rtr-tyo-core1.cfg`, 'PUT', { authorization: basic(users.router), 'content-type': 'image/png' }, first),
+    ],
   ];
   for (const [name, status, request] of failing) t.equal(keep(name, await request()).status, status, `refused: ${name}`);
   const labBody = join(work, 'lab-upload.cfg');
   await writeFile(labBody, first);
-  const labAnswer = await curl(['-F', `config=@${labBody};filename=rtr-tyo-core1.cfg`, `http://${users.lab.name}:${users.lab.password}@127.0.0.1:${port}/configs`]);
+  const labAnswer = await curl([
+    '-F',
+    `config=@${labBody};filename=rtr-tyo-core1.cfg`,
+    `http://${users.lab.name}:${users.lab.password}@127.0.0.1:${port}/configs`,
+  ]);
   t.equal(keep('curl multipart by a principal without the device', labAnswer).status, 403, 'refused: curl multipart by a principal without the device');
 
   t.comment(`timing: failing requests done at ${Math.round(performance.now() - started)} ms`);
@@ -199,8 +258,14 @@ t.test('no corpus secret leaks anywhere the service writes or answers; every dec
     for (const shape of e.redactionGaps as string[]) u.shapes.add(shape);
     unclassified.set(String(e.vendor), u);
   }
-  t.comment(`vendor detected: ${[...detected].sort().map(([k, n]) => `${k} x${n}`).join(', ')}`);
-  for (const [vendor, u] of [...unclassified].sort()) t.comment(`unclassified ${vendor}: ${u.values} values${u.shapes.size > 0 ? ` (${[...u.shapes].join(' | ')})` : ''}`);
+  t.comment(
+    `vendor detected: ${[...detected]
+      .sort()
+      .map(([k, n]) => `${k} x${n}`)
+      .join(', ')}`,
+  );
+  for (const [vendor, u] of [...unclassified].sort())
+    t.comment(`unclassified ${vendor}: ${u.values} values${u.shapes.size > 0 ? ` (${[...u.shapes].join(' | ')})` : ''}`);
   t.comment(`timing: search done at ${Math.round(performance.now() - started)} ms`);
   reportLeaks(t, findings);
   reportDecoys(t, deviceOf, firstStored);
@@ -268,7 +333,10 @@ function reportLeaks(t: Test, findings: Finding[]): void {
     const shape = `${owner.entry.family}: ${shapeOf(owner.marker.command)}`;
     shapes.set(shape, (shapes.get(shape) ?? 0) + 1);
     const shown = owner.variant === 'intended' ? owner.marker.core : rotateCore(owner.marker.core, owner.variant);
-    t.fail(`LEAK ${owner.entry.file} ${shown} (${owner.variant}) \`${owner.marker.command}\` in ${places.length} place(s): ${places.slice(0, 4).join('; ')}${places.length > 4 ? '; ...' : ''}`, { diagnostic: false });
+    t.fail(
+      `LEAK ${owner.entry.file} ${shown} (${owner.variant}) \`${owner.marker.command}\` in ${places.length} place(s): ${places.slice(0, 4).join('; ')}${places.length > 4 ? '; ...' : ''}`,
+      { diagnostic: false },
+    );
   }
   let totalPlanted = 0;
   let totalLeaked = 0;

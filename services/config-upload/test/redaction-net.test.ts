@@ -29,7 +29,13 @@ t.test('an unknown command with a secret word: everything after it is redacted',
 });
 
 t.test('a known command in a form no rule declares: pass 1 redacts every non-keyword after its head', async (t) => {
-  const out = check(t, 'cisco-ios', 'snmp-server host 10.0.0.9 vrf MGMT newoption X1 version 2c PlantNewFormComm', ['PlantNewFormComm', 'X1'], 'snmp-server host * vrf * * * version 2c *');
+  const out = check(
+    t,
+    'cisco-ios',
+    'snmp-server host 10.0.0.9 vrf MGMT newoption X1 version 2c PlantNewFormComm',
+    ['PlantNewFormComm', 'X1'],
+    'snmp-server host * vrf * * * version 2c *',
+  );
   t.match(out.text, /^snmp-server host \S+ vrf \S+ \S+ \S+ version 2c <redacted:[0-9a-f]{8}>$/m, 'keywords stay');
   check(t, 'cisco-ios', 'snmp-server user u1 g1 v3 auth sha PlantA priv aes512 PlantP', ['PlantA', 'PlantP'], 'snmp-server user * * v3 auth sha * priv * *');
 });
@@ -86,12 +92,20 @@ t.test('secret encodings inside words and strings', async (t) => {
   check(t, 'cisco-ios', 'frob header "X: y\\r\\nAuthorization: Bearer PlantBearerToken0123456789\\r\\n"', ['PlantBearerToken0123456789'], '* * *');
   const bare = Buffer.from('admin:PlantBareBasic').toString('base64');
   check(t, 'cisco-ios', `frob header Basic ${bare}`, [bare], '* * * *');
-  t.equal(redactor.redact('hostname r1\nfrob uses basic compression everywhere\n', 'cisco-ios').count, 0, 'a word after "basic" that is no user:password in base64 stays');
+  t.equal(
+    redactor.redact('hostname r1\nfrob uses basic compression everywhere\n', 'cisco-ios').count,
+    0,
+    'a word after "basic" that is no user:password in base64 stays',
+  );
 });
 
 t.test('a script one quoting level down: its escapes are undone, a variable named for a secret holds one', async (t) => {
   const out = check(t, 'cisco-ios', 'frob source=":local pass \\"PlantVarPass\\"\\r\\n/tool fetch password=\\$pass"', ['PlantVarPass'], '* *');
-  t.match(out.text, /:local pass \\"<redacted:[0-9a-f]{8}>\\"\\r\\n\/tool fetch password=\\\$pass"$/m, 'the quotes stay around the tag; `$pass` is a reference, not a value');
+  t.match(
+    out.text,
+    /:local pass \\"<redacted:[0-9a-f]{8}>\\"\\r\\n\/tool fetch password=\\\$pass"$/m,
+    'the quotes stay around the tag; `$pass` is a reference, not a value',
+  );
 });
 
 t.test('what follows a secret word but is no value: toggles, references, settings, prose, XML text, method lists', async (t) => {
@@ -122,9 +136,13 @@ t.test('what follows a secret word but is no value: toggles, references, setting
   check(t, 'cisco-ios', 'frob widget-password disable PlantAfterToggle', ['PlantAfterToggle'], '* widget-password * *');
 });
 
-t.test('two secret words in a row: the second is the first one\'s value, and what follows it is taken too', async (t) => {
+t.test("two secret words in a row: the second is the first one's value, and what follows it is taken too", async (t) => {
   const out = check(t, 'cisco-ios', 'zzpwd password version level 2', ['version'], 'zzpwd * * level *');
-  t.match(out.text, /^zzpwd <redacted:[0-9a-f]{8}> <redacted:[0-9a-f]{8}> level <redacted:[0-9a-f]{8}>$/m, 'an option word right after the value is taken as a value');
+  t.match(
+    out.text,
+    /^zzpwd <redacted:[0-9a-f]{8}> <redacted:[0-9a-f]{8}> level <redacted:[0-9a-f]{8}>$/m,
+    'an option word right after the value is taken as a value',
+  );
   // a name after a naming word is no keyword, however it reads
   const named = `hostname r1\nfrob server a-key secret ${tagger.tag('x')}\nfrob username u1 view A-key secret 0 ${tagger.tag('y')}\n`;
   t.equal(redactor.redact(named, 'cisco-ios').text, named, 'a server or view named like a key');

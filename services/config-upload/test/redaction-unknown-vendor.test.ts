@@ -22,12 +22,19 @@ t.test('every corpus family is detected as its vendor', async (t) => {
 t.test('as `unknown`, every family reads its own lines: no corpus secret survives', async (t) => {
   let planted = 0;
   for (const entry of manifest.files) {
-    for (const [file, markers] of [[entry.file, entry.markers], [entry.intended, entry.intendedMarkers]] as const) {
+    for (const [file, markers] of [
+      [entry.file, entry.markers],
+      [entry.intended, entry.intendedMarkers],
+    ] as const) {
       if (file === null) continue;
       planted += markers.length;
       const out = redactor.redact(await readCorpusFile(file), 'unknown');
       const found = findCores([{ where: file, data: out.text }]);
-      t.same(found.map((f) => `${f.core} (${f.via})`), [], `${file}: ${markers.length} markers, none left`);
+      t.same(
+        found.map((f) => `${f.core} (${f.via})`),
+        [],
+        `${file}: ${markers.length} markers, none left`,
+      );
     }
   }
   t.ok(planted > 900, `${planted} markers planted`);

@@ -48,14 +48,23 @@ const cases: Case[] = [
     file: 'cisco-iosxr.cfg',
     vendor: 'cisco-iosxr',
     count: 10,
-    lines: [` secret 10 ${tag('$6$PlantXrSalt$PlantXrSecretHash')}`, `  key-string password ${tag('PlantXrKeyString')}`, ` authentication-key 1 md5 encrypted ${tag('PlantXrNtpKey')}`, `  password encrypted ${tag('PlantXrBgpPass')}`],
+    lines: [
+      ` secret 10 ${tag('$6$PlantXrSalt$PlantXrSecretHash')}`,
+      `  key-string password ${tag('PlantXrKeyString')}`,
+      ` authentication-key 1 md5 encrypted ${tag('PlantXrNtpKey')}`,
+      `  password encrypted ${tag('PlantXrBgpPass')}`,
+    ],
     freeText: [],
   },
   {
     file: 'cisco-nxos.cfg',
     vendor: 'cisco-nxos',
     count: 8,
-    lines: [`username admin password 5 ${tag('$5$PlantNxSalt$PlantNxHash')}  role network-admin`, `tacacs-server key 7 ${tag('"PlantNxTacacsKey"')}`, 'username admin passphrase  lifetime 99999 warntime 14 gracetime 3'],
+    lines: [
+      `username admin password 5 ${tag('$5$PlantNxSalt$PlantNxHash')}  role network-admin`,
+      `tacacs-server key 7 ${tag('"PlantNxTacacsKey"')}`,
+      'username admin passphrase  lifetime 99999 warntime 14 gracetime 3',
+    ],
     freeText: [],
   },
   {
@@ -74,21 +83,35 @@ const cases: Case[] = [
     file: 'arista-eos.cfg',
     vendor: 'arista-eos',
     count: 11,
-    lines: [`aaa root secret sha512 ${tag('$6$PlantEosRootSalt$PlantEosRootHash')}`, `ntp authentication-key 1 md5 7 ${tag('PlantEosNtpKey')}`, `   neighbor 192.0.2.1 password 7 ${tag('PlantEosBgpPass')}`],
+    lines: [
+      `aaa root secret sha512 ${tag('$6$PlantEosRootSalt$PlantEosRootHash')}`,
+      `ntp authentication-key 1 md5 7 ${tag('PlantEosNtpKey')}`,
+      `   neighbor 192.0.2.1 password 7 ${tag('PlantEosBgpPass')}`,
+    ],
     freeText: ['banner motd'],
   },
   {
     file: 'mikrotik.rsc',
     vendor: 'mikrotik',
     count: 9,
-    lines: [`add addresses=10.0.0.0/8 name=${tag('PlantMtCommunity')}`, 'set name=mt-tyo-1', 'set [ find default=yes ] supplicant-identity=MikroTik', `add name=vpnuser password=${tag('PlantMtPppPass')} profile=default-encryption`],
+    lines: [
+      `add addresses=10.0.0.0/8 name=${tag('PlantMtCommunity')}`,
+      'set name=mt-tyo-1',
+      'set [ find default=yes ] supplicant-identity=MikroTik',
+      `add name=vpnuser password=${tag('PlantMtPppPass')} profile=default-encryption`,
+    ],
     freeText: [],
   },
   {
     file: 'fortios.conf',
     vendor: 'fortios',
     count: 8,
-    lines: [`        set password ${tag('ENC SH2PlantFortiAdminHash')}`, `        set name ${tag('"PlantFortiCommunity"')}`, '        set certificate "-----BEGIN CERTIFICATE-----', '    set hostname "fw-tyo-1"'],
+    lines: [
+      `        set password ${tag('ENC SH2PlantFortiAdminHash')}`,
+      `        set name ${tag('"PlantFortiCommunity"')}`,
+      '        set certificate "-----BEGIN CERTIFICATE-----',
+      '    set hostname "fw-tyo-1"',
+    ],
     freeText: ['replacemsg'],
   },
 ];
@@ -100,7 +123,10 @@ for (const c of cases) {
     const out = redactor.redact(text, c.vendor);
     t.notOk(/Plant/.test(out.text), 'no planted secret left');
     t.equal(out.count, c.count, 'redactions counted');
-    t.equal(Object.values(out.byKind).reduce((a, b) => a + b, 0), out.count);
+    t.equal(
+      Object.values(out.byKind).reduce((a, b) => a + b, 0),
+      out.count,
+    );
     const lines = new Set(out.text.split('\n'));
     for (const line of c.lines) t.ok(lines.has(line), line);
     t.same(out.freeText, c.freeText);

@@ -31,12 +31,17 @@ t.test('a device that stops uploading is stale after its interval: gauge, one wa
   const gaugeValue = async () => (await up.registry.getSingleMetric('netsidecar_config_stale_devices')!.get()).values[0]?.value;
   const warnings = () => up.logs.filter((l) => l['msg'] === 'config backup stale: no upload within the expected interval');
   const put = async (principal: string, device: string) => {
-    const r = await curl(['--data-binary', '@-', '-H', 'Content-Type: text/plain', `http://${principal}@127.0.0.1:${up.service.port}/configs/${device}`], `hostname ${device}\nenable secret 0 ${secret}\nend\n`);
+    const r = await curl(
+      ['--data-binary', '@-', '-H', 'Content-Type: text/plain', `http://${principal}@127.0.0.1:${up.service.port}/configs/${device}`],
+      `hostname ${device}\nenable secret 0 ${secret}\nend\n`,
+    );
     t.equal(r.status, 201, `${device} uploaded`);
   };
   const devices = async () => {
     const r = await curl([`http://${auditor}@127.0.0.1:${up.service.port}/api/devices`]);
-    return Object.fromEntries((JSON.parse(r.body) as { device: string; stale: boolean; staleAfterSeconds: number | null; lastUploadAt: string }[]).map((d) => [d.device, d]));
+    return Object.fromEntries(
+      (JSON.parse(r.body) as { device: string; stale: boolean; staleAfterSeconds: number | null; lastUploadAt: string }[]).map((d) => [d.device, d]),
+    );
   };
 
   await tick(1); // the first check, at start: no device yet
@@ -58,7 +63,11 @@ t.test('a device that stops uploading is stale after its interval: gauge, one wa
   await tick(hour + 60_000);
   t.equal(await gaugeValue(), 1, '25 h 1 min: rtr-a is stale');
   t.match(warnings(), [{ level: 'warn', device: 'rtr-a', lastUploadAt: t0, hoursSinceUpload: 25, expectedEveryHours: 25 }]);
-  t.same(Object.keys(warnings()[0]!).sort(), ['device', 'expectedEveryHours', 'hoursSinceUpload', 'lastUploadAt', 'level', 'msg', 'time'], 'names and times only');
+  t.same(
+    Object.keys(warnings()[0]!).sort(),
+    ['device', 'expectedEveryHours', 'hoursSinceUpload', 'lastUploadAt', 'level', 'msg', 'time'],
+    'names and times only',
+  );
   t.match(await devices(), { 'rtr-a': { stale: true }, 'fw-b': { stale: false }, 'lab-c': { stale: false } });
 
   await tick(10 * 60_000);
@@ -67,14 +76,20 @@ t.test('a device that stops uploading is stale after its interval: gauge, one wa
 
   await tick(24 * hour);
   t.equal(await gaugeValue(), 2, '49 h 11 min: fw-b too; lab-c is off');
-  t.same(warnings().map((w) => w['device']), ['rtr-a', 'fw-b']);
+  t.same(
+    warnings().map((w) => w['device']),
+    ['rtr-a', 'fw-b'],
+  );
   t.match(await devices(), { 'rtr-a': { stale: true }, 'fw-b': { stale: true }, 'lab-c': { stale: false } });
 
   await put(router, 'rtr-a'); // the archive job works again
   t.match(await devices(), { 'rtr-a': { stale: false } }, 'the list follows at once');
   await tick(10 * 60_000);
   t.equal(await gaugeValue(), 1, 'rtr-a fresh again');
-  t.match(up.logs.filter((l) => l['msg'] === 'config backup fresh again'), [{ device: 'rtr-a' }]);
+  t.match(
+    up.logs.filter((l) => l['msg'] === 'config backup fresh again'),
+    [{ device: 'rtr-a' }],
+  );
   const metrics = await up.registry.metrics();
   t.match(metrics, /^netsidecar_config_stale_devices\{service="config"\} 1$/m, 'on /metrics (and EMF) with the service dimension only');
   t.notOk(up.logText().includes(secret), 'no secret in the log');
@@ -84,15 +99,24 @@ t.test('a check that cannot read the store is logged and leaves the gauge; the s
   const clock = new Clock();
   const now = () => base + clock.now();
   const up = await startTestUpload(t, { NETSIDECAR_UPLOAD_STALE_AFTER: '1h', NETSIDECAR_UPLOAD_STALE_CHECK_INTERVAL: '10m' }, { now, timers: clock });
-  const r = await curl(['--data-binary', '@-', '-H', 'Content-Type: text/plain', `http://${router}@127.0.0.1:${up.service.port}/configs/rtr-x`], 'hostname rtr-x\nend\n');
+  const r = await curl(
+    ['--data-binary', '@-', '-H', 'Content-Type: text/plain', `http://${router}@127.0.0.1:${up.service.port}/configs/rtr-x`],
+    'hostname rtr-x\nend\n',
+  );
   t.equal(r.status, 201);
   clock.advance(2 * hour);
-  await eventually(async () => (await up.registry.getSingleMetric('netsidecar_config_stale_devices')!.get()).values[0]?.value === 1, { timeoutMs: 5_000, what: 'rtr-x stale' });
+  await eventually(async () => (await up.registry.getSingleMetric('netsidecar_config_stale_devices')!.get()).values[0]?.value === 1, {
+    timeoutMs: 5_000,
+    what: 'rtr-x stale',
+  });
   const store = up.service.store;
   const original = store.lastUploads.bind(store);
   store.lastUploads = () => Promise.reject(Object.assign(new Error('S3 unreachable'), { code: 'ECONNREFUSED' }));
   clock.advance(10 * 60_000);
-  await eventually(() => up.logs.some((l) => l['msg'] === 'stale backup check failed; the next one runs as planned'), { timeoutMs: 5_000, what: 'the failed check' });
+  await eventually(() => up.logs.some((l) => l['msg'] === 'stale backup check failed; the next one runs as planned'), {
+    timeoutMs: 5_000,
+    what: 'the failed check',
+  });
   t.equal((await up.registry.getSingleMetric('netsidecar_config_stale_devices')!.get()).values[0]?.value, 1, 'the gauge keeps the last known count');
   store.lastUploads = original;
   clock.advance(10 * 60_000);
@@ -106,7 +130,10 @@ t.test('NETSIDECAR_UPLOAD_STALE_AFTER_BY_DEVICE: a bad entry stops the service w
     ['fw-*=2d', /fw-\*: expected a duration with a unit.* \(or off\)/],
     ['fw-*=10s', /fw-\*: expected a duration from 60000ms/],
   ] as const) {
-    const err = await startTestUpload(t, { NETSIDECAR_UPLOAD_STALE_AFTER_BY_DEVICE: value }).then(() => null, (e: unknown) => e as Error & { code?: string });
+    const err = await startTestUpload(t, { NETSIDECAR_UPLOAD_STALE_AFTER_BY_DEVICE: value }).then(
+      () => null,
+      (e: unknown) => e as Error & { code?: string },
+    );
     t.equal(err?.code, 'NETSIDECAR_ERR_CONFIG', value);
     t.match(err?.message, /^NETSIDECAR_UPLOAD_STALE_AFTER_BY_DEVICE: /);
     t.match(err?.message, problem);

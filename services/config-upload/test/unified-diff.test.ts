@@ -40,7 +40,16 @@ t.test('a change deep in a long text: one hunk, three lines of context, numbered
   const diff = unifiedDiff('old', 'new', before.join('\n') + '\n', after.join('\n') + '\n');
   t.equal(
     diff.text,
-    ['--- old', '+++ new', '@@ -19998,7 +19998,7 @@', ...before.slice(19_997, 20_000).map((l) => ` ${l}`), '- description port 20000', '+ description changed', ...before.slice(20_001, 20_004).map((l) => ` ${l}`), ''].join('\n'),
+    [
+      '--- old',
+      '+++ new',
+      '@@ -19998,7 +19998,7 @@',
+      ...before.slice(19_997, 20_000).map((l) => ` ${l}`),
+      '- description port 20000',
+      '+ description changed',
+      ...before.slice(20_001, 20_004).map((l) => ` ${l}`),
+      '',
+    ].join('\n'),
   );
   t.match(diff, { added: 1, removed: 1 });
 });

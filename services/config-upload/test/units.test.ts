@@ -5,7 +5,17 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ConfigError } from '@netsidecar/config';
-import { checkFilename, decodeBody, detectVendor, deviceFromFilename, normalise, parseUsers, Tagger, uploadErrors, uploadVariables } from '@netsidecar/config-upload';
+import {
+  checkFilename,
+  decodeBody,
+  detectVendor,
+  deviceFromFilename,
+  normalise,
+  parseUsers,
+  Tagger,
+  uploadErrors,
+  uploadVariables,
+} from '@netsidecar/config-upload';
 import { fixturesDir } from './support/harness.js';
 
 t.test('device names from the senders filename conventions', async (t) => {
@@ -50,13 +60,18 @@ t.test('gzip by header, by name, by magic; limits on the decoded size', async (t
 
 t.test('the users file', async (t) => {
   const hash = Buffer.alloc(32, 1).toString('base64');
-  const users = parseUsers(`# comment\n\nrouter:scrypt:AAEC:${hash}:rtr-*,fw-?\nauditor:scrypt:AAEC:${hash}:*:read\nboth:scrypt:AAEC:${hash}:lab-*:upload,read\n`);
+  const users = parseUsers(
+    `# comment\n\nrouter:scrypt:AAEC:${hash}:rtr-*,fw-?\nauditor:scrypt:AAEC:${hash}:*:read\nboth:scrypt:AAEC:${hash}:lab-*:upload,read\n`,
+  );
   t.same([...users.keys()], ['router', 'auditor', 'both']);
   t.same([...users.get('router')!.roles], ['upload']);
   t.same([...users.get('both')!.roles], ['upload', 'read']);
   t.ok(users.get('router')!.devices.some((re) => re.test('fw-1')));
   t.notOk(users.get('router')!.devices.some((re) => re.test('fw-12')));
-  t.notOk(users.get('router')!.devices.some((re) => re.test('xrtr-1')), 'globs match the whole name');
+  t.notOk(
+    users.get('router')!.devices.some((re) => re.test('xrtr-1')),
+    'globs match the whole name',
+  );
   const bad: [string, RegExp][] = [
     [`r:bcrypt:AAEC:${hash}:*`, /line 1: the only scheme/],
     [`r:scrypt:AAEC:c2hvcnQ=:*`, /32-byte hash/],
@@ -105,7 +120,10 @@ t.test('vendors from the content of each fixture', async (t) => {
 t.test('volatile lines and their who/when', async (t) => {
   const n = normalise('! Last configuration change at 22:58:01 UTC Sun Nov 22 2026 by alice\r\n!\r\nhostname r1   \r\nntp clock-period 123\r\n\r\nend\r\n');
   t.same(n, { text: 'hostname r1\nend\n', who: 'alice', when: '2026-11-22T22:58:01.000Z', whenZone: 'explicit', whenRaw: '22:58:01 UTC Sun Nov 22 2026' });
-  t.match(normalise('#config-version=FGT60F-7.2.5-FW-build1517-230606:opmode=0:vdom=0:user=fadmin\n#conf_file_ver=1\nconfig system global\nend\n'), { who: 'fadmin', text: 'config system global\nend\n' });
+  t.match(normalise('#config-version=FGT60F-7.2.5-FW-build1517-230606:opmode=0:vdom=0:user=fadmin\n#conf_file_ver=1\nconfig system global\nend\n'), {
+    who: 'fadmin',
+    text: 'config system global\nend\n',
+  });
 });
 
 t.test('every error code is in the README table, with its status', async (t) => {
@@ -119,5 +137,8 @@ t.test('every error code is in the README table, with its status', async (t) => 
 
 t.test('a missing intended directory stops the service at start', async (t) => {
   const { startTestUpload } = await import('./support/harness.js');
-  await t.rejects(startTestUpload(t, { NETSIDECAR_UPLOAD_INTENDED_DIR: '/nonexistent/netsidecar-intended' }), { code: 'NETSIDECAR_ERR_CONFIG', variable: 'NETSIDECAR_UPLOAD_INTENDED_DIR' });
+  await t.rejects(startTestUpload(t, { NETSIDECAR_UPLOAD_INTENDED_DIR: '/nonexistent/netsidecar-intended' }), {
+    code: 'NETSIDECAR_ERR_CONFIG',
+    variable: 'NETSIDECAR_UPLOAD_INTENDED_DIR',
+  });
 });

@@ -51,7 +51,10 @@ t.test('credentials and roles', async (t) => {
   t.match(read, { status: 403, json: { error: 'role_not_allowed' } }, 'upload role reading');
   t.same(await up.storedFiles(), [], 'nothing stored');
   t.notOk(/Plant/.test(up.logText()), 'no guessed password or unknown name in the logs');
-  t.ok(up.logs.some((l) => l.msg === 'authentication failed'), 'failures are logged');
+  t.ok(
+    up.logs.some((l) => l.msg === 'authentication failed'),
+    'failures are logged',
+  );
   await stillUp(t, up);
 });
 

@@ -36,7 +36,8 @@ t.test('a full spool refuses an upload whole; after a restart the accepted ones 
     return createCloudWatchSink({ ...options, dataDir, registry });
   });
   t.equal(up.sink.durableOnWrite, true);
-  const put = (body: string) => curl(['--data-binary', '@-', '-H', 'Content-Type: text/plain', `http://${router}@127.0.0.1:${up.service.port}/configs/rtr-cw-1`], body);
+  const put = (body: string) =>
+    curl(['--data-binary', '@-', '-H', 'Content-Type: text/plain', `http://${router}@127.0.0.1:${up.service.port}/configs/rtr-cw-1`], body);
 
   const first = config(['first-upload', 4_000]);
   t.ok(first.length > 250_000, `${first.length} bytes`);
@@ -59,7 +60,11 @@ t.test('a full spool refuses an upload whole; after a restart the accepted ones 
   await again.close(Date.now() + 5_000);
   const events = fake.events('/netsidecar/config', 'rtr-cw-1').map((e) => JSON.parse(e.message) as Record<string, unknown>);
   const mains = events.filter((e) => e.schema === 'config/1');
-  t.same(mains.map((e) => e.version), [1, 3], 'versions 1 and 3, once each');
+  t.same(
+    mains.map((e) => e.version),
+    [1, 3],
+    'versions 1 and 3, once each',
+  );
   const parts = events.filter((e) => e.schema === 'config-part/1');
   for (const main of mains) t.equal(parts.filter((p) => p.uploadId === main.uploadId).length, main.parts, `every part of version ${String(main.version)}`);
   t.equal(parts.length, (mains[0]!.parts as number) + (mains[1]!.parts as number), 'and no part of anything else');

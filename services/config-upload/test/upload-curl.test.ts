@@ -36,7 +36,17 @@ t.test('each router upload is stored, emitted once, and every planted secret is 
   const ios = await fixture('cisco-ios-archive.cfg');
   all.push(...planted(ios));
   await writeFile(join(work, 'ios.cfg'), ios);
-  r = await curl(['-T', join(work, 'ios.cfg'), '-H', 'Host: 10.20.0.80', '-A', 'cisco-IOS', '-u', router, `http://127.0.0.1:${port}/configs/rtr-tyo-1-Nov-22-2026-22-58-01.123-UTC-0`]);
+  r = await curl([
+    '-T',
+    join(work, 'ios.cfg'),
+    '-H',
+    'Host: 10.20.0.80',
+    '-A',
+    'cisco-IOS',
+    '-u',
+    router,
+    `http://127.0.0.1:${port}/configs/rtr-tyo-1-Nov-22-2026-22-58-01.123-UTC-0`,
+  ]);
   t.equal(r.status, 201, 'cisco PUT raw');
   t.match(r.json, { device: 'rtr-tyo-1', version: 1 });
 
@@ -115,7 +125,7 @@ t.test('each router upload is stored, emitted once, and every planted secret is 
     (await up.storedFiles()).filter((f) => f.startsWith('rtr-tyo-1/')),
     ['rtr-tyo-1/00000001.cfg', 'rtr-tyo-1/00000001.json', 'rtr-tyo-1/00000002.cfg', 'rtr-tyo-1/00000002.json'],
   );
-  const stored = (up.logs.filter((l) => l.msg === 'config stored')).length;
+  const stored = up.logs.filter((l) => l.msg === 'config stored').length;
   t.equal(stored, 8, 'one log line per stored upload');
 });
 

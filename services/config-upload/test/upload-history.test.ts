@@ -37,10 +37,15 @@ t.test('changes, volatile lines, rotated secrets, drift and the read API', async
   await writeFile(join(intendedDir, 'rtr-hist-1.cfg'), intendedV1);
   let now = Date.parse('2026-11-22T23:00:00.000Z');
   const up = await startTestUpload(t, { NETSIDECAR_UPLOAD_INTENDED_DIR: intendedDir }, { now: () => now });
-  const put = (body: string, name = 'rtr-hist-1') => curl(['--data-binary', body, '-H', 'Content-Type: text/plain', `http://${router}@127.0.0.1:${up.service.port}/configs/${name}`]);
+  const put = (body: string, name = 'rtr-hist-1') =>
+    curl(['--data-binary', body, '-H', 'Content-Type: text/plain', `http://${router}@127.0.0.1:${up.service.port}/configs/${name}`]);
 
   let r = await put(ios({ changeAt: '22:58:01 UTC Sun Nov 22 2026', by: 'alice', secret: 'PlantHistOne' }));
-  t.same(r.json, { device: 'rtr-hist-1', version: 1, sha256: r.json?.sha256, changed: true, drift: false, redactions: 1 }, 'v1 matches Git but for the secret value');
+  t.same(
+    r.json,
+    { device: 'rtr-hist-1', version: 1, sha256: r.json?.sha256, changed: true, drift: false, redactions: 1 },
+    'v1 matches Git but for the secret value',
+  );
   t.match(r.json?.sha256, /^[0-9a-f]{64}$/);
 
   now += 60_000;
@@ -86,18 +91,39 @@ t.test('changes, volatile lines, rotated secrets, drift and the read API', async
   let drift = await curl([`${base}/devices/rtr-hist-1/drift`]);
   t.equal(drift.status, 200);
   t.match(drift.headers, /content-type: application\/json/i);
-  t.same(drift.json, { device: 'rtr-hist-1', version: 4, receivedAt: '2026-11-22T23:03:00.000Z', drift: true, driftStatus: 'drifted', intendedSha256: e4.intendedSha256, driftDiff: e4.driftDiff });
+  t.same(drift.json, {
+    device: 'rtr-hist-1',
+    version: 4,
+    receivedAt: '2026-11-22T23:03:00.000Z',
+    drift: true,
+    driftStatus: 'drifted',
+    intendedSha256: e4.intendedSha256,
+    driftDiff: e4.driftDiff,
+  });
 
   // Git moves on: the intended config now has the shutdown (and yet another secret); the next upload is in sync.
-  await writeFile(join(intendedDir, 'rtr-hist-1.cfg'), 'version 17.9\nhostname rtr-hist-1\nenable secret 0 PlantGitOther\ninterface GigabitEthernet0/1\n description uplink\n shutdown\nend\n');
+  await writeFile(
+    join(intendedDir, 'rtr-hist-1.cfg'),
+    'version 17.9\nhostname rtr-hist-1\nenable secret 0 PlantGitOther\ninterface GigabitEthernet0/1\n description uplink\n shutdown\nend\n',
+  );
   r = await put(ios({ changeAt: '23:40:00 UTC Sun Nov 22 2026', by: 'erin', secret: 'PlantHistTwo', shutdown: true }));
   t.match(r.json, { version: 5, changed: false, drift: false }, 'the changed intended file is read again');
   drift = await curl([`${base}/devices/rtr-hist-1/drift`]);
   t.match(drift.json, { version: 5, drift: false, driftStatus: 'in_sync', driftDiff: null });
   t.not((drift.json as { intendedSha256: string }).intendedSha256, e4.intendedSha256);
-  t.match((await curl([`${base}/devices/rtr-nogit-1/drift`])).json, { device: 'rtr-nogit-1', version: 1, drift: null, driftStatus: 'no_intended', intendedSha256: null, driftDiff: null });
+  t.match((await curl([`${base}/devices/rtr-nogit-1/drift`])).json, {
+    device: 'rtr-nogit-1',
+    version: 1,
+    drift: null,
+    driftStatus: 'no_intended',
+    intendedSha256: null,
+    driftDiff: null,
+  });
   t.match(await curl([`${base}/devices/rtr-never-1/drift`]), { status: 404, json: { error: 'not_found' } });
-  t.match(await curl([`http://${users.labReader.name}:${users.labReader.password}@127.0.0.1:${up.service.port}/api/devices/rtr-hist-1/drift`]), { status: 403, json: { error: 'device_not_allowed' } });
+  t.match(await curl([`http://${users.labReader.name}:${users.labReader.password}@127.0.0.1:${up.service.port}/api/devices/rtr-hist-1/drift`]), {
+    status: 403,
+    json: { error: 'device_not_allowed' },
+  });
   t.match(await curl([`http://${router}@127.0.0.1:${up.service.port}/api/devices/rtr-hist-1/drift`]), { status: 403, json: { error: 'role_not_allowed' } });
   t.match(await curl([`http://127.0.0.1:${up.service.port}/api/devices/rtr-hist-1/drift`]), { status: 401 });
 
@@ -111,7 +137,15 @@ t.test('changes, volatile lines, rotated secrets, drift and the read API', async
   ]);
   const versions = await curl([`${base}/devices/rtr-hist-1/versions`]);
   t.match(JSON.parse(versions.body), [
-    { version: 1, who: 'alice', when: '2026-11-22T22:58:01.000Z', whenRaw: '22:58:01 UTC Sun Nov 22 2026', whenZone: 'explicit', changed: true, principal: users.router.name },
+    {
+      version: 1,
+      who: 'alice',
+      when: '2026-11-22T22:58:01.000Z',
+      whenRaw: '22:58:01 UTC Sun Nov 22 2026',
+      whenZone: 'explicit',
+      changed: true,
+      principal: users.router.name,
+    },
     { version: 2, who: 'bob', changed: false },
     { version: 3, who: 'carol', changed: true },
     { version: 4, who: 'dave', changed: true },
@@ -134,10 +168,19 @@ t.test('changes, volatile lines, rotated secrets, drift and the read API', async
 
 t.test('a reader only sees the devices of its globs', async (t) => {
   const up = await startTestUpload(t);
-  await curl(['--data-binary', 'hostname lab-1\nend\n', '-H', 'Content-Type: text/plain', `http://${users.lab.name}:${users.lab.password}@127.0.0.1:${up.service.port}/configs/lab-1`]);
+  await curl([
+    '--data-binary',
+    'hostname lab-1\nend\n',
+    '-H',
+    'Content-Type: text/plain',
+    `http://${users.lab.name}:${users.lab.password}@127.0.0.1:${up.service.port}/configs/lab-1`,
+  ]);
   await curl(['--data-binary', 'hostname rtr-x-1\nend\n', '-H', 'Content-Type: text/plain', `http://${router}@127.0.0.1:${up.service.port}/configs/rtr-x-1`]);
   const all = await curl([`http://${auditor}@127.0.0.1:${up.service.port}/api/devices`]);
-  t.same((JSON.parse(all.body) as { device: string }[]).map((d) => d.device), ['lab-1', 'rtr-x-1']);
+  t.same(
+    (JSON.parse(all.body) as { device: string }[]).map((d) => d.device),
+    ['lab-1', 'rtr-x-1'],
+  );
 });
 
 t.test('drift is secrets-blind: other secret values are in sync, a real change drifts with no value in its diff', async (t) => {
@@ -162,7 +205,8 @@ t.test('drift is secrets-blind: other secret values are in sync, a real change d
   const live = { enable: '$9$PlantLiveEnableA$PlantLiveEnableB', user: 'PlantLiveUser', community: 'PlantLiveCommunity', tacacs: 'PlantLiveTacacs' };
   await writeFile(join(intendedDir, 'rtr-blind-1'), config(git));
   const up = await startTestUpload(t, { NETSIDECAR_UPLOAD_INTENDED_DIR: intendedDir });
-  const put = (body: string) => curl(['--data-binary', body, '-H', 'Content-Type: text/plain', `http://${router}@127.0.0.1:${up.service.port}/configs/rtr-blind-1.cfg`]);
+  const put = (body: string) =>
+    curl(['--data-binary', body, '-H', 'Content-Type: text/plain', `http://${router}@127.0.0.1:${up.service.port}/configs/rtr-blind-1.cfg`]);
 
   let r = await put(config(live));
   t.match(r.json, { device: 'rtr-blind-1', version: 1, drift: false, redactions: 4 }, 'identical but for the secret values: in sync');
@@ -195,10 +239,27 @@ t.test('versions stored before whenZone and drift diffs were kept still load', a
   const dir = join(up.dataDir, 'config-upload', 'store', 'rtr-legacy-1');
   await mkdir(dir, { recursive: true });
   const legacy = (version: number, when: string | null) => ({
-    device: 'rtr-legacy-1', version, uploadId: `legacy-${version}`, receivedAt: '2026-01-01T00:00:00.000Z', vendor: 'cisco-ios', sha256: 'a'.repeat(64), sha256Original: 'b'.repeat(64),
-    sha256Normalized: 'c'.repeat(64), changed: true, who: 'old', when, principal: users.router.name, sourceIp: '10.0.0.5', drift: true, driftStatus: 'drifted', redactions: 0,
+    device: 'rtr-legacy-1',
+    version,
+    uploadId: `legacy-${version}`,
+    receivedAt: '2026-01-01T00:00:00.000Z',
+    vendor: 'cisco-ios',
+    sha256: 'a'.repeat(64),
+    sha256Original: 'b'.repeat(64),
+    sha256Normalized: 'c'.repeat(64),
+    changed: true,
+    who: 'old',
+    when,
+    principal: users.router.name,
+    sourceIp: '10.0.0.5',
+    drift: true,
+    driftStatus: 'drifted',
+    redactions: 0,
   });
-  for (const [version, when] of [[1, '2025-12-31T23:00:00.000Z'], [2, null]] as const) {
+  for (const [version, when] of [
+    [1, '2025-12-31T23:00:00.000Z'],
+    [2, null],
+  ] as const) {
     await writeFile(join(dir, `0000000${version}.cfg`), 'hostname rtr-legacy-1\nend\n');
     await writeFile(join(dir, `0000000${version}.json`), JSON.stringify(legacy(version, when)));
   }
@@ -209,8 +270,22 @@ t.test('versions stored before whenZone and drift diffs were kept still load', a
     { version: 1, when: '2025-12-31T23:00:00.000Z', whenRaw: null, whenZone: 'explicit', complianceFailed: null },
     { version: 2, when: null, whenRaw: null, whenZone: null, complianceFailed: null },
   ]);
-  t.same((await curl([`${base}/drift`])).json, { device: 'rtr-legacy-1', version: 2, receivedAt: '2026-01-01T00:00:00.000Z', drift: true, driftStatus: 'drifted', intendedSha256: null, driftDiff: null });
-  const r = await curl(['--data-binary', 'hostname rtr-legacy-1\nend\n', '-H', 'Content-Type: text/plain', `http://${router}@127.0.0.1:${up.service.port}/configs/rtr-legacy-1`]);
+  t.same((await curl([`${base}/drift`])).json, {
+    device: 'rtr-legacy-1',
+    version: 2,
+    receivedAt: '2026-01-01T00:00:00.000Z',
+    drift: true,
+    driftStatus: 'drifted',
+    intendedSha256: null,
+    driftDiff: null,
+  });
+  const r = await curl([
+    '--data-binary',
+    'hostname rtr-legacy-1\nend\n',
+    '-H',
+    'Content-Type: text/plain',
+    `http://${router}@127.0.0.1:${up.service.port}/configs/rtr-legacy-1`,
+  ]);
   t.match(r.json, { device: 'rtr-legacy-1', version: 3 }, 'the history goes on');
   t.match((await up.events('rtr-legacy-1'))[0], { previousVersion: 2, previousSha256: 'a'.repeat(64) });
 });

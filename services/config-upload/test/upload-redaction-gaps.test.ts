@@ -27,12 +27,19 @@ t.test('a gap is redacted, reported in the event and logged once, never with its
   t.equal(warnings.length, 1, 'one warning per upload');
   t.match(warnings[0], { device: 'rtr-gap-1', version: 1, vendor: 'cisco-ios', shapes: event!.redactionGaps });
   const stored = await curl([`http://${auditor}@127.0.0.1:${up.service.port}/api/devices/rtr-gap-1/versions/1`]);
-  t.match(stored.body, /^snmp-server host <redacted:\w{8}> vrf <redacted:\w{8}> <redacted:\w{8}> <redacted:\w{8}> version 2c <redacted:\w{8}>$/m, 'keywords kept, every other word tagged');
+  t.match(
+    stored.body,
+    /^snmp-server host <redacted:\w{8}> vrf <redacted:\w{8}> <redacted:\w{8}> <redacted:\w{8}> version 2c <redacted:\w{8}>$/m,
+    'keywords kept, every other word tagged',
+  );
   const everything = (await up.everythingWritten()) + up.logText() + stored.body + r.body;
   t.notOk(/Plant/.test(everything), 'no planted value in the store, the events, the log or the API');
 
   // A config every rule knows: no gap, no warning.
-  await curl(['--data-binary', '@-', '-H', 'Content-Type: text/plain', `http://${router}@127.0.0.1:${up.service.port}/configs/rtr-gap-2`], 'hostname rtr-gap-2\nsnmp-server community PlantKnown RO\nend\n');
+  await curl(
+    ['--data-binary', '@-', '-H', 'Content-Type: text/plain', `http://${router}@127.0.0.1:${up.service.port}/configs/rtr-gap-2`],
+    'hostname rtr-gap-2\nsnmp-server community PlantKnown RO\nend\n',
+  );
   const [clean] = (await up.events('rtr-gap-2')).filter((e) => e.schema === 'config/1');
   t.same(clean!.redactionGaps, []);
   t.equal(up.logs.filter((l) => l.msg === 'redaction gaps: values redacted blindly').length, 1);

@@ -35,13 +35,21 @@ t.test('Cisco IOS: clock timezone and clock summer-time', async (t) => {
   t.same(at(ios(['clock timezone JST 9 0'], '07:58:01 JST Mon Nov 23 2026')), { when: '2026-11-22T22:58:01.000Z', whenZone: 'declared' }, 'JST 9 0');
   t.same(at(ios(['clock timezone CET 1'], '23:58:01 CET Sun Nov 22 2026')), { when: '2026-11-22T22:58:01.000Z', whenZone: 'declared' }, 'no minutes');
   t.same(at(ios(['clock timezone PST -8 0'], '14:58:01 PST Sun Nov 22 2026')), { when: '2026-11-22T22:58:01.000Z', whenZone: 'declared' }, 'a negative offset');
-  t.same(at(ios(['clock timezone NST -3 30'], '19:28:01 NST Sun Nov 22 2026')), { when: '2026-11-22T22:58:01.000Z', whenZone: 'declared' }, 'negative, with minutes');
+  t.same(
+    at(ios(['clock timezone NST -3 30'], '19:28:01 NST Sun Nov 22 2026')),
+    { when: '2026-11-22T22:58:01.000Z', whenZone: 'declared' },
+    'negative, with minutes',
+  );
   t.same(at(ios(['clock timezone IST 5 30'], '04:28:01 IST Mon Nov 23 2026')), { when: '2026-11-22T22:58:01.000Z', whenZone: 'declared' }, 'minutes');
   const cet = ['clock timezone CET 1 0', 'clock summer-time CEST recurring last Sun Mar 2:00 last Sun Oct 3:00'];
   t.same(at(ios(cet, '12:00:00 CEST Wed Jul 1 2026')), { when: '2026-07-01T10:00:00.000Z', whenZone: 'declared' }, 'the summer-time name: one hour more');
   t.same(at(ios(cet, '12:00:00 CET Thu Jan 1 2026')), { when: '2026-01-01T11:00:00.000Z', whenZone: 'declared' }, 'the standard name');
   const lordHowe = ['clock timezone LHST 10 30', 'clock summer-time LHDT recurring 1 Sun Oct 2:00 1 Sun Apr 2:00 30'];
-  t.same(at(ios(lordHowe, '12:00:00 LHDT Thu Jan 1 2026')), { when: '2026-01-01T01:00:00.000Z', whenZone: 'declared' }, 'the declared summer offset (30 minutes)');
+  t.same(
+    at(ios(lordHowe, '12:00:00 LHDT Thu Jan 1 2026')),
+    { when: '2026-01-01T01:00:00.000Z', whenZone: 'declared' },
+    'the declared summer offset (30 minutes)',
+  );
   t.same(at(ios(['clock timezone JST 9 0'], '07:58:01 KST Mon Nov 23 2026')), { when: null, whenZone: null }, 'a name the configuration does not declare');
   t.same(at(ios([], '07:58:01 JST Mon Nov 23 2026')), { when: null, whenZone: null }, 'an abbreviation alone is never read as UTC');
   t.same(at(ios(['clock timezone JST 99 0'], '07:58:01 JST Mon Nov 23 2026')), { when: null, whenZone: null }, 'an impossible offset');
@@ -50,50 +58,108 @@ t.test('Cisco IOS: clock timezone and clock summer-time', async (t) => {
 });
 
 t.test('NX-OS, IOS-XR and Arista: local stamps without a zone', async (t) => {
-  const nxos = (declarations: string[], stamp: string) => ['!Command: show running-config', `!Running configuration last done at: ${stamp}`, '!Time: Sun Nov 22 23:00:00 2026', 'hostname nx-1', ...declarations, ''].join('\n');
+  const nxos = (declarations: string[], stamp: string) =>
+    [
+      '!Command: show running-config',
+      `!Running configuration last done at: ${stamp}`,
+      '!Time: Sun Nov 22 23:00:00 2026',
+      'hostname nx-1',
+      ...declarations,
+      '',
+    ].join('\n');
   t.same(at(nxos(['clock timezone JST 9 0'], 'Mon Nov 23 07:58:01 2026')), { when: '2026-11-22T22:58:01.000Z', whenZone: 'declared' });
   t.same(at(nxos([], 'Sun Nov 22 22:58:01 2026')), { when: '2026-11-22T22:58:01.000Z', whenZone: 'assumed-utc' }, 'no zone declared: read as UTC, and said so');
   const pacific = ['clock timezone PST -8 0', 'clock summer-time PDT 2 Sunday March 02:00 1 Sunday November 02:00 60'];
   t.same(at(nxos(pacific, 'Wed Jul 1 12:00:00 2026')), { when: '2026-07-01T19:00:00.000Z', whenZone: 'declared' }, 'in summer time by the rule');
   t.same(at(nxos(pacific, 'Thu Jan 1 12:00:00 2026')), { when: '2026-01-01T20:00:00.000Z', whenZone: 'declared' }, 'in standard time by the rule');
-  t.same(at(nxos(pacific, 'Sun Mar 8 03:30:00 2026')), { when: '2026-03-08T10:30:00.000Z', whenZone: 'declared' }, 'just after the change (second Sunday of March 2026)');
+  t.same(
+    at(nxos(pacific, 'Sun Mar 8 03:30:00 2026')),
+    { when: '2026-03-08T10:30:00.000Z', whenZone: 'declared' },
+    'just after the change (second Sunday of March 2026)',
+  );
   t.same(at(nxos(pacific, 'Sun Mar 8 01:30:00 2026')), { when: '2026-03-08T09:30:00.000Z', whenZone: 'declared' }, 'just before');
-  t.same(at(nxos(['clock timezone PST -8 0', 'clock summer-time PDT sometimes'], 'Wed Jul 1 12:00:00 2026')), { when: null, whenZone: null }, 'a rule that cannot be read: either offset may apply');
+  t.same(
+    at(nxos(['clock timezone PST -8 0', 'clock summer-time PDT sometimes'], 'Wed Jul 1 12:00:00 2026')),
+    { when: null, whenZone: null },
+    'a rule that cannot be read: either offset may apply',
+  );
 
-  const xr = (declarations: string[], stamp: string) => ['Mon Nov 23 08:00:00.000 JST', `!! Last configuration change at ${stamp} by xradmin`, 'hostname xr-1', ...declarations, ''].join('\n');
-  t.same(at(xr(['clock timezone JST Asia/Tokyo'], 'Mon Nov 23 07:58:01 2026')), { when: '2026-11-22T22:58:01.000Z', whenZone: 'declared' }, 'IOS-XR: a name and a region');
+  const xr = (declarations: string[], stamp: string) =>
+    ['Mon Nov 23 08:00:00.000 JST', `!! Last configuration change at ${stamp} by xradmin`, 'hostname xr-1', ...declarations, ''].join('\n');
+  t.same(
+    at(xr(['clock timezone JST Asia/Tokyo'], 'Mon Nov 23 07:58:01 2026')),
+    { when: '2026-11-22T22:58:01.000Z', whenZone: 'declared' },
+    'IOS-XR: a name and a region',
+  );
   const eastern = ['clock timezone EST -5', 'clock summer-time EDT recurring'];
   t.same(at(xr(eastern, 'Wed Jul 1 12:00:00 2026')), { when: '2026-07-01T16:00:00.000Z', whenZone: 'declared' }, '`recurring` alone: the United States rules');
   t.same(at(xr(eastern, 'Sun Nov 22 12:00:00 2026')), { when: '2026-11-22T17:00:00.000Z', whenZone: 'declared' });
   const dated = ['clock timezone CET 1 0', 'clock summer-time CEST date 29 Mar 2026 2:00 25 Oct 2026 3:00'];
   t.same(at(xr(dated, 'Wed Jul 1 12:00:00 2026')), { when: '2026-07-01T10:00:00.000Z', whenZone: 'declared' }, '`date` rules');
   t.same(at(xr(dated, 'Mon Nov 2 12:00:00 2026')), { when: '2026-11-02T11:00:00.000Z', whenZone: 'declared' });
-  t.same(at(xr(['clock timezone Somewhere Nowhere/City'], 'Mon Nov 23 07:58:01 2026')), { when: null, whenZone: null }, 'an unreadable declaration: never assumed UTC');
+  t.same(
+    at(xr(['clock timezone Somewhere Nowhere/City'], 'Mon Nov 23 07:58:01 2026')),
+    { when: null, whenZone: null },
+    'an unreadable declaration: never assumed UTC',
+  );
 
-  const eos = (declarations: string[]) => ['! Command: show running-config', '! Startup-config last modified at  Wed Jul 1 12:00:00 2026 by aadmin', 'hostname sw-1', ...declarations, ''].join('\n');
-  t.same(at(eos(['clock timezone Europe/Berlin'])), { when: '2026-07-01T10:00:00.000Z', whenZone: 'declared' }, 'Arista: an IANA region, summer time from the zone database');
+  const eos = (declarations: string[]) =>
+    ['! Command: show running-config', '! Startup-config last modified at  Wed Jul 1 12:00:00 2026 by aadmin', 'hostname sw-1', ...declarations, ''].join('\n');
+  t.same(
+    at(eos(['clock timezone Europe/Berlin'])),
+    { when: '2026-07-01T10:00:00.000Z', whenZone: 'declared' },
+    'Arista: an IANA region, summer time from the zone database',
+  );
   t.same(at(eos(['clock timezone Japan'])), { when: '2026-07-01T03:00:00.000Z', whenZone: 'declared' }, 'an IANA alias');
   t.same(at(eos([])), { when: '2026-07-01T12:00:00.000Z', whenZone: 'assumed-utc' });
 });
 
 t.test('Junos: time-zone in system, curly or set', async (t) => {
-  const curly = (zone: string, stamp: string) => [`## Last commit: ${stamp} by jadmin`, 'version 23.2R1.13;', 'system {', '    host-name rtr-osa-1;', `    time-zone ${zone};`, '}', ''].join('\n');
+  const curly = (zone: string, stamp: string) =>
+    [`## Last commit: ${stamp} by jadmin`, 'version 23.2R1.13;', 'system {', '    host-name rtr-osa-1;', `    time-zone ${zone};`, '}', ''].join('\n');
   t.same(at(curly('Asia/Tokyo', '2026-11-23 07:58:01 JST')), { when: '2026-11-22T22:58:01.000Z', whenZone: 'declared' });
-  t.same(at(curly('Europe/Berlin', '2026-10-25 02:30:00 CEST')), { when: '2026-10-25T00:30:00.000Z', whenZone: 'declared' }, 'the repeated hour: the earlier instant');
+  t.same(
+    at(curly('Europe/Berlin', '2026-10-25 02:30:00 CEST')),
+    { when: '2026-10-25T00:30:00.000Z', whenZone: 'declared' },
+    'the repeated hour: the earlier instant',
+  );
   t.same(at(curly('GMT-9', '2026-11-23 07:58:01 +09')), { when: '2026-11-22T22:58:01.000Z', whenZone: 'explicit' }, 'a numeric zone in the stamp');
   const posix = declaredZone(curly('GMT-9', '2026-11-23 07:58:01 +09'));
   t.same(posix, { kind: 'region', name: null, region: 'Etc/GMT-9' }, 'GMT-9 is POSIX: nine hours ahead of UTC');
   t.same(resolveWhen('2026-11-23 07:58:01', posix), { when: '2026-11-22T22:58:01.000Z', whenZone: 'declared' });
   t.same(at(curly('Asia/Tokyo', '2026-11-22 22:58:01 UTC')), { when: '2026-11-22T22:58:01.000Z', whenZone: 'explicit' });
-  const set = ['## Last commit: 2026-07-01 12:00:00 CEST by jadmin', 'set version 23.2R1.13', 'set system host-name rtr-osa-1', 'set system time-zone Europe/Berlin', ''].join('\n');
+  const set = [
+    '## Last commit: 2026-07-01 12:00:00 CEST by jadmin',
+    'set version 23.2R1.13',
+    'set system host-name rtr-osa-1',
+    'set system time-zone Europe/Berlin',
+    '',
+  ].join('\n');
   t.same(at(set), { when: '2026-07-01T10:00:00.000Z', whenZone: 'declared' });
   t.same(at('## Last commit: 2026-11-23 07:58:01 JST by jadmin\nsystem {\n    host-name r;\n}\n'), { when: null, whenZone: null }, 'JST and nothing declared');
 });
 
 t.test('MikroTik: time-zone-name for the export header (local time)', async (t) => {
-  t.same(at('# 2026-11-23 07:58:01 by RouterOS 7.15.3\n# software id = ABCD-0000\n/system clock\nset time-zone-name=Asia/Tokyo\n/system identity\nset name=mt-1\n'), { when: '2026-11-22T22:58:01.000Z', whenZone: 'declared' });
-  t.same(at('# nov/23/2026 07:58:01 by RouterOS 6.49.10\n/system clock set time-zone-name=Asia/Tokyo\n'), { when: '2026-11-22T22:58:01.000Z', whenZone: 'declared' }, 'RouterOS 6 dates, one-line form');
-  t.same(at('# 2026-11-23 07:58:01 by RouterOS 7.15.3\n/system clock\nset time-zone-autodetect=no time-zone-name=manual\n/system clock manual\nset time-zone=+09:00\n/system identity\nset name=mt-1\n'), { when: '2026-11-22T22:58:01.000Z', whenZone: 'declared' }, 'a manual offset');
-  t.same(at('# 2026-11-23 07:58:01 by RouterOS 7.15.3\n/system clock\nset time-zone-name=manual\n/system clock manual\nset dst-delta=+01:00 time-zone=+01:00\n'), { when: null, whenZone: null }, 'a manual offset with its own summer time');
+  t.same(
+    at('# 2026-11-23 07:58:01 by RouterOS 7.15.3\n# software id = ABCD-0000\n/system clock\nset time-zone-name=Asia/Tokyo\n/system identity\nset name=mt-1\n'),
+    { when: '2026-11-22T22:58:01.000Z', whenZone: 'declared' },
+  );
+  t.same(
+    at('# nov/23/2026 07:58:01 by RouterOS 6.49.10\n/system clock set time-zone-name=Asia/Tokyo\n'),
+    { when: '2026-11-22T22:58:01.000Z', whenZone: 'declared' },
+    'RouterOS 6 dates, one-line form',
+  );
+  t.same(
+    at(
+      '# 2026-11-23 07:58:01 by RouterOS 7.15.3\n/system clock\nset time-zone-autodetect=no time-zone-name=manual\n/system clock manual\nset time-zone=+09:00\n/system identity\nset name=mt-1\n',
+    ),
+    { when: '2026-11-22T22:58:01.000Z', whenZone: 'declared' },
+    'a manual offset',
+  );
+  t.same(
+    at('# 2026-11-23 07:58:01 by RouterOS 7.15.3\n/system clock\nset time-zone-name=manual\n/system clock manual\nset dst-delta=+01:00 time-zone=+01:00\n'),
+    { when: null, whenZone: null },
+    'a manual offset with its own summer time',
+  );
   t.same(at('# 2026-11-22 22:58:01 by RouterOS 7.15.3\n/system identity\nset name=mt-1\n'), { when: '2026-11-22T22:58:01.000Z', whenZone: 'assumed-utc' });
 });

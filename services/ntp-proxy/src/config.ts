@@ -58,7 +58,11 @@ export const ntpVariables = {
     default: 3, // chrony's default: 2^3 = 8 s between responses on average
     description: 'log2 of the average seconds between responses a client may get (chrony ratelimit interval).',
   },
-  NETSIDECAR_NTP_RATE_LIMIT_BURST: { parse: integer(1, 255), default: 8, description: 'Responses a client may get above the average (chrony ratelimit burst).' },
+  NETSIDECAR_NTP_RATE_LIMIT_BURST: {
+    parse: integer(1, 255),
+    default: 8,
+    description: 'Responses a client may get above the average (chrony ratelimit burst).',
+  },
   NETSIDECAR_NTP_RATE_LIMIT_LEAK: {
     parse: integer(0, 4),
     default: 2, // 1 in 4 limited requests gets a KoD RATE

@@ -14,7 +14,12 @@ import type { ReferenceSource } from './upstream/source.js';
 
 type Fields<E> = Omit<E, 'schema' | 'time'>;
 
-export function upstreamSampleFields(source: ReferenceSource, result: QueryResult, state: ReferenceState, hostClock: HostClockBound | null): Fields<UpstreamSampleEvent> {
+export function upstreamSampleFields(
+  source: ReferenceSource,
+  result: QueryResult,
+  state: ReferenceState,
+  hostClock: HostClockBound | null,
+): Fields<UpstreamSampleEvent> {
   const sample = result.ok ? result.sample : null;
   return {
     type: 'upstream_sample',

@@ -42,12 +42,23 @@ export function createNtpMetrics(registry: Registry) {
     replies,
     dropped,
     auth,
-    upstreamSamples: counter(registry, 'netsidecar_ntp_upstream_samples_total', 'Upstream queries, by server and result (ok, timeout or a reject reason)', ['server', 'result']),
+    upstreamSamples: counter(registry, 'netsidecar_ntp_upstream_samples_total', 'Upstream queries, by server and result (ok, timeout or a reject reason)', [
+      'server',
+      'result',
+    ]),
     upstreamStray: counter(registry, 'netsidecar_ntp_upstream_stray_total', 'Datagrams on the upstream socket that answered no request of ours', ['reason']),
     upstreamOffset: gauge(registry, 'netsidecar_ntp_upstream_offset_seconds', 'Offset of the last valid sample (upstream − raw clock)', ['server']),
     upstreamDelay: gauge(registry, 'netsidecar_ntp_upstream_delay_seconds', 'Round-trip delay of the last valid sample', ['server']),
-    clientsEvicted: counter(registry, 'netsidecar_ntp_clients_evicted_total', 'Clients dropped from the full client table (least recently seen first); their counts since the last summary are lost'),
-    clientClockWarnings: counter(registry, 'netsidecar_ntp_client_clock_warnings_total', 'client_clock_warning events: a client clock off by more than the threshold'),
+    clientsEvicted: counter(
+      registry,
+      'netsidecar_ntp_clients_evicted_total',
+      'Clients dropped from the full client table (least recently seen first); their counts since the last summary are lost',
+    ),
+    clientClockWarnings: counter(
+      registry,
+      'netsidecar_ntp_client_clock_warnings_total',
+      'client_clock_warning events: a client clock off by more than the threshold',
+    ),
     eventsDropped: counter(registry, 'netsidecar_ntp_events_dropped_total', 'ntp/1 events the sink refused', ['reason']),
     udpReceiveBuffer: gauge(registry, 'netsidecar_ntp_udp_receive_buffer_bytes', 'Effective UDP receive buffer (SO_RCVBUF)'),
   };

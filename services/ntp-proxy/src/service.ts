@@ -121,7 +121,13 @@ export async function startNtpService(context: ServiceContext<NtpConfig>, option
     if (!change) return;
     const state = reference.state();
     events.write(upstreamStream, nowMs(), statusFields(change, state, holdoverMs));
-    const fields = { selected: state.selected, stratum: state.stratum, refId: state.refIdText, offsetMs: roundMs(nsToMs(state.offsetNs)), reason: state.reason };
+    const fields = {
+      selected: state.selected,
+      stratum: state.stratum,
+      refId: state.refIdText,
+      offsetMs: roundMs(nsToMs(state.offsetNs)),
+      reason: state.reason,
+    };
     if (state.synchronised) logger.info(change.previousSynchronised ? 'upstream source changed' : 'synchronised', fields);
     else logger.warn('not synchronised: answering LI=3, stratum 0, and not ready', fields);
   };

@@ -8,11 +8,9 @@ import { join } from 'node:path';
 import { chronyQuery } from './support/chrony.js';
 import { clientOffsetToleranceS, startTestNtp, type TestNtp } from './support/harness.js';
 
-const serverKeys = [
-  '10 MD5 HEX:7b1d9e6f2a5c3e8d4f0a1b2c3d4e5f60',
-  '20 SHA1 ASCII:router-sha1-secret',
-  '30 AES128 HEX:000102030405060708090a0b0c0d0e0f',
-].join('\n');
+const serverKeys = ['10 MD5 HEX:7b1d9e6f2a5c3e8d4f0a1b2c3d4e5f60', '20 SHA1 ASCII:router-sha1-secret', '30 AES128 HEX:000102030405060708090a0b0c0d0e0f'].join(
+  '\n',
+);
 
 async function authenticatedServer(t: { teardown(fn: () => unknown): void }, env: Record<string, string> = {}): Promise<TestNtp> {
   const dir = await mkdtemp(join(tmpdir(), 'ntp-keys-'));
@@ -34,7 +32,10 @@ t.test('chronyd with MD5, SHA1 and AES128 keys is served, authenticated', async 
   t.ok((await ntp.metric('netsidecar_ntp_auth_total', { result: 'ok' })) >= 3);
   t.equal(await ntp.metric('netsidecar_ntp_auth_total', { result: 'bad_mac' }), 0);
   ntp.service.flushClientSummaries();
-  t.match((await ntp.events('127.0.0.1')).find((e) => e.type === 'client_summary'), { authenticated: true, keyId: 30, authFailures: 0 });
+  t.match(
+    (await ntp.events('127.0.0.1')).find((e) => e.type === 'client_summary'),
+    { authenticated: true, keyId: 30, authFailures: 0 },
+  );
 });
 
 t.test('a wrong key: crypto-NAKs, and chronyd does not synchronise', async (t) => {

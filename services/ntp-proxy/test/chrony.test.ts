@@ -42,7 +42,10 @@ t.test('an unsynchronised upstream chronyd → we answer LI 3 → chronyd -Q rej
   const upstream = await startChronyServer(t, { local: false });
   // Rate limiting off, so that the only reason for the rejection is LI 3 (chronyd polls 16/s here).
   const ntp = await startTestNtp(t, { NETSIDECAR_NTP_UPSTREAM: upstream.address, NETSIDECAR_NTP_RATE_LIMIT: 'false' }, { burstCount: 1 });
-  await ntp.until(async () => (await ntp.metric('netsidecar_ntp_upstream_samples_total', { server: upstream.address, result: 'unsynchronised' })) >= 1, 'an LI=3 sample');
+  await ntp.until(
+    async () => (await ntp.metric('netsidecar_ntp_upstream_samples_total', { server: upstream.address, result: 'unsynchronised' })) >= 1,
+    'an LI=3 sample',
+  );
   t.match(decodeHeader((await ntp.query()).reply), { leap: 3, stratum: 0 });
 
   const verdict = await chronyQuery(t, { port: ntp.service.port });

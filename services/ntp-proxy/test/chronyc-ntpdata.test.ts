@@ -23,7 +23,11 @@ function afterValidReplies(client: ChronyClient, samples: number): Promise<Map<s
 
 async function synchronisedToChronyd(t: { teardown(fn: () => unknown): void }, env: Record<string, string> = {}): Promise<TestNtp> {
   const upstream = await startChronyServer(t, { local: true });
-  const ntp = await startTestNtp(t, { NETSIDECAR_NTP_UPSTREAM: upstream.address, NETSIDECAR_NTP_RATE_LIMIT: 'false', ...env }, { burstCount: 1, upstreamTimeoutMs: 200, precision: -20 });
+  const ntp = await startTestNtp(
+    t,
+    { NETSIDECAR_NTP_UPSTREAM: upstream.address, NETSIDECAR_NTP_RATE_LIMIT: 'false', ...env },
+    { burstCount: 1, upstreamTimeoutMs: 200, precision: -20 },
+  );
   await ntp.until(async () => {
     if (!ntp.service.reference.state().synchronised) await ntp.service.pollNow();
     return ntp.service.reference.state().synchronised;

@@ -42,8 +42,22 @@ t.test('summaries: one per active client, counters reset, versions listed', asyn
   clients.touch('192.0.2.2', 1_000); // no requests counted: no summary
   const summaries = clients.takeSummaries(301_000);
   t.equal(summaries.length, 1);
-  t.match(summaries[0], { clientIp: '192.0.2.1', periodStartMs: 1_000, periodEndMs: 301_000, requests: 3, timeReplies: 2, kodSent: 1, versions: [3, 4], keyId: 7, authenticatedRequests: 3 });
-  t.match(clients.peek('192.0.2.1'), { requests: 0, timeReplies: 0, kodSent: 0, versions: 0, periodStartMs: 301_000, keyId: 7 }, 'the key ID is kept, counters reset');
+  t.match(summaries[0], {
+    clientIp: '192.0.2.1',
+    periodStartMs: 1_000,
+    periodEndMs: 301_000,
+    requests: 3,
+    timeReplies: 2,
+    kodSent: 1,
+    versions: [3, 4],
+    keyId: 7,
+    authenticatedRequests: 3,
+  });
+  t.match(
+    clients.peek('192.0.2.1'),
+    { requests: 0, timeReplies: 0, kodSent: 0, versions: 0, periodStartMs: 301_000, keyId: 7 },
+    'the key ID is kept, counters reset',
+  );
   t.same(clients.takeSummaries(601_000), [], 'nothing new, nothing to say');
 });
 

@@ -36,7 +36,11 @@ t.test('upstream lists: IPv4, bracketed IPv6, optional ports', async (t) => {
     ],
   });
   t.same(parseUpstream('LOCAL'), { kind: 'local' });
-  t.same(parseUpstream('fd00:ec2::123'), { kind: 'servers', servers: [{ address: 'fd00:ec2::123', port: 123, family: 6, label: '[fd00:ec2::123]:123' }] }, 'unbracketed IPv6 without a port');
+  t.same(
+    parseUpstream('fd00:ec2::123'),
+    { kind: 'servers', servers: [{ address: 'fd00:ec2::123', port: 123, family: 6, label: '[fd00:ec2::123]:123' }] },
+    'unbracketed IPv6 without a port',
+  );
 });
 
 t.test('a bad upstream stops the start with one line naming the variable', async (t) => {

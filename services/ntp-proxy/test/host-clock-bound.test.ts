@@ -35,7 +35,9 @@ t.test('EC2 launch type (no ClockDrift), an error status: null', async (t) => {
 });
 
 t.test('the service reports the bound as a metric and in upstream_sample events', async (t) => {
-  const uri = await metadataEndpoint(t, 200, { ClockDrift: { ClockErrorBound: 0.25, ReferenceTimestamp: '2026-11-22T16:41:24Z', ClockSynchronizationStatus: 'SYNCHRONIZED' } });
+  const uri = await metadataEndpoint(t, 200, {
+    ClockDrift: { ClockErrorBound: 0.25, ReferenceTimestamp: '2026-11-22T16:41:24Z', ClockSynchronizationStatus: 'SYNCHRONIZED' },
+  });
   const upstream = await startFakeUpstream(t);
   const ntp = await startTestNtp(t, { NETSIDECAR_NTP_UPSTREAM: upstream.address }, { burstCount: 1, taskMetadataUri: uri });
   await ntp.until(async () => (await ntp.metric('netsidecar_ntp_host_clock_error_bound_seconds')) > 0, 'the bound read');

@@ -11,8 +11,18 @@ const ring = new KeyRing(new Map([md5, sha1, aes].map((key) => [key.id, key])));
 const packet = Buffer.alloc(48, 0x5a);
 
 t.test('MD5 and SHA1 are digest(key ‖ packet), the NTP keyed digest (not HMAC)', async (t) => {
-  t.equal(ring.digest(md5, packet).toString('hex'), createHash('md5').update(Buffer.concat([md5.secret, packet])).digest('hex'));
-  t.equal(ring.digest(sha1, packet).toString('hex'), createHash('sha1').update(Buffer.concat([sha1.secret, packet])).digest('hex'));
+  t.equal(
+    ring.digest(md5, packet).toString('hex'),
+    createHash('md5')
+      .update(Buffer.concat([md5.secret, packet]))
+      .digest('hex'),
+  );
+  t.equal(
+    ring.digest(sha1, packet).toString('hex'),
+    createHash('sha1')
+      .update(Buffer.concat([sha1.secret, packet]))
+      .digest('hex'),
+  );
   t.equal(ring.digestLength(md5), 16);
   t.equal(ring.digestLength(sha1), 20);
 });

@@ -10,7 +10,12 @@ import { clientRequest } from './support/packets.js';
 
 /** The service's real main() as a process, on loopback with free ports. */
 const startMain = (t: { teardown(fn: () => unknown): void }, env: Record<string, string>) =>
-  startServiceProcess(t, 'services/ntp-proxy/src/main.ts', { NETSIDECAR_NTP_BIND_ADDRESS: '127.0.0.1', NETSIDECAR_NTP_PORT: '0', NETSIDECAR_NTP_HEALTH_PORT: '0', ...env });
+  startServiceProcess(t, 'services/ntp-proxy/src/main.ts', {
+    NETSIDECAR_NTP_BIND_ADDRESS: '127.0.0.1',
+    NETSIDECAR_NTP_PORT: '0',
+    NETSIDECAR_NTP_HEALTH_PORT: '0',
+    ...env,
+  });
 
 t.test('an invalid variable stops the service with one line naming it', async (t) => {
   const service = await startMain(t, { NETSIDECAR_NTP_UPSTREAM: 'time.aws.com' });
@@ -47,6 +52,13 @@ t.test('npm start: the local clock, said loudly; ready; answers; SIGTERM drains 
   service.child.kill('SIGTERM');
   t.equal(await service.exited, 0, 'exits 0 after draining');
   const summaries = await readFile(join(service.dataDir, 'logs/netsidecar/ntp/127.0.0.1.jsonl'), 'utf8');
-  t.match(JSON.parse(summaries.trim().split('\n').at(-1)!), { schema: 'ntp/1', type: 'client_summary', requests: 1 }, 'the last summary reached the sink before exit');
-  t.match(service.logs.find((line) => line.msg === 'drained'), { pending: 0 });
+  t.match(
+    JSON.parse(summaries.trim().split('\n').at(-1)!),
+    { schema: 'ntp/1', type: 'client_summary', requests: 1 },
+    'the last summary reached the sink before exit',
+  );
+  t.match(
+    service.logs.find((line) => line.msg === 'drained'),
+    { pending: 0 },
+  );
 });

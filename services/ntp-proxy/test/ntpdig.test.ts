@@ -92,7 +92,10 @@ function runInside(): void {
   t.test('started against an unsynchronised upstream: we answer LI 3, ntpdig drops us', async (t) => {
     const upstream = await startFakeUpstream(t, { leap: 3 });
     const ntp = await startTestNtp(t, { ...port123, NETSIDECAR_NTP_UPSTREAM: upstream.address }, { burstCount: 1 });
-    await ntp.until(async () => (await ntp.metric('netsidecar_ntp_upstream_samples_total', { server: upstream.address, result: 'unsynchronised' })) >= 1, 'an LI 3 sample');
+    await ntp.until(
+      async () => (await ntp.metric('netsidecar_ntp_upstream_samples_total', { server: upstream.address, result: 'unsynchronised' })) >= 1,
+      'an LI 3 sample',
+    );
     t.match(decodeHeader((await ntp.query()).reply), { leap: 3, stratum: 0, refId: 0 });
 
     const run = await digJson();
@@ -135,7 +138,12 @@ function runInside(): void {
     // at most 20 characters, or hex).
     await writeFile(join(dir, 'service.keys'), `10 MD5 ASCII:netsidecar-md5\n20 SHA1 ASCII:netsidecar-sha1\n30 AES128 HEX:${aesHex}\n`, { mode: 0o600 });
     await writeFile(join(dir, 'ntp.keys'), `10 MD5 netsidecar-md5\n20 SHA1 netsidecar-sha1\n30 AES-128 ${aesHex}\n`, { mode: 0o600 });
-    const ntp = await startTestNtp(t, { ...port123, NETSIDECAR_NTP_UPSTREAM: 'local', NETSIDECAR_NTP_KEYS_FILE: join(dir, 'service.keys'), NETSIDECAR_NTP_REQUIRE_AUTH: 'true' });
+    const ntp = await startTestNtp(t, {
+      ...port123,
+      NETSIDECAR_NTP_UPSTREAM: 'local',
+      NETSIDECAR_NTP_KEYS_FILE: join(dir, 'service.keys'),
+      NETSIDECAR_NTP_REQUIRE_AUTH: 'true',
+    });
     await ntp.until(() => ntp.service.reference.state().synchronised, 'synchronised');
 
     for (const keyId of ['10', '20', '30']) {

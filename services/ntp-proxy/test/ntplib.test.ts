@@ -27,7 +27,10 @@ for (const io of udpIoModes) {
     await ntp.until(() => ntp.service.reference.state().synchronised, 'synchronised');
     const { stdout } = await run(python, ['-c', script, String(ntp.service.port)]);
     const [v3, v4] = JSON.parse(stdout) as Record<string, number>[];
-    for (const [version, reply] of [[3, v3!], [4, v4!]] as const) {
+    for (const [version, reply] of [
+      [3, v3!],
+      [4, v4!],
+    ] as const) {
       t.equal(reply.version, version, `v${version}: version echoed`);
       t.equal(reply.mode, 4, `v${version}: mode 4 (server)`);
       t.equal(reply.leap, 0);
@@ -37,7 +40,10 @@ for (const io of udpIoModes) {
       // Upper bounds catch a misread 16.16 field (65,536× off), not load: the path delay to the
       // upstream is measured, and a busy 2-core CI machine gave 54 ms.
       t.ok(reply.root_delay! > 66 / 65536 && reply.root_delay! < 1, `root delay ${reply.root_delay} s: upstream’s 1 ms + the path`);
-      t.ok(reply.root_dispersion! > 131 / 65536 && reply.root_dispersion! < 1, `root dispersion ${reply.root_dispersion} s: above upstream’s (0.002 s as 131/65536)`);
+      t.ok(
+        reply.root_dispersion! > 131 / 65536 && reply.root_dispersion! < 1,
+        `root dispersion ${reply.root_dispersion} s: above upstream’s (0.002 s as 131/65536)`,
+      );
       t.ok(reply.recv_timestamp! <= reply.tx_timestamp!, 'T2 ≤ T3');
       t.ok(reply.ref_timestamp! <= reply.recv_timestamp! && reply.recv_timestamp! - reply.ref_timestamp! < 60, 'reference time: recent, not in the future');
       // ntplib puts its own T1 in the request: the origin must come back as it was sent, and sit before T4.

@@ -55,7 +55,14 @@ t.test('stop: no more polls, in-flight ones are awaited and their results droppe
     },
   };
   const results: QueryResult[] = [];
-  const poller = new UpstreamPoller({ sources: [source], pollIntervalMs: 1_000, burstCount: 1, burstSpacingMs: 0, onResult: (_s, r) => results.push(r), timers: clock });
+  const poller = new UpstreamPoller({
+    sources: [source],
+    pollIntervalMs: 1_000,
+    burstCount: 1,
+    burstSpacingMs: 0,
+    onResult: (_s, r) => results.push(r),
+    timers: clock,
+  });
   poller.start();
   clock.advance(1);
   await settle();
@@ -104,7 +111,15 @@ t.test('a source that throws is reported, and polling goes on', async (t) => {
       throw new Error('boom');
     },
   };
-  const poller = new UpstreamPoller({ sources: [source], pollIntervalMs: 1_000, burstCount: 1, burstSpacingMs: 0, onResult: () => {}, onError: (_s, err) => errors.push(err), timers: clock });
+  const poller = new UpstreamPoller({
+    sources: [source],
+    pollIntervalMs: 1_000,
+    burstCount: 1,
+    burstSpacingMs: 0,
+    onResult: () => {},
+    onError: (_s, err) => errors.push(err),
+    timers: clock,
+  });
   poller.start();
   for (let i = 0; i < 3; i++) {
     clock.advance(i === 0 ? 1 : 1_000);

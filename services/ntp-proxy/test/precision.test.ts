@@ -16,8 +16,16 @@ t.test('the smallest step wins, a stopped clock does not divide by zero', async 
   const steps = [0n, 300n, 0n, 70n, 500n];
   let now = 0n;
   let i = 0;
-  t.equal(measurePrecision(() => (now += steps[i++ % steps.length]!)), -23, '70 ns');
-  t.equal(measurePrecision(() => 5n), -20, 'never moves: about a microsecond');
+  t.equal(
+    measurePrecision(() => (now += steps[i++ % steps.length]!)),
+    -23,
+    '70 ns',
+  );
+  t.equal(
+    measurePrecision(() => 5n),
+    -20,
+    'never moves: about a microsecond',
+  );
 });
 
 t.test('this machine: somewhere between 1 ns and 1 ms', async (t) => {

@@ -28,7 +28,11 @@ t.test('leak 2: one limited request in four gets a KoD (random decides)', async 
   const limiter = new RateLimiter({ ...chronyRateLimitDefaults, burst: 1 }, () => draws[i++]!);
   const bucket = limiter.newBucket(0);
   t.equal(limiter.decide(bucket, 0), 'allow');
-  t.same(Array.from({ length: 5 }, () => limiter.decide(bucket, 0)), ['kod', 'drop', 'drop', 'kod', 'drop'], 'below 2^-2 = 0.25 leaks');
+  t.same(
+    Array.from({ length: 5 }, () => limiter.decide(bucket, 0)),
+    ['kod', 'drop', 'drop', 'kod', 'drop'],
+    'below 2^-2 = 0.25 leaks',
+  );
   const always = new RateLimiter({ ...chronyRateLimitDefaults, burst: 1, leakLog2: 0 }, () => 0.99);
   const b = always.newBucket(0);
   always.decide(b, 0);

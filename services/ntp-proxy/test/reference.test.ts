@@ -35,7 +35,16 @@ function setup(holdoverMs = 60_000) {
 
 t.test('before any sample: unsynchronised, LI 3, stratum 0, as chrony', async (t) => {
   const { reference } = setup();
-  t.match(reference.state(), { synchronised: false, leap: 3, stratum: 0, refId: 0, referenceTimestamp: 0n, rootDispersionS: 1, selected: null, reason: 'no valid upstream sample yet' });
+  t.match(reference.state(), {
+    synchronised: false,
+    leap: 3,
+    stratum: 0,
+    refId: 0,
+    referenceTimestamp: 0n,
+    rootDispersionS: 1,
+    selected: null,
+    reason: 'no valid upstream sample yet',
+  });
   t.equal(reference.transition(), null, 'starting unsynchronised is no change');
 });
 
@@ -91,7 +100,7 @@ t.test('the leap indicator comes from upstream', async (t) => {
 
 t.test('two servers: the smaller root distance is followed', async (t) => {
   const { served, raw, reference, sample } = setup();
-  reference.addResult(amazon.label, sample({ offsetNs: 1_000_000n, rootDispersionS: 0.010 }));
+  reference.addResult(amazon.label, sample({ offsetNs: 1_000_000n, rootDispersionS: 0.01 }));
   raw.advanceMs(10);
   reference.addResult(other.label, sample({ offsetNs: 2_000_000n, rootDispersionS: 0.0001 }));
   t.equal(reference.state().selected, other.label);
@@ -99,14 +108,18 @@ t.test('two servers: the smaller root distance is followed', async (t) => {
   t.match(reference.transition(), { selected: other.label });
   // The followed server goes stale (beyond holdover); the other one's new sample takes over.
   raw.advanceMs(61_000);
-  reference.addResult(amazon.label, sample({ offsetNs: 5_000_000n, rootDispersionS: 0.010 }));
+  reference.addResult(amazon.label, sample({ offsetNs: 5_000_000n, rootDispersionS: 0.01 }));
   t.equal(reference.state().selected, amazon.label);
   t.equal(served.offsetNs, 5_000_000n);
 });
 
 t.test('a local source is shown as LOCL', async (t) => {
   const raw = new FakeClock();
-  const reference = new Reference({ sources: [{ label: 'local', refId: refIdFromAscii('LOCL'), local: true }], holdoverMs: 60_000, served: new ServedClock(raw) });
+  const reference = new Reference({
+    sources: [{ label: 'local', refId: refIdFromAscii('LOCL'), local: true }],
+    holdoverMs: 60_000,
+    served: new ServedClock(raw),
+  });
   reference.addResult('local', { ok: true, sample: { ...setup().sample().sample, atNs: raw.nowNs(), stratum: 9 } });
   t.match(reference.state(), { synchronised: true, stratum: 10, refId: 0x4c4f434c, refIdText: 'LOCL' });
 });

@@ -7,7 +7,9 @@ import { clientRequest, withDigestMac } from './support/packets.js';
 import { responderHarness } from './support/responder-harness.js';
 
 const aesKey = Buffer.from('2b7e151628aed2a6abf7158809cf4f3c', 'hex');
-const keys = new KeyRing(parseKeyFile(['1 MD5 ASCII:router-md5', '2 SHA1 HEX:00112233445566778899aabbccddeeff00112233', `3 AES128 HEX:${aesKey.toString('hex')}`].join('\n')));
+const keys = new KeyRing(
+  parseKeyFile(['1 MD5 ASCII:router-md5', '2 SHA1 HEX:00112233445566778899aabbccddeeff00112233', `3 AES128 HEX:${aesKey.toString('hex')}`].join('\n')),
+);
 const withCmac = (packet: Buffer, keyId: number) => {
   const id = Buffer.alloc(4);
   id.writeUInt32BE(keyId);

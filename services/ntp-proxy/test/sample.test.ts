@@ -68,8 +68,17 @@ t.test('the era does not matter: an exchange across 2036-02-07T06:28:16Z', async
   const eraStart = BigInt(Date.UTC(2036, 1, 7, 6, 28, 16)) * 1_000_000n;
   const t1Ns = eraStart - ms(5);
   const reply = encodeHeader({
-    leap: 0, version: 4, mode: 4, stratum: 2, poll: 4, precision: -20, rootDelay: 0, rootDispersion: 0, refId: 0,
-    referenceTimestamp: 0n, originTimestamp: nonce,
+    leap: 0,
+    version: 4,
+    mode: 4,
+    stratum: 2,
+    poll: 4,
+    precision: -20,
+    rootDelay: 0,
+    rootDispersion: 0,
+    refId: 0,
+    referenceTimestamp: 0n,
+    originTimestamp: nonce,
     receiveTimestamp: unixNsToNtp(eraStart + ms(1)), // server 1 ms ahead, 5 ms path each way
     transmitTimestamp: unixNsToNtp(eraStart + ms(1)),
   });

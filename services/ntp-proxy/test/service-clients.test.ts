@@ -50,7 +50,11 @@ t.test('a flood from one client gets KoD RATE after the burst, never more bytes 
   await ntp.until(() => ntp.service.reference.state().synchronised, 'synchronised');
   const replies: Buffer[] = [];
   for (let i = 0; i < 12; i++) replies.push((await ntp.query()).reply);
-  t.same(replies.map((reply) => reply[1]), [10, 10, 10, 10, 10, 10, 10, 10, 0, 0, 0, 0], '8 time replies, then KoDs');
+  t.same(
+    replies.map((reply) => reply[1]),
+    [10, 10, 10, 10, 10, 10, 10, 10, 0, 0, 0, 0],
+    '8 time replies, then KoDs',
+  );
   t.equal(replies[8]!.subarray(12, 16).toString('latin1'), 'RATE');
   t.ok(replies.every((reply) => reply.length <= 48));
   t.equal(await ntp.metric('netsidecar_ntp_replies_total', { kind: 'kod_rate' }), 4);
@@ -103,5 +107,8 @@ t.test('a router whose clock is 5 s behind gets a client_clock_warning event', a
   t.ok(Math.abs(Number(warning?.clientOffsetMs) + 5_000) < 50, `offset ${String(warning?.clientOffsetMs)} ms`);
   t.equal(await ntp.metric('netsidecar_ntp_client_clock_warnings_total'), 1);
   ntp.service.flushClientSummaries();
-  t.match((await ntp.events('127.0.0.1')).find((e) => e.type === 'client_summary'), { clientOffsetMethod: 'exchange' });
+  t.match(
+    (await ntp.events('127.0.0.1')).find((e) => e.type === 'client_summary'),
+    { clientOffsetMethod: 'exchange' },
+  );
 });

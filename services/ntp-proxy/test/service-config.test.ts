@@ -28,8 +28,14 @@ t.test('an unreadable key file', async (t) => {
 });
 
 t.test('keys from NETSIDECAR_NTP_KEYS (an ECS secret variable), one per line or separated by ;', async (t) => {
-  const ntp = await startTestNtp(t, { NETSIDECAR_NTP_KEYS: '1 MD5 ASCII:supersecret;2 SHA1 HEX:00112233445566778899aabbccddeeff00112233', NETSIDECAR_NTP_REQUIRE_AUTH: 'true' });
-  t.match(ntp.logs.find((line) => line.msg === 'listening'), { keys: { MD5: 1, SHA1: 1 }, requireAuth: true });
+  const ntp = await startTestNtp(t, {
+    NETSIDECAR_NTP_KEYS: '1 MD5 ASCII:supersecret;2 SHA1 HEX:00112233445566778899aabbccddeeff00112233',
+    NETSIDECAR_NTP_REQUIRE_AUTH: 'true',
+  });
+  t.match(
+    ntp.logs.find((line) => line.msg === 'listening'),
+    { keys: { MD5: 1, SHA1: 1 }, requireAuth: true },
+  );
   t.notMatch(JSON.stringify(ntp.logs), /supersecret|0011223344/);
 });
 
@@ -56,6 +62,9 @@ t.test('REQUIRE_AUTH without keys is refused', async (t) => {
 t.test('keys are loaded and summarised by type in the start log, never the secrets', async (t) => {
   const file = await keyFile(t, '1 MD5 ASCII:supersecret\n2 AES128 HEX:000102030405060708090a0b0c0d0e0f\n');
   const ntp = await startTestNtp(t, { NETSIDECAR_NTP_KEYS_FILE: file, NETSIDECAR_NTP_REQUIRE_AUTH: 'true' });
-  t.match(ntp.logs.find((line) => line.msg === 'listening'), { keys: { MD5: 1, AES128: 1 }, requireAuth: true });
+  t.match(
+    ntp.logs.find((line) => line.msg === 'listening'),
+    { keys: { MD5: 1, AES128: 1 }, requireAuth: true },
+  );
   t.notMatch(JSON.stringify(ntp.logs), /supersecret|0001020304/);
 });

@@ -17,8 +17,14 @@ t.test('local: a loud warning, stratum 10, refid LOCL, the system clock', async 
   t.equal(reply.subarray(12, 16).toString('latin1'), 'LOCL');
   const servedMs = Number(ntpToUnixNs(header.transmitTimestamp, BigInt(before) * 1_000_000n) / 1_000_000n);
   t.ok(servedMs >= before - 1 && servedMs <= after + 1, `served ${servedMs} within [${before}, ${after}]`);
-  t.match((await ntp.events('upstream')).find((e) => e.type === 'upstream_sample'), { server: 'local', result: 'ok', refId: 'LOCL', stratum: 9, servedStratum: 10 });
-  t.match(ntp.logs.find((line) => line.msg === 'listening'), { upstream: 'local', keys: null, requireAuth: false });
+  t.match(
+    (await ntp.events('upstream')).find((e) => e.type === 'upstream_sample'),
+    { server: 'local', result: 'ok', refId: 'LOCL', stratum: 9, servedStratum: 10 },
+  );
+  t.match(
+    ntp.logs.find((line) => line.msg === 'listening'),
+    { upstream: 'local', keys: null, requireAuth: false },
+  );
 });
 
 t.test('NETSIDECAR_NTP_LOCAL_STRATUM', async (t) => {

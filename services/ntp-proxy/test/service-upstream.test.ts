@@ -29,18 +29,24 @@ t.test('synchronised to a stratum-1 upstream: stratum 2, refid = upstream IPv4, 
   t.ok(referenceAgeNs >= 0n && referenceAgeNs < 60_000_000_000n, 'reference time: the last update, recent');
 
   const events = await ntp.events('upstream');
-  t.match(events.find((e) => e.type === 'upstream_sample'), {
-    schema: 'ntp/1',
-    server: upstream.address,
-    result: 'ok',
-    stratum: 1,
-    refId: 'GPS',
-    selected: true,
-    synchronised: true,
-    servedStratum: 2,
-    hostClockErrorBoundMs: null,
-  });
-  t.match(events.find((e) => e.type === 'status'), { synchronised: true, previousSynchronised: false, selected: upstream.address, stratum: 2, refId: '127.0.0.1' });
+  t.match(
+    events.find((e) => e.type === 'upstream_sample'),
+    {
+      schema: 'ntp/1',
+      server: upstream.address,
+      result: 'ok',
+      stratum: 1,
+      refId: 'GPS',
+      selected: true,
+      synchronised: true,
+      servedStratum: 2,
+      hostClockErrorBoundMs: null,
+    },
+  );
+  t.match(
+    events.find((e) => e.type === 'status'),
+    { synchronised: true, previousSynchronised: false, selected: upstream.address, stratum: 2, refId: '127.0.0.1' },
+  );
   t.equal(await ntp.metric('netsidecar_ntp_synchronised'), 1);
   t.equal(await ntp.metric('netsidecar_ntp_stratum'), 2);
   t.equal(await ntp.metric('netsidecar_ntp_upstream_samples_total', { server: upstream.address, result: 'ok' }), 1);
@@ -73,13 +79,24 @@ t.test('an upstream 2 s ahead: the served clock follows it, within NTP’s own e
 t.test('an unsynchronised upstream (LI 3): we answer LI 3, stratum 0, and are not ready', async (t) => {
   const upstream = await startFakeUpstream(t, { leap: 3, stratum: 0, refId: 0 });
   const ntp = await startTestNtp(t, { NETSIDECAR_NTP_UPSTREAM: upstream.address }, { burstCount: 1 });
-  await ntp.until(async () => (await ntp.metric('netsidecar_ntp_upstream_samples_total', { server: upstream.address, result: 'unsynchronised' })) === 1, 'a rejected sample');
+  await ntp.until(
+    async () => (await ntp.metric('netsidecar_ntp_upstream_samples_total', { server: upstream.address, result: 'unsynchronised' })) === 1,
+    'a rejected sample',
+  );
   const { reply } = await ntp.query();
   t.match(decodeHeader(reply), { leap: 3, stratum: 0, refId: 0, referenceTimestamp: 0n });
   t.same(ntp.readiness.status(), { ready: false, reasons: ['upstream: no valid upstream sample yet'] });
   t.equal(await ntp.metric('netsidecar_ntp_synchronised'), 0);
   t.equal(await ntp.metric('netsidecar_ntp_replies_total', { kind: 'unsynchronised' }), 1);
-  t.match((await ntp.events('upstream'))[0], { type: 'upstream_sample', result: 'unsynchronised', leap: 3, stratum: 0, offsetMs: null, selected: false, synchronised: false });
+  t.match((await ntp.events('upstream'))[0], {
+    type: 'upstream_sample',
+    result: 'unsynchronised',
+    leap: 3,
+    stratum: 0,
+    offsetMs: null,
+    selected: false,
+    synchronised: false,
+  });
 });
 
 t.test('a silent upstream: timeouts, counted and reported', async (t) => {

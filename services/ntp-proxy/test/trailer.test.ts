@@ -39,7 +39,11 @@ t.test('extension fields, then a MAC (RFC 7822)', async (t) => {
 });
 
 t.test('malformed lengths are reasons, not exceptions', async (t) => {
-  t.same(parseTrailer(Buffer.concat([header, extension(1, 16).fill(0, 2, 4), Buffer.alloc(12)])), { kind: 'malformed', reason: 'bad_extension_field' }, 'length 0');
+  t.same(
+    parseTrailer(Buffer.concat([header, extension(1, 16).fill(0, 2, 4), Buffer.alloc(12)])),
+    { kind: 'malformed', reason: 'bad_extension_field' },
+    'length 0',
+  );
   const odd = extension(1, 32);
   odd.writeUInt16BE(30, 2);
   t.same(parseTrailer(Buffer.concat([header, odd])), { kind: 'malformed', reason: 'bad_extension_field' }, 'not a multiple of 4');

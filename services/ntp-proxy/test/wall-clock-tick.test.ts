@@ -41,7 +41,10 @@ t.test('a tick seen across a preemption is discarded; the next tick is used', as
 
 t.test('a wall clock that never ticks: after 25 ms, the last reading', async (t) => {
   let counter = 0n;
-  const tick = readWallClockTick(() => 7, () => (counter += 1_000n));
+  const tick = readWallClockTick(
+    () => 7,
+    () => (counter += 1_000n),
+  );
   t.equal(tick.wallMs, 7);
   t.ok(counter >= 25_000_000n);
   t.ok(counter - tick.counterNs <= 1_000n);

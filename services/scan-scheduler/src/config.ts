@@ -19,7 +19,7 @@ const list = (raw: string): string[] =>
 function parseEksClusters(raw: string): EksClusterSetting[] {
   return list(raw).map((item) => {
     const match = /^([A-Za-z0-9][A-Za-z0-9_-]{0,99})=(https?:\/\/[^\s,]+)$/.exec(item);
-    if (!match) throw new Error("expected name=https://endpoint pairs separated by commas");
+    if (!match) throw new Error('expected name=https://endpoint pairs separated by commas');
     return { name: match[1]!, endpoint: match[2]!.replace(/\/$/, '') };
   });
 }
@@ -59,7 +59,11 @@ const optionalText = (raw: string): string | null => text(raw);
 
 /** The scan scheduler's own variables (README.md lists them). */
 export const scanVariables = {
-  NETSIDECAR_SCAN_HEALTH_PORT: { parse: port, default: serviceTable.scan.ports.health, description: 'GET /healthz and GET /metrics of the worker (plan opens no port).' },
+  NETSIDECAR_SCAN_HEALTH_PORT: {
+    parse: port,
+    default: serviceTable.scan.ports.health,
+    description: 'GET /healthz and GET /metrics of the worker (plan opens no port).',
+  },
   NETSIDECAR_SCAN_ECS_CLUSTERS: { parse: list, default: [] as string[], description: 'ECS cluster names or ARNs to inventory, comma-separated.' },
   NETSIDECAR_SCAN_EKS_CLUSTERS: {
     parse: parseEksClusters,
@@ -94,8 +98,16 @@ export const scanVariables = {
   NETSIDECAR_SCAN_MAX_ENQUEUE: { parse: integer(1, 1_000_000), default: 5_000, description: 'Images enqueued per planning run at most.' },
   NETSIDECAR_SCAN_CONCURRENCY: { parse: integer(1, 64), default: 2, description: 'Scans running at once in one worker task (the cap).' },
   NETSIDECAR_SCAN_TRIVY_PATH: { parse: text, default: 'trivy', description: 'The Trivy executable.' },
-  NETSIDECAR_SCAN_TRIVY_SERVER: { parse: optionalText, default: null as string | null, description: 'Trivy server URL for client mode (the sidecar); its GET /version gives the DB version.' },
-  NETSIDECAR_SCAN_TRIVY_CACHE_DIR: { parse: optionalText, default: null as string | null, description: '--cache-dir for trivy image and, without a server, trivy version.' },
+  NETSIDECAR_SCAN_TRIVY_SERVER: {
+    parse: optionalText,
+    default: null as string | null,
+    description: 'Trivy server URL for client mode (the sidecar); its GET /version gives the DB version.',
+  },
+  NETSIDECAR_SCAN_TRIVY_CACHE_DIR: {
+    parse: optionalText,
+    default: null as string | null,
+    description: '--cache-dir for trivy image and, without a server, trivy version.',
+  },
   NETSIDECAR_SCAN_TRIVY_TIMEOUT: {
     parse: duration(1_000, 3 * 3_600_000),
     default: 10 * 60_000, // 10 min: large images over a slow registry; the SQS visibility timeout must exceed it
@@ -108,5 +120,9 @@ export const scanVariables = {
     description: 'JSON team -> Slack incoming webhook, with "default"; a secret.',
   },
   NETSIDECAR_SCAN_IGNORE_FILE: { parse: optionalText, default: null as string | null, description: 'A .trivyignore.yaml with expiring ignores.' },
-  NETSIDECAR_SCAN_COVERAGE_DIR: { parse: optionalText, default: null as string | null, description: 'Where coverage.md and coverage.json go ($NETSIDECAR_DATA_DIR/coverage).' },
+  NETSIDECAR_SCAN_COVERAGE_DIR: {
+    parse: optionalText,
+    default: null as string | null,
+    description: 'Where coverage.md and coverage.json go ($NETSIDECAR_DATA_DIR/coverage).',
+  },
 } satisfies Record<string, Variable<unknown>>;

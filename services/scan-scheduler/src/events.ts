@@ -209,13 +209,7 @@ export function imageFields(image: { digest: string; repository: string; owner: 
   return { digest: image.digest, repository: image.repository, imageRef: `${image.repository}@${image.digest}`, owner: image.owner };
 }
 
-export function findingEvent(
-  kind: FindingEvent['type'],
-  image: ImageFields,
-  finding: FindingRecord,
-  scanId: string | null,
-  reopened: boolean,
-): FindingEvent {
+export function findingEvent(kind: FindingEvent['type'], image: ImageFields, finding: FindingRecord, scanId: string | null, reopened: boolean): FindingEvent {
   const event: FindingEvent = {
     type: kind,
     ...image,

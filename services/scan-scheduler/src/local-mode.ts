@@ -79,7 +79,15 @@ export async function runLocal(io: LocalIo): Promise<number> {
   await inParallel(queue.requests, config.NETSIDECAR_SCAN_CONCURRENCY, async (request) => {
     running++;
     try {
-      const result = await scanImage(request, 1, { store, trivy, notifier, events, metrics, now: () => new Date(), ignoreFile: config.NETSIDECAR_SCAN_IGNORE_FILE });
+      const result = await scanImage(request, 1, {
+        store,
+        trivy,
+        notifier,
+        events,
+        metrics,
+        now: () => new Date(),
+        ignoreFile: config.NETSIDECAR_SCAN_IGNORE_FILE,
+      });
       if (result !== 'ok') failures++;
     } finally {
       running--;

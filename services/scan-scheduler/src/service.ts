@@ -18,7 +18,10 @@ function queueUrl(config: ScanConfig): string {
 }
 
 /** The worker: an SQS consumer scanning at most NETSIDECAR_SCAN_CONCURRENCY images at once. */
-export async function startWorker(context: ScanServiceContext, overrides: { store?: StateStore; sqs?: SQSClient } = {}): Promise<RunningService & { consumer: SqsConsumer }> {
+export async function startWorker(
+  context: ScanServiceContext,
+  overrides: { store?: StateStore; sqs?: SQSClient } = {},
+): Promise<RunningService & { consumer: SqsConsumer }> {
   const { config, logger } = context;
   const url = queueUrl(config);
   const store = overrides.store ?? dynamoStore(config);
@@ -34,7 +37,14 @@ export async function startWorker(context: ScanServiceContext, overrides: { stor
       scanImage(request, attempt, { store, trivy, notifier, events, metrics, now: () => new Date(), ignoreFile: config.NETSIDECAR_SCAN_IGNORE_FILE }),
     onMessage: (result) => metrics.messages.inc({ result }),
     onMalformed: () =>
-      events.emit('worker', { type: 'error', stage: 'message', code: 'message_malformed', message: 'SQS message body is not a scan-request/1', cluster: null, retried: false }),
+      events.emit('worker', {
+        type: 'error',
+        stage: 'message',
+        code: 'message_malformed',
+        message: 'SQS message body is not a scan-request/1',
+        cluster: null,
+        retried: false,
+      }),
   });
   consumer.start();
   const started = consumer;
@@ -70,6 +80,11 @@ export async function runPlanningRun(context: Runtime<ConfigOf<typeof scanVariab
     context.logger.error('coverage files not written; the coverage events were', { err });
     return null;
   });
-  context.logger.info('planning run finished', { planId: result.planId, enqueued: result.enqueued.length, coverage: files?.markdown ?? null, ...result.timings });
+  context.logger.info('planning run finished', {
+    planId: result.planId,
+    enqueued: result.enqueued.length,
+    coverage: files?.markdown ?? null,
+    ...result.timings,
+  });
   await context.sink.flush();
 }

@@ -46,11 +46,21 @@ t.test('pagination, chunking, owners and missing digests', async (t) => {
   ecs.on(DescribeServicesCommand).callsFake((input: { services: string[] }) => {
     serviceSizes.push(input.services.length);
     if (input.services.length > 10) throw new Error('InvalidParameterException: too many services');
-    return { services: input.services.map((name) => ({ serviceName: name, tags: name === 'svc-1' ? [] : [{ key: 'team', value: name === 'svc-2' ? 'payments' : 'web' }] })) };
+    return {
+      services: input.services.map((name) => ({
+        serviceName: name,
+        tags: name === 'svc-1' ? [] : [{ key: 'team', value: name === 'svc-2' ? 'payments' : 'web' }],
+      })),
+    };
   });
 
   const counter = new CallCounter();
-  const inventory = new EcsInventory({ client: new ECSClient({ region: 'eu-west-1' }), cluster: 'arn:aws:ecs:eu-west-1:123456789012:cluster/prod', ownerTag: 'team', counter });
+  const inventory = new EcsInventory({
+    client: new ECSClient({ region: 'eu-west-1' }),
+    cluster: 'arn:aws:ecs:eu-west-1:123456789012:cluster/prod',
+    ownerTag: 'team',
+    counter,
+  });
   const rows = await inventory.collect();
   t.equal(ecs.commandCalls(ListTasksCommand).length, 3, 'three ListTasks pages');
   t.same(describeSizes, [100, 100, 50]);
@@ -63,7 +73,11 @@ t.test('pagination, chunking, owners and missing digests', async (t) => {
   t.equal(images.length, 6, 'five app digests + the sidecar');
   const otel = images.find((i) => i.digest === digestOf('otel'))!;
   t.equal(otel.repository, 'public.ecr.aws/aws-observability/aws-otel-collector');
-  const pulling = new Set(Array.from({ length: total }, (_, i) => i).filter((i) => i % 7 === 0).map((i) => (i % 3 === 0 ? 'task:batch-job' : `service:svc-${i % 12}`)));
+  const pulling = new Set(
+    Array.from({ length: total }, (_, i) => i)
+      .filter((i) => i % 7 === 0)
+      .map((i) => (i % 3 === 0 ? 'task:batch-job' : `service:svc-${i % 12}`)),
+  );
   t.equal(unpinned.length, pulling.size, 'the sidecar without a digest, once per workload');
   t.same(new Set(unpinned.map((u) => u.workload)), pulling);
   t.ok(unpinned.every((u) => u.image === 'public.ecr.aws/aws-observability/aws-otel-collector:latest' && u.platform === 'ecs'));

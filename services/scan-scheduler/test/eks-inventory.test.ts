@@ -13,17 +13,32 @@ function pod(i: number) {
   const ns = ['web', 'payments', 'kube-system'][i % 3]!;
   const app = digestOf(`web-${i % 4}`);
   return {
-    metadata: { name: `p-${i}`, namespace: ns, ownerReferences: [{ kind: 'ReplicaSet', name: `rs-${i % 4}`, apiVersion: 'apps/v1', uid: 'u', controller: true }] },
+    metadata: {
+      name: `p-${i}`,
+      namespace: ns,
+      ownerReferences: [{ kind: 'ReplicaSet', name: `rs-${i % 4}`, apiVersion: 'apps/v1', uid: 'u', controller: true }],
+    },
     spec: {
       initContainers: [{ name: 'migrate', image: 'registry.example/migrate:3' }],
-      containers: [{ name: 'app', image: `registry.example/web:${i % 4}` }, { name: 'pending', image: 'busybox:1.36' }],
+      containers: [
+        { name: 'app', image: `registry.example/web:${i % 4}` },
+        { name: 'pending', image: 'busybox:1.36' },
+      ],
     },
     status: {
       phase: 'Running',
-      initContainerStatuses: [{ name: 'migrate', image: 'registry.example/migrate:3', imageID: `registry.example/migrate@${digestOf('migrate')}`, ready: false, restartCount: 0 }],
+      initContainerStatuses: [
+        { name: 'migrate', image: 'registry.example/migrate:3', imageID: `registry.example/migrate@${digestOf('migrate')}`, ready: false, restartCount: 0 },
+      ],
       containerStatuses: [
         // Docker runtime form on some pods, containerd form on others.
-        { name: 'app', image: `registry.example/web:${i % 4}`, imageID: i % 2 ? `docker-pullable://registry.example/web@${app}` : `registry.example/web@${app}`, ready: true, restartCount: 0 },
+        {
+          name: 'app',
+          image: `registry.example/web:${i % 4}`,
+          imageID: i % 2 ? `docker-pullable://registry.example/web@${app}` : `registry.example/web@${app}`,
+          ready: true,
+          restartCount: 0,
+        },
       ],
     },
   };
@@ -42,21 +57,38 @@ t.test('paged pods and namespaces, init containers, owners, unpinned', async (t)
   kube.pods.push({
     metadata: { name: 'dev', namespace: 'web' },
     spec: { containers: [{ name: 'c', image: 'dev-image:latest' }] },
-    status: { phase: 'Running', containerStatuses: [{ name: 'c', image: 'dev-image:latest', imageID: `sha256:${hex(digestOf('local'))}`, ready: true, restartCount: 0 }] },
+    status: {
+      phase: 'Running',
+      containerStatuses: [{ name: 'c', image: 'dev-image:latest', imageID: `sha256:${hex(digestOf('local'))}`, ready: true, restartCount: 0 }],
+    },
   });
   let tokens = 0;
   const counter = new CallCounter();
-  const inventory = new EksInventory({ name: 'eks-prod', endpoint: kube.url, caData: null, token: async () => `k8s-aws-v1.test-${++tokens}`, ownerLabel: 'team', counter, pageSize: 5 });
+  const inventory = new EksInventory({
+    name: 'eks-prod',
+    endpoint: kube.url,
+    caData: null,
+    token: async () => `k8s-aws-v1.test-${++tokens}`,
+    ownerLabel: 'team',
+    counter,
+    pageSize: 5,
+  });
   const rows = await inventory.collect();
 
   const podCalls = kube.requests.filter((r) => r.path === '/api/v1/pods');
   t.equal(podCalls.length, 5, '24 pods in pages of 5');
   t.ok(podCalls.every((r) => r.query.get('limit') === '5'));
   t.equal(podCalls[0]!.query.get('continue'), null);
-  t.ok(podCalls.slice(1).every((r) => r.query.get('continue')), 'continue tokens passed back');
+  t.ok(
+    podCalls.slice(1).every((r) => r.query.get('continue')),
+    'continue tokens passed back',
+  );
   t.equal(podCalls[0]!.query.get('fieldSelector'), 'status.phase!=Succeeded,status.phase!=Failed');
   t.equal(kube.requests.filter((r) => r.path === '/api/v1/namespaces').length, 1);
-  t.ok(kube.requests.every((r) => r.authorization === 'Bearer k8s-aws-v1.test-1'), 'the bearer token on every call');
+  t.ok(
+    kube.requests.every((r) => r.authorization === 'Bearer k8s-aws-v1.test-1'),
+    'the bearer token on every call',
+  );
   t.same(counter.calls, { 'k8s:listNamespace': 1, 'k8s:listPodForAllNamespaces': 5 });
 
   const { images, unpinned } = aggregateInventory(rows);
@@ -68,14 +100,23 @@ t.test('paged pods and namespaces, init containers, owners, unpinned', async (t)
   t.same(web0.references, ['registry.example/web:0']);
   // The workload is the pod's controller, `namespace/Kind/name` (README.md), not the pod: one place
   // however many pods it runs, and the same name across pod restarts.
-  t.same(web0.locations.map((l) => `${l.platform}/${l.cluster}/${l.workload}`), ['eks/eks-prod/kube-system/ReplicaSet/rs-0', 'eks/eks-prod/payments/ReplicaSet/rs-0', 'eks/eks-prod/web/ReplicaSet/rs-0']);
+  t.same(
+    web0.locations.map((l) => `${l.platform}/${l.cluster}/${l.workload}`),
+    ['eks/eks-prod/kube-system/ReplicaSet/rs-0', 'eks/eks-prod/payments/ReplicaSet/rs-0', 'eks/eks-prod/web/ReplicaSet/rs-0'],
+  );
   t.equal(rows.find((r) => r.image === 'dev-image:latest')?.workload, 'web/Pod/dev', 'a pod without a controller: Pod and its own name');
   t.ok(['web', 'payments'].includes(web0.owner!), 'owner from the namespace label');
   // busybox has no status yet in any pod: once per workload (3 namespaces x 4 ReplicaSets), plus dev-image.
   t.equal(unpinned.filter((u) => u.image === 'busybox:1.36').length, 12);
   t.equal(unpinned.length, 13);
-  t.ok(unpinned.some((u) => u.image === 'dev-image:latest' && u.owner === 'web'), 'config-digest-only image is unpinned');
-  t.ok(unpinned.some((u) => u.image === 'busybox:1.36'), 'container without a status yet is reported');
+  t.ok(
+    unpinned.some((u) => u.image === 'dev-image:latest' && u.owner === 'web'),
+    'config-digest-only image is unpinned',
+  );
+  t.ok(
+    unpinned.some((u) => u.image === 'busybox:1.36'),
+    'container without a status yet is reported',
+  );
   t.equal(rows.find((r) => r.namespace === 'kube-system')?.team, null, 'unlabelled namespace: no owner');
 });
 
@@ -108,7 +149,16 @@ t.test('the EKS token: a presigned STS GetCallerIdentity URL signing x-k8s-aws-i
   // cluster name is bound into it.
   const params = [...q.entries()].filter(([k]) => k !== 'X-Amz-Signature').sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const enc = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  const canonical = ['GET', '/', params.map(([k, v]) => `${enc(k)}=${enc(v)}`).join('&'), 'host:sts.eu-west-1.amazonaws.com', 'x-k8s-aws-id:eks-prod', '', 'host;x-k8s-aws-id', createHash('sha256').update('').digest('hex')].join('\n');
+  const canonical = [
+    'GET',
+    '/',
+    params.map(([k, v]) => `${enc(k)}=${enc(v)}`).join('&'),
+    'host:sts.eu-west-1.amazonaws.com',
+    'x-k8s-aws-id:eks-prod',
+    '',
+    'host;x-k8s-aws-id',
+    createHash('sha256').update('').digest('hex'),
+  ].join('\n');
   const scope = '20261123/eu-west-1/sts/aws4_request';
   const toSign = ['AWS4-HMAC-SHA256', '20261123T040000Z', scope, createHash('sha256').update(canonical).digest('hex')].join('\n');
   let key: Buffer = createHmac('sha256', `AWS4${credentials.secretAccessKey}`).update('20261123').digest();

@@ -34,7 +34,9 @@ t.test('plan + scan + coverage in one command', async (t) => {
   const dir = await tempDir(t);
   const scenario = new Scenario(join(dir, 'scenario.json'));
   const python = 'sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08';
-  await scenario.set(python, 'ok', [{ VulnerabilityID: 'CVE-2024-45491', PkgName: 'libexpat1', InstalledVersion: '2.5.0-1', FixedVersion: '2.5.0-1+deb12u1', Severity: 'CRITICAL' }]);
+  await scenario.set(python, 'ok', [
+    { VulnerabilityID: 'CVE-2024-45491', PkgName: 'libexpat1', InstalledVersion: '2.5.0-1', FixedVersion: '2.5.0-1+deb12u1', Severity: 'CRITICAL' },
+  ]);
   const env = {
     PATH: `${fixtures}:${process.env.PATH ?? ''}`,
     NETSIDECAR_DATA_DIR: dir,
@@ -50,12 +52,19 @@ t.test('plan + scan + coverage in one command', async (t) => {
   t.match(first.stdout, /## UNPINNED[\s\S]*\| web \| eks \| eks-prod \| web\/ReplicaSet\/cache-55f \| redis:7\.4 \|/);
   const state = JSON.parse(await readFile(join(dir, 'scan-state.json'), 'utf8')) as { images: unknown[]; findings: { status: string }[] };
   t.equal(state.images.length, 2);
-  t.same(state.findings.map((f) => f.status), ['new'], 'no Slack configured: stays new');
+  t.same(
+    state.findings.map((f) => f.status),
+    ['new'],
+    'no Slack configured: stays new',
+  );
   const coverage = JSON.parse(await readFile(join(dir, 'coverage', 'coverage.json'), 'utf8')) as { summary: { runningImages: number } };
   t.equal(coverage.summary.runningImages, 2);
   const streams = await readdir(join(dir, 'logs', 'netsidecar', 'scan'));
   t.same(streams.sort(), ['planner.jsonl', 'worker.jsonl']);
-  const worker = (await readFile(join(dir, 'logs', 'netsidecar', 'scan', 'worker.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { type: string; schema: string });
+  const worker = (await readFile(join(dir, 'logs', 'netsidecar', 'scan', 'worker.jsonl'), 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { type: string; schema: string });
   const count = (type: string) => worker.filter((e) => e.type === type).length;
   t.same([count('scan_started'), count('finding_new'), count('scan_finished'), count('error')], [2, 1, 2, 0]);
   t.ok(worker.every((e) => e.schema === 'scan/1'));
@@ -67,7 +76,7 @@ t.test('plan + scan + coverage in one command', async (t) => {
   t.equal(again.findings[0]!.history.length, 1);
 });
 
-t.test('failing scans: exit 1, the images FAILING with the error code, Trivy\'s own timeout as trivy_timeout', async (t) => {
+t.test("failing scans: exit 1, the images FAILING with the error code, Trivy's own timeout as trivy_timeout", async (t) => {
   const dir = await tempDir(t);
   const scenario = new Scenario(join(dir, 'scenario.json'));
   const denied = digestOf('denied');
@@ -75,22 +84,58 @@ t.test('failing scans: exit 1, the images FAILING with the error code, Trivy\'s 
   await scenario.set(denied, 'fail');
   await scenario.set(slow, 'timeout');
   const inventory = join(dir, 'inventory.json');
-  await writeFile(inventory, JSON.stringify({ workloads: [{ image: `registry.example/denied@${denied}`, team: 'web' }, { image: `registry.example/slow@${slow}`, team: 'data' }] }));
+  await writeFile(
+    inventory,
+    JSON.stringify({
+      workloads: [
+        { image: `registry.example/denied@${denied}`, team: 'web' },
+        { image: `registry.example/slow@${slow}`, team: 'data' },
+      ],
+    }),
+  );
   // The real command: a process with its exit code, its state file and its report.
-  const env = { PATH: process.env.PATH ?? '', NETSIDECAR_DATA_DIR: dir, NETSIDECAR_SCAN_TRIVY_PATH: join(fixtures, 'trivy'), FAKE_TRIVY_SCENARIO: scenario.path };
+  const env = {
+    PATH: process.env.PATH ?? '',
+    NETSIDECAR_DATA_DIR: dir,
+    NETSIDECAR_SCAN_TRIVY_PATH: join(fixtures, 'trivy'),
+    FAKE_TRIVY_SCENARIO: scenario.path,
+  };
   const result = await spawnLocal(['--inventory', inventory, '--json'], env);
   t.equal(result.code, 1, result.stderr);
   const coverage = JSON.parse(result.stdout) as { summary: Record<string, unknown>; images: Record<string, unknown>[] };
   const at = /^\d{4}-\d\d-\d\dT[\d:.]+Z$/;
   t.match(coverage.images, [
-    { owner: 'data', flag: 'failing', lastScannedAt: null, failedAttempts: 1, failingSince: at, lastScanFailedAt: at, lastScanErrorCode: 'trivy_timeout', lastScanError: /context deadline exceeded/ },
+    {
+      owner: 'data',
+      flag: 'failing',
+      lastScannedAt: null,
+      failedAttempts: 1,
+      failingSince: at,
+      lastScanFailedAt: at,
+      lastScanErrorCode: 'trivy_timeout',
+      lastScanError: /context deadline exceeded/,
+    },
     { owner: 'web', flag: 'failing', lastScannedAt: null, failedAttempts: 1, failingSince: at, lastScanErrorCode: 'trivy_failed', lastScanError: /DENIED/ },
   ]);
   t.match(coverage.summary, { runningImages: 2, failing: 2, neverScanned: 0 });
   const state = JSON.parse(await readFile(join(dir, 'scan-state.json'), 'utf8')) as { images: Record<string, unknown>[] };
-  t.match(state.images.find((i) => i.digest === slow), { lastScanErrorCode: 'trivy_timeout', lastScanError: /context deadline exceeded/, failedAttempts: 1 }, 'lastScanError written');
-  const errors = (await readFile(join(dir, 'logs', 'netsidecar', 'scan', 'worker.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>).filter((e) => e.type === 'error');
-  t.same(errors.map((e) => [e.digest, e.code]).sort(), [[denied, 'trivy_failed'], [slow, 'trivy_timeout']].sort());
+  t.match(
+    state.images.find((i) => i.digest === slow),
+    { lastScanErrorCode: 'trivy_timeout', lastScanError: /context deadline exceeded/, failedAttempts: 1 },
+    'lastScanError written',
+  );
+  const errors = (await readFile(join(dir, 'logs', 'netsidecar', 'scan', 'worker.jsonl'), 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
+    .filter((e) => e.type === 'error');
+  t.same(
+    errors.map((e) => [e.digest, e.code]).sort(),
+    [
+      [denied, 'trivy_failed'],
+      [slow, 'trivy_timeout'],
+    ].sort(),
+  );
   const markdown = await readFile(join(dir, 'coverage', 'coverage.md'), 'utf8');
   t.match(markdown, /- failing \(last scan attempts failed\): 2/);
   t.match(markdown, /\| data \| registry\.example\/slow \|.*\| never \|.*\| \*\*FAILING\*\* since \S+Z, 1 failed attempt, last \S+Z: trivy_timeout \|/);
@@ -100,7 +145,10 @@ t.test('failing scans: exit 1, the images FAILING with the error code, Trivy\'s 
   t.equal(again.code, 1);
   const images = (JSON.parse(again.stdout) as { images: Record<string, unknown>[] }).images;
   const first = coverage.images.find((i) => i.owner === 'data')!;
-  t.match(images.find((i) => i.owner === 'data'), { flag: 'failing', failedAttempts: 2, failingSince: first.failingSince, lastScanErrorCode: 'trivy_timeout' });
+  t.match(
+    images.find((i) => i.owner === 'data'),
+    { flag: 'failing', failedAttempts: 2, failingSince: first.failingSince, lastScanErrorCode: 'trivy_timeout' },
+  );
 });
 
 t.test('a new Trivy DB: the next run rescans every image (db_updated), before any scan recorded it', async (t) => {
@@ -124,15 +172,28 @@ t.test('a new Trivy DB: the next run rescans every image (db_updated), before an
   const third = await run(['--inventory', example], env);
   t.equal(third.code, 0, third.stderr);
   t.match(third.stderr, /"scanned":2/);
-  const lines = async (stream: string) => (await readFile(join(dir, 'logs', 'netsidecar', 'scan', `${stream}.jsonl`), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-  t.same((await lines('worker')).filter((e) => e.type === 'scan_started').map((e) => e.reason), ['new', 'new', 'db_updated', 'db_updated']);
-  t.match((await lines('planner')).filter((e) => e.type === 'plan_finished').map((e) => [e.dbSource, e.dbUpdatedAt]), [
-    ['trivy', '2026-11-22T18:00:00.000Z'],
-    ['trivy', '2026-11-22T18:00:00.000Z'],
-    ['trivy', '2026-11-23T00:12:05.000Z'],
-  ]);
+  const lines = async (stream: string) =>
+    (await readFile(join(dir, 'logs', 'netsidecar', 'scan', `${stream}.jsonl`), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+  t.same(
+    (await lines('worker')).filter((e) => e.type === 'scan_started').map((e) => e.reason),
+    ['new', 'new', 'db_updated', 'db_updated'],
+  );
+  t.match(
+    (await lines('planner')).filter((e) => e.type === 'plan_finished').map((e) => [e.dbSource, e.dbUpdatedAt]),
+    [
+      ['trivy', '2026-11-22T18:00:00.000Z'],
+      ['trivy', '2026-11-22T18:00:00.000Z'],
+      ['trivy', '2026-11-23T00:12:05.000Z'],
+    ],
+  );
   const state = JSON.parse(await readFile(join(dir, 'scan-state.json'), 'utf8')) as { images: { dbUpdatedAt: string }[] };
-  t.same(state.images.map((i) => i.dbUpdatedAt), ['2026-11-23T00:12:05.000Z', '2026-11-23T00:12:05.000Z']);
+  t.same(
+    state.images.map((i) => i.dbUpdatedAt),
+    ['2026-11-23T00:12:05.000Z', '2026-11-23T00:12:05.000Z'],
+  );
 });
 
 t.test('usage and bad configuration', async (t) => {

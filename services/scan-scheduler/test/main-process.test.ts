@@ -47,7 +47,10 @@ async function port(t: { teardown(fn: () => unknown): void }, keep: boolean): Pr
 }
 
 async function events(dir: string): Promise<Record<string, unknown>[]> {
-  return (await readFile(join(dir, 'logs', 'netsidecar', 'scan', 'planner.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  return (await readFile(join(dir, 'logs', 'netsidecar', 'scan', 'planner.jsonl'), 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 // Both runs at once: each process pays the TypeScript loader's start-up, which dominates on a busy machine.

@@ -29,15 +29,35 @@ const vuln = (extra: Record<string, unknown> = {}) => ({
   Title: 'libexpat: Integer Overflow or Wraparound',
   ...extra,
 });
-const report = (results: unknown) => JSON.stringify({ SchemaVersion: 2, ArtifactName: 'r@sha256:x', ArtifactType: 'container_image', Trivy: { Version: '0.57.1' }, Results: results });
+const report = (results: unknown) =>
+  JSON.stringify({ SchemaVersion: 2, ArtifactName: 'r@sha256:x', ArtifactType: 'container_image', Trivy: { Version: '0.57.1' }, Results: results });
 
 t.test('trivy reports', async (t) => {
-  const parsed = parseTrivyReport(report([{ Target: 'r (debian 12.6)', Class: 'os-pkgs', Type: 'debian', Vulnerabilities: [vuln(), vuln()] }, { Target: 'app/package-lock.json', Class: 'lang-pkgs', Type: 'npm' }]));
+  const parsed = parseTrivyReport(
+    report([
+      { Target: 'r (debian 12.6)', Class: 'os-pkgs', Type: 'debian', Vulnerabilities: [vuln(), vuln()] },
+      { Target: 'app/package-lock.json', Class: 'lang-pkgs', Type: 'npm' },
+    ]),
+  );
   t.equal(parsed.trivyVersion, '0.57.1');
   t.equal(parsed.findings.length, 1, 'duplicates by fingerprint collapse');
-  t.match(parsed.findings[0], { vulnerabilityId: 'CVE-2024-45491', severity: 'CRITICAL', fixedVersion: '2.5.0-1+deb12u1', vendorStatus: 'fixed', purl: /^pkg:deb/, target: 'r (debian 12.6)' });
-  t.equal(parsed.findings[0]!.fingerprint, computeFingerprint({ vulnerabilityId: 'CVE-2024-45491', pkgName: 'libexpat1', pkgPath: null, target: 'r (debian 12.6)' }));
-  t.equal(parseTrivyReport(report([{ Target: 't', Vulnerabilities: [vuln({ Fingerprint: 'trivy-fp' })] }])).findings[0]!.fingerprint, 'trivy-fp', "Trivy's Fingerprint when present");
+  t.match(parsed.findings[0], {
+    vulnerabilityId: 'CVE-2024-45491',
+    severity: 'CRITICAL',
+    fixedVersion: '2.5.0-1+deb12u1',
+    vendorStatus: 'fixed',
+    purl: /^pkg:deb/,
+    target: 'r (debian 12.6)',
+  });
+  t.equal(
+    parsed.findings[0]!.fingerprint,
+    computeFingerprint({ vulnerabilityId: 'CVE-2024-45491', pkgName: 'libexpat1', pkgPath: null, target: 'r (debian 12.6)' }),
+  );
+  t.equal(
+    parseTrivyReport(report([{ Target: 't', Vulnerabilities: [vuln({ Fingerprint: 'trivy-fp' })] }])).findings[0]!.fingerprint,
+    'trivy-fp',
+    "Trivy's Fingerprint when present",
+  );
   const a = computeFingerprint({ vulnerabilityId: 'CVE-1', pkgName: 'p', pkgPath: null, target: 't' });
   t.equal(a, computeFingerprint({ vulnerabilityId: 'CVE-1', pkgName: 'p', pkgPath: null, target: 't' }));
   t.not(a, computeFingerprint({ vulnerabilityId: 'CVE-2', pkgName: 'p', pkgPath: null, target: 't' }));
@@ -75,7 +95,18 @@ misconfigurations:
   t.equal(rules.length, 3);
   t.equal(rules[0]!.expiresAt, Date.parse('2026-12-01T00:00:00Z'));
   const finding = (id: string, extra: Partial<ObservedFinding> = {}): ObservedFinding => ({
-    fingerprint: 'f', vulnerabilityId: id, pkgName: 'p', pkgPath: null, purl: null, installedVersion: '1', fixedVersion: null, severity: 'HIGH', vendorStatus: null, target: 't', title: null, ...extra,
+    fingerprint: 'f',
+    vulnerabilityId: id,
+    pkgName: 'p',
+    pkgPath: null,
+    purl: null,
+    installedVersion: '1',
+    fixedVersion: null,
+    severity: 'HIGH',
+    vendorStatus: null,
+    target: 't',
+    title: null,
+    ...extra,
   });
   t.equal(matchIgnore(finding('CVE-2024-45491'), rules, Date.parse('2026-11-30T23:59:59Z'))?.statement, 'not reachable');
   t.equal(matchIgnore(finding('CVE-2024-45491'), rules, Date.parse('2026-12-01T00:00:00Z')), null, 'expired at the start of the date');
@@ -100,7 +131,11 @@ t.test('image references', async (t) => {
   t.equal(parseImageId(''), null);
   t.equal(parseScanRequest('nope'), null);
   t.equal(parseScanRequest(JSON.stringify({ schema: 'scan-request/1', digest: d, imageRef: 'other@sha256:0' })), null, 'imageRef must carry the digest');
-  t.match(parseScanRequest(JSON.stringify({ schema: 'scan-request/1', digest: d, imageRef: `r@${d}`, reason: 'db_updated' })), { digest: d, reason: 'db_updated', owner: null });
+  t.match(parseScanRequest(JSON.stringify({ schema: 'scan-request/1', digest: d, imageRef: `r@${d}`, reason: 'db_updated' })), {
+    digest: d,
+    reason: 'db_updated',
+    owner: null,
+  });
   t.throws(() => parseStaticInventory({ workloads: [{ image: 'x', digest: 'sha256:short' }] }), /workloads\[0\]\.digest/);
   t.throws(() => parseStaticInventory({}), /expected \{"workloads"/);
 });
@@ -122,7 +157,10 @@ t.test('variables', async (t) => {
   t.same(set.NETSIDECAR_SCAN_ECS_CLUSTERS, ['prod', 'arn:aws:ecs:eu-west-1:123456789012:cluster/batch']);
   t.same(set.NETSIDECAR_SCAN_EKS_CLUSTERS, [{ name: 'eks-prod', endpoint: 'https://ABC.gr7.eu-west-1.eks.amazonaws.com' }]);
   t.same(set.NETSIDECAR_SCAN_SEVERITIES, ['CRITICAL', 'HIGH', 'MEDIUM']);
-  t.same(set.NETSIDECAR_SCAN_SLACK_WEBHOOKS, { default: 'https://hooks.slack.com/services/T/B/x', teams: { payments: 'https://hooks.slack.com/services/T/B/y' } });
+  t.same(set.NETSIDECAR_SCAN_SLACK_WEBHOOKS, {
+    default: 'https://hooks.slack.com/services/T/B/x',
+    teams: { payments: 'https://hooks.slack.com/services/T/B/y' },
+  });
   const secret = '{"default":"https://hooks.slack.com/services/T0/B0/SECRETSECRET", "x": 1}';
   try {
     loadConfig(scanVariables, { ownPrefix: 'NETSIDECAR_SCAN_', env: { NETSIDECAR_SCAN_SLACK_WEBHOOKS: secret } });
@@ -131,7 +169,13 @@ t.test('variables', async (t) => {
     t.match((err as Error).message, /NETSIDECAR_SCAN_SLACK_WEBHOOKS: the webhook of team 'x' is not an http\(s\) URL/);
     t.notMatch((err as Error).message, /SECRET/, 'the webhook is never echoed');
   }
-  t.throws(() => loadConfig(scanVariables, { ownPrefix: 'NETSIDECAR_SCAN_', env: { NETSIDECAR_SCAN_EKS_CLUSTERS: 'eks-prod' } }), /NETSIDECAR_SCAN_EKS_CLUSTERS: expected name=https/);
+  t.throws(
+    () => loadConfig(scanVariables, { ownPrefix: 'NETSIDECAR_SCAN_', env: { NETSIDECAR_SCAN_EKS_CLUSTERS: 'eks-prod' } }),
+    /NETSIDECAR_SCAN_EKS_CLUSTERS: expected name=https/,
+  );
   t.throws(() => loadConfig(scanVariables, { ownPrefix: 'NETSIDECAR_SCAN_', env: { NETSIDECAR_SCAN_CONCURRENCY: '0' } }), /NETSIDECAR_SCAN_CONCURRENCY/);
-  t.throws(() => loadConfig(scanVariables, { ownPrefix: 'NETSIDECAR_SCAN_', env: { NETSIDECAR_SCAN_MAX_AGES: '1h' } }), /unknown variable \(did you mean NETSIDECAR_SCAN_MAX_AGE\?\)/);
+  t.throws(
+    () => loadConfig(scanVariables, { ownPrefix: 'NETSIDECAR_SCAN_', env: { NETSIDECAR_SCAN_MAX_AGES: '1h' } }),
+    /unknown variable \(did you mean NETSIDECAR_SCAN_MAX_AGE\?\)/,
+  );
 });

@@ -41,7 +41,19 @@ const row = (name: string, cluster = 'prod', team: string | null = 'payments', d
 function planner(store: MemoryStateStore, clock: TestClock, sources: InventorySource[], queue = new MemoryScanQueue(), webhooks: SlackWebhooks | null = null) {
   const d = deps({ store, clock, webhooks });
   const run = (trivyDb?: () => Promise<DbInfo>) =>
-    runPlan({ sources, store, queue, events: d.events, notifier: d.notifier, now: clock.now, leaseMs: 2 * hour, maxEnqueue: 100, maxAgeMs: 24 * hour, dbRescanMinAgeMs: 6 * hour, ...(trivyDb ? { trivyDb } : {}) });
+    runPlan({
+      sources,
+      store,
+      queue,
+      events: d.events,
+      notifier: d.notifier,
+      now: clock.now,
+      leaseMs: 2 * hour,
+      maxEnqueue: 100,
+      maxAgeMs: 24 * hour,
+      dbRescanMinAgeMs: 6 * hour,
+      ...(trivyDb ? { trivyDb } : {}),
+    });
   return { d, run, queue };
 }
 
@@ -63,10 +75,21 @@ t.test('plan: new images enqueued once, unpinned reported, lease respected, stal
   const p = planner(store, clock, [source]);
   const first = await p.run();
   t.same(first.enqueued.map((r) => r.digest).sort(), [digestOf('a'), digestOf('b')].sort(), 'one request per digest');
-  t.match(first.enqueued.find((r) => r.digest === digestOf('a')), { schema: 'scan-request/1', imageRef: `registry.example/a@${digestOf('a')}`, owner: 'payments', reason: 'new' });
+  t.match(
+    first.enqueued.find((r) => r.digest === digestOf('a')),
+    { schema: 'scan-request/1', imageRef: `registry.example/a@${digestOf('a')}`, owner: 'payments', reason: 'new' },
+  );
   t.equal(p.d.sink.ofType('image_unpinned').length, 1);
   t.match(p.d.sink.ofType('image_unpinned')[0], { image: 'registry.example/c:1', platform: 'ecs', cluster: 'prod' });
-  t.match(p.d.sink.ofType('plan_finished')[0], { runningImages: 2, unpinnedImages: 1, due: 2, enqueued: 2, alreadyQueued: 0, reasons: { new: 2 }, neverScanned: 2 });
+  t.match(p.d.sink.ofType('plan_finished')[0], {
+    runningImages: 2,
+    unpinnedImages: 1,
+    due: 2,
+    enqueued: 2,
+    alreadyQueued: 0,
+    reasons: { new: 2 },
+    neverScanned: 2,
+  });
   t.equal(first.coverage.summary.neverScanned, 2);
 
   clock.advance(hour);
@@ -75,13 +98,29 @@ t.test('plan: new images enqueued once, unpinned reported, lease respected, stal
   t.match(p.d.sink.ofType('plan_finished')[1], { due: 2, alreadyQueued: 2 });
 
   // The worker scans a: recorded; then a is not due until it is stale.
-  await store.recordScan(digestOf('a'), { scannedAt: clock.now().toISOString(), scanId: 's', dbUpdatedAt: '2026-11-22T18:00:00.000Z', trivyVersion: '0.57.1', openCounts: emptyCounts() });
+  await store.recordScan(digestOf('a'), {
+    scannedAt: clock.now().toISOString(),
+    scanId: 's',
+    dbUpdatedAt: '2026-11-22T18:00:00.000Z',
+    trivyVersion: '0.57.1',
+    openCounts: emptyCounts(),
+  });
   clock.advance(2 * hour);
   const third = await p.run();
-  t.same(third.enqueued.map((r) => [r.digest, r.reason]), [[digestOf('b'), 'new']], 'b again after the lease; a is fresh');
+  t.same(
+    third.enqueued.map((r) => [r.digest, r.reason]),
+    [[digestOf('b'), 'new']],
+    'b again after the lease; a is fresh',
+  );
   clock.advance(24 * hour);
   const fourth = await p.run();
-  t.same(fourth.enqueued.map((r) => [r.digest, r.reason]).sort(), [[digestOf('a'), 'stale'], [digestOf('b'), 'new']].sort());
+  t.same(
+    fourth.enqueued.map((r) => [r.digest, r.reason]).sort(),
+    [
+      [digestOf('a'), 'stale'],
+      [digestOf('b'), 'new'],
+    ].sort(),
+  );
 });
 
 t.test('a DB update makes every image due at the next run: the planner asks the Trivy server', async (t) => {
@@ -95,7 +134,14 @@ t.test('a DB update makes every image due at the next run: the planner asks the 
   // Every image scanned an hour later with the DB of the time; the server has a newer one since.
   clock.advance(hour);
   const usedDb = '2026-11-22T18:00:00.000Z';
-  for (const name of ['a', 'b', 'c']) await store.recordScan(digestOf(name), { scannedAt: clock.now().toISOString(), scanId: `s-${name}`, dbUpdatedAt: usedDb, trivyVersion: '0.57.1', openCounts: emptyCounts() });
+  for (const name of ['a', 'b', 'c'])
+    await store.recordScan(digestOf(name), {
+      scannedAt: clock.now().toISOString(),
+      scanId: `s-${name}`,
+      dbUpdatedAt: usedDb,
+      trivyVersion: '0.57.1',
+      openCounts: emptyCounts(),
+    });
   server.dbUpdatedAt = '2026-11-23T00:12:05Z';
   clock.advance(7 * hour);
 
@@ -104,8 +150,18 @@ t.test('a DB update makes every image due at the next run: the planner asks the 
   t.match(p.d.sink.ofType('plan_finished').at(-1), { due: 0, dbUpdatedAt: usedDb, dbSource: 'scans' });
 
   const asking = await p.run(() => trivy.dbInfo());
-  t.same(asking.enqueued.map((r) => [r.digest, r.reason]).sort(), ['a', 'b', 'c'].map((n) => [digestOf(n), 'db_updated']).sort(), 'every image, without waiting for a scan to record the new DB');
-  t.match(p.d.sink.ofType('plan_finished').at(-1), { due: 3, enqueued: 3, reasons: { db_updated: 3 }, dbUpdatedAt: '2026-11-23T00:12:05.000Z', dbSource: 'server' });
+  t.same(
+    asking.enqueued.map((r) => [r.digest, r.reason]).sort(),
+    ['a', 'b', 'c'].map((n) => [digestOf(n), 'db_updated']).sort(),
+    'every image, without waiting for a scan to record the new DB',
+  );
+  t.match(p.d.sink.ofType('plan_finished').at(-1), {
+    due: 3,
+    enqueued: 3,
+    reasons: { db_updated: 3 },
+    dbUpdatedAt: '2026-11-23T00:12:05.000Z',
+    dbSource: 'server',
+  });
   t.same(server.requests, ['GET /version', 'GET /version'], 'asked once per run');
 
   // The server unreachable: an error event, and the run goes on with what the scans recorded.
@@ -127,9 +183,26 @@ t.test('images gone: findings resolved once and notified once; a failed source h
   const p = planner(store, clock, [prod, eks], new MemoryScanQueue(), { default: `${receiver.url}/hook`, teams: {} });
   await p.run();
   const finding = {
-    digest: digestOf('a'), fingerprint: 'f1', vulnerabilityId: 'CVE-2024-45491', pkgName: 'libexpat1', installedVersion: '2.5.0-1', fixedVersion: null,
-    severity: 'CRITICAL' as const, vendorStatus: 'affected', target: 't', title: null, status: 'notified' as const, firstSeenAt: '', lastSeenAt: '',
-    notifiedAt: '2026-11-23T04:00:00.000Z', resolvedAt: null, resolvedNotifiedAt: null, resolvedReason: null, ignoreStatement: null, ignoreExpiresAt: null, history: [],
+    digest: digestOf('a'),
+    fingerprint: 'f1',
+    vulnerabilityId: 'CVE-2024-45491',
+    pkgName: 'libexpat1',
+    installedVersion: '2.5.0-1',
+    fixedVersion: null,
+    severity: 'CRITICAL' as const,
+    vendorStatus: 'affected',
+    target: 't',
+    title: null,
+    status: 'notified' as const,
+    firstSeenAt: '',
+    lastSeenAt: '',
+    notifiedAt: '2026-11-23T04:00:00.000Z',
+    resolvedAt: null,
+    resolvedNotifiedAt: null,
+    resolvedReason: null,
+    ignoreStatement: null,
+    ignoreExpiresAt: null,
+    history: [],
   };
   await store.putFindings([finding, { ...finding, digest: digestOf('k'), fingerprint: 'f2' }]);
 
@@ -152,7 +225,10 @@ t.test('images gone: findings resolved once and notified once; a failed source h
   await p.run();
   t.equal(receiver.delivered.length, 1, 'resolved is reported once');
   t.equal(p.d.sink.ofType('finding_resolved').length, 1);
-  t.notOk((await p.run()).coverage.images.some((i) => i.digest === digestOf('a')), 'coverage lists running images only');
+  t.notOk(
+    (await p.run()).coverage.images.some((i) => i.digest === digestOf('a')),
+    'coverage lists running images only',
+  );
 });
 
 t.test('SQS enqueue: batches of 10, FIFO dedup by digest, failed entries release the claim', async (t) => {
@@ -169,10 +245,17 @@ t.test('SQS enqueue: batches of 10, FIFO dedup by digest, failed entries release
   const clock = new TestClock();
   const queueUrl = 'https://sqs.eu-west-1.amazonaws.com/123456789012/netsidecar-scan.fifo';
   const queue = new SqsScanQueue({ client: new SQSClient({ region: 'eu-west-1' }), queueUrl });
-  const source = new FakeSource('ecs', 'prod', Array.from({ length: 23 }, (_, i) => row(`image-${i}`)));
+  const source = new FakeSource(
+    'ecs',
+    'prod',
+    Array.from({ length: 23 }, (_, i) => row(`image-${i}`)),
+  );
   const p = planner(store, clock, [source], queue as unknown as MemoryScanQueue);
   const result = await p.run();
-  t.same(batches.map((b) => b.Entries!.length), [10, 10, 3]);
+  t.same(
+    batches.map((b) => b.Entries!.length),
+    [10, 10, 3],
+  );
   const entries = batches.flatMap((b) => b.Entries!);
   t.equal(new Set(entries.map((e) => e.MessageDeduplicationId)).size, 23);
   for (const e of entries) {
@@ -185,14 +268,20 @@ t.test('SQS enqueue: batches of 10, FIFO dedup by digest, failed entries release
   t.match(p.d.sink.ofType('error')[0], { stage: 'enqueue', code: 'enqueue_failed', message: /1 scan requests not sent: ThrottlingException/ });
   clock.advance(60_000);
   const again = await p.run();
-  t.same(again.enqueued.map((r) => r.digest), [digestOf('image-3')]);
+  t.same(
+    again.enqueued.map((r) => r.digest),
+    [digestOf('image-3')],
+  );
 });
 
 t.test('a standard queue gets no FIFO attributes', async (t) => {
   const sqs = mockClient(SQSClient);
   t.teardown(() => sqs.restore());
   sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
-  const queue = new SqsScanQueue({ client: new SQSClient({ region: 'eu-west-1' }), queueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/netsidecar-scan' });
+  const queue = new SqsScanQueue({
+    client: new SQSClient({ region: 'eu-west-1' }),
+    queueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/netsidecar-scan',
+  });
   const digest = digestOf('x');
   await queue.send([{ schema: 'scan-request/1', digest, imageRef: `r@${digest}`, owner: null, reason: 'new', planId: 'p', plannedAt: '' }]);
   const entry = sqs.commandCalls(SendMessageBatchCommand)[0]!.args[0].input.Entries![0]!;

@@ -28,7 +28,10 @@ async function setup(t: Test) {
     {
       metadata: { name: 'w', namespace: 'web' },
       spec: { containers: [{ name: 'app', image: 'registry.example/web:1' }] },
-      status: { phase: 'Running', containerStatuses: [{ name: 'app', image: 'registry.example/web:1', imageID: `registry.example/web@${digest}`, ready: true, restartCount: 0 }] },
+      status: {
+        phase: 'Running',
+        containerStatuses: [{ name: 'app', image: 'registry.example/web:1', imageID: `registry.example/web@${digest}`, ready: true, restartCount: 0 }],
+      },
     },
   ];
   const tokens: string[] = [];
@@ -60,7 +63,8 @@ async function setup(t: Test) {
   t.teardown(() => sqs.restore());
   const queue: Message[] = [];
   sqs.on(SendMessageBatchCommand).callsFake((input: { Entries: { Id: string; MessageBody: string }[] }) => {
-    for (const entry of input.Entries) queue.push({ MessageId: entry.Id, ReceiptHandle: `rh-${entry.Id}`, Body: entry.MessageBody, Attributes: { ApproximateReceiveCount: '1' } });
+    for (const entry of input.Entries)
+      queue.push({ MessageId: entry.Id, ReceiptHandle: `rh-${entry.Id}`, Body: entry.MessageBody, Attributes: { ApproximateReceiveCount: '1' } });
     return { Successful: input.Entries.map((e) => ({ Id: e.Id, MessageId: e.Id, MD5OfMessageBody: '' })), Failed: [] };
   });
   sqs.on(ReceiveMessageCommand).callsFake(async () => {
@@ -87,7 +91,9 @@ async function setup(t: Test) {
 
 t.test('plan -> SQS -> worker -> DynamoDB', async (t) => {
   const s = await setup(t);
-  await s.scenario.set(digest, 'ok', [{ VulnerabilityID: 'CVE-2024-2511', PkgName: 'libssl3', InstalledVersion: '3.0.11-1', FixedVersion: '3.0.13-1', Severity: 'HIGH' }]);
+  await s.scenario.set(digest, 'ok', [
+    { VulnerabilityID: 'CVE-2024-2511', PkgName: 'libssl3', InstalledVersion: '3.0.11-1', FixedVersion: '3.0.13-1', Severity: 'HIGH' },
+  ]);
 
   await s.plan();
   t.equal(s.tokens.length, 2, 'bearer token on namespace and pod lists');
@@ -115,10 +121,25 @@ t.test('a scan that times out: written on the image in DynamoDB, FAILING in the 
   t.match(s.sink.ofType('error'), [{ stage: 'scan', code: 'trivy_timeout', digest, retried: true }]);
   t.equal(s.sqs.commandCalls(DeleteMessageCommand).length, 0, 'the message stays for SQS to deliver again');
   const image = await s.store.getImage(digest);
-  t.match(image, { lastScannedAt: null, lastScanErrorCode: 'trivy_timeout', lastScanError: /context deadline exceeded/, failedAttempts: 1, failingSince: /Z$/ });
+  t.match(image, {
+    lastScannedAt: null,
+    lastScanErrorCode: 'trivy_timeout',
+    lastScanError: /context deadline exceeded/,
+    failedAttempts: 1,
+    failingSince: /Z$/,
+  });
 
   await s.plan();
-  t.match(s.sink.ofType('image_coverage').at(-1), { digest, flag: 'failing', failedAttempts: 1, failingSince: image!.failingSince, lastScanErrorCode: 'trivy_timeout' });
+  t.match(s.sink.ofType('image_coverage').at(-1), {
+    digest,
+    flag: 'failing',
+    failedAttempts: 1,
+    failingSince: image!.failingSince,
+    lastScanErrorCode: 'trivy_timeout',
+  });
   t.match(s.sink.ofType('coverage_summary').at(-1), { runningImages: 1, failing: 1, neverScanned: 0, fresh: 0 });
-  t.match(await readFile(join(s.dir, 'coverage', 'coverage.md'), 'utf8'), /\| web \| registry\.example\/web \|.*\*\*FAILING\*\* since \S+Z, 1 failed attempt, last \S+Z: trivy_timeout \|/);
+  t.match(
+    await readFile(join(s.dir, 'coverage', 'coverage.md'), 'utf8'),
+    /\| web \| registry\.example\/web \|.*\*\*FAILING\*\* since \S+Z, 1 failed attempt, last \S+Z: trivy_timeout \|/,
+  );
 });

@@ -9,7 +9,13 @@ import { deps, digestOf, Scenario, tempDir, TestClock, trivyRunner, type FakeVul
 import { SlackReceiver } from './support/slack-receiver.js';
 
 const repo = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/payments-api';
-const critical: FakeVuln = { VulnerabilityID: 'CVE-2024-45491', PkgName: 'libexpat1', InstalledVersion: '2.5.0-1', FixedVersion: '2.5.0-1+deb12u1', Severity: 'CRITICAL' };
+const critical: FakeVuln = {
+  VulnerabilityID: 'CVE-2024-45491',
+  PkgName: 'libexpat1',
+  InstalledVersion: '2.5.0-1',
+  FixedVersion: '2.5.0-1+deb12u1',
+  Severity: 'CRITICAL',
+};
 const high: FakeVuln = { VulnerabilityID: 'CVE-2024-2511', PkgName: 'libssl3', InstalledVersion: '3.0.11-1', FixedVersion: '3.0.13-1', Severity: 'HIGH' };
 const medium: FakeVuln = { VulnerabilityID: 'CVE-2024-0727', PkgName: 'libssl3', InstalledVersion: '3.0.11-1', Severity: 'MEDIUM' };
 
@@ -22,7 +28,14 @@ async function setup(t: { teardown(fn: () => unknown): void }, owner: string | n
   const store = new MemoryStateStore();
   const clock = new TestClock();
   const digest = digestOf(`image-${owner}`);
-  await store.recordSighting({ digest, repository: repo, references: [`${repo}:1`], locations: [{ platform: 'ecs', cluster: 'prod', workload: 'service:payments-api', namespace: null }], owner, seenAt: clock.now().toISOString() });
+  await store.recordSighting({
+    digest,
+    repository: repo,
+    references: [`${repo}:1`],
+    locations: [{ platform: 'ecs', cluster: 'prod', workload: 'service:payments-api', namespace: null }],
+    owner,
+    seenAt: clock.now().toISOString(),
+  });
   const sleeps: number[] = [];
   const slack = new SlackClient({ sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 });
   const d = deps({ store, clock, webhooks, slack });
@@ -45,7 +58,13 @@ t.test('the same findings twice notify once, grouped per image, severities filte
   t.match(message.body.text, /HIGH CVE-2024-2511/);
   t.notMatch(message.body.text, /CVE-2024-0727/, 'MEDIUM is not notified');
   const findings = await s.store.listFindings(s.digest);
-  t.same(findings.filter((f) => f.status === 'notified').map((f) => f.vulnerabilityId).sort(), ['CVE-2024-2511', 'CVE-2024-45491']);
+  t.same(
+    findings
+      .filter((f) => f.status === 'notified')
+      .map((f) => f.vulnerabilityId)
+      .sort(),
+    ['CVE-2024-2511', 'CVE-2024-45491'],
+  );
   t.equal(findings.find((f) => f.vulnerabilityId === 'CVE-2024-0727')?.status, 'new');
   const sent = s.d.sink.ofType('notification_sent');
   t.equal(sent.length, 1);
@@ -86,7 +105,10 @@ t.test('an ignored finding is not notified; when the ignore expires it is notifi
   t.equal(s.receiver.delivered.length, 2, 'notified again');
   t.match(s.receiver.delivered[1]!.body.text, /CVE-2024-45491/);
   t.match(s.d.sink.ofType('finding_new')[1], { reopened: true });
-  t.same(finding.history.map((h) => h.status), ['new', 'notified', 'ignored', 'new', 'notified']);
+  t.same(
+    finding.history.map((h) => h.status),
+    ['new', 'notified', 'ignored', 'new', 'notified'],
+  );
   await s.scan();
   t.equal(s.receiver.delivered.length, 2, 'and not a third time');
 });

@@ -12,7 +12,15 @@ import { digestOf } from './support/harness.js';
 const queueUrl = 'https://sqs.eu-west-1.amazonaws.com/123456789012/netsidecar-scan';
 const body = (name: string) => {
   const digest = digestOf(name);
-  return JSON.stringify({ schema: scanRequestSchema, digest, imageRef: `registry.example/${name}@${digest}`, owner: 'web', reason: 'stale', planId: 'p', plannedAt: '' });
+  return JSON.stringify({
+    schema: scanRequestSchema,
+    digest,
+    imageRef: `registry.example/${name}@${digest}`,
+    owner: 'web',
+    reason: 'stale',
+    planId: 'p',
+    plannedAt: '',
+  });
 };
 const message = (name: string, receiveCount = 1, raw?: string): Message => ({
   MessageId: name,
@@ -74,14 +82,31 @@ t.test('cap, delete on ok, keep on retry, malformed dropped, metrics', async (t)
   pending.get('a')!.resolve('ok');
   pending.get('b')!.resolve('retry');
   await consumer.idle();
-  t.same(handled, [['a', 1], ['b', 3]], 'the receive count is the attempt');
-  t.same(sqs.commandCalls(DeleteMessageCommand).map((c) => c.args[0].input.ReceiptHandle), ['rh-a'], 'only the finished scan is deleted');
+  t.same(
+    handled,
+    [
+      ['a', 1],
+      ['b', 3],
+    ],
+    'the receive count is the attempt',
+  );
+  t.same(
+    sqs.commandCalls(DeleteMessageCommand).map((c) => c.args[0].input.ReceiptHandle),
+    ['rh-a'],
+    'only the finished scan is deleted',
+  );
 
   t.equal(await consumer.pollOnce(), 2, 'c and the malformed one');
   t.same(asked, [2, 2]);
   pending.get('c')!.resolve('ok');
   await consumer.idle();
-  t.same(sqs.commandCalls(DeleteMessageCommand).map((c) => c.args[0].input.ReceiptHandle).sort(), ['rh-a', 'rh-bad', 'rh-c']);
+  t.same(
+    sqs
+      .commandCalls(DeleteMessageCommand)
+      .map((c) => c.args[0].input.ReceiptHandle)
+      .sort(),
+    ['rh-a', 'rh-bad', 'rh-c'],
+  );
   t.same(results.sort(), ['deleted', 'deleted', 'malformed', 'retried']);
 });
 

@@ -4,7 +4,16 @@
 // back, and the whole scan path run twice doubling nothing.
 import t, { type Test } from 'tap';
 import { join } from 'node:path';
-import { DynamoStateStore, emptyCounts, MemoryStateStore, scanImage, scanRequestSchema, type FindingRecord, type ScanRequest, type StateStore } from '../src/index.js';
+import {
+  DynamoStateStore,
+  emptyCounts,
+  MemoryStateStore,
+  scanImage,
+  scanRequestSchema,
+  type FindingRecord,
+  type ScanRequest,
+  type StateStore,
+} from '../src/index.js';
 import { startDynamo } from './support/dynamo.js';
 import { deps, digestOf, Scenario, tempDir, TestClock, trivyRunner } from './support/harness.js';
 
@@ -15,16 +24,37 @@ t.test('sightings, scans and claims', async (t) => {
   const store = new DynamoStateStore(db);
   const digest = digestOf('a');
   const location = { platform: 'ecs' as const, cluster: 'prod', workload: 'service:a', namespace: null };
-  await store.recordSighting({ digest, repository: repo, references: [`${repo}:1`], locations: [location], owner: 'payments', seenAt: '2026-11-23T04:00:00.000Z' });
+  await store.recordSighting({
+    digest,
+    repository: repo,
+    references: [`${repo}:1`],
+    locations: [location],
+    owner: 'payments',
+    seenAt: '2026-11-23T04:00:00.000Z',
+  });
   let image = await store.getImage(digest);
-  t.match(image, { digest, repository: repo, owner: 'payments', running: true, firstSeenAt: '2026-11-23T04:00:00.000Z', lastScannedAt: null, lastQueuedAt: null });
+  t.match(image, {
+    digest,
+    repository: repo,
+    owner: 'payments',
+    running: true,
+    firstSeenAt: '2026-11-23T04:00:00.000Z',
+    lastScannedAt: null,
+    lastQueuedAt: null,
+  });
   t.same(image?.locations, [location]);
 
   t.equal(await store.claimForQueue(digest, '2026-11-23T04:00:00.000Z', 3_600_000), true, 'first claim');
   t.equal(await store.claimForQueue(digest, '2026-11-23T04:30:00.000Z', 3_600_000), false, 'held within the lease');
   t.equal(await store.claimForQueue(digestOf('unknown'), '2026-11-23T04:30:00.000Z', 3_600_000), false, 'no such image');
 
-  await store.recordScan(digest, { scannedAt: '2026-11-23T04:10:00.000Z', scanId: 's1', dbUpdatedAt: '2026-11-22T18:00:00.000Z', trivyVersion: '0.57.1', openCounts: { ...emptyCounts(), HIGH: 2 } });
+  await store.recordScan(digest, {
+    scannedAt: '2026-11-23T04:10:00.000Z',
+    scanId: 's1',
+    dbUpdatedAt: '2026-11-22T18:00:00.000Z',
+    trivyVersion: '0.57.1',
+    openCounts: { ...emptyCounts(), HIGH: 2 },
+  });
   t.equal(await store.claimForQueue(digest, '2026-11-23T04:40:00.000Z', 3_600_000), true, 'scanned since the claim: free again');
   await store.releaseClaim(digest, '2026-11-23T04:40:00.000Z', '2026-11-23T04:00:00.000Z');
   t.equal((await store.getImage(digest))?.lastQueuedAt, '2026-11-23T04:00:00.000Z', 'claim released');
@@ -35,7 +65,13 @@ t.test('sightings, scans and claims', async (t) => {
   // A later sighting refreshes the inventory fields and leaves the scan fields alone.
   await store.recordSighting({ digest, repository: repo, references: [`${repo}:2`], locations: [], owner: 'web', seenAt: '2026-11-23T06:00:00.000Z' });
   image = await store.getImage(digest);
-  t.match(image, { owner: 'web', firstSeenAt: '2026-11-23T04:00:00.000Z', lastSeenAt: '2026-11-23T06:00:00.000Z', lastScannedAt: '2026-11-23T04:10:00.000Z', dbUpdatedAt: '2026-11-22T18:00:00.000Z' });
+  t.match(image, {
+    owner: 'web',
+    firstSeenAt: '2026-11-23T04:00:00.000Z',
+    lastSeenAt: '2026-11-23T06:00:00.000Z',
+    lastScannedAt: '2026-11-23T04:10:00.000Z',
+    dbUpdatedAt: '2026-11-22T18:00:00.000Z',
+  });
   t.same(image?.openCounts, { ...emptyCounts(), HIGH: 2 });
   await store.markGone(digest);
   t.equal((await store.getImage(digest))?.running, false);
@@ -48,20 +84,52 @@ async function failedScans(t: Test, store: StateStore) {
   await store.recordSighting({ digest, repository: repo, references: [], locations: [], owner: null, seenAt: '2026-11-23T04:00:00.000Z' });
   const scanned = { scanId: 's1', dbUpdatedAt: '2026-11-22T18:00:00.000Z', trivyVersion: '0.57.1', openCounts: { ...emptyCounts(), HIGH: 1 } };
   await store.recordScan(digest, { ...scanned, scannedAt: '2026-11-23T04:10:00.000Z' });
-  t.match(await store.getImage(digest), { lastScanError: null, lastScanErrorCode: null, lastScanFailedAt: null, failingSince: null, failedAttempts: 0 }, 'a fresh success: no failure');
+  t.match(
+    await store.getImage(digest),
+    { lastScanError: null, lastScanErrorCode: null, lastScanFailedAt: null, failingSince: null, failedAttempts: 0 },
+    'a fresh success: no failure',
+  );
 
   const timeout = { code: 'trivy_timeout' as const, message: 'trivy image exited 1: ... context deadline exceeded' };
   await store.recordScanFailure(digest, { ...timeout, failedAt: '2026-11-23T05:00:00.000Z' });
   await store.recordScanFailure(digest, { ...timeout, failedAt: '2026-11-23T05:00:00.000Z' });
-  t.match(await store.getImage(digest), { lastScanErrorCode: 'trivy_timeout', lastScanError: timeout.message, failingSince: '2026-11-23T05:00:00.000Z', lastScanFailedAt: '2026-11-23T05:00:00.000Z', failedAttempts: 1 }, 'the same failure written twice counts once');
+  t.match(
+    await store.getImage(digest),
+    {
+      lastScanErrorCode: 'trivy_timeout',
+      lastScanError: timeout.message,
+      failingSince: '2026-11-23T05:00:00.000Z',
+      lastScanFailedAt: '2026-11-23T05:00:00.000Z',
+      failedAttempts: 1,
+    },
+    'the same failure written twice counts once',
+  );
   await store.recordScanFailure(digest, { code: 'trivy_failed', message: 'DENIED', failedAt: '2026-11-23T05:15:00.000Z' });
-  t.match(await store.getImage(digest), { lastScanErrorCode: 'trivy_failed', lastScanError: 'DENIED', failingSince: '2026-11-23T05:00:00.000Z', lastScanFailedAt: '2026-11-23T05:15:00.000Z', failedAttempts: 2 }, 'since the first failure; the last error');
+  t.match(
+    await store.getImage(digest),
+    {
+      lastScanErrorCode: 'trivy_failed',
+      lastScanError: 'DENIED',
+      failingSince: '2026-11-23T05:00:00.000Z',
+      lastScanFailedAt: '2026-11-23T05:15:00.000Z',
+      failedAttempts: 2,
+    },
+    'since the first failure; the last error',
+  );
   await store.recordScanFailure(digest, { ...timeout, failedAt: '2026-11-23T05:10:00.000Z' });
   t.match(await store.getImage(digest), { failedAttempts: 2, lastScanErrorCode: 'trivy_failed' }, 'an older attempt written late changes nothing');
-  t.match(await store.getImage(digest), { lastScannedAt: '2026-11-23T04:10:00.000Z', openCounts: { HIGH: 1 } }, 'the last successful scan and its findings stay');
+  t.match(
+    await store.getImage(digest),
+    { lastScannedAt: '2026-11-23T04:10:00.000Z', openCounts: { HIGH: 1 } },
+    'the last successful scan and its findings stay',
+  );
 
   await store.recordScan(digest, { ...scanned, scannedAt: '2026-11-23T06:00:00.000Z' });
-  t.match(await store.getImage(digest), { lastScanError: null, lastScanErrorCode: null, lastScanFailedAt: null, failingSince: null, failedAttempts: 0 }, 'a success clears the failure');
+  t.match(
+    await store.getImage(digest),
+    { lastScanError: null, lastScanErrorCode: null, lastScanFailedAt: null, failingSince: null, failedAttempts: 0 },
+    'a success clears the failure',
+  );
   await store.recordScanFailure(digest, { ...timeout, failedAt: '2026-11-23T05:30:00.000Z' });
   t.equal((await store.getImage(digest))?.failedAttempts, 0, 'an attempt that ended before the success changes nothing');
   await store.recordScanFailure(digest, { ...timeout, failedAt: '2026-11-23T07:00:00.000Z' });
@@ -123,13 +191,24 @@ t.test('the scan path on DynamoDB: twice is the same as once', async (t) => {
     { VulnerabilityID: 'CVE-2023-4039', PkgName: 'gcc-12-base', InstalledVersion: '12.2.0-14', Severity: 'LOW' },
   ]);
   const d = deps({ store, clock });
-  const request: ScanRequest = { schema: scanRequestSchema, digest, imageRef: `${repo}@${digest}`, owner: null, reason: 'new' as const, planId: 'p', plannedAt: '' };
+  const request: ScanRequest = {
+    schema: scanRequestSchema,
+    digest,
+    imageRef: `${repo}@${digest}`,
+    owner: null,
+    reason: 'new' as const,
+    planId: 'p',
+    plannedAt: '',
+  };
   const run = () => scanImage(request, 1, { ...d, store, trivy: trivyRunner(dir, scenario), now: clock.now, ignoreFile: null });
   t.equal(await run(), 'ok');
   const once = await store.listFindings(digest);
   t.equal(await run(), 'ok');
   const twice = await store.listFindings(digest);
-  t.same(twice.map((f) => [f.fingerprint, f.status, f.history.length]), once.map((f) => [f.fingerprint, f.status, f.history.length]));
+  t.same(
+    twice.map((f) => [f.fingerprint, f.status, f.history.length]),
+    once.map((f) => [f.fingerprint, f.status, f.history.length]),
+  );
   t.equal(twice.length, 2);
   t.same((await store.getImage(digest))?.openCounts, { CRITICAL: 1, HIGH: 0, MEDIUM: 0, LOW: 1, UNKNOWN: 0 });
 });

@@ -20,7 +20,15 @@ async function setup(t: { teardown(fn: () => unknown): void }) {
   const digest = digestOf('payments-api:1');
   await store.recordSighting({ digest, repository: repo, references: [`${repo}:1.4.2`], locations: [], owner: 'payments', seenAt: clock.now().toISOString() });
   const d = deps({ store, clock });
-  const request: ScanRequest = { schema: scanRequestSchema, digest, imageRef: `${repo}@${digest}`, owner: 'payments', reason: 'new', planId: 'p', plannedAt: clock.now().toISOString() };
+  const request: ScanRequest = {
+    schema: scanRequestSchema,
+    digest,
+    imageRef: `${repo}@${digest}`,
+    owner: 'payments',
+    reason: 'new',
+    planId: 'p',
+    plannedAt: clock.now().toISOString(),
+  };
   const run = (attempt = 1) => scanImage(request, attempt, { ...d, store, trivy: trivyRunner(dir, scenario), now: clock.now, ignoreFile: null });
   return { dir, scenario, store, clock, digest, d, run };
 }
@@ -42,7 +50,10 @@ t.test('a scan records findings, the DB version and the command line', async (t)
   t.equal(image?.dbUpdatedAt, '2026-11-22T18:00:00.000Z');
   t.equal(image?.trivyVersion, '0.57.1');
   t.same(image?.openCounts, { CRITICAL: 1, HIGH: 1, MEDIUM: 0, LOW: 1, UNKNOWN: 0 });
-  const calls = (await readFile(join(s.dir, 'trivy-calls.log'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as string[]);
+  const calls = (await readFile(join(s.dir, 'trivy-calls.log'), 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as string[]);
   const scan = calls.find((c) => c[0] === 'image')!;
   t.same(scan.slice(0, 7), ['image', '--format', 'json', '--scanners', 'vuln', '--image-src', 'remote']);
   t.equal(scan[scan.length - 1], `${repo}@${s.digest}`);
@@ -61,7 +72,10 @@ t.test('the same report twice (a retried message) doubles nothing', async (t) =>
   const second = await s.store.listFindings(s.digest);
   t.equal(second.length, 3);
   for (const f of second) t.equal(f.history.length, 1, `${f.vulnerabilityId}: one history entry`);
-  t.same(second.map((f) => f.firstSeenAt), first.map((f) => f.firstSeenAt));
+  t.same(
+    second.map((f) => f.firstSeenAt),
+    first.map((f) => f.firstSeenAt),
+  );
   t.equal(s.d.sink.ofType('finding_new').length, 3, 'no second finding_new');
 });
 
@@ -103,7 +117,13 @@ for (const mode of ['fail', 'timeout', 'malformed', 'garbage'] as const) {
     if (mode === 'fail') t.match(error.message, /exited 1: .*DENIED/);
     if (mode === 'timeout') t.match(error.message, /exited 1: .*context deadline exceeded/);
     if (mode === 'malformed') t.match(error.message, /Vulnerabilities\[0\]\.Severity missing/);
-    t.match(image, { lastScanErrorCode: expectedCode[mode], lastScanError: error.message, failingSince: s.clock.now().toISOString(), lastScanFailedAt: s.clock.now().toISOString(), failedAttempts: 1 });
+    t.match(image, {
+      lastScanErrorCode: expectedCode[mode],
+      lastScanError: error.message,
+      failingSince: s.clock.now().toISOString(),
+      lastScanFailedAt: s.clock.now().toISOString(),
+      failedAttempts: 1,
+    });
     t.match(await s.d.registry.getSingleMetricAsString('netsidecar_scan_scans_total'), new RegExp(`result="${expectedCode[mode]}"[^}]*} 1$`, 'm'));
     t.notOk(JSON.stringify(s.d.sink.parsed()).includes('finding_resolved'));
   });
@@ -117,25 +137,55 @@ t.test('failing since the first failed attempt, counted until a scan succeeds', 
   s.clock.advance(15 * 60_000);
   await s.scenario.set(s.digest, 'fail');
   await s.run(2);
-  t.match(await s.store.getImage(s.digest), { lastScannedAt: null, failingSince: since, failedAttempts: 2, lastScanErrorCode: 'trivy_failed', lastScanFailedAt: s.clock.now().toISOString() });
+  t.match(await s.store.getImage(s.digest), {
+    lastScannedAt: null,
+    failingSince: since,
+    failedAttempts: 2,
+    lastScanErrorCode: 'trivy_failed',
+    lastScanFailedAt: s.clock.now().toISOString(),
+  });
   s.clock.advance(15 * 60_000);
   await s.scenario.set(s.digest, 'ok', vulns);
   t.equal(await s.run(3), 'ok');
-  t.match(await s.store.getImage(s.digest), { lastScannedAt: s.clock.now().toISOString(), lastScanError: null, lastScanErrorCode: null, failingSince: null, lastScanFailedAt: null, failedAttempts: 0 });
+  t.match(await s.store.getImage(s.digest), {
+    lastScannedAt: s.clock.now().toISOString(),
+    lastScanError: null,
+    lastScanErrorCode: null,
+    failingSince: null,
+    lastScanFailedAt: null,
+    failedAttempts: 0,
+  });
 });
 
 t.test("Trivy's own --timeout is trivy_timeout; a registry that does not answer is not", async (t) => {
-  const quiet = '2026-11-23T04:10:00Z\tFATAL\tFatal error\trun error: image scan error: scan error: scan failed: failed analysis: analyze error: timeout: context deadline exceeded\n';
+  const quiet =
+    '2026-11-23T04:10:00Z\tFATAL\tFatal error\trun error: image scan error: scan error: scan failed: failed analysis: analyze error: timeout: context deadline exceeded\n';
   t.equal(isTrivyTimeout(quiet), true, 'with --quiet: the FATAL line alone');
-  t.equal(isTrivyTimeout(`2026-11-23T04:10:00Z\tWARN\tProvide a higher timeout value, see https://aquasecurity.github.io/trivy/v0.57/docs/configuration/\n${quiet}`), true);
-  t.equal(isTrivyTimeout('FATAL\tFatal error\tremote error: Get "https://registry.example/v2/": context deadline exceeded (Client.Timeout exceeded while awaiting headers)\n'), false, "Go's HTTP client timeout");
+  t.equal(
+    isTrivyTimeout(`2026-11-23T04:10:00Z\tWARN\tProvide a higher timeout value, see https://aquasecurity.github.io/trivy/v0.57/docs/configuration/\n${quiet}`),
+    true,
+  );
+  t.equal(
+    isTrivyTimeout(
+      'FATAL\tFatal error\tremote error: Get "https://registry.example/v2/": context deadline exceeded (Client.Timeout exceeded while awaiting headers)\n',
+    ),
+    false,
+    "Go's HTTP client timeout",
+  );
   t.equal(isTrivyTimeout('FATAL\tFatal error\tremote error: GET https://registry.example/v2/: DENIED: denied\n'), false);
 });
 
 t.test('a hung trivy is killed at the timeout', async (t) => {
   const s = await setup(t);
   await s.scenario.set(s.digest, 'hang');
-  const runner = new TrivyRunner({ path: fakeTrivy, server: null, cacheDir: null, timeoutMs: 100, killGraceMs: 100, env: { ...process.env, FAKE_TRIVY_SCENARIO: s.scenario.path } });
+  const runner = new TrivyRunner({
+    path: fakeTrivy,
+    server: null,
+    cacheDir: null,
+    timeoutMs: 100,
+    killGraceMs: 100,
+    env: { ...process.env, FAKE_TRIVY_SCENARIO: s.scenario.path },
+  });
   await t.rejects(runner.scan(`${repo}@${s.digest}`), { code: 'trivy_timeout', message: /killed after 200 ms/ });
 });
 
@@ -146,7 +196,7 @@ t.test('a missing trivy executable is a clear error', async (t) => {
   await t.rejects(runner.dbInfo(), { code: 'trivy_failed', message: /cannot run .*ENOENT/ });
 });
 
-t.test('the DB version: `trivy version --format json` standalone, the server\'s GET /version in client mode', async (t) => {
+t.test("the DB version: `trivy version --format json` standalone, the server's GET /version in client mode", async (t) => {
   const s = await setup(t);
   const standalone = trivyRunner(s.dir, s.scenario);
   t.same(await standalone.dbInfo(), { trivyVersion: '0.57.1', dbUpdatedAt: '2026-11-22T18:00:00.000Z', source: 'trivy' });

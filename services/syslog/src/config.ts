@@ -47,12 +47,14 @@ export const syslogVariables = {
   NETSIDECAR_SYSLOG_PARSE_WORKERS: {
     parse: parseWorkers,
     default: 'auto' as number | 'auto', // 2 when there is a core for each beside the reading thread, else 1 (parseWorkerCount)
-    description: 'Worker threads that parse UDP datagrams (results are delivered in the order read, so each device keeps its order); 0 = none; auto = 2 with 3 or more cores, else 1.',
+    description:
+      'Worker threads that parse UDP datagrams (results are delivered in the order read, so each device keeps its order); 0 = none; auto = 2 with 3 or more cores, else 1.',
   },
   NETSIDECAR_SYSLOG_SCHEMA: {
     parse: (raw: string): 1 | 2 => (oneOf(['1', '2'] as const)(raw) === '1' ? 1 : 2),
     default: 2 as 1 | 2, // the saved queries, the alarms' metric filter and the audit CLI read both
-    description: 'The event written: 2 (syslog/2, under half the bytes of syslog/1, nothing lost) or 1 (syslog/1, for saved queries or filters of your own that read its fields).',
+    description:
+      'The event written: 2 (syslog/2, under half the bytes of syslog/1, nothing lost) or 1 (syslog/1, for saved queries or filters of your own that read its fields).',
   },
   NETSIDECAR_SYSLOG_MAX_CONNECTIONS: {
     parse: integer(1, 1_000_000),
@@ -77,11 +79,13 @@ export const syslogVariables = {
   NETSIDECAR_SYSLOG_NEW_STREAMS_PER_SOURCE: {
     parse: integer(0, 1_000_000),
     default: 30, // a router names itself: one stream; a relay forwarding many devices gets 30 at once, then 30 a minute
-    description: 'New log streams (host names) one source address may open per minute; beyond, its events go to the source address stream (streams_capped_total{reason=source_limit}). 0: no cap.',
+    description:
+      'New log streams (host names) one source address may open per minute; beyond, its events go to the source address stream (streams_capped_total{reason=source_limit}). 0: no cap.',
   },
   NETSIDECAR_SYSLOG_NEW_STREAMS_PER_MINUTE: {
     parse: integer(0, 1_000_000),
     default: 600, // 10 a second on average: CloudWatch limits CreateLogStream per account, and each new stream costs calls
-    description: 'New log streams all sources together may open per minute; beyond, events go to their source address stream (streams_capped_total{reason=global_limit}). 0: no cap.',
+    description:
+      'New log streams all sources together may open per minute; beyond, events go to their source address stream (streams_capped_total{reason=global_limit}). 0: no cap.',
   },
 } satisfies Record<string, Variable<unknown>>;

@@ -19,7 +19,13 @@ export class Ingest {
   private readonly writer: EventWriter;
 
   /** `streams`: how streams are named and new ones capped (service.ts); without it, no cap. */
-  constructor(sink: Sink, logGroup: string, private readonly metrics: SyslogMetrics, encoding: EventEncoding, streams?: StreamNames) {
+  constructor(
+    sink: Sink,
+    logGroup: string,
+    private readonly metrics: SyslogMetrics,
+    encoding: EventEncoding,
+    streams?: StreamNames,
+  ) {
     this.encoder = new EventEncoder(encoding);
     this.received = { udp: metrics.received.labels('udp'), tcp: metrics.received.labels('tcp'), tls: metrics.received.labels('tls') };
     this.parsed = { rfc5424: metrics.parsed.labels('rfc5424'), rfc3164: metrics.parsed.labels('rfc3164'), unparsed: metrics.unparsed.labels() };

@@ -44,7 +44,12 @@ export function createSyslogMetrics(registry: Registry) {
 }
 
 function capped(registry: Registry) {
-  const streamsCapped = counter(registry, 'netsidecar_syslog_streams_capped_total', 'Events sent to their source address stream because the cap on new streams refused their host name its own, by reason', ['reason']);
+  const streamsCapped = counter(
+    registry,
+    'netsidecar_syslog_streams_capped_total',
+    'Events sent to their source address stream because the cap on new streams refused their host name its own, by reason',
+    ['reason'],
+  );
   for (const reason of capReasons) streamsCapped.inc({ reason }, 0);
   return streamsCapped;
 }

@@ -107,7 +107,10 @@ export function parseWorkerCount(setting: number | 'auto', cores: number): numbe
 
 function readTlsFiles(certFile: string | null, keyFile: string | null): { cert: Buffer; key: Buffer } | null {
   if ((certFile === null) !== (keyFile === null)) {
-    throw new ConfigError('NETSIDECAR_SYSLOG_TLS_CERT_FILE', 'NETSIDECAR_SYSLOG_TLS_CERT_FILE and NETSIDECAR_SYSLOG_TLS_KEY_FILE go together: set both or neither');
+    throw new ConfigError(
+      'NETSIDECAR_SYSLOG_TLS_CERT_FILE',
+      'NETSIDECAR_SYSLOG_TLS_CERT_FILE and NETSIDECAR_SYSLOG_TLS_KEY_FILE go together: set both or neither',
+    );
   }
   if (certFile === null || keyFile === null) return null;
   const read = (variable: string, file: string): Buffer => {

@@ -97,7 +97,13 @@ export async function startStreamListener(options: StreamListenerOptions): Promi
       clearInterval(evictTimer);
       if (ends.length > 0) {
         const count = (end: DrainEnd) => ends.filter((e) => e === end).length;
-        logger.info('connections drained', { transport, connections: ends.length, senderClosed: count('sender_closed'), quiet: count('quiet'), cutAtDeadline: count('deadline') });
+        logger.info('connections drained', {
+          transport,
+          connections: ends.length,
+          senderClosed: count('sender_closed'),
+          quiet: count('quiet'),
+          cutAtDeadline: count('deadline'),
+        });
       }
       await closed;
     },

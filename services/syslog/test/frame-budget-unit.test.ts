@@ -36,9 +36,15 @@ t.test('at most `slots` frames are held: the last slot taken pauses everyone els
   const { budget, members, hold } = setup(4, 10);
   t.equal(budget.slots, 4);
   for (const m of members.slice(0, 3)) hold(m);
-  t.ok(members.every((m) => !m.paused), 'three of four slots: everyone reads');
+  t.ok(
+    members.every((m) => !m.paused),
+    'three of four slots: everyone reads',
+  );
   hold(members[3]!);
-  t.same(members.map((m) => m.paused), [false, false, false, false, true, true, true, true, true, true]);
+  t.same(
+    members.map((m) => m.paused),
+    [false, false, false, false, true, true, true, true, true, true],
+  );
   t.equal(budget.waiting, 6);
   const late = new Member();
   budget.add(late);
@@ -52,7 +58,10 @@ t.test('everyone reads again once a quarter of the slots is free; a finished hol
   t.equal(members[0]!.paused, true, 'finished its frame with 7 of 8 slots still held: waits');
   t.equal(members[9]!.paused, true);
   budget.remove(members[1]!); // a holder closed: 6 of 8 held, a quarter free
-  t.ok(members.every((m) => !m.paused), 'everyone reads again');
+  t.ok(
+    members.every((m) => !m.paused),
+    'everyone reads again',
+  );
   t.equal(budget.waiting, 0);
 });
 
@@ -64,7 +73,10 @@ t.test('while others wait, a frame older than the timeout is evicted; a holder t
   hold(members[1]!, 1);
   advance(2_000);
   budget.evictSlow();
-  t.same(members.map((m) => m.evicted), [true, false, false]);
+  t.same(
+    members.map((m) => m.evicted),
+    [true, false, false],
+  );
 });
 
 t.test('nobody is evicted while nobody waits', async (t) => {

@@ -55,7 +55,10 @@ t.test('40 connections each part-way through a 65 KB frame: the service holds at
   for (const [n, socket] of sockets.entries()) socket.end(body(n).slice(cut));
   const events = await syslog.waitForEvents(count);
   t.equal(events.length, count, 'every frame delivered once the senders finished them');
-  t.same(events.map((e) => Number(/frame (\d+)/.exec(e.message ?? '')?.[1])).sort((a, b) => a - b), [...Array(count).keys()]);
+  t.same(
+    events.map((e) => Number(/frame (\d+)/.exec(e.message ?? '')?.[1])).sort((a, b) => a - b),
+    [...Array(count).keys()],
+  );
   const after = await gaugesWhen(syslog, 'everything released', (m) => m.held === 0 && m.waiting === 0);
   t.same(after, { held: 0, waiting: 0, connections: after.connections, evicted: 0 });
 });
@@ -69,7 +72,11 @@ t.test('senders that never finish their frame cannot hold the budget: after the 
   router.end('<13>Nov 22 14:00:00 rtr-good app: must get through\n');
   const closed = Promise.all(slow.map((socket) => once(socket, 'close')));
   const events = await syslog.waitForEvents(1);
-  t.same(events.map((e) => e.message), ['must get through'], 'the waiting router gets through');
+  t.same(
+    events.map((e) => e.message),
+    ['must get through'],
+    'the waiting router gets through',
+  );
   await closed;
   t.equal(await syslog.metric('netsidecar_syslog_dropped_total', { reason: 'held_frame_timeout' }), 15, 'each slow sender closed and counted once');
 });

@@ -26,11 +26,13 @@ const mutated: fc.Arbitrary<Buffer> = fc.oneof(
   { weight: 3, arbitrary: fc.tuple(fc.constantFrom(...seedBytes), fc.nat()).map(([base, cut]) => base.subarray(0, cut % (base.length + 1))) },
   {
     weight: 4,
-    arbitrary: fc.tuple(fc.constantFrom(...seedBytes), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8, size: 'max' })).map(([base, flips]) => {
-      const copy = Buffer.from(base);
-      for (const [at, byte] of flips) copy[at % copy.length] = byte;
-      return copy;
-    }),
+    arbitrary: fc
+      .tuple(fc.constantFrom(...seedBytes), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8, size: 'max' }))
+      .map(([base, flips]) => {
+        const copy = Buffer.from(base);
+        for (const [at, byte] of flips) copy[at % copy.length] = byte;
+        return copy;
+      }),
   },
 );
 
@@ -145,8 +147,12 @@ for (const io of udpIoModes) {
     // Parsing happens on a worker thread: wait for its results to reach the sink.
     const events = await syslog.waitForEvents(received - tooLarge - empty);
     t.equal(events.length + tooLarge + empty, received, `${events.length} events, ${tooLarge} too large, ${empty} empty`);
-    const bytes = (event: (typeof events)[number]) => (event.raw !== undefined ? Buffer.byteLength(event.raw) : Buffer.from(event.rawBase64 ?? '', 'base64').length);
-    t.ok(events.every((event) => event.transport === 'udp' && event.sourceIp === '127.0.0.1' && bytes(event) <= 1024), 'no event is an oversized datagram');
+    const bytes = (event: (typeof events)[number]) =>
+      event.raw !== undefined ? Buffer.byteLength(event.raw) : Buffer.from(event.rawBase64 ?? '', 'base64').length;
+    t.ok(
+      events.every((event) => event.transport === 'udp' && event.sourceIp === '127.0.0.1' && bytes(event) <= 1024),
+      'no event is an oversized datagram',
+    );
   });
 
   t.test(`${io}: size boundaries: empty is dropped, exactly the maximum is kept, one byte over is not`, async (t) => {

@@ -17,7 +17,26 @@ async function logger(args: string[]): Promise<void> {
 for (const io of udpIoModes) {
   t.test(`${io}: logger --udp --rfc5424 with structured data and msgid`, async (t) => {
     const syslog = await startTestSyslogWithIo(t, io);
-    await logger(['--udp', '--server', '127.0.0.1', '--port', String(syslog.service.udpPort), '--rfc5424', '-p', 'local4.warning', '-t', 'bgpd', '--id=4242', '--msgid', 'ADJCHANGE', '--sd-id', 'peer@32473', '--sd-param', 'addr="10.1.1.1"', 'neighbor 10.1.1.1 Down']);
+    await logger([
+      '--udp',
+      '--server',
+      '127.0.0.1',
+      '--port',
+      String(syslog.service.udpPort),
+      '--rfc5424',
+      '-p',
+      'local4.warning',
+      '-t',
+      'bgpd',
+      '--id=4242',
+      '--msgid',
+      'ADJCHANGE',
+      '--sd-id',
+      'peer@32473',
+      '--sd-param',
+      'addr="10.1.1.1"',
+      'neighbor 10.1.1.1 Down',
+    ]);
     const [event] = await syslog.waitForEvents(1);
     t.ok(event);
     t.match(event, {
@@ -71,15 +90,40 @@ for (const io of udpIoModes) {
 t.test('logger --tcp --octet-count --rfc5424, several messages on one connection, in order', async (t) => {
   const syslog = await startTestSyslog(t);
   const lines = ['first', 'second line', 'third: with = signs and [brackets]'];
-  await run('sh', ['-c', `printf '%s\\n' "${lines.join('" "')}" | logger --tcp --octet-count --server 127.0.0.1 --port ${syslog.service.tcpPort} --rfc5424 -p auth.notice -t sshd`], { timeout: 10_000 });
+  await run(
+    'sh',
+    [
+      '-c',
+      `printf '%s\\n' "${lines.join('" "')}" | logger --tcp --octet-count --server 127.0.0.1 --port ${syslog.service.tcpPort} --rfc5424 -p auth.notice -t sshd`,
+    ],
+    { timeout: 10_000 },
+  );
   const events = await syslog.waitForEvents(3, host);
-  t.same(events.map((e) => e.message), lines);
-  t.same(events.map((e) => [e.transport, e.facility, e.severity, e.app]), lines.map(() => ['tcp', 4, 5, 'sshd']));
+  t.same(
+    events.map((e) => e.message),
+    lines,
+  );
+  t.same(
+    events.map((e) => [e.transport, e.facility, e.severity, e.app]),
+    lines.map(() => ['tcp', 4, 5, 'sshd']),
+  );
 });
 
 t.test('logger --tcp --rfc3164 (LF framing): BSD line, device time without zone stays null', async (t) => {
   const syslog = await startTestSyslog(t);
-  await logger(['--tcp', '--server', '127.0.0.1', '--port', String(syslog.service.tcpPort), '--rfc3164', '-p', 'daemon.err', '-t', 'ntpd', 'no servers reachable']);
+  await logger([
+    '--tcp',
+    '--server',
+    '127.0.0.1',
+    '--port',
+    String(syslog.service.tcpPort),
+    '--rfc3164',
+    '-p',
+    'daemon.err',
+    '-t',
+    'ntpd',
+    'no servers reachable',
+  ]);
   const [event] = await syslog.waitForEvents(1);
   t.match(event, { transport: 'tcp', facility: 3, severity: 3, app: 'ntpd', message: 'no servers reachable', timestamp: null });
   t.match(event!.timestampRaw, /^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d$/);

@@ -70,14 +70,16 @@ function setup(workers: number, streams?: StreamNames, sink = new RecordingSink(
 }
 
 const devices = ['rtr-a', 'rtr-b', 'rtr-c', 'rtr-d', 'rtr-e'];
-const line = (device: string, n: number) => Buffer.from(`<189>${n}: ${device}: *Nov 22 14:00:00.003 UTC: %LINK-3-UPDOWN: Interface Gi0/${n}, changed state to down`);
+const line = (device: string, n: number) =>
+  Buffer.from(`<189>${n}: ${device}: *Nov 22 14:00:00.003 UTC: %LINK-3-UPDOWN: Interface Gi0/${n}, changed state to down`);
 
 /** `oneSource`: every device behind one address (a relay, or the bench's sender), else one address each. */
 function submitAll(pool: ParsePool, ingest: Ingest, perDevice: number, oneSource = false): void {
   for (let n = 0; n < perDevice; n++) {
     devices.forEach((device, d) => {
       const datagram = line(device, n);
-      if (ingest.receive(datagram.length, 'udp')) pool.submit(datagram, 0, datagram.length, Date.UTC(2026, 10, 22, 14) + n, `192.0.2.${oneSource ? 1 : d + 1}`, 514);
+      if (ingest.receive(datagram.length, 'udp'))
+        pool.submit(datagram, 0, datagram.length, Date.UTC(2026, 10, 22, 14) + n, `192.0.2.${oneSource ? 1 : d + 1}`, 514);
     });
   }
 }
@@ -107,20 +109,23 @@ t.test('two workers: every datagram delivered once, each device in order', async
   t.same([...new Set(sink.events.map((e) => e.logStream))].sort(), devices, 'each device its own stream');
 });
 
-for (const [sinkKind, makeSink] of [['a sink of messages', () => new RecordingSink()], ['a sink of lines', () => new LineRecordingSink()]] as const) {
-t.test(`two workers share the datagrams of one busy source address, and each of its devices stays in order (${sinkKind})`, async (t) => {
-  const { sink, ingest, start } = setup(2, undefined, makeSink());
-  const pool = await start();
-  submitAll(pool, ingest, 600, true);
-  await pool.close();
-  t.equal(sink.events.length, 600 * devices.length);
-  const [first, second] = pool.batchesByWorker();
-  t.ok(first! > 10 && second! > 10, `both workers encoded batches (${first}, ${second})`);
-  const expected = Array.from({ length: 600 }, (_, n) => n);
-  for (const [host, counters] of byDevice(sink, true)) t.same(counters, expected, `${host} in order`);
-  t.same([...byDevice(sink, true).keys()].sort(), devices);
-  t.same([...new Set(sink.events.map((e) => e.logStream))].sort(), devices, 'each device its own stream');
-});
+for (const [sinkKind, makeSink] of [
+  ['a sink of messages', () => new RecordingSink()],
+  ['a sink of lines', () => new LineRecordingSink()],
+] as const) {
+  t.test(`two workers share the datagrams of one busy source address, and each of its devices stays in order (${sinkKind})`, async (t) => {
+    const { sink, ingest, start } = setup(2, undefined, makeSink());
+    const pool = await start();
+    submitAll(pool, ingest, 600, true);
+    await pool.close();
+    t.equal(sink.events.length, 600 * devices.length);
+    const [first, second] = pool.batchesByWorker();
+    t.ok(first! > 10 && second! > 10, `both workers encoded batches (${first}, ${second})`);
+    const expected = Array.from({ length: 600 }, (_, n) => n);
+    for (const [host, counters] of byDevice(sink, true)) t.same(counters, expected, `${host} in order`);
+    t.same([...byDevice(sink, true).keys()].sort(), devices);
+    t.same([...new Set(sink.events.map((e) => e.logStream))].sort(), devices, 'each device its own stream');
+  });
 }
 
 t.test('two workers, one dies mid-flight: nothing lost, every device still in order', async (t) => {
@@ -165,11 +170,11 @@ for (const schema of [1, 2] as const) {
       else t.equal((JSON.parse(message) as { rt: number }).rt, received, `line ${i}: rt is the receive time`);
     });
     // Runs group a batch's events by device, so lines of different devices may change places: compare as sets.
-    t.same(sink.lines.map((line) => line.toString('hex')).sort(), expected.sort(), 'every line is the bytes of the string path\'s message and \\n');
+    t.same(sink.lines.map((line) => line.toString('hex')).sort(), expected.sort(), "every line is the bytes of the string path's message and \\n");
   });
 }
 
-t.test('through a worker, the new-stream cap sees each datagram\'s source address', async (t) => {
+t.test("through a worker, the new-stream cap sees each datagram's source address", async (t) => {
   // Two new streams a minute for everyone: the first two devices get theirs, the others their address's.
   const cap = new NewStreamCap({ perSource: 0, perMinute: 2, now: () => 0 });
   const { sink, ingest, start } = setup(1, new StreamNames({ cap }));
@@ -177,7 +182,13 @@ t.test('through a worker, the new-stream cap sees each datagram\'s source addres
   submitAll(pool, ingest, 10);
   await pool.close();
   const streams = new Map(sink.events.map((e) => [(JSON.parse(e.message) as { sourceIp: string }).sourceIp, e.logStream]));
-  t.same(Object.fromEntries(streams), { '192.0.2.1': 'rtr-a', '192.0.2.2': 'rtr-b', '192.0.2.3': '192.0.2.3', '192.0.2.4': '192.0.2.4', '192.0.2.5': '192.0.2.5' });
+  t.same(Object.fromEntries(streams), {
+    '192.0.2.1': 'rtr-a',
+    '192.0.2.2': 'rtr-b',
+    '192.0.2.3': '192.0.2.3',
+    '192.0.2.4': '192.0.2.4',
+    '192.0.2.5': '192.0.2.5',
+  });
 });
 
 t.test('a worker that dies mid-flight loses nothing: its batches are parsed on the main thread', async (t) => {

@@ -26,14 +26,22 @@ t.test('one source, 200 host names: 5 streams open, the rest go to the source ad
   const all = await syslog.waitForEvents(202);
   t.equal(all.length, 202, 'every line is an event');
 
-  t.same((await syslog.events('rtr-ctl-1')).map((e) => e.message), ['control 0', 'control 1'], 'the known device keeps its stream');
+  t.same(
+    (await syslog.events('rtr-ctl-1')).map((e) => e.message),
+    ['control 0', 'control 1'],
+    'the known device keeps its stream',
+  );
   // The control device opened one stream of the 5; the long name and junk-0..junk-2 the others.
   t.equal((await syslog.events(toLogStreamName(long))).length, 1, 'the 3,000-character host has a bounded stream of its own');
   t.ok(toLogStreamName(long).length <= 255);
   for (let i = 0; i < 3; i++) t.equal((await syslog.events(`junk-${i}`)).length, 1, `junk-${i} has its stream`);
   const bySource = await syslog.events('127.0.0.1');
   t.equal(bySource.length, 196, 'junk-3..junk-198 in the source address stream');
-  t.same(bySource.map((e) => e.host), junk.slice(4), 'in order, each with its host name kept in the event');
+  t.same(
+    bySource.map((e) => e.host),
+    junk.slice(4),
+    'in order, each with its host name kept in the event',
+  );
   t.equal(await syslog.metric('netsidecar_syslog_streams_capped_total', { reason: 'source_limit' }), 196);
   t.equal(await syslog.metric('netsidecar_syslog_streams_capped_total', { reason: 'global_limit' }), 0);
   t.equal(await syslog.metric('netsidecar_syslog_dropped_total', { reason: 'sink_full' }), 0, 'nothing dropped');

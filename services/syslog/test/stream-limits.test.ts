@@ -42,7 +42,10 @@ t.test('a huge octet count closes that connection with a reason; frames before i
   const socket = await open(syslog.service.tcpPort);
   socket.write('11 <13>before\n999999999999 <13>garbage follows');
   await once(socket, 'close');
-  t.same((await syslog.waitForEvents(1)).map((e) => e.message), ['before']);
+  t.same(
+    (await syslog.waitForEvents(1)).map((e) => e.message),
+    ['before'],
+  );
   t.equal(await syslog.metric('netsidecar_syslog_dropped_total', { reason: 'message_too_large' }), 1);
 });
 

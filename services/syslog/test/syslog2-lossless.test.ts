@@ -39,25 +39,52 @@ t.test('bench corpus: every line read back whole, nearly every raw rebuilt, half
 
 /** Pieces of the lines routers send, so that fuzzed lines reach every layout, not only the fallback. */
 const word = fc.stringMatching(/^[A-Za-z0-9_.\-/]{1,12}$/);
-const text = fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 20 }), fc.constantFrom('', ' ', 'a: b', '[x y="z"]', '%LINK-3-UPDOWN: down', 'BGP_X: y'));
-const pri = fc.oneof(fc.integer({ min: 0, max: 191 }).map((p) => `<${p}>`), fc.constantFrom('', '<', '<1a>', '<192>', '<013>'));
+const text = fc.oneof(
+  fc.string({ maxLength: 40 }),
+  fc.string({ unit: 'binary', maxLength: 20 }),
+  fc.constantFrom('', ' ', 'a: b', '[x y="z"]', '%LINK-3-UPDOWN: down', 'BGP_X: y'),
+);
+const pri = fc.oneof(
+  fc.integer({ min: 0, max: 191 }).map((p) => `<${p}>`),
+  fc.constantFrom('', '<', '<1a>', '<192>', '<013>'),
+);
 const month = fc.constantFrom('Jan', 'Feb', 'Mar', 'Nov', 'Dec');
 const time = fc.oneof(
-  fc.tuple(month, fc.integer({ min: 1, max: 31 }), fc.integer({ min: 0, max: 23 }), fc.constantFrom('', '.003', '.000', '.123456'), fc.constantFrom('', ' UTC', ' JST', ' GMT', ' +0900'), fc.constantFrom('', ' 2026'))
+  fc
+    .tuple(
+      month,
+      fc.integer({ min: 1, max: 31 }),
+      fc.integer({ min: 0, max: 23 }),
+      fc.constantFrom('', '.003', '.000', '.123456'),
+      fc.constantFrom('', ' UTC', ' JST', ' GMT', ' +0900'),
+      fc.constantFrom('', ' 2026'),
+    )
     .map(([m, d, h, frac, zone, year]) => `${m} ${String(d).padStart(2, ' ')}${year} ${String(h).padStart(2, '0')}:07:09${frac}${zone}`),
   fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2030-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString()),
   fc.constantFrom('2026-11-22T23:00:00.003+09:00', '2026-11-22T14:00:00Z', '1d02h', '00:00:46', '2026 Nov 22 14:00:00 UTC'),
 );
 const tag = fc.tuple(word, fc.option(fc.integer({ min: 0, max: 99999 }))).map(([app, pid]) => (pid === null ? `${app}: ` : `${app}[${pid}]: `));
 const code = fc.constantFrom('%LINK-3-UPDOWN: ', '%ASA-6-302013: ', '%SYS-5-CONFIG_I: ', 'BGP_STATE_CHANGED: ', '01070151:3: ', 'firewall,info ', '');
-const sd = fc.constantFrom('-', '[junos@2636.1.1.1.2.18 peer-name="10.1.1.1"]', '[x@1 a="1" a="2"][y@2 b="q\\"r"]', '[exampleSDID@32473 iut="3" eventSource="App"]', '[bad');
+const sd = fc.constantFrom(
+  '-',
+  '[junos@2636.1.1.1.2.18 peer-name="10.1.1.1"]',
+  '[x@1 a="1" a="2"][y@2 b="q\\"r"]',
+  '[exampleSDID@32473 iut="3" eventSource="App"]',
+  '[bad',
+);
 const shaped = fc.oneof(
-  fc.tuple(pri, time, word, fc.option(fc.constantFrom('err ', 'info ')), tag, code, text).map(([p, tm, host, level, tg, cd, msg]) => `${p}${tm} ${host} ${level ?? ''}${tg}${cd}${msg}`),
-  fc.tuple(pri, fc.option(fc.nat(9999)), fc.option(word), fc.option(fc.nat(999999)), fc.constantFrom('', '*', '.'), time, code, text).map(
-    ([p, counter, host, seq, marker, tm, cd, msg]) =>
-      `${p}${counter === null ? '' : `${counter}: `}${host === null ? '' : `${host}: `}${seq === null ? '' : `${String(seq).padStart(6, '0')}: `}${marker}${tm}: ${cd}${msg}`,
-  ),
-  fc.tuple(pri, time, word, word, fc.constantFrom('-', '123'), fc.constantFrom('-', 'ID47'), sd, text).map(([p, tm, host, app, pid, msgid, data, msg]) => `${p}1 ${tm} ${host} ${app} ${pid} ${msgid} ${data} ${msg}`),
+  fc
+    .tuple(pri, time, word, fc.option(fc.constantFrom('err ', 'info ')), tag, code, text)
+    .map(([p, tm, host, level, tg, cd, msg]) => `${p}${tm} ${host} ${level ?? ''}${tg}${cd}${msg}`),
+  fc
+    .tuple(pri, fc.option(fc.nat(9999)), fc.option(word), fc.option(fc.nat(999999)), fc.constantFrom('', '*', '.'), time, code, text)
+    .map(
+      ([p, counter, host, seq, marker, tm, cd, msg]) =>
+        `${p}${counter === null ? '' : `${counter}: `}${host === null ? '' : `${host}: `}${seq === null ? '' : `${String(seq).padStart(6, '0')}: `}${marker}${tm}: ${cd}${msg}`,
+    ),
+  fc
+    .tuple(pri, time, word, word, fc.constantFrom('-', '123'), fc.constantFrom('-', 'ID47'), sd, text)
+    .map(([p, tm, host, app, pid, msgid, data, msg]) => `${p}1 ${tm} ${host} ${app} ${pid} ${msgid} ${data} ${msg}`),
   fc.tuple(pri, tag, code, text).map(([p, tg, cd, msg]) => `${p}${tg}${cd}${msg}`),
   fc.tuple(pri, text).map(([p, msg]) => `${p}${msg}`),
 );

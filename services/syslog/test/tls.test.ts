@@ -17,7 +17,29 @@ async function selfSigned(t: { teardown(fn: () => unknown): void }): Promise<{ c
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   const cert = join(dir, 'cert.pem');
   const key = join(dir, 'key.pem');
-  await run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert], { timeout: 20_000 });
+  await run(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ],
+    { timeout: 20_000 },
+  );
   return { cert, key };
 }
 
@@ -48,5 +70,8 @@ t.test('a plain-text client on the TLS port fails the handshake, is counted, and
 });
 
 t.test('a certificate without its key is a start-up error naming both variables', async (t) => {
-  await t.rejects(startTestSyslog(t, { NETSIDECAR_SYSLOG_TLS_CERT_FILE: '/nonexistent.pem' }), /NETSIDECAR_SYSLOG_TLS_CERT_FILE and NETSIDECAR_SYSLOG_TLS_KEY_FILE go together/);
+  await t.rejects(
+    startTestSyslog(t, { NETSIDECAR_SYSLOG_TLS_CERT_FILE: '/nonexistent.pem' }),
+    /NETSIDECAR_SYSLOG_TLS_CERT_FILE and NETSIDECAR_SYSLOG_TLS_KEY_FILE go together/,
+  );
 });

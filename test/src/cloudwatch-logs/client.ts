@@ -7,10 +7,7 @@ import type { FakeCloudWatchLogs } from './types.js';
  * the test exactly once. `overrides` win, e.g. `{ maxAttempts: 3 }` or
  * `{ requestHandler: { requestTimeout: 200 } }`. Call `client.destroy()` when done.
  */
-export function cloudWatchLogsClientFor(
-  fake: Pick<FakeCloudWatchLogs, 'endpoint'>,
-  overrides: CloudWatchLogsClientConfig = {},
-): CloudWatchLogsClient {
+export function cloudWatchLogsClientFor(fake: Pick<FakeCloudWatchLogs, 'endpoint'>, overrides: CloudWatchLogsClientConfig = {}): CloudWatchLogsClient {
   return new CloudWatchLogsClient({
     region: 'us-east-1',
     endpoint: fake.endpoint,

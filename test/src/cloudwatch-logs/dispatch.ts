@@ -5,15 +5,7 @@ import type { Input } from './input.js';
 import type { Operation } from './operation.js';
 import { operations } from './operations/index.js';
 import type { QueryStore } from './query-store.js';
-import {
-  internalFailure,
-  limitExceeded,
-  resourceNotFound,
-  ServiceError,
-  serviceUnavailable,
-  throttling,
-  unknownOperation,
-} from './service-error.js';
+import { internalFailure, limitExceeded, resourceNotFound, ServiceError, serviceUnavailable, throttling, unknownOperation } from './service-error.js';
 import type { LogStore } from './store.js';
 import type { CallRecord } from './types.js';
 import { checkEnvelope, dropConnection, parseJsonObject, readBody, sendError, sendJson, targetOperation } from './wire.js';
@@ -37,8 +29,7 @@ export interface DispatchDeps {
 export { operations };
 
 function answerError(res: ServerResponse, record: CallRecord, error: unknown): void {
-  const answer =
-    error instanceof ServiceError ? error : internalFailure(`fake CloudWatch Logs bug: ${(error as Error)?.message ?? String(error)}`);
+  const answer = error instanceof ServiceError ? error : internalFailure(`fake CloudWatch Logs bug: ${(error as Error)?.message ?? String(error)}`);
   record.status = answer.status;
   record.error = answer.type;
   sendError(res, answer);

@@ -7,7 +7,15 @@ import type { Fault, FaultKind, OutageKind } from './types.js';
  * in the test that wrote them, instead of silently never firing.
  */
 const FAULT_KINDS: ReadonlySet<FaultKind> = new Set<FaultKind>([
-  'throttle', 'service-unavailable', 'internal-error', 'hang', 'drop-before', 'drop-after', 'resource-not-found', 'limit-exceeded', 'error',
+  'throttle',
+  'service-unavailable',
+  'internal-error',
+  'hang',
+  'drop-before',
+  'drop-after',
+  'resource-not-found',
+  'limit-exceeded',
+  'error',
 ]);
 const OUTAGE_KINDS: ReadonlySet<OutageKind> = new Set<OutageKind>(['service-unavailable', 'drop-before', 'throttle']);
 
@@ -20,10 +28,7 @@ export class FaultPlan {
 
   private checkOperation(operation: string): void {
     if (!this.knownOperations.has(operation)) {
-      throw new TypeError(
-        `fake CloudWatch Logs: unknown operation ${JSON.stringify(operation)}; ` +
-          `known: ${[...this.knownOperations].join(', ')}`,
-      );
+      throw new TypeError(`fake CloudWatch Logs: unknown operation ${JSON.stringify(operation)}; ` + `known: ${[...this.knownOperations].join(', ')}`);
     }
   }
 
@@ -34,7 +39,15 @@ export class FaultPlan {
       if (fault.kind === 'hang' && fault.ms !== undefined && !(Number.isFinite(fault.ms) && fault.ms >= 0)) {
         throw new TypeError(`fake CloudWatch Logs: hang.ms must be a non-negative number, got ${fault.ms}`);
       }
-      if (fault.kind === 'error' && !(/^[A-Za-z][A-Za-z0-9]*$/.test(fault.type ?? 'x') && (fault.status ?? 400) >= 400 && (fault.status ?? 400) <= 599 && Number.isInteger(fault.status ?? 400))) {
+      if (
+        fault.kind === 'error' &&
+        !(
+          /^[A-Za-z][A-Za-z0-9]*$/.test(fault.type ?? 'x') &&
+          (fault.status ?? 400) >= 400 &&
+          (fault.status ?? 400) <= 599 &&
+          Number.isInteger(fault.status ?? 400)
+        )
+      ) {
         throw new TypeError(`fake CloudWatch Logs: error needs a type name and a 4xx or 5xx status, got ${JSON.stringify(fault)}`);
       }
     }

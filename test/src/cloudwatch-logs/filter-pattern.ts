@@ -29,7 +29,5 @@ export function compileFilterPattern(pattern: string | undefined): MessageFilter
     else all.push(term);
   }
   return (message) =>
-    all.every((t) => message.includes(t)) &&
-    (any.length === 0 || any.some((t) => message.includes(t))) &&
-    !none.some((t) => message.includes(t));
+    all.every((t) => message.includes(t)) && (any.length === 0 || any.some((t) => message.includes(t))) && !none.some((t) => message.includes(t));
 }

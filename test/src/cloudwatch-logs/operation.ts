@@ -27,5 +27,4 @@ export interface Operation {
   readonly notFoundMessage: string;
 }
 
-export const logGroupArn = (ctx: OperationContext, group: string): string =>
-  `arn:aws:logs:${ctx.region}:${ACCOUNT_ID}:log-group:${group}`;
+export const logGroupArn = (ctx: OperationContext, group: string): string => `arn:aws:logs:${ctx.region}:${ACCOUNT_ID}:log-group:${group}`;

@@ -39,8 +39,7 @@ export function batchBytes(events: readonly InputLogEvent[]): number {
 export function checkBatchShape(events: readonly InputLogEvent[]): void {
   if (events.length === 0) {
     throw invalidParameter(
-      "1 validation error detected: Value '[]' at 'logEvents' failed to satisfy constraint: " +
-        'Member must have length greater than or equal to 1',
+      "1 validation error detected: Value '[]' at 'logEvents' failed to satisfy constraint: " + 'Member must have length greater than or equal to 1',
     );
   }
   if (events.length > MAX_BATCH_EVENTS) {
@@ -65,9 +64,7 @@ export function checkBatchShape(events: readonly InputLogEvent[]): void {
     }
     total += size;
     if (event.timestamp < previous) {
-      throw invalidParameter(
-        `Log events in a single PutLogEvents request must be in chronological order (event index ${i})`,
-      );
+      throw invalidParameter(`Log events in a single PutLogEvents request must be in chronological order (event index ${i})`);
     }
     previous = event.timestamp;
   }
@@ -98,11 +95,7 @@ export interface BatchVerdict {
  * too-old and expired ranges may overlap; we report each one on its own, so with a retention
  * shorter than 14 days both can cover the same first events. A sink must drop the union.
  */
-export function classifyBatch(
-  events: readonly InputLogEvent[],
-  now: number,
-  retentionInDays: number | undefined,
-): BatchVerdict {
+export function classifyBatch(events: readonly InputLogEvent[], now: number, retentionInDays: number | undefined): BatchVerdict {
   const tooOldBefore = now - MAX_AGE_MS;
   const expiredBefore = retentionInDays === undefined ? -Infinity : now - retentionInDays * DAY_MS;
   const tooNewAfter = now + MAX_FUTURE_MS;
@@ -118,9 +111,7 @@ export function classifyBatch(
   if (keepEnd > keepStart) {
     const span = events[keepEnd - 1]!.timestamp - events[keepStart]!.timestamp;
     if (span > MAX_BATCH_SPAN_MS) {
-      throw invalidParameter(
-        `The batch of log events in a single PutLogEvents request cannot span more than 24 hours (span ${span} ms)`,
-      );
+      throw invalidParameter(`The batch of log events in a single PutLogEvents request cannot span more than 24 hours (span ${span} ms)`);
     }
   }
   const rejected: RejectedLogEventsInfo = {};

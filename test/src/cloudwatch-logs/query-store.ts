@@ -145,18 +145,9 @@ export class QueryStore {
     return n;
   }
 
-  start(input: {
-    queryString: string;
-    logGroups: readonly string[];
-    startTime: number;
-    endTime: number;
-    limit: number | undefined;
-    now: number;
-  }): QueryState {
+  start(input: { queryString: string; logGroups: readonly string[]; startTime: number; endTime: number; limit: number | undefined; now: number }): QueryState {
     const plan = this.plans.shift() ?? {};
-    const query = new QueryState(
-      randomUUID(), input.queryString, input.logGroups, input.startTime, input.endTime, input.limit, input.now, plan, this.store,
-    );
+    const query = new QueryState(randomUUID(), input.queryString, input.logGroups, input.startTime, input.endTime, input.limit, input.now, plan, this.store);
     this.queries.set(query.queryId, query);
     return query;
   }

@@ -83,7 +83,11 @@ export async function startFakeCloudWatchLogs(options: FakeCloudWatchLogsOptions
       store.createStream(group, stream, now());
     },
     scriptQueries: (...plans) => queries.script(plans),
-    queries: () => queries.list().reverse().map((q) => q.record()),
+    queries: () =>
+      queries
+        .list()
+        .reverse()
+        .map((q) => q.record()),
     close() {
       closing ??= new Promise<void>((resolve) => {
         for (const stop of [...deps.hangs]) stop();

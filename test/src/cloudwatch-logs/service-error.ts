@@ -22,14 +22,11 @@ export class ServiceError extends Error {
   }
 }
 
-export const invalidParameter = (message: string): ServiceError =>
-  new ServiceError('InvalidParameterException', 400, message);
+export const invalidParameter = (message: string): ServiceError => new ServiceError('InvalidParameterException', 400, message);
 
-export const resourceNotFound = (message: string): ServiceError =>
-  new ServiceError('ResourceNotFoundException', 400, message);
+export const resourceNotFound = (message: string): ServiceError => new ServiceError('ResourceNotFoundException', 400, message);
 
-export const resourceAlreadyExists = (message: string): ServiceError =>
-  new ServiceError('ResourceAlreadyExistsException', 400, message);
+export const resourceAlreadyExists = (message: string): ServiceError => new ServiceError('ResourceAlreadyExistsException', 400, message);
 
 export const throttling = (): ServiceError => new ServiceError('ThrottlingException', 400, 'Rate exceeded');
 
@@ -39,8 +36,7 @@ export const serviceUnavailable = (): ServiceError =>
 export const internalFailure = (message = 'The request processing has failed because of an unknown error.'): ServiceError =>
   new ServiceError('InternalFailure', 500, message);
 
-export const unknownOperation = (message: string): ServiceError =>
-  new ServiceError('UnknownOperationException', 400, message);
+export const unknownOperation = (message: string): ServiceError => new ServiceError('UnknownOperationException', 400, message);
 
 export const serialization = (message: string): ServiceError => new ServiceError('SerializationException', 400, message);
 

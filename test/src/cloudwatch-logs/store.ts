@@ -1,9 +1,4 @@
-import {
-  LOG_GROUP_NOT_FOUND,
-  LOG_STREAM_NOT_FOUND,
-  resourceAlreadyExists,
-  resourceNotFound,
-} from './service-error.js';
+import { LOG_GROUP_NOT_FOUND, LOG_STREAM_NOT_FOUND, resourceAlreadyExists, resourceNotFound } from './service-error.js';
 
 /**
  * In-memory state: log groups, their streams and events. Sized for benchmarks of about a million

@@ -12,8 +12,7 @@ export interface StreamPosition {
   position: number;
 }
 
-export const encodeStreamToken = (direction: 'f' | 'b', position: number): string =>
-  `${direction}/${String(position).padStart(56, '0')}`;
+export const encodeStreamToken = (direction: 'f' | 'b', position: number): string => `${direction}/${String(position).padStart(56, '0')}`;
 
 export function decodeStreamToken(token: string): StreamPosition {
   const match = /^([fb])\/(\d{1,56})$/.exec(token);
@@ -23,8 +22,7 @@ export function decodeStreamToken(token: string): StreamPosition {
 }
 
 /** A JSON value under a kind tag, so a token of one operation is refused by another. */
-export const encodeToken = (kind: string, value: unknown): string =>
-  Buffer.from(JSON.stringify({ k: kind, v: value })).toString('base64url');
+export const encodeToken = (kind: string, value: unknown): string => Buffer.from(JSON.stringify({ k: kind, v: value })).toString('base64url');
 
 export function decodeToken(kind: string, token: string): unknown {
   try {

@@ -77,13 +77,15 @@ function flatten(value: unknown, name: string, row: Row, budget: { left: number 
 }
 
 export function eventRow(event: EventSource, accountId: string): Row {
-  const row = new Row(new Map<string, Value>([
-    ['@timestamp', new Timestamp(event.timestamp)],
-    ['@ingestionTime', new Timestamp(event.ingestionTime ?? event.timestamp)],
-    ['@message', event.message],
-    ['@logStream', event.logStream],
-    ['@log', `${accountId}:${event.logGroup}`],
-  ]));
+  const row = new Row(
+    new Map<string, Value>([
+      ['@timestamp', new Timestamp(event.timestamp)],
+      ['@ingestionTime', new Timestamp(event.ingestionTime ?? event.timestamp)],
+      ['@message', event.message],
+      ['@logStream', event.logStream],
+      ['@log', `${accountId}:${event.logGroup}`],
+    ]),
+  );
   const text = event.message.trimStart();
   if (text.startsWith('{')) {
     let parsed: unknown;

@@ -26,8 +26,7 @@ export function evaluate(expr: Expr, row: Row): Value {
       const value = toText(evaluate(expr.left, row));
       if (value === null) return null;
       const pattern = expr.pattern;
-      const matched =
-        pattern.kind === 'regex' ? pattern.regex.test(value) : value.includes(toText(evaluate(pattern, row)) ?? '\u0000');
+      const matched = pattern.kind === 'regex' ? pattern.regex.test(value) : value.includes(toText(evaluate(pattern, row)) ?? '\u0000');
       return expr.negate ? !matched : matched;
     }
     case 'in': {
@@ -114,7 +113,7 @@ export function evaluateAggregate(expr: Expr, rows: readonly Row[]): Value {
   switch (expr.kind) {
     case 'call':
       if (AGGREGATES.has(expr.name)) return aggregate(expr.name, expr.args, rows);
-      return (SCALAR_FUNCTIONS.get(expr.name)!).apply(
+      return SCALAR_FUNCTIONS.get(expr.name)!.apply(
         expr.args.map((arg) => (arg.kind === 'period' ? arg.period : evaluateAggregate(arg, rows))),
         rows[0]?.get('@timestamp') ?? null,
       );
@@ -185,7 +184,10 @@ function aggregate(name: string, args: Expr[], rows: readonly Row[]): Value {
       return Math.sqrt(numbers.reduce((a, n) => a + (n - mean) ** 2, 0) / (numbers.length - 1));
     }
     case 'pct': {
-      const numbers = values.map(toNumber).filter((n): n is number => n !== null).sort((a, b) => a - b);
+      const numbers = values
+        .map(toNumber)
+        .filter((n): n is number => n !== null)
+        .sort((a, b) => a - b);
       if (numbers.length === 0) return null;
       const p = (args[1] as Extract<Expr, { kind: 'literal' }>).value as number;
       // Nearest rank: the smallest value with at least p% of the values at or below it.

@@ -96,9 +96,15 @@ function discovered(event: InsightsEvent, accountId: string): CachedRow {
   const cached = rowCache.get(event);
   const s = cached?.source;
   if (
-    cached !== undefined && s !== undefined && cached.accountId === accountId && s.message === event.message &&
-    s.timestamp === event.timestamp && s.ingestionTime === event.ingestionTime && s.logStream === event.logStream &&
-    s.logGroup === event.logGroup && s.id === event.id
+    cached !== undefined &&
+    s !== undefined &&
+    cached.accountId === accountId &&
+    s.message === event.message &&
+    s.timestamp === event.timestamp &&
+    s.ingestionTime === event.ingestionTime &&
+    s.logStream === event.logStream &&
+    s.logGroup === event.logGroup &&
+    s.id === event.id
   ) {
     return cached;
   }
@@ -129,8 +135,7 @@ function eventRows(events: readonly InsightsEvent[], accountId: string): Row[] {
   });
 }
 
-const keyOf = (value: Value): string =>
-  value === null ? 'n' : value instanceof Timestamp ? `t${value.ms}` : `${typeof value}:${String(value)}`;
+const keyOf = (value: Value): string => (value === null ? 'n' : value instanceof Timestamp ? `t${value.ms}` : `${typeof value}:${String(value)}`);
 
 /**
  * Parses and checks a query without running it, as StartQuery does before it answers: throws
@@ -155,10 +160,11 @@ export function runInsightsQuery(query: string, events: readonly InsightsEvent[]
 
   const selected = events
     .map((event, index) => ({ event, index }))
-    .filter(({ event }) =>
-      (groups === undefined || groups.has(event.logGroup)) &&
-      (options.startTime === undefined || event.timestamp >= options.startTime) &&
-      (options.endTime === undefined || event.timestamp <= options.endTime),
+    .filter(
+      ({ event }) =>
+        (groups === undefined || groups.has(event.logGroup)) &&
+        (options.startTime === undefined || event.timestamp >= options.startTime) &&
+        (options.endTime === undefined || event.timestamp <= options.endTime),
     );
   // The service's own order, when a query does not sort: newest first.
   selected.sort((a, b) => b.event.timestamp - a.event.timestamp || a.index - b.index);
@@ -220,7 +226,10 @@ export function runInsightsQuery(query: string, events: readonly InsightsEvent[]
         break;
       }
       case 'sort':
-        rows = sortRows(rows, command.keys.map((k) => ({ value: (row: Row) => evaluate(k.expr, row), descending: k.descending })));
+        rows = sortRows(
+          rows,
+          command.keys.map((k) => ({ value: (row: Row) => evaluate(k.expr, row), descending: k.descending })),
+        );
         break;
       case 'limit':
         rows = rows.slice(0, command.count);

@@ -65,8 +65,28 @@ export const SCALAR_FUNCTIONS: ReadonlyMap<string, ScalarFunction> = new Map<str
   ['greatest', { min: 1, max: 100, apply: (args) => pick(args, (x, y) => x > y) }],
   ['least', { min: 1, max: 100, apply: (args) => pick(args, (x, y) => x < y) }],
   ['ispresent', { min: 1, max: 1, apply: ([a]) => a !== null && a !== undefined }],
-  ['isempty', { min: 1, max: 1, apply: ([a]) => { const s = text(a ?? null); return s === null || s === ''; } }],
-  ['isblank', { min: 1, max: 1, apply: ([a]) => { const s = text(a ?? null); return s === null || s.trim() === ''; } }],
+  [
+    'isempty',
+    {
+      min: 1,
+      max: 1,
+      apply: ([a]) => {
+        const s = text(a ?? null);
+        return s === null || s === '';
+      },
+    },
+  ],
+  [
+    'isblank',
+    {
+      min: 1,
+      max: 1,
+      apply: ([a]) => {
+        const s = text(a ?? null);
+        return s === null || s.trim() === '';
+      },
+    },
+  ],
   ['coalesce', { min: 1, max: 100, apply: (args) => args.find((a): a is Exclude<Value, null> => a !== null && !isPeriod(a)) ?? null }],
   [
     'concat',
@@ -76,7 +96,17 @@ export const SCALAR_FUNCTIONS: ReadonlyMap<string, ScalarFunction> = new Map<str
       apply: (args) => (args.every((a) => a === null) ? null : args.map((a) => text(a) ?? '').join('')),
     },
   ],
-  ['strlen', { min: 1, max: 1, apply: ([a]) => { const s = text(a ?? null); return s === null ? null : [...s].length; } }],
+  [
+    'strlen',
+    {
+      min: 1,
+      max: 1,
+      apply: ([a]) => {
+        const s = text(a ?? null);
+        return s === null ? null : [...s].length;
+      },
+    },
+  ],
   ['toupper', { min: 1, max: 1, apply: ([a]) => text(a ?? null)?.toUpperCase() ?? null }],
   ['tolower', { min: 1, max: 1, apply: ([a]) => text(a ?? null)?.toLowerCase() ?? null }],
   ['trim', trimmer('both')],
@@ -93,7 +123,9 @@ export const SCALAR_FUNCTIONS: ReadonlyMap<string, ScalarFunction> = new Map<str
         const length = c === undefined ? undefined : num(c);
         if (s === null || start === null || length === null) return null;
         const chars = [...s];
-        return chars.slice(Math.max(0, Math.trunc(start)), length === undefined ? undefined : Math.max(0, Math.trunc(start)) + Math.max(0, Math.trunc(length))).join('');
+        return chars
+          .slice(Math.max(0, Math.trunc(start)), length === undefined ? undefined : Math.max(0, Math.trunc(start)) + Math.max(0, Math.trunc(length)))
+          .join('');
       },
     },
   ],
@@ -165,7 +197,17 @@ export const SCALAR_FUNCTIONS: ReadonlyMap<string, ScalarFunction> = new Map<str
   ['isipinsubnet', { min: 2, max: 2, apply: ([a, b]) => inSubnet(a, b, 0) }],
   ['isipv4insubnet', { min: 2, max: 2, apply: ([a, b]) => inSubnet(a, b, 4) }],
   ['isipv6insubnet', { min: 2, max: 2, apply: ([a, b]) => inSubnet(a, b, 6) }],
-  ['frommillis', { min: 1, max: 1, apply: ([a]) => { const ms = num(a ?? null); return ms === null ? null : new Timestamp(ms); } }],
+  [
+    'frommillis',
+    {
+      min: 1,
+      max: 1,
+      apply: ([a]) => {
+        const ms = num(a ?? null);
+        return ms === null ? null : new Timestamp(ms);
+      },
+    },
+  ],
   ['tomillis', { min: 1, max: 1, apply: ([a]) => timeArg(a ?? null) }],
 ]);
 

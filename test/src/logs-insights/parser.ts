@@ -13,8 +13,26 @@ import { compileRegex, globToRegex } from './regex.js';
 
 /** Real commands this stand-in does not implement: named in an UnsupportedQueryError. */
 const UNSUPPORTED_COMMANDS = new Set([
-  'unnest', 'lookup', 'join', 'pattern', 'diff', 'anomaly', 'unmask', 'filterindex', 'source', 'expand',
-  'addtotals', 'head', 'tail', 'subquery', 'eval', 'fieldsummary', 'rename', 'where', 'top', 'rare',
+  'unnest',
+  'lookup',
+  'join',
+  'pattern',
+  'diff',
+  'anomaly',
+  'unmask',
+  'filterindex',
+  'source',
+  'expand',
+  'addtotals',
+  'head',
+  'tail',
+  'subquery',
+  'eval',
+  'fieldsummary',
+  'rename',
+  'where',
+  'top',
+  'rare',
 ]);
 
 const PERIOD_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -235,11 +253,17 @@ class Parser {
   }
 
   private parseOr(): Expr {
-    return this.binaryChain(() => this.parseAnd(), (t) => (t.kind === 'ident' && !t.quoted && t.text.toLowerCase() === 'or' ? 'or' : undefined));
+    return this.binaryChain(
+      () => this.parseAnd(),
+      (t) => (t.kind === 'ident' && !t.quoted && t.text.toLowerCase() === 'or' ? 'or' : undefined),
+    );
   }
 
   private parseAnd(): Expr {
-    return this.binaryChain(() => this.parseNot(), (t) => (t.kind === 'ident' && !t.quoted && t.text.toLowerCase() === 'and' ? 'and' : undefined));
+    return this.binaryChain(
+      () => this.parseNot(),
+      (t) => (t.kind === 'ident' && !t.quoted && t.text.toLowerCase() === 'and' ? 'and' : undefined),
+    );
   }
 
   private parseNot(): Expr {
@@ -291,11 +315,17 @@ class Parser {
   }
 
   private parseAdditive(): Expr {
-    return this.binaryChain(() => this.parseMultiplicative(), (t) => (t.kind === 'op' && (t.text === '+' || t.text === '-') ? t.text : undefined));
+    return this.binaryChain(
+      () => this.parseMultiplicative(),
+      (t) => (t.kind === 'op' && (t.text === '+' || t.text === '-') ? t.text : undefined),
+    );
   }
 
   private parseMultiplicative(): Expr {
-    return this.binaryChain(() => this.parseUnary(), (t) => (t.kind === 'op' && ['*', '/', '%'].includes(t.text) ? t.text : undefined));
+    return this.binaryChain(
+      () => this.parseUnary(),
+      (t) => (t.kind === 'op' && ['*', '/', '%'].includes(t.text) ? t.text : undefined),
+    );
   }
 
   private parseUnary(): Expr {

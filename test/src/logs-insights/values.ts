@@ -70,8 +70,8 @@ export function compare(a: Value, b: Value): number | null {
   const aTime = a instanceof Timestamp;
   const bTime = b instanceof Timestamp;
   if (aTime || bTime) {
-    const x = aTime ? a.ms : typeof a === 'string' ? timeOf(a) ?? toNumber(a) : toNumber(a);
-    const y = bTime ? b.ms : typeof b === 'string' ? timeOf(b) ?? toNumber(b) : toNumber(b);
+    const x = aTime ? a.ms : typeof a === 'string' ? (timeOf(a) ?? toNumber(a)) : toNumber(a);
+    const y = bTime ? b.ms : typeof b === 'string' ? (timeOf(b) ?? toNumber(b)) : toNumber(b);
     return x === null || y === null ? null : x - y;
   }
   const numericSide = typeof a !== 'string' || typeof b !== 'string' || (NUMERIC.test(a) && NUMERIC.test(b));

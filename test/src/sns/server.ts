@@ -52,7 +52,10 @@ export async function startFakeSns(options: { topics: readonly string[] }): Prom
         res.writeHead(status, { 'content-type': 'text/xml', 'x-amzn-requestid': randomUUID() }).end(body);
       };
       const error = (status: number, code: string, message: string) =>
-        answer(status, `<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>${status < 500 ? 'Sender' : 'Receiver'}</Type><Code>${code}</Code><Message>${xml(message)}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`);
+        answer(
+          status,
+          `<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>${status < 500 ? 'Sender' : 'Receiver'}</Type><Code>${code}</Code><Message>${xml(message)}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
+        );
       const signedFor = /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(req.headers.authorization ?? '')?.[1] ?? null;
       if (req.method !== 'POST' || signedFor === null) return error(403, 'MissingAuthenticationToken', 'Request is missing Authentication Token');
       if (action !== 'Publish' || form.get('Version') !== '2010-03-31') return error(400, 'InvalidAction', `Could not find operation ${action ?? ''}`);
@@ -67,7 +70,10 @@ export async function startFakeSns(options: { topics: readonly string[] }): Prom
       if (subject !== null && (subject.length > 100 || !/^[\x20-\x7e]+$/.test(subject))) return error(400, 'InvalidParameter', 'Invalid parameter: Subject');
       if (Buffer.byteLength(message) > 256 * 1024) return error(400, 'InvalidParameter', 'Invalid parameter: Message too long');
       published.push({ topicArn, subject, message, signedFor });
-      answer(200, `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>${randomUUID()}</MessageId></PublishResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></PublishResponse>`);
+      answer(
+        200,
+        `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>${randomUUID()}</MessageId></PublishResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></PublishResponse>`,
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -11,7 +11,12 @@ export interface SpawnedService extends ServiceProcess {
 }
 
 /** A service's real main() as its own process (startServiceProcess), and what its file sink wrote. */
-export async function spawnService(t: { teardown(fn: () => unknown): void }, main: string, env: Record<string, string>, options: ServiceProcessOptions = {}): Promise<SpawnedService> {
+export async function spawnService(
+  t: { teardown(fn: () => unknown): void },
+  main: string,
+  env: Record<string, string>,
+  options: ServiceProcessOptions = {},
+): Promise<SpawnedService> {
   const service = await startServiceProcess(t, main, env, options);
   const fileEvents = async (group: string) => {
     const dir = join(service.dataDir, 'logs', group);
@@ -20,8 +25,13 @@ export async function spawnService(t: { teardown(fn: () => unknown): void }, mai
       if (!file.endsWith(streamFileExtension)) continue; // a hashed file's `.name`
       const lines = (await readFile(join(dir, file), 'utf8')).split('\n').filter(Boolean);
       const base = file.slice(0, -streamFileExtension.length);
-      const stream = isHashedFileBase(base) ? (parseStreamNameFile(await readFile(join(dir, base + streamNameFileExtension), 'utf8')) ?? base) : streamOfFileBase(base);
-      byStream.set(stream, lines.map((line) => JSON.parse(line) as Record<string, unknown>));
+      const stream = isHashedFileBase(base)
+        ? (parseStreamNameFile(await readFile(join(dir, base + streamNameFileExtension), 'utf8')) ?? base)
+        : streamOfFileBase(base);
+      byStream.set(
+        stream,
+        lines.map((line) => JSON.parse(line) as Record<string, unknown>),
+      );
     }
     return byStream;
   };

@@ -32,7 +32,12 @@ export async function evidenceCommand(ctx: Context): Promise<number> {
   const outArg = ctx.args.values.out;
   if (outArg === undefined) throw new AuditError('AUDIT_USAGE', 'evidence needs --out DIR (a directory that does not exist yet)');
   const out = resolve(outArg);
-  if (await stat(out).then(() => true, () => false)) {
+  if (
+    await stat(out).then(
+      () => true,
+      () => false,
+    )
+  ) {
     throw new AuditError('AUDIT_OUT_EXISTS', `${out} already exists: give a new directory (evidence is never merged into or overwritten)`);
   }
   const lookBackMs = parseDuration('--lookback', ctx.args.values.lookback ?? DEFAULT_LOOKBACK);
@@ -111,7 +116,10 @@ async function vouch(ctx: Context, out: string, sealed: Sealed): Promise<number>
     return 0;
   } catch (err) {
     if (!(err instanceof AuditError)) throw err;
-    throw new AuditError('AUDIT_NOT_RECORDED', `${out} is complete, but its SHA256SUMS digest was not recorded: ${err.code}: ${err.message}; record it with: ${command}`);
+    throw new AuditError(
+      'AUDIT_NOT_RECORDED',
+      `${out} is complete, but its SHA256SUMS digest was not recorded: ${err.code}: ${err.message}; record it with: ${command}`,
+    );
   }
 }
 

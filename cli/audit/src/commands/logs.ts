@@ -43,29 +43,29 @@ export async function logsCommand(ctx: Context): Promise<number> {
   }
 
   async function copy(this: void): Promise<number> {
-  const service = values.service as ServiceName;
-  if (format === 'csv') await out.write(csvLine(csvColumns(service)));
-  let n = 0;
-  const query = { service, from: range.from, to: range.to, ...(streams ? { streams } : {}) };
-  // A syslog device's events capped into source address streams are its events too (device-events.ts).
-  const events = streams !== undefined && service === 'syslog' ? await syslogDeviceEvents(ctx.source, query, values.device!) : ctx.source.events(query);
-  for await (const event of events) {
-    const message = exportedMessage(service, event);
-    await out.write(format === 'jsonl' ? message + '\n' : csvLine(csvCells(service, event, parseEvent(message))));
-    n++;
-    if ((n & 255) === 0) ctx.progress.update(`${service}: ${count(n)} events, at ${new Date(event.timestamp).toISOString()}`);
-  }
-  await out.end();
-  ctx.progress.done();
-  if (ctx.joinStats.incomplete > 0) {
-    ctx.io.stderr.write(`warning: ${ctx.joinStats.incomplete} split event(s) had parts missing; their parts were written as they are\n`);
-  }
-  if (n === 0) {
-    // An empty export is an answer, not a failure (exit 0), but never a silent one: an empty file
-    // or an empty pipe alone cannot tell "nothing happened" from "asked the wrong range".
-    const which = streams === undefined ? 'all streams' : `stream ${streams[0]}`;
-    ctx.io.stderr.write(`no events: ${ctx.source.logGroup(service)}, ${which}, from ${iso(range.from)} to ${iso(range.to)} (to excluded)\n`);
-  } else if (ctx.progress.enabled || values.out !== undefined) ctx.io.stderr.write(`${count(n)} events\n`);
-  return 0;
+    const service = values.service as ServiceName;
+    if (format === 'csv') await out.write(csvLine(csvColumns(service)));
+    let n = 0;
+    const query = { service, from: range.from, to: range.to, ...(streams ? { streams } : {}) };
+    // A syslog device's events capped into source address streams are its events too (device-events.ts).
+    const events = streams !== undefined && service === 'syslog' ? await syslogDeviceEvents(ctx.source, query, values.device!) : ctx.source.events(query);
+    for await (const event of events) {
+      const message = exportedMessage(service, event);
+      await out.write(format === 'jsonl' ? message + '\n' : csvLine(csvCells(service, event, parseEvent(message))));
+      n++;
+      if ((n & 255) === 0) ctx.progress.update(`${service}: ${count(n)} events, at ${new Date(event.timestamp).toISOString()}`);
+    }
+    await out.end();
+    ctx.progress.done();
+    if (ctx.joinStats.incomplete > 0) {
+      ctx.io.stderr.write(`warning: ${ctx.joinStats.incomplete} split event(s) had parts missing; their parts were written as they are\n`);
+    }
+    if (n === 0) {
+      // An empty export is an answer, not a failure (exit 0), but never a silent one: an empty file
+      // or an empty pipe alone cannot tell "nothing happened" from "asked the wrong range".
+      const which = streams === undefined ? 'all streams' : `stream ${streams[0]}`;
+      ctx.io.stderr.write(`no events: ${ctx.source.logGroup(service)}, ${which}, from ${iso(range.from)} to ${iso(range.to)} (to excluded)\n`);
+    } else if (ctx.progress.enabled || values.out !== undefined) ctx.io.stderr.write(`${count(n)} events\n`);
+    return 0;
   }
 }

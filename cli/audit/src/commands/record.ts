@@ -48,7 +48,10 @@ async function checkedBundle(dir: string): Promise<Sealed> {
   const check = await checkBundle(dir);
   const first = check.problems[0];
   if (first !== undefined) {
-    throw new AuditError(first.code, `${first.message}; not recorded${check.problems.length > 1 ? ` (${check.problems.length} problems: verify lists them)` : ''}`);
+    throw new AuditError(
+      first.code,
+      `${first.message}; not recorded${check.problems.length > 1 ? ` (${check.problems.length} problems: verify lists them)` : ''}`,
+    );
   }
   return check;
 }

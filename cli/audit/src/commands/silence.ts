@@ -55,7 +55,10 @@ export async function silenceCommand(ctx: Context): Promise<number> {
   const found: SilentStream[] = [];
   const notes: string[] = [];
   let groups = 0;
-  for (const [service, limit] of [['syslog', threshold], ['ntp', ntpThreshold]] as const) {
+  for (const [service, limit] of [
+    ['syslog', threshold],
+    ['ntp', ntpThreshold],
+  ] as const) {
     try {
       const result = await silentIn(ctx, service, limit, at, (s) => service === 'ntp' && s === NTP_UPSTREAM_STREAM);
       groups++;

@@ -21,7 +21,8 @@ export async function verifyCommand(ctx: Context): Promise<number> {
   const target = ctx.args.target;
   if (target === undefined) throw new AuditError('AUDIT_USAGE', 'verify needs the bundle directory: netsidecar-audit verify DIR');
   const log = ctx.auditLog;
-  if (log === undefined) throw new AuditError('AUDIT_USAGE', 'bundle digests are recorded in CloudWatch Logs, not the archive: verify with --source cloudwatch');
+  if (log === undefined)
+    throw new AuditError('AUDIT_USAGE', 'bundle digests are recorded in CloudWatch Logs, not the archive: verify with --source cloudwatch');
   const dir = resolve(target);
   const check = await checkBundle(dir);
   const problems: VerifyProblem[] = [...check.problems];
@@ -41,10 +42,13 @@ export async function verifyCommand(ctx: Context): Promise<number> {
 
   for (const p of problems) ctx.io.stderr.write(`netsidecar-audit: ${p.code}: ${p.message}\n`);
   if (problems.length > 0) {
-    if (recordedAt !== undefined) ctx.io.stderr.write(`note: SHA256SUMS itself is the one recorded at ${iso(recordedAt)}: the files above changed after it was made\n`);
+    if (recordedAt !== undefined)
+      ctx.io.stderr.write(`note: SHA256SUMS itself is the one recorded at ${iso(recordedAt)}: the files above changed after it was made\n`);
     const worst = precedence.find((code) => problems.some((p) => p.code === code))!;
     return auditErrors[worst].exit;
   }
-  ctx.io.stdout.write(`verified: ${dir}: ${check.listed} files match SHA256SUMS, whose sha256 ${check.digest} is recorded in ${log.where} at ${iso(recordedAt!)}\n`);
+  ctx.io.stdout.write(
+    `verified: ${dir}: ${check.listed} files match SHA256SUMS, whose sha256 ${check.digest} is recorded in ${log.where} at ${iso(recordedAt!)}\n`,
+  );
   return 0;
 }

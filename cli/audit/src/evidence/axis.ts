@@ -42,7 +42,12 @@ export function timeTicks(from: number, to: number, max = 6): { values: number[]
     const origin = step >= DAY ? Math.floor(from / DAY) * DAY : 0;
     const values: number[] = [];
     for (let t = origin + Math.ceil((from - origin) / step) * step; t <= to; t += step) values.push(t);
-    const label = step >= DAY ? (t: number) => iso(t).slice(0, 10) : span > DAY ? (t: number) => iso(t).slice(5, 16).replace('T', ' ') : (t: number) => iso(t).slice(11, 16);
+    const label =
+      step >= DAY
+        ? (t: number) => iso(t).slice(0, 10)
+        : span > DAY
+          ? (t: number) => iso(t).slice(5, 16).replace('T', ' ')
+          : (t: number) => iso(t).slice(11, 16);
     return { values, label };
   }
   // Months: 1, 2, 3, 6 or 12 of them, on the first of the month.

@@ -15,7 +15,11 @@ export interface StackedBarsInput {
   emptyNote: string;
 }
 
-const W = 900, L = 56, R = 10, T = 15, B = 30;
+const W = 900,
+  L = 56,
+  R = 10,
+  T = 15,
+  B = 30;
 
 /**
  * A count per column, stacked by row: config changes per day, a segment per device. The axis has
@@ -34,7 +38,9 @@ export function stackedBars(c: StackedBarsInput): string {
   const w = (W - L - R) / c.cols.length;
   const parts: string[] = [];
   for (const v of ticks.values) {
-    parts.push(`<line x1="${L}" x2="${W - R}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="${v === 0 ? '#999' : '#e5e5e5'}"/><text x="${L - 4}" y="${(y(v) + 4).toFixed(1)}" font-size="10" text-anchor="end">${ticks.label(v)}</text>`);
+    parts.push(
+      `<line x1="${L}" x2="${W - R}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="${v === 0 ? '#999' : '#e5e5e5'}"/><text x="${L - 4}" y="${(y(v) + 4).toFixed(1)}" font-size="10" text-anchor="end">${ticks.label(v)}</text>`,
+    );
   }
   parts.push(`<text x="14" y="${T + plotH / 2}" font-size="11" transform="rotate(-90 14 ${T + plotH / 2})" text-anchor="middle">${esc(c.yTitle)}</text>`);
   c.cols.forEach((col, i) => {
@@ -59,7 +65,9 @@ export function stackedBars(c: StackedBarsInput): string {
     const ly = T + plotH + B + 8 + Math.floor(r / legendCols) * 16;
     const total = c.cols.reduce((n, col) => n + c.value(row, col), 0);
     const text = `${row.length > 28 ? row.slice(0, 27) + '…' : row}: ${total === 0 ? `no ${c.unit}` : `${total} ${c.unit}${total === 1 ? '' : 's'}`}`;
-    parts.push(`<rect class="legend" data-name="${esc(row)}" x="${lx.toFixed(1)}" y="${ly}" width="10" height="10" fill="${total === 0 ? '#fff' : colour(r)}" stroke="${colour(r)}"/><text x="${(lx + 14).toFixed(1)}" y="${ly + 9}" font-size="11">${esc(text)}</text>`);
+    parts.push(
+      `<rect class="legend" data-name="${esc(row)}" x="${lx.toFixed(1)}" y="${ly}" width="10" height="10" fill="${total === 0 ? '#fff' : colour(r)}" stroke="${colour(r)}"/><text x="${(lx + 14).toFixed(1)}" y="${ly + 9}" font-size="11">${esc(text)}</text>`,
+    );
   });
   return svgChart(c.label, W, H, parts.join(''));
 }

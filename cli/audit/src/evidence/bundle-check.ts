@@ -82,7 +82,8 @@ export async function checkBundle(dir: string): Promise<BundleCheck> {
     try {
       actual = await sha256Of(join(dir, path));
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') problems.push({ code: 'AUDIT_BUNDLE_FILE_MISSING', message: `${path} is listed in SHA256SUMS but missing` });
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+        problems.push({ code: 'AUDIT_BUNDLE_FILE_MISSING', message: `${path} is listed in SHA256SUMS but missing` });
       else tampered(`${path} cannot be read as a file (${(err as Error).message})`);
       continue;
     }

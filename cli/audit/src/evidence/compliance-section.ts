@@ -92,20 +92,44 @@ export async function complianceSection({ bundle, warnings }: SectionInput, conf
   const devices = config.devices.map((d: ConfigDevice): ComplianceDevice => {
     const e = d.lastUpload === undefined ? undefined : lastOf.get(d.device);
     const c = e === undefined ? undefined : complianceOf(e);
-    return { device: d.device, beforeRange: d.beforeRange === true, ...(d.lastUpload === undefined ? {} : { lastUpload: d.lastUpload }), ...(d.lastVersion === undefined ? {} : { lastVersion: d.lastVersion }), ...(c ? { compliance: c } : {}) };
+    return {
+      device: d.device,
+      beforeRange: d.beforeRange === true,
+      ...(d.lastUpload === undefined ? {} : { lastUpload: d.lastUpload }),
+      ...(d.lastVersion === undefined ? {} : { lastVersion: d.lastVersion }),
+      ...(c ? { compliance: c } : {}),
+    };
   });
 
   const status = (d: ComplianceDevice) =>
-    d.lastUpload === undefined ? 'no upload in range or look-back' : d.compliance === undefined ? 'not checked' : d.compliance.failed.length > 0 ? 'failed' : 'passed';
+    d.lastUpload === undefined
+      ? 'no upload in range or look-back'
+      : d.compliance === undefined
+        ? 'not checked'
+        : d.compliance.failed.length > 0
+          ? 'failed'
+          : 'passed';
   const rows = [csvLine(['device', 'lastVersion', 'lastUpload', 'uploadIn', 'status', 'rulesSha256', 'passed', 'failed', 'failedRules', 'failedReasons'])];
   for (const d of devices) {
     const c = d.compliance;
-    rows.push(csvLine([
-      d.device, d.lastVersion, d.lastUpload === undefined ? '' : iso(d.lastUpload), d.lastUpload === undefined ? '' : d.beforeRange ? 'before range' : 'range', status(d),
-      c?.rulesSha256, c?.passed.length, c?.failed.length, c?.failed.map((f) => f.id).join(' '), c?.failed.map((f) => `${f.id}: ${f.reason}`).join(' | '),
-    ]));
+    rows.push(
+      csvLine([
+        d.device,
+        d.lastVersion,
+        d.lastUpload === undefined ? '' : iso(d.lastUpload),
+        d.lastUpload === undefined ? '' : d.beforeRange ? 'before range' : 'range',
+        status(d),
+        c?.rulesSha256,
+        c?.passed.length,
+        c?.failed.length,
+        c?.failed.map((f) => f.id).join(' '),
+        c?.failed.map((f) => `${f.id}: ${f.reason}`).join(' | '),
+      ]),
+    );
     if (c !== undefined && c.failed.length > 0) {
-      warnings.push(`config: ${d.device} fails ${c.failed.length} compliance rule(s) at the end of the range: ${c.failed.map((f) => f.id).join(', ')} (upload of ${iso(d.lastUpload!)}${d.beforeRange ? ', before the range' : ''})`);
+      warnings.push(
+        `config: ${d.device} fails ${c.failed.length} compliance rule(s) at the end of the range: ${c.failed.map((f) => f.id).join(', ')} (upload of ${iso(d.lastUpload!)}${d.beforeRange ? ', before the range' : ''})`,
+      );
     }
   }
   if (config.present) await bundle.put('config/compliance-at-end.csv', rows.join(''), { derivedFrom: sources }, devices.length);
@@ -128,10 +152,17 @@ function summaryPart(configured: boolean, present: boolean, devices: ComplianceD
     d.compliance === undefined ? '-' : String(d.compliance.failed.length),
     d.compliance?.failed.map((f) => f.id).join(', ') || '-',
   ];
-  const markdown = ['Each device\'s last upload: config/compliance-at-end.csv (with the reasons).', '', '| device | last upload | compliance | rules passed | rules failed | failed rules |', '|---|---|---|---:|---:|---|'];
+  const markdown = [
+    "Each device's last upload: config/compliance-at-end.csv (with the reasons).",
+    '',
+    '| device | last upload | compliance | rules passed | rules failed | failed rules |',
+    '|---|---|---|---:|---:|---|',
+  ];
   for (const d of devices) markdown.push(`| ${cells(d).join(' | ')} |`);
   const row = (d: ComplianceDevice) =>
-    `<tr${status(d) === 'failed' ? ' style="color:#a00;font-weight:bold"' : ''}>${cells(d).map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`;
+    `<tr${status(d) === 'failed' ? ' style="color:#a00;font-weight:bold"' : ''}>${cells(d)
+      .map((c) => `<td>${esc(c)}</td>`)
+      .join('')}</tr>`;
   const html = `<table><tr><th>device</th><th>last upload</th><th>compliance</th><th>rules passed</th><th>rules failed</th><th>failed rules</th></tr>${devices.map(row).join('')}</table>`;
   return { title, section, markdown, html };
 }

@@ -99,14 +99,39 @@ export async function configSection(input: SectionInput): Promise<ConfigSection>
   }
   const { facts, streams } = await openLogGroup(input, 'config', { from: lookBackFrom, to: range.to });
   const section: ConfigSection = {
-    present: false, group: facts, devices: [], changesPerDay: new Map(), changesPerDevicePerDay: new Map(), changes: [], changesTotal: 0, withoutWho: 0, uploads: 0, incomplete: 0,
+    present: false,
+    group: facts,
+    devices: [],
+    changesPerDay: new Map(),
+    changesPerDevicePerDay: new Map(),
+    changes: [],
+    changesTotal: 0,
+    withoutWho: 0,
+    uploads: 0,
+    incomplete: 0,
   };
   if (streams === undefined) return section;
   section.present = true;
   let events = 0;
   const versions = await bundle.open('config/versions.csv', { derivedFrom: streams.map((s) => `config/${safeName(s)}/events.jsonl`) });
   await versions.write(
-    csvLine(['device', 'version', 'receivedAt', 'who', 'when', 'principal', 'sourceIp', 'changed', 'diffAdded', 'diffRemoved', 'driftStatus', 'sha256', 'previousSha256', 'redactions', 'diffFile']),
+    csvLine([
+      'device',
+      'version',
+      'receivedAt',
+      'who',
+      'when',
+      'principal',
+      'sourceIp',
+      'changed',
+      'diffAdded',
+      'diffRemoved',
+      'driftStatus',
+      'sha256',
+      'previousSha256',
+      'redactions',
+      'diffFile',
+    ]),
   );
 
   const before: string[] = [];
@@ -147,8 +172,13 @@ export async function configSection(input: SectionInput): Promise<ConfigSection>
           const principal = field(e, 'source.principal');
           const sourceIp = field(e, 'source.ip');
           section.changes.push({
-            device: stream, version, receivedAt: p.timestamp, who, when: str(e['when']) ?? null,
-            principal: typeof principal === 'string' ? principal : null, sourceIp: typeof sourceIp === 'string' ? sourceIp : null,
+            device: stream,
+            version,
+            receivedAt: p.timestamp,
+            who,
+            when: str(e['when']) ?? null,
+            principal: typeof principal === 'string' ? principal : null,
+            sourceIp: typeof sourceIp === 'string' ? sourceIp : null,
           });
         }
       }
@@ -158,8 +188,21 @@ export async function configSection(input: SectionInput): Promise<ConfigSection>
       section.uploads++;
       await versions.row(
         csvLine([
-          stream, version, new Date(p.timestamp).toISOString(), e['who'], e['when'], field(e, 'source.principal'), field(e, 'source.ip'),
-          e['changed'], e['diffAdded'], e['diffRemoved'], e['driftStatus'], e['sha256'], e['previousSha256'], e['redactions'], diffFile,
+          stream,
+          version,
+          new Date(p.timestamp).toISOString(),
+          e['who'],
+          e['when'],
+          field(e, 'source.principal'),
+          field(e, 'source.ip'),
+          e['changed'],
+          e['diffAdded'],
+          e['diffRemoved'],
+          e['driftStatus'],
+          e['sha256'],
+          e['previousSha256'],
+          e['redactions'],
+          diffFile,
         ]),
       );
     };
@@ -202,7 +245,9 @@ export async function configSection(input: SectionInput): Promise<ConfigSection>
         warnings.push(`config: ${stream} upload ${uploadId} has config-part/1 events but no config/1 event in the range`);
         continue;
       }
-      warnings.push(`config: ${stream} version ${String(p.event['version'])} is missing ${p.expected - p.received} config-part/1 event(s): its detached fields are incomplete in the bundle`);
+      warnings.push(
+        `config: ${stream} version ${String(p.event['version'])} is missing ${p.expected - p.received} config-part/1 event(s): its detached fields are incomplete in the bundle`,
+      );
       p.fields.clear(); // never a diff with holes that reads as complete
       await finish({ ...p, event: p.event });
     }
@@ -225,7 +270,9 @@ export async function configSection(input: SectionInput): Promise<ConfigSection>
   await versions.close();
   settleLogGroup(input, facts, events);
   if (section.withoutWho > 0) {
-    warnings.push(`config: ${section.withoutWho} of ${section.changesTotal} change(s) do not say who made them (no user in the uploaded config): PCI DSS 10.2.2 asks for the user of each change`);
+    warnings.push(
+      `config: ${section.withoutWho} of ${section.changesTotal} change(s) do not say who made them (no user in the uploaded config): PCI DSS 10.2.2 asks for the user of each change`,
+    );
   }
   const derivedFrom = ['config/versions.csv'];
   let lookBack: { lookBack: Provenance } | undefined;
@@ -238,7 +285,15 @@ export async function configSection(input: SectionInput): Promise<ConfigSection>
   const drift = [csvLine(['device', 'lastVersion', 'lastUpload', 'driftStatus', 'uploadIn'])];
   for (const d of section.devices) {
     const uploadIn = d.lastUpload === undefined ? '' : d.beforeRange ? 'before range' : 'range';
-    drift.push(csvLine([d.device, d.lastVersion, d.lastUpload === undefined ? '' : new Date(d.lastUpload).toISOString(), d.driftAtEnd ?? (d.lastUpload === undefined ? 'no upload in range or look-back' : ''), uploadIn]));
+    drift.push(
+      csvLine([
+        d.device,
+        d.lastVersion,
+        d.lastUpload === undefined ? '' : new Date(d.lastUpload).toISOString(),
+        d.driftAtEnd ?? (d.lastUpload === undefined ? 'no upload in range or look-back' : ''),
+        uploadIn,
+      ]),
+    );
     if (d.driftAtEnd === 'drifted') {
       warnings.push(
         `config: ${d.device} drifts from its intended config at the end of the range` +

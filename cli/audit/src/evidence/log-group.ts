@@ -64,7 +64,9 @@ export async function openLogGroup(
     facts.retentionDays = days ?? null;
     facts.retention = days === undefined ? 'never expire' : `${days} days`;
     if (days !== undefined && days < PCI_RETENTION_DAYS) {
-      warnings.push(`${service}: log group ${facts.name} keeps events ${days} days: PCI DSS 10.5.1 asks for 12 months of audit log history (older events only in the archive, if it is deployed)`);
+      warnings.push(
+        `${service}: log group ${facts.name} keeps events ${days} days: PCI DSS 10.5.1 asks for 12 months of audit log history (older events only in the archive, if it is deployed)`,
+      );
     }
   }
   return { facts, streams };

@@ -52,8 +52,18 @@ export async function ntpSection(input: SectionInput): Promise<NtpSection> {
   const { ctx, bundle, range, warnings } = input;
   const { facts, streams } = await openLogGroup(input, 'ntp');
   const section: NtpSection = {
-    present: false, group: facts, upstreamEvents: 0, samples: 0, okSamples: 0, periods: [], syncedShare: 0, sources: [], clients: [], offsets: new Map(),
-    thresholdMs: DEFAULT_CLOCK_THRESHOLD_MS, thresholdFromEvents: false,
+    present: false,
+    group: facts,
+    upstreamEvents: 0,
+    samples: 0,
+    okSamples: 0,
+    periods: [],
+    syncedShare: 0,
+    sources: [],
+    clients: [],
+    offsets: new Map(),
+    thresholdMs: DEFAULT_CLOCK_THRESHOLD_MS,
+    thresholdFromEvents: false,
   };
   if (streams === undefined) return section;
   section.present = true;
@@ -93,7 +103,19 @@ export async function ntpSection(input: SectionInput): Promise<NtpSection> {
       }
       sources.add(type, e, event.timestamp);
       await history.row(
-        csvLine([new Date(event.timestamp).toISOString(), type, e['server'] ?? e['selected'], e['result'], e['offsetMs'], e['delayMs'], e['stratum'] ?? e['servedStratum'], e['selected'], e['synchronised'], e['servedStratum'], e['reason']]),
+        csvLine([
+          new Date(event.timestamp).toISOString(),
+          type,
+          e['server'] ?? e['selected'],
+          e['result'],
+          e['offsetMs'],
+          e['delayMs'],
+          e['stratum'] ?? e['servedStratum'],
+          e['selected'],
+          e['synchronised'],
+          e['servedStratum'],
+          e['reason'],
+        ]),
       );
       if (event.timestamp - lastRecord > NTP_GAP_MS) {
         section.periods.push({ start: lastRecord, end: event.timestamp, kind: 'no record', note: 'no upstream event: service down or not logging' });
@@ -129,7 +151,12 @@ export async function ntpSection(input: SectionInput): Promise<NtpSection> {
   }
   closeLocal(range.to, ' (still at the end of the range)');
   if (state === false && unsyncedSince !== undefined) {
-    section.periods.push({ start: unsyncedSince, end: range.to, kind: 'unsynchronised', note: `${unsyncedReason ?? ''} (still at the end of the range)`.trim() });
+    section.periods.push({
+      start: unsyncedSince,
+      end: range.to,
+      kind: 'unsynchronised',
+      note: `${unsyncedReason ?? ''} (still at the end of the range)`.trim(),
+    });
   }
   const tailEnd = Math.min(range.to, ctx.now);
   if (tailEnd - lastRecord > NTP_GAP_MS) {
@@ -145,7 +172,9 @@ export async function ntpSection(input: SectionInput): Promise<NtpSection> {
   for (const p of section.periods) {
     const span = `from ${new Date(p.start).toISOString()} to ${new Date(p.end).toISOString()}`;
     if (p.kind === 'local clock') {
-      warnings.push(`ntp: NOT SYNCHRONISED TO A TRUSTED SOURCE ${span}: the NTP service followed its own clock (${p.note}), not UTC from a trusted time source (PCI DSS 10.6.2); routers got this machine's time`);
+      warnings.push(
+        `ntp: NOT SYNCHRONISED TO A TRUSTED SOURCE ${span}: the NTP service followed its own clock (${p.note}), not UTC from a trusted time source (PCI DSS 10.6.2); routers got this machine's time`,
+      );
     } else warnings.push(`ntp: ${p.kind} ${span}${p.note ? ` (${p.note})` : ''}`);
   }
 
@@ -154,7 +183,9 @@ export async function ntpSection(input: SectionInput): Promise<NtpSection> {
   const clientQuery = { service: 'ntp' as const, streams: clientStreams, from: range.from, to: range.to };
   const clientsRaw = await bundle.open('ntp/clients.jsonl', ctx.source.provenance(clientQuery));
   const offsets = await bundle.open('ntp/client-offsets.csv', { derivedFrom: ['ntp/clients.jsonl'] });
-  await offsets.write(csvLine(['time', 'client', 'type', 'clientOffsetMs', 'clientOffsetBoundMs', 'clientOffsetMethod', 'requests', 'authenticated', 'message']));
+  await offsets.write(
+    csvLine(['time', 'client', 'type', 'clientOffsetMs', 'clientOffsetBoundMs', 'clientOffsetMethod', 'requests', 'authenticated', 'message']),
+  );
   const clients = new Map<string, NtpClient>(clientStreams.map((c) => [c, { client: c, summaries: 0, warnings: 0 }]));
   let n = 0; // client events read
   if (clientStreams.length > 0) {
@@ -176,7 +207,19 @@ export async function ntpSection(input: SectionInput): Promise<NtpSection> {
       } else continue;
       client.lastSeen = event.timestamp;
       const offset = num(e['clientOffsetMs']);
-      await offsets.row(csvLine([new Date(event.timestamp).toISOString(), event.stream, type, offset, e['clientOffsetBoundMs'], e['clientOffsetMethod'], e['requests'], e['authenticated'], e['message']]));
+      await offsets.row(
+        csvLine([
+          new Date(event.timestamp).toISOString(),
+          event.stream,
+          type,
+          offset,
+          e['clientOffsetBoundMs'],
+          e['clientOffsetMethod'],
+          e['requests'],
+          e['authenticated'],
+          e['message'],
+        ]),
+      );
       if (offset === undefined) continue;
       client.lastOffsetMs = offset;
       if (client.worstOffsetMs === undefined || Math.abs(offset) > Math.abs(client.worstOffsetMs)) client.worstOffsetMs = offset;

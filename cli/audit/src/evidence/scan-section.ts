@@ -58,7 +58,17 @@ export async function scanSection(input: SectionInput): Promise<ScanSection> {
   const { ctx, bundle, range, warnings } = input;
   const zero = () => Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
   const { facts, streams } = await openLogGroup(input, 'scan');
-  const section: ScanSection = { present: false, group: facts, events: 0, scans: 0, errors: 0, open: zero(), openBefore: zero(), resolved: zero(), ignored: zero() };
+  const section: ScanSection = {
+    present: false,
+    group: facts,
+    events: 0,
+    scans: 0,
+    errors: 0,
+    open: zero(),
+    openBefore: zero(),
+    resolved: zero(),
+    ignored: zero(),
+  };
   if (streams === undefined) return section;
   section.present = true;
 
@@ -75,7 +85,22 @@ export async function scanSection(input: SectionInput): Promise<ScanSection> {
   const query = { service: 'scan' as const, from: range.from, to: range.to };
   const raw = await bundle.open('scan/events.jsonl', ctx.source.provenance(query));
   const findings = await bundle.open('scan/findings.csv', { derivedFrom: ['scan/events.jsonl'] });
-  await findings.write(csvLine(['time', 'type', 'severity', 'vulnerabilityId', 'pkgName', 'installedVersion', 'fixedVersion', 'imageRef', 'owner', 'reason', 'reopened', 'fingerprint']));
+  await findings.write(
+    csvLine([
+      'time',
+      'type',
+      'severity',
+      'vulnerabilityId',
+      'pkgName',
+      'installedVersion',
+      'fixedVersion',
+      'imageRef',
+      'owner',
+      'reason',
+      'reopened',
+      'fingerprint',
+    ]),
+  );
   for await (const event of ctx.source.events(query)) {
     await raw.row(event.message + '\n');
     section.events++;
@@ -87,7 +112,20 @@ export async function scanSection(input: SectionInput): Promise<ScanSection> {
     if (applyFinding(open, e, event.timestamp) === undefined) continue;
     const severity = str(e['severity']) ?? 'UNKNOWN';
     await findings.row(
-      csvLine([new Date(event.timestamp).toISOString(), type, severity, e['vulnerabilityId'], e['pkgName'], e['installedVersion'], e['fixedVersion'], e['imageRef'], e['owner'], e['reason'], e['reopened'], e['fingerprint']]),
+      csvLine([
+        new Date(event.timestamp).toISOString(),
+        type,
+        severity,
+        e['vulnerabilityId'],
+        e['pkgName'],
+        e['installedVersion'],
+        e['fixedVersion'],
+        e['imageRef'],
+        e['owner'],
+        e['reason'],
+        e['reopened'],
+        e['fingerprint'],
+      ]),
     );
     if (type !== 'finding_new') {
       const bucket = type === 'finding_resolved' ? section.resolved : section.ignored;
@@ -98,20 +136,30 @@ export async function scanSection(input: SectionInput): Promise<ScanSection> {
   await findings.close();
   settleLogGroup(input, facts, section.events);
 
-  const csv = [csvLine(['key', 'severity', 'openedAt', 'openedBeforeRange', 'vulnerabilityId', 'pkgName', 'installedVersion', 'fixedVersion', 'imageRef', 'owner'])];
+  const csv = [
+    csvLine(['key', 'severity', 'openedAt', 'openedBeforeRange', 'vulnerabilityId', 'pkgName', 'installedVersion', 'fixedVersion', 'imageRef', 'owner']),
+  ];
   for (const [key, f] of open) {
     const before = f.openedAt < range.from;
     section.open[f.severity] = (section.open[f.severity] ?? 0) + 1;
     if (before) section.openBefore[f.severity] = (section.openBefore[f.severity] ?? 0) + 1;
     const e = f.event;
-    csv.push(csvLine([key, f.severity, new Date(f.openedAt).toISOString(), before, e['vulnerabilityId'], e['pkgName'], e['installedVersion'], e['fixedVersion'], e['imageRef'], e['owner']]));
+    csv.push(
+      csvLine([
+        key,
+        f.severity,
+        new Date(f.openedAt).toISOString(),
+        before,
+        e['vulnerabilityId'],
+        e['pkgName'],
+        e['installedVersion'],
+        e['fixedVersion'],
+        e['imageRef'],
+        e['owner'],
+      ]),
+    );
   }
-  await bundle.put(
-    'scan/open-at-end.csv',
-    csv.join(''),
-    { derivedFrom: ['scan/events.jsonl'], lookBack: ctx.source.provenance(lookBack) },
-    open.size,
-  );
+  await bundle.put('scan/open-at-end.csv', csv.join(''), { derivedFrom: ['scan/events.jsonl'], lookBack: ctx.source.provenance(lookBack) }, open.size);
   const severe = (section.open['CRITICAL'] ?? 0) + (section.open['HIGH'] ?? 0);
   if (severe > 0) {
     const before = (section.openBefore['CRITICAL'] ?? 0) + (section.openBefore['HIGH'] ?? 0);

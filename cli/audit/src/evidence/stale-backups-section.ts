@@ -16,7 +16,12 @@ export interface IntervalRule {
 }
 
 const globRegExp = (glob: string): RegExp =>
-  new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  new RegExp(
+    `^${glob
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
 
 /**
  * The rules of the command line, in order (the first whose glob matches a device wins), then the
@@ -28,7 +33,8 @@ export function parseBackupIntervals(values: readonly string[] | undefined): Int
   for (const raw of values ?? []) {
     const at = raw.lastIndexOf('=');
     if (at < 0) {
-      if (fallback !== undefined) throw new AuditError('AUDIT_USAGE', `--backup-interval '${raw}': a second default; give one bare duration, the others as GLOB=DURATION`);
+      if (fallback !== undefined)
+        throw new AuditError('AUDIT_USAGE', `--backup-interval '${raw}': a second default; give one bare duration, the others as GLOB=DURATION`);
       fallback = { glob: '*', matches: () => true, ms: parseDuration('--backup-interval', raw) };
       continue;
     }
@@ -72,11 +78,26 @@ export async function staleBackupsSection({ ctx, bundle, range, warnings }: Sect
   const devices = config.devices.map((d): BackupAge => {
     const rule = rules.find((r) => r.matches(d.device))!;
     const ageMs = d.lastUpload === undefined ? undefined : end - d.lastUpload;
-    return { device: d.device, ...(d.lastUpload === undefined ? {} : { lastUpload: d.lastUpload, ageMs }), intervalMs: rule.ms, rule: rule.glob, stale: ageMs === undefined || ageMs > rule.ms };
+    return {
+      device: d.device,
+      ...(d.lastUpload === undefined ? {} : { lastUpload: d.lastUpload, ageMs }),
+      intervalMs: rule.ms,
+      rule: rule.glob,
+      stale: ageMs === undefined || ageMs > rule.ms,
+    };
   });
   const rows = [csvLine(['device', 'lastUpload', 'ageAtEndS', 'expectedIntervalS', 'intervalRule', 'stale'])];
   for (const d of devices) {
-    rows.push(csvLine([d.device, d.lastUpload === undefined ? '' : iso(d.lastUpload), d.ageMs === undefined ? '' : Math.floor(d.ageMs / 1000), d.intervalMs / 1000, d.rule, d.stale]));
+    rows.push(
+      csvLine([
+        d.device,
+        d.lastUpload === undefined ? '' : iso(d.lastUpload),
+        d.ageMs === undefined ? '' : Math.floor(d.ageMs / 1000),
+        d.intervalMs / 1000,
+        d.rule,
+        d.stale,
+      ]),
+    );
     if (!d.stale) continue;
     warnings.push(
       d.lastUpload === undefined
@@ -94,9 +115,24 @@ function summaryPart(present: boolean, end: number, devices: BackupAge[]): Summa
   const section = 'backups';
   if (!present) return { title, section, markdown: ['No config log group.'], html: '<p>No config log group.</p>' };
   const intro = `Ages at ${iso(end)}; a device is stale when its last upload is older than its expected interval (--backup-interval). All devices: config/backup-age-at-end.csv.`;
-  const cells = (d: BackupAge) => [d.device, d.lastUpload === undefined ? 'no upload found' : iso(d.lastUpload), d.ageMs === undefined ? '-' : hours(d.ageMs), hours(d.intervalMs), d.stale ? 'stale' : 'ok'];
-  const markdown = [intro, '', '| device | last upload | age at end | expected every | |', '|---|---|---:|---:|---|', ...devices.map((d) => `| ${cells(d).join(' | ')} |`)];
-  const row = (d: BackupAge) => `<tr${d.stale ? ' style="color:#a00;font-weight:bold"' : ''}>${cells(d).map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`;
+  const cells = (d: BackupAge) => [
+    d.device,
+    d.lastUpload === undefined ? 'no upload found' : iso(d.lastUpload),
+    d.ageMs === undefined ? '-' : hours(d.ageMs),
+    hours(d.intervalMs),
+    d.stale ? 'stale' : 'ok',
+  ];
+  const markdown = [
+    intro,
+    '',
+    '| device | last upload | age at end | expected every | |',
+    '|---|---|---:|---:|---|',
+    ...devices.map((d) => `| ${cells(d).join(' | ')} |`),
+  ];
+  const row = (d: BackupAge) =>
+    `<tr${d.stale ? ' style="color:#a00;font-weight:bold"' : ''}>${cells(d)
+      .map((c) => `<td>${esc(c)}</td>`)
+      .join('')}</tr>`;
   const html = `<p class="meta">${esc(intro)}</p><table><tr><th>device</th><th>last upload</th><th>age at end</th><th>expected every</th><th></th></tr>${devices.map(row).join('')}</table>`;
   return { title, section, markdown, html };
 }

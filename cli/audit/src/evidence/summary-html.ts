@@ -7,8 +7,20 @@ import type { NtpSection } from './ntp-section.js';
 import { requirementIds, requirementsLine, type PageSection } from './pci-dss.js';
 import { SEVERITIES } from './scan-section.js';
 import {
-  changeHeader, changeRows, changesSentence, daysOf, logGroupHeader, logGroupRows, routerHeader, routerRows, scanSentence, syncSentence,
-  timeSourceHeader, timeSourceRow, timeSourceSentences, type SummaryInput,
+  changeHeader,
+  changeRows,
+  changesSentence,
+  daysOf,
+  logGroupHeader,
+  logGroupRows,
+  routerHeader,
+  routerRows,
+  scanSentence,
+  syncSentence,
+  timeSourceHeader,
+  timeSourceRow,
+  timeSourceSentences,
+  type SummaryInput,
 } from './summary.js';
 import { esc, heatmap, stackedBar } from './svg.js';
 
@@ -19,7 +31,10 @@ function offsetChart(s: SummaryInput): string {
   const ntp = s.ntp;
   const drawn = ntp.clients.filter((c) => ntp.offsets.has(c.client));
   const worst = new Set(
-    [...drawn].sort((a, b) => Math.abs(b.worstOffsetMs ?? 0) - Math.abs(a.worstOffsetMs ?? 0)).slice(0, NAMED_ROUTERS).map((c) => c.client),
+    [...drawn]
+      .sort((a, b) => Math.abs(b.worstOffsetMs ?? 0) - Math.abs(a.worstOffsetMs ?? 0))
+      .slice(0, NAMED_ROUTERS)
+      .map((c) => c.client),
   );
   const unmeasured = ntp.clients.filter((c) => !ntp.offsets.has(c.client)).map((c) => c.client);
   return lineChart({
@@ -30,7 +45,9 @@ function offsetChart(s: SummaryInput): string {
     bands: ntp.periods,
     yTitle: 'router clock − served clock (ms)',
     threshold: { value: ntp.thresholdMs, label: `${ntp.thresholdMs / 1000} s warning threshold` },
-    ...(unmeasured.length > 0 ? { note: `no offset measured: ${unmeasured.slice(0, 3).join(', ')}${unmeasured.length > 3 ? ` and ${unmeasured.length - 3} more` : ''}` } : {}),
+    ...(unmeasured.length > 0
+      ? { note: `no offset measured: ${unmeasured.slice(0, 3).join(', ')}${unmeasured.length > 3 ? ` and ${unmeasured.length - 3} more` : ''}` }
+      : {}),
   });
 }
 
@@ -59,7 +76,8 @@ const driftParts = (config: ConfigSection) => {
 const table = (header: string[], rows: (string | number)[][]): string =>
   `<table><tr>${header.map((h) => `<th>${esc(h)}</th>`).join('')}</tr>${rows.map((r) => `<tr>${r.map((c) => `<td>${esc(String(c))}</td>`).join('')}</tr>`).join('')}</table>`;
 const p = (text: string, cls = 'meta') => `<p class="${cls}">${esc(text)}</p>`;
-const heading = (title: string, section: PageSection) => `<h2>${esc(title)} <span class="pci">PCI DSS ${esc(requirementIds(section))}</span></h2>${p(requirementsLine(section), 'pci')}`;
+const heading = (title: string, section: PageSection) =>
+  `<h2>${esc(title)} <span class="pci">PCI DSS ${esc(requirementIds(section))}</span></h2>${p(requirementsLine(section), 'pci')}`;
 /** The section's "no evidence" sentence, in red: an absent log group is never a chart of zeros. */
 const noData = (sentence: string | undefined) => (sentence === undefined ? '' : p(sentence, 'nodata'));
 
@@ -68,7 +86,9 @@ function ntpHtml(s: SummaryInput): string {
   if (!ntp.present) return noData(noDataSentence(ntp.group));
   const parts = [noData(noDataSentence(ntp.group))];
   for (const t of timeSourceSentences(ntp)) parts.push(p(t.text, t.bad ? 'nodata' : 'meta'));
-  parts.push(p(`${syncSentence(ntp)} Shaded: red unsynchronised or own clock, grey no record. Dashed red: the ±${ntp.thresholdMs / 1000} s clock warning threshold.`));
+  parts.push(
+    p(`${syncSentence(ntp)} Shaded: red unsynchronised or own clock, grey no record. Dashed red: the ±${ntp.thresholdMs / 1000} s clock warning threshold.`),
+  );
   if (ntp.sources.length > 0) parts.push(table(timeSourceHeader, ntp.sources.map(timeSourceRow)));
   parts.push(offsetChart(s));
   if (ntp.clients.length > 0) parts.push(table(routerHeader, routerRows(ntp)));
@@ -84,7 +104,10 @@ function configHtml(s: SummaryInput, days: string[]): string {
     configChart(config, days),
     `<h3>Drift at the end of the range</h3>`,
     stackedBar('drift at the end of the range', driftParts(config)),
-    table(['device', 'versions', 'changes', 'drift at end'], config.devices.map((d) => [d.device, d.versions, d.changes, driftLabel(d)])),
+    table(
+      ['device', 'versions', 'changes', 'drift at end'],
+      config.devices.map((d) => [d.device, d.versions, d.changes, driftLabel(d)]),
+    ),
     `<h3>Who changed what</h3>`,
     p(changesSentence(config)),
     config.changes.length > 0 ? table(changeHeader, changeRows(config)) : '',
@@ -107,9 +130,23 @@ function scanHtml(s: SummaryInput): string {
 export function summaryHtml(s: SummaryInput): string {
   const days = daysOf(s.range);
   const syslog = s.syslog;
-  const volume = syslog.devices.length > 0 ? heatmap('syslog events per device per day', syslog.devices.map((d) => d.device), days, (device, day) => syslog.perDay.get(device)?.get(day) ?? 0) : '';
+  const volume =
+    syslog.devices.length > 0
+      ? heatmap(
+          'syslog events per device per day',
+          syslog.devices.map((d) => d.device),
+          days,
+          (device, day) => syslog.perDay.get(device)?.get(day) ?? 0,
+        )
+      : '';
   const warnings = s.warnings.length === 0 ? '<p>None.</p>' : `<ul>${s.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>`;
-  const syslogTable = syslog.devices.length > 0 ? table(['device', 'events', 'first', 'last'], syslog.devices.map((d) => [d.device, d.events, d.first ? iso(d.first) : '-', d.last ? iso(d.last) : '-'])) : '';
+  const syslogTable =
+    syslog.devices.length > 0
+      ? table(
+          ['device', 'events', 'first', 'last'],
+          syslog.devices.map((d) => [d.device, d.events, d.first ? iso(d.first) : '-', d.last ? iso(d.last) : '-']),
+        )
+      : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">

@@ -4,12 +4,26 @@ import { noDataSentence } from './log-group.js';
 import { requirementIds, requirementsLine, type PageSection } from './pci-dss.js';
 import { SEVERITIES } from './scan-section.js';
 import {
-  changeHeader, changeRows, changesSentence, logGroupHeader, logGroupRows, routerHeader, routerRows, scanSentence, syncSentence,
-  timeSourceHeader, timeSourceRow, timeSourceSentences, type SummaryInput,
+  changeHeader,
+  changeRows,
+  changesSentence,
+  logGroupHeader,
+  logGroupRows,
+  routerHeader,
+  routerRows,
+  scanSentence,
+  syncSentence,
+  timeSourceHeader,
+  timeSourceRow,
+  timeSourceSentences,
+  type SummaryInput,
 } from './summary.js';
 
 /** A table cell: router-controlled text (a config's user name) must neither break the table nor open an HTML tag. */
-const cell = (v: string | number): string => String(v).replace(/[\\|<]/g, (c) => `\\${c}`).replace(/[\r\n]+/g, ' ');
+const cell = (v: string | number): string =>
+  String(v)
+    .replace(/[\\|<]/g, (c) => `\\${c}`)
+    .replace(/[\r\n]+/g, ' ');
 
 function table(lines: string[], header: string[], rows: (string | number)[][], right: number[] = []): void {
   lines.push(`| ${header.map(cell).join(' | ')} |`, `|${header.map((_, i) => (right.includes(i) ? '---:' : '---')).join('|')}|`);
@@ -23,7 +37,10 @@ function heading(lines: string[], title: string, section: PageSection): void {
 export function summaryMarkdown(s: SummaryInput): string {
   const lines: string[] = [];
   lines.push(`# Audit evidence, ${iso(s.range.from)} to ${iso(s.range.to)}`, '');
-  lines.push(`Source: ${s.source}. Created ${iso(s.createdAt)} by netsidecar-audit. Every file and the query that produced it: MANIFEST.json; hashes: SHA256SUMS (\`sha256sum -c SHA256SUMS\`). Charts: summary.html.`, '');
+  lines.push(
+    `Source: ${s.source}. Created ${iso(s.createdAt)} by netsidecar-audit. Every file and the query that produced it: MANIFEST.json; hashes: SHA256SUMS (\`sha256sum -c SHA256SUMS\`). Charts: summary.html.`,
+    '',
+  );
   lines.push('## Findings to look at', '');
   if (s.warnings.length === 0) lines.push('None.');
   for (const w of s.warnings) lines.push(`- ${w}`);
@@ -37,7 +54,12 @@ export function summaryMarkdown(s: SummaryInput): string {
   if (s.syslog.devices.length > 0) {
     if (noSyslog === undefined) lines.push(`${s.syslog.total} events from ${s.syslog.devices.length} device(s).`, '');
     else lines.push('');
-    table(lines, ['device', 'events', 'first', 'last', 'file'], s.syslog.devices.map((d) => [d.device, d.events, d.first ? iso(d.first) : '-', d.last ? iso(d.last) : '-', d.file]), [1]);
+    table(
+      lines,
+      ['device', 'events', 'first', 'last', 'file'],
+      s.syslog.devices.map((d) => [d.device, d.events, d.first ? iso(d.first) : '-', d.last ? iso(d.last) : '-', d.file]),
+      [1],
+    );
   }
 
   heading(lines, 'Time synchronisation', 'ntp');
@@ -51,7 +73,11 @@ export function summaryMarkdown(s: SummaryInput): string {
       table(lines, timeSourceHeader, s.ntp.sources.map(timeSourceRow));
       lines.push('');
     }
-    table(lines, ['from', 'to', 'what', 'note'], s.ntp.periods.length === 0 ? [['-', '-', 'synchronised throughout', '']] : s.ntp.periods.map((p) => [iso(p.start), iso(p.end), p.kind, p.note ?? '']));
+    table(
+      lines,
+      ['from', 'to', 'what', 'note'],
+      s.ntp.periods.length === 0 ? [['-', '-', 'synchronised throughout', '']] : s.ntp.periods.map((p) => [iso(p.start), iso(p.end), p.kind, p.note ?? '']),
+    );
     if (s.ntp.clients.length > 0) {
       lines.push('', `Router clocks: the router's clock minus the served clock (+ ahead, - behind); a warning beyond ±${s.ntp.thresholdMs / 1000} s.`, '');
       table(lines, routerHeader, routerRows(s.ntp), [1, 2, 3, 4]);
@@ -65,7 +91,12 @@ export function summaryMarkdown(s: SummaryInput): string {
     if (noConfig !== undefined) lines.push('');
     lines.push(`${s.config.uploads} upload(s) in the range. Every version with who/when: config/versions.csv; diffs beside them.`, '');
     if (s.config.devices.length > 0) {
-      table(lines, ['device', 'versions', 'changes', 'last version', 'drift at end'], s.config.devices.map((d) => [d.device, d.versions, d.changes, d.lastVersion ?? '-', driftLabel(d)]), [1, 2, 3]);
+      table(
+        lines,
+        ['device', 'versions', 'changes', 'last version', 'drift at end'],
+        s.config.devices.map((d) => [d.device, d.versions, d.changes, d.lastVersion ?? '-', driftLabel(d)]),
+        [1, 2, 3],
+      );
       lines.push('');
     }
     lines.push(`### Who changed what`, '', changesSentence(s.config));
@@ -82,7 +113,12 @@ export function summaryMarkdown(s: SummaryInput): string {
     lines.push(scanSentence(s.scan));
     if (s.scan.events > 0) {
       lines.push('');
-      table(lines, ['severity', 'open at the end (opened before the range)', 'resolved in range', 'ignored in range'], SEVERITIES.map((sev) => [sev, `${s.scan.open[sev] ?? 0} (${s.scan.openBefore[sev] ?? 0})`, s.scan.resolved[sev] ?? 0, s.scan.ignored[sev] ?? 0]), [1, 2, 3]);
+      table(
+        lines,
+        ['severity', 'open at the end (opened before the range)', 'resolved in range', 'ignored in range'],
+        SEVERITIES.map((sev) => [sev, `${s.scan.open[sev] ?? 0} (${s.scan.openBefore[sev] ?? 0})`, s.scan.resolved[sev] ?? 0, s.scan.ignored[sev] ?? 0]),
+        [1, 2, 3],
+      );
     }
   }
   for (const part of s.parts ?? []) {

@@ -40,7 +40,8 @@ const when = (t: number | undefined): string => (t === undefined ? '-' : iso(t))
 /** The log groups table: one row per section, saying whether there is anything to read at all. */
 export const logGroupHeader = ['log group', 'state', 'streams', 'events in range', 'retention', 'encryption'];
 export function logGroupRows(s: SummaryInput): string[][] {
-  const state = (f: LogGroupFacts) => (f.state === 'missing' ? 'does not exist' : f.state === 'empty' ? (f.streams === 0 ? 'exists, no stream' : 'no event in the range') : 'events');
+  const state = (f: LogGroupFacts) =>
+    f.state === 'missing' ? 'does not exist' : f.state === 'empty' ? (f.streams === 0 ? 'exists, no stream' : 'no event in the range') : 'events';
   return [s.syslog.group, s.ntp.group, s.config.group, s.scan.group].map((f) => [
     f.name,
     state(f),
@@ -90,7 +91,9 @@ export const changesSentence = (config: ConfigSection): string =>
   config.changesTotal === 0
     ? 'No configuration change in the range.'
     : `${config.changesTotal} change(s) in the range` +
-      (config.changesTotal > config.changes.length ? `; ${config.changes.length} are listed (devices in name order), every one is in config/versions.csv` : '; every version is also in config/versions.csv') +
+      (config.changesTotal > config.changes.length
+        ? `; ${config.changes.length} are listed (devices in name order), every one is in config/versions.csv`
+        : '; every version is also in config/versions.csv') +
       '. "who" is the user the device wrote into its config; "uploaded by" the credential that sent it.';
 
 /** The scan table only when scans left events: no scan is not "0 (0)". */

@@ -3,8 +3,7 @@
  * one self-contained file that opens the same offline in ten years. Every chart has class `chart`
  * and a `<title>` per mark for hover details.
  */
-export const esc = (s: string): string =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+export const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** Colours of series and devices: no red, which the page keeps for what is wrong (thresholds, unsynchronised, drift). */
 const palette = ['#1f77b4', '#2ca02c', '#9467bd', '#ff7f0e', '#17becf', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#393b79'];
@@ -37,7 +36,9 @@ export function heatmap(label: string, rows: string[], cols: string[], value: (r
       const v = value(r, c);
       const shade = v === 0 ? '#f3f3f3' : `rgba(31,119,180,${(0.15 + 0.85 * (v / Math.max(1, max))).toFixed(3)})`;
       const stroke = v === 0 ? ' stroke="#d62728" stroke-width="0.6"' : '';
-      parts.push(`<rect x="${labelW + j * cell}" y="${y}" width="${cell - 1}" height="${rowH - 2}" fill="${shade}"${stroke}><title>${esc(`${r} ${c}: ${v} events`)}</title></rect>`);
+      parts.push(
+        `<rect x="${labelW + j * cell}" y="${y}" width="${cell - 1}" height="${rowH - 2}" fill="${shade}"${stroke}><title>${esc(`${r} ${c}: ${v} events`)}</title></rect>`,
+      );
     });
   });
   const step = Math.max(1, Math.ceil(72 / cell)); // a date label is ~65 px wide at 10 px
@@ -52,14 +53,20 @@ export function heatmap(label: string, rows: string[], cols: string[], value: (r
 export function stackedBar(label: string, parts: { name: string; value: number; colour: string }[]): string {
   const total = parts.reduce((a, p) => a + p.value, 0);
   if (total === 0) return empty(label, 'no devices');
-  const W = 900, H = 70;
+  const W = 900,
+    H = 70;
   let x = 10;
   const out: string[] = [];
   parts.forEach((p, i) => {
     const w = (p.value / total) * (W - 20);
-    if (w > 0) out.push(`<rect class="bar" x="${x.toFixed(1)}" y="10" width="${w.toFixed(1)}" height="26" fill="${p.colour}"><title>${esc(`${p.name}: ${p.value}`)}</title></rect>`);
+    if (w > 0)
+      out.push(
+        `<rect class="bar" x="${x.toFixed(1)}" y="10" width="${w.toFixed(1)}" height="26" fill="${p.colour}"><title>${esc(`${p.name}: ${p.value}`)}</title></rect>`,
+      );
     x += w;
-    out.push(`<rect x="${10 + i * 190}" y="48" width="10" height="10" fill="${p.colour}"/><text x="${24 + i * 190}" y="57" font-size="11">${esc(`${p.name}: ${p.value}`)}</text>`);
+    out.push(
+      `<rect x="${10 + i * 190}" y="48" width="10" height="10" fill="${p.colour}"/><text x="${24 + i * 190}" y="57" font-size="11">${esc(`${p.name}: ${p.value}`)}</text>`,
+    );
   });
   return `<svg class="chart" role="img" aria-label="${esc(label)}" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">${out.join('')}</svg>`;
 }

@@ -99,13 +99,18 @@ export class TimeSources {
 
   /** Sources followed first, then by name. */
   list(): TimeSource[] {
-    return [...this.byServer.values()].sort((a, b) => (a.firstFollowed ?? Infinity) - (b.firstFollowed ?? Infinity) || (a.server < b.server ? -1 : a.server > b.server ? 1 : 0));
+    return [...this.byServer.values()].sort(
+      (a, b) => (a.firstFollowed ?? Infinity) - (b.firstFollowed ?? Infinity) || (a.server < b.server ? -1 : a.server > b.server ? 1 : 0),
+    );
   }
 }
 
 /** Milliseconds of `[from, to)` covered by at least one period (they may overlap). */
 export function coveredMs(periods: readonly Period[], from: number, to: number): number {
-  const spans = periods.map((p) => [Math.max(from, p.start), Math.min(to, p.end)] as const).filter(([a, b]) => b > a).sort((x, y) => x[0] - y[0]);
+  const spans = periods
+    .map((p) => [Math.max(from, p.start), Math.min(to, p.end)] as const)
+    .filter(([a, b]) => b > a)
+    .sort((x, y) => x[0] - y[0]);
   let total = 0;
   let end = -Infinity;
   for (const [a, b] of spans) {

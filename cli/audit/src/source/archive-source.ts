@@ -189,7 +189,10 @@ export function createArchiveSource(options: ArchiveSourceOptions): ArchiveSourc
         }
         const stream = streamOf(service, event);
         if (stream === undefined) {
-          throw new AuditError('AUDIT_ARCHIVE_CORRUPT', `s3://${bucket}/${listed.key}: line ${n} is not a ${service} event (its stream cannot be told); nothing was written as complete`);
+          throw new AuditError(
+            'AUDIT_ARCHIVE_CORRUPT',
+            `s3://${bucket}/${listed.key}: line ${n} is not a ${service} event (its stream cannot be told); nothing was written as complete`,
+          );
         }
         yield { stream, timestamp: timeOfMessage(line), message: line };
       }
@@ -264,4 +267,3 @@ export function createArchiveSource(options: ArchiveSourceOptions): ArchiveSourc
     },
   };
 }
-

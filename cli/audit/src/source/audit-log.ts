@@ -1,11 +1,6 @@
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  CreateLogStreamCommand,
-  FilterLogEventsCommand,
-  PutLogEventsCommand,
-  type CloudWatchLogsClient,
-} from '@aws-sdk/client-cloudwatch-logs';
+import { CreateLogStreamCommand, FilterLogEventsCommand, PutLogEventsCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { auditCli, logGroupOf } from '@netsidecar/contracts';
 import { fileNameOf } from '@netsidecar/sink';
 import { AuditError } from '../errors.js';
@@ -84,7 +79,9 @@ export function createCloudWatchAuditLog(o: CloudWatchAuditLogOptions): AuditLog
   const notFound = (err: unknown) => err instanceof AuditError && err.message.includes('ResourceNotFoundException');
   const noGroup = () => new AuditError('AUDIT_NO_LOG_GROUP', `log group ${group} does not exist in region ${o.region}`);
   const put = (timestamp: number, message: string) =>
-    call('PutLogEvents', () => o.client.send(new PutLogEventsCommand({ logGroupName: group, logStreamName: EVIDENCE_STREAM, logEvents: [{ timestamp, message }] })));
+    call('PutLogEvents', () =>
+      o.client.send(new PutLogEventsCommand({ logGroupName: group, logStreamName: EVIDENCE_STREAM, logEvents: [{ timestamp, message }] })),
+    );
   return {
     where: `log group ${group}, stream ${EVIDENCE_STREAM} (CloudWatch Logs, region ${o.region})`,
     async append(timestamp, message) {

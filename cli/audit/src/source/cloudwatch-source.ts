@@ -39,8 +39,7 @@ export function createCloudWatchSource(options: CloudWatchSourceOptions): EventS
 
   const call = countedCalls(policy, counts, options.onRetry);
 
-  const notFound = (service: ServiceName) =>
-    new AuditError('AUDIT_NO_LOG_GROUP', `log group ${group(service)} does not exist in this account and region`);
+  const notFound = (service: ServiceName) => new AuditError('AUDIT_NO_LOG_GROUP', `log group ${group(service)} does not exist in this account and region`);
 
   const withGroup = async <T>(service: ServiceName, send: () => Promise<T>, operation: string): Promise<T> => {
     try {
@@ -68,7 +67,13 @@ export function createCloudWatchSource(options: CloudWatchSourceOptions): EventS
     return names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   }
 
-  async function* filter(service: ServiceName, names: readonly string[] | undefined, from: number, to: number, filterPattern?: string): AsyncGenerator<AuditEvent> {
+  async function* filter(
+    service: ServiceName,
+    names: readonly string[] | undefined,
+    from: number,
+    to: number,
+    filterPattern?: string,
+  ): AsyncGenerator<AuditEvent> {
     let nextToken: string | undefined;
     do {
       const page = await withGroup(
@@ -121,9 +126,7 @@ export function createCloudWatchSource(options: CloudWatchSourceOptions): EventS
     async logGroupSettings(service) {
       let nextToken: string | undefined;
       do {
-        const page = await call('DescribeLogGroups', () =>
-          client.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: group(service), nextToken })),
-        );
+        const page = await call('DescribeLogGroups', () => client.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: group(service), nextToken })));
         const found = page.logGroups?.find((g) => g.logGroupName === group(service));
         if (found) return { retentionDays: found.retentionInDays, kmsKeyId: found.kmsKeyId };
         nextToken = page.nextToken;
@@ -153,7 +156,16 @@ export function createCloudWatchSource(options: CloudWatchSourceOptions): EventS
         try {
           const token = nextToken;
           page = await call('GetLogEvents', () =>
-            client.send(new GetLogEventsCommand({ logGroupName: group(service), logStreamName: stream, startTime: from, endTime: to, startFromHead: false, nextToken: token })),
+            client.send(
+              new GetLogEventsCommand({
+                logGroupName: group(service),
+                logStreamName: stream,
+                startTime: from,
+                endTime: to,
+                startFromHead: false,
+                nextToken: token,
+              }),
+            ),
           );
         } catch (err) {
           if (err instanceof AuditError && err.message.includes('ResourceNotFoundException')) return undefined;

@@ -153,7 +153,10 @@ async function* linesBackward(path: string): AsyncGenerator<string> {
       for (let i = data.length - 1; i >= -1; i--) {
         if (i >= 0 && data[i] !== 0x0a) continue;
         if (i < 0 && start > 0) break; // the first line may be partial: read further back
-        const line = data.subarray(i + 1, stop).toString('utf8').replace(/\r$/, '');
+        const line = data
+          .subarray(i + 1, stop)
+          .toString('utf8')
+          .replace(/\r$/, '');
         if (line !== '') yield line;
         stop = i;
       }

@@ -1,10 +1,4 @@
-import {
-  GetQueryResultsCommand,
-  StartQueryCommand,
-  StopQueryCommand,
-  type CloudWatchLogsClient,
-  type ResultField,
-} from '@aws-sdk/client-cloudwatch-logs';
+import { GetQueryResultsCommand, StartQueryCommand, StopQueryCommand, type CloudWatchLogsClient, type ResultField } from '@aws-sdk/client-cloudwatch-logs';
 import { AuditError } from '../errors.js';
 import { compareEvents, type AuditEvent } from '../event.js';
 import type { EventQuery } from './source.js';
@@ -91,7 +85,7 @@ async function runQuery(o: InsightsOptions, startS: number, endS: number): Promi
           done = true;
           const rows = [...(result.results ?? [])];
           // Results of a query with a raised limit come in pages; read them all.
-          for (let token = result.nextToken; token !== undefined; ) {
+          for (let token = result.nextToken; token !== undefined;) {
             const next: string = token;
             const page = await call('GetQueryResults', () => client.send(new GetQueryResultsCommand({ queryId, nextToken: next })));
             rows.push(...(page.results ?? []));

@@ -42,7 +42,9 @@ export interface ArchiveServer {
  */
 export async function startArchive(t: { teardown(fn: () => unknown): void }, retentionDays = 400): Promise<ArchiveServer> {
   const directory = await mkdtemp(join(tmpdir(), 'netsidecar-archive-s3rver-'));
-  const child = spawn(process.execPath, ['--openssl-legacy-provider', fileURLToPath(new URL('./s3rver-process.mjs', import.meta.url)), directory, BUCKET], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--openssl-legacy-provider', fileURLToPath(new URL('./s3rver-process.mjs', import.meta.url)), directory, BUCKET], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const s3Port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('s3rver did not start within 20 s')), 20_000);
     child.once('exit', (code) => reject(new Error(`s3rver exited with ${code}`)));
@@ -140,7 +142,14 @@ function uuid(): string {
 const pad = (n: number) => String(n).padStart(2, '0');
 const utc = (ms: number) => {
   const d = new Date(ms);
-  return { y: d.getUTCFullYear(), M: pad(d.getUTCMonth() + 1), d: pad(d.getUTCDate()), H: pad(d.getUTCHours()), m: pad(d.getUTCMinutes()), s: pad(d.getUTCSeconds()) };
+  return {
+    y: d.getUTCFullYear(),
+    M: pad(d.getUTCMonth() + 1),
+    d: pad(d.getUTCDate()),
+    H: pad(d.getUTCHours()),
+    m: pad(d.getUTCMinutes()),
+    s: pad(d.getUTCSeconds()),
+  };
 };
 
 /** The events of the seeds as the subscription delivers them: the sink's parts, batched per stream. */
@@ -154,15 +163,33 @@ export function subscriptionRecords(seeds: readonly Seed[], options: FirehoseOpt
     const ordered = [...list].sort((a, b) => a.timestamp - b.timestamp); // ingestion order
     if (options.controlMessage) {
       const at = ordered[0]!.timestamp - 1_000;
-      const control = { messageType: 'CONTROL_MESSAGE', owner: 'CloudwatchLogs', logGroup: '', logStream: '', subscriptionFilters: [], logEvents: [{ id: '', timestamp: at, message: 'CWL CONTROL MESSAGE: Checking health of destination Firehose.' }] };
+      const control = {
+        messageType: 'CONTROL_MESSAGE',
+        owner: 'CloudwatchLogs',
+        logGroup: '',
+        logStream: '',
+        subscriptionFilters: [],
+        logEvents: [{ id: '', timestamp: at, message: 'CWL CONTROL MESSAGE: Checking health of destination Firehose.' }],
+      };
       records.push({ logGroup, arrival: at, data: gzipSync(JSON.stringify(control)) });
     }
     let batch: { stream: string; events: { id: string; timestamp: number; message: string }[] } | undefined;
     const flush = () => {
       if (!batch) return;
       const last = batch.events.at(-1)!.timestamp;
-      const record = { messageType: 'DATA_MESSAGE', owner: '123456789012', logGroup, logStream: batch.stream, subscriptionFilters: ['netsidecar-archive'], logEvents: batch.events };
-      records.push({ logGroup, arrival: last + (options.delayMs?.({ logGroup, logStream: batch.stream, last }) ?? 2_000), data: gzipSync(JSON.stringify(record)) });
+      const record = {
+        messageType: 'DATA_MESSAGE',
+        owner: '123456789012',
+        logGroup,
+        logStream: batch.stream,
+        subscriptionFilters: ['netsidecar-archive'],
+        logEvents: batch.events,
+      };
+      records.push({
+        logGroup,
+        arrival: last + (options.delayMs?.({ logGroup, logStream: batch.stream, last }) ?? 2_000),
+        data: gzipSync(JSON.stringify(record)),
+      });
       batch = undefined;
     };
     for (const seed of ordered) {
@@ -193,7 +220,7 @@ export function firehoseObjects(records: readonly CwlRecord[], options: Firehose
   for (const [logGroup, list] of byGroup) {
     const service = logGroup.split('/').at(-1)!;
     const arriving = [...list].sort((a, b) => a.arrival - b.arrival);
-    for (let i = 0; i < arriving.length; ) {
+    for (let i = 0; i < arriving.length;) {
       const oldest = arriving[i]!.arrival;
       const lines: string[] = [];
       while (i < arriving.length && arriving[i]!.arrival < oldest + bufferMs) lines.push(...processRecord(arriving[i++]!.data));

@@ -51,30 +51,74 @@ export function syslogEvent(host: string, t: number, message: string, extra: Rec
 
 export function ntpSample(t: number, synchronised: boolean, offsetMs: number): Seed {
   const body = {
-    schema: 'ntp/1', time: iso(t), type: 'upstream_sample', server: '169.254.169.123:123',
-    result: synchronised ? 'ok' : 'timeout', kissCode: null, offsetMs: synchronised ? offsetMs : null,
-    delayMs: synchronised ? 0.17 : null, stratum: synchronised ? 1 : null, leap: 0, rootDelayMs: 0, rootDispersionMs: 0.1,
-    refId: 'GPS', selected: synchronised, synchronised, servedOffsetMs: offsetMs, servedStratum: synchronised ? 2 : 0,
-    servedRootDelayMs: 0.17, servedRootDispersionMs: 0.13, hostClockErrorBoundMs: null,
+    schema: 'ntp/1',
+    time: iso(t),
+    type: 'upstream_sample',
+    server: '169.254.169.123:123',
+    result: synchronised ? 'ok' : 'timeout',
+    kissCode: null,
+    offsetMs: synchronised ? offsetMs : null,
+    delayMs: synchronised ? 0.17 : null,
+    stratum: synchronised ? 1 : null,
+    leap: 0,
+    rootDelayMs: 0,
+    rootDispersionMs: 0.1,
+    refId: 'GPS',
+    selected: synchronised,
+    synchronised,
+    servedOffsetMs: offsetMs,
+    servedStratum: synchronised ? 2 : 0,
+    servedRootDelayMs: 0.17,
+    servedRootDispersionMs: 0.13,
+    hostClockErrorBoundMs: null,
   };
   return { group: '/netsidecar/ntp', stream: 'upstream', timestamp: t, message: JSON.stringify(body) };
 }
 
 export function ntpStatus(t: number, synchronised: boolean, reason: string | null): Seed {
   const body = {
-    schema: 'ntp/1', time: iso(t), type: 'status', synchronised, previousSynchronised: !synchronised,
-    selected: synchronised ? '169.254.169.123:123' : null, previousSelected: null, leap: 0, stratum: synchronised ? 2 : 0,
-    refId: 'GPS', offsetMs: 0.01, rootDelayMs: 0.1, rootDispersionMs: 0.1, lastSampleAgeS: 16, holdoverS: 3600, reason,
+    schema: 'ntp/1',
+    time: iso(t),
+    type: 'status',
+    synchronised,
+    previousSynchronised: !synchronised,
+    selected: synchronised ? '169.254.169.123:123' : null,
+    previousSelected: null,
+    leap: 0,
+    stratum: synchronised ? 2 : 0,
+    refId: 'GPS',
+    offsetMs: 0.01,
+    rootDelayMs: 0.1,
+    rootDispersionMs: 0.1,
+    lastSampleAgeS: 16,
+    holdoverS: 3600,
+    reason,
   };
   return { group: '/netsidecar/ntp', stream: 'upstream', timestamp: t, message: JSON.stringify(body) };
 }
 
 export function ntpClient(ip: string, t: number, offsetMs: number): Seed {
   const body = {
-    schema: 'ntp/1', time: iso(t), type: 'client_summary', clientIp: ip, periodStart: iso(t - 300_000), periodEnd: iso(t),
-    requests: 19, timeReplies: 19, kodSent: 0, cryptoNakSent: 0, dropped: 0, versions: [4], authenticated: true,
-    authenticatedRequests: 19, unauthenticatedRequests: 0, authFailures: 0, keyId: 10, clientOffsetMs: offsetMs,
-    clientOffsetBoundMs: 0.4, clientOffsetMethod: 'exchange',
+    schema: 'ntp/1',
+    time: iso(t),
+    type: 'client_summary',
+    clientIp: ip,
+    periodStart: iso(t - 300_000),
+    periodEnd: iso(t),
+    requests: 19,
+    timeReplies: 19,
+    kodSent: 0,
+    cryptoNakSent: 0,
+    dropped: 0,
+    versions: [4],
+    authenticated: true,
+    authenticatedRequests: 19,
+    unauthenticatedRequests: 0,
+    authFailures: 0,
+    keyId: 10,
+    clientOffsetMs: offsetMs,
+    clientOffsetBoundMs: 0.4,
+    clientOffsetMethod: 'exchange',
   };
   return { group: '/netsidecar/ntp', stream: ip.replace(/:/g, '_'), timestamp: t, message: JSON.stringify(body) };
 }
@@ -82,8 +126,15 @@ export function ntpClient(ip: string, t: number, offsetMs: number): Seed {
 /** A router's clock off by more than the service's threshold (`client_clock_warning`). */
 export function ntpClockWarning(ip: string, t: number, offsetMs: number, thresholdMs = 1000): Seed {
   const body = {
-    schema: 'ntp/1', time: iso(t), type: 'client_clock_warning', clientIp: ip, version: 4, clientOffsetMs: offsetMs, clientOffsetBoundMs: 0.4,
-    clientOffsetMethod: 'exchange', thresholdMs,
+    schema: 'ntp/1',
+    time: iso(t),
+    type: 'client_clock_warning',
+    clientIp: ip,
+    version: 4,
+    clientOffsetMs: offsetMs,
+    clientOffsetBoundMs: 0.4,
+    clientOffsetMethod: 'exchange',
+    thresholdMs,
     message: `client clock is ${Math.abs(offsetMs / 1000).toFixed(3)} s ${offsetMs > 0 ? 'ahead' : 'behind'} (threshold ${thresholdMs / 1000} s)`,
   };
   return { group: '/netsidecar/ntp', stream: ip.replace(/:/g, '_'), timestamp: t, message: JSON.stringify(body) };
@@ -95,17 +146,48 @@ export function ntpClockWarning(ip: string, t: number, offsetMs: number, thresho
  */
 export function ntpLocalSample(t: number): Seed {
   const body = {
-    schema: 'ntp/1', time: iso(t), type: 'upstream_sample', server: 'local', result: 'ok', kissCode: null, offsetMs: 0.002, delayMs: 0,
-    stratum: 9, leap: 0, rootDelayMs: 0, rootDispersionMs: 0, refId: 'LOCL', selected: true, synchronised: true, servedOffsetMs: 0.002,
-    servedStratum: 10, servedRootDelayMs: 0, servedRootDispersionMs: 0.01, hostClockErrorBoundMs: null,
+    schema: 'ntp/1',
+    time: iso(t),
+    type: 'upstream_sample',
+    server: 'local',
+    result: 'ok',
+    kissCode: null,
+    offsetMs: 0.002,
+    delayMs: 0,
+    stratum: 9,
+    leap: 0,
+    rootDelayMs: 0,
+    rootDispersionMs: 0,
+    refId: 'LOCL',
+    selected: true,
+    synchronised: true,
+    servedOffsetMs: 0.002,
+    servedStratum: 10,
+    servedRootDelayMs: 0,
+    servedRootDispersionMs: 0.01,
+    hostClockErrorBoundMs: null,
   };
   return { group: '/netsidecar/ntp', stream: 'upstream', timestamp: t, message: JSON.stringify(body) };
 }
 
 export function ntpLocalStatus(t: number): Seed {
   const body = {
-    schema: 'ntp/1', time: iso(t), type: 'status', synchronised: true, previousSynchronised: false, selected: 'local', previousSelected: null,
-    leap: 0, stratum: 10, refId: 'LOCL', offsetMs: 0.002, rootDelayMs: 0, rootDispersionMs: 0.01, lastSampleAgeS: 0, holdoverS: 3600, reason: null,
+    schema: 'ntp/1',
+    time: iso(t),
+    type: 'status',
+    synchronised: true,
+    previousSynchronised: false,
+    selected: 'local',
+    previousSelected: null,
+    leap: 0,
+    stratum: 10,
+    refId: 'LOCL',
+    offsetMs: 0.002,
+    rootDelayMs: 0,
+    rootDispersionMs: 0.01,
+    lastSampleAgeS: 0,
+    holdoverS: 3600,
+    reason: null,
   };
   return { group: '/netsidecar/ntp', stream: 'upstream', timestamp: t, message: JSON.stringify(body) };
 }
@@ -114,20 +196,60 @@ export function configEvent(device: string, t: number, version: number, drift: s
   const uploadId = `00000000-0000-4000-8000-${String(version).padStart(12, '0')}`;
   const diff = version === 1 ? null : `--- ${device} v${version - 1}\n+++ ${device} v${version}\n@@ -1 +1 @@\n-hostname a\n+hostname b${version}\n`;
   const body = {
-    schema: 'config/1', receivedAt: iso(t), uploadId, device, deviceFrom: 'filename', vendor: 'cisco-ios', version,
+    schema: 'config/1',
+    receivedAt: iso(t),
+    uploadId,
+    device,
+    deviceFrom: 'filename',
+    vendor: 'cisco-ios',
+    version,
     previousVersion: version === 1 ? null : version - 1,
-    source: { method: 'PUT', path: `/configs/${device}-${version}`, filename: `${device}-${version}`, ip: '10.0.0.5', principal: 'rtr-upload', userAgent: 'cisco-IOS', gzip: false, bytes: 100, decodedBytes: 100 },
-    who: 'admin', when: iso(t - 60_000), whenRaw: null, sha256: 'a'.repeat(64), sha256Original: 'b'.repeat(64), sha256Normalized: 'c'.repeat(64),
-    previousSha256: version === 1 ? null : 'd'.repeat(64), changed: true, diff: detachDiff ? null : diff, diffAdded: 1, diffRemoved: 1,
-    drift: drift === 'drifted', driftStatus: drift, driftDiff: drift === 'drifted' ? `--- ${device} intended\n+++ ${device} v${version}\n` : null,
-    intendedSha256: null, redactions: 2, redactionsByKind: { secret: 2 }, freeText: [], config: `hostname ${device}\nenable secret 9 <redacted:1f4e9a07>\n`,
-    configBytes: 50, configLines: 2, detached: detachDiff ? ['diff'] : [], parts: detachDiff ? 2 : 0, storeKey: `${device}/${String(version).padStart(8, '0')}`,
+    source: {
+      method: 'PUT',
+      path: `/configs/${device}-${version}`,
+      filename: `${device}-${version}`,
+      ip: '10.0.0.5',
+      principal: 'rtr-upload',
+      userAgent: 'cisco-IOS',
+      gzip: false,
+      bytes: 100,
+      decodedBytes: 100,
+    },
+    who: 'admin',
+    when: iso(t - 60_000),
+    whenRaw: null,
+    sha256: 'a'.repeat(64),
+    sha256Original: 'b'.repeat(64),
+    sha256Normalized: 'c'.repeat(64),
+    previousSha256: version === 1 ? null : 'd'.repeat(64),
+    changed: true,
+    diff: detachDiff ? null : diff,
+    diffAdded: 1,
+    diffRemoved: 1,
+    drift: drift === 'drifted',
+    driftStatus: drift,
+    driftDiff: drift === 'drifted' ? `--- ${device} intended\n+++ ${device} v${version}\n` : null,
+    intendedSha256: null,
+    redactions: 2,
+    redactionsByKind: { secret: 2 },
+    freeText: [],
+    config: `hostname ${device}\nenable secret 9 <redacted:1f4e9a07>\n`,
+    configBytes: 50,
+    configLines: 2,
+    detached: detachDiff ? ['diff'] : [],
+    parts: detachDiff ? 2 : 0,
+    storeKey: `${device}/${String(version).padStart(8, '0')}`,
   };
   const seeds: Seed[] = [{ group: '/netsidecar/config', stream: device, timestamp: t, message: JSON.stringify(body) }];
   if (detachDiff && diff !== null) {
     const half = Math.floor(diff.length / 2);
     [diff.slice(0, half), diff.slice(half)].forEach((data, k) =>
-      seeds.push({ group: '/netsidecar/config', stream: device, timestamp: t, message: JSON.stringify({ schema: 'config-part/1', receivedAt: iso(t), uploadId, device, field: 'diff', part: k + 1, parts: 2, data }) }),
+      seeds.push({
+        group: '/netsidecar/config',
+        stream: device,
+        timestamp: t,
+        message: JSON.stringify({ schema: 'config-part/1', receivedAt: iso(t), uploadId, device, field: 'diff', part: k + 1, parts: 2, data }),
+      }),
     );
   }
   return seeds;
@@ -136,9 +258,25 @@ export function configEvent(device: string, t: number, version: number, drift: s
 export function scanEvent(t: number, type: string, severity: string, fingerprint: string, extra: Record<string, unknown> = {}): Seed {
   const digest = 'sha256:' + '9f86'.repeat(16);
   const body = {
-    schema: 'scan/1', time: iso(t), type, digest, repository: 'registry.example/payments-api', imageRef: `registry.example/payments-api@${digest}`,
-    owner: 'payments', fingerprint, vulnerabilityId: `CVE-2026-${fingerprint}`, severity, pkgName: 'libexpat1', installedVersion: '2.5.0-1',
-    fixedVersion: '2.5.0-2', vendorStatus: 'fixed', target: 'payments-api (debian 12.6)', title: 'x', scanId: 'scan-1', reopened: false, ...extra,
+    schema: 'scan/1',
+    time: iso(t),
+    type,
+    digest,
+    repository: 'registry.example/payments-api',
+    imageRef: `registry.example/payments-api@${digest}`,
+    owner: 'payments',
+    fingerprint,
+    vulnerabilityId: `CVE-2026-${fingerprint}`,
+    severity,
+    pkgName: 'libexpat1',
+    installedVersion: '2.5.0-1',
+    fixedVersion: '2.5.0-2',
+    vendorStatus: 'fixed',
+    target: 'payments-api (debian 12.6)',
+    title: 'x',
+    scanId: 'scan-1',
+    reopened: false,
+    ...extra,
   };
   return { group: '/netsidecar/scan', stream: 'worker', timestamp: t, message: JSON.stringify(body) };
 }

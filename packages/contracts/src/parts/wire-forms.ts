@@ -62,11 +62,17 @@ export function splitMessage(message: string, maxMessageBytes: number, id?: stri
 /** The `config-part/1` messages of one detached field, from its slices (`jsonSlices`), in order. */
 export function configPartMessages(envelope: Omit<ConfigPartMessage, 'schema' | 'part' | 'parts' | 'data'>, slices: readonly JsonSlice[]): string[] {
   const { receivedAt, uploadId, device, field } = envelope;
-  return slices.map((s, i) => withData(JSON.stringify({ schema: CONFIG_PART_SCHEMA, receivedAt, uploadId, device, field, part: i + 1, parts: slices.length }), s.json));
+  return slices.map((s, i) =>
+    withData(JSON.stringify({ schema: CONFIG_PART_SCHEMA, receivedAt, uploadId, device, field, part: i + 1, parts: slices.length }), s.json),
+  );
 }
 
 const validNumbers = (p: { part?: unknown; parts?: unknown; data?: unknown }) =>
-  Number.isSafeInteger(p.part) && Number.isSafeInteger(p.parts) && (p.part as number) >= 1 && (p.part as number) <= (p.parts as number) && typeof p.data === 'string';
+  Number.isSafeInteger(p.part) &&
+  Number.isSafeInteger(p.parts) &&
+  (p.part as number) >= 1 &&
+  (p.part as number) <= (p.parts as number) &&
+  typeof p.data === 'string';
 
 /**
  * The part fields of an event of either wire form, or `undefined` for any other value (a part

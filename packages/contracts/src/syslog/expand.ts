@@ -73,5 +73,11 @@ export function syslogMessageAsVersion1(message: string, receivedAtMs: number): 
 function isSyslog2Shape(value: unknown): value is Syslog2Event {
   if (typeof value !== 'object' || value === null) return false;
   const e = value as Record<string, unknown>;
-  return e['v'] === 2 && typeof e['message'] === 'string' && typeof e['facility'] === 'number' && typeof e['severity'] === 'number' && typeof e['sourceIp'] === 'string';
+  return (
+    e['v'] === 2 &&
+    typeof e['message'] === 'string' &&
+    typeof e['facility'] === 'number' &&
+    typeof e['severity'] === 'number' &&
+    typeof e['sourceIp'] === 'string'
+  );
 }

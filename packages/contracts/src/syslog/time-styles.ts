@@ -36,7 +36,12 @@ export function renderTime(timestamp: string, style: TimeStyle): string | null {
 }
 
 /** Text lengths of the styles for a four-digit year: a time text of another length is none of them. */
-const STYLE_BY_LENGTH: ReadonlyMap<number, TimeStyle> = new Map([[23, 1], [19, 2], [28, 3], [24, 4]]);
+const STYLE_BY_LENGTH: ReadonlyMap<number, TimeStyle> = new Map([
+  [23, 1],
+  [19, 2],
+  [28, 3],
+  [24, 4],
+]);
 
 /** The style that renders `timestamp` as exactly `text`, or null (then `timestampRaw` is kept). */
 export function styleOf(timestamp: string, text: string): TimeStyle | null {

@@ -71,7 +71,11 @@ export function compactVendor(e: LineFields): Record<string, unknown> | null | u
 function sameAsJunosSd(vendor: Record<string, unknown>, id: string, msgId: string | null | undefined): boolean {
   const platform = id.length > 11 ? id.slice(11) : undefined;
   const tag = msgId ?? undefined;
-  return Object.keys(vendor).length === 1 + (tag === undefined ? 0 : 1) + (platform === undefined ? 0 : 1) && vendor['eventTag'] === tag && vendor['platform'] === platform;
+  return (
+    Object.keys(vendor).length === 1 + (tag === undefined ? 0 : 1) + (platform === undefined ? 0 : 1) &&
+    vendor['eventTag'] === tag &&
+    vendor['platform'] === platform
+  );
 }
 
 /** The `syslog/1` vendor object of a `syslog/2` event (null when it had none). */

@@ -87,10 +87,28 @@ export class SinkOptionError extends TypeError {
 }
 
 const KNOWN = new Set<string>([
-  'client', 'dataDir', 'name', 'registry', 'logger', 'flushIntervalMs', 'memoryLimitBytes', 'spoolLimitBytes',
-  'spoolSegmentBytes', 'highWaterMarkBytes', 'maxConcurrentStreams', 'drainConcurrentStreams', 'streamCreationsPerSecond',
-  'spoolOwner', 'spoolLeaseMs', 'requestTimeoutMs', 'maxEventBytes',
-  'retryBaseMs', 'retryCapMs', 'now', 'timers', 'random',
+  'client',
+  'dataDir',
+  'name',
+  'registry',
+  'logger',
+  'flushIntervalMs',
+  'memoryLimitBytes',
+  'spoolLimitBytes',
+  'spoolSegmentBytes',
+  'highWaterMarkBytes',
+  'maxConcurrentStreams',
+  'drainConcurrentStreams',
+  'streamCreationsPerSecond',
+  'spoolOwner',
+  'spoolLeaseMs',
+  'requestTimeoutMs',
+  'maxEventBytes',
+  'retryBaseMs',
+  'retryCapMs',
+  'now',
+  'timers',
+  'random',
 ]);
 
 function integer(name: string, value: number | undefined, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {

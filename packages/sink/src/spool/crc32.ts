@@ -6,9 +6,7 @@ import * as zlib from 'node:zlib';
  * five times slower.
  */
 export const crc32: (data: Uint8Array) => number =
-  typeof (zlib as { crc32?: unknown }).crc32 === 'function'
-    ? (data) => (zlib as unknown as { crc32(d: Uint8Array): number }).crc32(data)
-    : tableCrc32;
+  typeof (zlib as { crc32?: unknown }).crc32 === 'function' ? (data) => (zlib as unknown as { crc32(d: Uint8Array): number }).crc32(data) : tableCrc32;
 
 let table: Uint32Array | undefined;
 

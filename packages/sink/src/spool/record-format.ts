@@ -77,13 +77,7 @@ export function eventFrameBound(event: SpoolEventInput): number {
 
 /** Frame size of an event. */
 export function eventFrameBytes(event: SpoolEventInput): number {
-  return (
-    FRAME_HEADER_BYTES +
-    EVENT_FIXED_BYTES +
-    Buffer.byteLength(event.logGroup) +
-    Buffer.byteLength(event.logStream) +
-    Buffer.byteLength(event.message)
-  );
+  return FRAME_HEADER_BYTES + EVENT_FIXED_BYTES + Buffer.byteLength(event.logGroup) + Buffer.byteLength(event.logStream) + Buffer.byteLength(event.message);
 }
 
 /** Encodes `event` at `offset` of `buf` (room for `eventFrameBound`); returns the end offset. */

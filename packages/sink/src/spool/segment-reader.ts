@@ -6,9 +6,7 @@ import { FRAME_HEADER_BYTES, MAX_PAYLOAD_BYTES } from './record-format.js';
 const CHUNK_BYTES = 1024 * 1024; // 1 MiB
 
 export type FrameResult =
-  | { kind: 'frame'; offset: number; payload: Buffer }
-  | { kind: 'end' }
-  | { kind: 'torn'; offset: number; reason: 'short' | 'length' | 'checksum' };
+  { kind: 'frame'; offset: number; payload: Buffer } | { kind: 'end' } | { kind: 'torn'; offset: number; reason: 'short' | 'length' | 'checksum' };
 
 /**
  * Reads frames one after the other from a segment file, synchronously (the spool runs on the

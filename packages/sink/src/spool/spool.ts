@@ -416,7 +416,15 @@ export class Spool {
 
   /** Scans the segment files a previous run left, in order. */
   #replay(): SpoolReplayReport {
-    const report: SpoolReplayReport = { pendingEvents: 0, tornRecords: 0, tornGroups: 0, skippedBytes: 0, unreadableRecords: 0, unreadableFiles: 0, segments: 0 };
+    const report: SpoolReplayReport = {
+      pendingEvents: 0,
+      tornRecords: 0,
+      tornGroups: 0,
+      skippedBytes: 0,
+      unreadableRecords: 0,
+      unreadableFiles: 0,
+      segments: 0,
+    };
     const files = fs
       .readdirSync(this.dir)
       .map((name) => ({ name, match: SEGMENT_NAME.exec(name) }))
@@ -477,7 +485,13 @@ export class Spool {
             group = undefined;
           }
           if (record.type === 'group') {
-            group = { offset: frame.offset, firstSeq: record.firstSeq, count: record.count, read: 0, before: { count, contiguous, maxSeq, firstSeq: segment.firstSeq, lastSeq: segment.lastSeq } };
+            group = {
+              offset: frame.offset,
+              firstSeq: record.firstSeq,
+              count: record.count,
+              read: 0,
+              before: { count, contiguous, maxSeq, firstSeq: segment.firstSeq, lastSeq: segment.lastSeq },
+            };
           } else if (record.type === 'event') {
             const seq = record.event.seq;
             if (segment.firstSeq < 0) segment.firstSeq = seq;

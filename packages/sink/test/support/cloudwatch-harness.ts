@@ -71,7 +71,15 @@ export async function harness(t: Test, options: Partial<CloudWatchSinkOptions> =
   const logs: Record<string, unknown>[] = [];
   const logger = createLogger({ level: 'debug', write: (line) => logs.push(JSON.parse(line) as Record<string, unknown>) });
   const sink = await createCloudWatchSink({
-    client, dataDir, name: 'syslog', registry, logger, timers: clock, now: () => clock.now(), random: () => 0.5, ...options,
+    client,
+    dataDir,
+    name: 'syslog',
+    registry,
+    logger,
+    timers: clock,
+    now: () => clock.now(),
+    random: () => 0.5,
+    ...options,
   });
   t.teardown(async () => {
     // A test that failed mid-drain leaves close() waiting on the fake clock: move it on (bounded).
@@ -98,9 +106,7 @@ export async function harness(t: Test, options: Partial<CloudWatchSinkOptions> =
   };
   /** The value of a metric's series with these labels (the first one when none are given), 0 if absent. */
   const metric = async (name: string, labels: Record<string, string> = {}) => {
-    const found = (await registry.getSingleMetric(name)!.get()).values.find((v) =>
-      Object.entries(labels).every(([k, val]) => v.labels[k] === val),
-    );
+    const found = (await registry.getSingleMetric(name)!.get()).values.find((v) => Object.entries(labels).every(([k, val]) => v.labels[k] === val));
     return found?.value ?? 0;
   };
   return { clock, fake, client, sink, inFlight, until, metric, logs, registry, dataDir };

@@ -38,7 +38,7 @@ export class IntendedS3 implements IntendedSource {
 /** `s3://bucket/prefix/` → bucket and prefix (with a trailing slash, or empty). Throws a string for loadConfig. */
 export function parseS3Url(raw: string): { bucket: string; prefix: string } {
   const match = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(raw.trim());
-  if (!match) throw new Error("expected s3://bucket/prefix/");
+  if (!match) throw new Error('expected s3://bucket/prefix/');
   const prefix = match[2] ?? '';
   return { bucket: match[1]!, prefix: prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/` };
 }

@@ -37,7 +37,10 @@ const forms: Form[] = [
   // MikroTik 6 `nov/22/2026 22:58:01` (local)
   { re: new RegExp(`^${month}/(\\d{2})/(\\d{4}) ${time}$`, 'i'), at: [3, 1, 2, 4, 5, 6, 7, 0] },
   // IOS archive file names `Feb-20-2018-21-57-46.530-UTC` (the ones without a year cannot be read)
-  { re: new RegExp(`^${month}-(\\d{1,2})-(\\d{4})-(\\d{1,2})-(\\d{2})-(\\d{2})(?:\\.(\\d{1,6}))?(?:-([A-Za-z][A-Za-z0-9]{0,9}))?$`, 'i'), at: [3, 1, 2, 4, 5, 6, 7, 8] },
+  {
+    re: new RegExp(`^${month}-(\\d{1,2})-(\\d{4})-(\\d{1,2})-(\\d{2})-(\\d{2})(?:\\.(\\d{1,6}))?(?:-([A-Za-z][A-Za-z0-9]{0,9}))?$`, 'i'),
+    at: [3, 1, 2, 4, 5, 6, 7, 8],
+  },
 ];
 
 /** Reads a raw stamp; null when it is in no known form or names an impossible date. */
@@ -54,7 +57,15 @@ export function parseStamp(raw: string): Stamp | null {
     const wall = Date.UTC(y!, mo - 1, d, h, mi, s, ms);
     const check = new Date(wall);
     // Date.UTC rolls 31 Feb over into March and 24:00 into the next day: such a stamp is not a time.
-    if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d || check.getUTCHours() !== h || check.getUTCMinutes() !== mi || s! > 59) return null;
+    if (
+      check.getUTCFullYear() !== y ||
+      check.getUTCMonth() !== mo - 1 ||
+      check.getUTCDate() !== d ||
+      check.getUTCHours() !== h ||
+      check.getUTCMinutes() !== mi ||
+      s! > 59
+    )
+      return null;
     return { wall, zone: zoneOf(field(at[7])) };
   }
   return null;

@@ -49,10 +49,11 @@ function trimmedPatch(oldName: string, newName: string, oldText: string, newText
   const oldPart = oldText.slice(cut.head, cut.oldEnd);
   const newPart = newText.slice(cut.head, cut.newEnd);
   const patch: StructuredPatch | undefined = structuredPatch(oldName, newName, oldPart, newPart, undefined, undefined, { context, timeout: diffTimeoutMs });
-  if (patch) for (const hunk of patch.hunks) {
-    hunk.oldStart += cut.lines;
-    hunk.newStart += cut.lines;
-  }
+  if (patch)
+    for (const hunk of patch.hunks) {
+      hunk.oldStart += cut.lines;
+      hunk.newStart += cut.lines;
+    }
   return patch;
 }
 

@@ -73,7 +73,7 @@ export function normalise(text: string): Normalised {
   let runEnd = 0;
   // Where `clock-period` next occurs at or after the line being read (-1: nowhere).
   let nextClock = text.indexOf(clockPeriod);
-  for (let start = 0; ; ) {
+  for (let start = 0; ;) {
     const lf = text.indexOf('\n', start);
     const eol = lf === -1 ? text.length : lf;
     let end = eol;
@@ -83,7 +83,13 @@ export function normalise(text: string): Normalised {
       // Cheap first-character screen: every volatile line starts with one of these (or is ntp clock-period).
       const c = text.charCodeAt(start);
       if (nextClock !== -1 && nextClock < start) nextClock = text.indexOf(clockPeriod, start);
-      const candidate = c === 0x21 /* ! */ || c === 0x23 /* # */ || c === 0x42 /* B */ || c === 0x43 /* C */ || (c >= 0x46 && c <= 0x57) || (nextClock !== -1 && nextClock + clockPeriod.length <= end);
+      const candidate =
+        c === 0x21 /* ! */ ||
+        c === 0x23 /* # */ ||
+        c === 0x42 /* B */ ||
+        c === 0x43 /* C */ ||
+        (c >= 0x46 && c <= 0x57) ||
+        (nextClock !== -1 && nextClock + clockPeriod.length <= end);
       if (candidate) {
         const line = text.slice(start, end);
         for (const rule of volatileRules) {

@@ -12,13 +12,17 @@ export interface Cidr {
 /** `10.0.0.0/8,2001:db8::/32` (a bare address is a /32 or /128). Throws a string for loadConfig. */
 export function parseCidrList(raw: string): Cidr[] {
   const out: Cidr[] = [];
-  for (const item of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const item of raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [address = '', prefixText] = item.split('/');
     const version = isIP(address);
     if (version === 0) throw new Error(`'${item}' is not an address or CIDR`);
     const max = version === 4 ? 32 : 128;
     const prefix = prefixText === undefined ? max : Number(prefixText);
-    if (!Number.isInteger(prefix) || prefix < 0 || prefix > max || (prefixText !== undefined && !/^\d+$/.test(prefixText))) throw new Error(`'${item}' has a bad prefix length`);
+    if (!Number.isInteger(prefix) || prefix < 0 || prefix > max || (prefixText !== undefined && !/^\d+$/.test(prefixText)))
+      throw new Error(`'${item}' has a bad prefix length`);
     out.push({ text: item, address, prefix, family: version === 4 ? 'ipv4' : 'ipv6' });
   }
   if (out.length === 0) throw new Error('expected at least one CIDR');

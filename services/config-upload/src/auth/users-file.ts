@@ -34,7 +34,10 @@ export function parseUsers(text: string, variable = 'NETSIDECAR_UPLOAD_USERS_FIL
     if (scheme !== 'scrypt') fail("the only scheme is 'scrypt'");
     const isBase64 = (s: string) => /^[A-Za-z0-9+/]+={0,2}$/.test(s);
     if (!isBase64(salt) || !isBase64(hash) || Buffer.from(hash, 'base64').length !== 32) fail('salt and a 32-byte hash in base64 expected');
-    const globs = globText.split(',').map((g) => g.trim()).filter(Boolean);
+    const globs = globText
+      .split(',')
+      .map((g) => g.trim())
+      .filter(Boolean);
     if (globs.length === 0) fail('at least one device glob expected (* for all)');
     const roles = new Set<Role>();
     for (const role of roleText.split(',').map((r) => r.trim())) {

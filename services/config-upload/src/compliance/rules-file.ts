@@ -63,7 +63,12 @@ export const rulesSchema = {
         properties: {
           id: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' },
           description: { type: 'string', minLength: 1, maxLength: 1000 },
-          devices: { oneOf: [{ type: 'string', minLength: 1 }, { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } }] },
+          devices: {
+            oneOf: [
+              { type: 'string', minLength: 1 },
+              { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
+            ],
+          },
           vendors: { type: 'array', minItems: 1, items: { enum: vendors } },
           section: { type: 'string', minLength: 1, maxLength: 1000 },
           require: patterns,
@@ -148,7 +153,8 @@ export function parseComplianceRules(bytes: Buffer): ComplianceRules {
         return fail(`${where}: ${field} is not a valid regular expression: ${(err as Error).message}`);
       }
     };
-    const compileAll = (list: string[] | undefined, field: string): Pattern[] => (list ?? []).map((text, i) => ({ text, regex: compile(text, `${field}[${i}]`, true) }));
+    const compileAll = (list: string[] | undefined, field: string): Pattern[] =>
+      (list ?? []).map((text, i) => ({ text, regex: compile(text, `${field}[${i}]`, true) }));
     return {
       id: rule.id,
       description: rule.description,
@@ -174,6 +180,9 @@ function schemaProblem(parsed: unknown, error: ErrorObject | undefined): string 
   const index = Number(path[1]);
   const rule = (parsed as { rules: unknown[] }).rules[index] as { id?: unknown } | null;
   const name = typeof rule?.id === 'string' ? `rule "${rule.id}"` : 'rule';
-  const field = path.slice(2).map((p, i) => (i > 0 && /^\d+$/.test(p) ? `[${p}]` : p)).join('');
+  const field = path
+    .slice(2)
+    .map((p, i) => (i > 0 && /^\d+$/.test(p) ? `[${p}]` : p))
+    .join('');
   return `${name} (rules[${index}]): ${field === '' ? 'the rule' : field} ${detail}`;
 }

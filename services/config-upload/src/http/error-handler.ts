@@ -32,7 +32,8 @@ export function sendError(reply: FastifyReply, code: UploadErrorCode, metrics: U
 export function errorHandler(logger: Logger, metrics: UploadMetrics) {
   return (err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
     if (err instanceof UploadError) {
-      if (err.status >= 400 && err.status !== 401) logger.warn('request refused', { code: err.code, ip: sourceIp(request), method: request.method, route: routeOf(request) });
+      if (err.status >= 400 && err.status !== 401)
+        logger.warn('request refused', { code: err.code, ip: sourceIp(request), method: request.method, route: routeOf(request) });
       return sendError(reply, err.code, metrics);
     }
     const frameworkCode = (err as FastifyError).code;
@@ -42,7 +43,8 @@ export function errorHandler(logger: Logger, metrics: UploadMetrics) {
       return sendError(reply, mapped, metrics);
     }
     const status = (err as FastifyError).statusCode;
-    if (status !== undefined && status >= 400 && status < 500) return sendError(reply, status === 413 ? 'too_large' : status === 415 ? 'unsupported_media_type' : 'bad_request', metrics);
+    if (status !== undefined && status >= 400 && status < 500)
+      return sendError(reply, status === 413 ? 'too_large' : status === 415 ? 'unsupported_media_type' : 'bad_request', metrics);
     logger.error('request failed', { errorName: err.name, errorCode: frameworkCode ?? null, route: routeOf(request) });
     return sendError(reply, 'internal', metrics);
   };

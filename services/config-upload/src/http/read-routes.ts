@@ -12,7 +12,10 @@ import { isStale, type StalePolicy } from '../stale/stale-policy.js';
  * The auditors' API (role `read`, checked in onRequest). It only ever serves what the store holds,
  * which is redacted text: there is no unredacted content to leak.
  */
-export function registerReadRoutes(app: FastifyInstance, deps: { store: ConfigStore; metrics: UploadMetrics; stalePolicy: StalePolicy; now: () => number }): void {
+export function registerReadRoutes(
+  app: FastifyInstance,
+  deps: { store: ConfigStore; metrics: UploadMetrics; stalePolicy: StalePolicy; now: () => number },
+): void {
   const allowedDevice = (request: FastifyRequest): string => {
     const device = checkDevice((request.params as { device: string }).device);
     if (!matchesAny(request.principal!.devices, device)) throw new UploadError('device_not_allowed');

@@ -59,9 +59,16 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.server.on('checkContinue', (req, res) => {
     const length = Number(req.headers['content-length']);
     if (Number.isFinite(length) && length > deps.maxBodyBytes) {
-      deps.logger.warn('request refused', { code: 'too_large', ip: normaliseAddress(req.socket.remoteAddress ?? ''), method: req.method, announcedBytes: length });
+      deps.logger.warn('request refused', {
+        code: 'too_large',
+        ip: normaliseAddress(req.socket.remoteAddress ?? ''),
+        method: req.method,
+        announcedBytes: length,
+      });
       deps.metrics.outcome('too_large');
-      res.writeHead(uploadErrors.too_large.status, { 'content-type': 'application/json; charset=utf-8', connection: 'close' }).end(JSON.stringify(errorBody('too_large')));
+      res
+        .writeHead(uploadErrors.too_large.status, { 'content-type': 'application/json; charset=utf-8', connection: 'close' })
+        .end(JSON.stringify(errorBody('too_large')));
       return;
     }
     res.writeContinue();

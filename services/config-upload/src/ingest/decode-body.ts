@@ -68,4 +68,3 @@ function toText(raw: Buffer): string {
   if (text.trim() === '') throw new UploadError('empty_body');
   return text;
 }
-

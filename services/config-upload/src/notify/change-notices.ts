@@ -48,7 +48,9 @@ export class ChangeNotices {
 
   constructor(private readonly options: ChangeNoticesOptions) {
     this.maxRecords = options.maxRecords ?? 1_000;
-    this.workers = new Map(options.destinations.map((d) => [d.name, new DestinationWorker(d, options, (record, outcome) => this.settled(record, d.name, outcome))]));
+    this.workers = new Map(
+      options.destinations.map((d) => [d.name, new DestinationWorker(d, options, (record, outcome) => this.settled(record, d.name, outcome))]),
+    );
   }
 
   /**
@@ -113,12 +115,15 @@ export class ChangeNotices {
    * moving of adopted notices takes (the outbox runs its file work one step at a time, in order).
    */
   private scheduleLease(): void {
-    this.leaseTimer = this.options.timers.setTimeout(() => {
-      this.leaseTimer = null;
-      if (this.stopped) return;
-      this.scheduleLease();
-      this.lastLook = this.renewAndAdopt();
-    }, Math.floor(this.options.outbox.leaseMs / 3));
+    this.leaseTimer = this.options.timers.setTimeout(
+      () => {
+        this.leaseTimer = null;
+        if (this.stopped) return;
+        this.scheduleLease();
+        this.lastLook = this.renewAndAdopt();
+      },
+      Math.floor(this.options.outbox.leaseMs / 3),
+    );
   }
 
   private async renewAndAdopt(): Promise<void> {
@@ -126,7 +131,10 @@ export class ChangeNotices {
     try {
       const { records, unreadable, lost, tasks, failure } = await outbox.renewAndAdopt();
       if (failure !== null) logger.error('change notices of a gone task not all adopted; will try again', { err: failure });
-      if (lost) logger.error('this task lost its change notice outbox to another task: its notices may be posted twice, and new ones are kept in memory only', { dir: outbox.dir });
+      if (lost)
+        logger.error('this task lost its change notice outbox to another task: its notices may be posted twice, and new ones are kept in memory only', {
+          dir: outbox.dir,
+        });
       if (unreadable.length > 0) logger.warn('change notice outbox: unreadable files skipped', { files: unreadable });
       if (tasks > 0) logger.warn('change notices adopted from tasks that are gone', { tasks, notices: records.length });
       for (const record of records) this.enqueue(record);
@@ -215,7 +223,8 @@ class DestinationWorker {
         metrics.notice(name, 'retried');
         const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** this.attempt);
         const delayMs = Math.round(ceiling / 2 + (this.options.random ?? Math.random)() * (ceiling / 2));
-        if (this.attempt === 0) logger.warn('change notice not delivered yet; retrying with backoff', { destination: name, device, version, reason, retryInMs: delayMs });
+        if (this.attempt === 0)
+          logger.warn('change notice not delivered yet; retrying with backoff', { destination: name, device, version, reason, retryInMs: delayMs });
         this.attempt++;
         this.handle = this.options.timers.setTimeout(() => {
           this.handle = null;

@@ -39,7 +39,14 @@ export class SlackDestination extends ForDevices implements Destination {
 }
 
 /** SNS answers that no retry can change: the request itself is wrong (or the topic is gone). */
-const finalSnsErrors = new Set(['InvalidParameter', 'InvalidParameterException', 'InvalidParameterValue', 'InvalidParameterValueException', 'NotFound', 'NotFoundException']);
+const finalSnsErrors = new Set([
+  'InvalidParameter',
+  'InvalidParameterException',
+  'InvalidParameterValue',
+  'InvalidParameterValueException',
+  'NotFound',
+  'NotFoundException',
+]);
 
 /** The SNS alarm topic (e-mail, pager): subject and plain text. */
 export class SnsDestination extends ForDevices implements Destination {

@@ -140,7 +140,8 @@ export class Outbox {
   async close(): Promise<void> {
     await this.serial(async () => {
       this.unlock();
-      const left = (await readdir(this.dir).catch(() => [])).some((n) => n.endsWith('.json')) || (await readdir(join(this.dir, ADOPTED_DIR)).catch(() => [])).length > 0;
+      const left =
+        (await readdir(this.dir).catch(() => [])).some((n) => n.endsWith('.json')) || (await readdir(join(this.dir, ADOPTED_DIR)).catch(() => [])).length > 0;
       this.lease.release(!left); // nothing when another task took the directory meanwhile
     });
   }

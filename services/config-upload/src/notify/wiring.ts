@@ -40,7 +40,12 @@ export async function changeNoticesFrom(
   if (destinations.length === 0) return null;
   return new ChangeNotices({
     // The data dir may be the volume every task mounts (the CDK app's EFS): one directory per task.
-    outbox: new Outbox({ root: join(dataDir, 'config-upload', 'outbox'), owner: seams.owner ?? (await spoolOwnerName()), leaseMs: DEFAULT_SPOOL_LEASE_MS, now: deps.now }),
+    outbox: new Outbox({
+      root: join(dataDir, 'config-upload', 'outbox'),
+      owner: seams.owner ?? (await spoolOwnerName()),
+      leaseMs: DEFAULT_SPOOL_LEASE_MS,
+      now: deps.now,
+    }),
     destinations,
     diffLimit: config.NETSIDECAR_UPLOAD_NOTIFY_DIFF_LIMIT,
     maxAgeMs: config.NETSIDECAR_UPLOAD_NOTIFY_MAX_AGE,

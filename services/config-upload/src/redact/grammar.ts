@@ -40,9 +40,7 @@ export interface Rule {
   vocabulary: Set<string>;
 }
 
-export type Verdict =
-  | { t: 'secrets'; captures: Capture[]; rule: Rule }
-  | { t: 'unclassified'; rule: Rule; headEnd: number };
+export type Verdict = { t: 'secrets'; captures: Capture[]; rule: Rule } | { t: 'unclassified'; rule: Rule; headEnd: number };
 
 /**
  * A vendor's rules, compiled once and indexed by one literal word of the head: its first word for
@@ -55,7 +53,11 @@ export class RuleBook {
   /** Some rule's statement starts with an address (IOS-XR `  10.1.1.1:0 password ...` under `mpls ldp` / ` neighbor`). */
   private readonly byAddress: boolean;
 
-  constructor(specs: readonly CommandSpec[], sets: Sets, private readonly by: 'first' | 'last') {
+  constructor(
+    specs: readonly CommandSpec[],
+    sets: Sets,
+    private readonly by: 'first' | 'last',
+  ) {
     for (const spec of specs) {
       const head = compile(spec.head, sets);
       const keys = by === 'first' ? head.first : head.last;

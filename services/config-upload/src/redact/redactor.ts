@@ -48,7 +48,8 @@ const book = (rules: readonly CommandSpec[], sets: Sets, by: 'first' | 'last'): 
 // A Cisco-family vendor's own commands come first (the first form that matches wins), then its
 // siblings': detection cannot always tell IOS from an XR or NX-OS file without its header line.
 const cisco = [iosRules, nxosRules, iosxrRules, eosRules];
-const ciscoBook = (own: readonly CommandSpec[]): RuleBook => book([...own, ...cisco.filter((r) => r !== own).flat()], { ...iosSets, ...nxosSets, ...iosxrSets, ...eosSets }, 'first');
+const ciscoBook = (own: readonly CommandSpec[]): RuleBook =>
+  book([...own, ...cisco.filter((r) => r !== own).flat()], { ...iosSets, ...nxosSets, ...iosxrSets, ...eosSets }, 'first');
 const ios = ciscoBook(iosRules);
 const nxos = ciscoBook(nxosRules);
 const iosxr = ciscoBook(iosxrRules);
@@ -67,17 +68,28 @@ const known = (w: string): boolean => vocabulary.has(w);
 /** For shapes: secret words are keywords too (a redacted word is `*` whatever it is). */
 const shapeKnown = (w: string): boolean => known(w) || isSecretWord(w);
 
-const indented = (b: RuleBook): Scan => (text, free, found) => scanIndented(text, b, allow, free, found, shapeKnown);
-const braces = (b: RuleBook): Scan => (text, free, found) => scanBraces(text, b, allow, free, found, shapeKnown);
+const indented =
+  (b: RuleBook): Scan =>
+  (text, free, found) =>
+    scanIndented(text, b, allow, free, found, shapeKnown);
+const braces =
+  (b: RuleBook): Scan =>
+  (text, free, found) =>
+    scanBraces(text, b, allow, free, found, shapeKnown);
 const forti: Scan = (text, free, found) => scanFortiOs(text, fortios, allow, free, found, shapeKnown);
 const routeros: Scan = (text, free, found) => scanRouterOs(text, routerosAttributes, free, found);
 /** An XML configuration (PAN-OS's own, or an export) starts with a tag. */
 const isXml = (text: string): boolean => /^\s*</.test(text);
-const xml = (b: RuleBook): Scan => (text, _free, found) => {
-  if (isXml(text)) scanXml(text, b, allow, found, shapeKnown);
-};
+const xml =
+  (b: RuleBook): Scan =>
+  (text, _free, found) => {
+    if (isXml(text)) scanXml(text, b, allow, found, shapeKnown);
+  };
 /** PAN-OS writes XML, braces or `set` commands; one rule book serves the three. */
-const bracesOrXml = (b: RuleBook): Scan => (text, free, found) => (isXml(text) ? scanXml(text, b, allow, found, shapeKnown) : scanBraces(text, b, allow, free, found, shapeKnown));
+const bracesOrXml =
+  (b: RuleBook): Scan =>
+  (text, free, found) =>
+    isXml(text) ? scanXml(text, b, allow, found, shapeKnown) : scanBraces(text, b, allow, free, found, shapeKnown);
 
 // Credentials in URLs (`archive path http://user:pass@host/`, Junos archive sites, `/tool fetch`).
 const urlCredentials = /\b[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/:@"']+:([^\s@/"']+)@/g;

@@ -31,7 +31,8 @@ import { addressRe as address, joinContinued, physical, tokenize, type Joined, t
  * Statements of the allow list are left alone (except encodings and `name=value` pairs). XML lines
  * are read by their elements only; free text is not read.
  */
-const hintSource = 'pass|secret|key|communit|auth|psk|shar|md5|sha|pwd|priv|\\$|enc |\\b[3-9] [0-9a-z+/]{8}|encrypted |version (?:1|2c)\\b|snmp-server host|trap-group|credential|phash|:\\/\\/|-aq==|0x[0-9a-f]{16}|<[a-z-]+>|basic |bearer ';
+const hintSource =
+  'pass|secret|key|communit|auth|psk|shar|md5|sha|pwd|priv|\\$|enc |\\b[3-9] [0-9a-z+/]{8}|encrypted |version (?:1|2c)\\b|snmp-server host|trap-group|credential|phash|:\\/\\/|-aq==|0x[0-9a-f]{16}|<[a-z-]+>|basic |bearer ';
 // Case-insensitive on the text itself: lower-casing 1 MB first costs as much as the scan (measured
 // 4.2 ms each on the bench config), and the case-sensitive scan of the copy gains nothing.
 const hint = new RegExp(hintSource, 'gi');
@@ -39,9 +40,40 @@ const privateKeyBlock = /-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)-----
 
 /** Words kept when a line is redacted blindly: options that separate values, never values themselves. */
 const keep = new Set([
-  'address', 'vrf', 'timeout', 'port', 'udp-port', 'ro', 'rw', 'view', 'level', 'priv', 'auth', 'version', 'role', 'access',
-  'group', 'expire', 'privilege', 'hostname', 'ipv6', 'use-vrf', 'context', 'send-only', 'single-connection', 'traps', 'informs',
-  'localizedkey', 'localizedv2key', 'auth-port', 'acct-port', 'source-interface', 'key', 'secret', 'password', 'community',
+  'address',
+  'vrf',
+  'timeout',
+  'port',
+  'udp-port',
+  'ro',
+  'rw',
+  'view',
+  'level',
+  'priv',
+  'auth',
+  'version',
+  'role',
+  'access',
+  'group',
+  'expire',
+  'privilege',
+  'hostname',
+  'ipv6',
+  'use-vrf',
+  'context',
+  'send-only',
+  'single-connection',
+  'traps',
+  'informs',
+  'localizedkey',
+  'localizedv2key',
+  'auth-port',
+  'acct-port',
+  'source-interface',
+  'key',
+  'secret',
+  'password',
+  'community',
 ]);
 
 /**
@@ -50,8 +82,22 @@ const keep = new Set([
  * a-key secret <v>`).
  */
 const naming = new Set([
-  'key-chain', 'keychain', 'key-chain-name', 'route-map', 'route-policy', 'prefix-list', 'rsakeypair', 'trustpoint', 'profile',
-  'ike-gateway', 'policy-map', 'class-map', 'access-class', 'access-group', 'server', 'view',
+  'key-chain',
+  'keychain',
+  'key-chain-name',
+  'route-map',
+  'route-policy',
+  'prefix-list',
+  'rsakeypair',
+  'trustpoint',
+  'profile',
+  'ike-gateway',
+  'policy-map',
+  'class-map',
+  'access-class',
+  'access-group',
+  'server',
+  'view',
 ]);
 const namesNext = (w: string): boolean => naming.has(w) || w.endsWith('-profile') || w.endsWith('-keychain');
 
@@ -63,8 +109,32 @@ const toggles = new Set(['enable', 'disable', 'enabled', 'disabled', 'required',
 
 /** Values of `auth=`/`authentication=` that name methods, not secrets (`authentication=chap,mschap2`). */
 const methods = new Set([
-  'pap', 'chap', 'mschap', 'mschap1', 'mschap2', 'eap', 'eap-tls', 'eap-ttls', 'peap', 'simple', 'ah', 'none', 'local', 'radius',
-  'tacacs', 'tacacs+', 'ldap', 'md5', 'sha1', 'sha256', 'sha512', 'text', 'certificate', 'psk', 'open', 'shared',
+  'pap',
+  'chap',
+  'mschap',
+  'mschap1',
+  'mschap2',
+  'eap',
+  'eap-tls',
+  'eap-ttls',
+  'peap',
+  'simple',
+  'ah',
+  'none',
+  'local',
+  'radius',
+  'tacacs',
+  'tacacs+',
+  'ldap',
+  'md5',
+  'sha1',
+  'sha256',
+  'sha512',
+  'text',
+  'certificate',
+  'psk',
+  'open',
+  'shared',
 ]);
 
 /** A number, or one with a unit (`128bit`, `30s`): an option's argument, never a secret. */
@@ -164,7 +234,13 @@ function checkLine(joined: Joined, allow: AllowList, known: (w: string) => boole
   /** The tag a secret word at i leads to over option words, numbers, addresses and names; -1 if none. */
   const tagAfter = (i: number): number => {
     let j = i + 1;
-    while (j < n && !Tagger.isTag(tokens[j]!.text) && !structural(words[j]!) && (known(words[j]!) || quantity.test(words[j]!) || address.test(words[j]!) || isName(j))) j++;
+    while (
+      j < n &&
+      !Tagger.isTag(tokens[j]!.text) &&
+      !structural(words[j]!) &&
+      (known(words[j]!) || quantity.test(words[j]!) || address.test(words[j]!) || isName(j))
+    )
+      j++;
     return j < n && Tagger.isTag(tokens[j]!.text) ? j : -1;
   };
 
@@ -303,7 +379,8 @@ function inside(view: View, depth: number, spans: [number, number][]): void {
       let value = m[2]!;
       let at = m.index + m[1]!.length + 1;
       // a quoted value (`"v"`, or `\"v\"` inside a script): the value is inside the quotes
-      const quote = value.startsWith('\\"') && value.endsWith('\\"') && value.length >= 4 ? 2 : value.startsWith('"') && value.endsWith('"') && value.length >= 2 ? 1 : 0;
+      const quote =
+        value.startsWith('\\"') && value.endsWith('\\"') && value.length >= 4 ? 2 : value.startsWith('"') && value.endsWith('"') && value.length >= 2 ? 1 : 0;
       if (quote > 0) {
         at += quote;
         value = value.slice(quote, -quote);
@@ -311,7 +388,8 @@ function inside(view: View, depth: number, spans: [number, number][]): void {
       if (!isSecretWord(name) || value === '' || Tagger.isTag(value)) continue;
       if (/^token(?:-secure)?,/.test(value)) continue;
       // `authentication=chap,mschap2`, `require-message-auth=yes-for-request-resp`: methods and settings
-      if ((isWeakSecretWord(name) || /[-_.]auth$/.test(name)) && value.split(',').every((v) => methods.has(v.toLowerCase()) || /^[a-z]+(?:-[a-z]+)+$/.test(v))) continue;
+      if ((isWeakSecretWord(name) || /[-_.]auth$/.test(name)) && value.split(',').every((v) => methods.has(v.toLowerCase()) || /^[a-z]+(?:-[a-z]+)+$/.test(v)))
+        continue;
       // in a script, `password=$pass` refers to a variable
       if (depth >= 2 && /^\$[A-Za-z_][\w-]*$/.test(value)) continue;
       if (toggles.has(value.toLowerCase())) continue;

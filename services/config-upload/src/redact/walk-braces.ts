@@ -21,7 +21,7 @@ export function scanBraces(text: string, book: RuleBook, allow: AllowList, free:
   const stack: string[][] = [];
   let inComment = false;
   const n = text.length;
-  for (let pos = 0; pos < n; ) {
+  for (let pos = 0; pos < n;) {
     let eol = text.indexOf('\n', pos);
     if (eol === -1) eol = n;
     const lineStart = pos;
@@ -78,7 +78,16 @@ export function scanBraces(text: string, book: RuleBook, allow: AllowList, free:
   }
 }
 
-function statement(stack: readonly string[][], own: Token[], offset: number, text: string, book: RuleBook, allow: AllowList, found: Findings, known: (w: string) => boolean): void {
+function statement(
+  stack: readonly string[][],
+  own: Token[],
+  offset: number,
+  text: string,
+  book: RuleBook,
+  allow: AllowList,
+  found: Findings,
+  known: (w: string) => boolean,
+): void {
   if (own.length === 0) return;
   const ownWords = lower(own);
   // The keyword is on the line, or ends the parent's (`local { NAME "<key>"; }`)

@@ -14,7 +14,7 @@ export function scanFortiOs(text: string, book: RuleBook, allow: AllowList, free
   const cursor = new FreeTextCursor(free);
   const configs: string[][] = [];
   const n = text.length;
-  for (let pos = 0; pos < n; ) {
+  for (let pos = 0; pos < n;) {
     let eol = text.indexOf('\n', pos);
     if (eol === -1) eol = n;
     const lineStart = pos;

@@ -22,7 +22,7 @@ export function scanIndented(text: string, book: RuleBook, allow: AllowList, fre
   let quitBlock = -1; // inside a hex block: its opening line's indent
   const n = text.length;
   const parents = () => stack.map((s) => lower(tokenize(text.slice(s.start, s.end))));
-  for (let pos = 0; pos < n; ) {
+  for (let pos = 0; pos < n;) {
     let eol = text.indexOf('\n', pos);
     if (eol === -1) eol = n;
     const lineStart = pos;

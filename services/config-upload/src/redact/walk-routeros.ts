@@ -17,7 +17,7 @@ const verbs = new Set(['add', 'set', 'remove', 'enable', 'disable', 'edit', 'uns
 export function scanRouterOs(text: string, rules: readonly AttributeRule[], free: readonly FreeText[], found: Findings): void {
   const cursor = new FreeTextCursor(free);
   let section = '';
-  for (let pos = 0; pos < text.length; ) {
+  for (let pos = 0; pos < text.length;) {
     const joined = joinContinued(text, pos);
     const lineStart = pos;
     pos = joined.end + 1;
@@ -29,18 +29,30 @@ export function scanRouterOs(text: string, rules: readonly AttributeRule[], free
       continue;
     }
     const at = (i: number) => physical(joined, i);
-    section = command(tokenize(line), section, rules, (from, to, kind, value) => found.add(at(from), at(to - 1) + 1, kind, value), (token, where) => {
-      const decoded = unescape(token.text.slice(where + 1, token.text.endsWith('"') ? -1 : undefined));
-      const base = token.start + where + 1;
-      script(decoded.text, rules, (from, to, kind, value) => found.add(at(base + decoded.at[from]!), at(base + decoded.at[to - 1]!) + 1, kind, value));
-    });
+    section = command(
+      tokenize(line),
+      section,
+      rules,
+      (from, to, kind, value) => found.add(at(from), at(to - 1) + 1, kind, value),
+      (token, where) => {
+        const decoded = unescape(token.text.slice(where + 1, token.text.endsWith('"') ? -1 : undefined));
+        const base = token.start + where + 1;
+        script(decoded.text, rules, (from, to, kind, value) => found.add(at(base + decoded.at[from]!), at(base + decoded.at[to - 1]!) + 1, kind, value));
+      },
+    );
   }
 }
 
 type Emit = (from: number, to: number, kind: string, value: string) => void;
 
 /** One command line: its section (a `/path` starts one) and its secret attributes; returns the section. */
-function command(tokens: readonly Token[], current: string, rules: readonly AttributeRule[], emit: Emit, onScript: ((t: Token, quoteAt: number) => void) | null): string {
+function command(
+  tokens: readonly Token[],
+  current: string,
+  rules: readonly AttributeRule[],
+  emit: Emit,
+  onScript: ((t: Token, quoteAt: number) => void) | null,
+): string {
   let section = current;
   let k = 0;
   if (tokens[0]?.text.startsWith('/')) {

@@ -37,7 +37,16 @@ export function scanXml(text: string, book: RuleBook, allow: AllowList, found: F
 }
 
 /** The text [from, to) of the element ending `path`, as the statement `...path value`. */
-function value(text: string, from: number, to: number, path: readonly string[], book: RuleBook, allow: AllowList, found: Findings, known: (w: string) => boolean): void {
+function value(
+  text: string,
+  from: number,
+  to: number,
+  path: readonly string[],
+  book: RuleBook,
+  allow: AllowList,
+  found: Findings,
+  known: (w: string) => boolean,
+): void {
   let start = from;
   let end = to;
   while (start < end && /\s/.test(text[start]!)) start++;
@@ -48,7 +57,11 @@ function value(text: string, from: number, to: number, path: readonly string[], 
   const own = path.length - 1;
   const verdict = book.classify(words, own, () => [path.slice(0, -1)]);
   if (!verdict || allowedOver(verdict, allow, words.slice(own)) || allowedOver(verdict, allow, words)) return;
-  const tokens: Token[] = [...path.slice(0, -1).map((w) => ({ text: w, start: 0, end: 0 })), { text: path[own]!, start: from, end: from }, { text: v, start, end }];
+  const tokens: Token[] = [
+    ...path.slice(0, -1).map((w) => ({ text: w, start: 0, end: 0 })),
+    { text: path[own]!, start: from, end: from },
+    { text: v, start, end },
+  ];
   if (verdict.t === 'unclassified') verdict.headEnd = Math.max(verdict.headEnd, path.length);
   emit(verdict, 0, tokens, text, found, known);
 }

@@ -1,6 +1,16 @@
 import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { VersionExistsError, newestKept, numberAfter, remembered, storedMeta, versionName, type ConfigStore, type VersionMeta, type Withdrawn } from './store.js';
+import {
+  VersionExistsError,
+  newestKept,
+  numberAfter,
+  remembered,
+  storedMeta,
+  versionName,
+  type ConfigStore,
+  type VersionMeta,
+  type Withdrawn,
+} from './store.js';
 
 /**
  * `<root>/<device>/<00000001>.cfg` (redacted text), `<00000001>.drift` (the masked drift diff, when
@@ -29,7 +39,10 @@ export class FileStore implements ConfigStore {
     const dir = join(this.root, meta.device);
     await mkdir(dir, { recursive: true });
     const name = versionName(meta.version);
-    const files: [string, string | null][] = [['cfg', text], ['drift', driftDiff]];
+    const files: [string, string | null][] = [
+      ['cfg', text],
+      ['drift', driftDiff],
+    ];
     for (const [extension, content] of files) {
       if (content === null) continue;
       const temp = join(dir, `.${name}.${extension}.tmp`);
@@ -108,7 +121,10 @@ export class FileStore implements ConfigStore {
 
   async devices(): Promise<string[]> {
     const entries = await readdir(this.root, { withFileTypes: true }).catch(() => []);
-    return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+    return entries
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort();
   }
 
   private async versionNumbers(device: string): Promise<number[]> {

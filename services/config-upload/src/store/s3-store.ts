@@ -1,5 +1,15 @@
 import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { VersionExistsError, newestKept, numberAfter, remembered, storedMeta, versionName, type ConfigStore, type VersionMeta, type Withdrawn } from './store.js';
+import {
+  VersionExistsError,
+  newestKept,
+  numberAfter,
+  remembered,
+  storedMeta,
+  versionName,
+  type ConfigStore,
+  type VersionMeta,
+  type Withdrawn,
+} from './store.js';
 
 /**
  * `<prefix><device>/<00000001>.cfg`, `.drift` (when the version drifted) and `.json` in a bucket with versioning on (nothing is ever
@@ -64,7 +74,9 @@ export class S3Store implements ConfigStore {
     const base = `${this.prefix}${record.device}/${versionName(record.version)}`;
     const withdrawn: Withdrawn = { withdrawn: true, ...record, at: new Date().toISOString() };
     // Overwritten, not deleted: the claim on the number stays (the bucket keeps the old object's version).
-    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: `${base}.json`, Body: JSON.stringify(withdrawn), ContentType: 'application/json' }));
+    await this.client.send(
+      new PutObjectCommand({ Bucket: this.bucket, Key: `${base}.json`, Body: JSON.stringify(withdrawn), ContentType: 'application/json' }),
+    );
     this.latestCache.delete(record.device);
     this.nextCache.set(record.device, Math.max(this.nextCache.get(record.device) ?? 0, record.version + 1));
     await this.client.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: [{ Key: `${base}.cfg` }, { Key: `${base}.drift` }] } }));

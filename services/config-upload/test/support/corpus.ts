@@ -206,7 +206,9 @@ export function deriveFromText(text: string, family: Family): Derived {
       };
       // A core in a PEM body: the command is the block's opening line.
       const opener = l.block >= 0 && l.block !== l.from ? logical.find((o) => o.from === l.block) : undefined;
-      const joinedValues = found.map((f) => (family === 'mikrotik' ? valueAt(l.text, l.text.indexOf(f.core), l.text.indexOf(f.core) + f.core.length) : f.value));
+      const joinedValues = found.map((f) =>
+        family === 'mikrotik' ? valueAt(l.text, l.text.indexOf(f.core), l.text.indexOf(f.core) + f.core.length) : f.value,
+      );
       const command = opener ? `${commandOf(opener.text, [])} [PEM body]` : commandOf(l.text, [...joinedValues, ...found.map((f) => f.value)]);
       for (const [i, f] of found.entries()) markers.push({ core: f.core, value: joinedValues[i]!, line: f.line, command, encoding: f.encoding });
       for (let p = l.from; p <= l.to; p++) markedPhysical.add(p);

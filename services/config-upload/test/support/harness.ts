@@ -67,7 +67,12 @@ interface Teardown {
 /** Makes the service's sink instead of the default file sink (`events()` then reads nothing). */
 export type SinkFactory = (dataDir: string, registry: ReturnType<typeof createRegistry>, logger: Logger) => Promise<Sink>;
 
-export async function startTestUpload(t: Teardown, env: Record<string, string> = {}, options: UploadServiceOptions = {}, makeSink?: SinkFactory): Promise<TestUpload> {
+export async function startTestUpload(
+  t: Teardown,
+  env: Record<string, string> = {},
+  options: UploadServiceOptions = {},
+  makeSink?: SinkFactory,
+): Promise<TestUpload> {
   const dataDir = await mkdtemp(join(tmpdir(), 'netsidecar-upload-'));
   let cleanup = () => rm(dataDir, { recursive: true, force: true });
   t.teardown(() => cleanup());
@@ -99,7 +104,9 @@ export async function startTestUpload(t: Teardown, env: Record<string, string> =
       logs.push(JSON.parse(line) as Record<string, unknown>);
     },
   });
-  const sink = makeSink ? await makeSink(dataDir, registry, logger) : new FileSink({ dataDir, registry, logger, memoryLimitBytes: config.NETSIDECAR_SINK_MEMORY_LIMIT });
+  const sink = makeSink
+    ? await makeSink(dataDir, registry, logger)
+    : new FileSink({ dataDir, registry, logger, memoryLimitBytes: config.NETSIDECAR_SINK_MEMORY_LIMIT });
   const service = await startConfigUploadService({ config, logger, registry, readiness: new Readiness(), sink, logGroup: '/netsidecar/config' }, options);
   cleanup = async () => {
     await service.stop();
@@ -155,26 +162,31 @@ export interface CurlResult {
 /** Runs the real curl; `-sS`, headers and status captured. Never throws on an HTTP error status. */
 export function curl(args: string[], stdin?: string | Buffer): Promise<CurlResult> {
   return new Promise((resolve, reject) => {
-    const child = execFile('curl', ['-sS', '--max-time', '30', '-D', '-', '-o', '-', ...args], { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const text = stdout.toString('utf8');
-      // Headers (after any 100 Continue block), then the body.
-      const headerEnd = text.search(/\r\n\r\n(?!HTTP\/)/);
-      if (headerEnd === -1) {
-        if (err) return reject(new Error(`curl failed: ${stderr.toString()}`));
-        return reject(new Error('curl gave no response'));
-      }
-      const headers = text.slice(0, headerEnd);
-      const body = text.slice(headerEnd + 4);
-      const statuses = [...headers.matchAll(/^HTTP\/[\d.]+ (\d{3})/gm)];
-      const status = Number(statuses[statuses.length - 1]?.[1] ?? 0);
-      let json: Record<string, unknown> | null;
-      try {
-        json = JSON.parse(body) as Record<string, unknown>;
-      } catch {
-        json = null;
-      }
-      resolve({ status, body, json, headers });
-    });
+    const child = execFile(
+      'curl',
+      ['-sS', '--max-time', '30', '-D', '-', '-o', '-', ...args],
+      { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        const text = stdout.toString('utf8');
+        // Headers (after any 100 Continue block), then the body.
+        const headerEnd = text.search(/\r\n\r\n(?!HTTP\/)/);
+        if (headerEnd === -1) {
+          if (err) return reject(new Error(`curl failed: ${stderr.toString()}`));
+          return reject(new Error('curl gave no response'));
+        }
+        const headers = text.slice(0, headerEnd);
+        const body = text.slice(headerEnd + 4);
+        const statuses = [...headers.matchAll(/^HTTP\/[\d.]+ (\d{3})/gm)];
+        const status = Number(statuses[statuses.length - 1]?.[1] ?? 0);
+        let json: Record<string, unknown> | null;
+        try {
+          json = JSON.parse(body) as Record<string, unknown>;
+        } catch {
+          json = null;
+        }
+        resolve({ status, body, json, headers });
+      },
+    );
     if (stdin !== undefined) child.stdin!.end(stdin);
     else child.stdin!.end();
   });

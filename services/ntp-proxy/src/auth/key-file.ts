@@ -43,7 +43,8 @@ export function parseKeyFile(text: string): Map<number, SymmetricKey> {
     if (!type) throw new KeyFileError(`${where}: key type ${typeText} is not supported (use ${keyTypes.join(', ')})`);
     const secret = decodeSecret(rest[rest.length - 1]!, where);
     if (secret.length === 0) throw new KeyFileError(`${where}: the key is empty`);
-    if (type === 'AES128' && secret.length !== 16) throw new KeyFileError(`${where}: an AES128 key must be 16 bytes (32 hex digits), got ${secret.length} bytes`);
+    if (type === 'AES128' && secret.length !== 16)
+      throw new KeyFileError(`${where}: an AES128 key must be 16 bytes (32 hex digits), got ${secret.length} bytes`);
     if (keys.has(id)) throw new KeyFileError(`${where}: key ID ${id} is defined twice`);
     keys.set(id, { id, type, secret });
   });

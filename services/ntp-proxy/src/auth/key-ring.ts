@@ -41,7 +41,10 @@ export class KeyRing {
 
   digest(key: SymmetricKey, data: Uint8Array): Buffer {
     if (key.type === 'AES128') return this.cmacs.get(key.id)!.mac(data);
-    return createHash(key.type === 'MD5' ? 'md5' : 'sha1').update(key.secret).update(data).digest();
+    return createHash(key.type === 'MD5' ? 'md5' : 'sha1')
+      .update(key.secret)
+      .update(data)
+      .digest();
   }
 
   /** Constant-time comparison, so a forger learns nothing from how long a rejection took. */

@@ -24,6 +24,9 @@ export class AnchoredClock implements Clock {
 
 /** wall-clock ns − monotonic ns, taken as `wallClockMs()` ticks over (see wall-clock-tick.ts). */
 export function anchorToWallClock(source: TimeSource): bigint {
-  const tick = readWallClockTick(() => source.wallClockMs(), () => source.monotonicNs());
+  const tick = readWallClockTick(
+    () => source.wallClockMs(),
+    () => source.monotonicNs(),
+  );
   return BigInt(tick.wallMs) * 1_000_000n - tick.counterNs;
 }

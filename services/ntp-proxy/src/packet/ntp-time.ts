@@ -23,7 +23,7 @@ const eraNs = twoTo32 * nsPerSecond;
 
 function floorDiv(a: bigint, b: bigint): bigint {
   const q = a / b;
-  return (a % b !== 0n && (a < 0n) !== (b < 0n)) ? q - 1n : q;
+  return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
 }
 
 /** Unix time in ns → 64-bit NTP timestamp (the seconds field wraps into the era, as on the wire). */

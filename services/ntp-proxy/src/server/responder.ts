@@ -176,7 +176,14 @@ export class Responder {
     return this.pending('kod_rate', request, out, key, undefined, false);
   }
 
-  private pending(kind: ReplyKind, request: Buffer, out: Buffer, key: SymmetricKey | null, onSent?: (t3: bigint) => void, stampTransmit = true): PendingReply | null {
+  private pending(
+    kind: ReplyKind,
+    request: Buffer,
+    out: Buffer,
+    key: SymmetricKey | null,
+    onSent?: (t3: bigint) => void,
+    stampTransmit = true,
+  ): PendingReply | null {
     if (out.length > request.length) return this.drop('reply_too_large');
     const keys = this.options.keys;
     const replies = this.replies;

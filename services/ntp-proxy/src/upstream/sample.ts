@@ -54,8 +54,7 @@ export const rejectReasons = [
 export type RejectReason = (typeof rejectReasons)[number];
 
 export type Evaluation =
-  | { ok: true; sample: UpstreamSample }
-  | { ok: false; reason: RejectReason; kissCode: string | null; stratum: number | null; leap: number | null };
+  { ok: true; sample: UpstreamSample } | { ok: false; reason: RejectReason; kissCode: string | null; stratum: number | null; leap: number | null };
 
 export interface Exchange {
   /** The random transmit timestamp we sent. */

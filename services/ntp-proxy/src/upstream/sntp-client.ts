@@ -11,9 +11,7 @@ import type { Clock } from '../clock/clock.js';
 import { evaluateReply, type Evaluation } from './sample.js';
 import type { UpstreamServer } from './server-list.js';
 
-export type QueryResult =
-  | Evaluation
-  | { ok: false; reason: 'timeout' | 'send_failed'; kissCode: null; stratum: null; leap: null };
+export type QueryResult = Evaluation | { ok: false; reason: 'timeout' | 'send_failed'; kissCode: null; stratum: null; leap: null };
 
 /** Datagrams on the client socket that answer nothing we asked: counted, never used. */
 export type StrayReason = 'unsolicited' | 'wrong_source';

@@ -44,7 +44,15 @@ export async function startChronyServer(t: Teardown, options: { local: boolean }
   const conf = join(dir, 'chrony.conf');
   await writeFile(
     conf,
-    [`port ${port}`, 'bindaddress 127.0.0.1', 'allow 127.0.0.1', options.local ? 'local stratum 10' : '', `pidfile ${join(dir, 'chronyd.pid')}`, 'cmdport 0', ''].join('\n'),
+    [
+      `port ${port}`,
+      'bindaddress 127.0.0.1',
+      'allow 127.0.0.1',
+      options.local ? 'local stratum 10' : '',
+      `pidfile ${join(dir, 'chronyd.pid')}`,
+      'cmdport 0',
+      '',
+    ].join('\n'),
   );
   // -x: never touch this machine's clock; -d: stay in the foreground, log to stderr.
   const child = spawn(chronyd, ['-x', '-d', ...userArgs, '-f', conf], { stdio: ['ignore', 'ignore', 'pipe'] });

@@ -92,7 +92,14 @@ export function reconcileScan(input: {
     } else if (!before || before.status === 'resolved' || before.status === 'ignored') {
       const reopened = before !== undefined;
       // A reopened finding is a new one for notification: it will be notified (and resolved) again.
-      Object.assign(record, { notifiedAt: null, resolvedAt: null, resolvedNotifiedAt: null, resolvedReason: null, ignoreStatement: null, ignoreExpiresAt: null });
+      Object.assign(record, {
+        notifiedAt: null,
+        resolvedAt: null,
+        resolvedNotifiedAt: null,
+        resolvedReason: null,
+        ignoreStatement: null,
+        ignoreExpiresAt: null,
+      });
       transition(record, 'new', at, input.scanId, before?.status === 'ignored' ? 'ignore_ended' : reopened ? 'reappeared' : null);
       transitions.push({ kind: 'new', finding: record, reopened, reason: null });
     }

@@ -50,7 +50,8 @@ export function aggregateInventory(rows: readonly WorkloadImage[]): { images: Ru
     }
     entry.refs.add(row.image);
     const placeKey = `${row.platform}\u0000${row.cluster}\u0000${row.workload}`;
-    if (!entry.places.has(placeKey)) entry.places.set(placeKey, { platform: row.platform, cluster: row.cluster, workload: row.workload, namespace: row.namespace });
+    if (!entry.places.has(placeKey))
+      entry.places.set(placeKey, { platform: row.platform, cluster: row.cluster, workload: row.workload, namespace: row.namespace });
     if (row.team !== null) entry.teams.set(row.team, (entry.teams.get(row.team) ?? 0) + 1);
   }
   const images: RunningImage[] = [];

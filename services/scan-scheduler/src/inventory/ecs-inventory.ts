@@ -79,9 +79,11 @@ async function chunked<T>(items: readonly T[], size: number, work: (chunk: T[]) 
   const chunks: T[][] = [];
   for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(describeConcurrency, chunks.length) }, async () => {
-    while (next < chunks.length) await work(chunks[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(describeConcurrency, chunks.length) }, async () => {
+      while (next < chunks.length) await work(chunks[next++]!);
+    }),
+  );
 }
 
 function serviceOf(task: Task): string | null {

@@ -105,7 +105,14 @@ export class EksInventory implements InventorySource {
     config.loadFromOptions({
       // The client refuses plain http unless told to skip TLS checks; http (the test API server on
       // 127.0.0.1) has no TLS to check, and an https endpoint is always verified.
-      clusters: [{ name: this.options.name, server: this.options.endpoint, skipTLSVerify: this.options.endpoint.startsWith('http://'), ...(this.options.caData ? { caData: Buffer.from(this.options.caData).toString('base64') } : {}) }],
+      clusters: [
+        {
+          name: this.options.name,
+          server: this.options.endpoint,
+          skipTLSVerify: this.options.endpoint.startsWith('http://'),
+          ...(this.options.caData ? { caData: Buffer.from(this.options.caData).toString('base64') } : {}),
+        },
+      ],
       users: [{ name: 'netsidecar-scan', token: await this.options.token() }],
       contexts: [{ name: 'scan', cluster: this.options.name, user: 'netsidecar-scan' }],
       currentContext: 'scan',

@@ -21,12 +21,21 @@ export function buildSlackMessage(image: ImageSummary, fresh: readonly FindingRe
   lines.push(`*${image.repository}* \`${image.digest.slice(0, 19)}\` (team ${image.owner ?? 'unassigned'}; runs in ${where || 'nothing now'}${more})`);
   if (fresh.length > 0) {
     lines.push(`:rotating_light: ${fresh.length} new finding${fresh.length === 1 ? '' : 's'}:`);
-    lines.push(...listLines(fresh, (f) => `• ${f.severity} ${f.vulnerabilityId} in ${f.pkgName} ${f.installedVersion}${f.fixedVersion ? ` (fixed in ${f.fixedVersion})` : ' (no fix yet)'}`));
+    lines.push(
+      ...listLines(
+        fresh,
+        (f) =>
+          `• ${f.severity} ${f.vulnerabilityId} in ${f.pkgName} ${f.installedVersion}${f.fixedVersion ? ` (fixed in ${f.fixedVersion})` : ' (no fix yet)'}`,
+      ),
+    );
   }
   if (resolved.length > 0) {
     lines.push(`:white_check_mark: ${resolved.length} resolved:`);
     lines.push(
-      ...listLines(resolved, (f) => `• ${f.severity} ${f.vulnerabilityId} in ${f.pkgName} (${f.resolvedReason === 'image_gone' ? 'image no longer running' : 'fixed'})`),
+      ...listLines(
+        resolved,
+        (f) => `• ${f.severity} ${f.vulnerabilityId} in ${f.pkgName} (${f.resolvedReason === 'image_gone' ? 'image no longer running' : 'fixed'})`,
+      ),
     );
   }
   return { text: lines.join('\n') };

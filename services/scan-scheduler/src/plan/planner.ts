@@ -70,7 +70,14 @@ export async function runPlan(options: PlannerOptions): Promise<PlanResult> {
 
   const before = new Map((await options.store.listImages()).map((image) => [image.digest, image]));
   await inParallel(running, options.storeConcurrency ?? 16, (image) =>
-    options.store.recordSighting({ digest: image.digest, repository: image.repository, references: image.references, locations: image.locations, owner: image.owner, seenAt: at }),
+    options.store.recordSighting({
+      digest: image.digest,
+      repository: image.repository,
+      references: image.references,
+      locations: image.locations,
+      owner: image.owner,
+      seenAt: at,
+    }),
   );
 
   // Gone: was running, is not now, and every cluster it ran in was listed successfully.
@@ -93,7 +100,15 @@ export async function runPlan(options: PlannerOptions): Promise<PlanResult> {
       await options.notifier.notifyImage(image, [...merged.values()], 'planner');
     } catch (err) {
       // Pending stays pending: the next planning run tries again.
-      options.events.emit('planner', { type: 'error', stage: 'notify', code: 'slack_failed', message: safeMessage(err), ...fields, cluster: null, retried: true });
+      options.events.emit('planner', {
+        type: 'error',
+        stage: 'notify',
+        code: 'slack_failed',
+        message: safeMessage(err),
+        ...fields,
+        cluster: null,
+        retried: true,
+      });
     }
   });
   const tStore = mark();
@@ -115,7 +130,15 @@ export async function runPlan(options: PlannerOptions): Promise<PlanResult> {
     }
     claimed.push({
       previous: image.lastQueuedAt,
-      request: { schema: scanRequestSchema, digest: image.digest, imageRef: `${image.repository}@${image.digest}`, owner: image.owner, reason, planId, plannedAt: at },
+      request: {
+        schema: scanRequestSchema,
+        digest: image.digest,
+        imageRef: `${image.repository}@${image.digest}`,
+        owner: image.owner,
+        reason,
+        planId,
+        plannedAt: at,
+      },
     });
   });
   claimed.sort((a, b) => a.request.digest.localeCompare(b.request.digest));

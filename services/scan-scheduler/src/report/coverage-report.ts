@@ -112,7 +112,8 @@ export function renderCoverageMarkdown(coverage: Coverage): string {
   }
   if (coverage.unpinned.length > 0) {
     lines.push('', '## UNPINNED: running without a resolvable digest', '', '| owner | platform | cluster | workload | image |', '|---|---|---|---|---|');
-    for (const u of coverage.unpinned) lines.push(`| ${cell(u.owner ?? '(none)')} | ${u.platform} | ${cell(u.cluster)} | ${cell(u.workload)} | ${cell(u.image)} |`);
+    for (const u of coverage.unpinned)
+      lines.push(`| ${cell(u.owner ?? '(none)')} | ${u.platform} | ${cell(u.cluster)} | ${cell(u.workload)} | ${cell(u.image)} |`);
   }
   return lines.join('\n') + '\n';
 }

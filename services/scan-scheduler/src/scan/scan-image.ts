@@ -44,7 +44,8 @@ export async function scanImage(request: ScanRequest, attempt: number, deps: Sca
   deps.events.emit('worker', { type: 'scan_started', ...fields, scanId, reason: request.reason, attempt });
 
   const fail = async (code: ScanFailureCode | 'slack_failed', stage: 'scan' | 'report' | 'store' | 'notify', err: unknown): Promise<ScanDisposition> => {
-    const result = code === 'slack_failed' ? 'notify_failed' : code === 'trivy_timeout' || code === 'trivy_failed' || code === 'report_malformed' ? code : 'store_failed';
+    const result =
+      code === 'slack_failed' ? 'notify_failed' : code === 'trivy_timeout' || code === 'trivy_failed' || code === 'report_malformed' ? code : 'store_failed';
     const message = safeMessage(err);
     deps.metrics.scans.inc({ result });
     deps.events.emit('worker', { type: 'error', stage, code, message, ...fields, cluster: null, retried: true });
@@ -53,7 +54,15 @@ export async function scanImage(request: ScanRequest, attempt: number, deps: Sca
     // one: the scan was recorded, only the message is pending.
     if (code !== 'slack_failed') {
       await deps.store.recordScanFailure(request.digest, { failedAt: deps.now().toISOString(), code, message }).catch((recordErr: unknown) =>
-        deps.events.emit('worker', { type: 'error', stage: 'store', code: 'store_failed', message: `recording the failed scan: ${safeMessage(recordErr)}`, ...fields, cluster: null, retried: true }),
+        deps.events.emit('worker', {
+          type: 'error',
+          stage: 'store',
+          code: 'store_failed',
+          message: `recording the failed scan: ${safeMessage(recordErr)}`,
+          ...fields,
+          cluster: null,
+          retried: true,
+        }),
       );
     }
     return 'retry';

@@ -65,7 +65,18 @@ export class TrivyRunner {
 
   /** `trivy image --format json --scanners vuln --image-src remote <repo@sha256:..>`: the report text. */
   async scan(imageRef: string): Promise<string> {
-    const args = ['image', '--format', 'json', '--scanners', 'vuln', '--image-src', 'remote', '--quiet', '--timeout', `${Math.ceil(this.options.timeoutMs / 1000)}s`];
+    const args = [
+      'image',
+      '--format',
+      'json',
+      '--scanners',
+      'vuln',
+      '--image-src',
+      'remote',
+      '--quiet',
+      '--timeout',
+      `${Math.ceil(this.options.timeoutMs / 1000)}s`,
+    ];
     if (this.options.server) args.push('--server', this.options.server);
     if (this.options.cacheDir) args.push('--cache-dir', this.options.cacheDir);
     args.push(imageRef);
@@ -88,7 +99,11 @@ export class TrivyRunner {
         response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
       } catch (err) {
         const timedOut = (err as Error).name === 'TimeoutError';
-        throw new TrivyError(timedOut ? 'trivy_timeout' : 'trivy_failed', `trivy server ${url.href}: ${timedOut ? `no answer in ${timeoutMs} ms` : causeOf(err)}`, { cause: err });
+        throw new TrivyError(
+          timedOut ? 'trivy_timeout' : 'trivy_failed',
+          `trivy server ${url.href}: ${timedOut ? `no answer in ${timeoutMs} ms` : causeOf(err)}`,
+          { cause: err },
+        );
       }
       const text = await response.text();
       if (!response.ok) throw new TrivyError('trivy_failed', `trivy server ${url.href} answered ${response.status}`);
@@ -143,7 +158,10 @@ export class TrivyRunner {
 }
 
 function lastLine(text: string): string {
-  const lines = text.trim().split('\n').filter((line) => line.trim() !== '');
+  const lines = text
+    .trim()
+    .split('\n')
+    .filter((line) => line.trim() !== '');
   const line = (lines[lines.length - 1] ?? '').trim();
   // Go error chains end with the root cause: keep the end of a long line.
   return line.length > 300 ? `…${line.slice(-299)}` : line;

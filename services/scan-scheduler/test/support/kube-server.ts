@@ -35,7 +35,14 @@ export class KubeServer {
       const page = items.slice(start, start + limit);
       const next = start + limit < items.length ? Buffer.from(String(start + limit)).toString('base64') : undefined;
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ kind: url.pathname.endsWith('pods') ? 'PodList' : 'NamespaceList', apiVersion: 'v1', metadata: { resourceVersion: '12345', ...(next ? { continue: next } : {}) }, items: page }));
+      res.end(
+        JSON.stringify({
+          kind: url.pathname.endsWith('pods') ? 'PodList' : 'NamespaceList',
+          apiVersion: 'v1',
+          metadata: { resourceVersion: '12345', ...(next ? { continue: next } : {}) },
+          items: page,
+        }),
+      );
     });
     this.url = await listenOnLoopback(this.server);
     return this;

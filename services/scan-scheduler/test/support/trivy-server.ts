@@ -20,7 +20,10 @@ export class TrivyServer {
       this.requests.push(`${req.method} ${req.url}`);
       if (this.failWith !== null) return void res.writeHead(this.failWith).end();
       if (req.method !== 'GET' || req.url !== '/version') return void res.writeHead(404).end();
-      const db = this.dbUpdatedAt === null ? {} : { VulnerabilityDB: { Version: 2, NextUpdate: '2026-11-23T06:12:05Z', UpdatedAt: this.dbUpdatedAt, DownloadedAt: '2026-11-23T01:00:00Z' } };
+      const db =
+        this.dbUpdatedAt === null
+          ? {}
+          : { VulnerabilityDB: { Version: 2, NextUpdate: '2026-11-23T06:12:05Z', UpdatedAt: this.dbUpdatedAt, DownloadedAt: '2026-11-23T01:00:00Z' } };
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ Version: '0.57.1', ...db }) + '\n');
     });

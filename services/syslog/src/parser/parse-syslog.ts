@@ -48,7 +48,13 @@ export function parseSyslog(raw: Uint8Array, ctx: ReceiveContext): { event: Sysl
   }
 }
 
-function parseText(text: string, decoded: DecodedText, ctx: ReceiveContext, receivedMs: number, receivedAt: string): { event: SyslogEvent; format: ParseFormat } {
+function parseText(
+  text: string,
+  decoded: DecodedText,
+  ctx: ReceiveContext,
+  receivedMs: number,
+  receivedAt: string,
+): { event: SyslogEvent; format: ParseFormat } {
   const pri = readPri(text);
   // RFC 3164 §4.3.3: without a valid PRI the whole line is the content; nothing else is read.
   if (pri === null) return { event: priDefaultedEvent(ctx, receivedAt, text, decoded), format: 'unparsed' };
@@ -108,8 +114,18 @@ function buildEvent(ctx: ReceiveContext, receivedAt: string, pri: number, d: Dra
  * `priDefaulted` goes right after the PRI fields it qualifies; the rest keeps the contract order.
  */
 function priDefaultedEvent(ctx: ReceiveContext, receivedAt: string, text: string, decoded: DecodedText): SyslogEvent {
-  const { schema, receivedAt: at, sourceIp, sourcePort, transport, facility, severity, facilityName, severityName, ...rest } =
-    buildEvent(ctx, receivedAt, DEFAULT_PRI, wholeTextDraft(text), decoded);
+  const {
+    schema,
+    receivedAt: at,
+    sourceIp,
+    sourcePort,
+    transport,
+    facility,
+    severity,
+    facilityName,
+    severityName,
+    ...rest
+  } = buildEvent(ctx, receivedAt, DEFAULT_PRI, wholeTextDraft(text), decoded);
   return { schema, receivedAt: at, sourceIp, sourcePort, transport, facility, severity, facilityName, severityName, priDefaulted: true, ...rest };
 }
 

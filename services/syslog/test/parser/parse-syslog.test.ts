@@ -4,14 +4,30 @@ import { parseSyslog, type ReceiveContext } from '../../src/parser/index.js';
 import { CTX } from './corpus-helpers.js';
 
 const at = (iso: string): ReceiveContext => ({ ...CTX, receivedAt: new Date(iso) });
-const parse = (line: string | Uint8Array, ctx: ReceiveContext = CTX) =>
-  parseSyslog(typeof line === 'string' ? Buffer.from(line, 'utf8') : line, ctx);
+const parse = (line: string | Uint8Array, ctx: ReceiveContext = CTX) => parseSyslog(typeof line === 'string' ? Buffer.from(line, 'utf8') : line, ctx);
 
 t.test('the event has the contract keys in the contract order', async (t) => {
   const { event } = parse('<189>65: *Nov 22 14:00:00.003 UTC: %LINK-3-UPDOWN: Interface Gi0/1, changed state to down');
   t.same(Object.keys(event), [
-    'schema', 'receivedAt', 'sourceIp', 'sourcePort', 'transport', 'facility', 'severity', 'facilityName', 'severityName',
-    'timestamp', 'timestampRaw', 'host', 'app', 'procId', 'msgId', 'message', 'structuredData', 'vendor', 'raw',
+    'schema',
+    'receivedAt',
+    'sourceIp',
+    'sourcePort',
+    'transport',
+    'facility',
+    'severity',
+    'facilityName',
+    'severityName',
+    'timestamp',
+    'timestampRaw',
+    'host',
+    'app',
+    'procId',
+    'msgId',
+    'message',
+    'structuredData',
+    'vendor',
+    'raw',
   ]);
   t.equal(event.schema, 'syslog/1');
   t.equal(event.receivedAt, '2026-11-22T14:00:05.000Z');
@@ -22,13 +38,16 @@ t.test('the event has the contract keys in the contract order', async (t) => {
   t.equal(event.severityName, 'notice');
 });
 
-t.test('a time without a year is never put months ahead of the receive time (rsyslog\'s rule)', async (t) => {
+t.test("a time without a year is never put months ahead of the receive time (rsyslog's rule)", async (t) => {
   const line = (month: string) => `<189>1: ${month} 15 12:00:00 UTC: %SYS-5-CONFIG_I: Configured from console by console`;
   const receivedAt = at('2026-06-20T00:00:00Z');
   const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
   const years = months.map((m) => parse(line(m), receivedAt).event.timestamp?.slice(0, 4));
-  t.same(years, ['2026', '2026', '2026', '2026', '2026', '2026', '2026', '2025', '2025', '2025', '2025', '2025'],
-    'received in June: January to July are this year, August to December last year');
+  t.same(
+    years,
+    ['2026', '2026', '2026', '2026', '2026', '2026', '2026', '2025', '2025', '2025', '2025', '2025'],
+    'received in June: January to July are this year, August to December last year',
+  );
   const ahead = (receivedIso: string, month: string) => {
     const ts = parse(line(month), at(receivedIso)).event.timestamp;
     return ts === null ? NaN : Date.parse(ts) - Date.parse(receivedIso);
@@ -121,21 +140,54 @@ t.test('empty input: PRI 13, flagged, an empty message', async (t) => {
 });
 
 t.test('no or invalid PRI: PRI 13 as RFC 3164 §4.3.3 says, flagged, the whole line kept', async (t) => {
-  for (const line of ['<192>Nov 22 14:00:00 web1 app: x', '<999>x', '<0013>Nov 22 14:00:00 web1 app: x', '<>x', '<1a>x', '<13', 'Nov 22 14:00:00 web1 app: text']) {
+  for (const line of [
+    '<192>Nov 22 14:00:00 web1 app: x',
+    '<999>x',
+    '<0013>Nov 22 14:00:00 web1 app: x',
+    '<>x',
+    '<1a>x',
+    '<13',
+    'Nov 22 14:00:00 web1 app: text',
+  ]) {
     const { event, format } = parse(line);
     t.equal(format, 'unparsed', line);
     t.match(event, { facility: 1, severity: 5, facilityName: 'user', severityName: 'notice', priDefaulted: true }, `${line}: user.notice, flagged`);
     t.equal(event.message, line, `${line}: message is the whole line`);
-    t.match(event, { timestamp: null, timestampRaw: null, host: null, app: null, procId: null, msgId: null, structuredData: null, vendor: null },
-      `${line}: nothing else is read`);
+    t.match(
+      event,
+      { timestamp: null, timestampRaw: null, host: null, app: null, procId: null, msgId: null, structuredData: null, vendor: null },
+      `${line}: nothing else is read`,
+    );
   }
   t.match(parse('<191>x').event, { facility: 23, severity: 7, facilityName: 'local7', severityName: 'debug' }, '191 is the top');
   t.match(parse('<0>x').event, { facility: 0, severity: 0, facilityName: 'kern', severityName: 'emerg' }, '0 is valid');
   t.notOk('priDefaulted' in parse('<13>x').event, 'a line with its own PRI has no priDefaulted key');
-  t.same(Object.keys(parse('x').event), [
-    'schema', 'receivedAt', 'sourceIp', 'sourcePort', 'transport', 'facility', 'severity', 'facilityName', 'severityName', 'priDefaulted',
-    'timestamp', 'timestampRaw', 'host', 'app', 'procId', 'msgId', 'message', 'structuredData', 'vendor', 'raw',
-  ], 'priDefaulted sits beside the PRI fields it qualifies');
+  t.same(
+    Object.keys(parse('x').event),
+    [
+      'schema',
+      'receivedAt',
+      'sourceIp',
+      'sourcePort',
+      'transport',
+      'facility',
+      'severity',
+      'facilityName',
+      'severityName',
+      'priDefaulted',
+      'timestamp',
+      'timestampRaw',
+      'host',
+      'app',
+      'procId',
+      'msgId',
+      'message',
+      'structuredData',
+      'vendor',
+      'raw',
+    ],
+    'priDefaulted sits beside the PRI fields it qualifies',
+  );
 });
 
 t.test('a 64 KiB line is parsed whole', async (t) => {
@@ -157,9 +209,48 @@ t.test('a receive context with an invalid date does not throw', async (t) => {
   t.match(event.receivedAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
 });
 
-const PIECES = ['<', '>', '<13>', '<189>', '1 ', '65: ', '000065: ', '*', '.', 'Nov 22 ', '2026 ', '14:00:00', '.003', ' UTC', ' IST', ': ',
-  ' ', '-', '[', ']', '="', '"', '\\', '%LINK-3-UPDOWN: ', '%ASA-6-302013:', 'RP/0/RSP0/CPU0:', 'rpd[12]: ', 'BGP_X: ', 'date=2026-11-22 ',
-  'tz="+0900" ', '1,2026/11/22 14:00:00,', 'firewall,info ', 'err ', '01010028:3: ', '2026-11-22T14:00:00', '+09:00', 'Z', '\uFEFF', '\r\n', '\u0000'];
+const PIECES = [
+  '<',
+  '>',
+  '<13>',
+  '<189>',
+  '1 ',
+  '65: ',
+  '000065: ',
+  '*',
+  '.',
+  'Nov 22 ',
+  '2026 ',
+  '14:00:00',
+  '.003',
+  ' UTC',
+  ' IST',
+  ': ',
+  ' ',
+  '-',
+  '[',
+  ']',
+  '="',
+  '"',
+  '\\',
+  '%LINK-3-UPDOWN: ',
+  '%ASA-6-302013:',
+  'RP/0/RSP0/CPU0:',
+  'rpd[12]: ',
+  'BGP_X: ',
+  'date=2026-11-22 ',
+  'tz="+0900" ',
+  '1,2026/11/22 14:00:00,',
+  'firewall,info ',
+  'err ',
+  '01010028:3: ',
+  '2026-11-22T14:00:00',
+  '+09:00',
+  'Z',
+  '\uFEFF',
+  '\r\n',
+  '\u0000',
+];
 
 /**
  * The parser's promise for any input: it does not throw, keeps exactly one of raw and rawBase64,

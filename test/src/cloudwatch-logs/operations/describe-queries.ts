@@ -13,13 +13,13 @@ export const describeQueries: Operation = {
     const group = optionalString(input, 'logGroupName');
     const status = optionalString(input, 'status');
     if (status !== undefined && !STATUSES.has(status)) {
-      throw invalidParameter(`1 validation error detected: Value '${status}' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [${[...STATUSES].join(', ')}]`);
+      throw invalidParameter(
+        `1 validation error detected: Value '${status}' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [${[...STATUSES].join(', ')}]`,
+      );
     }
     const maxResults = optionalInteger(input, 'maxResults', 1, 1000) ?? 1000;
     const offset = decodeOffset('describe-queries', optionalString(input, 'nextToken'));
-    const matching = ctx.queries
-      .list()
-      .filter((q) => (group === undefined || q.logGroups.includes(group)) && (status === undefined || q.status === status));
+    const matching = ctx.queries.list().filter((q) => (group === undefined || q.logGroups.includes(group)) && (status === undefined || q.status === status));
     const page = matching.slice(offset, offset + maxResults);
     return {
       queries: page.map((q) => ({

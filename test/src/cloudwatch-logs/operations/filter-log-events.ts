@@ -1,11 +1,5 @@
 import { compileFilterPattern } from '../filter-pattern.js';
-import {
-  logGroupNameOrIdentifier,
-  optionalBoolean,
-  optionalInteger,
-  optionalString,
-  optionalStringList,
-} from '../input.js';
+import { logGroupNameOrIdentifier, optionalBoolean, optionalInteger, optionalString, optionalStringList } from '../input.js';
 import { mergeByTime, type Cursor } from '../merge-streams.js';
 import type { Operation } from '../operation.js';
 import { EVENT_OVERHEAD_BYTES } from '../put-log-events-rules.js';
@@ -31,10 +25,7 @@ interface Resume {
 function decodeResume(token: string | undefined): Resume | undefined {
   if (token === undefined) return undefined;
   const value = decodeToken('filter', token) as Partial<Resume> | null;
-  if (
-    typeof value !== 'object' || value === null ||
-    typeof value.t !== 'number' || typeof value.s !== 'string' || typeof value.q !== 'number'
-  ) {
+  if (typeof value !== 'object' || value === null || typeof value.t !== 'number' || typeof value.s !== 'string' || typeof value.q !== 'number') {
     throw invalidParameter('The specified nextToken is invalid.');
   }
   return value as Resume;

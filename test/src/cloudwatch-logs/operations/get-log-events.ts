@@ -1,10 +1,4 @@
-import {
-  logGroupNameOrIdentifier,
-  optionalBoolean,
-  optionalInteger,
-  optionalString,
-  requiredString,
-} from '../input.js';
+import { logGroupNameOrIdentifier, optionalBoolean, optionalInteger, optionalString, requiredString } from '../input.js';
 import type { Operation } from '../operation.js';
 import { EVENT_OVERHEAD_BYTES } from '../put-log-events-rules.js';
 import { LOG_STREAM_NOT_FOUND } from '../service-error.js';

@@ -17,9 +17,7 @@ export function checkLogGroupName(name: string): void {
 }
 
 /** The values PutRetentionPolicy accepts (API reference). */
-export const RETENTION_DAYS: readonly number[] = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-];
+export const RETENTION_DAYS: readonly number[] = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
 export const createLogGroup: Operation = {
   name: 'CreateLogGroup',
@@ -30,7 +28,9 @@ export const createLogGroup: Operation = {
     // kmsKeyId: a key ARN, at most 256 characters (API reference); the key itself is not checked here.
     const kmsKeyId = optionalString(input, 'kmsKeyId');
     if (kmsKeyId !== undefined && (kmsKeyId.length > 256 || !kmsKeyId.startsWith('arn:'))) {
-      throw invalidParameter(`1 validation error detected: Value '${kmsKeyId.slice(0, 100)}' at 'kmsKeyId' failed to satisfy constraint: Member must be a KMS key ARN of at most 256 characters`);
+      throw invalidParameter(
+        `1 validation error detected: Value '${kmsKeyId.slice(0, 100)}' at 'kmsKeyId' failed to satisfy constraint: Member must be a KMS key ARN of at most 256 characters`,
+      );
     }
     ctx.store.createGroup(name, ctx.now).kmsKeyId = kmsKeyId;
     return {};

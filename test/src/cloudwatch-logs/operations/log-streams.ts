@@ -54,9 +54,7 @@ export const describeLogStreams: Operation = {
     const group = ctx.store.requireGroup(groupName);
     let streams = group.sortedStreams().filter((s) => prefix === undefined || s.name.startsWith(prefix));
     if (orderBy === 'LastEventTime') {
-      streams.sort(
-        (a, b) => (a.lastEventTimestamp ?? -Infinity) - (b.lastEventTimestamp ?? -Infinity) || compareNames(a.name, b.name),
-      );
+      streams.sort((a, b) => (a.lastEventTimestamp ?? -Infinity) - (b.lastEventTimestamp ?? -Infinity) || compareNames(a.name, b.name));
     }
     if (descending) streams = streams.reverse();
     const page = streams.slice(offset, offset + limit);

@@ -64,12 +64,16 @@ export const startQuery: Operation = {
     const startTime = optionalInteger(input, 'startTime', 0, MAX_SECONDS);
     const endTime = optionalInteger(input, 'endTime', 0, MAX_SECONDS);
     if (startTime === undefined || endTime === undefined) {
-      throw invalidParameter(`1 validation error detected: Value null at '${startTime === undefined ? 'startTime' : 'endTime'}' failed to satisfy constraint: Member must not be null`);
+      throw invalidParameter(
+        `1 validation error detected: Value null at '${startTime === undefined ? 'startTime' : 'endTime'}' failed to satisfy constraint: Member must not be null`,
+      );
     }
     if (endTime < startTime) throw invalidParameter('The end time of the query must not be before its start time.');
     const queryString = requiredString(input, 'queryString');
     if (queryString.length > MAX_QUERY_STRING) {
-      throw invalidParameter(`1 validation error detected: Value at 'queryString' failed to satisfy constraint: Member must have length less than or equal to ${MAX_QUERY_STRING}`);
+      throw invalidParameter(
+        `1 validation error detected: Value at 'queryString' failed to satisfy constraint: Member must have length less than or equal to ${MAX_QUERY_STRING}`,
+      );
     }
     const limit = optionalInteger(input, 'limit', 1, MAX_QUERY_LIMIT);
     try {

@@ -91,7 +91,10 @@ export function archiveObjectLines(bucket: string, key: string, response: GetObj
       const code = (err as NodeJS.ErrnoException).code ?? '';
       if (code.startsWith('Z_') || code === 'ERR_ZLIB_INITIALIZATION_FAILED') {
         const what = code === 'Z_BUF_ERROR' ? 'the GZIP stream is cut short (unexpected end of file)' : `not a valid GZIP object (${(err as Error).message})`;
-        throw new AuditError('AUDIT_ARCHIVE_CORRUPT', `s3://${bucket}/${key}: ${what} after ${object.lines} whole line(s) and ${bytes} of ${object.bytes} bytes; nothing was written as complete`);
+        throw new AuditError(
+          'AUDIT_ARCHIVE_CORRUPT',
+          `s3://${bucket}/${key}: ${what} after ${object.lines} whole line(s) and ${bytes} of ${object.bytes} bytes; nothing was written as complete`,
+        );
       }
       throw new AuditError('AUDIT_AWS_ERROR', `reading s3://${bucket}/${key} failed after ${bytes} of ${object.bytes} bytes: ${(err as Error).message}`);
     } finally {

@@ -88,7 +88,10 @@ export class Stage {
   events(stream: string, from: number, to: number): AsyncGenerator<AuditEvent> {
     const file = this.files.get(stream);
     const runs = (file?.runs ?? []).filter((r) => r.last >= from && r.first < to);
-    const merged = mergeSorted(runs.map((run) => this.lines(file!.path, run, from, to)), (a, b) => a.timestamp - b.timestamp);
+    const merged = mergeSorted(
+      runs.map((run) => this.lines(file!.path, run, from, to)),
+      (a, b) => a.timestamp - b.timestamp,
+    );
     return (async function* () {
       for await (const line of merged) yield { stream, timestamp: line.timestamp, message: line.message };
     })();
@@ -114,7 +117,10 @@ export class Stage {
     let size = 0;
     for (let i = 0; i < file.runs.length; i += MAX_MERGE) {
       const group = file.runs.slice(i, i + MAX_MERGE);
-      const merged = mergeSorted(group.map((run) => this.lines(file.path, run, -Infinity, Infinity)), (a, b) => a.timestamp - b.timestamp);
+      const merged = mergeSorted(
+        group.map((run) => this.lines(file.path, run, -Infinity, Infinity)),
+        (a, b) => a.timestamp - b.timestamp,
+      );
       const run: Run = { start: size, end: size, first: Infinity, last: -Infinity };
       let chunk: string[] = [];
       let chunkBytes = 0;

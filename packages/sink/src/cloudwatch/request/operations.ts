@@ -34,15 +34,11 @@ export function putLogEvents(
   events: readonly DeliveryEvent[],
 ): Promise<Attempt<PutLogEventsCommandOutput>> {
   const logEvents = events.map((e) => ({ timestamp: e.timestamp, message: e.message }));
-  return attempt(ctx, 'PutLogEvents', (abortSignal) =>
-    ctx.client.send(new PutLogEventsCommand({ logGroupName, logStreamName, logEvents }), { abortSignal }),
-  );
+  return attempt(ctx, 'PutLogEvents', (abortSignal) => ctx.client.send(new PutLogEventsCommand({ logGroupName, logStreamName, logEvents }), { abortSignal }));
 }
 
 export function createLogStream(ctx: OperationContext, logGroupName: string, logStreamName: string): Promise<Attempt<unknown>> {
-  return attempt(ctx, 'CreateLogStream', (abortSignal) =>
-    ctx.client.send(new CreateLogStreamCommand({ logGroupName, logStreamName }), { abortSignal }),
-  );
+  return attempt(ctx, 'CreateLogStream', (abortSignal) => ctx.client.send(new CreateLogStreamCommand({ logGroupName, logStreamName }), { abortSignal }));
 }
 
 export function createLogGroup(ctx: OperationContext, logGroupName: string): Promise<Attempt<unknown>> {

@@ -22,9 +22,7 @@ import {
  *   for a reason nobody has judged; retrying fast would hammer CloudWatch with something that may
  *   never pass.
  */
-export type ErrorClass =
-  | { kind: 'retry' | 'missing' | 'exists' | 'accepted' | 'unknown'; code: string }
-  | { kind: 'reject'; code: string; reason: string };
+export type ErrorClass = { kind: 'retry' | 'missing' | 'exists' | 'accepted' | 'unknown'; code: string } | { kind: 'reject'; code: string; reason: string };
 
 interface ErrorLike {
   name?: unknown;

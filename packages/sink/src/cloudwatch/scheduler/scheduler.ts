@@ -106,7 +106,16 @@ export class StreamScheduler {
     const key = keyOf(event.logGroup, event.logStream);
     let stream = this.#streams.get(key);
     if (stream === undefined) {
-      stream = { key, logGroup: event.logGroup, logStream: event.logStream, events: new Deque(), queuedBytes: 0, due: false, ready: false, inFlight: undefined };
+      stream = {
+        key,
+        logGroup: event.logGroup,
+        logStream: event.logStream,
+        events: new Deque(),
+        queuedBytes: 0,
+        due: false,
+        ready: false,
+        inFlight: undefined,
+      };
       this.#streams.set(key, stream);
     }
     stream.events.push(event);

@@ -142,10 +142,7 @@ export class WritePath {
     } else {
       for (let i = 0; i < records.length; i++) {
         const r = records[i]!;
-        scheduler.enqueue(
-          { seq: first + i, logGroup: r.logGroup, logStream: r.logStream, timestamp: r.timestamp, message: r.message, bytes: sizes[i]! },
-          due,
-        );
+        scheduler.enqueue({ seq: first + i, logGroup: r.logGroup, logStream: r.logStream, timestamp: r.timestamp, message: r.message, bytes: sizes[i]! }, due);
       }
     }
     return this.#pressure();

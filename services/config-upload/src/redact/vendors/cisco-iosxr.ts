@@ -13,10 +13,20 @@ import { ciscoSets, ciscoShared, T } from './cisco-shared.js';
 export const iosxrSets = ciscoSets;
 
 export const iosxrRules: CommandSpec[] = [
-  cmd('snmp-server host', ['* [informs|traps] version 3 auth|noauth|priv * [udp-port #] @snmp-notif*', `* [clear|encrypted] [informs|traps] [version 1|2c] ${T} $snmp-community [udp-port #] @snmp-notif*`]),
+  cmd('snmp-server host', [
+    '* [informs|traps] version 3 auth|noauth|priv * [udp-port #] @snmp-notif*',
+    `* [clear|encrypted] [informs|traps] [version 1|2c] ${T} $snmp-community [udp-port #] @snmp-notif*`,
+  ]),
   // this vendor's own forms first: the first rule whose form matches a statement wins
   cmd('snmp-server vrf', '*'),
-  cmd('host', ['* [informs|traps] version 3 auth|noauth|priv * [udp-port #] @snmp-notif*', `* [informs|traps] [version 1|2c] ${T} $snmp-community [udp-port #] @snmp-notif*`], 'snmp-server vrf *'),
+  cmd(
+    'host',
+    [
+      '* [informs|traps] version 3 auth|noauth|priv * [udp-port #] @snmp-notif*',
+      `* [informs|traps] [version 1|2c] ${T} $snmp-community [udp-port #] @snmp-notif*`,
+    ],
+    'snmp-server vrf *',
+  ),
   cmd('context', '*', 'snmp-server vrf *'),
   cmd('snmp-server community-map', `${T} $snmp-community [context *] [security-name *] [target-list *]`),
   cmd('authentication-key', [`# @digest-algo ${T} $ntp-key`], 'ntp'),

@@ -10,7 +10,14 @@ import { cmd, type CommandSpec } from '../grammar.js';
  * manual SAs, macsec, ospf, isis, bgp, ldp, rsvp, vrrp, archival, access profile, certificates).
  */
 export const junosSets = {
-  'snmp-v3-auth': ['authentication-md5', 'authentication-sha', 'authentication-sha224', 'authentication-sha256', 'authentication-sha384', 'authentication-sha512'],
+  'snmp-v3-auth': [
+    'authentication-md5',
+    'authentication-sha',
+    'authentication-sha224',
+    'authentication-sha256',
+    'authentication-sha384',
+    'authentication-sha512',
+  ],
 } as const;
 
 export const junosRules: CommandSpec[] = [

@@ -39,7 +39,10 @@ export function readMnemonic(s: string, i: number): Mnemonic | null {
 
 /** ASA, FTD and their predecessors number their messages: `%ASA-6-302013`. */
 const FIREWALL_FACILITIES: ReadonlyMap<string, string> = new Map([
-  ['ASA', 'cisco-asa'], ['PIX', 'cisco-asa'], ['FWSM', 'cisco-asa'], ['FTD', 'cisco-ftd'],
+  ['ASA', 'cisco-asa'],
+  ['PIX', 'cisco-asa'],
+  ['FWSM', 'cisco-asa'],
+  ['FTD', 'cisco-ftd'],
 ]);
 
 const MESSAGE_ID = /^\d{6}$/;
