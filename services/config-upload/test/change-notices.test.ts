@@ -120,10 +120,15 @@ t.test('failures: retried with backoff on a fake clock, never holding the upload
   await eventually(() => retried(1, 1), { timeoutMs: 10_000, what: 'both retries scheduled' });
   t.same((await outboxRecords(up.dataDir)).length, 1, 'kept in the outbox meanwhile');
 
-  clock.advance(499); // the first retry waits at least half of 1 s
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  t.equal(hook.statuses.length, 1, 'no retry before the backoff');
+  // A retry starts only from its timer: both wait on the fake clock for half of 1 s (random 0).
+  const retryAt = clock.now() + 500;
+  const waiting = () => clock.timers.get(retryAt)?.length ?? 0;
+  t.equal(waiting(), 2, 'the Slack and SNS retries wait 500 ms on the clock');
+  clock.advance(499);
+  t.equal(waiting(), 2, 'no retry before the backoff: both timers still wait at 499 ms');
+  t.equal(hook.statuses.length, 1);
   clock.advance(1);
+  t.equal(waiting(), 0, 'both fire at 500 ms');
   await eventually(() => hook.statuses.length === 2 && sns.fake.published.length === 1, { timeoutMs: 10_000, what: 'the second tries' });
   await eventually(() => retried(2, 1), { timeoutMs: 10_000, what: 'the third Slack try scheduled' });
   clock.advance(1_000); // then 1 s (half of 2 s)
@@ -171,7 +176,8 @@ t.test('the outbox: a notice accepted before a restart is posted by the next sta
     second.logs.find((l) => l['msg'] === 'change notices from the outbox resume'),
     { notices: 1 },
   );
-  await new Promise((resolve) => setTimeout(resolve, 100));
+  // Stopped (drained): nothing can be posted after this, so the count is final.
+  await second.service.stop();
   t.equal(hook.bodies.length, 1, 'posted once');
 });
 
