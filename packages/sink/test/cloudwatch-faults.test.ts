@@ -4,6 +4,7 @@
 import t from 'tap';
 import type { FaultKind } from '@netsidecar/test-support';
 import { GROUP, START, flushed, harness, precreate, received, writeEvents } from './support/cloudwatch-harness.js';
+import { eventually } from '@netsidecar/test-support/eventually';
 
 const exactlyOnceFaults: FaultKind[] = ['throttle', 'service-unavailable', 'internal-error', 'drop-before'];
 for (const kind of exactlyOnceFaults) {
@@ -30,8 +31,10 @@ t.test('a hung connection becomes a retry after the per-request timeout', async 
   let done = false;
   void h.sink.flush().then(() => (done = true));
   await h.until(() => h.fake.calls('PutLogEvents').some((c) => c.fault === 'hang'), 'the hung call');
+  // The retry can only follow the request's timeout timer, which waits on the fake clock.
+  const timeoutAt = h.fake.calls('PutLogEvents')[0]!.at + 10_000;
   h.clock.advance(9_999);
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  t.ok((h.clock.timers.get(timeoutAt)?.length ?? 0) > 0, 'the request timeout still waits at 9,999 ms');
   t.equal(h.fake.calls('PutLogEvents').length, 1, 'nothing else before the timeout');
   h.clock.advance(1);
   await h.until(() => done, 'flush');
@@ -97,10 +100,18 @@ t.test('the flush interval sends a partial batch; nothing is sent before it', as
   const h = await harness(t, { flushIntervalMs: 1_000 });
   precreate(h, ['rtr-a']);
   writeEvents(h, ['rtr-a'], 3);
+  // The flush timer is armed once the write has settled (after the spool's I/O): wait for it, then
+  // show on the fake clock that it is one interval away and does not fire a millisecond early.
+  const flushAt = await eventually(() => (h.clock.timers.size > 0 ? Math.min(...h.clock.timers.keys()) : false), {
+    timeoutMs: 10_000,
+    what: 'the flush timer',
+  });
+  t.equal(flushAt - h.clock.now(), 1_000, 'the flush is due one interval after the write');
   h.clock.advance(999);
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  t.ok(h.clock.timers.has(flushAt), 'it still waits at 999 ms');
   t.equal(h.fake.calls('PutLogEvents').length, 0, 'not before the interval');
   h.clock.advance(1);
+  t.notOk(h.clock.timers.has(flushAt), 'and fires at 1,000 ms');
   await h.until(() => h.sink.queuedEvents() === 0, 'delivery');
   t.equal(received(h, 'rtr-a').length, 3);
 });
