@@ -3,7 +3,9 @@
 // scan is done, leaves `retry` messages for SQS to redeliver, drops malformed bodies, and the
 // running/cap gauges read what runs.
 import t from 'tap';
+import { Clock } from '@tapjs/clock';
 import { mockClient } from 'aws-sdk-client-mock';
+import { eventually } from '@netsidecar/test-support/eventually';
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import { silentLogger, createRegistry } from '@netsidecar/telemetry';
 import { createScanMetrics, SqsConsumer, scanRequestSchema, type ScanRequest } from '../src/index.js';
@@ -151,17 +153,16 @@ t.test('a long scan keeps its message invisible (heartbeat), and stops extending
   sqs.on(ReceiveMessageCommand).resolvesOnce({ Messages: [message('slow')] });
   sqs.on(DeleteMessageCommand).resolves({});
   let beats = 0;
-  let beat!: () => void;
-  const twoBeats = new Promise<void>((r) => (beat = r));
-  // The heartbeat timer is unref'd (it must not hold a stopping process): keep this test alive.
-  const keepAlive = setInterval(() => {}, 1_000);
-  t.teardown(() => clearInterval(keepAlive));
   sqs.on(ChangeMessageVisibilityCommand).callsFake((input: { ReceiptHandle: string; VisibilityTimeout: number }) => {
     t.equal(input.ReceiptHandle, 'rh-slow');
     t.equal(input.VisibilityTimeout, 120);
-    if (++beats === 2) beat();
+    beats++;
     return {};
   });
+  // The heartbeat runs on a fake clock: one beat per interval, and "none after" is the clock moved
+  // far past the interval with no timer left, not a real-time wait.
+  const clock = new Clock();
+  const pending = () => [...clock.timers.values()].reduce((n, timers) => n + timers.length, 0);
   const d = deferred();
   const consumer = new SqsConsumer({
     client: new SQSClient({ region: 'eu-west-1' }),
@@ -171,14 +172,26 @@ t.test('a long scan keeps its message invisible (heartbeat), and stops extending
     waitTimeSeconds: 0,
     heartbeatMs: 5,
     heartbeatVisibilitySeconds: 120,
+    timers: clock,
     handle: () => d.promise,
   });
   await consumer.pollOnce();
-  await twoBeats; // waits for the heartbeats themselves, whatever the machine's speed
+  await eventually(() => pending() === 1, { timeoutMs: 10_000, what: 'the scan started, its heartbeat armed' });
+  const settled = () => new Promise((resolve) => setImmediate(resolve)); // the beat's send is a microtask away
+  clock.advance(4);
+  await settled();
+  t.equal(beats, 0, 'no heartbeat before the interval');
+  clock.advance(1);
+  await settled();
+  t.equal(beats, 1, 'one at the interval');
+  clock.advance(5);
+  await settled();
+  t.equal(beats, 2, 'and one per interval');
   d.resolve('ok');
   await consumer.idle();
-  const after = beats;
-  await new Promise((r) => setTimeout(r, 30));
-  t.equal(beats, after, 'no heartbeat after the scan finished');
+  t.equal(pending(), 0, 'the scan finished: no heartbeat timer left');
+  clock.advance(1_000);
+  await settled();
+  t.equal(beats, 2, 'no heartbeat after the scan finished');
   t.equal(sqs.commandCalls(DeleteMessageCommand).length, 1);
 });

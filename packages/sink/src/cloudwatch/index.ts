@@ -12,4 +12,4 @@ export {
 } from './config.js';
 export { RETRY_BASE_MS, RETRY_CAP_MS } from './retry/backoff.js';
 export { DEFAULT_MAX_EVENT_BYTES } from './limits.js';
-export type { Timers } from './timers.js';
+export { backgroundTimers, systemTimers, type Timers } from './timers.js';

@@ -9,8 +9,15 @@ export interface Timers {
   clearTimeout(handle: unknown): void;
 }
 
+/** Node's own timers. */
 export const systemTimers: Timers = {
   setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+/** Node's timers, unref'd: periodic background work (checks, heartbeats) that must not hold a stopping process. */
+export const backgroundTimers: Timers = {
+  setTimeout: (callback, ms) => setTimeout(callback, ms).unref(),
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
 

@@ -1,6 +1,6 @@
 import type { Logger } from '@netsidecar/telemetry';
 import type { ConfigEvent } from '../events/config-event.js';
-import type { Timers } from '../stale/stale-backups.js';
+import type { Timers } from '@netsidecar/sink';
 import type { Destination } from './destinations.js';
 import { noticeOf, type ChangeNotice } from './notice.js';
 import type { DestinationName, Outbox, OutboxRecord } from './outbox.js';

@@ -7,7 +7,7 @@ import { DEFAULT_SPOOL_LEASE_MS } from '@netsidecar/sink';
 import { SlackClient, isWebhookUrl } from '@netsidecar/slack';
 import type { Logger } from '@netsidecar/telemetry';
 import type { UploadConfig } from '../service.js';
-import type { Timers } from '../stale/stale-backups.js';
+import type { Timers } from '@netsidecar/sink';
 import { ChangeNotices, type NoticeMetrics } from './change-notices.js';
 import { SlackDestination, SnsDestination, type Destination } from './destinations.js';
 import { Outbox } from './outbox.js';

@@ -1,17 +1,7 @@
+import type { Timers } from '@netsidecar/sink';
 import type { Logger } from '@netsidecar/telemetry';
 import type { ConfigStore } from '../store/store.js';
 import { isStale, type StalePolicy } from './stale-policy.js';
-
-/** Injectable timers (`@tapjs/clock`'s Clock fits), so a test runs days of checks on a fake clock. */
-export interface Timers {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export const systemTimers: Timers = {
-  setTimeout: (callback, ms) => setTimeout(callback, ms).unref(),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
 
 export interface StaleBackupsOptions {
   store: ConfigStore;

@@ -6,17 +6,7 @@
  */
 import type { QueryResult } from './sntp-client.js';
 import type { ReferenceSource } from './source.js';
-
-/** Injectable timers (`@tapjs/clock`'s Clock fits), so a test runs hours of polling on a fake clock. */
-export interface Timers {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-const systemTimers: Timers = {
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
+import { systemTimers, type Timers } from '@netsidecar/sink';
 
 export interface PollerOptions {
   sources: ReferenceSource[];
@@ -26,6 +16,7 @@ export interface PollerOptions {
   burstSpacingMs: number;
   onResult: (source: ReferenceSource, result: QueryResult) => void;
   onError?: (source: ReferenceSource, err: unknown) => void;
+  /** Injectable timers (`@tapjs/clock`'s Clock fits), so a test runs hours of polling on a fake clock. */
   timers?: Timers;
 }
 

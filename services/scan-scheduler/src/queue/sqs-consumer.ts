@@ -1,6 +1,7 @@
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Logger } from '@netsidecar/telemetry';
 import { parseScanRequest, type ScanRequest } from './scan-request.js';
+import { backgroundTimers, type Timers } from '@netsidecar/sink';
 
 export interface SqsConsumerOptions {
   client: Pick<SQSClient, 'send'>;
@@ -19,6 +20,8 @@ export interface SqsConsumerOptions {
   heartbeatMs?: number;
   /** The visibility each heartbeat sets, in seconds; 300 by default. */
   heartbeatVisibilitySeconds?: number;
+  /** The heartbeat's timers (unref'd Node timers by default; `@tapjs/clock`'s Clock in tests). */
+  timers?: Timers;
 }
 
 const defaultHeartbeatMs = 60_000; // 1 min
@@ -124,18 +127,24 @@ export class SqsConsumer {
     const attempt = Number(message.Attributes?.ApproximateReceiveCount ?? '1') || 1;
     this.running++;
     this.digests.add(request.digest);
-    const heartbeat = setInterval(() => {
-      if (!message.ReceiptHandle) return;
-      const extend = new ChangeMessageVisibilityCommand({
-        QueueUrl: this.options.queueUrl,
-        ReceiptHandle: message.ReceiptHandle,
-        VisibilityTimeout: this.options.heartbeatVisibilitySeconds ?? defaultHeartbeatVisibility,
-      });
-      Promise.resolve()
-        .then(() => this.options.client.send(extend))
-        .catch((err: unknown) => this.options.logger.warn('SQS visibility heartbeat failed', { err, digest: request.digest }));
-    }, this.options.heartbeatMs ?? defaultHeartbeatMs);
-    heartbeat.unref();
+    // One beat per interval while the scan runs: each beat arms the next; the scan's end clears it.
+    const timers = this.options.timers ?? backgroundTimers;
+    let heartbeat: unknown;
+    const beat = () => {
+      heartbeat = timers.setTimeout(() => {
+        beat();
+        if (!message.ReceiptHandle) return;
+        const extend = new ChangeMessageVisibilityCommand({
+          QueueUrl: this.options.queueUrl,
+          ReceiptHandle: message.ReceiptHandle,
+          VisibilityTimeout: this.options.heartbeatVisibilitySeconds ?? defaultHeartbeatVisibility,
+        });
+        Promise.resolve()
+          .then(() => this.options.client.send(extend))
+          .catch((err: unknown) => this.options.logger.warn('SQS visibility heartbeat failed', { err, digest: request.digest }));
+      }, this.options.heartbeatMs ?? defaultHeartbeatMs);
+    };
+    beat();
     const work = (async () => {
       let disposition: 'ok' | 'retry' = 'retry';
       try {
@@ -143,7 +152,7 @@ export class SqsConsumer {
       } catch (err) {
         this.options.logger.error('scan handler threw', { err, digest: request.digest });
       } finally {
-        clearInterval(heartbeat);
+        timers.clearTimeout(heartbeat);
         this.running--;
         this.digests.delete(request.digest);
         this.slotFreed?.();
