@@ -13,6 +13,7 @@ import { parseSyslog } from '@netsidecar/syslog';
 import { cloudWatchLogsClientFor, startFakeCloudWatchLogs, type FakeCloudWatchLogs } from '@netsidecar/test-support';
 import { spawnService, type SpawnedService } from './support/spawn-service.js';
 import { syslogOnLoopback } from './support/syslog-env.js';
+import { eventually } from '@netsidecar/test-support/eventually';
 
 /** What routers send, and what syslog/2 must still give back: rebuilt lines, kept ones, no PRI, bad UTF-8. */
 const lines: Buffer[] = [
@@ -33,14 +34,6 @@ async function send(port: number): Promise<number> {
   socket.end(Buffer.concat(lines.flatMap((line) => [Buffer.from(`${line.length} `), line])));
   await once(socket, 'close');
   return sourcePort;
-}
-
-async function until(predicate: () => boolean, what: string): Promise<void> {
-  const giveUp = Date.now() + 20_000;
-  while (!predicate()) {
-    if (Date.now() > giveUp) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 async function audit(argv: string[], env: Record<string, string>, fake?: FakeCloudWatchLogs): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -85,10 +78,13 @@ t.test('file sink: syslog/2 lines with the receive time (rt); the audit export i
   await service.waitForLog('started');
   const sourcePort = await send(listening.tcpPort as number);
   const read = async () => [...(await service.fileEvents('netsidecar/syslog')).values()].flat();
-  let stored = await read();
-  for (const giveUp = Date.now() + 20_000; stored.length < lines.length && Date.now() < giveUp; stored = await read()) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  const stored = await eventually(
+    async () => {
+      const events = await read();
+      return events.length >= lines.length ? events : false;
+    },
+    { timeoutMs: 20_000, intervalMs: 50, what: 'every line in the file sink' },
+  );
   t.equal(stored.length, lines.length, 'every line stored');
   t.ok(
     stored.every((e) => e.v === 2 && Number.isSafeInteger(e.rt) && !('receivedAt' in e) && !('schema' in e)),
@@ -124,7 +120,7 @@ t.test('CloudWatch sink: syslog/2 with rt equal to the event time; the audit exp
   await service.waitForLog('started');
   const sourcePort = await send(listening.tcpPort as number);
   const stored = () => ['rtr-tyo-1', 'rtr-osa-2', '127.0.0.1'].flatMap((stream) => fake.events('/netsidecar/syslog', stream));
-  await until(() => stored().length >= lines.length, 'every line in CloudWatch');
+  await eventually(() => stored().length >= lines.length, { timeoutMs: 20_000, what: 'every line in CloudWatch' });
   t.equal(await service.stop(), 0);
   const messages = stored().map((e) => JSON.parse(e.message) as Record<string, unknown>);
   t.ok(

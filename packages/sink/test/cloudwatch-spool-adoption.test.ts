@@ -16,6 +16,7 @@ import { claimOrphans, claimedSpools } from '../src/spool/orphan-spools.js';
 import { writeLease } from '../src/spool/task-lease.js';
 import { startSinkChild } from './support/sink-child.js';
 import { GROUP, alongside, closed, harness, precreate, received, stamp, writeEvents, type Harness } from './support/cloudwatch-harness.js';
+import { eventually } from '@netsidecar/test-support/eventually';
 
 const isChild = process.env.SINK_TEST_CHILD_DATA_DIR !== undefined;
 /** In the child process, no tests: it only runs `child()`. */
@@ -184,9 +185,8 @@ test('SIGKILL: a real task killed with its events spooled; another task adopts t
     await sink.close(Date.now());
     client.destroy();
   });
-  const giveUp = Date.now() + 20_000;
   const stored = () => routers.reduce((n, r) => n + fake.events(GROUP, r).length, 0);
-  while (stored() < 1_000 && Date.now() < giveUp) await new Promise((resolve) => setTimeout(resolve, 50));
+  await eventually(() => stored() >= 1_000, { timeoutMs: 20_000, intervalMs: 50, what: "the killed task's 1,000 events delivered by another task" });
   const took = Date.now() - killedAt;
   const seen = routers.flatMap((r) => fake.events(GROUP, r).map((e) => e.message));
   t.comment(
