@@ -1,6 +1,7 @@
 // Events shaped exactly as the services emit them (syslog/1: docs/ARCHITECTURE.md and
 // packages/contracts/src/syslog/syslog1.ts; ntp/1: services/ntp-proxy/README.md), for Logs Insights tests.
 import type { InsightsEvent } from '@netsidecar/test-support';
+import { FACILITY_NAMES, SEVERITY_NAMES } from '@netsidecar/contracts';
 
 export const SYSLOG_GROUP = '/netsidecar/syslog';
 export const NTP_GROUP = '/netsidecar/ntp';
@@ -21,34 +22,6 @@ export interface SyslogFields {
   structuredData?: Record<string, Record<string, string | string[]>> | null;
   transport?: 'udp' | 'tcp' | 'tls';
 }
-
-const SEVERITY_NAMES = ['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'];
-const FACILITY_NAMES = [
-  'kern',
-  'user',
-  'mail',
-  'daemon',
-  'auth',
-  'syslog',
-  'lpr',
-  'news',
-  'uucp',
-  'cron',
-  'authpriv',
-  'ftp',
-  'ntp',
-  'security',
-  'console',
-  'solaris-cron',
-  'local0',
-  'local1',
-  'local2',
-  'local3',
-  'local4',
-  'local5',
-  'local6',
-  'local7',
-];
 
 /** A syslog/1 event as one CloudWatch log event: timestamp = receivedAt, stream = host else source IP. */
 export function syslogEvent(at: number, fields: SyslogFields = {}): InsightsEvent {
