@@ -31,7 +31,14 @@ const DEFAULT_PRI = 13;
  * (or `rawBase64` for invalid UTF-8) always holds the bytes as received. See README.md beside this
  * file for the decisions on time zones, missing PRI and vendor fields.
  */
-export function parseSyslog(raw: Uint8Array, ctx: ReceiveContext): { event: SyslogEvent; format: ParseFormat } {
+export interface Parsed {
+  event: SyslogEvent;
+  format: ParseFormat;
+  /** `event.receivedAt` as epoch ms, the number it was rendered from (the syslog/2 encoder writes it as `rt`). */
+  receivedMs: number;
+}
+
+export function parseSyslog(raw: Uint8Array, ctx: ReceiveContext): Parsed {
   const decoded = safeDecode(raw);
   let receivedMs = ctx.receivedAt instanceof Date ? ctx.receivedAt.getTime() : NaN;
   // The receive path always passes a valid Date; this only keeps the never-throw promise.
@@ -43,21 +50,15 @@ export function parseSyslog(raw: Uint8Array, ctx: ReceiveContext): { event: Sysl
   } catch {
     // A parser bug must not lose the line: keep it whole, with its PRI when it has one.
     const pri = readPri(text);
-    if (pri === null) return { event: priDefaultedEvent(ctx, receivedAt, text, decoded), format: 'unparsed' };
-    return { event: buildEvent(ctx, receivedAt, pri.value, wholeTextDraft(text), decoded), format: 'unparsed' };
+    if (pri === null) return { event: priDefaultedEvent(ctx, receivedAt, text, decoded), format: 'unparsed', receivedMs };
+    return { event: buildEvent(ctx, receivedAt, pri.value, wholeTextDraft(text), decoded), format: 'unparsed', receivedMs };
   }
 }
 
-function parseText(
-  text: string,
-  decoded: DecodedText,
-  ctx: ReceiveContext,
-  receivedMs: number,
-  receivedAt: string,
-): { event: SyslogEvent; format: ParseFormat } {
+function parseText(text: string, decoded: DecodedText, ctx: ReceiveContext, receivedMs: number, receivedAt: string): Parsed {
   const pri = readPri(text);
   // RFC 3164 §4.3.3: without a valid PRI the whole line is the content; nothing else is read.
-  if (pri === null) return { event: priDefaultedEvent(ctx, receivedAt, text, decoded), format: 'unparsed' };
+  if (pri === null) return { event: priDefaultedEvent(ctx, receivedAt, text, decoded), format: 'unparsed', receivedMs };
   const d = emptyDraft();
   const i = pri.end;
   let format: ParseFormat;
@@ -70,7 +71,7 @@ function parseText(
     format = 'rfc3164';
     recognizeVendor(d, h, receivedMs);
   }
-  return { event: buildEvent(ctx, receivedAt, pri.value, d, decoded), format };
+  return { event: buildEvent(ctx, receivedAt, pri.value, d, decoded), format, receivedMs };
 }
 
 /** A line kept whole: the text is the message, every other field null. */
