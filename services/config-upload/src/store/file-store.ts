@@ -2,6 +2,7 @@ import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/p
 import { join } from 'node:path';
 import {
   VersionExistsError,
+  keptVersions,
   newestKept,
   numberAfter,
   remembered,
@@ -101,12 +102,7 @@ export class FileStore implements ConfigStore {
   }
 
   async versions(device: string): Promise<VersionMeta[]> {
-    const out: VersionMeta[] = [];
-    for (const n of await this.versionNumbers(device)) {
-      const meta = await this.readMeta(device, n);
-      if (meta) out.push(meta);
-    }
-    return out;
+    return keptVersions(await this.versionNumbers(device), (version) => this.readMeta(device, version));
   }
 
   /** One task writes a file store, so its cache of latest versions is the truth. */

@@ -1,6 +1,7 @@
 import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import {
   VersionExistsError,
+  keptVersions,
   newestKept,
   numberAfter,
   remembered,
@@ -94,12 +95,7 @@ export class S3Store implements ConfigStore {
   }
 
   async versions(device: string): Promise<VersionMeta[]> {
-    const out: VersionMeta[] = [];
-    for (const n of await this.versionNumbers(device)) {
-      const meta = await this.readMeta(device, n);
-      if (meta) out.push(meta);
-    }
-    return out;
+    return keptVersions(await this.versionNumbers(device), (version) => this.readMeta(device, version));
   }
 
   /**

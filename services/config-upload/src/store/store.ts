@@ -113,6 +113,16 @@ export async function newestKept(numbers: readonly number[], read: (version: num
   return null;
 }
 
+/** The kept versions' metadata, in `numbers` order (withdrawn ones skipped). */
+export async function keptVersions(numbers: readonly number[], read: (version: number) => Promise<VersionMeta | null>): Promise<VersionMeta[]> {
+  const out: VersionMeta[] = [];
+  for (const n of numbers) {
+    const meta = await read(n);
+    if (meta) out.push(meta);
+  }
+  return out;
+}
+
 /** The number after the highest taken, withdrawn ones included (`numbers` ascending). */
 export function numberAfter(numbers: readonly number[]): number {
   return (numbers[numbers.length - 1] ?? 0) + 1;
