@@ -8,7 +8,17 @@
  * in an Int32Array ("meta", META_STRIDE words per datagram). Replies go out the same way.
  *
  * Only Node-API is used, so one build serves every Node version (20 on the build machine, 22 in
- * the containers). The socket is polled with the event loop of the thread that opened it.
+ * the containers).
+ *
+ * Two ways to read, chosen at open():
+ * - polled: the event loop of the thread that opened the socket polls it, and read() takes
+ *   datagrams from the kernel. Replies leave as soon as they are made (NTP).
+ * - with a receive thread (receiveQueueBytes > 0): a thread of its own takes datagrams from the
+ *   kernel as they come, into a receive queue (receive_queue.c) in this process, and read() takes
+ *   them from there. The event loop can then be busy for a while (a garbage collection, a burst of
+ *   sink writes) without the kernel's buffer filling behind it: that buffer is net.core.rmem_max at
+ *   most (about 208 KiB where it cannot be raised, as on Fargate), 2 ms of syslog at 100,000/s.
+ *   When the queue is full the thread stops reading, and the kernel buffers, then drops and counts.
  */
 #define _GNU_SOURCE
 #include <node_api.h>
@@ -16,6 +26,10 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <sys/eventfd.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <stdbool.h>
@@ -25,6 +39,8 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "receive_queue.h"
 
 #define BATCH 64
 /* Per datagram in meta: offset, length, flags, port, family (4 or 6), address as 4 words, and the
@@ -46,6 +62,18 @@ typedef struct {
   int pending_next;     /* datagrams read from the kernel but not yet copied out */
   int pending_end;
   uv_poll_t poll;
+  /* With a receive thread: the thread, the queue it fills, and the wake-up of the event loop. */
+  int threaded;
+  receive_queue queue;
+  pthread_t thread;
+  int wake_fd;                   /* eventfd: wakes the thread to stop, or when the queue has room again */
+  atomic_int stopping;
+  atomic_int waiting_for_room;   /* the thread waits for read() to free room in the queue */
+  atomic_int notify;             /* setReading(): wake the event loop for new datagrams */
+  atomic_int thread_error;       /* an errno the thread met, reported by the next read() */
+  int thread_running;            /* started and not yet joined */
+  uv_async_t async;
+  /* The handle that wakes the event loop (poll or async), started and then closing. */
   int poll_started;
   int poll_closing;
   int finalized;
@@ -79,8 +107,18 @@ static napi_value throw_errno(napi_env env, int err, const char *what) {
   } while (0)
 
 static void free_socket(batch_socket *s) {
+  if (s->threaded) rq_free(&s->queue);
+  if (s->wake_fd >= 0) close(s->wake_fd);
   free(s->scratch);
   free(s);
+}
+
+static uv_handle_t *wake_handle(batch_socket *s) { return s->threaded ? (uv_handle_t *)&s->async : (uv_handle_t *)&s->poll; }
+
+static void wake_thread(batch_socket *s) {
+  uint64_t one = 1;
+  ssize_t written = write(s->wake_fd, &one, sizeof one);
+  (void)written; /* EAGAIN: the counter is already non-zero, the thread will wake */
 }
 
 static void on_poll_closed(uv_handle_t *handle) {
@@ -90,12 +128,25 @@ static void on_poll_closed(uv_handle_t *handle) {
   if (s->finalized) free_socket(s);
 }
 
-/* Stops polling and closes the socket; safe to call twice. */
+/* Stops the receive thread and waits for it; what it queued stays readable. Safe to call twice. */
+static void stop_thread(batch_socket *s) {
+  if (!s->thread_running) return;
+  atomic_store(&s->stopping, 1);
+  wake_thread(s);
+  pthread_join(s->thread, NULL);
+  s->thread_running = 0;
+}
+
+/* Stops the receive thread or the polling and closes the socket; safe to call twice. */
 static void shut(batch_socket *s) {
   if (s->poll_started && !s->poll_closing) {
-    uv_poll_stop(&s->poll);
+    if (s->threaded) {
+      stop_thread(s);
+    } else {
+      uv_poll_stop(&s->poll);
+    }
     s->poll_closing = 1;
-    uv_close((uv_handle_t *)&s->poll, on_poll_closed);
+    uv_close(wake_handle(s), on_poll_closed);
   }
   if (s->fd >= 0) {
     close(s->fd);
@@ -127,7 +178,7 @@ static int get_int(napi_env env, napi_value value, int32_t *out) {
   return napi_get_value_int32(env, value, out) == napi_ok;
 }
 
-/* open(address: string, port: number, receiveBufferBytes: number, maxMessageBytes: number) */
+/* open(address, port, receiveBufferBytes, maxMessageBytes[, timestamps[, receiveQueueBytes]]) */
 static napi_value read_batch(napi_env env, napi_callback_info info);
 static napi_value send_batch(napi_env env, napi_callback_info info);
 static napi_value start(napi_env env, napi_callback_info info);
@@ -135,10 +186,11 @@ static napi_value close_socket(napi_env env, napi_callback_info info);
 static napi_value socket_info(napi_env env, napi_callback_info info);
 static napi_value held(napi_env env, napi_callback_info info);
 static napi_value set_reading(napi_env env, napi_callback_info info);
+static napi_value stop_receiving(napi_env env, napi_callback_info info);
 
 static napi_value open_socket(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value argv[5], self;
+  size_t argc = 6;
+  napi_value argv[6], self;
   CHECK(napi_get_cb_info(env, info, &argc, argv, &self, NULL));
   char address[64];
   size_t address_len;
@@ -146,7 +198,17 @@ static napi_value open_socket(napi_env env, napi_callback_info info) {
   if (argc < 4 || napi_get_value_string_utf8(env, argv[0], address, sizeof address, &address_len) != napi_ok ||
       !get_int(env, argv[1], &port) || !get_int(env, argv[2], &rcvbuf) || !get_int(env, argv[3], &max_message) ||
       port < 0 || port > 65535 || max_message < 1) {
-    napi_throw_type_error(env, "EINVAL", "udp-batch: open(address, port, receiveBufferBytes, maxMessageBytes[, timestamps])");
+    napi_throw_type_error(env, "EINVAL", "udp-batch: open(address, port, receiveBufferBytes, maxMessageBytes[, timestamps[, receiveQueueBytes]])");
+    return NULL;
+  }
+  int64_t queue_bytes = 0;
+  if (argc >= 6 && (napi_get_value_int64(env, argv[5], &queue_bytes) != napi_ok || queue_bytes < 0)) {
+    napi_throw_type_error(env, "EINVAL", "udp-batch: open(): receiveQueueBytes must be a number of bytes, 0 for none");
+    return NULL;
+  }
+  /* Room for at least four of the largest datagrams, so that one always fits. */
+  if (queue_bytes > 0 && (size_t)queue_bytes < 4 * rq_record_bytes((size_t)max_message + 1)) {
+    napi_throw_range_error(env, "ERANGE", "udp-batch: open(): receiveQueueBytes must hold at least four of the largest datagrams");
     return NULL;
   }
   bool timestamps = false;
@@ -199,6 +261,7 @@ static napi_value open_socket(napi_env env, napi_callback_info info) {
     return throw_errno(env, ENOMEM, "udp-batch");
   }
   s->fd = fd;
+  s->wake_fd = -1;
   s->family = family;
   s->timestamps = timestamps;
   s->slot_bytes = (size_t)max_message + 1;
@@ -207,6 +270,18 @@ static napi_value open_socket(napi_env env, napi_callback_info info) {
     close(fd);
     free(s);
     return throw_errno(env, ENOMEM, "udp-batch");
+  }
+  if (queue_bytes > 0) {
+    s->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (s->wake_fd < 0 || rq_init(&s->queue, (size_t)queue_bytes) != 0) {
+      int err = s->wake_fd < 0 ? errno : ENOMEM;
+      close(fd);
+      s->fd = -1;
+      free_socket(s);
+      return throw_errno(env, err, "udp-batch receive queue");
+    }
+    s->threaded = 1;
+    atomic_init(&s->notify, 1);
   }
   s->env = env;
   napi_value object;
@@ -220,6 +295,7 @@ static napi_value open_socket(napi_env env, napi_callback_info info) {
       {"info", NULL, socket_info, NULL, NULL, NULL, napi_default, NULL},
       {"held", NULL, held, NULL, NULL, NULL, napi_default, NULL},
       {"setReading", NULL, set_reading, NULL, NULL, NULL, napi_default, NULL},
+      {"stopReceiving", NULL, stop_receiving, NULL, NULL, NULL, napi_default, NULL},
   };
   CHECK(napi_define_properties(env, object, sizeof methods / sizeof methods[0], methods));
   return object;
@@ -259,6 +335,148 @@ static void write_timestamp(int32_t *meta, struct msghdr *hdr) {
   }
 }
 
+/* The thread waits until read() has freed room for `kept` bytes, or it is told to stop. */
+static int wait_for_room(batch_socket *s, size_t kept) {
+  while (!atomic_load(&s->stopping)) {
+    atomic_store(&s->waiting_for_room, 1);
+    atomic_thread_fence(memory_order_seq_cst); /* the flag is seen before the room is checked: no lost wake-up */
+    if (rq_room(&s->queue, kept, 1) > 0) {
+      atomic_store(&s->waiting_for_room, 0);
+      return 1;
+    }
+    struct pollfd wake = {.fd = s->wake_fd, .events = POLLIN};
+    poll(&wake, 1, -1);
+    uint64_t drained;
+    ssize_t got = read(s->wake_fd, &drained, sizeof drained);
+    (void)got;
+  }
+  return 0;
+}
+
+/*
+ * The receive thread: waits for datagrams, reads up to BATCH per recvmmsg into the queue, wakes
+ * the event loop. After a read that emptied the socket it naps NAP_NS before waiting again, so that
+ * under load one wake-up takes many datagrams (at 100,000/s, about 100 per millisecond) instead of
+ * one each; the kernel's buffer holds them meanwhile, and a millisecond is nothing to syslog.
+ */
+#define NAP_NS 1000000L
+static void *receive_thread(void *arg) {
+  batch_socket *s = arg;
+  size_t largest = s->slot_bytes; /* what a slot holds: a larger datagram is truncated and not kept */
+  struct pollfd fds[2] = {{.fd = s->fd, .events = POLLIN}, {.fd = s->wake_fd, .events = POLLIN}};
+  while (!atomic_load(&s->stopping)) {
+    int room = rq_room(&s->queue, largest, BATCH);
+    if (room == 0) {
+      if (!wait_for_room(s, largest)) break;
+      continue;
+    }
+    for (int i = 0; i < room; i++) {
+      s->iov[i].iov_base = s->scratch + (size_t)i * s->slot_bytes;
+      s->iov[i].iov_len = s->slot_bytes;
+      memset(&s->msgs[i].msg_hdr, 0, sizeof s->msgs[i].msg_hdr);
+      s->msgs[i].msg_hdr.msg_iov = &s->iov[i];
+      s->msgs[i].msg_hdr.msg_iovlen = 1;
+      s->msgs[i].msg_hdr.msg_name = &s->addrs[i];
+      s->msgs[i].msg_hdr.msg_namelen = sizeof s->addrs[i];
+      if (s->timestamps) {
+        s->msgs[i].msg_hdr.msg_control = s->control[i];
+        s->msgs[i].msg_hdr.msg_controllen = CONTROL_BYTES;
+      }
+    }
+    int n = recvmmsg(s->fd, s->msgs, (unsigned)room, MSG_DONTWAIT, NULL);
+    if (n <= 0) {
+      if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+        /* Reported by the next read(); a pause keeps a lasting error from spinning this thread. */
+        atomic_store(&s->thread_error, errno);
+        if (atomic_load(&s->notify)) uv_async_send(&s->async);
+        struct timespec nap = {0, NAP_NS};
+        nanosleep(&nap, NULL);
+        continue;
+      }
+      if (n < 0 && errno == EINTR) continue;
+      fds[0].revents = fds[1].revents = 0;
+      poll(fds, 2, -1);
+      if (fds[1].revents) {
+        uint64_t drained;
+        ssize_t got = read(s->wake_fd, &drained, sizeof drained);
+        (void)got;
+      }
+      continue;
+    }
+    /* Without kernel stamps, each datagram carries when this thread read it: the event loop may
+       read it from the queue much later. */
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    for (int i = 0; i < n; i++) {
+      size_t length = s->msgs[i].msg_len;
+      int truncated = (s->msgs[i].msg_hdr.msg_flags & MSG_TRUNC) || length >= s->slot_bytes;
+      size_t kept = truncated ? 0 : length;
+      rq_header *record = rq_reserve(&s->queue, kept);
+      if (!record) { /* rq_room said it fits: only a stop ends this wait */
+        if (!wait_for_room(s, kept)) return NULL;
+        record = rq_reserve(&s->queue, kept);
+        if (!record) return NULL;
+      }
+      record->length = (uint32_t)length;
+      record->flags = truncated ? FLAG_TRUNCATED : 0;
+      int32_t words[META_STRIDE];
+      write_source(words, &s->addrs[i]);
+      write_timestamp(words, &s->msgs[i].msg_hdr);
+      memcpy(record->source, &words[3], sizeof record->source);
+      if (s->timestamps) {
+        record->stamp[0] = words[9];
+        record->stamp[1] = words[10];
+      } else {
+        record->stamp[0] = (int32_t)(uint32_t)now.tv_sec;
+        record->stamp[1] = (int32_t)now.tv_nsec;
+      }
+      memcpy(record + 1, s->iov[i].iov_base, kept);
+      rq_commit(&s->queue, kept);
+    }
+    if (atomic_load(&s->notify)) uv_async_send(&s->async);
+    if (n < room) {
+      struct timespec nap = {0, NAP_NS};
+      nanosleep(&nap, NULL);
+    }
+  }
+  return NULL;
+}
+
+/* read() with a receive thread: datagrams from the queue, in the order the thread read them. */
+static napi_value read_queue(napi_env env, batch_socket *s, void *target_data, size_t target_len, int32_t *meta, int32_t max) {
+  int err = atomic_exchange(&s->thread_error, 0);
+  if (err != 0) return throw_errno(env, err, "recvmmsg");
+  size_t used = 0;
+  int32_t count = 0;
+  const rq_header *record;
+  while (count < max && (record = rq_peek(&s->queue)) != NULL) {
+    size_t copy = (record->flags & FLAG_TRUNCATED) ? 0 : record->length;
+    if (used + copy > target_len) {
+      if (count == 0) {
+        napi_throw_range_error(env, "ERANGE", "udp-batch: target buffer is smaller than one datagram");
+        return NULL;
+      }
+      break;
+    }
+    memcpy((char *)target_data + used, record + 1, copy);
+    int32_t *m = meta + (size_t)count * META_STRIDE;
+    m[0] = (int32_t)used;
+    m[1] = (int32_t)record->length;
+    m[2] = (int32_t)record->flags;
+    memcpy(&m[3], record->source, sizeof record->source);
+    m[9] = record->stamp[0];
+    m[10] = record->stamp[1];
+    used += copy;
+    count++;
+    rq_release(&s->queue, record);
+  }
+  atomic_thread_fence(memory_order_seq_cst); /* the room freed is seen before the flag is read */
+  if (count > 0 && atomic_exchange(&s->waiting_for_room, 0)) wake_thread(s);
+  napi_value result;
+  CHECK(napi_create_int32(env, count, &result));
+  return result;
+}
+
 /*
  * read(target: Uint8Array, meta: Int32Array, max: number) -> number of datagrams copied.
  * Datagrams already taken from the kernel that do not fit in `target` stay here for the next call,
@@ -290,6 +508,7 @@ static napi_value read_batch(napi_env env, napi_callback_info info) {
   int32_t *meta = meta_data;
   size_t meta_room = meta_len / META_STRIDE;
   if ((size_t)max > meta_room) max = (int32_t)meta_room;
+  if (s->threaded) return read_queue(env, s, target_data, target_len, meta, max);
   size_t used = 0;
   int32_t count = 0;
   int drained = 0;
@@ -432,8 +651,16 @@ static napi_value send_batch(napi_env env, napi_callback_info info) {
   return result;
 }
 
-static void on_poll(uv_poll_t *handle, int status, int events) {
+static void call_on_readable(batch_socket *s);
+
+static void on_poll(uv_poll_t *handle, int status, int events) { call_on_readable(handle->data); }
+
+static void on_async(uv_async_t *handle) {
   batch_socket *s = handle->data;
+  if (atomic_load(&s->notify)) call_on_readable(s);
+}
+
+static void call_on_readable(batch_socket *s) {
   if (s->fd < 0 || !s->on_readable) return;
   napi_env env = s->env;
   napi_handle_scope scope;
@@ -477,6 +704,20 @@ static napi_value start(napi_env env, napi_callback_info info) {
   napi_value name;
   CHECK(napi_create_string_utf8(env, "netsidecar:udp-batch", NAPI_AUTO_LENGTH, &name));
   CHECK(napi_async_init(env, NULL, name, &s->async_context));
+  if (s->threaded) {
+    int rc = uv_async_init(loop, &s->async, on_async);
+    if (rc != 0) return throw_errno(env, -rc, "uv_async_init");
+    s->async.data = s;
+    s->poll_started = 1;
+    rc = pthread_create(&s->thread, NULL, receive_thread, s);
+    s->thread_running = rc == 0;
+    if (rc != 0) {
+      s->poll_closing = 1;
+      uv_close((uv_handle_t *)&s->async, on_poll_closed);
+      return throw_errno(env, rc, "pthread_create");
+    }
+    return NULL;
+  }
   if (uv_poll_init_socket(loop, &s->poll, s->fd) != 0) return throw_errno(env, EBADF, "uv_poll_init_socket");
   s->poll.data = s;
   s->poll_started = 1;
@@ -516,8 +757,27 @@ static napi_value set_reading(napi_env env, napi_callback_info info) {
     napi_throw_error(env, "ERR_SOCKET_STATE", "udp-batch: socket is closed or not started");
     return NULL;
   }
+  if (s->threaded) {
+    /* The thread goes on filling the queue; when it is full, the kernel buffers, then drops. */
+    atomic_store(&s->notify, on ? 1 : 0);
+    if (on && rq_count(&s->queue) > 0) uv_async_send(&s->async);
+    return NULL;
+  }
   int rc = on ? uv_poll_start(&s->poll, UV_READABLE, on_poll) : uv_poll_stop(&s->poll);
   if (rc != 0) return throw_errno(env, -rc, on ? "uv_poll_start" : "uv_poll_stop");
+  return NULL;
+}
+
+/*
+ * stopReceiving(): with a receive thread, stops it taking datagrams from the kernel and waits for
+ * it; what it queued can still be read, until close(). A service calls it when it stops, then reads
+ * the queue dry: those datagrams were read, so they were accepted. Without a thread, nothing to do.
+ */
+static napi_value stop_receiving(napi_env env, napi_callback_info info) {
+  size_t argc = 0;
+  batch_socket *s = unwrap(env, info, &argc, NULL);
+  if (!s) return NULL;
+  if (s->threaded) stop_thread(s);
   return NULL;
 }
 
@@ -530,7 +790,7 @@ static napi_value held(napi_env env, napi_callback_info info) {
   batch_socket *s = unwrap(env, info, &argc, NULL);
   if (!s) return NULL;
   napi_value result;
-  CHECK(napi_create_int32(env, s->pending_end - s->pending_next, &result));
+  CHECK(napi_create_int32(env, s->threaded ? rq_count(&s->queue) : s->pending_end - s->pending_next, &result));
   return result;
 }
 

@@ -24,6 +24,12 @@ export interface BatchReaderOptions {
 export interface BatchReader {
   /** Reads again after `canRead` turned false; harmless when reading. */
   resume(): void;
+  /**
+   * Stops taking datagrams from the kernel, hands `onDatagrams` every one already taken (in the
+   * receive queue, or held by the addon), whatever `canRead` says, then closes the socket. Those
+   * were read, so they were accepted; what the kernel still holds was not.
+   */
+  finish(): void;
   close(): void;
 }
 
@@ -63,6 +69,23 @@ export function startBatchReader(socket: BatchSocket, options: BatchReaderOption
       socket.setReading(true);
       // What the addon already holds does not wake the poll: read it now.
       setImmediate(drain);
+    },
+    finish: () => {
+      if (closed) return;
+      closed = true;
+      socket.stopReceiving();
+      try {
+        // `held()` at most per read: a polled socket would otherwise read the kernel again.
+        for (let held = socket.held(); held > 0; held = socket.held()) {
+          const count = socket.read(target, meta, Math.min(held, maxPerRead));
+          if (count === 0) break;
+          onDatagrams(count);
+        }
+      } catch (err) {
+        onError(err);
+      } finally {
+        socket.close();
+      }
     },
     close: () => {
       closed = true;

@@ -18,21 +18,39 @@ export interface BatchSocket {
   /** Sends `count` datagrams described by `meta`; returns how many the kernel took. */
   send(data: Uint8Array, meta: Int32Array, count: number): number;
   /**
-   * Datagrams taken from the kernel that `read` has not returned yet (they did not fit). The poll
-   * does not wake for them: a caller that stops reading while this is not 0 must come back.
+   * Datagrams taken from the kernel that `read` has not returned yet (they did not fit, or they wait
+   * in the receive queue). Neither wakes the event loop again: a caller that stops reading while
+   * this is not 0 must come back.
    */
   held(): number;
-  /** Calls `onReadable` (on this thread's event loop) whenever the kernel has datagrams waiting. */
+  /**
+   * Calls `onReadable` (on this thread's event loop) whenever the kernel has datagrams waiting, or,
+   * with a receive queue, whenever the receive thread has put datagrams in it (and starts that thread).
+   */
   start(onReadable: () => void): void;
-  /** Stops (false) or restarts (true) watching the socket; while stopped the kernel buffers, then drops. */
+  /**
+   * Stops (false) or restarts (true) watching the socket; while stopped the kernel buffers, then
+   * drops. With a receive queue, the thread fills the queue first, and stops reading once it is full.
+   */
   setReading(on: boolean): void;
+  /**
+   * With a receive queue: the thread stops taking datagrams from the kernel (and is joined); what it
+   * queued can still be read until `close()`. Without one it does nothing.
+   */
+  stopReceiving(): void;
   close(): void;
   info(): BatchSocketInfo;
 }
 
 export interface BatchBinding {
-  /** `timestamps`: the kernel stamps each datagram on arrival (SO_TIMESTAMPNS), read into the meta words. */
-  open(address: string, port: number, receiveBufferBytes: number, maxMessageBytes: number, timestamps?: boolean): BatchSocket;
+  /**
+   * `timestamps`: the kernel stamps each datagram on arrival (SO_TIMESTAMPNS), read into the meta words.
+   * `receiveQueueBytes` > 0: a thread of the addon's own reads the socket as datagrams come, into a
+   * queue of that many bytes, and `read` takes them from there (see native/udp_batch.c); the meta
+   * words then carry when that thread read each datagram, unless the kernel stamps them. At least
+   * four of the largest datagrams (and their 40-byte headers) must fit.
+   */
+  open(address: string, port: number, receiveBufferBytes: number, maxMessageBytes: number, timestamps?: boolean, receiveQueueBytes?: number): BatchSocket;
   /** CLOCK_REALTIME now, in ns: the clock of the kernel's receive times. */
   realtimeNs(): bigint;
   META_STRIDE: number;

@@ -29,6 +29,12 @@ export interface DatagramBatch {
    */
   kernelAgeNs(i: number): number | null;
   /**
+   * When datagram `i` was received (ms since the epoch, with its fraction): the kernel's stamp with
+   * `kernelTimestamps`, else when the receive thread read it with a `receiveQueueBytes` queue; null
+   * otherwise (then the time of this read is as good: the datagram was read just now).
+   */
+  receivedAtMs(i: number): number | null;
+  /**
    * Read although `canRead()` was false: node:dgram cannot stop reading, so the service counts
    * and drops these. Always false for the addon, which stops reading instead.
    */
@@ -64,6 +70,13 @@ export interface ListenUdpOptions {
   readsPerWakeup: number;
   /** The kernel stamps each datagram on arrival (SO_TIMESTAMPNS): `kernelAgeNs` (addon only). */
   kernelTimestamps?: boolean;
+  /**
+   * Addon only: read the socket on a thread of its own into a queue of this many bytes, so that a
+   * busy event loop does not leave the kernel's buffer (net.core.rmem_max at most) to overflow.
+   * Datagrams then wait in the queue, and the kernel drops only once both are full. 0 or absent:
+   * read on the event loop (what a service answering at once, like NTP, wants).
+   */
+  receiveQueueBytes?: number;
   /** The service answers: room for `batch` replies per sendmmsg; `onFailed` counts each reply not sent. */
   replies?: { batch: number; onFailed(): void };
   /**
@@ -82,5 +95,6 @@ export interface UdpListener {
   readonly receiveBufferBytes: number;
   /** Reads again after `canRead()` turned false; harmless otherwise. */
   resume(): void;
+  /** Stops reading; datagrams already read (the receive queue) go to `onBatch` first, then the socket closes. */
   close(): Promise<void>;
 }

@@ -99,6 +99,10 @@ class DgramBatch implements DatagramBatch {
     return this.port;
   }
 
+  receivedAtMs(_i: number): number | null {
+    return null;
+  }
+
   kernelAgeNs(_i: number): number | null {
     return null;
   }

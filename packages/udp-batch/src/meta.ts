@@ -32,6 +32,13 @@ export function kernelAgeNs(meta: Int32Array, index: number, now: RealtimeReadin
   return age >= 0 && age < maxBelievableAgeNs ? age : null;
 }
 
+/** When datagram `index` was received, in ms since the epoch (with its fraction); null when unstamped. */
+export function receivedAtMs(meta: Int32Array, index: number): number | null {
+  const base = index * META_STRIDE;
+  const seconds = meta[base + META.receivedSeconds]! >>> 0;
+  return seconds === 0 ? null : seconds * 1000 + meta[base + META.receivedNanos]! / 1e6;
+}
+
 /** A datagram older than this has waited through more than any socket buffer holds at our rates. */
 const maxBelievableAgeNs = 10e9;
 /** The datagram was larger than the maximum message size: its bytes were not copied. */

@@ -1,7 +1,7 @@
 import { startBatchReader } from './batch-reader.js';
 import type { BatchBinding, BatchSocket } from './binding.js';
 import type { DatagramBatch, ListenUdpOptions, OnBatch, UdpListener } from './datagram-batch.js';
-import { FLAG_TRUNCATED, META, META_STRIDE, SourceNames, kernelAgeNs, realtimeReading, type RealtimeReading } from './meta.js';
+import { FLAG_TRUNCATED, META, META_STRIDE, SourceNames, kernelAgeNs, realtimeReading, receivedAtMs, type RealtimeReading } from './meta.js';
 
 /** Datagrams taken per read call. */
 const readBatch = 256;
@@ -14,7 +14,14 @@ const typicalReadBytes = 1024 * 1024;
  * sendmmsg per `replies.batch`.
  */
 export function listenRecvmmsg(binding: BatchBinding, address: string, options: ListenUdpOptions, onBatch: OnBatch): UdpListener {
-  const socket = binding.open(address, options.port, options.receiveBufferBytes, options.maxMessageBytes, options.kernelTimestamps === true);
+  const socket = binding.open(
+    address,
+    options.port,
+    options.receiveBufferBytes,
+    options.maxMessageBytes,
+    options.kernelTimestamps === true,
+    options.receiveQueueBytes ?? 0,
+  );
   // Room for a full read of the largest datagrams where that is small (NTP: 256 KiB), else for a
   // full read of typical ones, and never less than one of the largest.
   const readBytes = Math.min(readBatch * options.maxMessageBytes, Math.max(typicalReadBytes, options.maxMessageBytes));
@@ -40,7 +47,8 @@ export function listenRecvmmsg(binding: BatchBinding, address: string, options: 
     address,
     receiveBufferBytes: info.receiveBufferBytes,
     resume: () => reader.resume(),
-    close: async () => reader.close(),
+    // What the receive queue holds was read, so accepted: it goes to onBatch before the socket closes.
+    close: async () => reader.finish(),
   };
 }
 
@@ -104,7 +112,12 @@ class RecvmmsgBatch implements DatagramBatch {
   }
 
   kernelAgeNs(i: number): number | null {
-    return kernelAgeNs(this.meta, i, this.realtime);
+    // With a receive queue and no kernel stamps, the words hold the thread's reading, not the kernel's.
+    return this.options.kernelTimestamps === true ? kernelAgeNs(this.meta, i, this.realtime) : null;
+  }
+
+  receivedAtMs(i: number): number | null {
+    return receivedAtMs(this.meta, i);
   }
 
   reply(i: number, bytes: Buffer): void {

@@ -128,3 +128,38 @@ t.test('setReading on a socket that is not started, or closed, says so', async (
   socket.close();
   t.throws(() => socket.setReading(true), { code: 'ERR_SOCKET_STATE' });
 });
+
+t.test('finish(): every datagram the receive thread queued goes to onDatagrams, even while the consumer is backlogged; then the socket closes', async (t) => {
+  const socket = binding(t).open('127.0.0.1', 0, 1024 * 1024, 2048, false, 1024 * 1024);
+  const sender = await client(t);
+  const port = socket.info().port;
+  const got: string[] = [];
+  const target = new Uint8Array(64 * 1024);
+  const meta = new Int32Array(16 * META_STRIDE);
+  let backlogged = true; // the consumer takes nothing: everything stays queued until finish()
+  const reader = startBatchReader(socket, {
+    target,
+    meta,
+    maxPerRead: 16,
+    readsPerWakeup: 4,
+    onDatagrams: (count) => {
+      for (let i = 0; i < count; i++) {
+        const start = meta[i * META_STRIDE + META.offset]!;
+        got.push(Buffer.from(target.subarray(start, start + meta[i * META_STRIDE + META.length]!)).toString());
+      }
+    },
+    onError: (err) => t.fail(String(err)),
+    canRead: () => !backlogged,
+  });
+  for (let i = 0; i < 50; i++) await send(sender, `m${i}`, port);
+  await until(() => socket.held() === 50, 'the thread queues all 50');
+  t.equal(got.length, 0, 'nothing taken while backlogged');
+  reader.finish();
+  t.same(
+    got,
+    Array.from({ length: 50 }, (_, i) => `m${i}`),
+    'all 50, in order, at finish',
+  );
+  t.throws(() => socket.held() + socket.read(target, meta, 1), { code: 'ERR_SOCKET_CLOSED' }, 'and the socket is closed');
+  backlogged = false;
+});

@@ -34,6 +34,13 @@ export const syslogVariables = {
     default: 32 * 1024 * 1024, // 32 MiB: about 50,000 typical datagrams absorb a 0.5 s stall; the kernel caps it at net.core.rmem_max
     description: 'UDP socket receive buffer (SO_RCVBUF); the effective size is logged at start.',
   },
+  NETSIDECAR_SYSLOG_UDP_RECEIVE_QUEUE: {
+    parse: byteSize(0, 1024 ** 3),
+    // 8 MiB: about 35,000 typical datagrams, 0.35 s at 100,000/s, wherever rmem_max cannot be raised (Fargate: ~208 KiB)
+    default: 8 * 1024 * 1024,
+    description:
+      'With the recvmmsg addon: a thread of its own reads UDP into a queue of this many bytes, so a busy event loop does not leave the kernel buffer to overflow; 0 reads on the event loop.',
+  },
   NETSIDECAR_SYSLOG_UDP_IO: {
     parse: oneOf(udpIoModes),
     default: 'auto' as UdpIoMode, // recvmmsg where the addon is built (Linux), else node:dgram with a warning

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { NewStreamCap, StreamNames, type RunningService, type ServiceContext } from '@netsidecar/runtime';
 import { ConfigError, type ConfigOf } from '@netsidecar/config';
 import { gauge, kernelUdpDrops } from '@netsidecar/telemetry';
-import { chooseUdpIo } from '@netsidecar/udp-batch';
+import { chooseUdpIo, leastReceiveQueueBytes } from '@netsidecar/udp-batch';
 import type { syslogVariables } from './config.js';
 import { Ingest } from './ingest.js';
 import { eventEncoding } from './event-encoding.js';
@@ -36,6 +36,7 @@ export async function startSyslogService(context: ServiceContext<SyslogConfig>):
   // Read before any socket opens, so a bad certificate stops the start cleanly.
   const tlsFiles = readTlsFiles(config.NETSIDECAR_SYSLOG_TLS_CERT_FILE, config.NETSIDECAR_SYSLOG_TLS_KEY_FILE);
 
+  checkReceiveQueue(config.NETSIDECAR_SYSLOG_UDP_RECEIVE_QUEUE, config.NETSIDECAR_SYSLOG_MAX_MESSAGE_SIZE);
   const io = chooseUdpIo(config.NETSIDECAR_SYSLOG_UDP_IO);
   const workers = parseWorkerCount(config.NETSIDECAR_SYSLOG_PARSE_WORKERS, availableParallelism());
   const pool = workers > 0 ? await ParsePool.start({ workers, encoding, ingest, logger }) : null;
@@ -45,6 +46,7 @@ export async function startSyslogService(context: ServiceContext<SyslogConfig>):
     address,
     port: config.NETSIDECAR_SYSLOG_UDP_PORT,
     receiveBufferBytes: config.NETSIDECAR_SYSLOG_UDP_RECEIVE_BUFFER,
+    receiveQueueBytes: config.NETSIDECAR_SYSLOG_UDP_RECEIVE_QUEUE,
     maxMessageBytes: config.NETSIDECAR_SYSLOG_MAX_MESSAGE_SIZE,
     ingest,
     metrics,
@@ -103,6 +105,17 @@ export async function startSyslogService(context: ServiceContext<SyslogConfig>):
 export function parseWorkerCount(setting: number | 'auto', cores: number): number {
   if (setting !== 'auto') return setting;
   return cores >= 3 ? 2 : 1;
+}
+
+/** The addon opens a receive queue only when four of the largest datagrams fit: said here, by name. */
+function checkReceiveQueue(queueBytes: number, maxMessageBytes: number): void {
+  const least = leastReceiveQueueBytes(maxMessageBytes);
+  if (queueBytes !== 0 && queueBytes < least) {
+    throw new ConfigError(
+      'NETSIDECAR_SYSLOG_UDP_RECEIVE_QUEUE',
+      `must be 0 (no receive thread) or at least ${least} bytes: four of the largest datagrams (NETSIDECAR_SYSLOG_MAX_MESSAGE_SIZE ${maxMessageBytes})`,
+    );
+  }
 }
 
 function readTlsFiles(certFile: string | null, keyFile: string | null): { cert: Buffer; key: Buffer } | null {

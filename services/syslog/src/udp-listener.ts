@@ -8,6 +8,8 @@ export interface UdpListenerOptions {
   address: string;
   port: number;
   receiveBufferBytes: number;
+  /** With the addon, a receive thread reads into a queue of this many bytes (0: read on the event loop). */
+  receiveQueueBytes?: number;
   maxMessageBytes: number;
   /** How datagrams are read: the recvmmsg addon (many per system call) or node:dgram. */
   io: UdpIo;
@@ -34,6 +36,7 @@ export async function startUdpListener(options: UdpListenerOptions): Promise<Udp
       address: options.address,
       port: options.port,
       receiveBufferBytes: options.receiveBufferBytes,
+      receiveQueueBytes: options.receiveQueueBytes,
       maxMessageBytes: options.maxMessageBytes,
       readsPerWakeup,
       // Behind a parse backlog, leave datagrams to the kernel (its drops are counted) rather than hold them.
@@ -56,8 +59,9 @@ function takeDatagrams(options: UdpListenerOptions, pool: ParsePool | null): OnB
   const tooLargeDrops = metrics.dropped.labels('message_too_large');
   const backlogDrops = metrics.dropped.labels('parse_backlog');
   return (batch) => {
-    // One receive time per read, taken first: these datagrams were all waiting when it began.
-    const receivedAt = now();
+    // One receive time per read, taken first, for datagrams that carry none: they were all waiting
+    // when it began. Those that waited in the receive queue carry when its thread read them.
+    const readAt = now();
     for (let i = 0; i < batch.count; i++) {
       if (batch.tooLarge(i)) {
         received.inc();
@@ -65,6 +69,8 @@ function takeDatagrams(options: UdpListenerOptions, pool: ParsePool | null): OnB
         continue;
       }
       const length = batch.length(i);
+      const stamped = batch.receivedAtMs(i);
+      const receivedAt = stamped === null ? readAt : Math.floor(stamped);
       if (pool) {
         if (!ingest.receive(length, 'udp')) continue;
         // node:dgram cannot stop reading behind a parse backlog, so it sheds (counted) instead.

@@ -1,0 +1,61 @@
+// NETSIDECAR_SYSLOG_UDP_RECEIVE_QUEUE: the udp-batch receive thread reads datagrams while the
+// service's event loop is busy, and each event's receivedAt is when that thread read it, not when
+// the event loop got to it. A queue too small for the largest datagrams stops the start, named.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import t from 'tap';
+import { startTestSyslog, startTestSyslogWithIo } from './harness.js';
+
+const DEADLINE_MS = 10_000;
+
+/** Bytes the kernel holds for a local IPv4 UDP port (/proc/net/udp rx_queue). */
+function kernelQueueBytes(port: number): number {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  for (const line of readFileSync('/proc/net/udp', 'utf8').split('\n').slice(1)) {
+    const fields = line.trim().split(/\s+/);
+    if (fields[1]?.endsWith(`:${hexPort}`)) return parseInt(fields[4]!.split(':')[1]!, 16);
+  }
+  throw new Error(`port ${port} not in /proc/net/udp`);
+}
+
+/** Spins on this thread (the service's event loop does not run) until `condition`, or throws at the deadline. */
+function spinUntil(condition: () => boolean, what: string): void {
+  const deadline = Date.now() + DEADLINE_MS;
+  while (!condition()) if (Date.now() > deadline) throw new Error(`${what}: not within ${DEADLINE_MS} ms`);
+}
+
+t.test('a datagram that arrives while the event loop is busy is read by the receive thread and dated when it came', async (t) => {
+  const syslog = await startTestSyslogWithIo(t, 'recvmmsg');
+  const port = syslog.service.udpPort;
+  // From here to the end of the spin the event loop does not run: only the receive thread can read.
+  const sentFrom = Date.now();
+  execFileSync('logger', ['--udp', '--server', '127.0.0.1', '--port', String(port), '--rfc3164', '-t', 'bgpd', 'while the loop was busy'], {
+    timeout: DEADLINE_MS,
+  });
+  const sentBy = Date.now();
+  spinUntil(() => kernelQueueBytes(port) === 0, 'the receive thread takes the datagram from the kernel');
+  const busyUntil = Date.now() + 100;
+  spinUntil(() => Date.now() >= busyUntil, 'a busy event loop');
+  const [event] = await syslog.waitForEvents(1);
+  t.equal(event!.message, 'while the loop was busy');
+  const receivedAt = Date.parse(event!.receivedAt);
+  t.ok(receivedAt >= sentFrom - 1, 'received after it was sent');
+  t.ok(receivedAt < busyUntil - 50, `dated when the thread read it (${receivedAt - sentBy} ms after logger returned), not when the busy event loop got to it`);
+});
+
+t.test('a receive queue too small for four of the largest datagrams stops the start, naming the variable; 0 turns the thread off', async (t) => {
+  await t.rejects(
+    startTestSyslog(t, { NETSIDECAR_SYSLOG_UDP_RECEIVE_QUEUE: '64KiB', NETSIDECAR_SYSLOG_MAX_MESSAGE_SIZE: '64KiB' }),
+    /NETSIDECAR_SYSLOG_UDP_RECEIVE_QUEUE.*at least 262336 bytes/,
+  );
+  const withoutThread = await startTestSyslogWithIo(t, 'recvmmsg', { NETSIDECAR_SYSLOG_UDP_RECEIVE_QUEUE: '0' });
+  execFileSync(
+    'logger',
+    ['--udp', '--server', '127.0.0.1', '--port', String(withoutThread.service.udpPort), '--rfc3164', '-t', 'x', 'read on the event loop'],
+    {
+      timeout: DEADLINE_MS,
+    },
+  );
+  const [event] = await withoutThread.waitForEvents(1);
+  t.equal(event!.message, 'read on the event loop');
+});
