@@ -35,6 +35,7 @@ export async function startNetsidecar({ dataDir, env = {}, nodeArgs = [], timeou
       NETSIDECAR_SYSLOG_HEALTH_PORT: '0',
       // To compare one parse worker with two on the same machine (`auto` gives 2 only with 3+ cores).
       ...(process.env.NETSIDECAR_SYSLOG_PARSE_WORKERS ? { NETSIDECAR_SYSLOG_PARSE_WORKERS: process.env.NETSIDECAR_SYSLOG_PARSE_WORKERS } : {}),
+      ...(process.env.NETSIDECAR_SYSLOG_UDP_RECEIVE_QUEUE ? { NETSIDECAR_SYSLOG_UDP_RECEIVE_QUEUE: process.env.NETSIDECAR_SYSLOG_UDP_RECEIVE_QUEUE } : {}),
       ...env,
     },
     onStderrLine(line) {
