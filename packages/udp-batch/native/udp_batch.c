@@ -444,8 +444,11 @@ static void *receive_thread(void *arg) {
 
 /* read() with a receive thread: datagrams from the queue, in the order the thread read them. */
 static napi_value read_queue(napi_env env, batch_socket *s, void *target_data, size_t target_len, int32_t *meta, int32_t max) {
-  int err = atomic_exchange(&s->thread_error, 0);
-  if (err != 0) return throw_errno(env, err, "recvmmsg");
+  /* The thread's error is reported once the datagrams it read before it are out: none is held back. */
+  if (rq_count(&s->queue) == 0) {
+    int err = atomic_exchange(&s->thread_error, 0);
+    if (err != 0) return throw_errno(env, err, "recvmmsg");
+  }
   size_t used = 0;
   int32_t count = 0;
   const rq_header *record;
