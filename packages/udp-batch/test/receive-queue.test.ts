@@ -1,6 +1,7 @@
 // The addon's receive thread and queue (open(..., receiveQueueBytes)), through real sockets on
 // loopback. The sender is a second addon socket: its send() is synchronous, so a test can send a
 // burst and then keep the event loop busy, which is the case the receive thread exists for.
+import fc from 'fast-check';
 import t, { type Test } from 'tap';
 import { eventually } from '@netsidecar/test-support/eventually';
 import {
@@ -228,4 +229,32 @@ t.test('stopReceiving(): the thread stops taking from the kernel; what it queued
   );
   t.equal(readAll(socket).length, 0, 'and nothing more: the kernel holds the rest, unread');
   t.ok(queued < payloads.length, 'the queue (8 KiB) could not take all 100');
+});
+
+t.test('property: any sizes (empty to the maximum) through any queue size, read any number at a time, arrive whole and in order', async (t) => {
+  const udp = binding();
+  const sender = opened(t, udp.open('127.0.0.1', 0, 0, 4096));
+  const maxMessage = 1024;
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(fc.integer({ min: 0, max: maxMessage }), { minLength: 1, maxLength: 150 }),
+      fc.integer({ min: leastReceiveQueueBytes(maxMessage), max: 32 * 1024 }),
+      fc.integer({ min: 1, max: 64 }),
+      async (sizes, queueBytes, perRead) => {
+        const socket = udp.open('127.0.0.1', 0, 2 * 1024 * 1024, maxMessage, false, queueBytes);
+        try {
+          const got: Datagram[] = [];
+          socket.start(() => got.push(...readAll(socket, perRead)));
+          const payloads = sizes.map((size, i) => Buffer.alloc(size, String.fromCharCode(97 + (i % 26))));
+          sendNow(sender, socket.info().port, payloads);
+          await eventually(() => got.length === payloads.length, { timeoutMs: DEADLINE_MS, intervalMs: 1, what: `${payloads.length} datagrams` });
+          return got.every((d, i) => d.flags === 0 && d.length === sizes[i] && d.text === payloads[i]!.toString());
+        } finally {
+          socket.close();
+        }
+      },
+    ),
+    { numRuns: 40 },
+  );
+  t.pass('held for 40 runs');
 });
