@@ -1,9 +1,9 @@
 import t from 'tap';
-import { kernelUdpDrops } from '@netsidecar/telemetry';
+import { kernelUdpDrops, kernelUdpQueuedBytes } from '@netsidecar/telemetry';
 
 const header = '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops';
-const row = (localPortHex: string, drops: number) =>
-  `  12: 0100007F:${localPortHex} 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 123456 2 0000000000000000 ${drops}`;
+const row = (localPortHex: string, drops: number, rxQueueHex = '00000000') =>
+  `  12: 0100007F:${localPortHex} 00000000:0000 07 00000000:${rxQueueHex} 00:00000000 00000000     0        0 123456 2 0000000000000000 ${drops}`;
 
 t.test('sums the drops column of the rows bound to our port, over udp and udp6', async (t) => {
   const dir = t.testdir({
@@ -12,6 +12,15 @@ t.test('sums the drops column of the rows bound to our port, over udp and udp6',
   });
   t.equal(kernelUdpDrops(10107, [`${dir}/udp`, `${dir}/udp6`]), 12);
   t.equal(kernelUdpDrops(8080, [`${dir}/udp`, `${dir}/udp6`]), 99);
+});
+
+t.test('sums the rx_queue column (hex bytes) of the rows bound to our port', async (t) => {
+  const dir = t.testdir({
+    udp: [header, row('277B', 5, '00000300'), row('1F90', 99, '00000001'), ''].join('\n'),
+    udp6: [header, row('277B', 7, '00000010')].join('\n'),
+  });
+  t.equal(kernelUdpQueuedBytes(10107, [`${dir}/udp`, `${dir}/udp6`]), 0x310);
+  t.equal(kernelUdpQueuedBytes(10123, [`${dir}/udp`]), null);
 });
 
 t.test('no row for the port, or no /proc: null', async (t) => {

@@ -335,6 +335,24 @@ static void write_timestamp(int32_t *meta, struct msghdr *hdr) {
   }
 }
 
+/* One recvmmsg of up to `count` datagrams into the scratch slots, without waiting: what it returns. */
+static int receive_into_slots(batch_socket *s, int count) {
+  for (int i = 0; i < count; i++) {
+    s->iov[i].iov_base = s->scratch + (size_t)i * s->slot_bytes;
+    s->iov[i].iov_len = s->slot_bytes;
+    memset(&s->msgs[i].msg_hdr, 0, sizeof s->msgs[i].msg_hdr);
+    s->msgs[i].msg_hdr.msg_iov = &s->iov[i];
+    s->msgs[i].msg_hdr.msg_iovlen = 1;
+    s->msgs[i].msg_hdr.msg_name = &s->addrs[i];
+    s->msgs[i].msg_hdr.msg_namelen = sizeof s->addrs[i];
+    if (s->timestamps) {
+      s->msgs[i].msg_hdr.msg_control = s->control[i];
+      s->msgs[i].msg_hdr.msg_controllen = CONTROL_BYTES;
+    }
+  }
+  return recvmmsg(s->fd, s->msgs, (unsigned)count, MSG_DONTWAIT, NULL);
+}
+
 /* The thread waits until read() has freed room for `kept` bytes, or it is told to stop. */
 static int wait_for_room(batch_socket *s, size_t kept) {
   while (!atomic_load(&s->stopping)) {
@@ -370,20 +388,7 @@ static void *receive_thread(void *arg) {
       if (!wait_for_room(s, largest)) break;
       continue;
     }
-    for (int i = 0; i < room; i++) {
-      s->iov[i].iov_base = s->scratch + (size_t)i * s->slot_bytes;
-      s->iov[i].iov_len = s->slot_bytes;
-      memset(&s->msgs[i].msg_hdr, 0, sizeof s->msgs[i].msg_hdr);
-      s->msgs[i].msg_hdr.msg_iov = &s->iov[i];
-      s->msgs[i].msg_hdr.msg_iovlen = 1;
-      s->msgs[i].msg_hdr.msg_name = &s->addrs[i];
-      s->msgs[i].msg_hdr.msg_namelen = sizeof s->addrs[i];
-      if (s->timestamps) {
-        s->msgs[i].msg_hdr.msg_control = s->control[i];
-        s->msgs[i].msg_hdr.msg_controllen = CONTROL_BYTES;
-      }
-    }
-    int n = recvmmsg(s->fd, s->msgs, (unsigned)room, MSG_DONTWAIT, NULL);
+    int n = receive_into_slots(s, room);
     if (n <= 0) {
       if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
         /* Reported by the next read(); a pause keeps a lasting error from spinning this thread. */
@@ -520,20 +525,7 @@ static napi_value read_batch(napi_env env, napi_callback_info info) {
       /* A short read emptied the socket a moment ago: another call would most likely only say
          EAGAIN. Return; the event loop calls again if more arrived (the poll is level-triggered). */
       if (drained) break;
-      for (int i = 0; i < BATCH; i++) {
-        s->iov[i].iov_base = s->scratch + (size_t)i * s->slot_bytes;
-        s->iov[i].iov_len = s->slot_bytes;
-        memset(&s->msgs[i].msg_hdr, 0, sizeof s->msgs[i].msg_hdr);
-        s->msgs[i].msg_hdr.msg_iov = &s->iov[i];
-        s->msgs[i].msg_hdr.msg_iovlen = 1;
-        s->msgs[i].msg_hdr.msg_name = &s->addrs[i];
-        s->msgs[i].msg_hdr.msg_namelen = sizeof s->addrs[i];
-        if (s->timestamps) {
-          s->msgs[i].msg_hdr.msg_control = s->control[i];
-          s->msgs[i].msg_hdr.msg_controllen = CONTROL_BYTES;
-        }
-      }
-      int n = recvmmsg(s->fd, s->msgs, BATCH, MSG_DONTWAIT, NULL);
+      int n = receive_into_slots(s, BATCH);
       if (n < 0) {
         if (errno == EINTR) continue;
         if (errno == EAGAIN || errno == EWOULDBLOCK || count > 0) break;

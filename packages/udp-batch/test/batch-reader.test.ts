@@ -1,8 +1,8 @@
 // startBatchReader: reads in bounded rounds, comes back for what the addon holds, and stops
 // watching the socket while its consumer cannot take more (the kernel then keeps the datagrams).
 import dgram from 'node:dgram';
-import { readFileSync } from 'node:fs';
 import t, { type Test } from 'tap';
+import { kernelUdpQueuedBytes } from '@netsidecar/telemetry';
 import { eventually } from '@netsidecar/test-support/eventually';
 import { loadUdpBatch, META, META_STRIDE, startBatchReader, type BatchBinding } from '../src/index.js';
 
@@ -26,16 +26,6 @@ const send = (socket: dgram.Socket, text: string, port: number) =>
   new Promise<void>((resolve, reject) => socket.send(text, port, '127.0.0.1', (err) => (err ? reject(err) : resolve())));
 
 const until = (condition: () => boolean, what: string) => eventually(condition, { timeoutMs: DEADLINE_MS, intervalMs: 2, what });
-
-/** Datagrams waiting in the kernel's receive queue of a local IPv4 UDP port (/proc/net/udp rx_queue, in bytes). */
-function kernelQueueBytes(port: number): number {
-  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
-  for (const line of readFileSync('/proc/net/udp', 'utf8').split('\n').slice(1)) {
-    const fields = line.trim().split(/\s+/);
-    if (fields[1]?.endsWith(`:${hexPort}`)) return parseInt(fields[4]!.split(':')[1]!, 16);
-  }
-  throw new Error(`port ${port} not in /proc/net/udp`);
-}
 
 t.test('a target too small for a burst: the reader comes back by itself for what the addon holds', async (t) => {
   const socket = binding(t).open('127.0.0.1', 0, 1024 * 1024, 2048);
@@ -100,12 +90,12 @@ t.test('while canRead() is false the socket is not read: the kernel keeps the da
   t.teardown(() => reader.close());
   const sender = await client(t);
   for (let i = 0; i < 20; i++) await send(sender, `held-${i}`, port);
-  await until(() => kernelQueueBytes(port) > 0 && gateChecks > 0, 'the datagrams in the kernel queue and the reader woken');
+  await until(() => (kernelUdpQueuedBytes(port) ?? 0) > 0 && gateChecks > 0, 'the datagrams in the kernel queue and the reader woken');
   // Several event-loop turns: a reader still watching the socket would be woken on each of them.
   for (let turn = 0; turn < 20; turn++) await new Promise((resolve) => setImmediate(resolve));
   t.equal(got.length, 0, 'nothing read while closed');
   t.equal(gateChecks, 1, 'woken once, then no longer watching the socket (no busy loop)');
-  t.ok(kernelQueueBytes(port) > 0, 'the datagrams wait in the kernel');
+  t.ok((kernelUdpQueuedBytes(port) ?? 0) > 0, 'the datagrams wait in the kernel');
 
   open = true;
   reader.resume();
@@ -114,7 +104,7 @@ t.test('while canRead() is false the socket is not read: the kernel keeps the da
     got,
     Array.from({ length: 20 }, (_, i) => `held-${i}`),
   );
-  t.equal(kernelQueueBytes(port), 0, 'the kernel queue is empty again');
+  t.equal(kernelUdpQueuedBytes(port), 0, 'the kernel queue is empty again');
   // Still watching after resume: a new datagram is read.
   await send(sender, 'after', port);
   await until(() => got.length === 21, 'a datagram sent after resume');

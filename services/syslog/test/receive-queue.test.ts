@@ -2,21 +2,11 @@
 // service's event loop is busy, and each event's receivedAt is when that thread read it, not when
 // the event loop got to it. A queue too small for the largest datagrams stops the start, named.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import t from 'tap';
+import { kernelUdpQueuedBytes } from '@netsidecar/telemetry';
 import { startTestSyslog, startTestSyslogWithIo } from './harness.js';
 
 const DEADLINE_MS = 10_000;
-
-/** Bytes the kernel holds for a local IPv4 UDP port (/proc/net/udp rx_queue). */
-function kernelQueueBytes(port: number): number {
-  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
-  for (const line of readFileSync('/proc/net/udp', 'utf8').split('\n').slice(1)) {
-    const fields = line.trim().split(/\s+/);
-    if (fields[1]?.endsWith(`:${hexPort}`)) return parseInt(fields[4]!.split(':')[1]!, 16);
-  }
-  throw new Error(`port ${port} not in /proc/net/udp`);
-}
 
 /** Spins on this thread (the service's event loop does not run) until `condition`, or throws at the deadline. */
 function spinUntil(condition: () => boolean, what: string): void {
@@ -33,7 +23,7 @@ t.test('a datagram that arrives while the event loop is busy is read by the rece
     timeout: DEADLINE_MS,
   });
   const sentBy = Date.now();
-  spinUntil(() => kernelQueueBytes(port) === 0, 'the receive thread takes the datagram from the kernel');
+  spinUntil(() => kernelUdpQueuedBytes(port) === 0, 'the receive thread takes the datagram from the kernel');
   const busyUntil = Date.now() + 100;
   spinUntil(() => Date.now() >= busyUntil, 'a busy event loop');
   const [event] = await syslog.waitForEvents(1);
