@@ -13,6 +13,7 @@ export { normalise } from './analyse/volatile.js';
 export { resolveWhen, type When, type WhenZone } from './analyse/when.js';
 export { declaredZone, type DeclaredZone } from './analyse/declared-zone.js';
 export { unifiedDiff } from './analyse/unified-diff.js';
+export { driftOf, maskedIntended, maskSecrets } from './analyse/drift.js';
 export { IntendedDir, type IntendedSource } from './analyse/intended.js';
 export { IntendedS3, parseS3Url } from './analyse/intended-s3.js';
 export { deviceFromFilename, checkFilename, checkDevice } from './ingest/device-name.js';

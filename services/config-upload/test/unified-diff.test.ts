@@ -7,19 +7,13 @@ import t from 'tap';
 import fc from 'fast-check';
 import { applyPatch } from 'diff';
 import { unifiedDiff } from '@netsidecar/config-upload';
+import { textPairs } from './support/text-pairs.js';
 
-const lines = fc.array(fc.constantFrom('a', 'b', 'c', '', ' x', 'interface Gi0/1', '!'), { maxLength: 40 });
-const text = fc.tuple(lines, fc.boolean()).map(([ls, newline]) => ls.join('\n') + (newline && ls.length > 0 ? '\n' : ''));
-/** A text and an edit of it: lines replaced, inserted or removed somewhere, often next to copies of themselves. */
-const edited = fc.tuple(lines, fc.nat(40), fc.nat(3), lines, fc.boolean(), fc.boolean()).map(([base, at, removed, inserted, nl1, nl2]) => {
-  const after = [...base];
-  after.splice(at, removed, ...inserted.slice(0, 4));
-  return [base.join('\n') + (nl1 ? '\n' : ''), after.join('\n') + (nl2 ? '\n' : '')] as const;
-});
+const pairs = textPairs(fc.constantFrom('a', 'b', 'c', '', ' x', 'interface Gi0/1', '!'), 40);
 
 t.test('the patch turns the old text into the new one, whatever the texts share', async (t) => {
   fc.assert(
-    fc.property(fc.oneof(fc.tuple(text, text), edited), ([before, after]) => {
+    fc.property(pairs, ([before, after]) => {
       const diff = unifiedDiff('old', 'new', before, after);
       const body = diff.text.split('\n').slice(2); // after the --- and +++ headers
       return (

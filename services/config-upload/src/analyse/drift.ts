@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { tagPrefix } from '../redact/tagger.js';
-import { unifiedDiff } from './unified-diff.js';
+import { maskedWindow } from './masked-window.js';
+import { unifiedDiff, windowDiff } from './unified-diff.js';
 
 /**
  * Drift is secrets-blind. The intended config comes from Git, which never holds the live secrets
@@ -43,11 +44,23 @@ export interface Drift {
   intendedSha256: string | null;
 }
 
-/** The upload's normalised (redacted) text against the intended one. */
+/**
+ * The upload's normalised (redacted) text against the intended one. Only the part of the upload
+ * that differs is masked and diffed (masked-window.ts): the patch is the one of the whole masked
+ * texts, without a masked copy of the whole upload.
+ */
 export function driftOf(device: string, version: number, normalisedUpload: string, intended: IntendedText | null): Drift {
   if (intended === null) return { drift: null, driftStatus: 'no_intended', driftDiff: null, intendedSha256: null };
-  const upload = maskSecrets(normalisedUpload);
-  if (upload === intended.text) return { drift: false, driftStatus: 'in_sync', driftDiff: null, intendedSha256: intended.sha256 };
-  const diff = unifiedDiff(`${device} intended`, `${device} v${version}`, intended.text, upload);
+  const window = maskedWindow(normalisedUpload, intended.text, secretMask);
+  if (window === null) return { drift: false, driftStatus: 'in_sync', driftDiff: null, intendedSha256: intended.sha256 };
+  const [oldName, newName] = [`${device} intended`, `${device} v${version}`];
+  const diff =
+    windowDiff(
+      oldName,
+      newName,
+      intended.text.slice(window.intendedStart, window.intendedEnd),
+      maskSecrets(normalisedUpload.slice(window.uploadStart, window.uploadEnd)),
+      window.skippedLines,
+    ) ?? unifiedDiff(oldName, newName, intended.text, maskSecrets(normalisedUpload)); // jsdiff gave up: the whole-file replacement
   return { drift: true, driftStatus: 'drifted', driftDiff: diff.text, intendedSha256: intended.sha256 };
 }

@@ -13,18 +13,8 @@ const diffTimeoutMs = 2_000; // jsdiff gives up past this; a replacement diff is
  * (a huge rewrite), the answer is the whole-file replacement, which is a valid diff too.
  */
 export function unifiedDiff(oldName: string, newName: string, oldText: string, newText: string): Diff {
-  const patch = trimmedPatch(oldName, newName, oldText, newText);
-  if (patch) {
-    let added = 0;
-    let removed = 0;
-    for (const hunk of patch.hunks) {
-      for (const line of hunk.lines) {
-        if (line.startsWith('+')) added++;
-        else if (line.startsWith('-')) removed++;
-      }
-    }
-    return { text: formatPatch(patch, { includeIndex: false, includeUnderline: false, includeFileHeaders: true }), added, removed };
-  }
+  const patch = windowDiff(oldName, newName, oldText, newText, 0);
+  if (patch) return patch;
   const oldLines = splitLines(oldText);
   const newLines = splitLines(newText);
   const text = [
@@ -37,6 +27,26 @@ export function unifiedDiff(oldName: string, newName: string, oldText: string, n
   return { text: text + '\n', added: newLines.length, removed: oldLines.length };
 }
 
+/**
+ * The diff of two windows of longer texts: both start after the same `skippedLines` lines, hold
+ * every line that differs with at least 5 shared lines around (or the texts' start and end), so
+ * the patch is the one `unifiedDiff` gives for the whole texts, numbered from their top. Null when
+ * jsdiff gives up: the whole-file replacement needs the whole texts.
+ */
+export function windowDiff(oldName: string, newName: string, oldText: string, newText: string, skippedLines: number): Diff | null {
+  const patch = trimmedPatch(oldName, newName, oldText, newText, skippedLines);
+  if (!patch) return null;
+  let added = 0;
+  let removed = 0;
+  for (const hunk of patch.hunks) {
+    for (const line of hunk.lines) {
+      if (line.startsWith('+')) added++;
+      else if (line.startsWith('-')) removed++;
+    }
+  }
+  return { text: formatPatch(patch, { includeIndex: false, includeUnderline: false, includeFileHeaders: true }), added, removed };
+}
+
 const context = 3;
 
 /**
@@ -44,15 +54,15 @@ const context = 3;
  * are cut first and the hunk line numbers shifted back. A one-line change in a 1 MB config took
  * 87 ms through jsdiff whole, under 5 ms this way (bench/RESULTS-config.md).
  */
-function trimmedPatch(oldName: string, newName: string, oldText: string, newText: string): StructuredPatch | undefined {
+function trimmedPatch(oldName: string, newName: string, oldText: string, newText: string, skippedLines: number): StructuredPatch | undefined {
   const cut = commonLines(oldText, newText);
   const oldPart = oldText.slice(cut.head, cut.oldEnd);
   const newPart = newText.slice(cut.head, cut.newEnd);
   const patch: StructuredPatch | undefined = structuredPatch(oldName, newName, oldPart, newPart, undefined, undefined, { context, timeout: diffTimeoutMs });
   if (patch)
     for (const hunk of patch.hunks) {
-      hunk.oldStart += cut.lines;
-      hunk.newStart += cut.lines;
+      hunk.oldStart += cut.lines + skippedLines;
+      hunk.newStart += cut.lines + skippedLines;
     }
   return patch;
 }

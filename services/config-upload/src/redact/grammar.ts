@@ -34,10 +34,36 @@ export function cmds(heads: readonly string[], forms: string | readonly string[]
 }
 
 export interface Rule {
-  head: Pattern;
-  forms: Pattern[];
-  under: Pattern | null;
-  vocabulary: Set<string>;
+  readonly head: Pattern;
+  readonly forms: readonly Pattern[];
+  readonly under: Pattern | null;
+  readonly vocabulary: ReadonlySet<string>;
+}
+
+/**
+ * Rules are shared between books like their patterns (pattern.ts): the Cisco books each hold every
+ * Cisco family's commands. Keyed by the compiled patterns, which are themselves interned.
+ */
+const rules = new Map<Pattern, Map<string, Rule>>();
+const patternIds = new Map<Pattern, number>();
+const idOf = (p: Pattern | null): number => {
+  if (p === null) return -1;
+  let id = patternIds.get(p);
+  if (id === undefined) patternIds.set(p, (id = patternIds.size));
+  return id;
+};
+
+function ruleOf(head: Pattern, forms: readonly Pattern[], under: Pattern | null): Rule {
+  const key = [...forms.map(idOf), idOf(under)].join(' ');
+  let byHead = rules.get(head);
+  if (!byHead) rules.set(head, (byHead = new Map<string, Rule>()));
+  const known = byHead.get(key);
+  if (known) return known;
+  const vocabulary = new Set<string>(head.vocabulary);
+  for (const f of forms) for (const w of f.vocabulary) vocabulary.add(w);
+  const rule: Rule = { head, forms, under, vocabulary };
+  byHead.set(key, rule);
+  return rule;
 }
 
 export type Verdict = { t: 'secrets'; captures: Capture[]; rule: Rule } | { t: 'unclassified'; rule: Rule; headEnd: number };
@@ -63,10 +89,8 @@ export class RuleBook {
       const keys = by === 'first' ? head.first : head.last;
       if (!keys) throw new Error(`rule ${spec.head}: the head needs a literal ${by} word`);
       const forms = spec.forms.map((f) => compile(`${spec.head} ${f}`, sets));
-      const vocabulary = new Set<string>(head.vocabulary);
-      for (const f of forms) for (const w of f.vocabulary) vocabulary.add(w);
-      for (const w of vocabulary) this.vocabulary.add(w);
-      const rule: Rule = { head, forms, under: spec.under === undefined ? null : compile(spec.under, sets), vocabulary };
+      const rule = ruleOf(head, forms, spec.under === undefined ? null : compile(spec.under, sets));
+      for (const w of rule.vocabulary) this.vocabulary.add(w);
       for (const key of keys) {
         const list = this.index.get(key);
         if (list) list.push(rule);

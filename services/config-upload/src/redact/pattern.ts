@@ -31,7 +31,7 @@ type Node =
   | { t: 'num' }
   | { t: 'addr' }
   | { t: 'tag' }
-  | { t: 'opt'; seq: Node[] }
+  | { t: 'opt'; seq: readonly Node[] }
   | { t: 'skip' }
   | { t: 'set'; words: Set<string>; many: boolean }
   | { t: 'secret'; kind: string; rest: boolean }
@@ -39,14 +39,14 @@ type Node =
   | { t: 'http'; kind: string };
 
 export interface Pattern {
-  source: string;
-  nodes: Node[];
+  readonly source: string;
+  readonly nodes: readonly Node[];
   /** Every literal word of the pattern: what fail-closed redaction keeps and shapes show. */
-  vocabulary: Set<string>;
+  readonly vocabulary: ReadonlySet<string>;
   /** The literal alternatives of the first node, when it is a literal (for indexing). */
-  first: string[] | null;
+  readonly first: readonly string[] | null;
   /** The literal alternatives of the last literal node (for indexing statements by their keyword). */
-  last: string[] | null;
+  readonly last: readonly string[] | null;
 }
 
 /** A secret found by a pattern: word indices [from, to), or characters [sub[0], sub[1]) of word `from`. */
@@ -62,6 +62,51 @@ export type Sets = Readonly<Record<string, readonly string[]>>;
 /** The index key of patterns that start with an address (`@address password ...`). */
 export const addressKey = '@address';
 
+/**
+ * Compiled patterns are immutable and shared, as are their nodes: the four Cisco rule books hold the
+ * same commands (redactor.ts), and most nodes are the same few words (`*`, `key`, `password`). A
+ * pattern compiled twice, or a node written twice, is one object. Without this the rule books held
+ * some 170,000 small objects, half the service's live heap, which every mark-compact of the old
+ * generation walks (bench/RESULTS-config.md: its pauses were the 1.2 MB upload's p99).
+ */
+const internedNodes = new Map<string, Node>();
+const internedPatterns = new Map<string, Pattern>();
+const interned = <T extends Node>(node: T): T => {
+  const key = nodeKey(node);
+  const found = internedNodes.get(key);
+  if (found) return found as T;
+  internedNodes.set(key, node);
+  return node;
+};
+const keys = new WeakMap<Node, string>();
+/** The node's structure as a string: equal keys, equal nodes (set and literal words in their order). */
+function nodeKey(node: Node): string {
+  let key = keys.get(node);
+  if (key !== undefined) return key;
+  switch (node.t) {
+    case 'lit':
+      key = JSON.stringify([node.t, [...node.words], node.suffixes]);
+      break;
+    case 'set':
+      key = JSON.stringify([node.t, [...node.words], node.many]);
+      break;
+    case 'opt':
+      key = JSON.stringify([node.t, node.seq.map(nodeKey)]);
+      break;
+    case 'secret':
+      key = JSON.stringify([node.t, node.kind, node.rest]);
+      break;
+    case 'argv':
+    case 'http':
+      key = JSON.stringify([node.t, node.kind]);
+      break;
+    default:
+      key = node.t;
+  }
+  keys.set(node, key);
+  return key;
+}
+
 export function compile(source: string, sets: Sets = {}): Pattern {
   const parts = source.match(/\[|\]|[^\s[\]]+/g) ?? [];
   const vocabulary = new Set<string>();
@@ -74,24 +119,24 @@ export function compile(source: string, sets: Sets = {}): Pattern {
         if (!closing) throw new Error(`pattern ${source}: unbalanced ]`);
         return nodes;
       }
-      if (p === '[') nodes.push({ t: 'opt', seq: seq(true) });
-      else if (p === '*') nodes.push({ t: 'any' });
-      else if (p === '#') nodes.push({ t: 'num' });
-      else if (p === '@address') nodes.push({ t: 'addr' });
-      else if (p === '@tag') nodes.push({ t: 'tag' });
-      else if (p === '...') nodes.push({ t: 'skip' });
-      else if (p.startsWith('%')) nodes.push({ t: 'argv', kind: p.slice(1) });
-      else if (p.startsWith('&')) nodes.push({ t: 'http', kind: p.slice(1) });
+      if (p === '[') nodes.push(interned({ t: 'opt', seq: seq(true) }));
+      else if (p === '*') nodes.push(interned({ t: 'any' }));
+      else if (p === '#') nodes.push(interned({ t: 'num' }));
+      else if (p === '@address') nodes.push(interned({ t: 'addr' }));
+      else if (p === '@tag') nodes.push(interned({ t: 'tag' }));
+      else if (p === '...') nodes.push(interned({ t: 'skip' }));
+      else if (p.startsWith('%')) nodes.push(interned({ t: 'argv', kind: p.slice(1) }));
+      else if (p.startsWith('&')) nodes.push(interned({ t: 'http', kind: p.slice(1) }));
       else if (p.startsWith('$')) {
         const rest = p.endsWith('...');
-        nodes.push({ t: 'secret', kind: rest ? p.slice(1, -3) : p.slice(1), rest });
+        nodes.push(interned({ t: 'secret', kind: rest ? p.slice(1, -3) : p.slice(1), rest }));
       } else if (p.startsWith('@')) {
         const many = p.endsWith('*');
         const name = many ? p.slice(1, -1) : p.slice(1);
         const words = sets[name];
         if (!words) throw new Error(`pattern ${source}: unknown set @${name}`);
         for (const w of words) vocabulary.add(w.toLowerCase());
-        nodes.push({ t: 'set', words: new Set(words.map((w) => w.toLowerCase())), many });
+        nodes.push(interned({ t: 'set', words: new Set(words.map((w) => w.toLowerCase())), many }));
       } else {
         const words = new Set<string>();
         const suffixes: string[] = [];
@@ -102,17 +147,22 @@ export function compile(source: string, sets: Sets = {}): Pattern {
             vocabulary.add(alt);
           }
         }
-        nodes.push({ t: 'lit', words, suffixes });
+        nodes.push(interned({ t: 'lit', words, suffixes }));
       }
     }
     if (closing) throw new Error(`pattern ${source}: unbalanced [`);
     return nodes;
   };
   const nodes = seq(false);
+  const key = JSON.stringify([source, nodes.map(nodeKey)]);
+  const known = internedPatterns.get(key);
+  if (known) return known;
   const lits = nodes.filter((n): n is Extract<Node, { t: 'lit' }> => n.t === 'lit' && n.suffixes.length === 0);
   const first = nodes[0]?.t === 'lit' && nodes[0].suffixes.length === 0 ? [...nodes[0].words] : nodes[0]?.t === 'addr' ? [addressKey] : null;
   const lastLit = lits[lits.length - 1];
-  return { source, nodes, vocabulary, first, last: lastLit ? [...lastLit.words] : null };
+  const pattern = { source, nodes, vocabulary, first, last: lastLit ? [...lastLit.words] : null };
+  internedPatterns.set(key, pattern);
+  return pattern;
 }
 
 const isNumber = (w: string): boolean => w.length > 0 && w.length < 12 && /^\d+$/.test(w);
@@ -138,7 +188,7 @@ export function match(p: Pattern, words: readonly string[], at = 0, whole = true
   return run(p.nodes, 0, words, at, captures, done) ? { end, captures } : null;
 }
 
-function run(nodes: Node[], i: number, words: readonly string[], pos: number, caps: Capture[], k: (pos: number) => boolean): boolean {
+function run(nodes: readonly Node[], i: number, words: readonly string[], pos: number, caps: Capture[], k: (pos: number) => boolean): boolean {
   if (i === nodes.length) return k(pos);
   const n = nodes[i]!;
   const next = (p: number): boolean => run(nodes, i + 1, words, p, caps, k);
