@@ -79,7 +79,7 @@ function submitAll(pool: ParsePool, ingest: Ingest, perDevice: number, oneSource
     devices.forEach((device, d) => {
       const datagram = line(device, n);
       if (ingest.receive(datagram.length, 'udp'))
-        pool.submit(datagram, 0, datagram.length, Date.UTC(2026, 10, 22, 14) + n, `192.0.2.${oneSource ? 1 : d + 1}`, 514);
+        pool.submit(datagram, 0, datagram.length, Date.UTC(2026, 10, 22, 14) + n, `192.0.2.${oneSource ? 1 : d + 1}`, 514, 'udp');
     });
   }
 }
@@ -158,7 +158,7 @@ for (const schema of [1, 2] as const) {
     const pool = await ParsePool.start({ workers: 1, encoding, ingest, logger: silentLogger, maxBatchMessages: 3 });
     const received = Date.UTC(2026, 10, 22, 14, 0, 0, 8);
     const datagrams = [...awkwardLines, ...Array.from({ length: 100 }, (_, n) => line(devices[n % devices.length]!, n))];
-    for (const datagram of datagrams) pool.submit(datagram, 0, datagram.length, received, '192.0.2.7', 514);
+    for (const datagram of datagrams) pool.submit(datagram, 0, datagram.length, received, '192.0.2.7', 514, 'udp');
     await pool.close();
     const strings = new EventEncoder(encoding);
     const context = { receivedAt: new Date(received), sourceIp: '192.0.2.7', sourcePort: 514, transport: 'udp' as const };
@@ -216,11 +216,11 @@ t.test('a worker that has not answered maxInFlightBatches batches is a backlog u
   // One datagram a batch, sent synchronously: the worker cannot answer before this code yields.
   for (let n = 0; n < 3; n++) {
     const datagram = line('rtr-a', n);
-    pool.submit(datagram, 0, datagram.length, Date.UTC(2026, 10, 22, 14), '192.0.2.1', 514);
+    pool.submit(datagram, 0, datagram.length, Date.UTC(2026, 10, 22, 14), '192.0.2.1', 514, 'udp');
   }
   t.equal(pool.isBacklogged(), false, 'three unanswered batches: under the limit of four');
   const fourth = line('rtr-a', 3);
-  pool.submit(fourth, 0, fourth.length, Date.UTC(2026, 10, 22, 14), '192.0.2.1', 514);
+  pool.submit(fourth, 0, fourth.length, Date.UTC(2026, 10, 22, 14), '192.0.2.1', 514, 'udp');
   t.equal(pool.isBacklogged(), true, 'four unanswered batches: a backlog');
   await pool.drain();
   t.equal(pool.isBacklogged(), false, 'answered: no backlog');
