@@ -4,9 +4,9 @@
 // Throughput: the C sender pushes `total` frames over `connections` connections as fast as the
 // receiver reads them (TCP backpressure, nothing is lost), half-closes, and waits for the
 // receiver's EOF. Two clocks:
-// - "read": until every connection got the receiver's EOF. netsidecar parses each chunk and hands
-//   its frames to the sink before it reads on, so for it this is "parsed and accepted by the sink";
-//   rsyslog only queues what it read.
+// - "read": until every connection got the receiver's EOF. netsidecar hands each chunk's frames to
+//   its parse workers and stops reading while they are behind, so for it this is "read, and at most
+//   the pool's backlog from accepted by the sink"; rsyslog only queues what it read.
 // - "on disk": until the output stopped growing with every line written (polled every 100 ms).
 //   netsidecar's file sink writes a partial batch on its 1 s flush timer, so this adds up to ~1 s.
 // Receivers: netsidecar, rsyslog writing raw lines (`rsyslog`), rsyslog writing parsed fields + raw

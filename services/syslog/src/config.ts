@@ -55,7 +55,7 @@ export const syslogVariables = {
     parse: parseWorkers,
     default: 'auto' as number | 'auto', // 2 when there is a core for each beside the reading thread, else 1 (parseWorkerCount)
     description:
-      'Worker threads that parse UDP datagrams (results are delivered in the order read, so each device keeps its order); 0 = none; auto = 2 with 3 or more cores, else 1.',
+      'Worker threads that parse UDP datagrams and TCP/TLS frames (results are delivered in the order read, so each device keeps its order); 0 = none; auto = 2 with 3 or more cores, else 1.',
   },
   NETSIDECAR_SYSLOG_SCHEMA: {
     parse: (raw: string): 1 | 2 => (oneOf(['1', '2'] as const)(raw) === '1' ? 1 : 2),

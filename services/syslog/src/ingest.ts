@@ -17,6 +17,7 @@ export class Ingest {
   private readonly parsed;
   private readonly encoder: EventEncoder;
   private readonly writer: EventWriter;
+  private readonly sink: Sink;
 
   /** `streams`: how streams are named and new ones capped (service.ts); without it, no cap. */
   constructor(
@@ -26,6 +27,7 @@ export class Ingest {
     encoding: EventEncoding,
     streams?: StreamNames,
   ) {
+    this.sink = sink;
     this.encoder = new EventEncoder(encoding);
     this.received = { udp: metrics.received.labels('udp'), tcp: metrics.received.labels('tcp'), tls: metrics.received.labels('tls') };
     this.parsed = { rfc5424: metrics.parsed.labels('rfc5424'), rfc3164: metrics.parsed.labels('rfc3164'), unparsed: metrics.unparsed.labels() };
@@ -40,7 +42,7 @@ export class Ingest {
     return false;
   }
 
-  /** Receive, encode and deliver on this thread: TCP and TLS, and UDP without parse workers. */
+  /** Receive, encode and deliver on this thread: without parse workers. */
   accept(raw: Uint8Array, context: ReceiveContext): WriteOutcome {
     if (!this.receive(raw.length, context.transport)) return 'ok';
     const encoded = this.encoder.encode(raw, context);
@@ -50,6 +52,11 @@ export class Ingest {
   /** Whether the sink takes events as lines of bytes: then the parse workers encode them so (`deliverLine`). */
   get acceptsLines(): boolean {
     return this.writer.acceptsLines;
+  }
+
+  /** Resolves when the sink is below its high-water mark again (the parse pool waits on it after a `backpressure`). */
+  whenWritable(): Promise<void> {
+    return this.sink.whenWritable();
   }
 
   /** Counts parsed events by format (`counts` in `parseFormats` order): runs of lines are delivered without their formats. */

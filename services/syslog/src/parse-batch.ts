@@ -1,9 +1,10 @@
-import type { ParseFormat } from './parser/index.js';
+import type { ParseFormat, ReceiveContext } from './parser/index.js';
 import type { EncodedEvent, EventEncoder } from './encode-event.js';
 import type { EventEncoding } from './event-encoding.js';
 
 /**
- * Datagrams sent to a parse worker in one message: their bytes back to back, and where each ends.
+ * Messages (UDP datagrams, TCP and TLS frames) sent to a parse worker in one message: their bytes
+ * back to back, and where each ends.
  * Strings are what structured cloning costs most (each is serialised and allocated again on the
  * other side), so the few distinct source IPs and device names of a batch travel once each, in a table,
  * and every message refers to its entry by index.
@@ -16,9 +17,17 @@ export interface RawBatch {
   sourcePorts: Uint16Array;
   /** The distinct source IPs of the batch. */
   ipTable: string[];
-  /** Per datagram: its source IP's index in `ipTable`. */
+  /** Per message: its source IP's index in `ipTable`. */
   ipIndex: Uint16Array;
+  /** Per message: how it came, as its index in `transports` (a byte: cheaper than a string per message). */
+  transportIndex: Uint8Array;
 }
+
+export type Transport = ReceiveContext['transport'];
+
+/** The transports a batch's `transportIndex` refers to. */
+export const transports: readonly Transport[] = ['udp', 'tcp', 'tls'];
+export const transportCode: Record<Transport, number> = { udp: 0, tcp: 1, tls: 2 };
 
 /**
  * The events of a batch, as the sink takes them:
@@ -83,15 +92,16 @@ export function encodeBatch(encoder: EventEncoder, batch: RawBatch, lines: boole
   return { id: batch.id, events: lines ? encodeLines(encoder, batch) : encodeStrings(encoder, batch) };
 }
 
-/** Each datagram parsed and encoded, in order. */
+/** Each message parsed and encoded, in order. */
 function eachEncoded(encoder: EventEncoder, batch: RawBatch, take: (encoded: EncodedEvent, i: number) => void): void {
-  const context = { receivedAt: new Date(0), sourceIp: '', sourcePort: 0, transport: 'udp' as const };
+  const context: ReceiveContext = { receivedAt: new Date(0), sourceIp: '', sourcePort: 0, transport: 'udp' };
   let start = 0;
   for (let i = 0; i < batch.ends.length; i++) {
     const end = batch.ends[i]!;
     context.receivedAt = new Date(batch.receivedAt[i]!);
     context.sourceIp = batch.ipTable[batch.ipIndex[i]!]!;
     context.sourcePort = batch.sourcePorts[i]!;
+    context.transport = transports[batch.transportIndex[i]!]!;
     take(encoder.encode(batch.data.subarray(start, end), context), i);
     start = end;
   }

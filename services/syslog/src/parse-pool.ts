@@ -1,16 +1,17 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '@netsidecar/telemetry';
 import { EventEncoder } from './encode-event.js';
-import { encodeBatch, parseFormats, workerReady, type EncodedBatch, type RawBatch, type WorkerData } from './parse-batch.js';
+import { encodeBatch, parseFormats, transportCode, workerReady, type EncodedBatch, type RawBatch, type Transport, type WorkerData } from './parse-batch.js';
 import type { EventEncoding } from './event-encoding.js';
 import type { Ingest } from './ingest.js';
 
 /**
- * Parses UDP datagrams on worker threads. Measured on the bench corpus, parse + JSON is most of the
- * per-message cost; moving it off the main thread leaves the main thread to read datagrams and
- * write events, so the socket is drained faster than the kernel buffer fills.
+ * Parses messages (UDP datagrams, TCP and TLS frames) on worker threads. Measured on the bench
+ * corpus, parse + JSON is most of the per-message cost; moving it off the main thread leaves the
+ * main thread to read sockets and write events, so UDP is drained faster than the kernel buffer
+ * fills and TCP is read at the rate the workers parse.
  *
- * - Datagrams travel in batches, sent 2 ms after the first one or at `maxBatchMessages`, whichever
+ * - Messages travel in batches, sent 2 ms after the first one or at `maxBatchMessages`, whichever
  *   comes first. A batch's bytes lie in a SharedArrayBuffer: posting it copies nothing, and the main
  *   thread can still read them if the worker dies.
  * - Batches go to the workers in turn, and their results are delivered in the order the batches
@@ -19,7 +20,7 @@ import type { Ingest } from './ingest.js';
  * - When the sink writes lines of bytes (file, stdout), a worker encodes each event's line into one
  *   buffer per batch, moved (not copied) to this thread, and the sink writes those bytes: this
  *   thread builds no string per event.
- * - Accepted means read: each batch keeps its datagrams until its result is delivered. If a worker
+ * - Accepted means read: each batch keeps its messages until its result is delivered. If a worker
  *   dies, its batches are encoded on the main thread and it is not restarted: nothing read is lost.
  */
 export interface ParsePoolOptions {
@@ -34,7 +35,7 @@ export interface ParsePoolOptions {
 }
 
 interface Pending {
-  /** The datagrams back to back, in memory shared with the worker: sent without a copy, and still here if it dies. */
+  /** The messages back to back, in memory shared with the worker: sent without a copy, and still here if it dies. */
   data: Uint8Array;
   used: number;
   ends: number[];
@@ -43,6 +44,7 @@ interface Pending {
   ipSlots: Map<string, number>;
   ipIndex: number[];
   ports: number[];
+  transports: number[];
 }
 
 interface Lane {
@@ -82,6 +84,8 @@ export class ParsePool {
   private flushScheduled = false;
   private idleWaiters: (() => void)[] = [];
   private backlogged = false;
+  /** A delivery got `backpressure` from the sink, which is not below its high-water mark again yet. */
+  private sinkPushedBack = false;
   private relievedListeners: (() => void)[] = [];
 
   private constructor(private readonly options: ParsePoolOptions) {
@@ -123,10 +127,10 @@ export class ParsePool {
   }
 
   /**
-   * Takes a datagram already counted as received and not empty: `source[start, end)`, copied here,
-   * so the caller may reuse `source` at once.
+   * Takes a message (a datagram, or a TCP or TLS frame) already counted as received and not empty:
+   * `source[start, end)`, copied here, so the caller may reuse `source` at once.
    */
-  submit(source: Buffer, start: number, end: number, receivedAt: number, sourceIp: string, sourcePort: number): void {
+  submit(source: Buffer, start: number, end: number, receivedAt: number, sourceIp: string, sourcePort: number, transport: Transport): void {
     const pending = this.pending;
     const length = end - start;
     if (pending.used + length > pending.data.length) grow(pending, pending.used + length);
@@ -141,6 +145,7 @@ export class ParsePool {
     }
     pending.ipIndex.push(slot);
     pending.ports.push(sourcePort);
+    pending.transports.push(transportCode[transport]);
     if (pending.ends.length >= this.maxBatch) this.flush();
     else if (!this.flushScheduled) {
       // A short wait fills batches: a postMessage per datagram costs more than parsing it.
@@ -156,13 +161,24 @@ export class ParsePool {
    * True once `maxInFlightBatches` (16) batches per worker are made and not delivered (the workers,
    * or the sink behind this thread, cannot keep up), until they are down to half that. The UDP
    * reader stops reading meanwhile, so the backlog stays bounded and the kernel drops (and counts)
-   * the excess.
+   * the excess; TCP and TLS connections stop too (`holdsStreams`), and the TCP window holds theirs.
    */
   isBacklogged(): boolean {
     return this.backlogged;
   }
 
-  /** Calls `listener` each time a backlog clears. */
+  /**
+   * True while TCP and TLS connections should stop reading: the pool is backlogged, or the sink
+   * answered a delivery with `backpressure` and is not below its high-water mark again. A connection
+   * cannot see the sink's answer itself (its frames are written later, from here); pausing it is
+   * what keeps a TCP sender from being refused (`sink_full`). UDP does not wait for the sink: it
+   * goes on and the sink's refusals are counted, as without workers.
+   */
+  holdsStreams(): boolean {
+    return this.backlogged || this.sinkPushedBack;
+  }
+
+  /** Calls `listener` each time a backlog clears, and each time the sink is writable again after pushing back. */
   onRelieved(listener: () => void): void {
     this.relievedListeners.push(listener);
   }
@@ -179,7 +195,21 @@ export class ParsePool {
   private checkRelieved(): void {
     if (!this.backlogged || this.undelivered() > this.maxUndelivered / 2) return;
     this.backlogged = false;
+    this.relieved();
+  }
+
+  private relieved(): void {
     for (const listener of this.relievedListeners) listener();
+  }
+
+  /** Remembers that the sink pushed back, until it is writable again. */
+  private pushedBack(): void {
+    if (this.sinkPushedBack) return;
+    this.sinkPushedBack = true;
+    void this.options.ingest.whenWritable().then(() => {
+      this.sinkPushedBack = false;
+      this.relieved();
+    });
   }
 
   /** Sends what was read and waits until every batch is delivered. */
@@ -211,7 +241,7 @@ export class ParsePool {
 
   private flush(): void {
     if (this.pending.ends.length === 0) return;
-    const { data, used, ends, receivedAt, ipTable, ipIndex, ports } = this.pending;
+    const { data, used, ends, receivedAt, ipTable, ipIndex, ports, transports } = this.pending;
     // The next batch starts with room for a little more than this one held, so it rarely grows.
     this.pending = emptyPending(this.takeBuffer(Math.max(minBatchBytes, used + (used >> 2))));
     const batch: RawBatch = {
@@ -222,6 +252,7 @@ export class ParsePool {
       sourcePorts: Uint16Array.from(ports),
       ipTable,
       ipIndex: Uint16Array.from(ipIndex),
+      transportIndex: Uint8Array.from(transports),
     };
     if (this.undelivered() >= this.maxUndelivered) this.backlogged = true;
     const lane = this.laneFor();
@@ -268,29 +299,33 @@ export class ParsePool {
   private deliverBatch(result: EncodedBatch, batch: RawBatch): void {
     const { ingest } = this.options;
     const { events } = result;
+    let backpressure = false;
     if (events.kind === 'lines') {
       ingest.countParsed(events.formatCounts);
       let start = 0;
       for (let r = 0; r < events.counts.length; r++) {
         const end = events.ends[r]!;
         const sourceIp = batch.ipTable[events.ipIndex[r]!]!;
-        ingest.deliverLines(events.bytes.subarray(start, end), events.counts[r]!, sourceIp, events.devices[r]!, events.receivedAt[r]!);
+        const outcome = ingest.deliverLines(events.bytes.subarray(start, end), events.counts[r]!, sourceIp, events.devices[r]!, events.receivedAt[r]!);
+        if (outcome === 'backpressure') backpressure = true;
         start = end;
       }
-      return;
+    } else {
+      for (let i = 0; i < events.messages.length; i++) {
+        const device = events.deviceTable[events.deviceIndex[i]!]!;
+        const sourceIp = batch.ipTable[batch.ipIndex[i]!]!;
+        const outcome = ingest.deliver(events.messages[i]!, sourceIp, device, parseFormats[events.formats[i]!]!, batch.receivedAt[i]!);
+        if (outcome === 'backpressure') backpressure = true;
+      }
     }
-    for (let i = 0; i < events.messages.length; i++) {
-      const device = events.deviceTable[events.deviceIndex[i]!]!;
-      const sourceIp = batch.ipTable[batch.ipIndex[i]!]!;
-      ingest.deliver(events.messages[i]!, sourceIp, device, parseFormats[events.formats[i]!]!, batch.receivedAt[i]!);
-    }
+    if (backpressure) this.pushedBack();
   }
 
   /** A dead worker's batches are encoded here; later batches go to the other workers, or here when none is left. */
   private lost(lane: Lane, index: number, err: Error): void {
     if (!lane.worker) return;
     lane.worker = null;
-    this.options.logger.error('parse worker failed: parsing its datagrams on the main thread', { worker: index, err });
+    this.options.logger.error('parse worker failed: parsing its messages on the main thread', { worker: index, err });
     const sent = [...lane.inFlight.values()].sort((a, b) => a.id - b.id);
     lane.inFlight.clear();
     for (const batch of sent) this.encoded(encodeBatch(this.fallback, batch, this.lines), batch);
@@ -318,7 +353,7 @@ function sharedBytes(capacity: number): Uint8Array {
 }
 
 function emptyPending(data: Uint8Array): Pending {
-  return { data, used: 0, ends: [], receivedAt: [], ipTable: [], ipSlots: new Map(), ipIndex: [], ports: [] };
+  return { data, used: 0, ends: [], receivedAt: [], ipTable: [], ipSlots: new Map(), ipIndex: [], ports: [], transports: [] };
 }
 
 function grow(pending: Pending, needed: number): void {

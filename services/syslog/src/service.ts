@@ -66,6 +66,7 @@ export async function startSyslogService(context: ServiceContext<SyslogConfig>):
     maxConnections: config.NETSIDECAR_SYSLOG_MAX_CONNECTIONS,
     idleTimeoutMs: config.NETSIDECAR_SYSLOG_IDLE_TIMEOUT,
     ingest,
+    pool,
     sink,
     metrics,
     logger,
@@ -92,7 +93,7 @@ export async function startSyslogService(context: ServiceContext<SyslogConfig>):
       // TCP and TLS senders get half the time left to have what they sent read; the sink gets the rest.
       const readUntil = deadline === undefined ? undefined : Date.now() + Math.max(0, deadline - Date.now()) / 2;
       await Promise.all([udp.close(), tcp.close(readUntil), tls?.close(readUntil)]);
-      // What was read is accepted: the workers finish it before the sink drains.
+      // What was read (UDP datagrams, TCP and TLS frames) is accepted: the workers finish it before the sink drains.
       await pool?.close();
     },
   };

@@ -5,6 +5,7 @@ import { normaliseAddress } from '@netsidecar/net-address';
 import { FrameDecoder } from './frame-decoder.js';
 import type { BudgetMember, FrameBudget } from './frame-budget.js';
 import type { Ingest } from './ingest.js';
+import type { ParsePool } from './parse-pool.js';
 import type { SyslogMetrics } from './metrics.js';
 
 export interface StreamConnectionOptions {
@@ -12,6 +13,8 @@ export interface StreamConnectionOptions {
   maxMessageBytes: number;
   idleTimeoutMs: number;
   ingest: Ingest;
+  /** Parse workers: frames are parsed there, in the order submitted; without them, parsed here. */
+  pool: ParsePool | null;
   sink: Sink;
   budget: FrameBudget;
   metrics: SyslogMetrics;
@@ -26,9 +29,11 @@ export type DrainEnd = 'sender_closed' | 'quiet' | 'deadline';
 export const drainQuietMs = 250;
 
 /**
- * One TCP or TLS connection: bytes -> frames -> Ingest -> sink. It stops reading for two reasons,
- * each its own: the sink above its high-water mark (until `whenWritable`), and the frame budget
- * (frame-budget.ts). Either way the kernel's TCP window pushes back on the router.
+ * One TCP or TLS connection: bytes -> frames -> the parse pool (or Ingest on this thread) -> sink.
+ * It stops reading for three reasons, each its own: the sink above its high-water mark (until
+ * `whenWritable`), the frame budget (frame-budget.ts), and the parse pool (`holdsStreams`: its
+ * workers behind, or the sink pushing back on what it delivered). Either way the kernel's TCP window
+ * pushes back on the router, and nothing read is lost.
  */
 export class StreamConnection implements BudgetMember {
   frameStartedAt = 0;
@@ -113,7 +118,7 @@ export class StreamConnection implements BudgetMember {
           return finish('deadline');
         }
         const quietFor = now - this.lastDataAt;
-        if (this.pausedForSink || this.pausedForBudget || quietFor < drainQuietMs) {
+        if (this.paused || quietFor < drainQuietMs) {
           timer = setTimeout(check, Math.max(1, Math.min(drainQuietMs - quietFor, readUntil - now)));
           return;
         }
@@ -121,7 +126,7 @@ export class StreamConnection implements BudgetMember {
         // the kernel holds (setImmediate runs after it) before calling the connection quiet.
         setImmediate(() => {
           if (socket.destroyed) return;
-          if (Date.now() - this.lastDataAt < drainQuietMs || this.pausedForSink || this.pausedForBudget) return check();
+          if (Date.now() - this.lastDataAt < drainQuietMs || this.paused) return check();
           socket.destroy();
           finish('quiet');
         });
@@ -130,9 +135,16 @@ export class StreamConnection implements BudgetMember {
     });
   }
 
+  /** Whether the socket must not be read now; the listener calls `applyFlow` when the pool's hold clears. */
+  private get paused(): boolean {
+    return this.pausedForSink || this.pausedForBudget || (this.options.pool?.holdsStreams() ?? false);
+  }
+
   private data(chunk: Buffer): void {
     this.lastDataAt = Date.now();
     this.framesInPush = 0;
+    // One receive time per chunk: its frames were all read at this instant.
+    this.context.receivedAt = this.options.now();
     if (!this.decoder.push(chunk)) {
       this.options.logger.warn('closing a connection whose framing cannot be trusted', {
         transport: this.options.transport,
@@ -143,12 +155,22 @@ export class StreamConnection implements BudgetMember {
       return;
     }
     this.options.budget.afterPush(this, this.framesInPush);
+    // The frames just submitted may have filled the pool's backlog.
+    if (this.options.pool) this.applyFlow();
   }
 
   private frame(frame: Buffer): void {
     this.framesInPush++;
-    this.context.receivedAt = this.options.now();
-    const outcome = this.options.ingest.accept(frame, this.context);
+    const { pool, ingest } = this.options;
+    const { context } = this;
+    if (pool) {
+      // Copied into the pending batch (the frame may be a view of the chunk); counted as received now, parsed in a worker.
+      if (ingest.receive(frame.length, context.transport)) {
+        pool.submit(frame, 0, frame.length, context.receivedAt.getTime(), context.sourceIp, context.sourcePort, context.transport);
+      }
+      return;
+    }
+    const outcome = ingest.accept(frame, context);
     if (outcome === 'backpressure' && !this.pausedForSink) {
       this.pausedForSink = true;
       this.applyFlow();
@@ -159,9 +181,10 @@ export class StreamConnection implements BudgetMember {
     }
   }
 
-  private applyFlow(): void {
+  /** Pauses or resumes reading as the reasons above say; the listener calls it when the parse pool lets go. */
+  applyFlow(): void {
     if (this.socket.destroyed) return;
-    if (this.pausedForSink || this.pausedForBudget) this.socket.pause();
+    if (this.paused) this.socket.pause();
     else this.socket.resume();
   }
 }

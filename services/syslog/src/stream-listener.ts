@@ -6,6 +6,7 @@ import type { Sink } from '@netsidecar/sink';
 import { withIpv4Fallback } from '@netsidecar/net-address';
 import type { FrameBudget } from './frame-budget.js';
 import type { Ingest } from './ingest.js';
+import type { ParsePool } from './parse-pool.js';
 import type { SyslogMetrics } from './metrics.js';
 import { StreamConnection, type DrainEnd } from './stream-connection.js';
 
@@ -21,6 +22,8 @@ export interface StreamListenerOptions {
   /** Shared by the TCP and TLS listeners: the bound on unfinished frames held across connections. */
   budget: FrameBudget;
   ingest: Ingest;
+  /** Parse workers for the frames; without them frames are parsed on this thread. */
+  pool?: ParsePool | null;
   sink: Sink;
   metrics: SyslogMetrics;
   logger: Logger;
@@ -49,9 +52,15 @@ export async function startStreamListener(options: StreamListenerOptions): Promi
   const { transport, metrics, logger, budget } = options;
   const now = options.now ?? (() => new Date());
   const connections = new Set<StreamConnection>();
+  const pool = options.pool ?? null;
+  // The parse pool holds every connection while it is behind; once it lets go, each reads again
+  // (unless the sink or the frame budget still holds it).
+  pool?.onRelieved(() => {
+    for (const connection of connections) connection.applyFlow();
+  });
 
   const onConnection = (socket: Socket): void => {
-    const connection = new StreamConnection(socket, { ...options, now });
+    const connection = new StreamConnection(socket, { ...options, pool, now });
     connections.add(connection);
     budget.add(connection);
     metrics.connections.inc({ transport });

@@ -77,7 +77,7 @@ function takeDatagrams(options: UdpListenerOptions, pool: ParsePool | null): OnB
         if (batch.shed) backlogDrops.inc();
         else {
           const start = batch.start(i);
-          pool.submit(batch.data, start, start + length, receivedAt, batch.sourceIp(i), batch.sourcePort(i));
+          pool.submit(batch.data, start, start + length, receivedAt, batch.sourceIp(i), batch.sourcePort(i), 'udp');
         }
       } else {
         ingest.accept(batch.datagram(i), { receivedAt: new Date(receivedAt), sourceIp: batch.sourceIp(i), sourcePort: batch.sourcePort(i), transport: 'udp' });

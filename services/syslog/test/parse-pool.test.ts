@@ -1,7 +1,6 @@
 // UDP parsing on worker threads: each device's order holds across workers, and a worker that dies
 // loses nothing (its datagrams are parsed on the main thread).
 import t from 'tap';
-import type { DrainReport, EncodedLines, Sink, SinkEvent, WriteOutcome } from '@netsidecar/sink';
 import { NewStreamCap, StreamNames } from '@netsidecar/runtime';
 import { createRegistry, silentLogger } from '@netsidecar/telemetry';
 import { Ingest } from '../src/ingest.js';
@@ -9,56 +8,7 @@ import { createSyslogMetrics } from '../src/metrics.js';
 import { ParsePool } from '../src/parse-pool.js';
 import { EventEncoder } from '../src/encode-event.js';
 import { parseSyslog } from '../src/parser/index.js';
-
-class RecordingSink implements Sink {
-  readonly kind = 'file' as const;
-  readonly events: SinkEvent[] = [];
-  readonly durableOnWrite = false;
-  write(event: SinkEvent): WriteOutcome {
-    this.events.push(event);
-    return 'ok';
-  }
-  writeGroup(events: readonly SinkEvent[]): WriteOutcome {
-    let outcome: WriteOutcome = 'ok';
-    for (const event of events) outcome = this.write(event);
-    return outcome;
-  }
-  whenWritable(): Promise<void> {
-    return Promise.resolve();
-  }
-  flush(): Promise<void> {
-    return Promise.resolve();
-  }
-  close(): Promise<DrainReport> {
-    return Promise.resolve({ delivered: this.events.length, pending: 0, pendingSpooled: false });
-  }
-  refusalReason(): string | null {
-    return null;
-  }
-
-  queuedEvents(): number {
-    return 0;
-  }
-}
-
-/** A sink that writes lines of bytes, as the file sink does: the workers encode each event's line for it. */
-class LineRecordingSink extends RecordingSink {
-  /** Every event's line, its bytes copied (the view's buffer is the batch's, which a real sink holds until it has written it). */
-  readonly lines: Buffer[] = [];
-  writeLines(encoded: EncodedLines): WriteOutcome {
-    const bytes = Buffer.from(encoded.lines);
-    const before = this.lines.length;
-    let start = 0;
-    for (let end = bytes.indexOf(0x0a); end !== -1; end = bytes.indexOf(0x0a, start)) {
-      this.lines.push(bytes.subarray(start, end + 1));
-      this.events.push({ logGroup: encoded.logGroup, logStream: encoded.logStream, timestamp: 0, message: bytes.toString('utf8', start, end) });
-      start = end + 1;
-    }
-    const taken = this.lines.length - before;
-    if (start !== bytes.length || taken !== encoded.events) throw new Error(`${encoded.events} events announced, ${taken} whole lines given`);
-    return 'ok';
-  }
-}
+import { LineRecordingSink, RecordingSink } from './recording-sinks.js';
 
 /** syslog/2 as the file sink gets it: the workers write what the main thread would. */
 const encoding = { schema: 2, receivedAt: true } as const;
@@ -79,7 +29,7 @@ function submitAll(pool: ParsePool, ingest: Ingest, perDevice: number, oneSource
     devices.forEach((device, d) => {
       const datagram = line(device, n);
       if (ingest.receive(datagram.length, 'udp'))
-        pool.submit(datagram, 0, datagram.length, Date.UTC(2026, 10, 22, 14) + n, `192.0.2.${oneSource ? 1 : d + 1}`, 514);
+        pool.submit(datagram, 0, datagram.length, Date.UTC(2026, 10, 22, 14) + n, `192.0.2.${oneSource ? 1 : d + 1}`, 514, 'udp');
     });
   }
 }
@@ -158,7 +108,7 @@ for (const schema of [1, 2] as const) {
     const pool = await ParsePool.start({ workers: 1, encoding, ingest, logger: silentLogger, maxBatchMessages: 3 });
     const received = Date.UTC(2026, 10, 22, 14, 0, 0, 8);
     const datagrams = [...awkwardLines, ...Array.from({ length: 100 }, (_, n) => line(devices[n % devices.length]!, n))];
-    for (const datagram of datagrams) pool.submit(datagram, 0, datagram.length, received, '192.0.2.7', 514);
+    for (const datagram of datagrams) pool.submit(datagram, 0, datagram.length, received, '192.0.2.7', 514, 'udp');
     await pool.close();
     const strings = new EventEncoder(encoding);
     const context = { receivedAt: new Date(received), sourceIp: '192.0.2.7', sourcePort: 514, transport: 'udp' as const };
@@ -216,11 +166,11 @@ t.test('a worker that has not answered maxInFlightBatches batches is a backlog u
   // One datagram a batch, sent synchronously: the worker cannot answer before this code yields.
   for (let n = 0; n < 3; n++) {
     const datagram = line('rtr-a', n);
-    pool.submit(datagram, 0, datagram.length, Date.UTC(2026, 10, 22, 14), '192.0.2.1', 514);
+    pool.submit(datagram, 0, datagram.length, Date.UTC(2026, 10, 22, 14), '192.0.2.1', 514, 'udp');
   }
   t.equal(pool.isBacklogged(), false, 'three unanswered batches: under the limit of four');
   const fourth = line('rtr-a', 3);
-  pool.submit(fourth, 0, fourth.length, Date.UTC(2026, 10, 22, 14), '192.0.2.1', 514);
+  pool.submit(fourth, 0, fourth.length, Date.UTC(2026, 10, 22, 14), '192.0.2.1', 514, 'udp');
   t.equal(pool.isBacklogged(), true, 'four unanswered batches: a backlog');
   await pool.drain();
   t.equal(pool.isBacklogged(), false, 'answered: no backlog');

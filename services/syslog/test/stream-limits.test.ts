@@ -87,30 +87,34 @@ class BlockingSink implements Sink {
   }
 }
 
-t.test('a full sink pauses the TCP sender (kernel backpressure) and loses nothing when it frees up', async (t) => {
-  const sink = new BlockingSink();
-  const syslog = await startTestSyslog(t, {}, sink);
-  const socket = await open(syslog.service.tcpPort);
-  const total = 20_000;
-  const body = 'x'.repeat(1000);
-  const lines: string[] = [];
-  for (let i = 0; i < total; i++) lines.push(`<13>Nov 22 14:00:00 rtr1 app: ${i} ${body}\n`);
-  let written = false;
-  socket.write(lines.join(''), () => (written = true)); // ~20 MB, more than the socket buffers hold
+// Without workers the connection sees the sink's answer itself; with them the parse pool does (it
+// writes the frames later) and holds every connection until the sink is writable again.
+for (const workers of ['0', '1']) {
+  t.test(`${workers} parse workers: a full sink pauses the TCP sender (kernel backpressure) and loses nothing when it frees up`, async (t) => {
+    const sink = new BlockingSink();
+    const syslog = await startTestSyslog(t, { NETSIDECAR_SYSLOG_PARSE_WORKERS: workers }, sink);
+    const socket = await open(syslog.service.tcpPort);
+    const total = 20_000;
+    const body = 'x'.repeat(1000);
+    const lines: string[] = [];
+    for (let i = 0; i < total; i++) lines.push(`<13>Nov 22 14:00:00 rtr1 app: ${i} ${body}\n`);
+    let written = false;
+    socket.write(lines.join(''), () => (written = true)); // ~20 MB, more than the socket buffers hold
 
-  await eventually(() => sink.events.length > 0, { timeoutMs: 10_000, intervalMs: 1, what: 'the first event' });
-  // Give the kernel time to fill both socket buffers; the service must not read past them.
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  t.ok(sink.events.length < total / 2, `paused after ${sink.events.length} of ${total} events`);
-  t.equal(written, false, 'the sender is blocked by TCP flow control');
+    await eventually(() => sink.events.length > 0, { timeoutMs: 10_000, intervalMs: 1, what: 'the first event' });
+    // Give the kernel time to fill both socket buffers; the service must not read past them.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    t.ok(sink.events.length < total / 2, `paused after ${sink.events.length} of ${total} events`);
+    t.equal(written, false, 'the sender is blocked by TCP flow control');
 
-  sink.release();
-  await eventually(() => sink.events.length >= total, { timeoutMs: 30_000, what: `${total} events after the release` });
-  t.equal(sink.events.length, total);
-  t.same(
-    sink.events.slice(0, 3).map((e) => JSON.parse(e.message).message.split(' ')[0]),
-    ['0', '1', '2'],
-  );
-  t.equal(JSON.parse(sink.events[total - 1]!.message).message.split(' ')[0], String(total - 1), 'in order, none lost');
-  socket.destroy();
-});
+    sink.release();
+    await eventually(() => sink.events.length >= total, { timeoutMs: 30_000, what: `${total} events after the release` });
+    t.equal(sink.events.length, total);
+    t.same(
+      sink.events.slice(0, 3).map((e) => JSON.parse(e.message).message.split(' ')[0]),
+      ['0', '1', '2'],
+    );
+    t.equal(JSON.parse(sink.events[total - 1]!.message).message.split(' ')[0], String(total - 1), 'in order, none lost');
+    socket.destroy();
+  });
+}
