@@ -10,6 +10,7 @@ import { buildSender } from './lib/sender.mjs';
 import { startNetsidecar } from './lib/netsidecar.mjs';
 import { cpuSecondsOf, threadsSchedOf, threadBusy, memoryOf } from './lib/processes.mjs';
 import { countLines } from './lib/files.mjs';
+import { kernelUdpDrops } from './lib/metrics.mjs';
 
 const rate = Number(process.argv[2] ?? 40_000);
 const seconds = Number(process.argv[3] ?? 10);
@@ -31,6 +32,7 @@ try {
   await new Promise((r) => setTimeout(r, 2500));
   const cpu = cpuSecondsOf(service.pid) - cpu0;
   const memory = memoryOf(service.pid);
+  const kernelDrops = kernelUdpDrops(service.ports.udp);
   await service.stop();
   const written = await countLines(join(dataDir, 'logs'));
   console.log(
@@ -39,6 +41,7 @@ try {
       sent: sent.sent,
       written: written.lines,
       loss: sent.sent - written.lines,
+      kernelDrops,
       cpuMicrosPerMessage: +((cpu / sent.sent) * 1e6).toFixed(2),
       senderCpu: sent.cpu,
       peakRssMb: memory && Math.round(memory.hwmKb / 1024),

@@ -12,3 +12,12 @@ export function containerNodeOptions(service) {
   const match = dockerfile.replace(/\\\n/g, ' ').match(/\bNODE_OPTIONS=("[^"]*"|\S+)/);
   return match ? match[1].replace(/^"|"$/g, '') : '';
 }
+
+/** The node flags of the image's CMD (`["node", "--flag", ..., "services/x/dist/main.js"]`): V8 flags NODE_OPTIONS does not allow. */
+export function containerNodeFlags(service) {
+  const dockerfile = readFileSync(join(repoRoot, 'services', service, 'Dockerfile'), 'utf8');
+  const cmd = dockerfile.match(/^CMD\s+(\[.*\])\s*$/m);
+  if (!cmd) return [];
+  const argv = JSON.parse(cmd[1]);
+  return argv[0] === 'node' ? argv.slice(1).filter((arg) => arg.startsWith('--')) : [];
+}

@@ -155,7 +155,12 @@ for (const name of serviceNames) {
     if (entry) {
       const argv = JSON.parse(entry.args) as string[];
       t.equal(argv[0], 'node', `${entry.keyword} starts node directly (exec form)`);
-      t.ok(existsSync(join(repoRoot, workspace, 'src', argv[1]!.replace(/^.*\/dist\//, '').replace(/\.js$/, '.ts'))), `${argv[1]} is built from a source file`);
+      // node flags (V8 options NODE_OPTIONS does not allow) may come before the script.
+      const script = argv.slice(1).find((arg) => !arg.startsWith('-'));
+      t.ok(
+        script && existsSync(join(repoRoot, workspace, 'src', script.replace(/^.*\/dist\//, '').replace(/\.js$/, '.ts'))),
+        `${script} is built from a source file`,
+      );
     }
     for (const port of [serviceSpecs[name].healthPort, ...serviceSpecs[name].listeners.map((l) => l.containerPort)]) {
       t.match(
