@@ -122,7 +122,8 @@ export function maskedWindow(upload: string, intended: string, mask: string): Ma
   const intendedStart = t - (u - start) + shrink * tagsIn(upload, start, u);
   const intendedEnd = te + (end - ue) - shrink * tagsIn(upload, ue, end);
   // What the texts start and end with may overlap (repeated lines): then the whole texts.
-  if (start > end || intendedStart > intendedEnd) return { skippedLines: 0, uploadStart: 0, uploadEnd: upload.length, intendedStart: 0, intendedEnd: intended.length };
+  if (start > end || intendedStart > intendedEnd)
+    return { skippedLines: 0, uploadStart: 0, uploadEnd: upload.length, intendedStart: 0, intendedEnd: intended.length };
   let skippedLines = 0;
   for (let k = upload.indexOf('\n'); k !== -1 && k < start; k = upload.indexOf('\n', k + 1)) skippedLines++;
   return { skippedLines, uploadStart: start, uploadEnd: end, intendedStart, intendedEnd };
