@@ -31,16 +31,19 @@ static size_t to_end(const receive_queue *q, size_t position) {
   return offset == 0 ? 0 : q->capacity - offset;
 }
 
-int rq_room(receive_queue *q, size_t kept, int limit) {
+size_t rq_free_bytes(receive_queue *q) {
+  size_t tail = atomic_load_explicit(&q->tail, memory_order_relaxed);
+  size_t head = atomic_load_explicit(&q->head, memory_order_acquire);
+  return q->capacity - (tail - head);
+}
+
+int rq_fits(receive_queue *q, size_t kept) {
   size_t record = rq_record_bytes(kept);
   size_t tail = atomic_load_explicit(&q->tail, memory_order_relaxed);
   size_t head = atomic_load_explicit(&q->head, memory_order_acquire);
-  size_t free_bytes = q->capacity - (tail - head);
-  /* Records of the largest size, with one skip to the start of the ring on the way at worst. */
-  size_t skip = to_end(q, tail);
-  if (free_bytes < skip + record) return skip >= record && free_bytes >= record ? 1 : 0;
-  size_t fit = (free_bytes - skip) / record + (skip >= record ? skip / record : 0);
-  return fit > (size_t)limit ? limit : (int)fit;
+  size_t left = to_end(q, tail);
+  size_t at = (left != 0 && left < record) ? tail + left : tail; /* a skip to the start first */
+  return at + record - head <= q->capacity;
 }
 
 rq_header *rq_reserve(receive_queue *q, size_t kept) {

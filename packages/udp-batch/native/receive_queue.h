@@ -38,8 +38,10 @@ void rq_free(receive_queue *q);
 /* Bytes a record of `kept` datagram bytes takes in the ring. */
 size_t rq_record_bytes(size_t kept);
 
-/* Producer: how many records of `kept` bytes each fit now, at most `limit`. */
-int rq_room(receive_queue *q, size_t kept, int limit);
+/* Producer: whether a record of `kept` bytes fits now (rq_reserve would succeed). */
+int rq_fits(receive_queue *q, size_t kept);
+/* Producer: bytes not holding committed records. */
+size_t rq_free_bytes(receive_queue *q);
 /* Producer: where to write a record of `kept` bytes (header, then the bytes); NULL when it does not fit. */
 rq_header *rq_reserve(receive_queue *q, size_t kept);
 /* Producer: publishes the record last reserved. */

@@ -353,12 +353,17 @@ static int receive_into_slots(batch_socket *s, int count) {
   return recvmmsg(s->fd, s->msgs, (unsigned)count, MSG_DONTWAIT, NULL);
 }
 
-/* The thread waits until read() has freed room for `kept` bytes, or it is told to stop. */
+/*
+ * The thread waits until read() has freed room for a record of `kept` bytes and a quarter of the
+ * queue, or it is told to stop. The quarter: a full queue is refilled in large steps, not one
+ * datagram per system call and wake-up, which would take the CPU the event loop needs to catch up.
+ */
 static int wait_for_room(batch_socket *s, size_t kept) {
+  size_t enough = s->queue.capacity / 4;
   while (!atomic_load(&s->stopping)) {
     atomic_store(&s->waiting_for_room, 1);
     atomic_thread_fence(memory_order_seq_cst); /* the flag is seen before the room is checked: no lost wake-up */
-    if (rq_room(&s->queue, kept, 1) > 0) {
+    if (rq_fits(&s->queue, kept) && rq_free_bytes(&s->queue) >= enough) {
       atomic_store(&s->waiting_for_room, 0);
       return 1;
     }
@@ -371,75 +376,82 @@ static int wait_for_room(batch_socket *s, size_t kept) {
   return 0;
 }
 
+/* Bytes datagram `i` of the last recvmmsg keeps in the queue. */
+static size_t kept_bytes(batch_socket *s, int i) {
+  size_t length = s->msgs[i].msg_len;
+  return (s->msgs[i].msg_hdr.msg_flags & MSG_TRUNC) || length >= s->slot_bytes ? 0 : length;
+}
+
+/* Queues datagram `i` of the last recvmmsg; false when the queue has no room for it now. */
+static int queue_datagram(batch_socket *s, int i, const struct timespec *now) {
+  size_t length = s->msgs[i].msg_len;
+  size_t kept = kept_bytes(s, i);
+  rq_header *record = rq_reserve(&s->queue, kept);
+  if (!record) return 0;
+  record->length = (uint32_t)length;
+  record->flags = kept == 0 && length > 0 ? FLAG_TRUNCATED : 0;
+  int32_t words[META_STRIDE];
+  write_source(words, &s->addrs[i]);
+  write_timestamp(words, &s->msgs[i].msg_hdr);
+  memcpy(record->source, &words[3], sizeof record->source);
+  /* Without kernel stamps, each datagram carries when this thread read it: the event loop may read
+     it from the queue much later. */
+  record->stamp[0] = s->timestamps ? words[9] : (int32_t)(uint32_t)now->tv_sec;
+  record->stamp[1] = s->timestamps ? words[10] : (int32_t)now->tv_nsec;
+  memcpy(record + 1, s->iov[i].iov_base, kept);
+  rq_commit(&s->queue, kept);
+  return 1;
+}
+
 /*
- * The receive thread: waits for datagrams, reads up to BATCH per recvmmsg into the queue, wakes
- * the event loop. After a read that emptied the socket it naps NAP_NS before waiting again, so that
- * under load one wake-up takes many datagrams (at 100,000/s, about 100 per millisecond) instead of
- * one each; the kernel's buffer holds them meanwhile, and a millisecond is nothing to syslog.
+ * The receive thread: waits for datagrams, reads up to BATCH per recvmmsg, queues each by its own
+ * size, wakes the event loop. What does not fit waits in the slots until read() frees room (see
+ * wait_for_room); meanwhile the kernel buffers. After a read that emptied the socket it naps NAP_NS
+ * before waiting again, so that under load one wake-up takes many datagrams (at 100,000/s, about
+ * 100 per millisecond) instead of one each; the kernel's buffer holds them meanwhile, and a
+ * millisecond is nothing to syslog.
  */
 #define NAP_NS 1000000L
 static void *receive_thread(void *arg) {
   batch_socket *s = arg;
-  size_t largest = s->slot_bytes; /* what a slot holds: a larger datagram is truncated and not kept */
   struct pollfd fds[2] = {{.fd = s->fd, .events = POLLIN}, {.fd = s->wake_fd, .events = POLLIN}};
+  int read_count = 0; /* datagrams the last recvmmsg returned */
+  int queued = 0;     /* of those, queued so far */
+  struct timespec now = {0, 0};
   while (!atomic_load(&s->stopping)) {
-    int room = rq_room(&s->queue, largest, BATCH);
-    if (room == 0) {
-      if (!wait_for_room(s, largest)) break;
-      continue;
-    }
-    int n = receive_into_slots(s, room);
-    if (n <= 0) {
-      if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-        /* Reported by the next read(); a pause keeps a lasting error from spinning this thread. */
-        atomic_store(&s->thread_error, errno);
-        if (atomic_load(&s->notify)) uv_async_send(&s->async);
-        struct timespec nap = {0, NAP_NS};
-        nanosleep(&nap, NULL);
+    if (queued == read_count) {
+      int n = receive_into_slots(s, BATCH);
+      if (n <= 0) {
+        if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+          /* Reported by the next read(); a pause keeps a lasting error from spinning this thread. */
+          atomic_store(&s->thread_error, errno);
+          if (atomic_load(&s->notify)) uv_async_send(&s->async);
+          struct timespec nap = {0, NAP_NS};
+          nanosleep(&nap, NULL);
+          continue;
+        }
+        if (n < 0 && errno == EINTR) continue;
+        fds[0].revents = fds[1].revents = 0;
+        poll(fds, 2, -1);
+        if (fds[1].revents) {
+          uint64_t drained;
+          ssize_t got = read(s->wake_fd, &drained, sizeof drained);
+          (void)got;
+        }
         continue;
       }
-      if (n < 0 && errno == EINTR) continue;
-      fds[0].revents = fds[1].revents = 0;
-      poll(fds, 2, -1);
-      if (fds[1].revents) {
-        uint64_t drained;
-        ssize_t got = read(s->wake_fd, &drained, sizeof drained);
-        (void)got;
-      }
+      read_count = n;
+      queued = 0;
+      clock_gettime(CLOCK_REALTIME, &now);
+    }
+    int before = queued;
+    while (queued < read_count && queue_datagram(s, queued, &now)) queued++;
+    if (queued > before && atomic_load(&s->notify)) uv_async_send(&s->async);
+    if (queued < read_count) {
+      if (!wait_for_room(s, kept_bytes(s, queued))) break;
       continue;
     }
-    /* Without kernel stamps, each datagram carries when this thread read it: the event loop may
-       read it from the queue much later. */
-    struct timespec now;
-    clock_gettime(CLOCK_REALTIME, &now);
-    for (int i = 0; i < n; i++) {
-      size_t length = s->msgs[i].msg_len;
-      int truncated = (s->msgs[i].msg_hdr.msg_flags & MSG_TRUNC) || length >= s->slot_bytes;
-      size_t kept = truncated ? 0 : length;
-      rq_header *record = rq_reserve(&s->queue, kept);
-      if (!record) { /* rq_room said it fits: only a stop ends this wait */
-        if (!wait_for_room(s, kept)) return NULL;
-        record = rq_reserve(&s->queue, kept);
-        if (!record) return NULL;
-      }
-      record->length = (uint32_t)length;
-      record->flags = truncated ? FLAG_TRUNCATED : 0;
-      int32_t words[META_STRIDE];
-      write_source(words, &s->addrs[i]);
-      write_timestamp(words, &s->msgs[i].msg_hdr);
-      memcpy(record->source, &words[3], sizeof record->source);
-      if (s->timestamps) {
-        record->stamp[0] = words[9];
-        record->stamp[1] = words[10];
-      } else {
-        record->stamp[0] = (int32_t)(uint32_t)now.tv_sec;
-        record->stamp[1] = (int32_t)now.tv_nsec;
-      }
-      memcpy(record + 1, s->iov[i].iov_base, kept);
-      rq_commit(&s->queue, kept);
-    }
-    if (atomic_load(&s->notify)) uv_async_send(&s->async);
-    if (n < room) {
+    if (read_count < BATCH) {
       struct timespec nap = {0, NAP_NS};
       nanosleep(&nap, NULL);
     }
