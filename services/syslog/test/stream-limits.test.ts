@@ -3,9 +3,10 @@
 import t from 'tap';
 import { connect, type Socket } from 'node:net';
 import { once } from 'node:events';
-import type { DrainReport, Sink, SinkEvent, WriteOutcome } from '@netsidecar/sink';
+import type { SinkEvent, WriteOutcome } from '@netsidecar/sink';
 import { eventually } from '@netsidecar/test-support/eventually';
 import { startTestSyslog } from './harness.js';
+import { RecordingSink } from './recording-sinks.js';
 
 function open(port: number): Promise<Socket> {
   const socket = connect({ host: '127.0.0.1', port });
@@ -50,40 +51,19 @@ t.test('a huge octet count closes that connection with a reason; frames before i
 });
 
 /** A sink that says `backpressure` while blocked and records every event. */
-class BlockingSink implements Sink {
-  readonly kind = 'file' as const;
-  readonly events: SinkEvent[] = [];
+class BlockingSink extends RecordingSink {
   blocked = true;
   private waiters: (() => void)[] = [];
-  readonly durableOnWrite = false;
-  write(event: SinkEvent): WriteOutcome {
-    this.events.push(event);
+  override write(event: SinkEvent): WriteOutcome {
+    super.write(event);
     return this.blocked ? 'backpressure' : 'ok';
   }
-  writeGroup(events: readonly SinkEvent[]): WriteOutcome {
-    let outcome: WriteOutcome = 'ok';
-    for (const event of events) outcome = this.write(event);
-    return outcome;
-  }
-  whenWritable(): Promise<void> {
+  override whenWritable(): Promise<void> {
     return this.blocked ? new Promise((resolve) => this.waiters.push(resolve)) : Promise.resolve();
   }
   release(): void {
     this.blocked = false;
     for (const wake of this.waiters.splice(0)) wake();
-  }
-  flush(): Promise<void> {
-    return Promise.resolve();
-  }
-  close(): Promise<DrainReport> {
-    return Promise.resolve({ delivered: this.events.length, pending: 0, pendingSpooled: false });
-  }
-  refusalReason(): string | null {
-    return null;
-  }
-
-  queuedEvents(): number {
-    return 0;
   }
 }
 
