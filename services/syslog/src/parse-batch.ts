@@ -84,9 +84,6 @@ export const workerReady = 'ready';
 export const parseFormats: readonly ParseFormat[] = ['rfc5424', 'rfc3164', 'unparsed'];
 const formatCode: Record<ParseFormat, number> = { rfc5424: 0, rfc3164: 1, unparsed: 2 };
 
-/** Bytes per line in the last batch: the next one's buffer is sized on it, so it rarely grows (a copy) or idles. */
-let lineBytesEstimate = 512;
-
 /** Parses and encodes a batch; `lines`: as runs of lines of bytes (see EncodedEvents). */
 export function encodeBatch(encoder: EventEncoder, batch: RawBatch, lines: boolean): EncodedBatch {
   return { id: batch.id, events: lines ? encodeLines(encoder, batch) : encodeStrings(encoder, batch) };
@@ -129,18 +126,34 @@ function encodeStrings(encoder: EventEncoder, batch: RawBatch): EventStrings {
 
 /** The events of one source address and device in a batch. */
 interface Run {
+  /** Its place in the batch's runs. */
+  index: number;
   ip: number;
   device: string;
   receivedAt: number;
-  messages: string[];
+  count: number;
+  /** Bytes of its lines, then (once every line is read) where they start in the batch's buffer. */
+  bytes: number;
   /** The next run of the same device from another source address (rare: a relay and the device itself). */
   other: Run | null;
 }
 
+/**
+ * Each line's bytes are written the moment it is encoded, into a buffer the worker keeps, and its
+ * text is garbage at once. Keeping the texts until the batch ends (to join them per run) kept a
+ * batch's worth of them alive across young-generation collections: each text is built by
+ * concatenation, a tree of a dozen strings, and copying those trees made the collector most of the
+ * worker's time under TCP load. The lines are then copied into run order (memory copies, no objects).
+ */
 function encodeLines(encoder: EventEncoder, batch: RawBatch): LineRuns {
+  const count = batch.ends.length;
   const runs: Run[] = [];
   const byDevice = new Map<string, Run>();
   const formatCounts = new Uint32Array(parseFormats.length);
+  const runOf = new Uint32Array(count);
+  const lineEnds = new Uint32Array(count);
+  const scratch = lineScratch;
+  scratch.reset();
   eachEncoded(encoder, batch, (encoded, i) => {
     const code = formatCode[encoded.format];
     formatCounts[code] = formatCounts[code]! + 1;
@@ -148,56 +161,77 @@ function encodeLines(encoder: EventEncoder, batch: RawBatch): LineRuns {
     let run = byDevice.get(encoded.device);
     while (run !== undefined && run.ip !== ip) run = run.other ?? undefined;
     if (run === undefined) {
-      run = { ip, device: encoded.device, receivedAt: batch.receivedAt[i]!, messages: [], other: byDevice.get(encoded.device) ?? null };
+      run = {
+        index: runs.length,
+        ip,
+        device: encoded.device,
+        receivedAt: batch.receivedAt[i]!,
+        count: 0,
+        bytes: 0,
+        other: byDevice.get(encoded.device) ?? null,
+      };
       byDevice.set(encoded.device, run);
       runs.push(run);
     }
-    run.messages.push(encoded.message);
+    const start = scratch.used;
+    const end = scratch.appendLine(encoded.message);
+    lineEnds[i] = end;
+    run.count++;
+    run.bytes += end - start;
+    runOf[i] = run.index;
   });
-  const count = batch.ends.length;
-  const out = new LineBuffer(Math.ceil(count * lineBytesEstimate * 1.25) + 4096);
   const ends = new Uint32Array(runs.length);
   const counts = new Uint32Array(runs.length);
   const ipIndex = new Uint16Array(runs.length);
   const receivedAt = new Float64Array(runs.length);
   const devices = new Array<string>(runs.length);
+  let offset = 0;
   runs.forEach((run, r) => {
-    // One join and one UTF-8 write per run: cheaper than a write per line.
-    ends[r] = out.append(run.messages.join('\n') + '\n');
-    counts[r] = run.messages.length;
+    const bytes = run.bytes;
+    run.bytes = offset; // from here on: where the run's next line goes
+    offset += bytes;
+    ends[r] = offset;
+    counts[r] = run.count;
     ipIndex[r] = run.ip;
     receivedAt[r] = run.receivedAt;
     devices[r] = run.device;
   });
-  const bytes = out.bytes();
-  if (count > 0) lineBytesEstimate = bytes.length / count;
-  return { kind: 'lines', bytes, ends, counts, ipIndex, devices, receivedAt, formatCounts };
+  // A fresh ArrayBuffer per batch: it is transferred to the main thread (Buffer's pool cannot be).
+  const out = new Uint8Array(new ArrayBuffer(offset));
+  let start = 0;
+  for (let i = 0; i < count; i++) {
+    const run = runs[runOf[i]!]!;
+    const end = lineEnds[i]!;
+    out.set(scratch.data.subarray(start, end), run.bytes);
+    run.bytes += end - start;
+    start = end;
+  }
+  return { kind: 'lines', bytes: out, ends, counts, ipIndex, devices, receivedAt, formatCounts };
 }
 
-/** The lines of a batch in one growing ArrayBuffer (transferable, unlike Buffer's shared pool). */
-class LineBuffer {
-  private data: Buffer;
-  private used = 0;
+/** The encoded lines of the batch being built, in the order read; reused from batch to batch. */
+class LineScratch {
+  data = Buffer.allocUnsafeSlow(64 * 1024);
+  used = 0;
 
-  constructor(capacity: number) {
-    this.data = Buffer.from(new ArrayBuffer(capacity));
+  reset(): void {
+    this.used = 0;
   }
 
-  /** Appends `text` as UTF-8; returns where it ends. */
-  append(text: string): number {
+  /** Appends `text` as UTF-8 and a LF; returns where the line ends. */
+  appendLine(text: string): number {
     // A UTF-16 unit takes at most 3 bytes of UTF-8 (a surrogate pair: 4 for 2 units).
-    const room = text.length * 3;
+    const room = text.length * 3 + 1;
     if (this.used + room > this.data.length) {
-      const grown = Buffer.from(new ArrayBuffer(Math.max(this.data.length * 2, this.used + room)));
+      const grown = Buffer.allocUnsafeSlow(Math.max(this.data.length * 2, this.used + room));
       this.data.copy(grown, 0, 0, this.used);
       this.data = grown;
     }
     this.used += this.data.write(text, this.used, 'utf8');
+    this.data[this.used++] = LF;
     return this.used;
   }
-
-  /** What was written: a view of the buffer, whose ArrayBuffer the worker transfers. */
-  bytes(): Uint8Array {
-    return new Uint8Array(this.data.buffer, 0, this.used);
-  }
 }
+
+const LF = 0x0a;
+const lineScratch = new LineScratch();
