@@ -37,7 +37,10 @@ export const transportCode: Record<Transport, number> = { udp: 0, tcp: 1, tls: 2
  *   buffer that travels as a transferred ArrayBuffer (no copy); the main thread hands each run to
  *   the sink in one call, and the sink writes those bytes as they are.
  * - `strings` (the CloudWatch sink, whose requests and spool are built from the message text): one
- *   string per event, in the order read.
+ *   message per event, in the order read, as UTF-8 bytes back to back; the main thread makes each
+ *   its string. Sending the texts themselves kept them alive (and copied them between the worker's
+ *   young-generation spaces) until the batch was cloned; bytes are written as each event is encoded
+ *   and travel as a transferred buffer.
  */
 export type EncodedEvents = LineRuns | EventStrings;
 
@@ -57,7 +60,9 @@ export interface LineRuns {
 
 export interface EventStrings {
   kind: 'strings';
-  messages: string[];
+  /** The messages' UTF-8, back to back; message i ends at `ends[i]`. */
+  bytes: Uint8Array;
+  ends: Uint32Array;
   /** The distinct device names of the batch; `deviceIndex[i]` is message i's. */
   deviceTable: string[];
   deviceIndex: Uint16Array;
@@ -106,13 +111,15 @@ function eachEncoded(encoder: EventEncoder, batch: RawBatch, take: (encoded: Enc
 
 function encodeStrings(encoder: EventEncoder, batch: RawBatch): EventStrings {
   const count = batch.ends.length;
-  const messages = new Array<string>(count);
+  const ends = new Uint32Array(count);
   const deviceTable: string[] = [];
   const deviceSlots = new Map<string, number>();
   const deviceIndex = new Uint16Array(count);
   const formats = new Uint8Array(count);
+  const scratch = lineScratch;
+  scratch.reset();
   eachEncoded(encoder, batch, (encoded, i) => {
-    messages[i] = encoded.message;
+    ends[i] = scratch.append(encoded.message);
     let slot = deviceSlots.get(encoded.device);
     if (slot === undefined) {
       slot = deviceTable.push(encoded.device) - 1;
@@ -121,7 +128,7 @@ function encodeStrings(encoder: EventEncoder, batch: RawBatch): EventStrings {
     deviceIndex[i] = slot;
     formats[i] = formatCode[encoded.format];
   });
-  return { kind: 'strings', messages, deviceTable, deviceIndex, formats };
+  return { kind: 'strings', bytes: scratch.transferableCopy(), ends, deviceTable, deviceIndex, formats };
 }
 
 /** The events of one source address and device in a batch. */
@@ -220,6 +227,13 @@ class LineScratch {
 
   /** Appends `text` as UTF-8 and a LF; returns where the line ends. */
   appendLine(text: string): number {
+    this.append(text);
+    this.data[this.used++] = LF;
+    return this.used;
+  }
+
+  /** Appends `text` as UTF-8, with room for one more byte; returns where it ends. */
+  append(text: string): number {
     // A UTF-16 unit takes at most 3 bytes of UTF-8 (a surrogate pair: 4 for 2 units).
     const room = text.length * 3 + 1;
     if (this.used + room > this.data.length) {
@@ -228,8 +242,14 @@ class LineScratch {
       this.data = grown;
     }
     this.used += this.data.write(text, this.used, 'utf8');
-    this.data[this.used++] = LF;
     return this.used;
+  }
+
+  /** What was written, in an ArrayBuffer of its own (one that can be transferred). */
+  transferableCopy(): Uint8Array {
+    const copy = new Uint8Array(new ArrayBuffer(this.used));
+    copy.set(this.data.subarray(0, this.used));
+    return copy;
   }
 }
 

@@ -311,10 +311,15 @@ export class ParsePool {
         start = end;
       }
     } else {
-      for (let i = 0; i < events.messages.length; i++) {
+      const text = Buffer.from(events.bytes.buffer, events.bytes.byteOffset, events.bytes.byteLength);
+      let start = 0;
+      for (let i = 0; i < events.ends.length; i++) {
+        const end = events.ends[i]!;
+        const message = text.toString('utf8', start, end);
+        start = end;
         const device = events.deviceTable[events.deviceIndex[i]!]!;
         const sourceIp = batch.ipTable[batch.ipIndex[i]!]!;
-        const outcome = ingest.deliver(events.messages[i]!, sourceIp, device, parseFormats[events.formats[i]!]!, batch.receivedAt[i]!);
+        const outcome = ingest.deliver(message, sourceIp, device, parseFormats[events.formats[i]!]!, batch.receivedAt[i]!);
         if (outcome === 'backpressure') backpressure = true;
       }
     }

@@ -12,7 +12,7 @@ const { encoding, lines } = workerData as WorkerData;
 const encoder = new EventEncoder(encoding);
 parentPort!.on('message', (batch: RawBatch) => {
   const encoded = encodeBatch(encoder, batch, lines);
-  // The lines' buffer moves to the main thread, not copied.
-  parentPort!.postMessage(encoded, encoded.events.kind === 'lines' ? [encoded.events.bytes.buffer as ArrayBuffer] : []);
+  // The events' bytes move to the main thread, not copied.
+  parentPort!.postMessage(encoded, [encoded.events.bytes.buffer as ArrayBuffer]);
 });
 parentPort!.postMessage(workerReady);
