@@ -72,8 +72,11 @@ export class ParsePool {
   private readonly maxUndelivered: number;
   /** Encode events as lines of bytes: the sink takes them. */
   private readonly lines: boolean;
-  private pending: Pending = emptyPending(sharedBytes(minBatchBytes));
-  /** Buffers of delivered batches, reused: a new SharedArrayBuffer per batch is zero-filled memory. */
+  private pending: Pending = emptyPending(sharedBytes(batchBytes));
+  /**
+   * Buffers of delivered batches, reused: a new SharedArrayBuffer per batch is memory the kernel
+   * zero-fills and V8 counts, and freeing them brought the main thread's garbage collections closer.
+   */
   private readonly spare: Uint8Array[] = [];
   private nextId = 1;
   /** The id of the next batch to deliver: results come back in any order and leave in this one. */
@@ -131,8 +134,10 @@ export class ParsePool {
    * `source[start, end)`, copied here, so the caller may reuse `source` at once.
    */
   submit(source: Buffer, start: number, end: number, receivedAt: number, sourceIp: string, sourcePort: number, transport: Transport): void {
-    const pending = this.pending;
     const length = end - start;
+    // A full buffer ends the batch; only a message larger than a whole buffer gets a larger one.
+    if (this.pending.used + length > this.pending.data.length && this.pending.ends.length > 0) this.flush();
+    const pending = this.pending;
     if (pending.used + length > pending.data.length) grow(pending, pending.used + length);
     source.copy(pending.data, pending.used, start, end);
     pending.used += length;
@@ -242,8 +247,7 @@ export class ParsePool {
   private flush(): void {
     if (this.pending.ends.length === 0) return;
     const { data, used, ends, receivedAt, ipTable, ipIndex, ports, transports } = this.pending;
-    // The next batch starts with room for a little more than this one held, so it rarely grows.
-    this.pending = emptyPending(this.takeBuffer(Math.max(minBatchBytes, used + (used >> 2))));
+    this.pending = emptyPending(this.spare.pop() ?? sharedBytes(batchBytes));
     const batch: RawBatch = {
       id: this.nextId++,
       data: data.subarray(0, used),
@@ -290,7 +294,8 @@ export class ParsePool {
       this.nextDelivery++;
       this.deliverBatch(next.result, next.batch);
       // Every worker is done with it (a worker answers only after reading the whole batch).
-      if (this.spare.length < maxSpareBuffers) this.spare.push(new Uint8Array(next.batch.data.buffer));
+      const buffer = next.batch.data.buffer;
+      if (buffer.byteLength === batchBytes && this.spare.length < maxSpareBuffers) this.spare.push(new Uint8Array(buffer));
     }
     if (this.undelivered() === 0) for (const wake of this.idleWaiters.splice(0)) wake();
     this.checkRelieved();
@@ -335,11 +340,6 @@ export class ParsePool {
     lane.inFlight.clear();
     for (const batch of sent) this.encoded(encodeBatch(this.fallback, batch, this.lines), batch);
   }
-
-  private takeBuffer(capacity: number): Uint8Array {
-    const spare = this.spare.pop();
-    return spare && spare.length >= capacity ? spare : sharedBytes(capacity);
-  }
 }
 
 /**
@@ -349,9 +349,11 @@ export class ParsePool {
  */
 const workerUrl = new URL(import.meta.resolve('@netsidecar/syslog/parse-worker'));
 
-const minBatchBytes = 64 * 1024;
+/** A batch's buffer: 512 messages of up to 512 bytes; a batch that fills it is sent at once. */
+const batchBytes = 256 * 1024;
 
-const maxSpareBuffers = 4;
+/** Enough for the batches in flight to come back and be reused before new ones are needed. */
+const maxSpareBuffers = 8;
 
 function sharedBytes(capacity: number): Uint8Array {
   return new Uint8Array(new SharedArrayBuffer(roundUp(capacity)));

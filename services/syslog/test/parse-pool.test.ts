@@ -177,3 +177,28 @@ t.test('a worker that has not answered maxInFlightBatches batches is a backlog u
   t.equal(relieved, 1, 'the relief is announced once');
   t.equal(sink.events.length, 4, 'every datagram of the backlog was delivered');
 });
+
+for (const [sinkKind, makeSink] of [
+  ['a sink of messages', () => new RecordingSink()],
+  ['a sink of lines', () => new LineRecordingSink()],
+] as const) {
+  t.test(`TCP frames larger than a batch's buffer, and batches that fill one, arrive whole and in order (${sinkKind})`, async (t) => {
+    const { sink, ingest, start } = setup(1, undefined, makeSink());
+    const pool = await start();
+    // 100 KB frames fill a batch's buffer in a few; one frame of 600 KB needs a buffer of its own.
+    const sizes = [100_000, 100_000, 100_000, 600_000, 100_000, 30, 100_000];
+    const bodies = sizes.map((size, n) => String.fromCharCode(97 + n).repeat(size));
+    for (const [n, body] of bodies.entries()) {
+      const frame = Buffer.from(`<189>${n}: rtr-big: *Nov 22 14:00:00.003 UTC: %SYS-5-CONFIG_I: ${body}`);
+      if (ingest.receive(frame.length, 'tcp')) pool.submit(frame, 0, frame.length, Date.UTC(2026, 10, 22, 14), '192.0.2.9', 50514, 'tcp');
+    }
+    await pool.close();
+    const messages = sink.events.map((e) => JSON.parse(e.message) as { message: string; vendor: { counter: number } });
+    t.same(
+      messages.map((m) => m.vendor.counter),
+      sizes.map((_, n) => n),
+      'every frame once, in order',
+    );
+    messages.forEach((m, n) => t.ok(m.message === bodies[n], `frame ${n} (${sizes[n]} bytes of text) whole`));
+  });
+}
