@@ -37,6 +37,12 @@ size_t rq_free_bytes(receive_queue *q) {
   return q->capacity - (tail - head);
 }
 
+size_t rq_used_bytes(receive_queue *q) {
+  size_t head = atomic_load_explicit(&q->head, memory_order_acquire);
+  size_t tail = atomic_load_explicit(&q->tail, memory_order_acquire);
+  return tail - head;
+}
+
 int rq_fits(receive_queue *q, size_t kept) {
   size_t record = rq_record_bytes(kept);
   size_t tail = atomic_load_explicit(&q->tail, memory_order_relaxed);

@@ -42,6 +42,8 @@ size_t rq_record_bytes(size_t kept);
 int rq_fits(receive_queue *q, size_t kept);
 /* Producer: bytes not holding committed records. */
 size_t rq_free_bytes(receive_queue *q);
+/* Either side: bytes held by committed records (from the consumer: as of the last commit it saw). */
+size_t rq_used_bytes(receive_queue *q);
 /* Producer: where to write a record of `kept` bytes (header, then the bytes); NULL when it does not fit. */
 rq_header *rq_reserve(receive_queue *q, size_t kept);
 /* Producer: publishes the record last reserved. */

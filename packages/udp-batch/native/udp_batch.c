@@ -71,6 +71,7 @@ typedef struct {
   atomic_int waiting_for_room;   /* the thread waits for read() to free room in the queue */
   atomic_int notify;             /* setReading(): wake the event loop for new datagrams */
   atomic_int thread_error;       /* an errno the thread met, reported by the next read() */
+  atomic_uint_fast64_t full_waits; /* times the thread found the queue full and waited (info()) */
   int thread_running;            /* started and not yet joined */
   uv_async_t async;
   /* The handle that wakes the event loop (poll or async), started and then closing. */
@@ -360,12 +361,17 @@ static int receive_into_slots(batch_socket *s, int count) {
  */
 static int wait_for_room(batch_socket *s, size_t kept) {
   size_t enough = s->queue.capacity / 4;
+  int counted = 0;
   while (!atomic_load(&s->stopping)) {
     atomic_store(&s->waiting_for_room, 1);
     atomic_thread_fence(memory_order_seq_cst); /* the flag is seen before the room is checked: no lost wake-up */
     if (rq_fits(&s->queue, kept) && rq_free_bytes(&s->queue) >= enough) {
       atomic_store(&s->waiting_for_room, 0);
       return 1;
+    }
+    if (!counted) {
+      atomic_fetch_add(&s->full_waits, 1);
+      counted = 1;
     }
     struct pollfd wake = {.fd = s->wake_fd, .events = POLLIN};
     poll(&wake, 1, -1);
@@ -825,6 +831,12 @@ static napi_value socket_info(napi_env env, napi_callback_info info) {
   CHECK(napi_set_named_property(env, result, "family", value));
   CHECK(napi_create_int32(env, rcvbuf, &value));
   CHECK(napi_set_named_property(env, result, "receiveBufferBytes", value));
+  /* The receive queue: how full it is now, and how often the thread found it full and stopped
+     reading (then the kernel buffers, and drops once its buffer is full too). */
+  CHECK(napi_create_double(env, s->threaded ? (double)rq_used_bytes(&s->queue) : 0, &value));
+  CHECK(napi_set_named_property(env, result, "receiveQueueUsedBytes", value));
+  CHECK(napi_create_double(env, (double)atomic_load(&s->full_waits), &value));
+  CHECK(napi_set_named_property(env, result, "receiveQueueFullWaits", value));
   return result;
 }
 

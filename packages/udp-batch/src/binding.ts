@@ -6,6 +6,13 @@ export interface BatchSocketInfo {
   family: 4 | 6;
   /** As the kernel reports it: twice the usable size, capped by net.core.rmem_max. */
   receiveBufferBytes: number;
+  /** With a receive queue: the bytes it holds now (records and their headers); else 0. */
+  receiveQueueUsedBytes: number;
+  /**
+   * With a receive queue: how many times the receive thread found it full and stopped reading until
+   * a quarter was free (meanwhile the kernel buffers, and drops once its buffer is full); else 0.
+   */
+  receiveQueueFullWaits: number;
 }
 
 /** A bound, non-blocking UDP socket of the addon (see native/udp_batch.c for the layout of `meta`). */

@@ -93,8 +93,19 @@ export interface UdpListener {
   readonly address: string;
   /** The effective SO_RCVBUF as the kernel reports it (twice the usable size, capped by net.core.rmem_max). */
   readonly receiveBufferBytes: number;
+  /**
+   * The receive queue (`receiveQueueBytes`): the bytes it holds now, and how many times its thread
+   * found it full and stopped reading (the event loop was behind; the kernel buffers meanwhile, then
+   * drops). null without one.
+   */
+  receiveQueue(): ReceiveQueueState | null;
   /** Reads again after `canRead()` turned false; harmless otherwise. */
   resume(): void;
   /** Stops reading; datagrams already read (the receive queue) go to `onBatch` first, then the socket closes. */
   close(): Promise<void>;
+}
+
+export interface ReceiveQueueState {
+  usedBytes: number;
+  fullWaits: number;
 }

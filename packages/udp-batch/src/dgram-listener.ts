@@ -38,6 +38,7 @@ export async function listenDgram(address: string, options: ListenUdpOptions, on
     port: local.port,
     address: local.address,
     receiveBufferBytes: socket.getRecvBufferSize(),
+    receiveQueue: () => null,
     // node:dgram cannot stop reading: what comes meanwhile is marked `shed`.
     resume: () => {},
     close: () => new Promise<void>((resolve) => socket.close(() => resolve())),

@@ -46,6 +46,11 @@ export function listenRecvmmsg(binding: BatchBinding, address: string, options: 
     port: info.port,
     address,
     receiveBufferBytes: info.receiveBufferBytes,
+    receiveQueue: () => {
+      if (!options.receiveQueueBytes) return null;
+      const now = socket.info();
+      return { usedBytes: now.receiveQueueUsedBytes, fullWaits: now.receiveQueueFullWaits };
+    },
     resume: () => reader.resume(),
     // What the receive queue holds was read, so accepted: it goes to onBatch before the socket closes.
     close: async () => reader.finish(),

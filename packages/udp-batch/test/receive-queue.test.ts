@@ -148,6 +148,26 @@ t.test('a full queue: the thread stops reading, the kernel keeps the rest, and r
     'every datagram (about 120 KB through an 8 KiB queue), whole and in order',
   );
   t.ok(mostHeld * smallestRecord <= queueBytes, `the queue never held more than fits in it (at most ${mostHeld} at once)`);
+  const info = socket.info();
+  t.ok(info.receiveQueueFullWaits >= 1, `info() counts the times the thread found the queue full (${info.receiveQueueFullWaits})`);
+  t.equal(info.receiveQueueUsedBytes, 0, 'and says the queue is empty once everything is read');
+});
+
+t.test('info(): the bytes the queue holds while nothing reads it; zero, and no full waits, without a queue', async (t) => {
+  const udp = binding();
+  const socket = opened(t, udp.open('127.0.0.1', 0, 1024 * 1024, 1024, false, 64 * 1024));
+  const sender = opened(t, udp.open('127.0.0.1', 0, 0, 2048));
+  socket.start(() => {}); // woken, but reads nothing: the datagrams stay queued
+  const payloads = Array.from({ length: 10 }, (_, i) => payload(i));
+  sendNow(sender, socket.info().port, payloads);
+  const expected = payloads.reduce((sum, p) => sum + receiveQueueRecordBytes(p.length), 0);
+  spinUntil(() => socket.info().receiveQueueUsedBytes === expected, `the queue holds the 10 datagrams' records (${expected} bytes)`);
+  t.equal(socket.info().receiveQueueFullWaits, 0, 'a queue with room never made the thread wait');
+  readAll(socket, 10);
+  t.equal(socket.info().receiveQueueUsedBytes, 0, 'empty once read');
+
+  const plain = opened(t, udp.open('127.0.0.1', 0, 1024 * 1024, 1024, false, 0));
+  t.same([plain.info().receiveQueueUsedBytes, plain.info().receiveQueueFullWaits], [0, 0], 'a socket read on the event loop has no queue');
 });
 
 t.test('setReading(false): no wake-ups while the thread goes on filling the queue; true wakes the reader again', async (t) => {

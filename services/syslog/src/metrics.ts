@@ -24,6 +24,9 @@ export type DropReason = (typeof dropReasons)[number];
 
 /** Gauge of the datagrams the kernel dropped for the UDP socket (from /proc/net/udp*): loss before we read. */
 export const UDP_KERNEL_DROPS_METRIC = 'netsidecar_syslog_udp_kernel_drops';
+/** Gauges of the UDP receive queue (NETSIDECAR_SYSLOG_UDP_RECEIVE_QUEUE): bytes held now, and times its thread found it full. */
+export const UDP_RECEIVE_QUEUE_BYTES_METRIC = 'netsidecar_syslog_udp_receive_queue_bytes';
+export const UDP_RECEIVE_QUEUE_FULL_METRIC = 'netsidecar_syslog_udp_receive_queue_full_waits';
 
 export type SyslogMetrics = ReturnType<typeof createSyslogMetrics>;
 

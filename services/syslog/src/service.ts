@@ -9,7 +9,7 @@ import { Ingest } from './ingest.js';
 import { eventEncoding } from './event-encoding.js';
 
 import { ParsePool } from './parse-pool.js';
-import { UDP_KERNEL_DROPS_METRIC, createSyslogMetrics } from './metrics.js';
+import { UDP_KERNEL_DROPS_METRIC, UDP_RECEIVE_QUEUE_BYTES_METRIC, UDP_RECEIVE_QUEUE_FULL_METRIC, createSyslogMetrics } from './metrics.js';
 import { startStreamListener, type StreamListener } from './stream-listener.js';
 import { FrameBudget } from './frame-budget.js';
 import { startUdpListener } from './udp-listener.js';
@@ -55,6 +55,14 @@ export async function startSyslogService(context: ServiceContext<SyslogConfig>):
   gauge(registry, UDP_KERNEL_DROPS_METRIC, 'Datagrams the kernel dropped before the service read them (receive buffer full)', [], function () {
     const drops = kernelUdpDrops(udp.port);
     if (drops !== null) this.set(drops);
+  });
+  // Which side lost the race when the kernel drops: a full receive queue means the event loop (or
+  // the parse workers behind it) was behind; an empty one, that the receive thread was not scheduled.
+  gauge(registry, UDP_RECEIVE_QUEUE_BYTES_METRIC, 'Bytes in the UDP receive queue (datagrams read, not yet parsed)', [], function () {
+    this.set(udp.receiveQueue()?.usedBytes ?? 0);
+  });
+  gauge(registry, UDP_RECEIVE_QUEUE_FULL_METRIC, 'Times the UDP receive thread found its queue full and stopped reading (since start)', [], function () {
+    this.set(udp.receiveQueue()?.fullWaits ?? 0);
   });
 
   // One budget for TCP and TLS together: it bounds the memory of the whole process.

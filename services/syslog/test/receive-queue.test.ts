@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import t from 'tap';
 import { kernelUdpQueuedBytes } from '@netsidecar/telemetry';
+import { UDP_RECEIVE_QUEUE_BYTES_METRIC, UDP_RECEIVE_QUEUE_FULL_METRIC } from '../src/metrics.js';
 import { startTestSyslog, startTestSyslogWithIo } from './harness.js';
 
 const DEADLINE_MS = 10_000;
@@ -26,8 +27,13 @@ t.test('a datagram that arrives while the event loop is busy is read by the rece
   spinUntil(() => kernelUdpQueuedBytes(port) === 0, 'the receive thread takes the datagram from the kernel');
   const busyUntil = Date.now() + 100;
   spinUntil(() => Date.now() >= busyUntil, 'a busy event loop');
+  // The gauges are read now, before the event loop runs (prom-client calls collect() at once).
+  const queuedWhileBusy = syslog.metric(UDP_RECEIVE_QUEUE_BYTES_METRIC);
   const [event] = await syslog.waitForEvents(1);
   t.equal(event!.message, 'while the loop was busy');
+  t.ok((await queuedWhileBusy) > 0, `${UDP_RECEIVE_QUEUE_BYTES_METRIC} shows the datagram waiting in the queue (${await queuedWhileBusy} bytes)`);
+  t.equal(await syslog.metric(UDP_RECEIVE_QUEUE_BYTES_METRIC), 0, 'and 0 once it is read');
+  t.equal(await syslog.metric(UDP_RECEIVE_QUEUE_FULL_METRIC), 0, `${UDP_RECEIVE_QUEUE_FULL_METRIC}: the queue was never full`);
   const receivedAt = Date.parse(event!.receivedAt);
   t.ok(receivedAt >= sentFrom - 1, 'received after it was sent');
   t.ok(receivedAt < busyUntil - 50, `dated when the thread read it (${receivedAt - sentBy} ms after logger returned), not when the busy event loop got to it`);
