@@ -33,6 +33,7 @@ try {
   const cpu = cpuSecondsOf(service.pid) - cpu0;
   const memory = memoryOf(service.pid);
   const kernelDrops = kernelUdpDrops(service.ports.udp);
+  const queueFullWaits = (await service.metrics()).value('netsidecar_syslog_udp_receive_queue_full_waits');
   await service.stop();
   const written = await countLines(join(dataDir, 'logs'));
   console.log(
@@ -42,6 +43,7 @@ try {
       written: written.lines,
       loss: sent.sent - written.lines,
       kernelDrops,
+      queueFullWaits,
       cpuMicrosPerMessage: +((cpu / sent.sent) * 1e6).toFixed(2),
       senderCpu: sent.cpu,
       peakRssMb: memory && Math.round(memory.hwmKb / 1024),

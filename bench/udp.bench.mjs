@@ -72,6 +72,8 @@ async function netsidecarStep({ dir, sender, corpus, rate, seconds, nodeArgs = [
     bytesPerEvent: written.lines ? written.bytes / written.lines : null,
     loss: sent.sent - written.lines,
     kernelDrops: m.value('netsidecar_syslog_udp_kernel_drops'),
+    // Times the receive thread found its queue full: kernel drops with these mean the service was behind.
+    queueFullWaits: m.value('netsidecar_syslog_udp_receive_queue_full_waits'),
     received: m.value('netsidecar_syslog_received_total', { transport: 'udp' }),
     dropped: Object.fromEntries(
       [...m.samples].filter(([k, v]) => k.startsWith('netsidecar_syslog_dropped_total') && v > 0).map(([k, v]) => [/reason="([^"]+)"/.exec(k)?.[1] ?? k, v]),
@@ -171,7 +173,7 @@ async function ladder(step, rates, log) {
 export async function runUdpBench({ dir, sender, corpus, rates, seconds, receiveBufferBytes, log = console.log }) {
   const say = (r) =>
     log(
-      `  udp ${r.receiver.padEnd(12)} ${String(r.rate).padStart(7)}/s: sent ${r.sent.sent} in ${r.sent.seconds.toFixed(2)} s, written ${r.written}, loss ${r.loss}, kernel drops ${r.kernelDrops}, peak RSS ${r.peakRssMb?.toFixed(0)} MB, ${r.bytesPerEvent?.toFixed(0)} bytes/event,${r.parseWorkers === undefined ? '' : ` ${r.parseWorkers} parse worker(s),`} CPU ${r.cpuSeconds?.toFixed(1)} s${r.threads === undefined ? '' : `, main thread ${(100 * r.threads.main.onCpu).toFixed(0)} % on CPU + ${(100 * r.threads.main.waiting).toFixed(0)} % waiting, busiest other ${(100 * r.threads.other.onCpu).toFixed(0)} %`}, others ${r.backgroundCores.toFixed(2)} cores${r.discarded ? ' (busy machine: run again)' : ''}`,
+      `  udp ${r.receiver.padEnd(12)} ${String(r.rate).padStart(7)}/s: sent ${r.sent.sent} in ${r.sent.seconds.toFixed(2)} s, written ${r.written}, loss ${r.loss}, kernel drops ${r.kernelDrops}${r.queueFullWaits === undefined ? '' : ` (receive queue full ${r.queueFullWaits} times)`}, peak RSS ${r.peakRssMb?.toFixed(0)} MB, ${r.bytesPerEvent?.toFixed(0)} bytes/event,${r.parseWorkers === undefined ? '' : ` ${r.parseWorkers} parse worker(s),`} CPU ${r.cpuSeconds?.toFixed(1)} s${r.threads === undefined ? '' : `, main thread ${(100 * r.threads.main.onCpu).toFixed(0)} % on CPU + ${(100 * r.threads.main.waiting).toFixed(0)} % waiting, busiest other ${(100 * r.threads.other.onCpu).toFixed(0)} %`}, others ${r.backgroundCores.toFixed(2)} cores${r.discarded ? ' (busy machine: run again)' : ''}`,
     );
   const netsidecar = await ladder((rate) => netsidecarStep({ dir, sender, corpus, rate, seconds }), rates, say);
   const rsyslog = await ladder((rate) => rsyslogStep({ dir, sender, corpus, rate, seconds, receiveBufferBytes, format: 'raw' }), rates, say);
