@@ -26,7 +26,7 @@ export function scanIndented(text: string, book: RuleBook, allow: AllowList, fre
   const n = text.length;
   const parents = (): string[][] => {
     const out: string[][] = [];
-    for (let d = 0; d < stack.depth; d++) out.push(lower(tokenize(text.slice(stack.starts[d]!, stack.ends[d]!))));
+    for (let d = 0; d < stack.depth; d++) out.push(lower(tokenize(text.slice(stack.starts[d], stack.ends[d]))));
     return out;
   };
   for (let pos = 0; pos < n;) {
