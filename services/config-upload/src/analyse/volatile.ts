@@ -1,5 +1,6 @@
 import { declaredZone } from './declared-zone.js';
 import { resolveWhen, type When } from './when.js';
+import { joinText } from '../whole-text.js';
 
 /**
  * Lines that change without the configuration changing (timestamps, byte counts, clock drift), and
@@ -116,7 +117,7 @@ export function normalise(text: string): Normalised {
     start = lf + 1;
   }
   if (runEnd > runStart) out.push(text.slice(runStart, runEnd));
-  const kept = out.length === 0 ? '\n' : out.join('');
+  const kept = out.length === 0 ? '\n' : joinText(out);
   // The zone is looked up only when there is a stamp to read: a few indexOf scans of the text.
   const when = whenRaw === null ? { when: null, whenZone: null } : resolveWhen(whenRaw, declaredZone(text));
   return { text: kept, who, ...when, whenRaw };

@@ -1,5 +1,6 @@
 import type { Token } from './tokens.js';
 import { Tagger } from './tagger.js';
+import { joinText } from '../whole-text.js';
 
 /** A secret value found in a text: [start, end) is replaced by the tag of `value`. */
 export interface Span {
@@ -73,5 +74,5 @@ export function applySpans(text: string, spans: Span[], tagger: Tagger, counts: 
     counts[s.kind] = (counts[s.kind] ?? 0) + 1;
   }
   out.push(text.slice(position));
-  return { text: out.join(''), count };
+  return { text: joinText(out), count };
 }
