@@ -63,7 +63,8 @@ const clockPeriod = 'clock-period';
  *
  * One walk over the text by line ends, without splitting it: runs of lines kept as they are are
  * copied as one slice (a 1 MB config is some 40,000 lines; splitting and joining them cost more
- * than the rest of the walk, bench/RESULTS-config.md).
+ * than the rest of the walk, bench/RESULTS-config.md), and joined outside the V8 heap when large
+ * (whole-text.ts).
  */
 export function normalise(text: string): Normalised {
   let who: string | null = null;

@@ -58,7 +58,8 @@ export interface Applied {
 
 /**
  * Replaces the spans with tags; spans overlapping an earlier one are dropped (the first family to
- * claim a value wins). `counts` gets one per value replaced, by kind.
+ * claim a value wins). `counts` gets one per value replaced, by kind. The text is joined outside
+ * the V8 heap when large (whole-text.ts).
  */
 export function applySpans(text: string, spans: Span[], tagger: Tagger, counts: Record<string, number>): Applied {
   if (spans.length === 0) return { text, count: 0 };
