@@ -46,7 +46,12 @@ t.test('redaction and normalisation of a large config: secrets replaced, the res
   const redactor = new Redactor(new Tagger(Buffer.alloc(32, 7)));
   for (const [name, text] of [
     ['ASCII', pieces(1.2 * mb).join('')],
-    ['UTF-8', pieces(1.2 * mb).join('').replace('description port 9', 'description Büro 9 – 東京')],
+    [
+      'UTF-8',
+      pieces(1.2 * mb)
+        .join('')
+        .replace('description port 9', 'description Büro 9 – 東京'),
+    ],
   ] as const) {
     const r = redactor.redact(text, 'cisco-ios');
     t.notMatch(r.text, /hsrp-\d/, `${name}: no secret left`);
