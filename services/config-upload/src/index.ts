@@ -18,5 +18,6 @@ export { IntendedDir, type IntendedSource } from './analyse/intended.js';
 export { IntendedS3, parseS3Url } from './analyse/intended-s3.js';
 export { deviceFromFilename, checkFilename, checkDevice } from './ingest/device-name.js';
 export { decodeBody } from './ingest/decode-body.js';
+export { joinText } from './whole-text.js';
 export { parseUsers, type Principal } from './auth/users-file.js';
 export { hashPassword, verifyPassword } from './auth/scrypt.js';

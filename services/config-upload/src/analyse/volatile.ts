@@ -1,5 +1,6 @@
 import { declaredZone } from './declared-zone.js';
 import { resolveWhen, type When } from './when.js';
+import { joinText } from '../whole-text.js';
 
 /**
  * Lines that change without the configuration changing (timestamps, byte counts, clock drift), and
@@ -62,7 +63,8 @@ const clockPeriod = 'clock-period';
  *
  * One walk over the text by line ends, without splitting it: runs of lines kept as they are are
  * copied as one slice (a 1 MB config is some 40,000 lines; splitting and joining them cost more
- * than the rest of the walk, bench/RESULTS-config.md).
+ * than the rest of the walk, bench/RESULTS-config.md), and joined outside the V8 heap when large
+ * (whole-text.ts).
  */
 export function normalise(text: string): Normalised {
   let who: string | null = null;
@@ -116,7 +118,7 @@ export function normalise(text: string): Normalised {
     start = lf + 1;
   }
   if (runEnd > runStart) out.push(text.slice(runStart, runEnd));
-  const kept = out.length === 0 ? '\n' : out.join('');
+  const kept = out.length === 0 ? '\n' : joinText(out);
   // The zone is looked up only when there is a stamp to read: a few indexOf scans of the text.
   const when = whenRaw === null ? { when: null, whenZone: null } : resolveWhen(whenRaw, declaredZone(text));
   return { text: kept, who, ...when, whenRaw };

@@ -1,5 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import { UploadError } from '../errors.js';
+import { asciiText } from '../whole-text.js';
 
 export interface DecodedBody {
   text: string;
@@ -47,17 +48,20 @@ function toText(raw: Buffer): string {
   // One pass over the bytes: NUL means binary; other C0 controls (but tab, LF, CR, form feed and
   // ^C, which delimits IOS banners) may be at most 1 % of the body.
   let control = 0;
+  let high = 0; // bytes >= 0x80: none, and the text is ASCII
   for (let i = 0; i < raw.length; i++) {
     const c = raw[i]!;
     if (c < 0x20 && c !== 9 && c !== 10 && c !== 13 && c !== 3 && c !== 12) {
       if (c === 0) throw new UploadError('binary_content');
       control++;
     } else if (c === 0x7f) control++;
+    else if (c >= 0x80) high++;
   }
   if (control > raw.length / 100) throw new UploadError('binary_content');
   let text: string;
   try {
-    text = utf8.decode(raw);
+    // ASCII is its own UTF-8: read as Latin-1, a large text is made outside the V8 heap (whole-text.ts).
+    text = high === 0 ? asciiText(raw) : utf8.decode(raw);
   } catch {
     // Not UTF-8: an old banner in Latin-1 is still text, random bytes are not (C1 controls).
     text = raw.toString('latin1');

@@ -1,5 +1,6 @@
 import type { Token } from './tokens.js';
 import { Tagger } from './tagger.js';
+import { joinText } from '../whole-text.js';
 
 /** A secret value found in a text: [start, end) is replaced by the tag of `value`. */
 export interface Span {
@@ -57,7 +58,8 @@ export interface Applied {
 
 /**
  * Replaces the spans with tags; spans overlapping an earlier one are dropped (the first family to
- * claim a value wins). `counts` gets one per value replaced, by kind.
+ * claim a value wins). `counts` gets one per value replaced, by kind. The text is joined outside
+ * the V8 heap when large (whole-text.ts).
  */
 export function applySpans(text: string, spans: Span[], tagger: Tagger, counts: Record<string, number>): Applied {
   if (spans.length === 0) return { text, count: 0 };
@@ -73,5 +75,5 @@ export function applySpans(text: string, spans: Span[], tagger: Tagger, counts: 
     counts[s.kind] = (counts[s.kind] ?? 0) + 1;
   }
   out.push(text.slice(position));
-  return { text: out.join(''), count };
+  return { text: joinText(out), count };
 }

@@ -29,6 +29,9 @@ export function cmd(head: string, forms: string | readonly string[], under?: str
 /** An address as a statement's first word; the digit test first, as most lines start with a letter. */
 const isAddress = (w: string): boolean => w.charCodeAt(0) >= 48 && w.charCodeAt(0) <= 57 && addressRe.test(w);
 
+const asciiLower = (c: number): number => (c >= 65 && c <= 90 ? c + 32 : c);
+const shapeOf = (length: number, first: number): number => length * 0x10000 + first;
+
 export function cmds(heads: readonly string[], forms: string | readonly string[], under?: string): CommandSpec[] {
   return heads.map((h) => cmd(h, forms, under));
 }
@@ -75,6 +78,8 @@ export type Verdict = { t: 'secrets'; captures: Capture[]; rule: Rule } | { t: '
  */
 export class RuleBook {
   private readonly index = new Map<string, Rule[]>();
+  /** The index words by length and first character (`shapeOf`), for `headsAt`. */
+  private readonly byShape = new Map<number, string[]>();
   readonly vocabulary = new Set<string>();
   /** Some rule's statement starts with an address (IOS-XR `  10.1.1.1:0 password ...` under `mpls ldp` / ` neighbor`). */
   private readonly byAddress: boolean;
@@ -98,6 +103,37 @@ export class RuleBook {
       }
     }
     this.byAddress = by === 'first' && this.index.has(addressKey);
+    for (const key of this.index.keys()) {
+      const shape = shapeOf(key.length, key.charCodeAt(0));
+      const list = this.byShape.get(shape);
+      if (list) list.push(key);
+      else this.byShape.set(shape, [key]);
+    }
+  }
+
+  /**
+   * `has(word) || has(word.toLowerCase())` for the word `text[start, end)`, without making a string
+   * of it: most lines of a large config start with a word no rule is indexed under (`interface`,
+   * `switchport`), and a string per line was a third of the garbage of redacting 1 MB. An ASCII
+   * word is compared with the index words of its length and first letter, case-insensitively (they
+   * are lower-case); any other word the exact way.
+   */
+  headsAt(text: string, start: number, end: number): boolean {
+    for (let i = start; i < end; i++) {
+      if (text.charCodeAt(i) >= 0x80) {
+        const word = text.slice(start, end);
+        return this.has(word) || this.has(word.toLowerCase());
+      }
+    }
+    if (end === start) return this.has('');
+    for (const key of this.byShape.get(shapeOf(end - start, asciiLower(text.charCodeAt(start)))) ?? []) {
+      let i = 1;
+      while (i < key.length && asciiLower(text.charCodeAt(start + i)) === key.charCodeAt(i)) i++;
+      if (i === key.length) return true;
+    }
+    // isAddress's own first test, before the string it needs
+    const c = text.charCodeAt(start);
+    return this.byAddress && c >= 48 && c <= 57 && isAddress(text.slice(start, end));
   }
 
   /** Whether any rule is indexed under this (lower-case) word: the cheap screen before tokenizing. */

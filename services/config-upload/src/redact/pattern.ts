@@ -178,65 +178,84 @@ function literal(n: Extract<Node, { t: 'lit' }>, w: string): boolean {
  * word to the end; otherwise it is a prefix and the result says where it stopped.
  */
 export function match(p: Pattern, words: readonly string[], at = 0, whole = true): { end: number; captures: Capture[] } | null {
-  const captures: Capture[] = [];
-  let end = -1;
-  const done = (pos: number): boolean => {
-    if (whole && pos !== words.length) return false;
-    end = pos;
-    return true;
-  };
-  return run(p.nodes, 0, words, at, captures, done) ? { end, captures } : null;
+  const state: MatchState = { words, caps: [], whole, end: -1 };
+  return run(p.nodes, 0, at, null, state) ? { end: state.end, captures: state.caps } : null;
 }
 
-function run(nodes: readonly Node[], i: number, words: readonly string[], pos: number, caps: Capture[], k: (pos: number) => boolean): boolean {
-  if (i === nodes.length) return k(pos);
+/** One match: its input, the captures so far, and where the pattern ended when it matched. */
+interface MatchState {
+  readonly words: readonly string[];
+  readonly caps: Capture[];
+  readonly whole: boolean;
+  end: number;
+}
+
+/**
+ * What follows the sequence being matched: the rest of an enclosing sequence (after an optional
+ * part), then its own rest, up to the pattern's end. A linked list, allocated only when an optional
+ * part is entered: a closure per node visited was most of the garbage of redacting a 1 MB config.
+ */
+interface Rest {
+  readonly nodes: readonly Node[];
+  readonly i: number;
+  readonly next: Rest | null;
+}
+
+/** Matches `nodes[i..]` from word `pos`, then `rest`; backtracks by returning false. */
+function run(nodes: readonly Node[], i: number, pos: number, rest: Rest | null, st: MatchState): boolean {
+  if (i === nodes.length) {
+    if (rest !== null) return run(rest.nodes, rest.i, pos, rest.next, st);
+    if (st.whole && pos !== st.words.length) return false;
+    st.end = pos;
+    return true;
+  }
   const n = nodes[i]!;
-  const next = (p: number): boolean => run(nodes, i + 1, words, p, caps, k);
+  const words = st.words;
   switch (n.t) {
     case 'lit':
-      return pos < words.length && literal(n, words[pos]!) && next(pos + 1);
+      return pos < words.length && literal(n, words[pos]!) && run(nodes, i + 1, pos + 1, rest, st);
     case 'any':
-      return pos < words.length && next(pos + 1);
+      return pos < words.length && run(nodes, i + 1, pos + 1, rest, st);
     case 'num':
-      return pos < words.length && isNumber(words[pos]!) && next(pos + 1);
+      return pos < words.length && isNumber(words[pos]!) && run(nodes, i + 1, pos + 1, rest, st);
     case 'tag':
-      return pos < words.length && Tagger.isTag(words[pos]!) && next(pos + 1);
+      return pos < words.length && Tagger.isTag(words[pos]!) && run(nodes, i + 1, pos + 1, rest, st);
     case 'addr':
-      return pos < words.length && addressRe.test(words[pos]!) && next(pos + 1);
+      return pos < words.length && addressRe.test(words[pos]!) && run(nodes, i + 1, pos + 1, rest, st);
     case 'opt':
-      return run(n.seq, 0, words, pos, caps, next) || next(pos);
+      return run(n.seq, 0, pos, { nodes, i: i + 1, next: rest }, st) || run(nodes, i + 1, pos, rest, st);
     case 'skip':
-      for (let p = pos; p <= words.length; p++) if (next(p)) return true;
+      for (let p = pos; p <= words.length; p++) if (run(nodes, i + 1, p, rest, st)) return true;
       return false;
     case 'set': {
-      if (!n.many) return pos < words.length && n.words.has(words[pos]!) && next(pos + 1);
+      if (!n.many) return pos < words.length && n.words.has(words[pos]!) && run(nodes, i + 1, pos + 1, rest, st);
       let max = pos;
       while (max < words.length && n.words.has(words[max]!)) max++;
-      for (let p = max; p >= pos; p--) if (next(p)) return true;
+      for (let p = max; p >= pos; p--) if (run(nodes, i + 1, p, rest, st)) return true;
       return false;
     }
     case 'argv': {
       const found = argvSecrets(words, pos, n.kind);
-      caps.push(...found);
-      if (next(words.length)) return true;
-      caps.length -= found.length;
+      st.caps.push(...found);
+      if (run(nodes, i + 1, words.length, rest, st)) return true;
+      st.caps.length -= found.length;
       return false;
     }
     case 'http': {
       if (pos >= words.length) return false;
       const ranges: [number, number][] = [];
       embeddedSecrets(words[pos]!, ranges);
-      for (const r of ranges) caps.push({ kind: n.kind, from: pos, to: pos + 1, sub: r });
-      if (next(pos + 1)) return true;
-      caps.length -= ranges.length;
+      for (const r of ranges) st.caps.push({ kind: n.kind, from: pos, to: pos + 1, sub: r });
+      if (run(nodes, i + 1, pos + 1, rest, st)) return true;
+      st.caps.length -= ranges.length;
       return false;
     }
     case 'secret': {
       if (pos >= words.length) return false;
       const to = n.rest ? words.length : pos + 1;
-      caps.push({ kind: n.kind, from: pos, to });
-      if (next(to)) return true;
-      caps.pop();
+      st.caps.push({ kind: n.kind, from: pos, to });
+      if (run(nodes, i + 1, to, rest, st)) return true;
+      st.caps.pop();
       return false;
     }
   }

@@ -13,15 +13,22 @@ import { tokenize, type Token } from './tokens.js';
  * (banners), certificate hex blocks (`crypto pki certificate chain` → ` certificate ...` up to
  * `quit`) and public key blocks (a bare `key-string` up to `quit`).
  *
- * Speed: a line is only tokenized when its first word heads a rule (a Map lookup); most lines of a
- * large config (interfaces, ACLs) cost an indexOf and a slice.
+ * Speed: a line is only tokenized when its first word heads a rule (`RuleBook.headsAt`, in place);
+ * most lines of a large config (interfaces, ACLs) cost an indexOf and a few character compares, and
+ * make no garbage.
  */
 export function scanIndented(text: string, book: RuleBook, allow: AllowList, free: readonly FreeText[], found: Findings, known: (w: string) => boolean): void {
   const cursor = new FreeTextCursor(free);
-  const stack: { indent: number; start: number; end: number }[] = [];
+  // The enclosing lines, innermost last: [start, end) of each and its indent, in three arrays
+  // reused from line to line (an object per line was most of this walk's garbage).
+  const stack = { depth: 0, indents: [] as number[], starts: [] as number[], ends: [] as number[] };
   let quitBlock = -1; // inside a hex block: its opening line's indent
   const n = text.length;
-  const parents = () => stack.map((s) => lower(tokenize(text.slice(s.start, s.end))));
+  const parents = (): string[][] => {
+    const out: string[][] = [];
+    for (let d = 0; d < stack.depth; d++) out.push(lower(tokenize(text.slice(stack.starts[d], stack.ends[d]))));
+    return out;
+  };
   for (let pos = 0; pos < n;) {
     let eol = text.indexOf('\n', pos);
     if (eol === -1) eol = n;
@@ -38,26 +45,32 @@ export function scanIndented(text: string, book: RuleBook, allow: AllowList, fre
     const indent = p - lineStart;
     let wordEnd = p;
     while (wordEnd < eol && text.charCodeAt(wordEnd) !== 32 && text.charCodeAt(wordEnd) !== 9) wordEnd++;
-    const first = text.slice(p, wordEnd);
     if (quitBlock !== -1) {
-      if (first === 'quit' || indent <= quitBlock) quitBlock = -1;
-      if (first === 'quit') continue;
+      if (wordIs(text, p, wordEnd, 'quit') || indent <= quitBlock) quitBlock = -1;
+      if (wordIs(text, p, wordEnd, 'quit')) continue;
     }
-    while (stack.length > 0 && stack[stack.length - 1]!.indent >= indent) stack.pop();
-    if (first === 'certificate' || (first === 'key-string' && wordEnd === trimEnd(text, wordEnd, eol))) {
-      if (first === 'key-string' || parents().some((w) => w[0] === 'crypto' && w[1] === 'pki')) {
+    while (stack.depth > 0 && stack.indents[stack.depth - 1]! >= indent) stack.depth--;
+    if (wordIs(text, p, wordEnd, 'certificate') || (wordIs(text, p, wordEnd, 'key-string') && wordEnd === trimEnd(text, wordEnd, eol))) {
+      if (wordIs(text, p, wordEnd, 'key-string') || parents().some((w) => w[0] === 'crypto' && w[1] === 'pki')) {
         quitBlock = indent;
         continue;
       }
     }
-    stack.push({ indent, start: p, end: eol });
-    const key = book.has(first) ? first : first.toLowerCase();
-    if (!book.has(key)) continue;
+    stack.indents[stack.depth] = indent;
+    stack.starts[stack.depth] = p;
+    stack.ends[stack.depth] = eol;
+    stack.depth++;
+    if (!book.headsAt(text, p, wordEnd)) continue;
     const tokens = tokenize(text.slice(p, eol));
     const words = lower(tokens);
     const verdict = book.classify(words, 0, () => parents().slice(0, -1));
     if (verdict && !allowedOver(verdict, allow, words)) emit(verdict, p, tokens, text, found, known);
   }
+}
+
+/** `text[start, end)` is `word`, compared in place: no string per line. */
+function wordIs(text: string, start: number, end: number, word: string): boolean {
+  return end - start === word.length && text.startsWith(word, start);
 }
 
 function trimEnd(text: string, from: number, eol: number): number {
