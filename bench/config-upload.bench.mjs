@@ -385,12 +385,13 @@ With ${large.completed} ${big} uploads, autocannon's p99 is about the ${ordinal(
 
 ## Where a ${big} upload's CPU goes (bench process, \`process.cpuUsage\`)
 
-Each pipeline stage run in the bench process on the same kind of config (CPU time, median of 15);
-the rest of the service's CPU per upload is HTTP, the store and sink writes, garbage collection, and
-the first use of each new 1 MB string on the V8 heap, the file sink's joined batch above all (a
-profile of the service, \`node --cpu-prof\`, shows it: a stage run here on the same strings again
-does not pay it; the upload's own whole texts are made outside the V8 heap,
-services/config-upload/src/whole-text.ts). The 1 MB config holds about 1,300
+Each pipeline stage run in the bench process on the same kind of config (CPU time, median of 15),
+to rank the stages, not to add up: the service also spends its CPU on HTTP, the store and sink
+writes, garbage collection and the first use of each new 1 MB string on the V8 heap (the file
+sink's joined batch above all; a profile of the service, \`node --cpu-prof\`, shows it), while a
+stage run here back to back makes its whole texts (outside the V8 heap,
+services/config-upload/src/whole-text.ts) in fresh memory each time, where the service's allocator
+reuses the last upload's. So the sum can exceed the service's own CPU per upload. The 1 MB config holds about 1,300
 secrets (an HSRP key every 10 interfaces), far more than a real one; their HMAC-SHA256 tags are
 about 5 % of \`redact\` in that profile, the rest its grammar walk, the safety net's scan for secret
 words and building the redacted text.
