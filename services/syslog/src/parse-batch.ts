@@ -218,11 +218,13 @@ function encodeLines(encoder: EventEncoder, batch: RawBatch): LineRuns {
 
 /** The encoded lines of the batch being built, in the order read; reused from batch to batch. */
 class LineScratch {
-  data = Buffer.allocUnsafeSlow(64 * 1024);
+  data = Buffer.allocUnsafeSlow(initialScratchBytes);
   used = 0;
 
   reset(): void {
     this.used = 0;
+    // One huge message (NETSIDECAR_SYSLOG_MAX_MESSAGE_SIZE allows 16 MiB) must not keep its room for good.
+    if (this.data.length > keptScratchBytes) this.data = Buffer.allocUnsafeSlow(initialScratchBytes);
   }
 
   /** Appends `text` as UTF-8 and a LF; returns where the line ends. */
@@ -254,4 +256,7 @@ class LineScratch {
 }
 
 const LF = 0x0a;
+const initialScratchBytes = 64 * 1024;
+/** A full batch of ordinary messages needs well under this; more is let go after the batch. */
+const keptScratchBytes = 4 * 1024 * 1024;
 const lineScratch = new LineScratch();
