@@ -7,7 +7,7 @@
 // do not reach worker threads, so the syslog parse pool's worker could not load its source; there
 // this runs tap's own ts-node loader instead, which does. Arguments are passed on to tap
 // (`node scripts/tap.mjs services/syslog/test/tls.test.ts`).
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -22,8 +22,28 @@ if (nodeMajor < 22) {
   console.error(`scripts/tap.mjs: Node ${process.versions.node}: tap's ts-node loader (tsx cannot load TypeScript in worker threads before Node 22)`);
 }
 
-const tapPackage = createRequire(import.meta.url).resolve('tap/package.json');
+const require = createRequire(import.meta.url);
+const tapPackage = require.resolve('tap/package.json');
 const tapBin = join(dirname(tapPackage), JSON.parse(readFileSync(tapPackage, 'utf8')).bin.tap);
+
+// tap rebuilds its runner when the plugins change, but the run that notices still starts its test
+// processes with the old build's loader: after a run on Node 22+, the first run on Node 20 found
+// no TypeScript loader and failed every file (ERR_UNKNOWN_FILE_EXTENSION). Rebuild first, then.
+const wantsTsNode = nodeMajor < 22;
+if (builtWithTsNode() !== wantsTsNode) {
+  const built = spawnSync(process.execPath, [tapBin, 'build'], { stdio: 'inherit', env });
+  if (built.status !== 0) process.exit(built.status ?? 1);
+}
+
+/** Whether tap's runner is built with its ts-node plugin; null when the build cannot be read (tap then decides). */
+function builtWithTsNode() {
+  try {
+    const testPackage = createRequire(tapPackage).resolve('@tapjs/test/package.json');
+    return readFileSync(join(dirname(testPackage), 'test-built/dist/esm/index.js'), 'utf8').includes('from "@tapjs/typescript"');
+  } catch {
+    return wantsTsNode;
+  }
+}
 const child = spawn(process.execPath, [tapBin, ...process.argv.slice(2)], { stdio: 'inherit', env });
 // Ctrl-C reaches tap through the terminal's process group; a SIGTERM sent to this script alone is passed on.
 process.on('SIGTERM', () => child.kill('SIGTERM'));
