@@ -176,8 +176,9 @@ export class ParsePool {
    * True while TCP and TLS connections should stop reading: the pool is backlogged, or the sink
    * answered a delivery with `backpressure` and is not below its high-water mark again. A connection
    * cannot see the sink's answer itself (its frames are written later, from here); pausing it is
-   * what keeps a TCP sender from being refused (`sink_full`). UDP does not wait for the sink: it
-   * goes on and the sink's refusals are counted, as without workers.
+   * what keeps a TCP sender from being refused (`sink_full`). The batches already read wait in the
+   * pool until the sink is below its high-water mark (`deliverReady`); UDP goes on being read until
+   * that backlog is full, then the kernel drops (and counts) the excess.
    */
   holdsStreams(): boolean {
     return this.backlogged || this.sinkPushedBack;
@@ -213,7 +214,8 @@ export class ParsePool {
     this.sinkPushedBack = true;
     void this.options.ingest.whenWritable().then(() => {
       this.sinkPushedBack = false;
-      this.relieved();
+      this.deliverReady();
+      if (!this.sinkPushedBack) this.relieved();
     });
   }
 
@@ -289,7 +291,17 @@ export class ParsePool {
   /** A batch is encoded: deliver it, and every later one it held back, in the order they were made. */
   private encoded(result: EncodedBatch, batch: RawBatch): void {
     this.ready.set(result.id, { result, batch });
-    for (let next = this.ready.get(this.nextDelivery); next; next = this.ready.get(this.nextDelivery)) {
+    this.deliverReady();
+  }
+
+  /**
+   * Delivers the encoded batches that are next in order, until one is missing or the sink pushes
+   * back. While the sink is above its high-water mark, encoded batches wait here (within the
+   * `maxInFlightBatches` backlog, which pauses every reader): handing them over would take the sink
+   * to its limit, where it refuses events that a TCP sender was told were received.
+   */
+  private deliverReady(): void {
+    for (let next = this.ready.get(this.nextDelivery); next && !this.sinkPushedBack; next = this.ready.get(this.nextDelivery)) {
       this.ready.delete(this.nextDelivery);
       this.nextDelivery++;
       this.deliverBatch(next.result, next.batch);

@@ -8,6 +8,7 @@ import { createSyslogMetrics } from '../src/metrics.js';
 import { ParsePool } from '../src/parse-pool.js';
 import { EventEncoder } from '../src/encode-event.js';
 import { parseSyslog } from '../src/parser/index.js';
+import { eventually } from '@netsidecar/test-support/eventually';
 import { LineRecordingSink, RecordingSink } from './recording-sinks.js';
 
 /** syslog/2 as the file sink gets it: the workers write what the main thread would. */
@@ -202,3 +203,73 @@ for (const [sinkKind, makeSink] of [
     messages.forEach((m, n) => t.ok(m.message === bodies[n], `frame ${n} (${sizes[n]} bytes of text) whole`));
   });
 }
+
+/**
+ * A sink that holds what it takes until the test lets it write, as the file sink does: it says
+ * `backpressure` from its high-water mark and refuses (`full`) at its limit.
+ */
+class SlowDiskSink extends RecordingSink {
+  held = 0;
+  mostHeld = 0;
+  refused = 0;
+  private writable: (() => void)[] = [];
+  constructor(
+    private readonly highWater: number,
+    private readonly limit: number,
+  ) {
+    super();
+  }
+  override write(event: Parameters<RecordingSink['write']>[0]) {
+    if (this.held >= this.limit) {
+      this.refused++;
+      return 'full' as const;
+    }
+    this.held++;
+    this.mostHeld = Math.max(this.mostHeld, this.held);
+    super.write(event);
+    return this.held >= this.highWater ? ('backpressure' as const) : ('ok' as const);
+  }
+  override whenWritable(): Promise<void> {
+    return this.held < this.highWater ? Promise.resolve() : new Promise((resolve) => this.writable.push(resolve));
+  }
+  /** The disk took everything held. */
+  written(): void {
+    this.held = 0;
+    for (const wake of this.writable.splice(0)) wake();
+  }
+}
+
+t.test('frames read while the sink is above its high-water mark wait in the pool: none is refused, all arrive in order', async (t) => {
+  // High water at 100 events, the limit at 200: one batch of 64 fits between them, the 1,000 frames
+  // read meanwhile do not. Before, batches went on to the sink and the ones past its limit were refused.
+  const sink = new SlowDiskSink(100, 200);
+  const { ingest } = setup(2, undefined, sink);
+  const pool = await ParsePool.start({ workers: 2, encoding, ingest, logger: silentLogger, maxBatchMessages: 64 });
+  for (let n = 0; n < 1_000; n++) {
+    const frame = line('rtr-a', n);
+    if (ingest.receive(frame.length, 'tcp')) pool.submit(frame, 0, frame.length, Date.UTC(2026, 10, 22, 14), '192.0.2.1', 50514, 'tcp');
+  }
+  const drained = pool.drain();
+  let writes = 0;
+  await eventually(
+    async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (pool.holdsStreams()) {
+        writes++;
+        sink.written();
+      }
+      return sink.events.length + sink.refused === 1_000;
+    },
+    { timeoutMs: 30_000, what: 'the sink to take or refuse every frame' },
+  );
+  await drained;
+  await pool.close();
+  t.equal(sink.refused, 0, 'nothing refused');
+  t.ok(sink.mostHeld < 200, `the sink was never taken to its limit (at most ${sink.mostHeld} held)`);
+  t.ok(writes >= 5, `the pool waited for the sink ${writes} times`);
+  t.same(
+    byDevice(sink).get('192.0.2.1'),
+    Array.from({ length: 1_000 }, (_, n) => n),
+    'every frame once, in order',
+  );
+});
