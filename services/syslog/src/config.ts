@@ -53,9 +53,9 @@ export const syslogVariables = {
   },
   NETSIDECAR_SYSLOG_PARSE_WORKERS: {
     parse: parseWorkers,
-    default: 'auto' as number | 'auto', // 2 when there is a core for each beside the reading thread, else 1 (parseWorkerCount)
+    default: 'auto' as number | 'auto', // 2 when there is a core for each beside the reading thread, else 1 and a second for streams (parseWorkerCount)
     description:
-      'Worker threads that parse UDP datagrams and TCP/TLS frames (results are delivered in the order read, so each device keeps its order); 0 = none; auto = 2 with 3 or more cores, else 1.',
+      'Worker threads that parse UDP datagrams and TCP/TLS frames (results are delivered in the order read, so each device keeps its order); 0 = none; auto = 2 with 3 or more cores; with 2 cores 1, and a second once TCP or TLS senders wait on it; 1 core: 1.',
   },
   NETSIDECAR_SYSLOG_SCHEMA: {
     parse: (raw: string): 1 | 2 => (oneOf(['1', '2'] as const)(raw) === '1' ? 1 : 2),

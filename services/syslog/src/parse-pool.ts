@@ -24,7 +24,16 @@ import type { Ingest } from './ingest.js';
  *   dies, its batches are encoded on the main thread and it is not restarted: nothing read is lost.
  */
 export interface ParsePoolOptions {
+  /** Workers started with the pool. */
   workers: number;
+  /**
+   * Workers the pool grows to, one at a time, while TCP or TLS senders wait on a backlog (default
+   * `workers`). A stream sender read faster than the workers parse is held by TCP flow control, and
+   * the thread that reads streams has time to spare, so a worker more is throughput. UDP does not
+   * grow the pool: its datagrams are read by a thread of their own, which a worker more would take
+   * turns with on two cores.
+   */
+  maxWorkers?: number;
   /** syslog/1 or syslog/2 (the same as the Ingest's). */
   encoding: EventEncoding;
   ingest: Ingest;
@@ -69,7 +78,11 @@ export class ParsePool {
   private readonly lanes: Lane[] = [];
   private readonly fallback: EventEncoder;
   private readonly maxBatch: number;
-  private readonly maxUndelivered: number;
+  /** Undelivered batches per worker before a backlog. */
+  private readonly maxUndeliveredPerWorker: number;
+  private readonly maxWorkers: number;
+  /** A worker being added for stream senders: at most one at a time. */
+  private growing = false;
   /** Encode events as lines of bytes: the sink takes them. */
   private readonly lines: boolean;
   private pending: Pending = emptyPending(sharedBytes(batchBytes));
@@ -93,7 +106,8 @@ export class ParsePool {
 
   private constructor(private readonly options: ParsePoolOptions) {
     this.maxBatch = options.maxBatchMessages ?? 512;
-    this.maxUndelivered = (options.maxInFlightBatches ?? defaultMaxInFlightBatches) * Math.max(1, options.workers);
+    this.maxUndeliveredPerWorker = options.maxInFlightBatches ?? defaultMaxInFlightBatches;
+    this.maxWorkers = Math.max(options.workers, options.maxWorkers ?? options.workers);
     this.lines = options.ingest.acceptsLines;
     this.fallback = new EventEncoder(options.encoding);
   }
@@ -189,6 +203,11 @@ export class ParsePool {
     this.relievedListeners.push(listener);
   }
 
+  /** Workers running or starting (the ones added for stream senders included). */
+  workerCount(): number {
+    return this.lanes.filter((lane) => lane.worker !== null).length;
+  }
+
   /** Batches each worker has encoded so far, by worker. */
   batchesByWorker(): number[] {
     return this.lanes.map((lane) => lane.answered);
@@ -198,8 +217,13 @@ export class ParsePool {
     return this.nextId - this.nextDelivery;
   }
 
+  /** Undelivered batches that make a backlog: `maxInFlightBatches` per worker. */
+  private maxUndelivered(): number {
+    return this.maxUndeliveredPerWorker * Math.max(1, this.lanes.length);
+  }
+
   private checkRelieved(): void {
-    if (!this.backlogged || this.undelivered() > this.maxUndelivered / 2) return;
+    if (!this.backlogged || this.undelivered() > this.maxUndelivered() / 2) return;
     this.backlogged = false;
     this.relieved();
   }
@@ -260,7 +284,10 @@ export class ParsePool {
       ipIndex: Uint16Array.from(ipIndex),
       transportIndex: Uint8Array.from(transports),
     };
-    if (this.undelivered() >= this.maxUndelivered) this.backlogged = true;
+    if (this.undelivered() >= this.maxUndelivered()) {
+      this.backlogged = true;
+      if (transports.some((code) => code !== transportCode.udp)) this.growForStreams();
+    }
     const lane = this.laneFor();
     if (!lane) {
       this.encoded(encodeBatch(this.fallback, batch, this.lines), batch);
@@ -268,6 +295,28 @@ export class ParsePool {
     }
     lane.inFlight.set(batch.id, batch);
     lane.worker!.postMessage(batch);
+  }
+
+  /**
+   * Adds a worker while stream senders wait on a backlog and `maxWorkers` allows one more. It takes
+   * batches once it has loaded (they queue for it until then), and stays: a worker is cheap to keep
+   * and slow to start, and stream senders that fell behind once tend to again (a router's buffered
+   * logs after a reconnect, a relay).
+   */
+  private growForStreams(): void {
+    if (this.growing || this.lanes.length >= this.maxWorkers || this.lanes.every((lane) => lane.worker === null)) return;
+    this.growing = true;
+    const index = this.lanes.length;
+    this.addLane(index).then(
+      () => {
+        this.growing = false;
+        this.options.logger.info('parse worker added: TCP or TLS senders were waiting on the parse workers', { worker: index, workers: this.workerCount() });
+      },
+      (err: unknown) => {
+        // Its batches are parsed on this thread (`lost`); the pool stays at the size it had.
+        this.options.logger.warn('parse worker could not start: going on with the others', { worker: index, err });
+      },
+    );
   }
 
   /** The next live worker in turn, or null when none is left. */

@@ -38,8 +38,8 @@ export async function startSyslogService(context: ServiceContext<SyslogConfig>):
 
   checkReceiveQueue(config.NETSIDECAR_SYSLOG_UDP_RECEIVE_QUEUE, config.NETSIDECAR_SYSLOG_MAX_MESSAGE_SIZE);
   const io = chooseUdpIo(config.NETSIDECAR_SYSLOG_UDP_IO);
-  const workers = parseWorkerCount(config.NETSIDECAR_SYSLOG_PARSE_WORKERS, availableParallelism());
-  const pool = workers > 0 ? await ParsePool.start({ workers, encoding, ingest, logger }) : null;
+  const { workers, maxWorkers } = parseWorkerCount(config.NETSIDECAR_SYSLOG_PARSE_WORKERS, availableParallelism());
+  const pool = workers > 0 ? await ParsePool.start({ workers, maxWorkers, encoding, ingest, logger }) : null;
   const udp = await startUdpListener({
     io,
     pool,
@@ -91,7 +91,15 @@ export async function startSyslogService(context: ServiceContext<SyslogConfig>):
   gauge(registry, 'netsidecar_syslog_tcp_budget_waiting', 'TCP/TLS connections not read because the frame budget is used up', [], function () {
     this.set(budget.waiting);
   });
-  logger.info('listening', { udpPort: udp.port, tcpPort: tcp.port, tlsPort: tls?.port ?? null, address, udpIo: io.kind, parseWorkers: workers });
+  logger.info('listening', {
+    udpPort: udp.port,
+    tcpPort: tcp.port,
+    tlsPort: tls?.port ?? null,
+    address,
+    udpIo: io.kind,
+    parseWorkers: workers,
+    parseWorkersForStreams: maxWorkers,
+  });
 
   return {
     udpPort: udp.port,
@@ -108,12 +116,17 @@ export async function startSyslogService(context: ServiceContext<SyslogConfig>):
 }
 
 /**
- * `auto`: a second parse worker only when it gets a core of its own (the reading thread and two
- * workers need three); on two cores a second worker would only take turns with the first.
+ * Parse workers at the start, and at most once TCP or TLS senders wait on them (ParsePool's
+ * `maxWorkers`). `auto`: two from the start when each gets a core of its own beside the thread that
+ * reads the sockets (three cores). On two cores one, and a second only for stream senders: UDP is
+ * read by a thread of its own, which a second worker would take turns with (more datagrams lost at
+ * the same rate, bench/README.md), while streams are read by the event loop, which then has time to
+ * spare. A number is the count, fixed.
  */
-export function parseWorkerCount(setting: number | 'auto', cores: number): number {
-  if (setting !== 'auto') return setting;
-  return cores >= 3 ? 2 : 1;
+export function parseWorkerCount(setting: number | 'auto', cores: number): { workers: number; maxWorkers: number } {
+  if (setting !== 'auto') return { workers: setting, maxWorkers: setting };
+  if (cores >= 3) return { workers: 2, maxWorkers: 2 };
+  return { workers: 1, maxWorkers: cores >= 2 ? 2 : 1 };
 }
 
 /** The addon opens a receive queue only when four of the largest datagrams fit: said here, by name. */

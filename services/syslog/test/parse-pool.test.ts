@@ -273,3 +273,42 @@ t.test('frames read while the sink is above its high-water mark wait in the pool
     'every frame once, in order',
   );
 });
+
+for (const transport of ['tcp', 'udp'] as const) {
+  const grows = transport === 'tcp';
+  t.test(
+    `one worker of at most two, behind on ${transport}: ${grows ? 'a second starts, shares the work and the order holds' : 'no second (the UDP reading thread keeps its core)'}`,
+    async (t) => {
+      const { sink, ingest } = setup(1);
+      const logged: string[] = [];
+      const logger = { ...silentLogger, info: (msg: string) => void logged.push(msg) };
+      const pool = await ParsePool.start({ workers: 1, maxWorkers: 2, encoding, ingest, logger, maxBatchMessages: 1, maxInFlightBatches: 4 });
+      const submit = (from: number, to: number) => {
+        for (let n = from; n < to; n++) {
+          const message = line('rtr-a', n);
+          pool.submit(message, 0, message.length, Date.UTC(2026, 10, 22, 14), '192.0.2.1', transport === 'tcp' ? 50514 : 514, transport);
+        }
+      };
+      // Synchronously, one message a batch: the worker cannot answer before this code yields.
+      submit(0, 3);
+      t.equal(pool.workerCount(), 1, 'under the backlog: one worker');
+      submit(3, 4);
+      t.equal(pool.isBacklogged(), true, 'four unanswered batches: a backlog');
+      t.equal(pool.workerCount(), grows ? 2 : 1, grows ? 'a second worker is starting' : 'still one worker');
+      await pool.drain();
+      // Enough batches for the round robin to reach the second worker once it has loaded.
+      submit(4, 400);
+      await pool.close();
+      const [, second = 0] = pool.batchesByWorker();
+      if (grows) {
+        t.ok(second > 0, `the second worker encoded ${second} batches`);
+        t.ok(logged.includes('parse worker added: TCP or TLS senders were waiting on the parse workers'), 'and it was logged');
+      } else t.equal(pool.batchesByWorker().length, 1, 'one worker encoded them all');
+      t.same(
+        byDevice(sink).get('192.0.2.1'),
+        Array.from({ length: 400 }, (_, n) => n),
+        'every message once, in order',
+      );
+    },
+  );
+}
