@@ -34,7 +34,7 @@ export const commonVariables = {
   NETSIDECAR_SINK_FLUSH_INTERVAL: {
     parse: duration(10, 60_000),
     default: 1_000, // 1 s
-    description: 'How long an event may wait in a batch before it is sent or written.',
+    description: 'How long an event may wait in a batch before it is sent or written (the file sink also writes once no event has come for a twentieth of it).',
   },
   NETSIDECAR_SINK_MEMORY_LIMIT: {
     parse: byteSize(1024 * 1024),

@@ -61,6 +61,27 @@ t.test('encoded lines (writeLines) are written byte for byte, in order with text
   t.equal(await metricValue(registry, 'netsidecar_sink_events_total', { outcome: 'delivered' }), 6);
 });
 
+t.test('when events stop coming, what is buffered is written without waiting for the flush interval', async (t) => {
+  const dataDir = await tempDir(t);
+  // A 60 s interval the test never reaches: only the quiet write can put the lines on disk in time.
+  const sink = new FileSink({ dataDir, registry: createRegistry('test'), logger: silentLogger, flushIntervalMs: 60_000, quietWriteMs: 20 });
+  t.teardown(() => sink.close(Date.now() + 1_000));
+  for (let n = 1; n <= 3; n++) t.equal(sink.write({ logGroup: '/g', logStream: 'burst', timestamp: 0, message: `{"n":${n}}` }), 'ok');
+  await eventually(async () => (await readFile(join(dataDir, 'logs/g/burst.jsonl'), 'utf8').catch(() => '')) === '{"n":1}\n{"n":2}\n{"n":3}\n', {
+    timeoutMs: 10_000,
+    intervalMs: 10,
+    what: 'the burst to be written once it ended',
+  });
+  t.equal(sink.queuedEvents(), 0, 'nothing left in memory');
+  // The next burst arms the timer again.
+  sink.write({ logGroup: '/g', logStream: 'burst', timestamp: 0, message: '{"n":4}' });
+  await eventually(async () => (await readFile(join(dataDir, 'logs/g/burst.jsonl'), 'utf8')).endsWith('{"n":4}\n'), {
+    timeoutMs: 10_000,
+    intervalMs: 10,
+    what: 'the second burst to be written',
+  });
+});
+
 t.test('appends across restarts instead of truncating', async (t) => {
   const dataDir = await tempDir(t);
   for (const n of [1, 2]) {

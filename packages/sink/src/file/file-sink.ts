@@ -29,6 +29,12 @@ export interface FileSinkOptions {
   registry: Registry;
   logger: Logger;
   flushIntervalMs?: number; // 1 s
+  /**
+   * Write what is buffered once no event has come for this long, without waiting for the interval:
+   * a burst's last lines reach the disk as it ends, as rsyslog writes at the end of each batch it
+   * dequeues. Default: a twentieth of the flush interval (50 ms for 1 s).
+   */
+  quietWriteMs?: number;
   /** Buffered bytes at twice which write() refuses; it says 'backpressure' from min(this, 8 MiB). */
   memoryLimitBytes?: number; // 64 MiB
   /** Flush early when this many bytes are buffered, so big bursts go out in large writes. */
@@ -68,6 +74,12 @@ export class FileSink implements Sink {
   private readonly nameFilesWritten = new Set<string>();
   private readonly paths = new Map<string, Map<string, string>>();
   private readonly timer: NodeJS.Timeout;
+  private readonly quietWriteMs: number;
+  /** Armed while events are buffered: checks, every `quietWriteMs`, whether any came meanwhile. */
+  private quietTimer: NodeJS.Timeout | null = null;
+  /** Events accepted since the start, and their count when the quiet timer was armed. */
+  private acceptedTotal = 0;
+  private acceptedAtArm = 0;
   private readonly memoryLimit: number;
   private readonly highWater: number;
   private readonly flushBytes: number;
@@ -98,8 +110,10 @@ export class FileSink implements Sink {
     this.events = new HotCounter(options.registry, 'netsidecar_sink_events_total', 'Events through the sink, by outcome', ['outcome']);
     this.accepted = this.events.labels('accepted');
     this.errors = counter(options.registry, 'netsidecar_sink_errors_total', 'Sink write errors by code', ['code']);
-    this.timer = setInterval(() => void this.writeOnce(false).catch(() => {}), options.flushIntervalMs ?? 1_000);
+    const flushIntervalMs = options.flushIntervalMs ?? 1_000;
+    this.timer = setInterval(() => void this.writeOnce(false).catch(() => {}), flushIntervalMs);
     this.timer.unref();
+    this.quietWriteMs = options.quietWriteMs ?? flushIntervalMs / 20;
   }
 
   write(event: SinkEvent): WriteOutcome {
@@ -143,6 +157,23 @@ export class FileSink implements Sink {
     return this.afterHold();
   }
 
+  /**
+   * One timer for a whole burst, not one per event: when it fires and events came meanwhile, it
+   * looks again a `quietWriteMs` later; when none came, the input has paused, and the buffer is
+   * written.
+   */
+  private armQuietWrite(): void {
+    if (this.quietTimer !== null) return;
+    this.acceptedAtArm = this.acceptedTotal;
+    this.quietTimer = setTimeout(() => {
+      this.quietTimer = null;
+      if (this.pendingEvents === 0 || this.closed) return;
+      if (this.acceptedTotal !== this.acceptedAtArm) this.armQuietWrite();
+      else void this.writeOnce(false).catch(() => {});
+    }, this.quietWriteMs);
+    this.quietTimer.unref();
+  }
+
   /** A file that cannot be written may hold half the memory; beyond, only its own events are refused. */
   private atFailingShare(path: string): boolean {
     return this.failing.size > 0 && this.failing.bytes >= this.memoryLimit * failingShare && this.failing.has(path);
@@ -158,11 +189,13 @@ export class FileSink implements Sink {
     file.events += events;
     this.pendingBytes += line.length;
     this.pendingEvents += events;
+    this.acceptedTotal += events;
     this.accepted.inc(events);
   }
 
   private afterHold(): WriteOutcome {
     if (this.pendingBytes >= this.flushBytes && !this.writing) void this.writeOnce(false).catch(() => {});
+    else this.armQuietWrite();
     return this.pendingBytes >= this.highWater ? 'backpressure' : 'ok';
   }
 
@@ -212,6 +245,7 @@ export class FileSink implements Sink {
   async close(deadline: number): Promise<DrainReport> {
     this.closed = true;
     clearInterval(this.timer);
+    if (this.quietTimer !== null) clearTimeout(this.quietTimer);
     const before = this.queuedEvents();
     let timer: NodeJS.Timeout | undefined;
     const expiry = new Promise<void>((resolve) => {
