@@ -74,7 +74,8 @@ export interface Sink {
   /**
    * Only on sinks that write lines of bytes (file, stdout): `write()` of each event of `lines`, in
    * order, all accepted or all refused (under the limits `write()` keeps). A service checks for it
-   * to decide whether to encode events as bytes.
+   * to decide whether to encode events as bytes. The bytes are the caller's again once the call
+   * returns (the syslog parse pool reuses its buffers): a sink that keeps them keeps a copy.
    */
   writeLines?(lines: EncodedLines): WriteOutcome;
   /**

@@ -44,7 +44,8 @@ export class StdoutSink implements Sink {
     const refusal = this.refusal();
     if (refusal !== null) return this.refuse(refusal, encoded.events);
     this.events.inc({ outcome: 'accepted' }, encoded.events);
-    return this.out.write(encoded.lines) ? 'ok' : 'backpressure';
+    // A copy: the stream may hold the bytes until the pipe takes them, and the caller reuses its buffer.
+    return this.out.write(Buffer.from(encoded.lines)) ? 'ok' : 'backpressure';
   }
 
   /** One write of all the lines: the pipe gets the group whole or not at all. */

@@ -82,6 +82,39 @@ t.test('when events stop coming, what is buffered is written without waiting for
   });
 });
 
+t.test("writeLines keeps a copy: the caller's buffer, reused at once, changes nothing written, flush after flush", async (t) => {
+  const dataDir = await tempDir(t);
+  const sink = new FileSink({
+    dataDir,
+    registry: createRegistry('test'),
+    logger: silentLogger,
+    flushIntervalMs: 60_000,
+    quietWriteMs: 60_000,
+    flushBytes: 1e9,
+  });
+  // One buffer, as the syslog parse pool reuses its output buffers: overwritten after every call.
+  const reused = Buffer.alloc(64);
+  const expected: string[] = [];
+  for (let flush = 0; flush < 3; flush++) {
+    for (let n = 0; n < 100; n++) {
+      const line = `{"flush":${flush},"n":${n}}\n`;
+      const length = reused.write(line);
+      t.equal(sink.writeLines({ logGroup: '/g', logStream: 'reused', lines: reused.subarray(0, length), events: 1 }), 'ok');
+      reused.fill(0x78);
+      expected.push(line);
+    }
+    // The next flush's lines go into the chunks this one gave back once written.
+    await sink.flush();
+  }
+  // A line larger than a chunk of the sink's.
+  const huge = Buffer.from('{"huge":"' + 'h'.repeat(300_000) + '"}\n');
+  t.equal(sink.writeLines({ logGroup: '/g', logStream: 'reused', lines: huge, events: 1 }), 'ok');
+  huge.fill(0x78);
+  expected.push('{"huge":"' + 'h'.repeat(300_000) + '"}\n');
+  await sink.close(Date.now() + 5_000);
+  t.ok((await readFile(join(dataDir, 'logs/g/reused.jsonl'), 'utf8')) === expected.join(''), '301 lines, each as it was given');
+});
+
 t.test('appends across restarts instead of truncating', async (t) => {
   const dataDir = await tempDir(t);
   for (const n of [1, 2]) {

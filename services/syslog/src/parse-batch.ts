@@ -21,6 +21,11 @@ export interface RawBatch {
   ipIndex: Uint16Array;
   /** Per message: how it came, as its index in `transports` (a byte: cheaper than a string per message). */
   transportIndex: Uint8Array;
+  /**
+   * Where the events' bytes go: memory shared with the main thread, which reuses it for a later
+   * batch once this one is delivered. A result that does not fit gets shared memory of its own.
+   */
+  output: Uint8Array;
 }
 
 export type Transport = ReceiveContext['transport'];
@@ -33,14 +38,16 @@ export const transportCode: Record<Transport, number> = { udp: 0, tcp: 1, tls: 2
  * The events of a batch, as the sink takes them:
  * - `lines` (file and stdout sinks): the lines (JSON and `\n`, UTF-8) of the events in runs, one
  *   run per source address and device, in the order each run's first event was read; a run holds its
- *   events in the order read, so each device's order holds. Encoded once, on the worker, into one
- *   buffer that travels as a transferred ArrayBuffer (no copy); the main thread hands each run to
- *   the sink in one call, and the sink writes those bytes as they are.
+ *   events in the order read, so each device's order holds. Encoded once, on the worker, into the
+ *   batch's `output` (shared memory: nothing is copied or allocated to send it); the main thread hands
+ *   each run to the sink in one call, and a sink that keeps them copies them (the buffer is reused).
  * - `strings` (the CloudWatch sink, whose requests and spool are built from the message text): one
  *   message per event, in the order read, as UTF-8 bytes back to back; the main thread makes each
  *   its string. Sending the texts themselves kept them alive (and copied them between the worker's
  *   young-generation spaces) until the batch was cloned; bytes are written as each event is encoded
- *   and travel as a transferred buffer.
+ *   and travel in the batch's `output`.
+ * A new buffer per batch (a transferred ArrayBuffer, as before) was external memory the main thread's
+ * V8 counted: under a TCP load it ran a full mark-compact about every 100 ms for it.
  */
 export type EncodedEvents = LineRuns | EventStrings;
 
@@ -128,7 +135,7 @@ function encodeStrings(encoder: EventEncoder, batch: RawBatch): EventStrings {
     deviceIndex[i] = slot;
     formats[i] = formatCode[encoded.format];
   });
-  return { kind: 'strings', bytes: scratch.transferableCopy(), ends, deviceTable, deviceIndex, formats };
+  return { kind: 'strings', bytes: scratch.copyInto(batch.output), ends, deviceTable, deviceIndex, formats };
 }
 
 /** The events of one source address and device in a batch. */
@@ -203,8 +210,7 @@ function encodeLines(encoder: EventEncoder, batch: RawBatch): LineRuns {
     receivedAt[r] = run.receivedAt;
     devices[r] = run.device;
   });
-  // A fresh ArrayBuffer per batch: it is transferred to the main thread (Buffer's pool cannot be).
-  const out = new Uint8Array(new ArrayBuffer(offset));
+  const out = outputFor(batch.output, offset);
   let start = 0;
   for (let i = 0; i < count; i++) {
     const run = runs[runOf[i]!]!;
@@ -247,12 +253,17 @@ class LineScratch {
     return this.used;
   }
 
-  /** What was written, in an ArrayBuffer of its own (one that can be transferred). */
-  transferableCopy(): Uint8Array {
-    const copy = new Uint8Array(new ArrayBuffer(this.used));
+  /** What was written, copied into `output` (or shared memory of its own when it does not fit). */
+  copyInto(output: Uint8Array): Uint8Array {
+    const copy = outputFor(output, this.used);
     copy.set(this.data.subarray(0, this.used));
     return copy;
   }
+}
+
+/** The first `bytes` of a batch's output buffer, or a new shared buffer when they do not fit in it. */
+function outputFor(output: Uint8Array, bytes: number): Uint8Array {
+  return bytes <= output.length ? output.subarray(0, bytes) : new Uint8Array(new SharedArrayBuffer(bytes));
 }
 
 const LF = 0x0a;

@@ -17,9 +17,9 @@ import type { Ingest } from './ingest.js';
  * - Batches go to the workers in turn, and their results are delivered in the order the batches
  *   were made, whichever worker answers first: every device's events stay in order, and one busy
  *   source (a relay, or the bench's single sender) still loads every worker.
- * - When the sink writes lines of bytes (file, stdout), a worker encodes each event's line into one
- *   buffer per batch, moved (not copied) to this thread, and the sink writes those bytes: this
- *   thread builds no string per event.
+ * - When the sink writes lines of bytes (file, stdout), a worker encodes each event's line into the
+ *   batch's output buffer (shared, reused once the batch is delivered), and the sink copies and
+ *   writes those bytes: this thread builds no string per event.
  * - Accepted means read: each batch keeps its messages until its result is delivered. If a worker
  *   dies, its batches are encoded on the main thread and it is not restarted: nothing read is lost.
  */
@@ -94,6 +94,11 @@ export class ParsePool {
    * and mark-compacts for the external memory), and TCP was read 10-25 % slower.
    */
   private readonly spare: Uint8Array[] = [];
+  /**
+   * Output buffers of delivered batches, reused the same way: the workers write the events' bytes
+   * into them, and the sink copies what it keeps before `deliverBatch` returns.
+   */
+  private readonly spareOutput: Uint8Array[] = [];
   private nextId = 1;
   /** The id of the next batch to deliver: results come back in any order and leave in this one. */
   private nextDelivery = 1;
@@ -286,6 +291,7 @@ export class ParsePool {
       ipTable,
       ipIndex: Uint16Array.from(ipIndex),
       transportIndex: Uint8Array.from(transports),
+      output: this.spareOutput.pop() ?? sharedBytes(outputBytes),
     };
     if (this.undelivered() >= this.maxUndelivered()) {
       this.backlogged = true;
@@ -360,6 +366,9 @@ export class ParsePool {
       // Every worker is done with it (a worker answers only after reading the whole batch).
       const buffer = next.batch.data.buffer;
       if (buffer.byteLength === batchBytes && this.spare.length < this.maxUndelivered()) this.spare.push(new Uint8Array(buffer));
+      // Delivered: the sink has taken (copied) what it keeps, and the worker is done with it.
+      const output = next.batch.output;
+      if (output.byteLength === outputBytes && this.spareOutput.length < this.maxUndelivered()) this.spareOutput.push(output);
     }
     if (this.undelivered() === 0) for (const wake of this.idleWaiters.splice(0)) wake();
     this.checkRelieved();
@@ -415,6 +424,12 @@ const workerUrl = new URL(import.meta.resolve('@netsidecar/syslog/parse-worker')
 
 /** A batch's buffer: 512 messages of up to 512 bytes; a batch that fills it is sent at once. */
 const batchBytes = 256 * 1024;
+
+/**
+ * A batch's output buffer: 512 events' lines of the bench's ~400 bytes need ~200 KB; a batch whose
+ * events need more gets a buffer of its own from the worker, not reused.
+ */
+const outputBytes = 512 * 1024;
 
 function sharedBytes(capacity: number): Uint8Array {
   return new Uint8Array(new SharedArrayBuffer(roundUp(capacity)));

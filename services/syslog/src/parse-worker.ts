@@ -11,8 +11,7 @@ import { encodeBatch, workerReady, type RawBatch, type WorkerData } from './pars
 const { encoding, lines } = workerData as WorkerData;
 const encoder = new EventEncoder(encoding);
 parentPort!.on('message', (batch: RawBatch) => {
-  const encoded = encodeBatch(encoder, batch, lines);
-  // The events' bytes move to the main thread, not copied.
-  parentPort!.postMessage(encoded, [encoded.events.bytes.buffer as ArrayBuffer]);
+  // The events' bytes are in the batch's shared output buffer: posting them copies nothing.
+  parentPort!.postMessage(encodeBatch(encoder, batch, lines));
 });
 parentPort!.postMessage(workerReady);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Registry } from 'prom-client';
 import { HotCounter, counter, gauge, type Logger } from '@netsidecar/telemetry';
 import type { DrainReport, EncodedLines, Refusal, Sink, SinkEvent, WriteOutcome } from '../sink.js';
+import { ByteArena } from './byte-arena.js';
 import { LruHandles } from './lru-handles.js';
 import { FailingFiles, type Lines } from './failing-files.js';
 import { fileNameOf, isHashedFileBase, streamFileExtension, streamNameFileContent, streamNameFileExtension } from './file-name.js';
@@ -70,6 +71,8 @@ export class FileSink implements Sink {
   private readonly retryWaits = new Set<() => void>();
   private writableWaiters: (() => void)[] = [];
   private readonly handles: LruHandles;
+  /** The bytes of `writeLines`, copied: the caller reuses its buffer. */
+  private readonly arena = new ByteArena();
   private readonly knownDirs = new Set<string>();
   private readonly nameFilesWritten = new Set<string>();
   private readonly paths = new Map<string, Map<string, string>>();
@@ -136,7 +139,7 @@ export class FileSink implements Sink {
     if (this.pendingBytes + this.failing.bytes >= this.memoryLimit) return this.refuse('full', encoded.events);
     const path = this.pathOf(encoded.logGroup, encoded.logStream);
     if (this.atFailingShare(path)) return this.refuse('full', encoded.events);
-    this.hold(path, encoded.logStream, encoded.lines, encoded.events);
+    this.hold(path, encoded.logStream, this.arena.copy(encoded.lines), encoded.events);
     return this.afterHold();
   }
 
@@ -300,6 +303,9 @@ export class FileSink implements Sink {
   private async writeOut(all: boolean): Promise<void> {
     const batch = this.pending;
     this.pending = new Map();
+    // The chunks holding the batch's bytes: reused if every line of the batch is written now.
+    const chunks = this.arena.seal();
+    let allWritten = true;
     this.inFlightEvents += this.pendingEvents;
     this.pendingBytes = 0;
     this.pendingEvents = 0;
@@ -317,6 +323,7 @@ export class FileSink implements Sink {
         retry.held.events += file.events;
         this.inFlightEvents -= file.events;
       } else if (this.failing.append(path, file)) {
+        allWritten = false;
         this.inFlightEvents -= file.events; // waits for the file's next attempt
       } else {
         work.push([path, file, 0]);
@@ -338,6 +345,7 @@ export class FileSink implements Sink {
         const code = (err as NodeJS.ErrnoException).code ?? 'unknown';
         this.errors.inc({ code });
         this.handles.forget(path);
+        allWritten = false;
         // Accepted events are kept until written: a failing file delays its own lines, nobody else's.
         this.failing.hold(path, lines, code, attempts + 1, Date.now());
         if (attempts === 0) {
@@ -349,6 +357,7 @@ export class FileSink implements Sink {
       }
       this.inFlightEvents -= lines.events;
     }
+    if (allWritten) this.arena.recycle(chunks);
     this.wakeWriters();
   }
 
