@@ -117,6 +117,8 @@ async function openIdle(port, count, line) {
   return sockets;
 }
 
+/** Connections opened and closed before the baseline sample. */
+const warmUpConnections = 100;
 const settleMs = 8_000; // V8's memory reducer runs a full GC a few seconds after allocation stops
 
 /** Lowest VmRSS over 2 s of samples: the figure least disturbed by garbage not yet collected. */
@@ -131,6 +133,13 @@ async function settledRss(pid) {
 
 export async function idleConnections({ start, count, line, connectionsOpen }) {
   const receiver = await start();
+  // A first wave opened, used and closed before the baseline: the code, heaps and buffers the first
+  // connections bring are then in both samples. Without it the baseline sometimes held start-up
+  // garbage that the collections the connections caused freed, and the difference came out negative.
+  const warmUp = await openIdle(receiver.ports.tcp, warmUpConnections, line);
+  for (const socket of warmUp) socket.destroy();
+  const closedBy = Date.now() + 10_000;
+  while (connectionsOpen && Date.now() < closedBy && (await connectionsOpen(receiver)) > 0) await sleep(100);
   await waitForQuietMachine();
   await sleep(settleMs); // start-up garbage collected, timers settled
   const before = await settledRss(receiver.pid);
