@@ -111,6 +111,8 @@ export class ParsePool {
   /** A delivery got `backpressure` from the sink, which is not below its high-water mark again yet. */
   private sinkPushedBack = false;
   private relievedListeners: (() => void)[] = [];
+  /** The drain's deadline has passed: batches go to the sink whether it pushes back or not. */
+  private pastDeadline = false;
 
   private constructor(private readonly options: ParsePoolOptions) {
     this.maxBatch = options.maxBatchMessages ?? 512;
@@ -252,15 +254,34 @@ export class ParsePool {
   }
 
   /** Sends what was read and waits until every batch is delivered. */
-  async drain(): Promise<void> {
+  /**
+   * Sends what was read and waits until every batch is delivered. At `deadline` (epoch ms), batches
+   * still waiting for a sink that pushes back go to it all the same: what it refuses then is counted
+   * (`sink_full`), where a stop that waited for good would lose it uncounted.
+   */
+  async drain(deadline?: number): Promise<void> {
     this.flush();
-    while (this.undelivered() > 0) {
-      await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    const timer =
+      deadline === undefined
+        ? undefined
+        : setTimeout(
+            () => {
+              this.pastDeadline = true;
+              this.deliverReady();
+            },
+            Math.max(0, deadline - Date.now()),
+          );
+    try {
+      while (this.undelivered() > 0) {
+        await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+      }
+    } finally {
+      clearTimeout(timer);
     }
   }
 
-  async close(): Promise<void> {
-    await this.drain();
+  async close(deadline?: number): Promise<void> {
+    await this.drain(deadline);
     await Promise.all(
       this.lanes.map((lane) => {
         const worker = lane.worker;
@@ -359,7 +380,7 @@ export class ParsePool {
    * to its limit, where it refuses events that a TCP sender was told were received.
    */
   private deliverReady(): void {
-    for (let next = this.ready.get(this.nextDelivery); next && !this.sinkPushedBack; next = this.ready.get(this.nextDelivery)) {
+    for (let next = this.ready.get(this.nextDelivery); next && (!this.sinkPushedBack || this.pastDeadline); next = this.ready.get(this.nextDelivery)) {
       this.ready.delete(this.nextDelivery);
       this.nextDelivery++;
       this.deliverBatch(next.result, next.batch);

@@ -110,7 +110,8 @@ export async function startSyslogService(context: ServiceContext<SyslogConfig>):
       const readUntil = deadline === undefined ? undefined : Date.now() + Math.max(0, deadline - Date.now()) / 2;
       await Promise.all([udp.close(), tcp.close(readUntil), tls?.close(readUntil)]);
       // What was read (UDP datagrams, TCP and TLS frames) is accepted: the workers finish it before the sink drains.
-      await pool?.close();
+      // At the deadline, what still waits for a sink that pushes back goes to it, which counts what it refuses.
+      await pool?.close(deadline);
     },
   };
 }

@@ -8,7 +8,7 @@ import { createSyslogMetrics } from '../src/metrics.js';
 import { ParsePool } from '../src/parse-pool.js';
 import { EventEncoder } from '../src/encode-event.js';
 import { parseSyslog } from '../src/parser/index.js';
-import { eventually } from '@netsidecar/test-support/eventually';
+import { eventually, within } from '@netsidecar/test-support/eventually';
 import { LineRecordingSink, RecordingSink } from './recording-sinks.js';
 
 /** syslog/2 as the file sink gets it: the workers write what the main thread would. */
@@ -312,3 +312,19 @@ for (const transport of ['tcp', 'udp'] as const) {
     },
   );
 }
+
+t.test('at the drain deadline, batches still waiting for a sink that never frees up go to it, and what it refuses is counted', async (t) => {
+  // The disk never takes anything: the sink stays above its high-water mark for good.
+  const sink = new SlowDiskSink(100, 200);
+  const { ingest, registry } = setup(1, undefined, sink);
+  const pool = await ParsePool.start({ workers: 1, encoding, ingest, logger: silentLogger, maxBatchMessages: 64 });
+  for (let n = 0; n < 1_000; n++) {
+    const frame = line('rtr-a', n);
+    if (ingest.receive(frame.length, 'tcp')) pool.submit(frame, 0, frame.length, Date.UTC(2026, 10, 22, 14), '192.0.2.1', 50514, 'tcp');
+  }
+  await within(pool.close(Date.now() + 300), { timeoutMs: 30_000, what: 'the pool to close at its deadline' });
+  t.equal(sink.events.length + sink.refused, 1_000, 'every frame was handed to the sink');
+  t.ok(sink.refused > 0, `${sink.refused} refused: past the sink's limit`);
+  const dropped = (await registry.getSingleMetric('netsidecar_syslog_dropped_total')!.get()).values.find((v) => v.labels['reason'] === 'sink_full');
+  t.equal(dropped?.value, sink.refused, 'and counted as sink_full');
+});
