@@ -1,6 +1,7 @@
 import type { ParseFormat, ReceiveContext } from './parser/index.js';
 import type { EncodedEvent, EventEncoder } from './encode-event.js';
 import type { EventEncoding } from './event-encoding.js';
+import { sharedBytes } from './shared-buffers.js';
 
 /**
  * Messages (UDP datagrams, TCP and TLS frames) sent to a parse worker in one message: their bytes
@@ -263,7 +264,7 @@ class LineScratch {
 
 /** The first `bytes` of a batch's output buffer, or a new shared buffer when they do not fit in it. */
 function outputFor(output: Uint8Array, bytes: number): Uint8Array {
-  return bytes <= output.length ? output.subarray(0, bytes) : new Uint8Array(new SharedArrayBuffer(bytes));
+  return (bytes <= output.length ? output : sharedBytes(bytes)).subarray(0, bytes);
 }
 
 const LF = 0x0a;

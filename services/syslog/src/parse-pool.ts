@@ -4,6 +4,7 @@ import { EventEncoder } from './encode-event.js';
 import { encodeBatch, parseFormats, transportCode, workerReady, type EncodedBatch, type RawBatch, type Transport, type WorkerData } from './parse-batch.js';
 import type { EventEncoding } from './event-encoding.js';
 import type { Ingest } from './ingest.js';
+import { SharedBuffers, sharedBytes } from './shared-buffers.js';
 
 /**
  * Parses messages (UDP datagrams, TCP and TLS frames) on worker threads. Measured on the bench
@@ -85,20 +86,14 @@ export class ParsePool {
   private growing = false;
   /** Encode events as lines of bytes: the sink takes them. */
   private readonly lines: boolean;
-  private pending: Pending = emptyPending(sharedBytes(batchBytes));
   /**
-   * Buffers of delivered batches, reused: a new SharedArrayBuffer per batch is memory the kernel
-   * zero-fills and V8 counts, and freeing them brought the main thread's garbage collections closer.
-   * As many are kept as batches may be undelivered (16 per worker, 256 KiB each): with fewer, under a
-   * TCP load with two workers, a new one was made for most batches (5 % of the main thread's time,
-   * and mark-compacts for the external memory), and TCP was read 10-25 % slower.
+   * The batches' message buffers and output buffers, reused once a batch is delivered. As many of
+   * each are kept as batches may be undelivered (16 per worker): with 8, under a TCP load with two
+   * workers, a new one was made for most batches, and TCP was read 10-25 % slower.
    */
-  private readonly spare: Uint8Array[] = [];
-  /**
-   * Output buffers of delivered batches, reused the same way: the workers write the events' bytes
-   * into them, and the sink copies what it keeps before `deliverBatch` returns.
-   */
-  private readonly spareOutput: Uint8Array[] = [];
+  private readonly batchBuffers = new SharedBuffers(batchBytes);
+  private readonly outputBuffers = new SharedBuffers(outputBytes);
+  private pending: Pending = emptyPending(this.batchBuffers.take());
   private nextId = 1;
   /** The id of the next batch to deliver: results come back in any order and leave in this one. */
   private nextDelivery = 1;
@@ -302,7 +297,7 @@ export class ParsePool {
   private flush(): void {
     if (this.pending.ends.length === 0) return;
     const { data, used, ends, receivedAt, ipTable, ipIndex, ports, transports } = this.pending;
-    this.pending = emptyPending(this.spare.pop() ?? sharedBytes(batchBytes));
+    this.pending = emptyPending(this.batchBuffers.take());
     const batch: RawBatch = {
       id: this.nextId++,
       data: data.subarray(0, used),
@@ -312,7 +307,7 @@ export class ParsePool {
       ipTable,
       ipIndex: Uint16Array.from(ipIndex),
       transportIndex: Uint8Array.from(transports),
-      output: this.spareOutput.pop() ?? sharedBytes(outputBytes),
+      output: this.outputBuffers.take(),
     };
     if (this.undelivered() >= this.maxUndelivered()) {
       this.backlogged = true;
@@ -384,12 +379,11 @@ export class ParsePool {
       this.ready.delete(this.nextDelivery);
       this.nextDelivery++;
       this.deliverBatch(next.result, next.batch);
-      // Every worker is done with it (a worker answers only after reading the whole batch).
-      const buffer = next.batch.data.buffer;
-      if (buffer.byteLength === batchBytes && this.spare.length < this.maxUndelivered()) this.spare.push(new Uint8Array(buffer));
-      // Delivered: the sink has taken (copied) what it keeps, and the worker is done with it.
-      const output = next.batch.output;
-      if (output.byteLength === outputBytes && this.spareOutput.length < this.maxUndelivered()) this.spareOutput.push(output);
+      // Every worker is done with both (it answers only after reading the whole batch), and the
+      // sink has copied what it keeps.
+      const keep = this.maxUndelivered();
+      this.batchBuffers.give(next.batch.data, keep);
+      this.outputBuffers.give(next.batch.output, keep);
     }
     if (this.undelivered() === 0) for (const wake of this.idleWaiters.splice(0)) wake();
     this.checkRelieved();
@@ -452,10 +446,6 @@ const batchBytes = 256 * 1024;
  */
 const outputBytes = 512 * 1024;
 
-function sharedBytes(capacity: number): Uint8Array {
-  return new Uint8Array(new SharedArrayBuffer(roundUp(capacity)));
-}
-
 function emptyPending(data: Uint8Array): Pending {
   return { data, used: 0, ends: [], receivedAt: [], ipTable: [], ipSlots: new Map(), ipIndex: [], ports: [], transports: [] };
 }
@@ -464,8 +454,4 @@ function grow(pending: Pending, needed: number): void {
   const data = sharedBytes(Math.max(needed, pending.data.length * 2));
   data.set(pending.data.subarray(0, pending.used));
   pending.data = data;
-}
-
-function roundUp(bytes: number): number {
-  return Math.ceil(bytes / 4096) * 4096;
 }
