@@ -37,7 +37,7 @@ if (builtWithTsNode() !== wantsTsNode) {
   if (built.status !== 0) process.exit(built.status ?? 1);
 }
 
-/** Whether tap's runner is built with its ts-node plugin; null when the build cannot be read (tap then decides). */
+/** Whether tap's runner is built with its ts-node plugin; when the build cannot be read, what this Node wants (tap then builds it itself). */
 function builtWithTsNode() {
   try {
     const testPackage = createRequire(tapPackage).resolve('@tapjs/test/package.json');
