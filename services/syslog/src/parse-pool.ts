@@ -248,7 +248,6 @@ export class ParsePool {
     });
   }
 
-  /** Sends what was read and waits until every batch is delivered. */
   /**
    * Sends what was read and waits until every batch is delivered. At `deadline` (epoch ms), batches
    * still waiting for a sink that pushes back go to it all the same: what it refuses then is counted
