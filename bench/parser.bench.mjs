@@ -1,5 +1,6 @@
-// The syslog parser alone, without sockets or sink: lines/s of `parseSyslog` and of
-// `JSON.stringify(parseSyslog(...).event)` (what Ingest.accept does per message), over the bench
+// The syslog parser alone, without sockets or sink: lines/s of `parseSyslog`, of
+// `JSON.stringify(parseSyslog(...).event)` (the syslog/1 event) and of the syslog/2 line written as
+// bytes (what a parse worker does per message), over the bench
 // corpus (lib/corpus.mjs, the UDP/TCP load) and over the vendor lines of the parser tests.
 //
 //   cd /work/main && npx tsc -b && node bench/parser.bench.mjs [--rounds 9] [--round-ms 400]
@@ -16,6 +17,7 @@ import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import ts from 'typescript';
+import { encodeSyslog2 } from '@netsidecar/contracts';
 import { buildCorpus } from './lib/corpus.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -110,7 +112,16 @@ const modes = {
   'parseSyslog + JSON.stringify': (bufs, ctxs) => {
     for (let i = 0; i < bufs.length; i++) sink += JSON.stringify(parseSyslog(bufs[i], ctxs[i]).event).length;
   },
+  // What a parse worker does per message (services/syslog/src/encode-event.ts, parse-batch.ts): the
+  // syslog/2 line (syslog/1 when it cannot be one) written as UTF-8 into the batch's bytes.
+  'parseSyslog + syslog/2 line as bytes': (bufs, ctxs) => {
+    for (let i = 0; i < bufs.length; i++) {
+      const { event, format, receivedMs } = parseSyslog(bufs[i], ctxs[i]);
+      sink += lineBytes.write(encodeSyslog2(event, format, { receivedAt: true }, receivedMs) ?? JSON.stringify(event), 0, 'utf8');
+    }
+  },
 };
+const lineBytes = Buffer.allocUnsafe(1024 * 1024);
 
 const schedstat = `/proc/self/task/${process.pid}/schedstat`;
 /** Main-thread CPU time in ms: schedstat's first field (ns on CPU), else user+system of the process. */

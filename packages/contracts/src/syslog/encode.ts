@@ -1,3 +1,4 @@
+import { jsonString } from './json-string.js';
 import { rebuildWith, type LayoutLetter } from './layouts.js';
 import type { SyslogEvent } from './syslog1.js';
 import { styleOf } from './time-styles.js';
@@ -18,9 +19,9 @@ const CISCO_LIKE: ReadonlySet<unknown> = new Set(['cisco', 'cisco-asa', 'cisco-f
  * `syslog/2` without losing something (the caller then writes it as `syslog/1`).
  *
  * It runs once per message in the parse worker, so it builds the JSON text directly: strings go
- * through `JSON.stringify` (the same escaping as the whole object would get), the rest is
+ * through `jsonString` (JSON.stringify's escaping, without its copy for printable ASCII), the rest is
  * concatenation, and nothing is allocated per event beside the text, a compacted vendor object
- * and the rebuilt line (bench/encoder.bench.mjs measures it against `JSON.stringify` of an object).
+ * and the rebuilt line (bench/parser.bench.mjs measures it: `parseSyslog + syslog/2 line as bytes`).
  * `receivedAtMs`: `e.receivedAt` in epoch ms when the caller has it (the service does: it read the
  * clock as a number), which saves parsing the ISO text back per message.
  */
@@ -55,20 +56,20 @@ export function encodeSyslog2(e: SyslogEvent, format: LineFormat, options: Syslo
 
   let s = '{"v":2';
   if (options.receivedAt) s += ',"rt":' + (receivedAtMs ?? Date.parse(e.receivedAt));
-  s += ',"sourceIp":' + JSON.stringify(e.sourceIp) + ',"sourcePort":' + e.sourcePort + ',"transport":"' + e.transport + '"';
+  s += ',"sourceIp":' + jsonString(e.sourceIp) + ',"sourcePort":' + e.sourcePort + ',"transport":"' + e.transport + '"';
   s += ',"facility":' + e.facility + ',"severity":' + e.severity;
   if (e.priDefaulted) s += ',"priDefaulted":true';
   if (e.timestamp !== null) s += ',"timestamp":"' + e.timestamp + '"';
-  if (keepTimeText) s += ',"timestampRaw":' + JSON.stringify(timeText);
-  if (e.host !== null) s += ',"host":' + JSON.stringify(e.host);
-  if (e.app !== null) s += ',"app":' + JSON.stringify(e.app);
-  if (e.procId !== null) s += ',"procId":' + JSON.stringify(e.procId);
-  if (e.msgId !== null) s += ',"msgId":' + JSON.stringify(e.msgId);
-  s += ',"message":' + JSON.stringify(e.message);
+  if (keepTimeText) s += ',"timestampRaw":' + jsonString(timeText!);
+  if (e.host !== null) s += ',"host":' + jsonString(e.host);
+  if (e.app !== null) s += ',"app":' + jsonString(e.app);
+  if (e.procId !== null) s += ',"procId":' + jsonString(e.procId);
+  if (e.msgId !== null) s += ',"msgId":' + jsonString(e.msgId);
+  s += ',"message":' + jsonString(e.message);
   if (e.structuredData !== null) s += ',"structuredData":' + JSON.stringify(e.structuredData);
   if (vendor !== null) s += ',"vendor":' + JSON.stringify(vendor);
   if (layout !== null) return s + ',"layout":"' + layout + '"}';
-  if (e.raw !== undefined) return s + ',"raw":' + JSON.stringify(e.raw) + '}';
+  if (e.raw !== undefined) return s + ',"raw":' + jsonString(e.raw) + '}';
   return s + ',"rawBase64":"' + e.rawBase64 + '"}';
 }
 
