@@ -102,17 +102,23 @@ export function encodeBatch(encoder: EventEncoder, batch: RawBatch, lines: boole
   return { id: batch.id, events: lines ? encodeLines(encoder, batch) : encodeStrings(encoder, batch) };
 }
 
-/** Each message parsed and encoded, in order. */
+/**
+ * Each message parsed and encoded, in order. One context, its Date included, serves every message
+ * (the parser reads it and keeps none of it), and the messages are views of one Buffer over the
+ * batch: a Date and two views per message (the parser wants a Buffer) were a measurable part of the
+ * worker's time.
+ */
 function eachEncoded(encoder: EventEncoder, batch: RawBatch, take: (encoded: EncodedEvent, i: number) => void): void {
   const context: ReceiveContext = { receivedAt: new Date(0), sourceIp: '', sourcePort: 0, transport: 'udp' };
+  const data = Buffer.from(batch.data.buffer, batch.data.byteOffset, batch.data.byteLength);
   let start = 0;
   for (let i = 0; i < batch.ends.length; i++) {
     const end = batch.ends[i]!;
-    context.receivedAt = new Date(batch.receivedAt[i]!);
+    context.receivedAt.setTime(batch.receivedAt[i]!);
     context.sourceIp = batch.ipTable[batch.ipIndex[i]!]!;
     context.sourcePort = batch.sourcePorts[i]!;
     context.transport = transports[batch.transportIndex[i]!]!;
-    take(encoder.encode(batch.data.subarray(start, end), context), i);
+    take(encoder.encode(data.subarray(start, end), context), i);
     start = end;
   }
 }

@@ -109,16 +109,17 @@ for (const schema of [1, 2] as const) {
     const pool = await ParsePool.start({ workers: 1, encoding, ingest, logger: silentLogger, maxBatchMessages: 3 });
     const received = Date.UTC(2026, 10, 22, 14, 0, 0, 8);
     const datagrams = [...awkwardLines, ...Array.from({ length: 100 }, (_, n) => line(devices[n % devices.length]!, n))];
-    for (const datagram of datagrams) pool.submit(datagram, 0, datagram.length, received, '192.0.2.7', 514, 'udp');
+    // Each datagram its own receive time: the worker reuses one context for a batch, and every event must still carry its own.
+    datagrams.forEach((datagram, i) => pool.submit(datagram, 0, datagram.length, received + i, '192.0.2.7', 514, 'udp'));
     await pool.close();
     const strings = new EventEncoder(encoding);
-    const context = { receivedAt: new Date(received), sourceIp: '192.0.2.7', sourcePort: 514, transport: 'udp' as const };
     const expected: string[] = [];
     datagrams.forEach((datagram, i) => {
+      const context = { receivedAt: new Date(received + i), sourceIp: '192.0.2.7', sourcePort: 514, transport: 'udp' as const };
       const message = strings.encode(datagram, context).message;
       expected.push(Buffer.from(message + '\n').toString('hex'));
       if (schema === 1) t.equal(message, JSON.stringify(parseSyslog(datagram, context).event), `line ${i}: JSON.stringify of the event`);
-      else t.equal((JSON.parse(message) as { rt: number }).rt, received, `line ${i}: rt is the receive time`);
+      else t.equal((JSON.parse(message) as { rt: number }).rt, received + i, `line ${i}: rt is the receive time`);
     });
     // Runs group a batch's events by device, so lines of different devices may change places: compare as sets.
     t.same(sink.lines.map((line) => line.toString('hex')).sort(), expected.sort(), "every line is the bytes of the string path's message and \\n");

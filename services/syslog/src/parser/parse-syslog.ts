@@ -8,7 +8,10 @@ import { parseRfc5424 } from './rfc5424.js';
 import { parseLegacy } from './rfc3164.js';
 import { recognizeVendor } from './vendor/recognize.js';
 
-/** Where and when a datagram or frame arrived; the parser copies it into the event. */
+/**
+ * Where and when a datagram or frame arrived; the parser copies it into the event and keeps no
+ * reference to it or its Date (a parse worker reuses one context, Date included, for a whole batch).
+ */
 export interface ReceiveContext {
   receivedAt: Date;
   sourceIp: string;
