@@ -178,17 +178,18 @@ export async function runTcpBench({ dir, sender, corpus, corpusLine, total, conn
   // Rounds interleave the receivers: on this kind of VM one receiver's rate swings by a quarter from
   // one minute to the next (rsyslog-json: 194k to 310k/s on the same day), and a single run each
   // compared two different minutes of the machine as much as two receivers.
-  const runs = { netsidecar: [], rsyslog: [], 'rsyslog-json': [] };
+  const receivers = {
+    netsidecar: () => netsidecarThroughput({ dir, sender, corpus, total, connections }),
+    rsyslog: () => rsyslogThroughput({ dir, sender, corpus, total, connections, receiveBufferBytes, format: 'raw' }),
+    'rsyslog-json': () => rsyslogThroughput({ dir, sender, corpus, total, connections, receiveBufferBytes, format: 'json' }),
+  };
+  const runs = Object.fromEntries(Object.keys(receivers).map((receiver) => [receiver, []]));
   for (let round = 1; round <= rounds; round++) {
-    const ns = await netsidecarThroughput({ dir, sender, corpus, total, connections });
-    say(ns, round);
-    runs.netsidecar.push(ns);
-    const raw = await rsyslogThroughput({ dir, sender, corpus, total, connections, receiveBufferBytes, format: 'raw' });
-    say(raw, round);
-    runs.rsyslog.push(raw);
-    const json = await rsyslogThroughput({ dir, sender, corpus, total, connections, receiveBufferBytes, format: 'json' });
-    say(json, round);
-    runs['rsyslog-json'].push(json);
+    for (const [receiver, run] of Object.entries(receivers)) {
+      const result = await run();
+      say(result, round);
+      runs[receiver].push(result);
+    }
   }
   const netsidecar = medianRound(runs.netsidecar);
   const rsyslog = medianRound(runs.rsyslog);

@@ -156,12 +156,13 @@ async function timed(step, rate, spent) {
 /**
  * One receiver's ladder as a plan: it yields the next rate to try and is given that step's result.
  * It climbs `rates` until the first loss, then bisects twice between the last clean rate and the
- * lowest lossy one (5,000/s grain). Returns the highest clean step.
+ * lowest lossy one (5,000/s grain), as long as `inBudget()`. Returns the highest clean step.
  */
-function* ladderPlan(rates) {
+function* ladderPlan(rates, inBudget) {
   let best = null;
   let lossyRate;
   for (const rate of rates) {
+    if (!inBudget()) break;
     const result = yield rate;
     if (result.loss === 0) best = result;
     else {
@@ -169,7 +170,7 @@ function* ladderPlan(rates) {
       break;
     }
   }
-  for (let i = 0; i < 2 && lossyRate !== undefined; i++) {
+  for (let i = 0; i < 2 && lossyRate !== undefined && inBudget(); i++) {
     const low = best?.rate ?? 0;
     const mid = Math.round((low + lossyRate) / 2 / 5_000) * 5_000;
     if (mid <= low || mid >= lossyRate) break;
@@ -189,22 +190,17 @@ function* ladderPlan(rates) {
  */
 async function interleavedLadders(stepsByReceiver, rates, log) {
   const ladders = Object.entries(stepsByReceiver).map(([receiver, step]) => {
-    const plan = ladderPlan(rates);
-    return { receiver, step, plan, next: plan.next(), steps: [], best: null, spent: { ms: 0 } };
+    const spent = { ms: 0 };
+    const plan = ladderPlan(rates, () => spent.ms < ladderBudgetMs);
+    return { receiver, step, plan, next: plan.next(), steps: [], spent };
   });
   for (let active = ladders; active.length > 0; active = active.filter((l) => !l.next.done)) {
     for (const ladder of active) {
-      if (ladder.spent.ms > ladderBudgetMs) {
-        // Out of time: the plan ends with what it has (a later rate is never tried).
-        ladder.next = { done: true, value: ladder.best };
-        continue;
-      }
       const result = await stepOnce(ladder.step, ladder.next.value, ladder.steps, log, ladder.spent);
-      if (result.loss === 0 && result.rate > (ladder.best?.rate ?? -1)) ladder.best = result;
       ladder.next = ladder.plan.next(result);
     }
   }
-  return Object.fromEntries(ladders.map((l) => [l.receiver, { steps: l.steps, best: l.next.value ?? l.best }]));
+  return Object.fromEntries(ladders.map((l) => [l.receiver, { steps: l.steps, best: l.next.value }]));
 }
 
 export async function runUdpBench({ dir, sender, corpus, rates, seconds, receiveBufferBytes, log = console.log }) {
