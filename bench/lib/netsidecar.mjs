@@ -36,6 +36,7 @@ export async function startNetsidecar({ dataDir, env = {}, nodeArgs = [], timeou
       // To compare one parse worker with two on the same machine (`auto` gives 2 only with 3+ cores).
       ...(process.env.NETSIDECAR_SYSLOG_PARSE_WORKERS ? { NETSIDECAR_SYSLOG_PARSE_WORKERS: process.env.NETSIDECAR_SYSLOG_PARSE_WORKERS } : {}),
       ...(process.env.NETSIDECAR_SYSLOG_UDP_RECEIVE_QUEUE ? { NETSIDECAR_SYSLOG_UDP_RECEIVE_QUEUE: process.env.NETSIDECAR_SYSLOG_UDP_RECEIVE_QUEUE } : {}),
+      ...(process.env.NETSIDECAR_SYSLOG_NATIVE_ENCODER ? { NETSIDECAR_SYSLOG_NATIVE_ENCODER: process.env.NETSIDECAR_SYSLOG_NATIVE_ENCODER } : {}),
       ...env,
     },
     onStderrLine(line) {

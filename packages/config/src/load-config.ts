@@ -25,7 +25,7 @@ export const servicePrefixes = envPrefixes;
  * Variables read at build or install time, not by a service: a shell that exported one for
  * `npm ci` (CI does) must still be able to `npm start`.
  */
-export const buildTimeVariables = ['NETSIDECAR_UDP_BATCH_REQUIRED'] as const;
+export const buildTimeVariables = ['NETSIDECAR_ADDONS_REQUIRED'] as const;
 
 export interface LoadOptions {
   /** The prefix this service owns, e.g. `NETSIDECAR_SYSLOG_`; unknown names under it are errors. */

@@ -1,5 +1,5 @@
 import { serviceTable } from '@netsidecar/contracts';
-import { byteSize, duration, integer, oneOf, port, text, type Variable } from '@netsidecar/config';
+import { boolean, byteSize, duration, integer, oneOf, port, text, type Variable } from '@netsidecar/config';
 import { udpIoModes, type UdpIoMode } from '@netsidecar/udp-batch';
 
 const { ports } = serviceTable.syslog;
@@ -62,6 +62,12 @@ export const syslogVariables = {
     default: 2 as 1 | 2, // the saved queries, the alarms' metric filter and the audit CLI read both
     description:
       'The event written: 2 (syslog/2, under half the bytes of syslog/1, nothing lost) or 1 (syslog/1, for saved queries or filters of your own that read its fields).',
+  },
+  NETSIDECAR_SYSLOG_NATIVE_ENCODER: {
+    parse: boolean,
+    default: true, // the same bytes as the TypeScript encoder (tested line for line), at a fraction of the CPU
+    description:
+      'Encode the commonest Cisco IOS lines (UTC clock, %FAC-SEV-MNEMONIC code) to syslog/2 in C where the addon is built; false leaves every line to the TypeScript parser.',
   },
   NETSIDECAR_SYSLOG_MAX_CONNECTIONS: {
     parse: integer(1, 1_000_000),

@@ -1,5 +1,6 @@
 import { parseSyslog, type ParseFormat, type ReceiveContext } from './parser/index.js';
 import { serialiseEvent, type EventEncoding } from './event-encoding.js';
+import { NativeCiscoLines } from './native-cisco-lines.js';
 
 /** A message turned into what the sink needs: the event's JSON, the name of its device and how it parsed. */
 export interface EncodedEvent {
@@ -15,7 +16,15 @@ export interface EncodedEvent {
  * streams per source sees every worker's messages.
  */
 export class EventEncoder {
-  constructor(private readonly encoding: EventEncoding) {}
+  /**
+   * The C encoder of the commonest Cisco lines, for whole batches (encodeBatch uses it): only for
+   * `syslog/2` with the receive time, the event it writes, and only where the addon was built.
+   */
+  readonly fast: NativeCiscoLines | null;
+
+  constructor(private readonly encoding: EventEncoding) {
+    this.fast = encoding.schema === 2 && encoding.receivedAt && encoding.native ? NativeCiscoLines.load() : null;
+  }
 
   encode(raw: Uint8Array, context: ReceiveContext): EncodedEvent {
     // receivedMs: the number the parser rendered receivedAt from (no Date.parse of the ISO text per message).

@@ -1,5 +1,5 @@
 import type { ParseFormat, ReceiveContext } from './parser/index.js';
-import type { EncodedEvent, EventEncoder } from './encode-event.js';
+import type { EventEncoder } from './encode-event.js';
 import type { EventEncoding } from './event-encoding.js';
 import { sharedBytes } from './shared-buffers.js';
 
@@ -103,22 +103,43 @@ export function encodeBatch(encoder: EventEncoder, batch: RawBatch, lines: boole
 }
 
 /**
- * Each message parsed and encoded, in order. One context, its Date included, serves every message
- * (the parser reads it and keeps none of it), and the messages are views of one Buffer over the
- * batch: a Date and two views per message (the parser wants a Buffer) were a measurable part of the
- * worker's time.
+ * Each message parsed and encoded, in order, its event's bytes appended to `scratch` (and a LF when
+ * `lineFeed`); `take` learns where they end, the device and the format. The addon's encoder, when
+ * there is one, first encodes the batch's lines of its shape in one call; the rest are parsed and
+ * encoded here. One context, its Date included, serves every message (the parser reads it and
+ * keeps none of it), and the messages are views of one Buffer over the batch: a Date and two views
+ * per message (the parser wants a Buffer) were a measurable part of the worker's time.
  */
-function eachEncoded(encoder: EventEncoder, batch: RawBatch, take: (encoded: EncodedEvent, i: number) => void): void {
+function eachEncoded(
+  encoder: EventEncoder,
+  batch: RawBatch,
+  scratch: LineScratch,
+  lineFeed: boolean,
+  take: (i: number, end: number, device: string, format: ParseFormat) => void,
+): void {
+  const fast = encoder.fast;
+  const fastCount = fast === null ? 0 : fast.encode(batch);
   const context: ReceiveContext = { receivedAt: new Date(0), sourceIp: '', sourcePort: 0, transport: 'udp' };
   const data = Buffer.from(batch.data.buffer, batch.data.byteOffset, batch.data.byteLength);
   let start = 0;
+  let fastStart = 0;
   for (let i = 0; i < batch.ends.length; i++) {
     const end = batch.ends[i]!;
-    context.receivedAt.setTime(batch.receivedAt[i]!);
-    context.sourceIp = batch.ipTable[batch.ipIndex[i]!]!;
-    context.sourcePort = batch.sourcePorts[i]!;
-    context.transport = transports[batch.transportIndex[i]!]!;
-    take(encoder.encode(data.subarray(start, end), context), i);
+    const fastEnd = fastCount > 0 ? fast!.ends[i]! : -1;
+    if (fastEnd >= 0) {
+      const hostStart = fast!.hosts[2 * i]!;
+      const hostEnd = fast!.hosts[2 * i + 1]!;
+      const device = hostEnd > hostStart ? data.toString('latin1', hostStart, hostEnd) : batch.ipTable[batch.ipIndex[i]!]!;
+      take(i, scratch.appendBytes(fast!.bytes, fastStart, fastEnd, lineFeed), device, 'rfc3164');
+      fastStart = fastEnd;
+    } else {
+      context.receivedAt.setTime(batch.receivedAt[i]!);
+      context.sourceIp = batch.ipTable[batch.ipIndex[i]!]!;
+      context.sourcePort = batch.sourcePorts[i]!;
+      context.transport = transports[batch.transportIndex[i]!]!;
+      const encoded = encoder.encode(data.subarray(start, end), context);
+      take(i, lineFeed ? scratch.appendLine(encoded.message) : scratch.append(encoded.message), encoded.device, encoded.format);
+    }
     start = end;
   }
 }
@@ -132,15 +153,15 @@ function encodeStrings(encoder: EventEncoder, batch: RawBatch): EventStrings {
   const formats = new Uint8Array(count);
   const scratch = lineScratch;
   scratch.reset();
-  eachEncoded(encoder, batch, (encoded, i) => {
-    ends[i] = scratch.append(encoded.message);
-    let slot = deviceSlots.get(encoded.device);
+  eachEncoded(encoder, batch, scratch, false, (i, end, device, format) => {
+    ends[i] = end;
+    let slot = deviceSlots.get(device);
     if (slot === undefined) {
-      slot = deviceTable.push(encoded.device) - 1;
-      deviceSlots.set(encoded.device, slot);
+      slot = deviceTable.push(device) - 1;
+      deviceSlots.set(device, slot);
     }
     deviceIndex[i] = slot;
-    formats[i] = formatCode[encoded.format];
+    formats[i] = formatCode[format];
   });
   return { kind: 'strings', bytes: scratch.copyInto(batch.output), ends, deviceTable, deviceIndex, formats };
 }
@@ -175,31 +196,31 @@ function encodeLines(encoder: EventEncoder, batch: RawBatch): LineRuns {
   const lineEnds = new Uint32Array(count);
   const scratch = lineScratch;
   scratch.reset();
-  eachEncoded(encoder, batch, (encoded, i) => {
-    const code = formatCode[encoded.format];
+  let lineStart = 0;
+  eachEncoded(encoder, batch, scratch, true, (i, end, device, format) => {
+    const code = formatCode[format];
     formatCounts[code] = formatCounts[code]! + 1;
     const ip = batch.ipIndex[i]!;
-    let run = byDevice.get(encoded.device);
+    let run = byDevice.get(device);
     while (run !== undefined && run.ip !== ip) run = run.other ?? undefined;
     if (run === undefined) {
       run = {
         index: runs.length,
         ip,
-        device: encoded.device,
+        device,
         receivedAt: batch.receivedAt[i]!,
         count: 0,
         bytes: 0,
-        other: byDevice.get(encoded.device) ?? null,
+        other: byDevice.get(device) ?? null,
       };
-      byDevice.set(encoded.device, run);
+      byDevice.set(device, run);
       runs.push(run);
     }
-    const start = scratch.used;
-    const end = scratch.appendLine(encoded.message);
     lineEnds[i] = end;
     run.count++;
-    run.bytes += end - start;
+    run.bytes += end - lineStart;
     runOf[i] = run.index;
+    lineStart = end;
   });
   const ends = new Uint32Array(runs.length);
   const counts = new Uint32Array(runs.length);
@@ -247,17 +268,27 @@ class LineScratch {
     return this.used;
   }
 
+  /** Appends `source[start, end)` (and a LF when `lineFeed`); returns where it ends. */
+  appendBytes(source: Buffer, start: number, end: number, lineFeed: boolean): number {
+    this.makeRoom(end - start + 1);
+    this.used += source.copy(this.data, this.used, start, end);
+    if (lineFeed) this.data[this.used++] = LF;
+    return this.used;
+  }
+
   /** Appends `text` as UTF-8, with room for one more byte; returns where it ends. */
   append(text: string): number {
     // A UTF-16 unit takes at most 3 bytes of UTF-8 (a surrogate pair: 4 for 2 units).
-    const room = text.length * 3 + 1;
-    if (this.used + room > this.data.length) {
-      const grown = Buffer.allocUnsafeSlow(Math.max(this.data.length * 2, this.used + room));
-      this.data.copy(grown, 0, 0, this.used);
-      this.data = grown;
-    }
+    this.makeRoom(text.length * 3 + 1);
     this.used += this.data.write(text, this.used, 'utf8');
     return this.used;
+  }
+
+  private makeRoom(bytes: number): void {
+    if (this.used + bytes <= this.data.length) return;
+    const grown = Buffer.allocUnsafeSlow(Math.max(this.data.length * 2, this.used + bytes));
+    this.data.copy(grown, 0, 0, this.used);
+    this.data = grown;
   }
 
   /** What was written, copied into `output` (or shared memory of its own when it does not fit). */

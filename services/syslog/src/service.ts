@@ -28,7 +28,7 @@ export async function startSyslogService(context: ServiceContext<SyslogConfig>):
   const { config, sink, registry } = context;
   const logger = context.logger;
   const metrics = createSyslogMetrics(registry);
-  const encoding = eventEncoding(config.NETSIDECAR_SYSLOG_SCHEMA, sink.kind);
+  const encoding = eventEncoding(config.NETSIDECAR_SYSLOG_SCHEMA, sink.kind, config.NETSIDECAR_SYSLOG_NATIVE_ENCODER);
   // Host names come from message text: new streams are capped per source address and per minute.
   const cap = new NewStreamCap({ perSource: config.NETSIDECAR_SYSLOG_NEW_STREAMS_PER_SOURCE, perMinute: config.NETSIDECAR_SYSLOG_NEW_STREAMS_PER_MINUTE });
   const ingest = new Ingest(sink, context.logGroup, metrics, encoding, new StreamNames({ cap, capped: metrics.streamsCapped }));

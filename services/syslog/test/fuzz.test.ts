@@ -56,7 +56,7 @@ t.test('mutated and random datagrams: each one an event or a counted reason, non
   const registry = createRegistry('syslog');
   const metrics = createSyslogMetrics(registry);
   const sink = new CountingSink();
-  const ingest = new Ingest(sink, '/netsidecar/syslog', metrics, { schema: 2, receivedAt: true });
+  const ingest = new Ingest(sink, '/netsidecar/syslog', metrics, { schema: 2, receivedAt: true, native: true });
   const total = TOTAL_DATAGRAMS;
   const context = { receivedAt: new Date('2026-11-22T14:00:05Z'), sourceIp: '192.0.2.1', sourcePort: 514, transport: 'udp' as const };
   fc.assert(

@@ -12,7 +12,7 @@ import { eventually, within } from '@netsidecar/test-support/eventually';
 import { LineRecordingSink, RecordingSink } from './recording-sinks.js';
 
 /** syslog/2 as the file sink gets it: the workers write what the main thread would. */
-const encoding = { schema: 2, receivedAt: true } as const;
+const encoding = { schema: 2, receivedAt: true, native: true } as const;
 
 function setup(workers: number, streams?: StreamNames, sink = new RecordingSink()) {
   const registry = createRegistry('syslog');
@@ -103,7 +103,7 @@ const awkwardLines: Buffer[] = [
 for (const schema of [1, 2] as const) {
   t.test(`syslog/${schema}: a sink that takes lines gets, per event, exactly the UTF-8 of the message the string path makes, and \n`, async (t) => {
     const sink = new LineRecordingSink();
-    const encoding = { schema, receivedAt: true } as const;
+    const encoding = { schema, receivedAt: true, native: true } as const;
     const ingest = new Ingest(sink, '/netsidecar/syslog', createSyslogMetrics(createRegistry('syslog')), encoding);
     t.equal(ingest.acceptsLines, true);
     const pool = await ParsePool.start({ workers: 1, encoding, ingest, logger: silentLogger, maxBatchMessages: 3 });

@@ -15,7 +15,7 @@ import { ParsePool, type ParsePoolOptions } from '../src/parse-pool.js';
 import { startStreamListener } from '../src/stream-listener.js';
 import { LineRecordingSink, RecordingSink } from './recording-sinks.js';
 
-const encoding = { schema: 2, receivedAt: true } as const;
+const encoding = { schema: 2, receivedAt: true, native: true } as const;
 const maxMessageBytes = 64 * 1024;
 
 /** Counts what the listener accepted and, at each delivery, how many accepted messages were not yet delivered. */

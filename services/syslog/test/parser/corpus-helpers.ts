@@ -1,6 +1,7 @@
 import { type Test } from 'tap';
 import { parseSyslog, type ParseFormat, type ReceiveContext, type StructuredData } from '../../src/parser/index.js';
 import { checkSyslog2 } from '../syslog2-check.js';
+import { compareEncoders } from '../native-check.js';
 
 /** Every corpus line is "received" at this instant, so year inference and zones are deterministic. */
 export const RECEIVED_AT = new Date('2026-11-22T14:00:05Z');
@@ -68,6 +69,11 @@ export function runCorpus(t: Test, cases: readonly CorpusCase[]): void {
       t.equal(v2.expanded, v2.v1, 'syslog/2 read back is the syslog/1 event');
       t.equal(v2.expandedFromFile, v2.v1, 'also from the file sink form (receivedAt in the event)');
       t.equal(v2.raw, c.line, v2.layout ? `raw rebuilt with layout ${v2.layout}` : 'raw stored');
+      const line = Buffer.from(c.line, 'utf8');
+      const both = compareEncoders([
+        { line, receivedAt: ctx.receivedAt.getTime(), sourceIp: ctx.sourceIp, sourcePort: ctx.sourcePort, transport: ctx.transport },
+      ]);
+      t.same(both.native, both.typescript, both.accepted ? 'the C encoder writes the same event' : 'left to TypeScript by the C encoder');
     });
   }
 }

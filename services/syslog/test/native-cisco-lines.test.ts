@@ -1,0 +1,206 @@
+// The C encoder of Cisco lines (native/cisco_line.c) writes, for every line it takes, exactly the
+// bytes of the TypeScript parser and encoder, in both of the sinks' forms; the lines it does not
+// take are left to TypeScript. Checked on the bench corpus, on lines made to sit on every edge of
+// the shape it takes, and on fuzzed bytes. The vendor corpora check it line by line too
+// (test/parser/corpus-helpers.ts).
+import t from 'tap';
+import fc from 'fast-check';
+import { buildCorpus } from '../../../bench/lib/corpus.mjs';
+import { compareEncoders, withNative, type Received } from './native-check.js';
+
+const at = Date.parse('2026-11-22T14:00:05.250Z');
+const received = (line: string | Uint8Array, extra: Partial<Received> = {}): Received => ({
+  line: typeof line === 'string' ? Buffer.from(line) : line,
+  receivedAt: at,
+  sourceIp: '203.0.113.5',
+  sourcePort: 51514,
+  transport: 'udp',
+  ...extra,
+});
+
+t.test('the addon is built here: without it every test below would compare TypeScript with itself', async (t) => {
+  t.ok(withNative.fast, 'the C encoder is loaded (npm install builds it; CI requires it)');
+});
+
+t.test('bench corpus: every Cisco line taken by the C encoder, every event the same bytes', async (t) => {
+  const corpus = buildCorpus({ lines: 10_240, devices: 100, seed: 42, when: new Date('2026-11-22T14:00:00.000Z') });
+  const cisco = corpus.lines.filter((line) => /^<\d+>\d+: rtr-[a-z]+-\d+: \*?[A-Z]/.test(line)).length;
+  let accepted = 0;
+  for (let b = 0; b < corpus.lines.length; b += 512) {
+    const both = compareEncoders(corpus.lines.slice(b, b + 512).map((line, i) => received(line, { receivedAt: at + i, sourcePort: 40_000 + (i % 7) })));
+    accepted += both.accepted;
+    if (JSON.stringify(both.native) !== JSON.stringify(both.typescript)) {
+      t.same(both.native, both.typescript, `batch at line ${b}`);
+      return;
+    }
+  }
+  t.equal(accepted, cisco, `the C encoder takes all ${cisco} Cisco lines of ${corpus.lines.length}`);
+  t.ok(cisco > corpus.lines.length * 0.4, 'the corpus is about half Cisco');
+});
+
+t.test('lines on the edges of the shape: taken or declined, the same bytes', async (t) => {
+  const cases: [string, boolean][] = [
+    ['<187>65: rtr-1: *Nov 22 14:00:00.003 UTC: %LINK-3-UPDOWN: Interface Gi0/1, changed state to down', true],
+    ['<189>65: *Nov  2 14:00:00.003 UTC: %LINK-3-UPDOWN: no host', true],
+    ['<189>rtr1.example.net: Nov 22 2026 14:00:00 UTC: %SYS-5-CONFIG_I: Configured from console by "admin" on vty0 (10.0.0.1) \\o/', true],
+    ['<0>0: .Jan  1 00:00:00.000 UTC: %A-0-B: ', true],
+    ['<191>4294967295: h: Dec 31 23:59:59.999 UTC: %ROUTING-BGP-5-ADJCHANGE: x', true],
+    ['<189>65: *Nov 02 14:00:00.003 UTC: %LINK-3-UPDOWN: zero-padded day (the style would not print it back)', false],
+    ['<189>65: *nov 22 14:00:00.003 UTC: %LINK-3-UPDOWN: lower-case month', false],
+    ['<189>65: *Nov 22 14:00:00.0031 UTC: %LINK-3-UPDOWN: four-digit fraction', false],
+    ['<189>65: *Nov 22 14:00:00.003 JST: %LINK-3-UPDOWN: another zone', false],
+    ['<189>65: *Nov 22 14:00:60 UTC: %LINK-3-UPDOWN: leap second', false],
+    ['<189>65: *Feb 29 14:00:00 UTC: %LINK-3-UPDOWN: yearless Feb 29', false],
+    ['<189>65: *Feb 30 2026 14:00:00 UTC: %LINK-3-UPDOWN: no such day', false],
+    ['<189>65: *Nov 22 0099 14:00:00 UTC: %LINK-3-UPDOWN: year 99', false],
+    ['<0189>65: *Nov 22 14:00:00 UTC: %LINK-3-UPDOWN: four-digit PRI', false],
+    ['<013>65: *Nov 22 14:00:00 UTC: %LINK-3-UPDOWN: leading zero', false],
+    ['<192>65: *Nov 22 14:00:00 UTC: %LINK-3-UPDOWN: PRI above 191', false],
+    ['<189>065: *Nov 22 14:00:00 UTC: %LINK-3-UPDOWN: sequence number', false],
+    ['<189>65: 000065: *Nov 22 14:00:00 UTC: %LINK-3-UPDOWN: counter and sequence number', false],
+    ['<189>12345678901: *Nov 22 14:00:00 UTC: %LINK-3-UPDOWN: 11 digits', false],
+    ['<189>65: rtr 1: *Nov 22 14:00:00 UTC: %LINK-3-UPDOWN: space in the host', false],
+    ['<189>65: 2001:db8::1: *Nov 22 14:00:00 UTC: %LINK-3-UPDOWN: IPv6 origin-id', false],
+    ['<189>65: *Nov 22 14:00:00 UTC: %ASA-6-302013: firewall code', false],
+    ['<189>65: *Nov 22 14:00:00 UTC: %LINK-3-UPDOWN : XR-style space before the colon', false],
+    ['<189>65: *Nov 22 14:00:00 UTC: %LINK-3-UPDOWN:no space', false],
+    ['<189>65: *Nov 22 14:00:00 UTC: %LINK-9-UPDOWN: severity 9', false],
+    ['<189>65: *Nov 22 14:00:00 UTC: LINK-3-UPDOWN: no percent', false],
+    ['<189>65: *Nov 22 14:00:00 UTC: %LINK-3-UPDOWN: tab\there', false],
+    ['<189>65: *Nov 22 14:00:00 UTC: %LINK-3-UPDOWN: café', false],
+    ['<189>65: *Nov 22 14:00:00 UTC: %LINK-3-UPDOWN: trailing LF\n', false],
+    ['<189>65: *Nov 22 14:00:00 UTC: %LINK-3-UPDOWN: trailing CR\r', false],
+    ['<189>65: *Nov 22 14:00:00 UTC', false],
+    ['<189>', false],
+    ['<189>65: ', false],
+    ['<189>1 2026-11-22T14:00:00Z rtr1 app - - - RFC 5424', false],
+    [`<189>65: ${'h'.repeat(64)}: *Nov 22 14:00:00 UTC: %A-1-B: 64-character host`, true],
+    [`<189>65: ${'h'.repeat(65)}: *Nov 22 14:00:00 UTC: %A-1-B: 65-character host`, false],
+    [`<189>65: *Nov 22 14:00:00 UTC: %${'A'.repeat(74)}-1-B: 78-character code`, true],
+    [`<189>65: *Nov 22 14:00:00 UTC: %${'A'.repeat(75)}-1-B: 79-character code`, false],
+  ];
+  for (const [line, taken] of cases) {
+    const both = compareEncoders([received(line)]);
+    t.equal(both.accepted, taken ? 1 : 0, `${taken ? 'taken' : 'declined'}: ${JSON.stringify(line)}`);
+    t.same(both.native, both.typescript, 'the same event');
+  }
+});
+
+t.test('the receive time: the year of a yearless line around New Year, and odd receive times', async (t) => {
+  const line = (month: string) => `<189>65: rtr1: *${month}  1 00:00:00.000 UTC: %A-1-B: x`;
+  const times = ['2026-12-31T23:59:59.999Z', '2027-01-01T00:00:00.000Z', '2026-02-28T12:00:00Z', '2024-02-29T12:00:00Z', '1970-01-01T00:00:00Z'];
+  for (const iso of times) {
+    for (const month of ['Jan', 'Feb', 'Mar', 'Nov', 'Dec']) {
+      const both = compareEncoders([received(line(month), { receivedAt: Date.parse(iso) })]);
+      t.equal(both.accepted, 1, `${month} received ${iso}: taken`);
+      t.same(both.native, both.typescript, `${month} received ${iso}: the same year`);
+    }
+  }
+  for (const receivedAt of [at + 0.75, -1, 8.64e15, Date.parse('9999-12-31T23:59:59.999Z')]) {
+    const both = compareEncoders([received(line('Nov'), { receivedAt })]);
+    t.same(both.native, both.typescript, `received at ${receivedAt}: the same event`);
+  }
+  // No valid receive time: the parser reads its own clock, so only `rt` may differ between the two runs.
+  const withoutRt = (results: unknown[]) => JSON.stringify(results).replace(/\\"rt\\":\d+/g, '');
+  for (const receivedAt of [Number.NaN, 8.64e15 + 1]) {
+    const both = compareEncoders([received(line('Nov'), { receivedAt })]);
+    t.equal(both.accepted, 0, `received at ${receivedAt}: declined`);
+    t.equal(withoutRt(both.native), withoutRt(both.typescript), `received at ${receivedAt}: the same event`);
+  }
+});
+
+const digits = (min: number, max: number) => fc.integer({ min, max }).map(String);
+/** Mostly what the C encoder takes, sometimes what sits just outside it. */
+const usually = <T>(valid: fc.Arbitrary<T>, odd: fc.Arbitrary<T>) => fc.oneof({ arbitrary: valid, weight: 12 }, { arbitrary: odd, weight: 1 });
+const piece = fc.oneof(
+  fc.constantFrom('', ' ', ':', ': ', '*', '.', '%', '"', '\\', '0', '-', 'UTC', ' UTC: ', '\t', '\r\n', 'é', '\u0000'),
+  fc.string({ maxLength: 6 }),
+);
+const ciscoLine = fc
+  .record({
+    pri: usually(digits(0, 191), fc.constantFrom('013', '192', '00', '1a', '')),
+    counter: fc.option(usually(digits(0, 99_999), fc.constantFrom('000065', '4294967295', '99999999999')), { nil: undefined }),
+    host: fc.option(
+      usually(fc.stringMatching(/^[A-Za-z][A-Za-z0-9._-]{0,20}$/), fc.constantFrom('Nov', '1d02h', 'RP/0/CPU0', 'a b', '10.0.0.1', '::1', 'x'.repeat(65))),
+      { nil: undefined },
+    ),
+    marker: fc.constantFrom('', '*', '.'),
+    month: usually(fc.constantFrom('Jan', 'Feb', 'Mar', 'Jun', 'Nov', 'Dec'), fc.constantFrom('nov', 'Foo', 'NOV')),
+    day: usually(fc.integer({ min: 1, max: 31 }), fc.constantFrom(0, 32, 99)),
+    dayStyle: usually(fc.constant('space'), fc.constantFrom('zero', 'bare')),
+    year: fc.option(usually(digits(1000, 2100), fc.constantFrom('0099', '0000', '999')), { nil: undefined }),
+    clock: usually(
+      fc.tuple(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }), fc.integer({ min: 0, max: 59 })),
+      fc.tuple(fc.integer({ min: 0, max: 25 }), fc.integer({ min: 0, max: 61 }), fc.integer({ min: 0, max: 61 })),
+    ),
+    fraction: usually(fc.constantFrom('', '.003', '.000', '.999'), fc.constantFrom('.1', '.12345', '.')),
+    zone: usually(fc.constant(' UTC'), fc.constantFrom(' JST', '', ' utc', ' +0000')),
+    code: usually(
+      fc.stringMatching(/^[A-Z][A-Z0-9_]{0,10}(-[A-Z0-9]{1,6})?-[0-7]-[A-Z0-9_]{1,12}$/),
+      fc.constantFrom('ASA-6-302013', 'FTD-1-430001', 'A-8-B', 'X--1-Y', 'PIX-1-X', 'FWSM-2-Y'),
+    ),
+    colon: usually(fc.constant(': '), fc.constantFrom(' : ', ':')),
+    message: usually(
+      fc.stringMatching(/^[\x20-\x7e]{0,80}$/),
+      fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom('say "hi" \\ there', 'x\n', 'x\r', 'x\u0000')),
+    ),
+    mutation: fc.option(fc.tuple(fc.nat(), piece), { freq: 8, nil: undefined }),
+  })
+  .map((l) => {
+    const day = l.dayStyle === 'space' ? String(l.day).padStart(2, ' ') : l.dayStyle === 'zero' ? String(l.day).padStart(2, '0') : String(l.day);
+    const clock = l.clock.map((v) => String(v).padStart(2, '0')).join(':');
+    let line =
+      `<${l.pri}>${l.counter === undefined ? '' : `${l.counter}: `}${l.host === undefined ? '' : `${l.host}: `}` +
+      `${l.marker}${l.month} ${day} ${l.year === undefined ? '' : `${l.year} `}${clock}${l.fraction}${l.zone}: %${l.code}${l.colon}${l.message}`;
+    if (l.mutation !== undefined) {
+      const [at, text] = l.mutation;
+      const k = at % (line.length + 1);
+      line = line.slice(0, k) + text + line.slice(k + 1);
+    }
+    return line;
+  });
+const sender = fc.record({
+  receivedAt: fc.oneof(
+    fc.integer({ min: Date.parse('1999-01-01T00:00:00Z'), max: Date.parse('2031-01-01T00:00:00Z') }),
+    fc.constantFrom(Date.parse('2026-12-31T23:59:59.999Z'), Date.parse('2027-01-01T00:00:00Z'), 0.5, -5),
+  ),
+  sourceIp: fc.constantFrom('203.0.113.5', '2001:db8::7', '10.0.0.1', 'unknown'),
+  sourcePort: fc.integer({ min: 0, max: 65535 }),
+  transport: fc.constantFrom('udp' as const, 'tcp' as const, 'tls' as const),
+});
+
+t.test('fuzzed Cisco-like lines, in batches: the same bytes whatever the C encoder takes', async (t) => {
+  let taken = 0;
+  let lines = 0;
+  fc.assert(
+    fc.property(fc.array(fc.tuple(ciscoLine, sender), { minLength: 1, maxLength: 12 }), (messages) => {
+      const both = compareEncoders(messages.map(([line, from]) => received(line, from)));
+      taken += both.accepted;
+      lines += messages.length;
+      t.same(both.native, both.typescript);
+      return JSON.stringify(both.native) === JSON.stringify(both.typescript);
+    }),
+    { numRuns: 1_500, seed: 81 },
+  );
+  t.comment(`the C encoder took ${taken} of ${lines} fuzzed lines`);
+  t.ok(taken > lines / 20, 'the fuzz reaches lines the C encoder takes, not only the ones it declines');
+  t.ok(taken < lines, 'and lines it declines');
+});
+
+t.test('fuzzed bytes: nothing taken that TypeScript reads otherwise, no crash', async (t) => {
+  fc.assert(
+    fc.property(fc.array(fc.uint8Array({ maxLength: 200 }), { minLength: 1, maxLength: 8 }), (lines) => {
+      const both = compareEncoders(lines.map((line) => received(line)));
+      return JSON.stringify(both.native) === JSON.stringify(both.typescript);
+    }),
+    { numRuns: 2_000, seed: 82 },
+  );
+  t.pass('2000 batches of random bytes');
+});
+
+t.test('a batch with a huge message is left to TypeScript rather than given megabytes of room', async (t) => {
+  const huge = `<189>65: *Nov 22 14:00:00 UTC: %A-1-B: ${'x'.repeat(3 * 1024 * 1024)}`;
+  const both = compareEncoders([received('<189>65: *Nov 22 14:00:00 UTC: %A-1-B: small'), received(huge)]);
+  t.equal(both.accepted, 0, 'nothing taken by the C encoder');
+  t.same(both.native, both.typescript, 'the same events');
+});
