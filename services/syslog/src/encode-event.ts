@@ -1,6 +1,6 @@
 import { parseSyslog, type ParseFormat, type ReceiveContext } from './parser/index.js';
 import { serialiseEvent, type EventEncoding } from './event-encoding.js';
-import { NativeCiscoLines } from './native-cisco-lines.js';
+import { NativeLineEncoder } from './native-line-encoder.js';
 
 /** A message turned into what the sink needs: the event's JSON, the name of its device and how it parsed. */
 export interface EncodedEvent {
@@ -17,13 +17,13 @@ export interface EncodedEvent {
  */
 export class EventEncoder {
   /**
-   * The C encoder of the commonest Cisco lines, for whole batches (encodeBatch uses it): only for
+   * The C encoder of the commonest lines, for whole batches (encodeBatch uses it): only for
    * `syslog/2` with the receive time, the event it writes, and only where the addon was built.
    */
-  readonly fast: NativeCiscoLines | null;
+  readonly fast: NativeLineEncoder | null;
 
   constructor(private readonly encoding: EventEncoding) {
-    this.fast = encoding.schema === 2 && encoding.receivedAt && encoding.native ? NativeCiscoLines.load() : null;
+    this.fast = encoding.schema === 2 && encoding.receivedAt && encoding.native ? NativeLineEncoder.load() : null;
   }
 
   encode(raw: Uint8Array, context: ReceiveContext): EncodedEvent {

@@ -17,7 +17,7 @@ export interface EventEncoding {
    */
   receivedAt: boolean;
   /**
-   * Whether the parse workers encode the commonest Cisco lines in C (native/cisco_line.c) where the
+   * Whether the parse workers encode the commonest lines in C (native/line_encoder.c) where the
    * addon is built: the same bytes, at a fraction of the cost (NETSIDECAR_SYSLOG_NATIVE_ENCODER).
    */
   native: boolean;

@@ -130,7 +130,7 @@ function eachEncoded(
       const hostStart = fast!.hosts[2 * i]!;
       const hostEnd = fast!.hosts[2 * i + 1]!;
       const device = hostEnd > hostStart ? data.toString('latin1', hostStart, hostEnd) : batch.ipTable[batch.ipIndex[i]!]!;
-      take(i, scratch.appendBytes(fast!.bytes, fastStart, fastEnd, lineFeed), device, 'rfc3164');
+      take(i, scratch.appendBytes(fast!.bytes, fastStart, fastEnd, lineFeed), device, parseFormats[fast!.formats[i]!]!);
       fastStart = fastEnd;
     } else {
       context.receivedAt.setTime(batch.receivedAt[i]!);

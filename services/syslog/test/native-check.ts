@@ -1,4 +1,4 @@
-// The C encoder of Cisco lines against the TypeScript path it must equal (src/native-cisco-lines.ts).
+// The C encoder of the commonest lines against the TypeScript path it must equal (src/native-line-encoder.ts).
 import { EventEncoder } from '../src/encode-event.js';
 import { encodeBatch, transportCode, type EncodedBatch, type RawBatch, type Transport } from '../src/parse-batch.js';
 

@@ -1,0 +1,124 @@
+/* Writing events the way the TypeScript encoder does (packages/contracts encode.ts), and the calendar. */
+#include "line_encoder.h"
+
+#include <string.h>
+
+void put(out_t *o, const void *src, size_t n) {
+  if (!o->ok || (size_t)(o->end - o->p) < n) {
+    o->ok = 0;
+    return;
+  }
+  memcpy(o->p, src, n);
+  o->p += n;
+}
+
+void put_text(out_t *o, const char *text) { put(o, text, strlen(text)); }
+
+void put_uint(out_t *o, uint64_t v) {
+  char digits[24];
+  int k = 24;
+  do {
+    digits[--k] = (char)('0' + v % 10);
+    v /= 10;
+  } while (v > 0);
+  put(o, digits + k, (size_t)(24 - k));
+}
+
+void put_pad(out_t *o, int v, int width) {
+  char digits[8];
+  for (int k = width - 1; k >= 0; k--) {
+    digits[k] = (char)('0' + v % 10);
+    v /= 10;
+  }
+  put(o, digits, (size_t)width);
+}
+
+void put_json_ascii(out_t *o, const uint8_t *s, size_t n) {
+  put(o, "\"", 1);
+  size_t run = 0;
+  for (size_t k = 0; k < n; k++) {
+    if (s[k] == '"' || s[k] == '\\') {
+      put(o, s + run, k - run);
+      put(o, "\\", 1);
+      run = k;
+    }
+  }
+  put(o, s + run, n - run);
+  put(o, "\"", 1);
+}
+
+void put_event_head(out_t *o, const origin_t *from, int pri) {
+  put_text(o, "{\"v\":2,\"rt\":");
+  put_uint(o, from->received_ms);
+  put_text(o, ",\"sourceIp\":");
+  put(o, from->ip_json, from->ip_json_len);
+  put_text(o, ",\"sourcePort\":");
+  put_uint(o, from->port);
+  put_text(o, ",\"transport\":\"");
+  put_text(o, from->transport);
+  put_text(o, "\",\"facility\":");
+  put_uint(o, (uint64_t)(pri >> 3));
+  put_text(o, ",\"severity\":");
+  put_uint(o, (uint64_t)(pri & 7));
+}
+
+void put_iso_time(out_t *o, int year, int month, int day, int hour, int minute, int second, int ms) {
+  put(o, "\"", 1);
+  put_pad(o, year, 4);
+  put(o, "-", 1);
+  put_pad(o, month, 2);
+  put(o, "-", 1);
+  put_pad(o, day, 2);
+  put(o, "T", 1);
+  put_pad(o, hour, 2);
+  put(o, ":", 1);
+  put_pad(o, minute, 2);
+  put(o, ":", 1);
+  put_pad(o, second, 2);
+  put(o, ".", 1);
+  put_pad(o, ms, 3);
+  put(o, "Z\"", 2);
+}
+
+static int is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+int days_in_month(int year, int month) {
+  if (month == 2) return is_leap(year) ? 29 : 28;
+  return (month == 4 || month == 6 || month == 9 || month == 11) ? 30 : 31;
+}
+
+/* Howard Hinnant's days_from_civil and civil_from_days. */
+int64_t days_from_civil(int year, int month, int day) {
+  int64_t y = month <= 2 ? year - 1 : year;
+  int64_t era = (y >= 0 ? y : y - 399) / 400;
+  int64_t yoe = y - era * 400;
+  int64_t doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
+  int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+void civil_from_days(int64_t z, int *year, int *month, int *day) {
+  z += 719468;
+  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  int64_t doe = z - era * 146097;
+  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  int64_t mp = (5 * doy + 2) / 153;
+  int m = (int)(mp < 10 ? mp + 3 : mp - 9);
+  *day = (int)(doy - (153 * mp + 2) / 5 + 1);
+  *month = m;
+  *year = (int)(yoe + era * 400 + (m <= 2 ? 1 : 0));
+}
+
+size_t read_pri(const line_t *l, int *pri) {
+  const uint8_t *s = l->s;
+  size_t n = l->n;
+  if (n < 4 || s[0] != '<') return 0;
+  size_t i = 1;
+  int value = 0;
+  while (i < n && i < 4 && is_digit(s[i])) value = value * 10 + (s[i++] - '0');
+  /* A leading zero (`<013>`) is read by the parser but not written back by the layouts. */
+  if (i == 1 || i >= n || s[i] != '>' || value > 191 || (i > 2 && s[1] == '0')) return 0;
+  *pri = value;
+  return i + 1;
+}
