@@ -1,6 +1,6 @@
 import { parseSyslog, type ParseFormat, type ReceiveContext } from './parser/index.js';
 import { serialiseEvent, type EventEncoding } from './event-encoding.js';
-import { NativeLineEncoder } from './native-line-encoder.js';
+import { encodesNatively, NativeLineEncoder } from './native-line-encoder.js';
 
 /** A message turned into what the sink needs: the event's JSON, the name of its device and how it parsed. */
 export interface EncodedEvent {
@@ -23,7 +23,7 @@ export class EventEncoder {
   readonly fast: NativeLineEncoder | null;
 
   constructor(private readonly encoding: EventEncoding) {
-    this.fast = encoding.schema === 2 && encoding.receivedAt && encoding.native ? NativeLineEncoder.load() : null;
+    this.fast = encodesNatively(encoding) ? NativeLineEncoder.load() : null;
   }
 
   encode(raw: Uint8Array, context: ReceiveContext): EncodedEvent {

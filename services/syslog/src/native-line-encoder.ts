@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import type { EventEncoding } from './event-encoding.js';
 import type { RawBatch } from './parse-batch.js';
 
 /** The addon's one function (native/line_encoder.c describes the arguments). */
@@ -36,6 +37,11 @@ export function lineEncoderBinding(): LineEncoderBinding | null {
     }
   }
   return binding;
+}
+
+/** Whether the parse workers encode the commonest lines in C: `syslog/2` with its receive time, asked for, and the addon built. */
+export function encodesNatively(encoding: EventEncoding): boolean {
+  return encoding.schema === 2 && encoding.receivedAt && encoding.native && lineEncoderBinding() !== null;
 }
 
 /**

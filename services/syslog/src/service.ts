@@ -7,6 +7,7 @@ import { chooseUdpIo, leastReceiveQueueBytes } from '@netsidecar/udp-batch';
 import type { syslogVariables } from './config.js';
 import { Ingest } from './ingest.js';
 import { eventEncoding } from './event-encoding.js';
+import { encodesNatively } from './native-line-encoder.js';
 
 import { ParsePool } from './parse-pool.js';
 import { UDP_KERNEL_DROPS_METRIC, UDP_RECEIVE_QUEUE_BYTES_METRIC, UDP_RECEIVE_QUEUE_FULL_METRIC, createSyslogMetrics } from './metrics.js';
@@ -99,6 +100,8 @@ export async function startSyslogService(context: ServiceContext<SyslogConfig>):
     udpIo: io.kind,
     parseWorkers: workers,
     parseWorkersForStreams: maxWorkers,
+    // The commonest lines encoded in C (native/line_encoder.c), or every line in TypeScript.
+    lineEncoder: encodesNatively(encoding) ? 'native' : 'typescript',
   });
 
   return {
