@@ -3,7 +3,7 @@
 // sinks' forms; the lines it does not take are left to TypeScript. Checked on the bench corpus, on lines made to sit on every edge of
 // the shape it takes, and on fuzzed bytes. The vendor corpora check it line by line too
 // (test/parser/corpus-helpers.ts).
-import t from 'tap';
+import t, { type Test } from 'tap';
 import fc from 'fast-check';
 import { buildCorpus } from '../../../bench/lib/corpus.mjs';
 import { compareEncoders, withNative, type Received } from './native-check.js';
@@ -160,6 +160,14 @@ const piece = fc.oneof(
   fc.constantFrom('', ' ', ':', ': ', '*', '.', '%', '"', '\\', '0', '-', 'UTC', ' UTC: ', '\t', '\r\n', 'é', '\u0000'),
   fc.string({ maxLength: 6 }),
 );
+/** The line with one character replaced by `piece` (the fuzz's small damage), or as it is. */
+function mutated(line: string, mutation: [number, string] | undefined): string {
+  if (mutation === undefined) return line;
+  const [at, text] = mutation;
+  const k = at % (line.length + 1);
+  return line.slice(0, k) + text + line.slice(k + 1);
+}
+
 const ciscoLine = fc
   .record({
     pri: usually(digits(0, 191), fc.constantFrom('013', '192', '00', '1a', '')),
@@ -193,15 +201,10 @@ const ciscoLine = fc
   .map((l) => {
     const day = l.dayStyle === 'space' ? String(l.day).padStart(2, ' ') : l.dayStyle === 'zero' ? String(l.day).padStart(2, '0') : String(l.day);
     const clock = l.clock.map((v) => String(v).padStart(2, '0')).join(':');
-    let line =
+    const line =
       `<${l.pri}>${l.counter === undefined ? '' : `${l.counter}: `}${l.host === undefined ? '' : `${l.host}: `}` +
       `${l.marker}${l.month} ${day} ${l.year === undefined ? '' : `${l.year} `}${clock}${l.fraction}${l.zone}: %${l.code}${l.colon}${l.message}`;
-    if (l.mutation !== undefined) {
-      const [at, text] = l.mutation;
-      const k = at % (line.length + 1);
-      line = line.slice(0, k) + text + line.slice(k + 1);
-    }
-    return line;
+    return mutated(line, l.mutation);
   });
 const sender = fc.record({
   receivedAt: fc.oneof(
@@ -211,24 +214,6 @@ const sender = fc.record({
   sourceIp: fc.constantFrom('203.0.113.5', '2001:db8::7', '10.0.0.1', 'unknown'),
   sourcePort: fc.integer({ min: 0, max: 65535 }),
   transport: fc.constantFrom('udp' as const, 'tcp' as const, 'tls' as const),
-});
-
-t.test('fuzzed Cisco-like lines, in batches: the same bytes whatever the C encoder takes', async (t) => {
-  let taken = 0;
-  let lines = 0;
-  fc.assert(
-    fc.property(fc.array(fc.tuple(ciscoLine, sender), { minLength: 1, maxLength: 12 }), (messages) => {
-      const both = compareEncoders(messages.map(([line, from]) => received(line, from)));
-      taken += both.accepted;
-      lines += messages.length;
-      t.same(both.native, both.typescript);
-      return JSON.stringify(both.native) === JSON.stringify(both.typescript);
-    }),
-    { numRuns: 1_500, seed: 81 },
-  );
-  t.comment(`the C encoder took ${taken} of ${lines} fuzzed lines`);
-  t.ok(taken > lines / 20, 'the fuzz reaches lines the C encoder takes, not only the ones it declines');
-  t.ok(taken < lines, 'and lines it declines');
 });
 
 const token = usually(fc.stringMatching(/^[!-~]{1,12}$/), fc.constantFrom('-', '', 'a b', 'é'));
@@ -283,32 +268,31 @@ const rfc5424Line = fc
   })
   .map((l) => {
     const sp = l.spacing;
-    let line = `<${l.pri}>1 ${l.time} ${l.host} ${l.app}${sp}${l.procId} ${l.msgId} ${l.sd}${l.message === undefined ? '' : ` ${l.message}`}`;
-    if (l.mutation !== undefined) {
-      const [at, text] = l.mutation;
-      const k = at % (line.length + 1);
-      line = line.slice(0, k) + text + line.slice(k + 1);
-    }
-    return line;
+    const line = `<${l.pri}>1 ${l.time} ${l.host} ${l.app}${sp}${l.procId} ${l.msgId} ${l.sd}${l.message === undefined ? '' : ` ${l.message}`}`;
+    return mutated(line, l.mutation);
   });
 
-t.test('fuzzed RFC 5424 lines, in batches: the same bytes whatever the C encoder takes', async (t) => {
+/** Batches of fuzzed lines from several senders: the same bytes both ways, and the fuzz reaches both outcomes. */
+async function fuzzBatches(t: Test, lines: fc.Arbitrary<string>, seed: number): Promise<void> {
   let taken = 0;
-  let lines = 0;
+  let count = 0;
   fc.assert(
-    fc.property(fc.array(fc.tuple(rfc5424Line, sender), { minLength: 1, maxLength: 12 }), (messages) => {
+    fc.property(fc.array(fc.tuple(lines, sender), { minLength: 1, maxLength: 12 }), (messages) => {
       const both = compareEncoders(messages.map(([line, from]) => received(line, from)));
       taken += both.accepted;
-      lines += messages.length;
+      count += messages.length;
       t.same(both.native, both.typescript);
       return JSON.stringify(both.native) === JSON.stringify(both.typescript);
     }),
-    { numRuns: 1_500, seed: 83 },
+    { numRuns: 1_500, seed },
   );
-  t.comment(`the C encoder took ${taken} of ${lines} fuzzed lines`);
-  t.ok(taken > lines / 20, 'the fuzz reaches lines the C encoder takes, not only the ones it declines');
-  t.ok(taken < lines, 'and lines it declines');
-});
+  t.comment(`the C encoder took ${taken} of ${count} fuzzed lines`);
+  t.ok(taken > count / 20, 'the fuzz reaches lines the C encoder takes, not only the ones it declines');
+  t.ok(taken < count, 'and lines it declines');
+}
+
+t.test('fuzzed Cisco-like lines, in batches: the same bytes whatever the C encoder takes', (t) => fuzzBatches(t, ciscoLine, 81));
+t.test('fuzzed RFC 5424 lines, in batches: the same bytes whatever the C encoder takes', (t) => fuzzBatches(t, rfc5424Line, 83));
 
 t.test('fuzzed bytes: nothing taken that TypeScript reads otherwise, no crash', async (t) => {
   fc.assert(
