@@ -1,7 +1,9 @@
 // The syslog parser alone, without sockets or sink: lines/s of `parseSyslog`, of
-// `JSON.stringify(parseSyslog(...).event)` (the syslog/1 event) and of the syslog/2 line written as
-// bytes (what a parse worker does per message), over the bench
-// corpus (lib/corpus.mjs, the UDP/TCP load) and over the vendor lines of the parser tests.
+// `JSON.stringify(parseSyslog(...).event)` (the syslog/1 event), of the syslog/2 line written as
+// bytes (what a parse worker does per message), and of a parse worker's whole batches (512 lines,
+// encoded as the file sink takes them) with the TypeScript encoder alone and with the C line
+// encoder (services/syslog/native), over the bench corpus (lib/corpus.mjs, the UDP/TCP load) and
+// over the vendor lines of the parser tests.
 //
 //   cd /work/main && npx tsc -b && node bench/parser.bench.mjs [--rounds 9] [--round-ms 400]
 //        [--parser path/to/dist/parser/index.js]   (another build, e.g. a copy of the old one)
@@ -104,6 +106,40 @@ function inputs(lines) {
   };
 }
 
+// The parse worker's batch encoding, from the same build as the parser.
+const distDir = dirname(dirname(parserPath));
+const { EventEncoder } = await import(pathToFileURL(join(distDir, 'encode-event.js')).href);
+const { encodeBatch } = await import(pathToFileURL(join(distDir, 'parse-batch.js')).href);
+const typescriptEncoder = new EventEncoder({ schema: 2, receivedAt: true, native: false });
+const nativeEncoder = new EventEncoder({ schema: 2, receivedAt: true, native: true });
+if (nativeEncoder.fast === null) console.warn('the C line encoder is not built here: its row measures the TypeScript encoder');
+
+/** The lines in the parse pool's batches of 512, made once per case before timing (as the pool hands them over). */
+const batchCache = new WeakMap();
+function batchesOf(bufs, ctxs) {
+  let batches = batchCache.get(bufs);
+  if (batches !== undefined) return batches;
+  batches = [];
+  for (let b = 0; b < bufs.length; b += 512) {
+    const lines = bufs.slice(b, b + 512);
+    const data = Buffer.concat(lines);
+    let end = 0;
+    batches.push({
+      id: b,
+      data,
+      ends: Uint32Array.from(lines, (l) => (end += l.length)),
+      receivedAt: Float64Array.from(ctxs.slice(b, b + 512), (c) => c.receivedAt.getTime()),
+      sourcePorts: new Uint16Array(lines.length).fill(51514),
+      ipTable: ['192.0.2.1'],
+      ipIndex: new Uint16Array(lines.length),
+      transportIndex: new Uint8Array(lines.length),
+      output: new Uint8Array(new SharedArrayBuffer(1024 * 1024)),
+    });
+  }
+  batchCache.set(bufs, batches);
+  return batches;
+}
+
 let sink = 0; // consumed results, so V8 cannot drop the work
 const modes = {
   parseSyslog: (bufs, ctxs) => {
@@ -119,6 +155,14 @@ const modes = {
       const { event, format, receivedMs } = parseSyslog(bufs[i], ctxs[i]);
       sink += lineBytes.write(encodeSyslog2(event, format, { receivedAt: true }, receivedMs) ?? JSON.stringify(event), 0, 'utf8');
     }
+  },
+  // A parse worker's batches (parse-batch.ts encodeBatch), lines for the file sink: every line in TypeScript...
+  'parse worker batches, TypeScript encoder': (bufs, ctxs) => {
+    for (const batch of batchesOf(bufs, ctxs)) sink += encodeBatch(typescriptEncoder, batch, true).events.bytes.length;
+  },
+  // ... and the commonest lines in C first (native/line_encoder.c), the rest in TypeScript, as the service runs.
+  'parse worker batches, C line encoder': (bufs, ctxs) => {
+    for (const batch of batchesOf(bufs, ctxs)) sink += encodeBatch(nativeEncoder, batch, true).events.bytes.length;
   },
 };
 const lineBytes = Buffer.allocUnsafe(1024 * 1024);

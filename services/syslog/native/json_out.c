@@ -3,36 +3,6 @@
 
 #include <string.h>
 
-void put(out_t *o, const void *src, size_t n) {
-  if (!o->ok || (size_t)(o->end - o->p) < n) {
-    o->ok = 0;
-    return;
-  }
-  memcpy(o->p, src, n);
-  o->p += n;
-}
-
-void put_text(out_t *o, const char *text) { put(o, text, strlen(text)); }
-
-void put_uint(out_t *o, uint64_t v) {
-  char digits[24];
-  int k = 24;
-  do {
-    digits[--k] = (char)('0' + v % 10);
-    v /= 10;
-  } while (v > 0);
-  put(o, digits + k, (size_t)(24 - k));
-}
-
-void put_pad(out_t *o, int v, int width) {
-  char digits[8];
-  for (int k = width - 1; k >= 0; k--) {
-    digits[k] = (char)('0' + v % 10);
-    v /= 10;
-  }
-  put(o, digits, (size_t)width);
-}
-
 void put_json_ascii(out_t *o, const uint8_t *s, size_t n) {
   put(o, "\"", 1);
   size_t run = 0;

@@ -1,6 +1,7 @@
 /*
  * The syslog/2 events of the commonest router lines, in C: Cisco IOS with the clock in UTC
- * (cisco_ios.c) and RFC 5424 as Junos and others send it (rfc5424.c).
+ * (cisco_ios.c), RFC 5424 as Junos and others send it (rfc5424.c), and BSD-style lines without a
+ * zone, Junos' default (bsd.c).
  *
  * The TypeScript parser and encoder (src/parser, packages/contracts encodeSyslog2) are the
  * definition of the event. This is a faster way to the same bytes for lines of those shapes, and
@@ -146,7 +147,18 @@ static napi_value encode(napi_env env, napi_callback_info info) {
     uint8_t *before = o.p;
     size_t host_start = 0, host_end = 0;
     int rfc5424 = is_rfc5424(&l);
-    int taken = rfc5424 ? encode_rfc5424(&l, &from, &o, &host_start, &host_end) : encode_cisco_ios(&l, &from, &o, &host_start, &host_end);
+    int taken;
+    if (rfc5424) {
+      taken = encode_rfc5424(&l, &from, &o, &host_start, &host_end);
+    } else {
+      /* The two legacy readers are strict enough that at most one takes a line. */
+      taken = encode_cisco_ios(&l, &from, &o, &host_start, &host_end);
+      if (!taken) {
+        o.p = before;
+        o.ok = 1;
+        taken = encode_bsd(&l, &from, &o, &host_start, &host_end);
+      }
+    }
     if (!taken || !o.ok) {
       o.p = before;
       o.ok = 1;

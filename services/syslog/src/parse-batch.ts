@@ -243,7 +243,7 @@ function encodeLines(encoder: EventEncoder, batch: RawBatch): LineRuns {
   for (let i = 0; i < count; i++) {
     const run = runs[runOf[i]!]!;
     const end = lineEnds[i]!;
-    out.set(scratch.data.subarray(start, end), run.bytes);
+    scratch.data.copy(out, run.bytes, start, end);
     run.bytes += end - start;
     start = end;
   }
