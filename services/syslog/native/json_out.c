@@ -33,20 +33,14 @@ void put_event_head(out_t *o, const origin_t *from, int pri) {
 }
 
 void put_iso_time(out_t *o, int year, int month, int day, int hour, int minute, int second, int ms) {
+  const int parts[7] = {year, month, day, hour, minute, second, ms};
+  static const int widths[7] = {4, 2, 2, 2, 2, 2, 3};
+  static const char separators[6] = {'-', '-', 'T', ':', ':', '.'};
   put(o, "\"", 1);
-  put_pad(o, year, 4);
-  put(o, "-", 1);
-  put_pad(o, month, 2);
-  put(o, "-", 1);
-  put_pad(o, day, 2);
-  put(o, "T", 1);
-  put_pad(o, hour, 2);
-  put(o, ":", 1);
-  put_pad(o, minute, 2);
-  put(o, ":", 1);
-  put_pad(o, second, 2);
-  put(o, ".", 1);
-  put_pad(o, ms, 3);
+  for (int k = 0; k < 7; k++) {
+    put_pad(o, parts[k], widths[k]);
+    if (k < 6) put(o, &separators[k], 1);
+  }
   put(o, "Z\"", 2);
 }
 

@@ -123,6 +123,20 @@ static int same(const line_t *l, span_t a, span_t b) {
   return a.end - a.start == b.end - b.start && memcmp(l->s + a.start, l->s + b.start, a.end - a.start) == 0;
 }
 
+/*
+ * An SD-ID or PARAM-NAME at i, added to `seen`: 0 for an empty one, one of digits only (a JavaScript
+ * object would put it first), one already seen in its list (the parser merges those), or one too many.
+ */
+static int take_name(const line_t *l, size_t i, span_t *seen, int *count, span_t *name) {
+  name->start = i;
+  name->end = name_end(l, i);
+  if (name->end == name->start || all_digits(l->s + name->start, name->end - name->start) || *count == MAX_SD_PARAMS) return 0;
+  for (int k = 0; k < *count; k++)
+    if (same(l, seen[k], *name)) return 0;
+  seen[(*count)++] = *name;
+  return 1;
+}
+
 /* Strict structured data at i; returns the index after its last `]`, or 0. */
 static size_t read_sd(const line_t *l, size_t i, rfc5424_line_t *c) {
   const uint8_t *s = l->s;
@@ -130,21 +144,15 @@ static size_t read_sd(const line_t *l, size_t i, rfc5424_line_t *c) {
   int id_count = 0;
   c->junos = 0;
   while (i < l->n && s[i] == '[') {
-    span_t id = {i + 1, name_end(l, i + 1)};
-    if (id.end == id.start || all_digits(s + id.start, id.end - id.start) || id_count == MAX_SD_PARAMS) return 0;
-    for (int k = 0; k < id_count; k++)
-      if (same(l, ids[k], id)) return 0;
-    ids[id_count++] = id;
+    span_t id;
+    if (!take_name(l, i + 1, ids, &id_count, &id)) return 0;
     if (id.end - id.start >= 10 && memcmp(s + id.start, "junos@2636", 10) == 0) c->junos = 1;
     i = id.end;
     span_t names[MAX_SD_PARAMS];
     int name_count = 0;
     while (i < l->n && s[i] == ' ') {
-      span_t name = {i + 1, name_end(l, i + 1)};
-      if (name.end == name.start || all_digits(s + name.start, name.end - name.start) || name_count == MAX_SD_PARAMS) return 0;
-      for (int k = 0; k < name_count; k++)
-        if (same(l, names[k], name)) return 0;
-      names[name_count++] = name;
+      span_t name;
+      if (!take_name(l, i + 1, names, &name_count, &name)) return 0;
       i = name.end;
       if (i + 2 > l->n || s[i] != '=' || s[i + 1] != '"') return 0;
       i += 2;
