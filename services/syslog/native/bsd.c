@@ -23,22 +23,11 @@ typedef struct {
   size_t message_start;
 } bsd_line_t;
 
-static const char *const MONTHS = "JanFebMarAprMayJunJulAugSepOctNovDec";
-
-static int two_digits(const line_t *l, size_t i, int max) {
-  if (i + 2 > l->n || !is_digit(l->s[i]) || !is_digit(l->s[i + 1])) return 0;
-  return (l->s[i] - '0') * 10 + (l->s[i + 1] - '0') <= max;
-}
-
 /* `Mmm dd hh:mm:ss` at i as readBsdTime reads it without year, fraction or zone; the index after it, or 0. */
 static size_t read_time(const line_t *l, size_t i) {
   const uint8_t *s = l->s;
   size_t n = l->n;
-  if (i + 3 > n) return 0;
-  int month = 0;
-  for (int m = 0; m < 12 && month == 0; m++)
-    if (memcmp(s + i, MONTHS + 3 * m, 3) == 0) month = m + 1;
-  if (month == 0) return 0;
+  if (read_month(l, i) == 0) return 0;
   i += 3;
   if (i >= n || s[i] != ' ') return 0;
   i++;
@@ -48,8 +37,8 @@ static size_t read_time(const line_t *l, size_t i) {
   if (i < n && is_digit(s[i])) day = day * 10 + (s[i++] - '0');
   if (day < 1 || day > 31 || i >= n || s[i] != ' ') return 0;
   i++;
-  if (!two_digits(l, i, 23) || !two_digits(l, i + 3, 59) || !two_digits(l, i + 6, 59) || s[i + 2] != ':' || s[i + 5] != ':') return 0;
-  return i + 8;
+  int hour, minute, second;
+  return read_clock(l, i, &hour, &minute, &second) ? i + 8 : 0;
 }
 
 static int is_host_char(uint8_t c) { return is_letter(c) || is_digit(c) || c == '.' || c == '_' || c == '-'; }

@@ -24,14 +24,6 @@ typedef struct {
   size_t message_start;
 } cisco_line_t;
 
-static const char *const MONTHS = "JanFebMarAprMayJunJulAugSepOctNovDec";
-
-/* Two digits at i, or -1. */
-static int two(const line_t *l, size_t i) {
-  if (i + 2 > l->n || !is_digit(l->s[i]) || !is_digit(l->s[i + 1])) return -1;
-  return (l->s[i] - '0') * 10 + (l->s[i + 1] - '0');
-}
-
 /*
  * The time at i in one of the four UTC styles (packages/contracts time-styles.ts), with its marker,
  * followed by `: `. Returns the index after `: `, or 0. The day is space-padded as the styles print
@@ -43,14 +35,7 @@ static size_t read_time(const line_t *l, size_t i, cisco_line_t *c) {
   size_t n = l->n;
   c->marker = 0;
   if (i < n && (s[i] == '*' || s[i] == '.')) c->marker = (char)s[i++];
-  if (i + 3 > n) return 0;
-  c->month = 0;
-  for (int m = 0; m < 12; m++) {
-    if (memcmp(s + i, MONTHS + 3 * m, 3) == 0) {
-      c->month = m + 1;
-      break;
-    }
-  }
+  c->month = read_month(l, i);
   if (c->month == 0) return 0;
   i += 3;
   if (i + 3 > n || s[i] != ' ') return 0;
@@ -59,25 +44,22 @@ static size_t read_time(const line_t *l, size_t i, cisco_line_t *c) {
     if (!is_digit(s[i + 1]) || s[i + 1] == '0') return 0;
     c->day = s[i + 1] - '0';
   } else {
-    c->day = two(l, i);
+    c->day = read_number(l, i, 2);
     if (c->day < 10) return 0;
   }
   i += 2;
   if (i >= n || s[i] != ' ') return 0;
   i++;
   c->has_year = 0;
-  if (i + 5 <= n && is_digit(s[i]) && is_digit(s[i + 1]) && is_digit(s[i + 2]) && is_digit(s[i + 3]) && s[i + 4] == ' ') {
-    c->year = (s[i] - '0') * 1000 + (s[i + 1] - '0') * 100 + (s[i + 2] - '0') * 10 + (s[i + 3] - '0');
+  int year = read_number(l, i, 4);
+  if (year >= 0 && i + 5 <= n && s[i + 4] == ' ') {
+    c->year = year;
     /* Years 0-99 are 1900-1999 to Date.UTC: a style would not print them back. */
     if (c->year < 1000) return 0;
     c->has_year = 1;
     i += 5;
   }
-  c->hour = two(l, i);
-  c->minute = two(l, i + 3);
-  c->second = two(l, i + 6);
-  if (c->hour < 0 || c->minute < 0 || c->second < 0 || s[i + 2] != ':' || s[i + 5] != ':') return 0;
-  if (c->hour > 23 || c->minute > 59 || c->second > 59) return 0;
+  if (!read_clock(l, i, &c->hour, &c->minute, &c->second)) return 0;
   i += 8;
   c->has_ms = 0;
   c->ms = 0;

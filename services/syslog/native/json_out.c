@@ -73,16 +73,3 @@ void civil_from_days(int64_t z, int *year, int *month, int *day) {
   *month = m;
   *year = (int)(yoe + era * 400 + (m <= 2 ? 1 : 0));
 }
-
-size_t read_pri(const line_t *l, int *pri) {
-  const uint8_t *s = l->s;
-  size_t n = l->n;
-  if (n < 4 || s[0] != '<') return 0;
-  size_t i = 1;
-  int value = 0;
-  while (i < n && i < 4 && is_digit(s[i])) value = value * 10 + (s[i++] - '0');
-  /* A leading zero (`<013>`) is read by the parser but not written back by the layouts. */
-  if (i == 1 || i >= n || s[i] != '>' || value > 191 || (i > 2 && s[1] == '0')) return 0;
-  *pri = value;
-  return i + 1;
-}

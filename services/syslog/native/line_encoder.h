@@ -87,8 +87,15 @@ int days_in_month(int year, int month);
 int64_t days_from_civil(int year, int month, int day);
 void civil_from_days(int64_t days, int *year, int *month, int *day);
 
+/* Fields every reader needs (fields.c). */
 /* `<PRI>` at the start: 1-3 digits without a leading zero, at most 191; returns the index after `>`, or 0. */
 size_t read_pri(const line_t *l, int *pri);
+/* `count` digits at i as a number, or -1. */
+int read_number(const line_t *l, size_t i, int count);
+/* An English month name at i, capitalised as `Nov` (the only way the layouts write it back): 1-12, or 0. */
+int read_month(const line_t *l, size_t i);
+/* `hh:mm:ss` at i: 1 with hour <= 23, minute and second <= 59 (a leap second is left to TypeScript), else 0. */
+int read_clock(const line_t *l, size_t i, int *hour, int *minute, int *second);
 
 static inline int is_digit(uint8_t c) { return c >= '0' && c <= '9'; }
 static inline int is_letter(uint8_t c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }

@@ -33,17 +33,6 @@ typedef struct {
   size_t message_start;
 } rfc5424_line_t;
 
-/* Digits at s[i, i+count) as a number, or -1. */
-static int number(const line_t *l, size_t i, int count) {
-  if (i + (size_t)count > l->n) return -1;
-  int v = 0;
-  for (int k = 0; k < count; k++) {
-    if (!is_digit(l->s[i + k])) return -1;
-    v = v * 10 + (l->s[i + k] - '0');
-  }
-  return v;
-}
-
 /*
  * `2026-11-22T14:00:00.003+09:00` filling s[i, end): its UTC instant into c. 0 for anything the
  * TypeScript reader would keep as text only (no offset, a date that does not exist, a leap second)
@@ -51,11 +40,10 @@ static int number(const line_t *l, size_t i, int count) {
  */
 static int read_time(const line_t *l, size_t i, size_t end, rfc5424_line_t *c) {
   const uint8_t *s = l->s;
-  int year = number(l, i, 4), month = number(l, i + 5, 2), day = number(l, i + 8, 2);
+  int year = read_number(l, i, 4), month = read_number(l, i + 5, 2), day = read_number(l, i + 8, 2);
   if (year < 1000 || month < 1 || day < 1 || s[i + 4] != '-' || s[i + 7] != '-' || i + 19 > end || s[i + 10] != 'T') return 0;
-  int hour = number(l, i + 11, 2), minute = number(l, i + 14, 2), second = number(l, i + 17, 2);
-  if (hour < 0 || minute < 0 || second < 0 || s[i + 13] != ':' || s[i + 16] != ':') return 0;
-  if (month > 12 || day > days_in_month(year, month) || hour > 23 || minute > 59 || second > 59) return 0;
+  int hour, minute, second;
+  if (!read_clock(l, i + 11, &hour, &minute, &second) || month > 12 || day > days_in_month(year, month)) return 0;
   size_t e = i + 19;
   int ms = 0;
   if (e < end && s[e] == '.') {
@@ -68,19 +56,14 @@ static int read_time(const line_t *l, size_t i, size_t end, rfc5424_line_t *c) {
     if (e == f || e - f > 9) return 0;
     for (size_t k = e - f; k < 3; k++) ms *= 10;
   }
-  int offset;
-  if (e + 1 == end && s[e] == 'Z') {
-    offset = 0;
-  } else if (e + 6 == end && (s[e] == '+' || s[e] == '-') && s[e + 3] == ':') {
-    int oh = number(l, e + 1, 2), om = number(l, e + 4, 2);
+  int offset = 0;
+  if (!(e + 1 == end && s[e] == 'Z')) {
+    /* `+09:00` or `+0900` (zones.ts numericOffset), filling the rest of the field. */
+    size_t minutes_at = e + 6 == end && s[e + 3] == ':' ? e + 4 : e + 5 == end ? e + 3 : 0;
+    if (minutes_at == 0 || (s[e] != '+' && s[e] != '-')) return 0;
+    int oh = read_number(l, e + 1, 2), om = read_number(l, minutes_at, 2);
     if (oh < 0 || om < 0 || oh > 23 || om > 59) return 0;
     offset = (s[e] == '-' ? -1 : 1) * (oh * 60 + om);
-  } else if (e + 5 == end && (s[e] == '+' || s[e] == '-')) {
-    int oh = number(l, e + 1, 2), om = number(l, e + 3, 2);
-    if (oh < 0 || om < 0 || oh > 23 || om > 59) return 0;
-    offset = (s[e] == '-' ? -1 : 1) * (oh * 60 + om);
-  } else {
-    return 0;
   }
   int64_t utc = days_from_civil(year, month, day) * 86400000 + (int64_t)hour * 3600000 + (int64_t)minute * 60000 + (int64_t)second * 1000 + ms -
                 (int64_t)offset * 60000;
